@@ -1,0 +1,43 @@
+# renkei — the commands everybody uses. `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+EXAMPLE := examples/kitakyushu_vision_r8.txt
+
+.PHONY: help venv sysdeps run test lint unit bench clean
+
+help:
+	@echo "make run    — parse the bundled example, print its summary and lint (later: serve the portal)"
+	@echo "make test   — lint (ruff, mypy) and run the whole test suite"
+	@echo "make bench  — run the benchmarks in benchmarks/"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+sysdeps:
+	@bash scripts/install-system-deps.sh
+
+run: venv
+	$(BIN)/renkei summary $(EXAMPLE)
+	$(BIN)/renkei lint $(EXAMPLE) || true
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+unit: venv
+	$(BIN)/python -m pytest
+
+test: venv sysdeps lint unit
+
+bench: venv
+	$(BIN)/python benchmarks/reader.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

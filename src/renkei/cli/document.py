@@ -1,0 +1,170 @@
+"""Commands over a document file: parse, lint, summary."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from renkei.cli.files import read_plan_file
+from renkei.domain.finding import Finding, Severity, has_errors
+from renkei.domain.fiscal import format_fiscal_year
+from renkei.domain.plan import Plan
+from renkei.domain.totals import count_projects_by_municipality, policy_area_label, total_budget
+from renkei.export.plan_json import plan_to_json
+
+out = Console(soft_wrap=False)
+FileArg = Annotated[Path, typer.Argument(help="ビジョン文書（タブ区切りテキスト） / the vision document")]
+
+
+class ParseFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def yen(amount: int | None) -> str:
+    """Format thousand yen with separators.
+
+    >>> yen(3700900)
+    '3,700,900'
+    >>> yen(None)
+    '—'
+    """
+    return "—" if amount is None else f"{amount:,}"
+
+
+def parse(file: FileArg, format: Annotated[ParseFormat, typer.Option("--format", "-f")] = ParseFormat.table) -> None:
+    """文書を読み、事業の一覧を表示する / read a document and show its projects."""
+    plan, findings = read_plan_file(file)
+    if format is ParseFormat.json:
+        typer.echo(plan_to_json(plan, findings))
+        return
+    table = Table(title=f"{plan.area_name} {format_fiscal_year(plan.first_year)}〜{format_fiscal_year(plan.last_year)}"
+                        f"：{len(plan.projects)}事業")
+    for column in ("行", "事業名", "政策分野", "連携協約", "連携市町", "事業費（千円）", "KPI"):
+        table.add_column(column, justify="right" if column in ("行", "事業費（千円）") else "left")
+    for p in plan.projects:
+        budget = p.budget.by_fiscal_year if p.budget else {}
+        money = ", ".join(f"{y}: {yen(v)}" for y, v in budget.items() if v is not None) or "—"
+        partners = "全市町" if p.partners.all_members else "、".join(p.partners.municipalities) or "—"
+        table.add_row(str(p.line), p.name + ("【再掲】" if p.relisted else ""),
+                      f"({p.policy_area.number})" if p.policy_area else "—",
+                      f"{p.category.code} {p.category.name}" if p.category else "—",
+                      partners, money, "\n".join(f"{k.indicator}: {k.baseline.text} → {k.target.text}" for k in p.kpis))
+    out.print(table)
+
+
+def lint(file: FileArg, format: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text) -> None:
+    """文書を点検する（エラーがあれば終了コード1） / check a document; exit status 1 on any error."""
+    _, findings = read_plan_file(file)
+    if format is LintFormat.json:
+        typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        _print_findings(findings)
+    if has_errors(findings):
+        raise typer.Exit(1)
+
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for f in findings:
+        where = f"{f.line}行目" if f.line else "文書"
+        project = f"［{f.project}］" if f.project else ""
+        out.print(f"[{_STYLE[f.severity]}]{f.severity.value:7}[/] {where:>6} {f.rule:32} {project}{f.message}",
+                  highlight=False)
+        if f.suggestion:
+            out.print(f"{'':16}→ {f.suggestion}", highlight=False)
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    out.print(f"エラー {counts[Severity.ERROR]}件、警告 {counts[Severity.WARNING]}件、情報 {counts[Severity.INFO]}件 "
+              f"/ {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes")
+
+
+def summary_dict(plan: Plan) -> dict[str, object]:
+    """Return the summary as data: counts and budget totals, each budget counted once."""
+    totals = total_budget(plan)
+    by_area: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    for p in plan.projects:
+        by_area[policy_area_label(p)] = by_area.get(policy_area_label(p), 0) + 1
+        cat = f"{p.category.code} {p.category.name}" if p.category else "（分類なし）"
+        by_category[cat] = by_category.get(cat, 0) + 1
+    return {
+        "projects": len(plan.projects),
+        "relisted": sum(1 for p in plan.projects if p.relisted),
+        "kpis": sum(len(p.kpis) for p in plan.projects),
+        "projects_by_policy_area": by_area,
+        "projects_by_category": by_category,
+        "budget_by_fiscal_year": {str(y): v for y, v in totals.by_year.items()},
+        "budget_by_policy_area": {k: {str(y): v for y, v in d.items()} for k, d in totals.by_policy_area.items()},
+        "budget_plan_period_total": totals.plan_period_total,
+        "budget_outside_period": {str(y): v for y, v in totals.outside_period.items()},
+        "relisted_not_counted": totals.relisted_excluded,
+        "projects_by_municipality": count_projects_by_municipality(plan),
+    }
+
+
+def summary(file: FileArg, format: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text) -> None:
+    """事業数・事業費の集計（再掲は一度だけ） / project counts and budget totals, relisted counted once."""
+    plan, _ = read_plan_file(file)
+    data = summary_dict(plan)
+    if format is LintFormat.json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    totals = total_budget(plan)
+    years = sorted({y for d in totals.by_policy_area.values() for y in d} | set(plan.years))
+    head = Table(title=f"{plan.area_name}：{len(plan.projects)}事業（うち再掲 {data['relisted']}）、KPI {data['kpis']}件")
+    head.add_column("政策分野")
+    head.add_column("事業数", justify="right")
+    for y in years:
+        head.add_column(format_fiscal_year(y) + ("" if y in plan.years else "※期間外"), justify="right")
+    counts = data["projects_by_policy_area"]
+    assert isinstance(counts, dict)
+    for label, n in counts.items():
+        row = totals.by_policy_area.get(label, {})
+        head.add_row(label, str(n), *(yen(row.get(y)) if y in row else "—" for y in years))
+    head.add_row("[bold]合計（千円）[/]", str(len(plan.projects)),
+                 *(f"[bold]{yen(totals.by_year.get(y))}[/]" if y in totals.by_year else "—" for y in years))
+    out.print(head)
+    relisted_note = (f"再掲{totals.relisted_excluded}事業は原掲で計上し重複させていません" if totals.relisted_excluded
+                     else "再掲事業は原掲がこの文書にないため、ここで一度だけ計上しています")
+    out.print(f"計画期間の事業費合計: {totals.plan_period_total:,}千円（{relisted_note}）")
+    if totals.outside_period:
+        out.print("計画期間外の年度の事業費（合計に含めず）: "
+                  + "、".join(f"{format_fiscal_year(y)} {v:,}千円" for y, v in totals.outside_period.items()))
+    cats = Table(title="連携協約の分類別 事業数")
+    cats.add_column("分類")
+    cats.add_column("事業数", justify="right")
+    by_category = data["projects_by_category"]
+    assert isinstance(by_category, dict)
+    for label, n in by_category.items():
+        cats.add_row(label, str(n))
+    out.print(cats)
+    muni = Table(title="市町別 参加事業数")
+    muni.add_column("市町")
+    muni.add_column("事業数", justify="right")
+    by_municipality = count_projects_by_municipality(plan)
+    from renkei.reading.area import load_area
+
+    area = load_area(plan.area_slug)
+    for m in area.members:
+        muni.add_row(m.name + ("（中心市）" if m.code == area.lead_code else ""), str(by_municipality.get(m.name, 0)))
+    out.print(muni)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the document commands to the app."""
+    app.command("parse")(parse)
+    app.command("lint")(lint)
+    app.command("summary")(summary)

@@ -1,0 +1,46 @@
+"""Reading input files for commands: clear messages instead of tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from renkei.domain.finding import Finding
+from renkei.domain.plan import Plan
+from renkei.reading.sheet import PlanReadError, decode_document, read_plan
+
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print an error in Japanese/English and return the Exit to raise."""
+    err.print(f"[bold red]エラー / error:[/] {message}")
+    return typer.Exit(code)
+
+
+def read_text_file(path: Path) -> str:
+    """Read and decode a document file, or exit with a clear message."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail(f"ファイルがありません / no such file: {path}") from None
+    except IsADirectoryError:
+        raise fail(f"ファイルではなくフォルダです / is a directory: {path}") from None
+    except OSError as exc:
+        raise fail(f"ファイルを読めません / cannot read {path}: {exc.strerror}") from None
+    try:
+        return decode_document(data)
+    except PlanReadError as exc:
+        raise fail(f"{path}: {exc}") from None
+
+
+def read_plan_file(path: Path) -> tuple[Plan, list[Finding]]:
+    """Read a vision document file into a plan and all findings (reader and lint)."""
+    from renkei.lint import lint_plan
+
+    text = read_text_file(path)
+    plan, findings = read_plan(text)
+    all_findings = sorted([*findings, *lint_plan(plan)], key=lambda f: (f.line or 0))
+    return plan, all_findings

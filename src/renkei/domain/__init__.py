@@ -1,0 +1,1 @@
+"""Pure domain core: dataclasses and rules, with no I/O."""

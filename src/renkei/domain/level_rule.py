@@ -1,0 +1,244 @@
+"""Progress rules for KPIs judged by a level: to reach (point), to hold (maintain), or an aim (qualitative).
+
+Point (rule ``point.linear``): progress = (actual − baseline) / (target − baseline) using the latest
+actual at or before the evaluation year *t*; the expected path is linear from the baseline year (the
+baseline's fiscal year, else the year before the plan) to the target year *T*, so expected =
+(t − baseline year) / (T − baseline year) clipped to [0, 1]. A decrease KPI (25件 → 0件) needs nothing
+special: target − baseline is negative. The KPI is achieved when the latest actual meets the target
+in its direction; not achieved by *T* means behind, whatever the pace said.
+
+Point without a usable baseline (rule ``point.target_only``: no number, a total, or another unit): the
+pace cannot be measured, so the latest actual is judged against the target alone: achieved when it
+meets the target, otherwise behind, rated C before the target year and D from it on.
+
+Maintain (rule ``maintain.hold``): the target equals the baseline (年1回 → 年1回). Achieved when the
+latest actual holds the target (at or above it; at or below for a decrease KPI or 以下); otherwise
+behind, with progress = how close the actual comes to the target (rated C from half-way).
+
+Qualitative (rules ``qualitative.*``): a staff assessment for a year at or before *t* decides
+(``qualitative.assessment``). Without one, an aim with a direction (参加自治体の増) and a numeric
+baseline is judged on numeric actuals (``qualitative.baseline``): achieved once the latest actual has
+moved past the baseline in that direction; otherwise behind (D once the target year has come or when
+it moved the wrong way, C before). Anything else is no data (``qualitative.no_data``).
+"""
+
+from __future__ import annotations
+
+from renkei.domain.actual import Assessment
+from renkei.domain.forecast import Forecast, forecast_level
+from renkei.domain.quantity import Direction
+from renkei.domain.status import Rating, Status, judge_pace
+from renkei.domain.verdict import (
+    Frame,
+    Verdict,
+    clip,
+    format_amount,
+    format_percent,
+    is_usable,
+    level_baseline,
+    meets,
+    ratio,
+    sense_of,
+    status_tail,
+    streak_start,
+)
+
+
+def judge_point(frame: Frame) -> Verdict:
+    """Judge a level to reach by the target year against the linear path from the baseline."""
+    target = frame.kpi.target
+    goal = target.value if target.value is not None else 0.0
+    big_t = frame.target_year
+    baseline = level_baseline(frame.kpi)
+    if baseline is None or baseline.value is None or baseline.value == goal:
+        return _judge_target_only(frame)
+    start = baseline.value
+    base_year = baseline.fiscal_year if baseline.fiscal_year is not None else frame.plan_first_year - 1
+    direction = Direction.INCREASE if goal > start else Direction.DECREASE
+    sense = sense_of(target, direction)
+    span = big_t - base_year
+    elapsed = int(clip(frame.as_of - base_year, 0, max(span, 0)))
+    # A target year at or before the baseline year leaves no path: all is due from the target year.
+    expected = elapsed / span if span > 0 else 1.0 if frame.as_of >= big_t else 0.0
+    plan_ja = (
+        f"現状値 {format_amount(start, baseline)}（{base_year}年度）→ 目標 {format_amount(goal, target)}"
+        f"（{big_t}年度）"
+    )
+    plan_en = (
+        f"baseline {format_amount(start, baseline)} (FY{base_year}) → target {format_amount(goal, target)}"
+        f" (FY{big_t})"
+    )
+    pace_ja = f"期待進捗 {format_percent(expected)}（{elapsed}年経過/{max(span, 0)}年）"
+    pace_en = f"expected {format_percent(expected)} ({elapsed} of {max(span, 0)} years elapsed)"
+    seen = frame.seen
+    if not seen:
+        ja, en = status_tail(Status.NO_DATA)
+        return Verdict(
+            rule="point.linear", status=Status.NO_DATA, direction=direction, target_year=big_t,
+            expected=expected,
+            ja=f"{frame.as_of}年度までの実績がありません。{plan_ja}。{pace_ja} {ja}",
+            en=f"No actual up to FY{frame.as_of}; {plan_en}. {pace_en} {en}",
+        )
+    latest_year = max(seen)
+    latest = seen[latest_year]
+    progress = ratio(latest - start, goal - start)
+    reached = meets(latest, goal, sense, target.qualifier)
+    if reached:
+        status = Status.ACHIEVED
+    elif frame.as_of >= big_t or progress is None:
+        status = Status.BEHIND
+    else:
+        status = judge_pace(progress, expected, frame.thresholds)
+    points = [(base_year, start), *seen.items()]
+    forecast = forecast_level(
+        points, target=goal, target_year=big_t, sense=sense,
+        reached_in=streak_start(seen, goal, sense, target.qualifier) if reached else None,
+    )
+    late_ja = "（目標年度後の実績）" if reached and latest_year > big_t else ""
+    late_en = " (after the target year)" if reached and latest_year > big_t else ""
+    tail_ja, tail_en = status_tail(status)
+    shown = format_percent(progress) if progress is not None else "-"
+    return Verdict(
+        rule="point.linear", status=status, direction=direction, target_year=big_t,
+        latest_actual=latest, measured=latest, progress=progress, expected=expected, forecast=forecast,
+        ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）{late_ja}。{plan_ja}の進捗 {shown}。"
+        f"{pace_ja} {tail_ja}",
+        en=f"Actual {format_amount(latest, target)} (FY{latest_year}){late_en}; {plan_en}: progress {shown}. "
+        f"{pace_en.capitalize()} {tail_en}",
+    )
+
+
+def _judge_target_only(frame: Frame) -> Verdict:
+    kpi, target = frame.kpi, frame.kpi.target
+    goal = target.value if target.value is not None else 0.0
+    big_t = frame.target_year
+    direction = kpi.direction or target.direction or Direction.INCREASE
+    sense = sense_of(target, direction)
+    goal_ja = f"目標 {format_amount(goal, target)}（{big_t}年度）"
+    goal_en = f"target {format_amount(goal, target)} (FY{big_t})"
+    why_ja = "現状値が比較できないため目標値とのみ比較"
+    why_en = "no comparable baseline, so judged against the target only"
+    seen = frame.seen
+    if not seen:
+        ja, en = status_tail(Status.NO_DATA)
+        return Verdict(
+            rule="point.target_only", status=Status.NO_DATA, direction=direction, target_year=big_t,
+            ja=f"{frame.as_of}年度までの実績がありません。{goal_ja} {ja}",
+            en=f"No actual up to FY{frame.as_of}; {goal_en} {en}",
+        )
+    latest_year = max(seen)
+    latest = seen[latest_year]
+    reached = meets(latest, goal, sense, target.qualifier)
+    status = Status.ACHIEVED if reached else Status.BEHIND
+    rating = None if reached else (Rating.D if frame.as_of >= big_t else Rating.C)
+    forecast = forecast_level(
+        list(seen.items()), target=goal, target_year=big_t, sense=sense,
+        reached_in=streak_start(seen, goal, sense, target.qualifier) if reached else None,
+    )
+    tail_ja, tail_en = status_tail(status)
+    return Verdict(
+        rule="point.target_only", status=status, direction=direction, target_year=big_t, rating=rating,
+        latest_actual=latest, measured=latest, forecast=forecast,
+        ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）／{goal_ja}（{why_ja}）{tail_ja}",
+        en=f"Actual {format_amount(latest, target)} (FY{latest_year}); {goal_en} ({why_en}) {tail_en}",
+    )
+
+
+def judge_maintain(frame: Frame) -> Verdict:
+    """Judge a level to hold: the latest actual against the target."""
+    kpi, target = frame.kpi, frame.kpi.target
+    goal = target.value if target.value is not None else 0.0
+    big_t = frame.target_year
+    stated = kpi.direction if kpi.direction is Direction.DECREASE else target.direction
+    sense = sense_of(target, stated)
+    bound_ja, bound_en = ("以下", "at most") if sense < 0 else ("以上", "at least")
+    goal_ja = f"目標 {format_amount(goal, target)}{bound_ja}を維持"
+    goal_en = f"hold {bound_en} {format_amount(goal, target)}"
+    seen = frame.seen
+    if not seen:
+        ja, en = status_tail(Status.NO_DATA)
+        return Verdict(
+            rule="maintain.hold", status=Status.NO_DATA, direction=Direction.MAINTAIN, target_year=big_t,
+            ja=f"{frame.as_of}年度までの実績がありません。{goal_ja} {ja}",
+            en=f"No actual up to FY{frame.as_of}; {goal_en} {en}",
+        )
+    latest_year = max(seen)
+    latest = seen[latest_year]
+    held = meets(latest, goal, sense, target.qualifier)
+    if held:
+        progress: float | None = 1.0
+    else:
+        closeness = ratio(latest, goal) if sense > 0 else ratio(goal, latest)
+        progress = clip(closeness) if closeness is not None else 0.0
+    status = Status.ACHIEVED if held else Status.BEHIND
+    baseline = level_baseline(kpi)
+    points = list(seen.items())
+    if baseline is not None and baseline.value is not None and baseline.fiscal_year is not None:
+        points.insert(0, (baseline.fiscal_year, baseline.value))
+    forecast = forecast_level(
+        points, target=goal, target_year=big_t, sense=sense,
+        reached_in=streak_start(seen, goal, sense, target.qualifier) if held else None,
+    )
+    tail_ja, tail_en = status_tail(status)
+    return Verdict(
+        rule="maintain.hold", status=status, direction=Direction.MAINTAIN, target_year=big_t,
+        latest_actual=latest, measured=latest, progress=progress, expected=1.0, forecast=forecast,
+        ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）。{goal_ja} {tail_ja}",
+        en=f"Actual {format_amount(latest, target)} (FY{latest_year}); {goal_en} {tail_en}",
+    )
+
+
+_ASSESSED_RATING = {Status.ACHIEVED: Rating.A, Status.ON_TRACK: Rating.B, Status.BEHIND: Rating.C}
+
+
+def judge_qualitative(frame: Frame, assessment: Assessment | None) -> Verdict:
+    """Judge a qualitative aim by the staff assessment, else by numeric actuals against the baseline."""
+    kpi = frame.kpi
+    direction = kpi.target.direction or kpi.direction
+    aim = kpi.target.text.strip() or "-"
+    if assessment is not None and assessment.fiscal_year <= frame.as_of:
+        status = assessment.status
+        assessed = assessment.rating or _ASSESSED_RATING.get(status, Rating.NONE)
+        comment_ja = assessment.comment.strip() or "（コメントなし）"
+        comment_en = assessment.comment.strip() or "(no comment)"
+        tail_ja, tail_en = status_tail(status)
+        return Verdict(
+            rule="qualitative.assessment", status=status, direction=direction, rating=assessed,
+            ja=f"「{aim}」について{assessment.fiscal_year}年度の評価：{comment_ja} {tail_ja}",
+            en=f"Aim 「{aim}」 assessed for FY{assessment.fiscal_year}: {comment_en} {tail_en}",
+        )
+    baseline = kpi.baseline
+    seen = frame.seen
+    if direction is None or baseline.value is None or not is_usable(baseline.value) or not seen:
+        if direction is not None:
+            missing_ja, missing_en = "評価も数値の実績もありません", "no assessment and no numeric actual"
+        else:
+            missing_ja, missing_en = "評価が入力されていません", "no assessment recorded"
+        tail_ja, tail_en = status_tail(Status.NO_DATA)
+        return Verdict(
+            rule="qualitative.no_data", status=Status.NO_DATA, direction=direction,
+            ja=f"「{aim}」：{frame.as_of}年度までの{missing_ja} {tail_ja}",
+            en=f"Aim 「{aim}」: {missing_en} up to FY{frame.as_of} {tail_en}",
+        )
+    start = baseline.value
+    latest_year = max(seen)
+    latest = seen[latest_year]
+    if direction is Direction.MAINTAIN:
+        reached, wrong_way = latest >= start, latest < start
+    else:
+        sense = 1 if direction is Direction.INCREASE else -1
+        reached = (latest - start) * sense > 0
+        wrong_way = (latest - start) * sense < 0
+    status = Status.ACHIEVED if reached else Status.BEHIND
+    rating: Rating | None = None
+    if not reached:
+        rating = Rating.D if wrong_way or frame.as_of >= frame.target_year else Rating.C
+    tail_ja, tail_en = status_tail(status)
+    return Verdict(
+        rule="qualitative.baseline", status=status, direction=direction, target_year=frame.target_year,
+        latest_actual=latest, measured=latest, rating=rating, forecast=Forecast(),
+        ja=f"実績 {format_amount(latest, baseline)}（{latest_year}年度）、現状値 {baseline.text.strip()}"
+        f"（{format_amount(start, baseline)}）に対し「{aim}」 {tail_ja}",
+        en=f"Actual {format_amount(latest, baseline)} (FY{latest_year}) against baseline "
+        f"{format_amount(start, baseline)} for aim 「{aim}」 {tail_en}",
+    )

@@ -1,0 +1,317 @@
+"""The plan: a vision edition's policy areas, categories and project sheets (事業シート)."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from renkei.domain.quantity import Direction, Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyArea:
+    """A policy area (政策分野), e.g. ``(2) 圏域内外の結びつきやネットワークの強化に係る政策分野``."""
+
+    number: int
+    name: str
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {"number": self.number, "name": self.name}
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A category of the collaboration agreement (連携協約), e.g. ``a 地域公共交通``.
+
+    ``subtitle`` keeps a qualifier written after a dash (``—アフターコロナをターゲットとした取組``).
+    """
+
+    code: str
+    name: str
+    subtitle: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {"code": self.code, "name": self.name, "subtitle": self.subtitle}
+
+
+@dataclass(frozen=True, slots=True)
+class Partners:
+    """Partner municipalities (連携市町) as written and as resolved.
+
+    ``municipalities`` are member names in the area's order; ``codes`` their 6-digit codes;
+    ``outside_area`` names outside the area (圏域外); ``excluded`` members named after ただし…を除く;
+    ``unresolved`` names that matched nothing with confidence.
+    """
+
+    text: str | None
+    municipalities: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    outside_area: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()
+    all_members: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {
+            "text": self.text,
+            "municipalities": list(self.municipalities),
+            "codes": list(self.codes),
+            "outside_area": list(self.outside_area),
+            "excluded": list(self.excluded),
+            "unresolved": list(self.unresolved),
+            "all_members": self.all_members,
+        }
+
+
+class BudgetCellStatus(StrEnum):
+    """What a budget cell says."""
+
+    AMOUNT = "amount"
+    NONE = "none"  # 「—」「-」: stated as none
+    UNDETERMINED = "undetermined"  # 未定
+    NOT_STATED = "not_stated"  # blank
+    INVALID = "invalid"  # text that is not a number
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetCell:
+    """One fiscal year's budget cell, as written and as read (in thousand yen)."""
+
+    fiscal_year: int
+    text: str
+    status: BudgetCellStatus
+    amount: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """A project's budget (事業費) by fiscal year.
+
+    ``unit`` is the unit written in the header (``千円``) or ``None`` when the header gives none;
+    amounts are always thousand yen. ``by_fiscal_year`` maps each header year to its amount:
+    0 for 「—」, ``None`` for blank, 未定 or unreadable cells (their ``cells`` say which).
+    """
+
+    unit: str | None
+    cells: tuple[BudgetCell, ...] = ()
+    note: str | None = None
+    line: int | None = None
+
+    @property
+    def by_fiscal_year(self) -> dict[int, int | None]:
+        """Return amounts (千円) keyed by western fiscal year."""
+        return {c.fiscal_year: (c.amount if c.status is BudgetCellStatus.AMOUNT else
+                                0 if c.status is BudgetCellStatus.NONE else None) for c in self.cells}
+
+    @property
+    def total(self) -> int:
+        """Return the sum of stated amounts (千円)."""
+        return sum(c.amount or 0 for c in self.cells if c.status is BudgetCellStatus.AMOUNT)
+
+    @property
+    def has_amount(self) -> bool:
+        """Tell whether any year states a positive amount."""
+        return any(c.status is BudgetCellStatus.AMOUNT and (c.amount or 0) > 0 for c in self.cells)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {
+            "unit": self.unit if self.unit is not None else None,
+            "by_fiscal_year": {str(y): v for y, v in self.by_fiscal_year.items()},
+            "status_by_fiscal_year": {str(c.fiscal_year): c.status.value for c in self.cells},
+            "text_by_fiscal_year": {str(c.fiscal_year): c.text for c in self.cells},
+            "note": self.note,
+            "total": self.total,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """One party's duties (役割分担), e.g. 北九州市 → [本事業を推進する。]."""
+
+    party: str
+    duties: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {"party": self.party, "duties": list(self.duties)}
+
+
+class CostBasis(StrEnum):
+    """The cost-sharing principle (費用負担の基本方針), as a small vocabulary."""
+
+    LEAD_CITY = "lead_city"  # 北九州市が負担する
+    PARTNERS = "partners"  # 連携市町が負担する
+    SHARED = "shared"  # 北九州市及び連携市町が適切に負担する
+    AGREEMENT = "agreement"  # 協定に基づき負担する
+    NEGOTIATED = "negotiated"  # 事業費の発生が見込まれる時は協議し決定する
+    NO_COST = "no_cost"  # 費用負担が発生することを想定していない
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class CostPrinciple:
+    """One sentence of the cost-sharing text, classified."""
+
+    basis: CostBasis
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CostSharing:
+    """The cost-sharing principles; ``basis`` is the first (main) principle's."""
+
+    text: str | None
+    principles: tuple[CostPrinciple, ...] = ()
+
+    @property
+    def basis(self) -> CostBasis | None:
+        """Return the main basis, or None when nothing is stated."""
+        return self.principles[0].basis if self.principles else None
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {
+            "basis": self.basis.value if self.basis else None,
+            "text": self.text,
+            "principles": [{"basis": p.basis.value, "text": p.text} for p in self.principles],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class KPI:
+    """A key performance indicator (重要業績評価指数): indicator, baseline (現状値) and target (目標値)."""
+
+    indicator: str
+    baseline: Quantity
+    target: Quantity
+    direction: Direction | None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {
+            "indicator": self.indicator,
+            "direction": self.direction.value if self.direction else None,
+            "baseline": self.baseline.to_dict(),
+            "target": self.target.to_dict(),
+            "line": self.line,
+        }
+
+
+def normalise_key_text(text: str) -> str:
+    """Fold a name for matching: NFKC, no white space.
+
+    >>> normalise_key_text("新任課長・係長研修の 実施")
+    '新任課長・係長研修の実施'
+    >>> normalise_key_text("ＤＸ人材育成研修")
+    'DX人材育成研修'
+    """
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A project sheet (事業シート).
+
+    ``relisted`` is true for 【再掲】 sheets, whose budget is counted once in totals.
+    ``line`` is the source line of the sheet's first row.
+    """
+
+    name: str
+    line: int
+    relisted: bool = False
+    policy_area: PolicyArea | None = None
+    category: Category | None = None
+    description: str | None = None
+    effects: tuple[str, ...] = ()
+    partners: Partners = field(default_factory=lambda: Partners(text=None))
+    budget: Budget | None = None
+    roles: tuple[Role, ...] = ()
+    cost_sharing: CostSharing = field(default_factory=lambda: CostSharing(text=None))
+    kpis: tuple[KPI, ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Return the stable key: the folded name, marked when relisted."""
+        base = normalise_key_text(self.name)
+        return base + "#再掲" if self.relisted else base
+
+    @property
+    def slug(self) -> str:
+        """Return a short stable URL slug derived from the key."""
+        return hashlib.sha1(self.key.encode("utf-8")).hexdigest()[:10]
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {
+            "name": self.name,
+            "key": self.key,
+            "slug": self.slug,
+            "relisted": self.relisted,
+            "policy_area": self.policy_area.to_dict() if self.policy_area else None,
+            "category": self.category.to_dict() if self.category else None,
+            "description": self.description,
+            "effects": list(self.effects),
+            "partners": self.partners.to_dict(),
+            "budget": self.budget.to_dict() if self.budget else None,
+            "roles": [r.to_dict() for r in self.roles],
+            "cost_sharing": self.cost_sharing.to_dict(),
+            "kpis": [k.to_dict() for k in self.kpis],
+            "extra": [{"label": k, "text": v} for k, v in self.extra],
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One edition of an area's vision: its period and its project sheets."""
+
+    area_slug: str
+    area_name: str
+    first_year: int
+    last_year: int
+    projects: tuple[Project, ...]
+    source_sha256: str = ""
+    title: str | None = None
+
+    @property
+    def policy_areas(self) -> tuple[PolicyArea, ...]:
+        """Return the policy areas in document order."""
+        seen: dict[PolicyArea, None] = {}
+        for p in self.projects:
+            if p.policy_area is not None:
+                seen.setdefault(p.policy_area, None)
+        return tuple(seen)
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        """Return the categories in document order."""
+        seen: dict[Category, None] = {}
+        for p in self.projects:
+            if p.category is not None:
+                seen.setdefault(p.category, None)
+        return tuple(seen)
+
+    @property
+    def years(self) -> range:
+        """Return the plan period's fiscal years."""
+        return range(self.first_year, self.last_year + 1)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form of the plan header (projects are listed beside it)."""
+        return {
+            "area": {"slug": self.area_slug, "name": self.area_name},
+            "period": {"first_fiscal_year": self.first_year, "last_fiscal_year": self.last_year},
+            "title": self.title,
+            "source_sha256": self.source_sha256,
+            "policy_areas": [a.to_dict() for a in self.policy_areas],
+            "categories": [c.to_dict() for c in self.categories],
+            "project_count": len(self.projects),
+        }

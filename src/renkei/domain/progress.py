@@ -1,0 +1,243 @@
+"""KPI progress (進捗): classify a KPI's form and evaluate it against recorded actuals as of a fiscal year.
+
+KPI forms differ, so no single formula judges them all. The form is mainly the target's kind
+(see :class:`KpiForm` and :func:`classify_kpi`); each form has its rule, documented where it lives:
+
+- ``point`` and ``maintain`` and ``qualitative``: :mod:`renkei.domain.level_rule`;
+- ``cumulative`` and ``every_year``: :mod:`renkei.domain.amount_rule`;
+- ``none`` (「-」, blank): not measurable, rated ``-``.
+
+Ratings follow the status: achieved A, on track B, behind C (progress at least half the expected
+progress, see :class:`Thresholds`) or D, and ``-`` for no data or not measurable. Actuals after the
+evaluation year are ignored; monthly actuals are folded into one value per fiscal year as
+:func:`month_merge_for` says (the average of the months for a per-月 KPI).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from renkei.domain.actual import Actual, Assessment, MonthMerge, value_by_fiscal_year
+from renkei.domain.amount_rule import judge_cumulative, judge_every_year
+from renkei.domain.level_rule import judge_maintain, judge_point, judge_qualitative
+from renkei.domain.plan import KPI
+from renkei.domain.quantity import Direction, QuantityKind
+from renkei.domain.status import Rating, Status, Thresholds, rate_status
+from renkei.domain.verdict import Frame, Verdict, level_baseline, status_tail
+
+__all__ = [
+    "Evaluation",
+    "KpiForm",
+    "ProgressError",
+    "Rating",
+    "Status",
+    "Thresholds",
+    "classify_kpi",
+    "evaluate_kpi",
+    "month_merge_for",
+]
+
+
+class ProgressError(ValueError):
+    """An evaluation asked for with an impossible period; ``field`` names the argument."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+class KpiForm(StrEnum):
+    """The form of a KPI, which decides the rule that judges it."""
+
+    POINT = "point"  # a level to reach by the target year (84.5% → 85.9%)
+    MAINTAIN = "maintain"  # a level to hold (年1回 → 年1回)
+    CUMULATIVE = "cumulative"  # a total over a range (25件（令和12年度までの累計）)
+    EVERY_YEAR = "every_year"  # an amount each year (6回/年（令和8年度～12年度）)
+    QUALITATIVE = "qualitative"  # an aim in words (参加自治体の増)
+    NONE = "none"  # nothing measurable (「-」)
+
+
+def classify_kpi(kpi: KPI) -> KpiForm:
+    """Tell a KPI's form from its target's kind (and, for a level, whether it equals the baseline).
+
+    >>> from renkei.domain.quantity import Quantity
+    >>> once = Quantity(text="年1回", kind=QuantityKind.POINT, value=1, unit="回", per="年")
+    >>> classify_kpi(KPI("定常的な情報交換", once, once, None))
+    <KpiForm.MAINTAIN: 'maintain'>
+    >>> dash = Quantity(text="-", kind=QuantityKind.NONE)
+    >>> classify_kpi(KPI("圏域内のDX推進", dash, dash, None))
+    <KpiForm.NONE: 'none'>
+    """
+    target = kpi.target
+    if target.kind is QuantityKind.NONE:
+        return KpiForm.NONE
+    if target.kind is QuantityKind.QUALITATIVE:
+        return KpiForm.QUALITATIVE
+    if target.value is None or not math.isfinite(target.value):
+        return KpiForm.QUALITATIVE if target.direction is not None else KpiForm.NONE
+    if target.kind is QuantityKind.CUMULATIVE:
+        return KpiForm.CUMULATIVE
+    if target.kind is QuantityKind.EVERY_YEAR:
+        return KpiForm.EVERY_YEAR
+    baseline = level_baseline(kpi)
+    if baseline is None:
+        return KpiForm.MAINTAIN if kpi.direction is Direction.MAINTAIN else KpiForm.POINT
+    start = baseline.value if baseline.value is not None else math.nan
+    same = math.isclose(start, target.value, rel_tol=1e-9, abs_tol=1e-12)
+    return KpiForm.MAINTAIN if same else KpiForm.POINT
+
+
+def month_merge_for(kpi: KPI) -> MonthMerge:
+    """Choose how monthly actuals make a year: average for per-月 rates, latest for %, else sum.
+
+    >>> from renkei.domain.quantity import Quantity
+    >>> visitors = Quantity(text="15,000人/月", kind=QuantityKind.POINT, value=15000, unit="人", per="月")
+    >>> month_merge_for(KPI("G-mottyの月間訪問者数", visitors, visitors, None))
+    <MonthMerge.AVERAGE: 'average'>
+    """
+    target, baseline = kpi.target, kpi.baseline
+    if "月" in (target.per, baseline.per):
+        return MonthMerge.AVERAGE
+    if (target.unit or baseline.unit or "").strip() in ("%", "％", "割", "ポイント"):
+        return MonthMerge.LATEST
+    return MonthMerge.SUM
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """A KPI's progress as of a fiscal year, with the rule that judged it and why in words.
+
+    ``latest_actual`` is the latest yearly value at or before ``as_of``; ``measured`` the figure compared
+    with the target (the running total for a cumulative KPI, else the latest actual). ``progress`` and
+    ``expected_progress`` are fractions (1.0 = the target); progress may exceed 1 or fall below 0.
+    """
+
+    project: str
+    indicator: str
+    kind: KpiForm
+    direction: Direction | None
+    as_of: int
+    status: Status
+    rating: Rating
+    rule: str
+    explanation_ja: str
+    explanation_en: str
+    latest_actual: float | None = None
+    measured: float | None = None
+    progress: float | None = None
+    expected_progress: float | None = None
+    years_met: int | None = None
+    years_due: int | None = None
+    forecast_at_target: float | None = None
+    forecast_year_reached: int | None = None
+    target_value: float | None = None
+    target_year: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form (ratios rounded to four places)."""
+        return {
+            "project": self.project,
+            "indicator": self.indicator,
+            "kind": self.kind.value,
+            "direction": self.direction.value if self.direction else None,
+            "as_of": self.as_of,
+            "latest_actual": self.latest_actual,
+            "progress": _round(self.progress),
+            "expected_progress": _round(self.expected_progress),
+            "status": self.status.value,
+            "rating": self.rating.value,
+            "years_met": self.years_met,
+            "years_due": self.years_due,
+            "forecast_at_target": _round(self.forecast_at_target, 6),
+            "forecast_year_reached": self.forecast_year_reached,
+            "explanation": {"ja": self.explanation_ja, "en": self.explanation_en},
+            "rule": self.rule,
+        }
+
+
+def _judge_none(frame: Frame) -> Verdict:
+    text = frame.kpi.target.text.strip() or "（空欄）"
+    tail_ja, tail_en = status_tail(Status.NOT_MEASURABLE)
+    return Verdict(
+        rule="none.not_measurable", status=Status.NOT_MEASURABLE, direction=frame.kpi.direction,
+        ja=f"目標値「{text}」に測定できる値がありません {tail_ja}",
+        en=f"Target 「{text}」 states nothing measurable {tail_en}",
+    )
+
+
+def _check_period(as_of: int, plan_first_year: int, plan_last_year: int) -> None:
+    named = (("as_of", as_of), ("plan_first_year", plan_first_year), ("plan_last_year", plan_last_year))
+    for name, year in named:
+        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
+            raise ProgressError(f"not a western fiscal year: {year!r}", name)
+    if plan_first_year > plan_last_year:
+        raise ProgressError(
+            f"plan period {plan_first_year}-{plan_last_year} runs backwards", "plan_last_year"
+        )
+
+
+def evaluate_kpi(
+    kpi: KPI,
+    actuals: Sequence[Actual],
+    *,
+    as_of: int,
+    plan_first_year: int,
+    plan_last_year: int,
+    project: str = "",
+    assessment: Assessment | None = None,
+    thresholds: Thresholds = Thresholds(),
+    months: MonthMerge | None = None,
+) -> Evaluation:
+    """Evaluate a KPI's progress as of a fiscal year from its actuals (and assessment, if qualitative).
+
+    ``months`` overrides how monthly actuals make a year (default: :func:`month_merge_for`).
+    """
+    _check_period(as_of, plan_first_year, plan_last_year)
+    form = classify_kpi(kpi)
+    values = value_by_fiscal_year(actuals, months=months or month_merge_for(kpi))
+    frame = Frame(
+        kpi=kpi, values=values, as_of=as_of, plan_first_year=plan_first_year,
+        plan_last_year=plan_last_year, thresholds=thresholds,
+    )
+    if form is KpiForm.POINT:
+        verdict = judge_point(frame)
+    elif form is KpiForm.MAINTAIN:
+        verdict = judge_maintain(frame)
+    elif form is KpiForm.CUMULATIVE:
+        verdict = judge_cumulative(frame)
+    elif form is KpiForm.EVERY_YEAR:
+        verdict = judge_every_year(frame)
+    elif form is KpiForm.QUALITATIVE:
+        verdict = judge_qualitative(frame, assessment)
+    else:
+        verdict = _judge_none(frame)
+    rating = verdict.rating or rate_status(verdict.status, verdict.progress, verdict.expected, thresholds)
+    return Evaluation(
+        project=project,
+        indicator=kpi.indicator,
+        kind=form,
+        direction=verdict.direction,
+        as_of=as_of,
+        status=verdict.status,
+        rating=rating,
+        rule=verdict.rule,
+        explanation_ja=verdict.ja,
+        explanation_en=verdict.en,
+        latest_actual=verdict.latest_actual,
+        measured=verdict.measured,
+        progress=verdict.progress,
+        expected_progress=verdict.expected,
+        years_met=verdict.years_met,
+        years_due=verdict.years_due,
+        forecast_at_target=verdict.forecast.at_target,
+        forecast_year_reached=verdict.forecast.year_reached,
+        target_value=kpi.target.value if form is not KpiForm.NONE else None,
+        target_year=verdict.target_year,
+    )

@@ -1,0 +1,181 @@
+"""Verdicts: what a progress rule concludes, with the shared wording and comparisons the rules use."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from renkei.domain.actual import MAX_ABS_VALUE
+from renkei.domain.forecast import Forecast
+from renkei.domain.plan import KPI
+from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind
+from renkei.domain.status import EPSILON, Rating, Status, Thresholds
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What every rule reads: the KPI, one value per fiscal year, the evaluation year and the plan period."""
+
+    kpi: KPI
+    values: Mapping[int, float]
+    as_of: int
+    plan_first_year: int
+    plan_last_year: int
+    thresholds: Thresholds
+
+    @property
+    def seen(self) -> dict[int, float]:
+        """Return the yearly values known as of the evaluation year (later years are ignored)."""
+        return {year: value for year, value in sorted(self.values.items()) if year <= self.as_of}
+
+    @property
+    def target_year(self) -> int:
+        """Return the target's fiscal year, or the plan's last year when the target states none."""
+        year = self.kpi.target.fiscal_year
+        return year if year is not None else self.plan_last_year
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A rule's conclusion; ``rating`` overrides the rating implied by status and pace."""
+
+    rule: str
+    status: Status
+    direction: Direction | None
+    ja: str
+    en: str
+    target_year: int | None = None
+    latest_actual: float | None = None
+    measured: float | None = None
+    progress: float | None = None
+    expected: float | None = None
+    years_met: int | None = None
+    years_due: int | None = None
+    forecast: Forecast = field(default_factory=Forecast)
+    rating: Rating | None = None
+
+
+def format_number(value: float) -> str:
+    """Write a number as planning documents do: grouped thousands, no trailing zeros.
+
+    >>> format_number(100000.0), format_number(84.9), format_number(0.1 + 0.2)
+    ('100,000', '84.9', '0.3')
+    """
+    return f"{value:,.10g}"
+
+
+def format_amount(value: float, quantity: Quantity) -> str:
+    """Write a value in the unit (and rate) of a quantity.
+
+    >>> format_amount(6, Quantity(text="6回/年", kind=QuantityKind.EVERY_YEAR, value=6, unit="回", per="年"))
+    '6回/年'
+    """
+    per = f"/{quantity.per}" if quantity.per else ""
+    return f"{format_number(value)}{quantity.unit or ''}{per}"
+
+
+def format_percent(ratio: float) -> str:
+    """Write a ratio as a whole percentage.
+
+    >>> format_percent(0.2857)
+    '29%'
+    """
+    return f"{ratio * 100:.0f}%" if math.isfinite(ratio * 100) else "-"
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """Divide, or return None when the denominator is zero or the result is not finite.
+
+    >>> ratio(10, 25), ratio(1, 0)
+    (0.4, None)
+    """
+    if denominator == 0:
+        return None
+    result = numerator / denominator
+    return result if math.isfinite(result) else None
+
+
+def clip(value: float, low: float = 0.0, high: float = 1.0) -> float:
+    """Bound a value to ``[low, high]``.
+
+    >>> clip(1.5), clip(-2.0), clip(0.25)
+    (1.0, 0.0, 0.25)
+    """
+    return min(high, max(low, value))
+
+
+def sense_of(target: Quantity, direction: Direction | None) -> int:
+    """Tell which way the target is met: +1 at or above it, -1 at or below it.
+
+    A bound written with the number (以上・以下・未満・超) decides; otherwise a decrease KPI is met
+    at or below the target and every other KPI at or above it.
+    """
+    if target.qualifier in (Qualifier.AT_MOST, Qualifier.LESS_THAN):
+        return -1
+    if target.qualifier in (Qualifier.AT_LEAST, Qualifier.MORE_THAN):
+        return 1
+    return -1 if direction is Direction.DECREASE else 1
+
+
+def meets(value: float, target: float, sense: int, qualifier: Qualifier | None = None) -> bool:
+    """Tell whether a value meets a target in the given sense (strictly for 超・未満).
+
+    >>> meets(86.0, 85.9, 1), meets(10, 0, -1), meets(5, 5, 1, Qualifier.MORE_THAN)
+    (True, False, False)
+    """
+    tolerance = EPSILON * max(1.0, abs(target))
+    if qualifier is Qualifier.MORE_THAN:
+        return value > target + tolerance
+    if qualifier is Qualifier.LESS_THAN:
+        return value < target - tolerance
+    return value >= target - tolerance if sense > 0 else value <= target + tolerance
+
+
+def is_usable(value: float | None) -> bool:
+    """Tell whether a stated number can take part in arithmetic (finite, within ±10¹⁵).
+
+    >>> is_usable(84.5), is_usable(None), is_usable(float("nan"))
+    (True, False, False)
+    """
+    return value is not None and math.isfinite(value) and abs(value) <= MAX_ABS_VALUE
+
+
+def _compatible(left: str | None, right: str | None) -> bool:
+    return left is None or right is None or left.strip() == right.strip()
+
+
+def level_baseline(kpi: KPI) -> Quantity | None:
+    """Return the baseline when it is a level comparable with the target (same unit and rate).
+
+    A total over years (累計) or a baseline without a number is no starting level.
+    """
+    baseline, target = kpi.baseline, kpi.target
+    if not is_usable(baseline.value) or baseline.kind not in (QuantityKind.POINT, QuantityKind.EVERY_YEAR):
+        return None
+    if not (_compatible(baseline.unit, target.unit) and _compatible(baseline.per, target.per)):
+        return None
+    return baseline
+
+
+def streak_start(
+    seen: Mapping[int, float], target: float, sense: int, qualifier: Qualifier | None
+) -> int | None:
+    """Return the first year of the latest unbroken run of recorded years meeting the target.
+
+    >>> streak_start({2026: 7, 2027: 5, 2028: 6, 2029: 8}, 6, 1, None)
+    2028
+    >>> streak_start({2026: 7, 2027: 5}, 6, 1, None) is None
+    True
+    """
+    start: int | None = None
+    for year in sorted(seen, reverse=True):
+        if not meets(seen[year], target, sense, qualifier):
+            break
+        start = year
+    return start
+
+
+def status_tail(status: Status) -> tuple[str, str]:
+    """Return the closing words of an explanation (``→ 順調`` / ``→ on track``)."""
+    return f"→ {status.label_ja}", f"→ {status.label_en}"

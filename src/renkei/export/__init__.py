@@ -1,0 +1,1 @@
+"""Exports: plans and progress as JSON, CSV, xlsx and more."""

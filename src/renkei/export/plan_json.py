@@ -1,0 +1,31 @@
+"""The plan as JSON: {"plan", "findings", "projects"}, as described by schemas/plan.schema.json."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from renkei.domain.finding import Finding
+from renkei.domain.plan import Plan
+
+
+def plan_to_dict(plan: Plan, findings: list[Finding]) -> dict[str, Any]:
+    """Return the JSON document for a plan and its findings."""
+    return {
+        "plan": plan.to_dict(),
+        "findings": [f.to_dict() for f in findings],
+        "projects": [p.to_dict() for p in plan.projects],
+    }
+
+
+def plan_to_json(plan: Plan, findings: list[Finding], *, indent: int | None = 2) -> str:
+    """Return the JSON text for a plan and its findings (UTF-8, Japanese kept as is)."""
+    return json.dumps(plan_to_dict(plan, findings), ensure_ascii=False, indent=indent)
+
+
+def load_plan_schema() -> dict[str, Any]:
+    """Return the published JSON Schema of the plan document."""
+    text = resources.files("renkei").joinpath("schemas/plan.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema

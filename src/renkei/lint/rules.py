@@ -1,0 +1,192 @@
+"""The lint rules: what in a read plan is wrong, doubtful or unmeasurable."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from renkei.domain.finding import Finding, Severity
+from renkei.domain.fiscal import wareki_fiscal_year
+from renkei.domain.plan import KPI, Plan, Project
+from renkei.domain.quantity import QuantityKind
+from renkei.domain.totals import counts_in_totals, find_original
+
+Rule = Callable[[Plan], Iterator[Finding]]
+
+_MUNICIPALITY_UNITS = frozenset({"市町", "市町村", "自治体", "団体", "市", "町"})
+
+
+def _years(years: list[int]) -> str:
+    if len(years) == 1:
+        return wareki_fiscal_year(years[0])
+    return f"{wareki_fiscal_year(years[0])}〜{wareki_fiscal_year(years[-1])}"
+
+
+def check_budget_period(plan: Plan) -> Iterator[Finding]:
+    """Budget years outside the plan period."""
+    for p in plan.projects:
+        if p.budget is None:
+            continue
+        outside = sorted(y for y in p.budget.by_fiscal_year if y not in plan.years)
+        if outside:
+            yield Finding("budget.year_outside_period", Severity.WARNING,
+                          f"事業費の年度（{_years(outside)}）が計画期間（{_years(list(plan.years))}）の外です。",
+                          line=p.budget.line, project=p.name,
+                          suggestion="計画期間の各年度の事業費に更新してください。合計では計画期間外の年度を別に示します。")
+
+
+def check_relisted(plan: Plan) -> Iterator[Finding]:
+    """Relisted projects: say where their budget is counted."""
+    for p in plan.projects:
+        if not p.relisted:
+            continue
+        original = find_original(plan, p)
+        if original is not None:
+            message = f"【再掲】の事業です。事業費は原掲（{original.line}行目）で数え、合計には重ねて数えません。"
+        elif counts_in_totals(plan, p):
+            message = "【再掲】の事業です。原掲がこの文書にないため、事業費はここで一度だけ合計に数えます。"
+        else:
+            message = "【再掲】の事業が重複しています。事業費は最初の掲載で一度だけ数えます。"
+        yield Finding("project.relisted", Severity.INFO, message, line=p.line, project=p.name)
+
+
+def check_duplicate_names(plan: Plan) -> Iterator[Finding]:
+    """Two sheets with the same name (and relisted flag) cannot be told apart."""
+    counts = Counter(p.key for p in plan.projects)
+    reported: set[str] = set()
+    for p in plan.projects:
+        if counts[p.key] > 1 and p.key not in reported:
+            reported.add(p.key)
+            yield Finding("project.duplicate_name", Severity.ERROR,
+                          f"同じ事業名のシートが{counts[p.key]}枚あります。", line=p.line, project=p.name,
+                          suggestion="事業名を区別できるようにするか、再掲なら【再掲】を付けてください。")
+
+
+def _check_kpi(plan: Plan, p: Project, kpi: KPI) -> Iterator[Finding]:
+    base, target = kpi.baseline, kpi.target
+    where = {"line": kpi.line, "project": p.name}
+    if target.kind is QuantityKind.NONE:
+        yield Finding("kpi.no_measurable_target", Severity.WARNING,
+                      f"KPI「{kpi.indicator}」に目標値がありません（「{target.text or '空欄'}」）。", **where,
+                      suggestion="数値と達成年度で目標値を書いてください（例: 25件（令和12年度までの累計））。")
+        return
+    if target.kind is QuantityKind.QUALITATIVE:
+        yield Finding("kpi.no_measurable_target", Severity.WARNING,
+                      f"KPI「{kpi.indicator}」の目標値「{target.text}」は定性的で、数値で測れません。", **where,
+                      suggestion="数値目標（例: 18市町（令和12年度））にするか、毎年度の評価を記録してください。")
+    if target.is_numeric and target.fiscal_year is None and target.kind is QuantityKind.POINT:
+        yield Finding("kpi.target_year_missing", Severity.WARNING,
+                      f"KPI「{kpi.indicator}」の目標値「{target.text}」に達成年度がありません。計画最終年度として評価します。",
+                      **where, suggestion=f"「（{wareki_fiscal_year(plan.last_year)}）」のように達成年度を書いてください。")
+    if target.fiscal_year is not None and target.fiscal_year not in plan.years:
+        yield Finding("kpi.target_year_outside_period", Severity.WARNING,
+                      f"KPI「{kpi.indicator}」の達成年度（{wareki_fiscal_year(target.fiscal_year)}）が計画期間の外です。",
+                      **where, suggestion="計画期間内の達成年度にしてください。")
+    if (target.fiscal_year is not None and base.fiscal_year is not None
+            and target.fiscal_year < base.fiscal_year):
+        yield Finding("kpi.target_before_baseline", Severity.ERROR,
+                      f"KPI「{kpi.indicator}」の達成年度（{wareki_fiscal_year(target.fiscal_year)}）が"
+                      f"現状値の時点（{wareki_fiscal_year(base.fiscal_year)}）より前です。", **where,
+                      suggestion="現状値と目標値の年度を確認してください。")
+    if base.unit and target.unit and base.unit != target.unit:
+        yield Finding("kpi.unit_mismatch", Severity.WARNING,
+                      f"KPI「{kpi.indicator}」の現状値（{base.unit}）と目標値（{target.unit}）の単位が違います。",
+                      **where, suggestion="同じ単位で書いてください。")
+    if base.per and target.per and base.per != target.per:
+        yield Finding("kpi.period_mismatch", Severity.WARNING,
+                      f"KPI「{kpi.indicator}」の現状値は「/{base.per}」、目標値は「/{target.per}」あたりの値です。",
+                      **where, suggestion="同じ期間あたりの値で書いてください。")
+    elif {base.kind, target.kind} == {QuantityKind.CUMULATIVE, QuantityKind.EVERY_YEAR}:
+        yield Finding("kpi.period_mismatch", Severity.WARNING,
+                      f"KPI「{kpi.indicator}」の現状値は累計、目標値は毎年度の値（またはその逆）です。", **where,
+                      suggestion="累計か毎年度かをそろえてください。")
+    if base.kind is QuantityKind.NONE and target.is_numeric:
+        yield Finding("kpi.baseline_missing", Severity.INFO,
+                      f"KPI「{kpi.indicator}」に現状値がありません。進捗は目標値だけで判定します。", **where)
+    elif (base.is_numeric and base.fiscal_year is None and base.from_month is None
+          and base.kind is not QuantityKind.EVERY_YEAR):
+        yield Finding("kpi.baseline_year_missing", Severity.INFO,
+                      f"KPI「{kpi.indicator}」の現状値「{base.text}」に調査時点がありません。", **where,
+                      suggestion="「（令和7年度）」のように調査時点を書いてください。")
+    if base.is_numeric and target.is_numeric and not base.unit and not target.unit:
+        yield Finding("kpi.no_unit", Severity.INFO, f"KPI「{kpi.indicator}」の値に単位がありません。", **where,
+                      suggestion="「10回」のように単位を書いてください。")
+
+
+def check_kpis(plan: Plan) -> Iterator[Finding]:
+    """Measurability, years, units and periods of every KPI."""
+    for p in plan.projects:
+        seen: Counter[str] = Counter()
+        for kpi in p.kpis:
+            seen[kpi.indicator] += 1
+            if seen[kpi.indicator] == 2:
+                yield Finding("kpi.duplicate_indicator", Severity.ERROR,
+                              f"同じ事業に同じ指標「{kpi.indicator}」が2つあります。", line=kpi.line, project=p.name,
+                              suggestion="指標名を区別してください（実績はこの名前で記録します）。")
+            yield from _check_kpi(plan, p, kpi)
+
+
+_BREAKDOWN = re.compile(r"(\d+)\s*市\s*(\d+)\s*町")
+
+
+def _city_town_split(names: tuple[str, ...]) -> tuple[int, int]:
+    cities = sum(1 for n in names if n.endswith("市"))
+    return cities, len(names) - cities
+
+
+def check_partner_count(plan: Plan) -> Iterator[Finding]:
+    """A KPI counting municipalities whose number contradicts the partner list."""
+    for p in plan.projects:
+        members = len(p.partners.municipalities)
+        total = members + len(p.partners.outside_area)
+        if not members:
+            continue
+        cities, towns = _city_town_split(p.partners.municipalities + p.partners.outside_area)
+        for kpi in p.kpis:
+            for q, label in ((kpi.baseline, "現状値"), (kpi.target, "目標値")):
+                if q.unit not in _MUNICIPALITY_UNITS or q.value is None:
+                    continue
+                where = {"line": kpi.line, "project": p.name}
+                split = _BREAKDOWN.search(unicodedata.normalize("NFKC", q.text))
+                if q.value > total:
+                    yield Finding("partners.count_mismatch", Severity.INFO,
+                                  f"KPI「{kpi.indicator}」の{label}「{q.text}」（{q.value:g}）が連携市町の数"
+                                  f"（{total}）を超えています。", **where,
+                                  suggestion="連携市町の欄かKPIの値を確認してください。")
+                elif split and (int(split.group(1)), int(split.group(2))) != (cities, towns):
+                    yield Finding("partners.count_mismatch", Severity.INFO,
+                                  f"KPI「{kpi.indicator}」の{label}「{q.text}」と、連携市町の欄の"
+                                  f"{cities}市{towns}町（圏域外を含む）が一致しません。", **where,
+                                  suggestion="連携市町の欄かKPIの値を確認してください。")
+
+
+def check_same_kpi_elsewhere(plan: Plan) -> Iterator[Finding]:
+    """The same KPI in two projects: its actuals must be entered for each (or are double counted)."""
+    first: dict[tuple[str, str, str], Project] = {}
+    for p in plan.projects:
+        for kpi in p.kpis:
+            key = (kpi.indicator, kpi.baseline.text, kpi.target.text)
+            if key in first and first[key].key != p.key and not p.relisted:
+                yield Finding("kpi.shared_indicator", Severity.INFO,
+                              f"KPI「{kpi.indicator}」は事業「{first[key].name}」（{first[key].line}行目）と同じです。",
+                              line=kpi.line, project=p.name,
+                              suggestion="実績は事業ごとに記録されます。同じ実績を重ねて集計しないよう注意してください。")
+            first.setdefault(key, p)
+
+
+RULES: tuple[Rule, ...] = (
+    check_duplicate_names,
+    check_budget_period,
+    check_relisted,
+    check_kpis,
+    check_partner_count,
+    check_same_kpi_elsewhere,
+)
+
+
+def lint_plan(plan: Plan) -> list[Finding]:
+    """Run every rule over a plan; findings in document order."""
+    findings = [f for rule in RULES for f in rule(plan)]
+    return sorted(findings, key=lambda f: (f.line or 0))

@@ -1,0 +1,1 @@
+"""Readers: text in, domain objects out. No database, no web."""

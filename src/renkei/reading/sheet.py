@@ -1,0 +1,259 @@
+"""The sheet reader: a vision document (tab-separated text with HTML fragments) into a Plan and findings.
+
+The document is a sequence of project sheets (事業シート), optionally grouped under policy-area headings
+(``## (2) …に係る政策分野``) and agreement categories (``【連携協約】`` followed, on the same or a later line,
+by ``a 地域公共交通``). A sheet starts at its 事業名 row and runs until the next sheet or heading. Inside a
+sheet each row is recognised by its label, not by its position, and cells are matched to the columns their
+header rows announce, so an extra empty column, blank lines, CRLF, a BOM or HTML lists do not disturb it.
+A malformed sheet gives a finding with its line number; no sheet is ever dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+from renkei.domain.finding import Finding, Severity
+from renkei.domain.municipality import Area
+from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project
+from renkei.domain.registry import MunicipalityRegistry
+from renkei.reading.area import load_area, load_registry
+from renkei.reading.layout import (
+    SHEET_KINDS,
+    Row,
+    RowKind,
+    classify_row,
+    read_heading,
+    read_policy_area,
+    split_rows,
+)
+from renkei.reading.partners import read_partners
+from renkei.reading.sheet_fields import SheetFields, read_sheet_fields
+
+_RELISTED = re.compile(r"\s*[【\[［(（〔]\s*再\s*掲\s*[】\]］)）〕]\s*")
+_CATEGORY = re.compile(r"^([a-zA-Zａ-ｚＡ-Ｚ])(?:[\s\u3000.．:：)）]+|(?=[^\x00-\x7f]))(.+)$")
+_SUBTITLE = re.compile(r"\s*[—―]+\s*")
+
+
+class PlanReadError(Exception):
+    """A document that cannot be read at all (not text). ``line`` is set when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message if line is None else f"line {line}: {message}")
+        self.message = message
+        self.line = line
+
+
+def decode_document(data: bytes) -> str:
+    """Decode a document's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or Shift_JIS (CP932).
+
+    >>> decode_document("事業名".encode("cp932"))
+    '事業名'
+    >>> decode_document(b"\\xef\\xbb\\xbfabc")
+    'abc'
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PlanReadError("the document is neither UTF-8, UTF-16 nor Shift_JIS text")
+
+
+def read_category(text: str) -> Category | None:
+    """Read an agreement category line such as ``a 地域公共交通``.
+
+    >>> read_category("a 地域公共交通")
+    Category(code='a', name='地域公共交通', subtitle=None)
+    >>> read_category("e 交流及び移住の促進等—アフターコロナをターゲットとした取組")
+    Category(code='e', name='交流及び移住の促進等', subtitle='アフターコロナをターゲットとした取組')
+    >>> read_category("事業名") is None
+    True
+    """
+    match = _CATEGORY.match(text.strip())
+    if not match:
+        return None
+    code = unicodedata.normalize("NFKC", match.group(1)).lower()
+    rest = match.group(2).strip()
+    if not rest or (rest[0].isascii() and rest[0].isalpha()):
+        return None
+    parts = _SUBTITLE.split(rest, maxsplit=1)
+    subtitle = parts[1].strip() if len(parts) > 1 and parts[1].strip() else None
+    return Category(code=code, name=parts[0].strip(), subtitle=subtitle)
+
+
+def strip_relisted(name: str) -> tuple[str, bool]:
+    """Remove a 【再掲】 marker from a project name and tell whether it was there.
+
+    >>> strip_relisted("地域エネルギー政策の広域化【再掲】")
+    ('地域エネルギー政策の広域化', True)
+    >>> strip_relisted("DX人材育成研修の実施")
+    ('DX人材育成研修の実施', False)
+    """
+    stripped, count = _RELISTED.subn("", name)
+    return stripped.strip(), count > 0
+
+
+@dataclass
+class _State:
+    area: Area
+    registry: MunicipalityRegistry
+    policy_area: PolicyArea | None = None
+    category: Category | None = None
+    category_pending_line: int | None = None
+    title: str | None = None
+    projects: list[Project] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_plan(
+    text: str, *, area: Area | None = None, registry: MunicipalityRegistry | None = None
+) -> tuple[Plan, list[Finding]]:
+    """Read a vision document into a Plan and the findings about it. Never raises for any str input."""
+    if not isinstance(text, str):
+        raise PlanReadError("read_plan takes text (str); decode bytes with decode_document first")
+    state = _State(area=area or load_area("kitakyushu"), registry=registry or load_registry())
+    rows = split_rows(text)
+    sheet: list[Row] = []
+    for row in rows:
+        kind = classify_row(row)
+        if kind in SHEET_KINDS:
+            if _starts_new_sheet(kind, sheet):
+                _close_sheet(state, sheet)
+                sheet = []
+            sheet.append(row)
+            continue
+        if sheet and kind is RowKind.CONTINUATION:
+            sheet.append(row)
+            continue
+        if sheet and kind is RowKind.OTHER and not _is_category_line(row):
+            sheet.append(row)
+            continue
+        if kind in (RowKind.BLANK, RowKind.RULE):
+            continue
+        _close_sheet(state, sheet)
+        sheet = []
+        _read_structure(state, row, kind)
+    _close_sheet(state, sheet)
+    if state.category_pending_line is not None:
+        state.findings.append(Finding("category.missing", Severity.WARNING,
+                                      "【連携協約】の後に分類（例: a 地域公共交通）がありません。",
+                                      line=state.category_pending_line))
+    if not state.projects:
+        state.findings.append(Finding("document.empty", Severity.ERROR,
+                                      "事業シートが見つかりません（「事業名」の行がありません）。", line=None))
+    plan = Plan(
+        area_slug=state.area.slug,
+        area_name=state.area.name,
+        first_year=state.area.plan_first_year,
+        last_year=state.area.plan_last_year,
+        projects=tuple(state.projects),
+        source_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        title=state.title,
+    )
+    return plan, state.findings
+
+
+def _is_category_line(row: Row) -> bool:
+    cells = [c for c in row.cells if c]
+    return len(cells) == 1 and read_category(cells[0]) is not None
+
+
+def _starts_new_sheet(kind: RowKind, sheet: list[Row]) -> bool:
+    """A 事業名 row starts a sheet; so does a sheet label already seen in this sheet (its 事業名 is missing)."""
+    if not sheet:
+        return False
+    if kind is RowKind.NAME:
+        return True
+    if kind not in SHEET_KINDS:
+        return False
+    seen = {classify_row(r) for r in sheet}
+    return kind in seen
+
+
+def _read_structure(state: _State, row: Row, kind: RowKind) -> None:
+    """Handle a row outside sheets: headings, 【連携協約】, category lines, stray text."""
+    if kind is RowKind.POLICY_AREA:
+        parsed = read_policy_area(row)
+        if parsed:
+            state.policy_area = PolicyArea(number=parsed[0], name=parsed[1])
+            state.category = None
+            state.category_pending_line = None
+        return
+    if kind is RowKind.HEADING:
+        if state.title is None and not state.projects:
+            state.title = read_heading(row)
+        return
+    if kind is RowKind.AGREEMENT:
+        rest = [c for c in row.cells[1:] if c]
+        first = row.cells[0]
+        label_rest = re.sub(r"^\s*[【\[［]?\s*連携協約\s*[】\]］]?\s*", "", first)
+        candidates = [label_rest, *rest] if label_rest.strip() else rest
+        for candidate in candidates:
+            category = read_category(candidate)
+            if category:
+                state.category = category
+                state.category_pending_line = None
+                return
+        state.category_pending_line = row.line
+        return
+    text = row.text
+    if state.category_pending_line is not None:
+        category = read_category(text)
+        if category:
+            state.category = category
+            state.category_pending_line = None
+            return
+    if _is_category_line(row):
+        category = read_category(text)
+        state.findings.append(Finding("category.without_agreement", Severity.INFO,
+                                      f"「{text}」を連携協約の分類として読みました（【連携協約】の行がありません）。",
+                                      line=row.line))
+        state.category = category
+        return
+    if state.title is None and not state.projects and len(text) <= 80:
+        state.title = text
+        return
+    state.findings.append(Finding("document.unrecognised_line", Severity.WARNING,
+                                  f"事業シートの外にある行を読めませんでした: 「{text[:60]}」",
+                                  line=row.line, suggestion="事業シートの一部なら、行頭の項目名（事業名・事業内容など）を確認してください。"))
+
+
+def _close_sheet(state: _State, sheet: list[Row]) -> None:
+    """Turn the rows of one sheet into a Project, with findings."""
+    if not sheet:
+        return
+    fields: SheetFields = read_sheet_fields(sheet, plan_years=state.area.plan_years)
+    raw_name = fields.name or ""
+    name, relisted = strip_relisted(raw_name)
+    findings = list(fields.findings)
+    if not name:
+        name = f"（事業名なし：{sheet[0].line}行目）"
+        findings.append(Finding("sheet.missing_name", Severity.ERROR,
+                                "事業名がありません。シートは残し、仮の名前を付けました。", line=sheet[0].line,
+                                suggestion="「事業名」の行を補ってください。"))
+    partners = Partners(text=None)
+    if fields.partners_text is not None:
+        partners, partner_findings = read_partners(fields.partners_text, area=state.area, registry=state.registry)
+        findings.extend(replace(f, line=f.line or fields.partners_line) for f in partner_findings)
+    project = Project(
+        name=name,
+        line=sheet[0].line,
+        relisted=relisted,
+        policy_area=state.policy_area,
+        category=state.category,
+        description=fields.description,
+        effects=tuple(fields.effects),
+        partners=partners,
+        budget=fields.budget,
+        roles=tuple(fields.roles),
+        cost_sharing=fields.cost_sharing,
+        kpis=tuple(fields.kpis),
+        extra=tuple(fields.extra),
+    )
+    state.projects.append(project)
+    state.findings.extend(replace(f, project=f.project or name) for f in findings)

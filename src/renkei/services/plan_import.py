@@ -1,0 +1,319 @@
+"""Plan import: store a read plan edition in one transaction, as a diff against what is stored.
+
+Rules: all or nothing; re-importing the same document writes nothing; a corrected edition updates
+projects matched by ``Project.key`` and KPIs by (project key, indicator), so actuals survive; a
+project missing from the new edition is withdrawn, never deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from renkei.domain.finding import Finding
+from renkei.domain.municipality import Area
+from renkei.domain.plan import Partners, Plan, Project
+from renkei.domain.registry import MunicipalityRegistry
+from renkei.services.plan_diff import PLAN_FIELDS, PlanDiff, diff_plan
+from renkei.store import repository
+from renkei.store.rows import PartnerEntry, indicator_key
+from renkei.store.tables import FISCAL_YEAR_RANGE, PlanRow, ProjectRow, now_utc
+
+
+class PlanImportError(ValueError):
+    """A plan that cannot be stored; ``field`` names what is wrong (and ``line`` where, when known)."""
+
+    def __init__(self, message: str, field: str, line: int | None = None) -> None:
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(f"{where}{field}: {message}")
+        self.field = field
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did: the plan it wrote, the diff, and whether anything was written.
+
+    ``plan_id`` is None after a dry run of a new plan (nothing was kept).
+    """
+
+    area_slug: str
+    plan_key: str
+    plan_id: int | None
+    version: int
+    created: bool
+    written: bool
+    dry_run: bool
+    diff: PlanDiff
+    findings_written: bool
+
+
+def default_plan_key(plan: Plan) -> str:
+    """Return the key a plan is stored under unless told otherwise.
+
+    >>> default_plan_key(Plan("kitakyushu", "北九州都市圏", 2026, 2030, ()))
+    'kitakyushu-2026'
+    """
+    return f"{plan.area_slug}-{plan.first_year}"
+
+
+def check_plan(plan: Plan) -> None:
+    """Raise PlanImportError when the plan breaks a rule the database would enforce less clearly."""
+    low, high = FISCAL_YEAR_RANGE
+    for name in ("first_year", "last_year"):
+        if not low <= getattr(plan, name) <= high:
+            raise PlanImportError(f"fiscal year {getattr(plan, name)} is outside {low}..{high}", name)
+    if plan.first_year > plan.last_year:
+        raise PlanImportError(f"the period {plan.first_year}..{plan.last_year} runs backwards", "first_year")
+    seen: dict[str, int] = {}
+    for project in plan.projects:
+        if project.key in seen:
+            raise PlanImportError(
+                f"project {project.name!r} appears twice (first at line {seen[project.key]})",
+                "project",
+                project.line,
+            )
+        seen[project.key] = project.line
+        indicators: set[str] = set()
+        for kpi in project.kpis:
+            key = indicator_key(kpi.indicator)
+            if key in indicators:
+                raise PlanImportError(
+                    f"KPI {kpi.indicator!r} appears twice in {project.name!r}", "kpi", kpi.line
+                )
+            indicators.add(key)
+        for cell in project.budget.cells if project.budget else ():
+            if not low <= cell.fiscal_year <= high:
+                raise PlanImportError(
+                    f"budget year {cell.fiscal_year} of {project.name!r} is outside {low}..{high}",
+                    "budget",
+                    project.budget.line if project.budget else project.line,
+                )
+
+
+def _configured_area(slug: str) -> Area | None:
+    from renkei.reading.area import AreaConfigError, load_area
+
+    try:
+        return load_area(slug)
+    except AreaConfigError:
+        return None
+
+
+def _registry() -> MunicipalityRegistry | None:
+    try:
+        from renkei.reading.area import load_registry
+
+        return load_registry()
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def partner_entries(
+    partners: Partners, area: Area | None, registry: MunicipalityRegistry | None
+) -> list[PartnerEntry]:
+    """Return the partner rows of a project: members with codes, outside partners with codes when known."""
+    lead = area.lead_code if area else None
+    codes = partners.codes if len(partners.codes) == len(partners.municipalities) else ()
+    entries: list[PartnerEntry] = []
+    for i, name in enumerate(partners.municipalities):
+        code = codes[i] if codes else None
+        if code is None and area is not None:
+            member = area.member_by_name(name)
+            code = member.code if member else None
+        entries.append(PartnerEntry("member", i, name, code, code is not None and code == lead, True))
+    for i, name in enumerate(partners.outside_area):
+        found = registry.find(name) if registry is not None else ()
+        code = found[0].code if len(found) == 1 else None
+        entries.append(PartnerEntry("outside", i, name, code, False, False))
+    for kind, names in (("excluded", partners.excluded), ("unresolved", partners.unresolved)):
+        for i, name in enumerate(names):
+            member = area.member_by_name(name) if area else None
+            entries.append(
+                PartnerEntry(kind, i, name, member.code if member else None, False, member is not None)
+            )
+    return entries
+
+
+def _project_keys(plan: Plan) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for project in plan.projects:
+        keys.setdefault(project.name, project.key)  # the original sheet before its 【再掲】 copy
+    return keys
+
+
+def import_plan(
+    *,
+    session: Session,
+    plan: Plan,
+    findings: list[Finding],
+    source_text: str,
+    plan_key: str | None = None,
+    dry_run: bool = False,
+    area: Area | None = None,
+    actor: str = "import",
+) -> ImportResult:
+    """Store a plan edition and its findings in one transaction, committed unless ``dry_run``.
+
+    ``area`` defaults to the configured area of ``plan.area_slug`` (a bare area row when there is
+    none). The session must carry no pending work: any failure rolls it back and re-raises.
+    """
+    check_plan(plan)
+    key = plan_key or default_plan_key(plan)
+    sha256 = plan.source_sha256 or hashlib.sha256(source_text.encode("utf-8")).hexdigest()
+    area = area if area is not None else _configured_area(plan.area_slug)
+    if area is not None and area.slug != plan.area_slug:
+        raise PlanImportError(f"the plan is for {plan.area_slug!r}, the area is {area.slug!r}", "area")
+    try:
+        result = _import(session, plan, findings, source_text, key, sha256, area, actor, dry_run)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+        return result
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _import(
+    session: Session,
+    plan: Plan,
+    findings: list[Finding],
+    source_text: str,
+    key: str,
+    sha256: str,
+    area: Area | None,
+    actor: str,
+    dry_run: bool,
+) -> ImportResult:
+    if area is not None:
+        area_row = repository.save_area(session=session, area=area)
+    else:
+        area_row = repository.ensure_area(
+            session=session,
+            slug=plan.area_slug,
+            name=plan.area_name,
+            first_year=plan.first_year,
+            last_year=plan.last_year,
+        )
+    plan_row = repository.get_plan_row(session=session, area_slug=plan.area_slug, plan_key=key)
+    created = plan_row is None
+    stored = {} if plan_row is None else repository.load_projects(session=session, plan_id=plan_row.id)
+    header = None if plan_row is None else {n: getattr(plan_row, n) for n in PLAN_FIELDS}
+    diff = diff_plan(header, {k: (s.project, s.row.status == "active") for k, s in stored.items()}, plan)
+    if plan_row is None:
+        plan_row = repository.create_plan(
+            session=session, area_id=area_row.id, plan=plan, plan_key=key, sha256=sha256
+        )
+    layout_changed = _write_projects(session, plan_row, plan, stored, diff, area)
+    header_changed = repository.assign_columns(
+        plan_row, {**{n: getattr(plan, n) for n in PLAN_FIELDS}, "source_sha256": sha256}
+    )
+    if not diff.is_empty and not created:
+        plan_row.version += 1
+    findings_written = repository.save_findings(
+        session=session, plan_id=plan_row.id, findings=findings, project_keys=_project_keys(plan)
+    )
+    written = created or not diff.is_empty or layout_changed or bool(header_changed) or findings_written
+    if written:
+        plan_row.updated_at = now_utc()
+        repository.record_import(
+            session=session,
+            plan_id=plan_row.id,
+            sha256=sha256,
+            source_text=source_text,
+            actor=actor,
+            plan_version=plan_row.version,
+            diff=diff.to_dict(),
+        )
+        repository.record_audit_event(
+            session=session,
+            actor=actor,
+            action="plan.import",
+            entity="plan",
+            entity_key=f"{plan.area_slug}/{key}",
+            before=None if created else {"version": plan_row.version - (0 if diff.is_empty else 1)},
+            after={"version": plan_row.version, "source_sha256": sha256, "diff": diff.to_dict()},
+        )
+    session.flush()
+    return ImportResult(
+        area_slug=plan.area_slug,
+        plan_key=key,
+        plan_id=None if (dry_run and created) else plan_row.id,
+        version=plan_row.version,
+        created=created,
+        written=written,
+        dry_run=dry_run,
+        diff=diff,
+        findings_written=findings_written,
+    )
+
+
+def _write_projects(
+    session: Session,
+    plan_row: PlanRow,
+    plan: Plan,
+    stored: dict[str, repository.StoredProject],
+    diff: PlanDiff,
+    area: Area | None,
+) -> bool:
+    """Write new and changed projects, withdraw missing ones; return whether layout alone changed."""
+    registry = _registry()
+    changed = {e.key for e in diff.changed_projects}
+    changed_kpis = {e.project_key for e in (*diff.added_kpis, *diff.changed_kpis, *diff.removed_kpis)}
+    layout_changed = False
+    for position, project in enumerate(plan.projects):
+        current = stored.get(project.key)
+        if current is None or project.key in changed:
+            row = _write_project(session, plan_row, project, position, current, area, registry)
+            if current is not None:
+                row.version += 1
+        else:
+            row = current.row
+            layout = {
+                "position": position,
+                "source_line": project.line,
+                "budget_source_line": project.budget.line if project.budget else None,
+            }
+            layout_changed |= bool(repository.assign_columns(row, layout))
+            if project.key in changed_kpis:
+                row.version += 1
+                row.updated_at = now_utc()
+        repository.write_kpis(
+            session=session, project_id=row.id, kpis=project.kpis, stored=current.kpis if current else {}
+        )
+        if current is not None:
+            layout_changed |= any(
+                k.line != s.line for k, s in zip(project.kpis, current.project.kpis, strict=False)
+            )
+    for removed in diff.removed_projects:
+        repository.withdraw_project(session=session, row=stored[removed.key].row)
+    return layout_changed
+
+
+def _write_project(
+    session: Session,
+    plan_row: PlanRow,
+    project: Project,
+    position: int,
+    current: repository.StoredProject | None,
+    area: Area | None,
+    registry: MunicipalityRegistry | None,
+) -> ProjectRow:
+    return repository.write_project(
+        session=session,
+        plan_id=plan_row.id,
+        project=project,
+        position=position,
+        row=current.row if current else None,
+        partners=partner_entries(project.partners, area, registry),
+        policy_area_id=repository.ensure_policy_area(
+            session=session, plan_id=plan_row.id, policy_area=project.policy_area
+        ),
+        category_id=repository.ensure_category(
+            session=session, plan_id=plan_row.id, category=project.category
+        ),
+    )

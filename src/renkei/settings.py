@@ -1,0 +1,45 @@
+"""Settings: where the database lives and how the application talks to it, read from RENKEI_* variables."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime settings, each overridable by an environment variable with the ``RENKEI_`` prefix.
+
+    - ``data_dir`` (``RENKEI_DATA_DIR``, default ``./var``): the directory for local state; the default
+      SQLite database is created here.
+    - ``database_url`` (``RENKEI_DATABASE_URL``, default ``sqlite:///<data_dir>/renkei.db``): the
+      SQLAlchemy URL of the database. SQLite for one machine, ``postgresql+psycopg://user@host/db``
+      (psycopg 3) for national scale.
+    - ``echo_sql`` (``RENKEI_ECHO_SQL``, default false): log every SQL statement (for debugging).
+
+    >>> Settings(data_dir=Path("/srv/renkei")).database_url
+    'sqlite:////srv/renkei/renkei.db'
+    >>> Settings(database_url="postgresql+psycopg://postgres@db/renkei").database_url
+    'postgresql+psycopg://postgres@db/renkei'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="RENKEI_", extra="ignore")
+
+    data_dir: Path = Path("./var")
+    database_url: str = ""
+    echo_sql: bool = False
+
+    @model_validator(mode="after")
+    def fill_database_url(self) -> Settings:
+        """Default the database to a SQLite file under ``data_dir``."""
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'renkei.db').as_posix()}"
+        return self
+
+
+@cache
+def get_settings() -> Settings:
+    """Return the settings read from the environment (cached; ``get_settings.cache_clear()`` rereads)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The database store: tables, engine and sessions, Alembic migrations and repository functions."""

@@ -1,0 +1,78 @@
+"""Engines and sessions: SQLite with foreign keys and WAL, or PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL that renkei cannot use."""
+
+
+def normalise_database_url(url: str | URL) -> URL:
+    """Parse a database URL, steering plain PostgreSQL URLs to the psycopg 3 driver.
+
+    >>> normalise_database_url("postgresql://postgres@127.0.0.1/test").drivername
+    'postgresql+psycopg'
+    >>> normalise_database_url("sqlite:///var/renkei.db").database
+    'var/renkei.db'
+    >>> normalise_database_url("mysql://x@y/z")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    renkei.store.engine.DatabaseUrlError: unsupported database URL mysql://x@y/z: use sqlite:/// or postgresql+psycopg://
+    """
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
+        return parsed
+    raise DatabaseUrlError(
+        f"unsupported database URL {parsed.render_as_string(hide_password=True)}: "
+        "use sqlite:/// or postgresql+psycopg://"
+    )
+
+
+def _is_file_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+
+
+def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
+    # pysqlite defers BEGIN until the first write and commits DDL implicitly; taking over BEGIN makes
+    # every transaction (reads, DDL, migrations) atomic, which the all-or-nothing import relies on.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def create_engine_from_url(url: str | URL, *, echo: bool = False) -> Engine:
+    """Create an engine for a SQLite or PostgreSQL URL, creating a SQLite file's directory if needed."""
+    parsed = normalise_database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        file_based = _is_file_sqlite(parsed)
+        if file_based and parsed.database is not None:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, echo=echo)
+        _configure_sqlite(engine, wal=file_based)
+        return engine
+    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+
+
+def create_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory bound to the engine (objects stay readable after commit)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)

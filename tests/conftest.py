@@ -1,0 +1,164 @@
+"""Shared fixtures: a fresh migrated database per test (SQLite always, PostgreSQL when reachable) and plans."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from renkei.domain.municipality import Area, Municipality
+from renkei.domain.plan import (
+    KPI,
+    Budget,
+    BudgetCell,
+    BudgetCellStatus,
+    Category,
+    CostBasis,
+    CostPrinciple,
+    CostSharing,
+    Partners,
+    Plan,
+    PolicyArea,
+    Project,
+    Role,
+)
+from renkei.domain.quantity import Direction, Quantity, QuantityKind
+from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.store.migrate import upgrade_database
+
+#: The server CI provides; override with RENKEI_TEST_POSTGRES_URL.
+POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_problem() -> str | None:
+    engine = create_engine_from_url(POSTGRES_URL)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # any failure to connect means "not reachable"
+        return f"{type(error).__name__}: {str(error).splitlines()[0]}"
+    finally:
+        engine.dispose()
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_reachable() -> None:
+    """Skip loudly when PostgreSQL is down; fail instead when RENKEI_REQUIRE_POSTGRES=1 (CI)."""
+    problem = _postgres_problem()
+    if problem is None:
+        return
+    message = f"PostgreSQL at {POSTGRES_URL} is not reachable ({problem})"
+    if os.environ.get("RENKEI_REQUIRE_POSTGRES") == "1":
+        pytest.fail(message + " and RENKEI_REQUIRE_POSTGRES=1", pytrace=False)
+    pytest.skip(message + "; start it with `pg_ctlcluster --skip-systemctl-redirect 15 main start`")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Yield the URL of an empty database: a SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'renkei.db'}"
+        return
+    request.getfixturevalue("postgres_reachable")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine_from_url(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def migrated_url(database_url: str) -> str:
+    """Return the URL of a database migrated to the newest revision."""
+    upgrade_database(database_url)
+    return database_url
+
+
+@pytest.fixture
+def session(migrated_url: str) -> Iterator[Session]:
+    """Yield a session on a freshly migrated database."""
+    engine = create_engine_from_url(migrated_url)
+    with create_session_factory(engine)() as session:
+        yield session
+    engine.dispose()
+
+
+def make_area(slug: str = "kitakyushu", name: str = "北九州都市圏域") -> Area:
+    """Build a small area: a lead city and two partners (real codes)."""
+    members = (
+        Municipality("401005", "北九州市", "福岡県", "きたきゅうしゅうし"),
+        Municipality("402133", "行橋市", "福岡県", "ゆくはしし"),
+        Municipality("403814", "芦屋町", "福岡県", "あしやまち"),
+    )
+    if slug != "kitakyushu":
+        members = (
+            Municipality("402036", "久留米市", "福岡県", "くるめし"),
+            Municipality("402168", "小郡市", "福岡県", "おごおりし"),
+        )
+    return Area(slug, name, members[0].code, members, 2026, 2030)
+
+
+def make_kpi(indicator: str = "WEBページ閲覧数", target: float = 100000, line: int | None = 12) -> KPI:
+    """Build a KPI: a baseline of none and a point target."""
+    return KPI(
+        indicator=indicator,
+        baseline=Quantity("なし（令和7年度）", QuantityKind.NONE, fiscal_year=2025),
+        target=Quantity(f"{target:,.0f}回（令和12年度）", QuantityKind.POINT, value=target, unit="回", fiscal_year=2030),
+        direction=Direction.INCREASE,
+        line=line,
+    )
+
+
+def make_project(name: str = "自分らしく歩む女性たちのストーリー発信事業", line: int = 2, **changes: object) -> Project:
+    """Build a project sheet with every part filled in."""
+    project = Project(
+        name=name,
+        line=line,
+        policy_area=PolicyArea(1, "圏域全体の経済成長のけん引"),
+        category=Category("a", "地域公共交通", "アフターコロナ"),
+        description="圏域市町で活躍する多様な女性ロールモデルを紹介する。",
+        effects=("女性のキャリア形成支援", "女性の定着によるまちの活性化"),
+        partners=Partners("行橋市、芦屋町", ("行橋市", "芦屋町"), ("402133", "403814"), ("下関市",), (), ("芦谷町",)),
+        budget=Budget(
+            "千円",
+            (
+                BudgetCell(2026, "2,420", BudgetCellStatus.AMOUNT, 2420),
+                BudgetCell(2027, "—", BudgetCellStatus.NONE),
+                BudgetCell(2028, "未定", BudgetCellStatus.UNDETERMINED),
+                BudgetCell(2029, "", BudgetCellStatus.NOT_STATED),
+            ),
+            note="備考",
+            line=line + 3,
+        ),
+        roles=(Role("北九州市", ("本事業を推進する。",)), Role("連携市町", ("協力する。", "周知する。"))),
+        cost_sharing=CostSharing(
+            "原則として北九州市が負担する。", (CostPrinciple(CostBasis.LEAD_CITY, "原則として北九州市が負担する。"),)
+        ),
+        kpis=(make_kpi(line=line + 8), make_kpi("参加者数", 250.5, line=line + 9)),
+        extra=(("備考", "再掲あり"),),
+    )
+    return Project(**{**{f: getattr(project, f) for f in Project.__dataclass_fields__}, **changes})  # type: ignore[arg-type]
+
+
+def make_plan(*projects: Project, slug: str = "kitakyushu", first_year: int = 2026, sha: str = "") -> Plan:
+    """Build a plan of the given projects (three distinct ones by default)."""
+    if not projects:
+        projects = (
+            make_project(),
+            make_project("消防指令業務の共同運用に係る調査研究事業", line=20),
+            make_project("自分らしく歩む女性たちのストーリー発信事業", line=40, relisted=True),
+        )
+    return Plan(slug, "北九州都市圏域" if slug == "kitakyushu" else "久留米広域連携中枢都市圏", first_year,
+                first_year + 4, tuple(projects), sha, "第2次連携中枢都市圏ビジョン")
