@@ -1,10 +1,11 @@
-"""Shared fixtures: a fresh migrated database per test (SQLite always, PostgreSQL when reachable) and plans."""
+"""Shared fixtures: a fresh migrated database per test (SQLite; PostgreSQL when reachable) and plans."""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
@@ -115,13 +116,17 @@ def make_kpi(indicator: str = "WEBページ閲覧数", target: float = 100000, l
     return KPI(
         indicator=indicator,
         baseline=Quantity("なし（令和7年度）", QuantityKind.NONE, fiscal_year=2025),
-        target=Quantity(f"{target:,.0f}回（令和12年度）", QuantityKind.POINT, value=target, unit="回", fiscal_year=2030),
+        target=Quantity(f"{target:,}回（令和12年度）", QuantityKind.POINT, value=target, unit="回", fiscal_year=2030),
         direction=Direction.INCREASE,
         line=line,
     )
 
 
-def make_project(name: str = "自分らしく歩む女性たちのストーリー発信事業", line: int = 2, **changes: object) -> Project:
+STORY = "自分らしく歩む女性たちのストーリー発信事業"
+FIRE = "消防指令業務の共同運用に係る調査研究事業"
+
+
+def make_project(name: str = STORY, line: int = 2, **changes: object) -> Project:
     """Build a project sheet with every part filled in."""
     project = Project(
         name=name,
@@ -130,7 +135,9 @@ def make_project(name: str = "自分らしく歩む女性たちのストーリ�
         category=Category("a", "地域公共交通", "アフターコロナ"),
         description="圏域市町で活躍する多様な女性ロールモデルを紹介する。",
         effects=("女性のキャリア形成支援", "女性の定着によるまちの活性化"),
-        partners=Partners("行橋市、芦屋町", ("行橋市", "芦屋町"), ("402133", "403814"), ("下関市",), (), ("芦谷町",)),
+        partners=Partners(
+            "行橋市、芦屋町、下関市", ("行橋市", "芦屋町"), ("402133", "403814"), ("下関市",), (), ("芦谷町",)
+        ),
         budget=Budget(
             "千円",
             (
@@ -144,12 +151,13 @@ def make_project(name: str = "自分らしく歩む女性たちのストーリ�
         ),
         roles=(Role("北九州市", ("本事業を推進する。",)), Role("連携市町", ("協力する。", "周知する。"))),
         cost_sharing=CostSharing(
-            "原則として北九州市が負担する。", (CostPrinciple(CostBasis.LEAD_CITY, "原則として北九州市が負担する。"),)
+            "原則として北九州市が負担する。",
+            (CostPrinciple(CostBasis.LEAD_CITY, "原則として北九州市が負担する。"),),
         ),
         kpis=(make_kpi(line=line + 8), make_kpi("参加者数", 250.5, line=line + 9)),
         extra=(("備考", "再掲あり"),),
     )
-    return Project(**{**{f: getattr(project, f) for f in Project.__dataclass_fields__}, **changes})  # type: ignore[arg-type]
+    return replace(project, **changes)  # type: ignore[arg-type]
 
 
 def make_plan(*projects: Project, slug: str = "kitakyushu", first_year: int = 2026, sha: str = "") -> Plan:
@@ -157,8 +165,15 @@ def make_plan(*projects: Project, slug: str = "kitakyushu", first_year: int = 20
     if not projects:
         projects = (
             make_project(),
-            make_project("消防指令業務の共同運用に係る調査研究事業", line=20),
-            make_project("自分らしく歩む女性たちのストーリー発信事業", line=40, relisted=True),
+            make_project(FIRE, line=20),
+            make_project(STORY, line=40, relisted=True),
         )
-    return Plan(slug, "北九州都市圏域" if slug == "kitakyushu" else "久留米広域連携中枢都市圏", first_year,
-                first_year + 4, tuple(projects), sha, "第2次連携中枢都市圏ビジョン")
+    return Plan(
+        slug,
+        "北九州都市圏域" if slug == "kitakyushu" else "久留米広域連携中枢都市圏",
+        first_year,
+        first_year + 4,
+        tuple(projects),
+        sha,
+        "第2次連携中枢都市圏ビジョン",
+    )

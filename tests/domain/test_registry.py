@@ -53,7 +53,9 @@ def test_by_name_returns_every_municipality_so_named(name: str, prefectures: lis
     assert sorted(m.prefecture for m in REGISTRY.by_name(name)) == sorted(prefectures)
 
 
-@pytest.mark.parametrize(("code", "prefecture"), [("401005", "福岡県"), ("352110", "山口県"), ("011002", "北海道")])
+@pytest.mark.parametrize(("code", "prefecture"), [
+    ("401005", "福岡県"), ("352110", "山口県"), ("011002", "北海道"),
+])
 def test_prefecture_of(code: str, prefecture: str) -> None:
     municipality = REGISTRY.by_code(code)
     assert municipality is not None
@@ -139,7 +141,9 @@ def test_small_hand_built_registry() -> None:
     assert registry.by_kana("アシヤマチ") == (town,)
 
 
-@pytest.mark.parametrize(("text", "folded"), [("　苅田 町\n", "苅田町"), ("ｶﾝﾀﾞ", "カンダ"), ("（圏域外）", "(圏域外)")])
+@pytest.mark.parametrize(("text", "folded"), [
+    ("　苅田 町\n", "苅田町"), ("ｶﾝﾀﾞ", "カンダ"), ("（圏域外）", "(圏域外)"),
+])
 def test_fold_text(text: str, folded: str) -> None:
     assert fold_text(text) == folded
 

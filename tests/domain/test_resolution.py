@@ -117,7 +117,9 @@ def test_single_character_stems_are_never_guessed() -> None:
     assert resolve_municipality("森", area=area, registry=REGISTRY).status == "misspelt_member"
 
 
-@pytest.mark.parametrize(("name", "stem"), [("苅田町", "苅田"), ("北九州市", "北九州"), ("町", "町"), ("ABC", "ABC")])
+@pytest.mark.parametrize(("name", "stem"), [
+    ("苅田町", "苅田"), ("北九州市", "北九州"), ("町", "町"), ("ABC", "ABC"),
+])
 def test_strip_suffix(name: str, stem: str) -> None:
     assert strip_suffix(name) == stem
 

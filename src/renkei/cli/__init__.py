@@ -10,7 +10,8 @@ from renkei.cli import document
 
 app = typer.Typer(
     name="renkei",
-    help="renkei（連携）: 連携中枢都市圏ビジョンの読み込み・点検・進捗管理 / read, check and track regional-collaboration plans.",
+    help="renkei（連携）: 連携中枢都市圏ビジョンの読み込み・点検・進捗管理 / "
+    "read, check and track regional-collaboration plans.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",

@@ -124,7 +124,8 @@ def summary(file: FileArg, format: Annotated[LintFormat, typer.Option("--format"
         return
     totals = total_budget(plan)
     years = sorted({y for d in totals.by_policy_area.values() for y in d} | set(plan.years))
-    head = Table(title=f"{plan.area_name}：{len(plan.projects)}事業（うち再掲 {data['relisted']}）、KPI {data['kpis']}件")
+    head = Table(title=f"{plan.area_name}：{len(plan.projects)}事業"
+                       f"（うち再掲 {data['relisted']}）、KPI {data['kpis']}件")
     head.add_column("政策分野")
     head.add_column("事業数", justify="right")
     for y in years:

@@ -39,10 +39,10 @@ from renkei.domain.verdict import (
     Verdict,
     format_amount,
     format_percent,
+    format_years,
     is_usable,
     meets,
     ratio,
-    status_tail,
 )
 
 
@@ -100,11 +100,11 @@ def judge_cumulative(frame: Frame) -> Verdict:
         if base_counts:
             counted = {y: v for y, v in in_range.items() if not first <= y <= last}
             counted[last] = kpi.baseline.value
-            note_ja, note_en = f"（現状値 {text} を含む）", f" (including baseline {text})"
+            note_ja, note_en = f"（現状値 {text}を含む）", f" (including baseline {text})"
         elif inside:
-            note_ja, note_en = f"（現状値 {text} は実績で置換）", f" (baseline {text} replaced by actuals)"
+            note_ja, note_en = f"（現状値 {text}は実績で置換）", f" (baseline {text} replaced by actuals)"
         elif start <= last and first < start:
-            note_ja = f"（現状値 {text} は期間をまたぐため不算入）"
+            note_ja = f"（現状値 {text}は期間をまたぐため不算入）"
             note_en = f" (baseline {text} straddles the range: not counted)"
     uncovered_due = elapsed - (covered[1] - covered[0] + 1 if base_counts and covered else 0)
     total = math.fsum(counted.values())
@@ -113,12 +113,11 @@ def judge_cumulative(frame: Frame) -> Verdict:
     pace_ja = f"期待進捗 {format_percent(expected)}（{elapsed}年経過/{span}年）"
     pace_en = f"Expected {format_percent(expected)} ({elapsed} of {span} years elapsed)"
     if not in_range and not (base_counts and uncovered_due <= 0):
-        tail_ja, tail_en = status_tail(Status.NO_DATA)
         return Verdict(
             rule="cumulative.pro_rata", status=Status.NO_DATA, direction=direction, target_year=big_t,
             expected=expected,
-            ja=f"{range_ja}の実績がありません。目標 {goal_text}（{range_ja}の累計）。{pace_ja} {tail_ja}",
-            en=f"No actual in FY{start}-{big_t}; target {goal_text} in total. {pace_en} {tail_en}",
+            ja=f"{range_ja}の実績がありません。目標 {goal_text}（{range_ja}の累計）。{pace_ja}",
+            en=f"No actual in FY{start}-{big_t}; target {goal_text} in total. {pace_en}",
         )
     progress = ratio(total, goal)
     reached = meets(total, goal, sense, target.qualifier)
@@ -149,15 +148,14 @@ def judge_cumulative(frame: Frame) -> Verdict:
     ) if counted else Forecast()
     if sense < 0:
         forecast = Forecast(at_target=forecast.at_target)
-    tail_ja, tail_en = status_tail(status)
     shown = f"（{format_percent(progress)}）" if progress is not None else ""
     latest = in_range[max(in_range)] if in_range else None
     return Verdict(
         rule="cumulative.pro_rata", status=status, direction=direction, target_year=big_t, rating=rating,
         latest_actual=latest, measured=total, progress=progress, expected=expected, forecast=forecast,
-        ja=f"累計 {format_amount(total, target)} / 目標 {goal_text}{shown}{note_ja}。{pace_ja} {tail_ja}",
+        ja=f"累計 {format_amount(total, target)} / 目標 {goal_text}{shown}{note_ja}。{pace_ja}",
         en=f"Total {format_amount(total, target)} of target {goal_text}"
-        f"{f' ({format_percent(progress)})' if progress is not None else ''}{note_en}. {pace_en} {tail_en}",
+        f"{f' ({format_percent(progress)})' if progress is not None else ''}{note_en}. {pace_en}",
     )
 
 
@@ -176,12 +174,11 @@ def judge_every_year(frame: Frame) -> Verdict:
     amount_en = f"{bound_en} {format_amount(amount, target)} each year (FY{start}-{big_t})"
     if not recorded:
         due = max(0, min(last_due - start + 1, span))
-        tail_ja, tail_en = status_tail(Status.NO_DATA)
         return Verdict(
             rule="every_year.count", status=Status.NO_DATA, direction=direction, target_year=big_t,
             years_met=0, years_due=due,
-            ja=f"{amount_ja}：{due}年度分が対象ですが実績がありません {tail_ja}",
-            en=f"{amount_en}: {due} years due, no actual recorded {tail_en}",
+            ja=f"{amount_ja}：{due}年度分が対象ですが実績がありません",
+            en=f"{amount_en}: {due} years due, no actual recorded",
         )
     judged_end = big_t if frame.as_of > big_t else max(recorded)
     years_due = judged_end - start + 1
@@ -206,19 +203,19 @@ def judge_every_year(frame: Frame) -> Verdict:
         detail_en += f"; missed FY{years.replace('・', ', FY')}"
     if unreported:
         detail_ja += f"、実績未入力 {unreported}年度分（未達扱い）"
-        detail_en += f"; {unreported} unreported years counted as missed"
+        detail_en += f"; {unreported} unreported year{'s' if unreported > 1 else ''} counted as missed"
     pending = max(0, last_due - judged_end)
     if pending:
-        detail_ja += f"、{judged_end + 1}～{last_due}年度は未報告"
-        detail_en += f"; FY{judged_end + 1}-{last_due} not yet reported"
-    tail_ja, tail_en = status_tail(status)
+        waiting_ja, waiting_en = format_years(judged_end + 1, last_due)
+        detail_ja += f"、{waiting_ja}は未報告"
+        detail_en += f"; {waiting_en} not yet reported"
     latest_year = max(recorded)
     return Verdict(
         rule="every_year.count", status=status, direction=direction, target_year=big_t,
         latest_actual=recorded[latest_year], measured=recorded[latest_year], progress=progress,
         expected=expected, years_met=years_met, years_due=years_due, forecast=forecast,
         ja=f"{amount_ja}：{years_due}年度中 {years_met}年度達成{detail_ja}。進捗 {format_percent(progress)}、"
-        f"期待進捗 {format_percent(expected)} {tail_ja}",
+        f"期待進捗 {format_percent(expected)}",
         en=f"{amount_en}: met in {years_met} of {years_due} years{detail_en}. Progress "
-        f"{format_percent(progress)}, expected {format_percent(expected)} {tail_en}",
+        f"{format_percent(progress)}, expected {format_percent(expected)}",
     )

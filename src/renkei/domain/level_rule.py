@@ -39,7 +39,6 @@ from renkei.domain.verdict import (
     meets,
     ratio,
     sense_of,
-    status_tail,
     streak_start,
 )
 
@@ -60,24 +59,24 @@ def judge_point(frame: Frame) -> Verdict:
     elapsed = int(clip(frame.as_of - base_year, 0, max(span, 0)))
     # A target year at or before the baseline year leaves no path: all is due from the target year.
     expected = elapsed / span if span > 0 else 1.0 if frame.as_of >= big_t else 0.0
+    assumed_ja, assumed_en = ("とみなす", ", assumed") if baseline.fiscal_year is None else ("", "")
     plan_ja = (
-        f"現状値 {format_amount(start, baseline)}（{base_year}年度）→ 目標 {format_amount(goal, target)}"
-        f"（{big_t}年度）"
+        f"現状値 {format_amount(start, baseline)}（{base_year}年度{assumed_ja}）→ 目標 "
+        f"{format_amount(goal, target)}（{big_t}年度）"
     )
     plan_en = (
-        f"baseline {format_amount(start, baseline)} (FY{base_year}) → target {format_amount(goal, target)}"
-        f" (FY{big_t})"
+        f"baseline {format_amount(start, baseline)} (FY{base_year}{assumed_en}) → target "
+        f"{format_amount(goal, target)} (FY{big_t})"
     )
     pace_ja = f"期待進捗 {format_percent(expected)}（{elapsed}年経過/{max(span, 0)}年）"
-    pace_en = f"expected {format_percent(expected)} ({elapsed} of {max(span, 0)} years elapsed)"
+    pace_en = f"Expected {format_percent(expected)} ({elapsed} of {max(span, 0)} years elapsed)"
     seen = frame.seen
     if not seen:
-        ja, en = status_tail(Status.NO_DATA)
         return Verdict(
             rule="point.linear", status=Status.NO_DATA, direction=direction, target_year=big_t,
             expected=expected,
-            ja=f"{frame.as_of}年度までの実績がありません。{plan_ja}。{pace_ja} {ja}",
-            en=f"No actual up to FY{frame.as_of}; {plan_en}. {pace_en} {en}",
+            ja=f"{frame.as_of}年度までの実績がありません。{plan_ja}。{pace_ja}",
+            en=f"No actual up to FY{frame.as_of}; {plan_en}. {pace_en}",
         )
     latest_year = max(seen)
     latest = seen[latest_year]
@@ -96,15 +95,14 @@ def judge_point(frame: Frame) -> Verdict:
     )
     late_ja = "（目標年度後の実績）" if reached and latest_year > big_t else ""
     late_en = " (after the target year)" if reached and latest_year > big_t else ""
-    tail_ja, tail_en = status_tail(status)
     shown = format_percent(progress) if progress is not None else "-"
     return Verdict(
         rule="point.linear", status=status, direction=direction, target_year=big_t,
         latest_actual=latest, measured=latest, progress=progress, expected=expected, forecast=forecast,
         ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）{late_ja}。{plan_ja}の進捗 {shown}。"
-        f"{pace_ja} {tail_ja}",
+        f"{pace_ja}",
         en=f"Actual {format_amount(latest, target)} (FY{latest_year}){late_en}; {plan_en}: progress {shown}. "
-        f"{pace_en.capitalize()} {tail_en}",
+        f"{pace_en}",
     )
 
 
@@ -120,11 +118,10 @@ def _judge_target_only(frame: Frame) -> Verdict:
     why_en = "no comparable baseline, so judged against the target only"
     seen = frame.seen
     if not seen:
-        ja, en = status_tail(Status.NO_DATA)
         return Verdict(
             rule="point.target_only", status=Status.NO_DATA, direction=direction, target_year=big_t,
-            ja=f"{frame.as_of}年度までの実績がありません。{goal_ja} {ja}",
-            en=f"No actual up to FY{frame.as_of}; {goal_en} {en}",
+            ja=f"{frame.as_of}年度までの実績がありません。{goal_ja}",
+            en=f"No actual up to FY{frame.as_of}; {goal_en}",
         )
     latest_year = max(seen)
     latest = seen[latest_year]
@@ -135,12 +132,11 @@ def _judge_target_only(frame: Frame) -> Verdict:
         list(seen.items()), target=goal, target_year=big_t, sense=sense,
         reached_in=streak_start(seen, goal, sense, target.qualifier) if reached else None,
     )
-    tail_ja, tail_en = status_tail(status)
     return Verdict(
         rule="point.target_only", status=status, direction=direction, target_year=big_t, rating=rating,
         latest_actual=latest, measured=latest, forecast=forecast,
-        ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）／{goal_ja}（{why_ja}）{tail_ja}",
-        en=f"Actual {format_amount(latest, target)} (FY{latest_year}); {goal_en} ({why_en}) {tail_en}",
+        ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）／{goal_ja}（{why_ja}）",
+        en=f"Actual {format_amount(latest, target)} (FY{latest_year}); {goal_en} ({why_en})",
     )
 
 
@@ -156,11 +152,10 @@ def judge_maintain(frame: Frame) -> Verdict:
     goal_en = f"hold {bound_en} {format_amount(goal, target)}"
     seen = frame.seen
     if not seen:
-        ja, en = status_tail(Status.NO_DATA)
         return Verdict(
             rule="maintain.hold", status=Status.NO_DATA, direction=Direction.MAINTAIN, target_year=big_t,
-            ja=f"{frame.as_of}年度までの実績がありません。{goal_ja} {ja}",
-            en=f"No actual up to FY{frame.as_of}; {goal_en} {en}",
+            ja=f"{frame.as_of}年度までの実績がありません。{goal_ja}",
+            en=f"No actual up to FY{frame.as_of}; {goal_en}",
         )
     latest_year = max(seen)
     latest = seen[latest_year]
@@ -179,12 +174,11 @@ def judge_maintain(frame: Frame) -> Verdict:
         points, target=goal, target_year=big_t, sense=sense,
         reached_in=streak_start(seen, goal, sense, target.qualifier) if held else None,
     )
-    tail_ja, tail_en = status_tail(status)
     return Verdict(
         rule="maintain.hold", status=status, direction=Direction.MAINTAIN, target_year=big_t,
         latest_actual=latest, measured=latest, progress=progress, expected=1.0, forecast=forecast,
-        ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）。{goal_ja} {tail_ja}",
-        en=f"Actual {format_amount(latest, target)} (FY{latest_year}); {goal_en} {tail_en}",
+        ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）。{goal_ja}",
+        en=f"Actual {format_amount(latest, target)} (FY{latest_year}); {goal_en}",
     )
 
 
@@ -201,11 +195,10 @@ def judge_qualitative(frame: Frame, assessment: Assessment | None) -> Verdict:
         assessed = assessment.rating or _ASSESSED_RATING.get(status, Rating.NONE)
         comment_ja = assessment.comment.strip() or "（コメントなし）"
         comment_en = assessment.comment.strip() or "(no comment)"
-        tail_ja, tail_en = status_tail(status)
         return Verdict(
             rule="qualitative.assessment", status=status, direction=direction, rating=assessed,
-            ja=f"「{aim}」について{assessment.fiscal_year}年度の評価：{comment_ja} {tail_ja}",
-            en=f"Aim 「{aim}」 assessed for FY{assessment.fiscal_year}: {comment_en} {tail_en}",
+            ja=f"「{aim}」について{assessment.fiscal_year}年度の評価：{comment_ja}",
+            en=f"Aim 「{aim}」 assessed for FY{assessment.fiscal_year}: {comment_en}",
         )
     baseline = kpi.baseline
     seen = frame.seen
@@ -214,11 +207,10 @@ def judge_qualitative(frame: Frame, assessment: Assessment | None) -> Verdict:
             missing_ja, missing_en = "評価も数値の実績もありません", "no assessment and no numeric actual"
         else:
             missing_ja, missing_en = "評価が入力されていません", "no assessment recorded"
-        tail_ja, tail_en = status_tail(Status.NO_DATA)
         return Verdict(
             rule="qualitative.no_data", status=Status.NO_DATA, direction=direction,
-            ja=f"「{aim}」：{frame.as_of}年度までの{missing_ja} {tail_ja}",
-            en=f"Aim 「{aim}」: {missing_en} up to FY{frame.as_of} {tail_en}",
+            ja=f"「{aim}」：{frame.as_of}年度までの{missing_ja}",
+            en=f"Aim 「{aim}」: {missing_en} up to FY{frame.as_of}",
         )
     start = baseline.value
     latest_year = max(seen)
@@ -233,12 +225,11 @@ def judge_qualitative(frame: Frame, assessment: Assessment | None) -> Verdict:
     rating: Rating | None = None
     if not reached:
         rating = Rating.D if wrong_way or frame.as_of >= frame.target_year else Rating.C
-    tail_ja, tail_en = status_tail(status)
     return Verdict(
         rule="qualitative.baseline", status=status, direction=direction, target_year=frame.target_year,
         latest_actual=latest, measured=latest, rating=rating, forecast=Forecast(),
         ja=f"実績 {format_amount(latest, baseline)}（{latest_year}年度）、現状値 {baseline.text.strip()}"
-        f"（{format_amount(start, baseline)}）に対し「{aim}」 {tail_ja}",
+        f"（{format_amount(start, baseline)}）に対し「{aim}」",
         en=f"Actual {format_amount(latest, baseline)} (FY{latest_year}) against baseline "
-        f"{format_amount(start, baseline)} for aim 「{aim}」 {tail_en}",
+        f"{format_amount(start, baseline)} for aim 「{aim}」",
     )

@@ -26,7 +26,7 @@ from renkei.domain.level_rule import judge_maintain, judge_point, judge_qualitat
 from renkei.domain.plan import KPI
 from renkei.domain.quantity import Direction, QuantityKind
 from renkei.domain.status import Rating, Status, Thresholds, rate_status
-from renkei.domain.verdict import Frame, Verdict, level_baseline, status_tail
+from renkei.domain.verdict import Frame, Verdict, conclude, level_baseline
 
 __all__ = [
     "Evaluation",
@@ -164,11 +164,10 @@ class Evaluation:
 
 def _judge_none(frame: Frame) -> Verdict:
     text = frame.kpi.target.text.strip() or "（空欄）"
-    tail_ja, tail_en = status_tail(Status.NOT_MEASURABLE)
     return Verdict(
         rule="none.not_measurable", status=Status.NOT_MEASURABLE, direction=frame.kpi.direction,
-        ja=f"目標値「{text}」に測定できる値がありません {tail_ja}",
-        en=f"Target 「{text}」 states nothing measurable {tail_en}",
+        ja=f"目標値「{text}」に測定できる値がありません",
+        en=f"Target 「{text}」 states nothing measurable",
     )
 
 
@@ -219,6 +218,7 @@ def evaluate_kpi(
     else:
         verdict = _judge_none(frame)
     rating = verdict.rating or rate_status(verdict.status, verdict.progress, verdict.expected, thresholds)
+    explanation_ja, explanation_en = conclude(verdict.ja, verdict.en, verdict.status)
     return Evaluation(
         project=project,
         indicator=kpi.indicator,
@@ -228,8 +228,8 @@ def evaluate_kpi(
         status=verdict.status,
         rating=rating,
         rule=verdict.rule,
-        explanation_ja=verdict.ja,
-        explanation_en=verdict.en,
+        explanation_ja=explanation_ja,
+        explanation_en=explanation_en,
         latest_actual=verdict.latest_actual,
         measured=verdict.measured,
         progress=verdict.progress,

@@ -176,6 +176,24 @@ def streak_start(
     return start
 
 
-def status_tail(status: Status) -> tuple[str, str]:
-    """Return the closing words of an explanation (``→ 順調`` / ``→ on track``)."""
-    return f"→ {status.label_ja}", f"→ {status.label_en}"
+def conclude(ja: str, en: str, status: Status) -> tuple[str, str]:
+    """Close an explanation with its status (no space after a full-width bracket).
+
+    >>> conclude("期待進捗 40%（2年経過/5年）", "Expected 40%", Status.ON_TRACK)
+    ('期待進捗 40%（2年経過/5年）→ 順調', 'Expected 40% → on track')
+    >>> conclude("進捗 20%、期待進捗 40%", "Progress 20%", Status.BEHIND)[0]
+    '進捗 20%、期待進捗 40% → 遅れ'
+    """
+    gap = "" if ja.endswith(("）", "」", "】", "。")) else " "
+    return f"{ja}{gap}→ {status.label_ja}", f"{en} → {status.label_en}"
+
+
+def format_years(first: int, last: int) -> tuple[str, str]:
+    """Write a span of fiscal years in Japanese and English.
+
+    >>> format_years(2030, 2030), format_years(2026, 2030)
+    (('2030年度', 'FY2030'), ('2026～2030年度', 'FY2026-2030'))
+    """
+    if first == last:
+        return f"{first}年度", f"FY{first}"
+    return f"{first}～{last}年度", f"FY{first}-{last}"

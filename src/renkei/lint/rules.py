@@ -66,53 +66,56 @@ def check_duplicate_names(plan: Plan) -> Iterator[Finding]:
 
 def _check_kpi(plan: Plan, p: Project, kpi: KPI) -> Iterator[Finding]:
     base, target = kpi.baseline, kpi.target
-    where = {"line": kpi.line, "project": p.name}
+
+    def finding(rule: str, severity: Severity, message: str, suggestion: str | None = None) -> Finding:
+        return Finding(rule, severity, message, line=kpi.line, project=p.name, suggestion=suggestion)
+
     if target.kind is QuantityKind.NONE:
-        yield Finding("kpi.no_measurable_target", Severity.WARNING,
-                      f"KPI「{kpi.indicator}」に目標値がありません（「{target.text or '空欄'}」）。", **where,
-                      suggestion="数値と達成年度で目標値を書いてください（例: 25件（令和12年度までの累計））。")
+        yield finding("kpi.no_measurable_target", Severity.WARNING,
+                      f"KPI「{kpi.indicator}」に目標値がありません（「{target.text or '空欄'}」）。",
+                      "数値と達成年度で目標値を書いてください（例: 25件（令和12年度までの累計））。")
         return
     if target.kind is QuantityKind.QUALITATIVE:
-        yield Finding("kpi.no_measurable_target", Severity.WARNING,
-                      f"KPI「{kpi.indicator}」の目標値「{target.text}」は定性的で、数値で測れません。", **where,
-                      suggestion="数値目標（例: 18市町（令和12年度））にするか、毎年度の評価を記録してください。")
+        yield finding("kpi.no_measurable_target", Severity.WARNING,
+                      f"KPI「{kpi.indicator}」の目標値「{target.text}」は定性的で、数値で測れません。",
+                      "数値目標（例: 18市町（令和12年度））にするか、毎年度の評価を記録してください。")
     if target.is_numeric and target.fiscal_year is None and target.kind is QuantityKind.POINT:
-        yield Finding("kpi.target_year_missing", Severity.WARNING,
+        yield finding("kpi.target_year_missing", Severity.WARNING,
                       f"KPI「{kpi.indicator}」の目標値「{target.text}」に達成年度がありません。計画最終年度として評価します。",
-                      **where, suggestion=f"「（{wareki_fiscal_year(plan.last_year)}）」のように達成年度を書いてください。")
+                      f"「（{wareki_fiscal_year(plan.last_year)}）」のように達成年度を書いてください。")
     if target.fiscal_year is not None and target.fiscal_year not in plan.years:
-        yield Finding("kpi.target_year_outside_period", Severity.WARNING,
+        yield finding("kpi.target_year_outside_period", Severity.WARNING,
                       f"KPI「{kpi.indicator}」の達成年度（{wareki_fiscal_year(target.fiscal_year)}）が計画期間の外です。",
-                      **where, suggestion="計画期間内の達成年度にしてください。")
+                      "計画期間内の達成年度にしてください。")
     if (target.fiscal_year is not None and base.fiscal_year is not None
             and target.fiscal_year < base.fiscal_year):
-        yield Finding("kpi.target_before_baseline", Severity.ERROR,
+        yield finding("kpi.target_before_baseline", Severity.ERROR,
                       f"KPI「{kpi.indicator}」の達成年度（{wareki_fiscal_year(target.fiscal_year)}）が"
-                      f"現状値の時点（{wareki_fiscal_year(base.fiscal_year)}）より前です。", **where,
-                      suggestion="現状値と目標値の年度を確認してください。")
+                      f"現状値の時点（{wareki_fiscal_year(base.fiscal_year)}）より前です。",
+                      "現状値と目標値の年度を確認してください。")
     if base.unit and target.unit and base.unit != target.unit:
-        yield Finding("kpi.unit_mismatch", Severity.WARNING,
+        yield finding("kpi.unit_mismatch", Severity.WARNING,
                       f"KPI「{kpi.indicator}」の現状値（{base.unit}）と目標値（{target.unit}）の単位が違います。",
-                      **where, suggestion="同じ単位で書いてください。")
+                      "同じ単位で書いてください。")
     if base.per and target.per and base.per != target.per:
-        yield Finding("kpi.period_mismatch", Severity.WARNING,
+        yield finding("kpi.period_mismatch", Severity.WARNING,
                       f"KPI「{kpi.indicator}」の現状値は「/{base.per}」、目標値は「/{target.per}」あたりの値です。",
-                      **where, suggestion="同じ期間あたりの値で書いてください。")
+                      "同じ期間あたりの値で書いてください。")
     elif {base.kind, target.kind} == {QuantityKind.CUMULATIVE, QuantityKind.EVERY_YEAR}:
-        yield Finding("kpi.period_mismatch", Severity.WARNING,
-                      f"KPI「{kpi.indicator}」の現状値は累計、目標値は毎年度の値（またはその逆）です。", **where,
-                      suggestion="累計か毎年度かをそろえてください。")
+        yield finding("kpi.period_mismatch", Severity.WARNING,
+                      f"KPI「{kpi.indicator}」の現状値は累計、目標値は毎年度の値（またはその逆）です。",
+                      "累計か毎年度かをそろえてください。")
     if base.kind is QuantityKind.NONE and target.is_numeric:
-        yield Finding("kpi.baseline_missing", Severity.INFO,
-                      f"KPI「{kpi.indicator}」に現状値がありません。進捗は目標値だけで判定します。", **where)
+        yield finding("kpi.baseline_missing", Severity.INFO,
+                      f"KPI「{kpi.indicator}」に現状値がありません。進捗は目標値だけで判定します。")
     elif (base.is_numeric and base.fiscal_year is None and base.from_month is None
           and base.kind is not QuantityKind.EVERY_YEAR):
-        yield Finding("kpi.baseline_year_missing", Severity.INFO,
-                      f"KPI「{kpi.indicator}」の現状値「{base.text}」に調査時点がありません。", **where,
-                      suggestion="「（令和7年度）」のように調査時点を書いてください。")
+        yield finding("kpi.baseline_year_missing", Severity.INFO,
+                      f"KPI「{kpi.indicator}」の現状値「{base.text}」に調査時点がありません。",
+                      "「（令和7年度）」のように調査時点を書いてください。")
     if base.is_numeric and target.is_numeric and not base.unit and not target.unit:
-        yield Finding("kpi.no_unit", Severity.INFO, f"KPI「{kpi.indicator}」の値に単位がありません。", **where,
-                      suggestion="「10回」のように単位を書いてください。")
+        yield finding("kpi.no_unit", Severity.INFO, f"KPI「{kpi.indicator}」の値に単位がありません。",
+                      "「10回」のように単位を書いてください。")
 
 
 def check_kpis(plan: Plan) -> Iterator[Finding]:
@@ -148,17 +151,17 @@ def check_partner_count(plan: Plan) -> Iterator[Finding]:
             for q, label in ((kpi.baseline, "現状値"), (kpi.target, "目標値")):
                 if q.unit not in _MUNICIPALITY_UNITS or q.value is None:
                     continue
-                where = {"line": kpi.line, "project": p.name}
+                where = kpi.line
                 split = _BREAKDOWN.search(unicodedata.normalize("NFKC", q.text))
                 if q.value > total:
                     yield Finding("partners.count_mismatch", Severity.INFO,
                                   f"KPI「{kpi.indicator}」の{label}「{q.text}」（{q.value:g}）が連携市町の数"
-                                  f"（{total}）を超えています。", **where,
+                                  f"（{total}）を超えています。", line=where, project=p.name,
                                   suggestion="連携市町の欄かKPIの値を確認してください。")
                 elif split and (int(split.group(1)), int(split.group(2))) != (cities, towns):
                     yield Finding("partners.count_mismatch", Severity.INFO,
                                   f"KPI「{kpi.indicator}」の{label}「{q.text}」と、連携市町の欄の"
-                                  f"{cities}市{towns}町（圏域外を含む）が一致しません。", **where,
+                                  f"{cities}市{towns}町（圏域外を含む）が一致しません。", line=where, project=p.name,
                                   suggestion="連携市町の欄かKPIの値を確認してください。")
 
 

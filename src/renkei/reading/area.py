@@ -17,7 +17,8 @@ from renkei.domain.municipality import Area, Municipality
 from renkei.domain.registry import MunicipalityRegistry, Prefecture, Ward, fold_text
 
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
-_AREA_KEYS = frozenset({"slug", "name", "name_en", "lead", "plan_period", "members", "extra_parties",
+# The keys an area file may have; docs/area-config.md documents each (a test checks it).
+AREA_KEYS = frozenset({"slug", "name", "name_en", "lead", "plan_period", "members", "extra_parties",
                         "description"})
 _FIRST_YEAR, _LAST_YEAR, _LONGEST_PLAN = 2000, 2100, 10
 
@@ -132,9 +133,9 @@ def read_area(text: str, *, registry: MunicipalityRegistry | None = None) -> Are
     data = _parse_json(text)
     if not isinstance(data, dict):
         raise AreaConfigError("JSONオブジェクトが必要です / a JSON object is required")
-    unknown = sorted(set(data) - _AREA_KEYS)
+    unknown = sorted(set(data) - AREA_KEYS)
     if unknown:
-        raise AreaConfigError(f"不明な項目です / unknown key (allowed: {', '.join(sorted(_AREA_KEYS))})",
+        raise AreaConfigError(f"不明な項目です / unknown key (allowed: {', '.join(sorted(AREA_KEYS))})",
                               unknown[0])
     slug = _string(data.get("slug"), "slug")
     if not _SLUG.match(slug):

@@ -12,10 +12,13 @@ _SENTENCE_END = re.compile(r"(?<=。)")
 
 # Order matters: the first rule that matches a sentence classifies it.
 _RULES: tuple[tuple[CostBasis, re.Pattern[str]], ...] = (
-    (CostBasis.NO_COST, re.compile(r"(発生(する|しない)?こと?を?想定して(い)?ない|負担(は)?(発生し|生じ)ない|費用は(発生|生じ)しない|負担なし)")),
-    (CostBasis.NEGOTIATED, re.compile(r"(発生(が見込まれる|する|した)(時|とき|場合).*(協議|調整)|協議(の上|し|により|して)(決定|定める|負担))")),
+    (CostBasis.NO_COST, re.compile(
+        r"(発生(する|しない)?こと?を?想定して(い)?ない|負担(は)?(発生し|生じ)ない|費用は(発生|生じ)しない|負担なし)")),
+    (CostBasis.NEGOTIATED, re.compile(
+        r"(発生(が見込まれる|する|した)(時|とき|場合).*(協議|調整)|協議(の上|し|により|して)(決定|定める|負担))")),
     (CostBasis.AGREEMENT, re.compile(r"(協定|協約|規約|契約|按分|案分)(に基づ|により|に従)")),
-    (CostBasis.SHARED, re.compile(r"(及び|および|と|並びに)(連携市町|連携市町村|各市町).*(が|で)(適切に|それぞれ)?負担|それぞれ(が)?負担|各自(が)?負担")),
+    (CostBasis.SHARED, re.compile(
+        r"(及び|および|と|並びに)(連携市町|連携市町村|各市町).*(が|で)(適切に|それぞれ)?負担|それぞれ(が)?負担|各自(が)?負担")),
     (CostBasis.LEAD_CITY, re.compile(r"(中心市|連携中枢都市|本市|[^\s、。]{1,6}市)が(全額|全て|すべて)?(負担|支出)")),
     (CostBasis.PARTNERS, re.compile(r"(連携市町|連携市町村|各市町|参加市町|受講市町)(が|の)?(全額)?(負担|支出)")),
 )
@@ -51,7 +54,8 @@ def classify_cost_sentence(sentence: str) -> CostBasis:
 def read_cost_sharing(cell: str | None) -> CostSharing:
     """Read a cost-sharing cell into classified principles, one per item or sentence.
 
-    >>> cs = read_cost_sharing("<ul><li>原則として北九州市が負担する。</li><li>事業費の発生が見込まれる時は、連携市町と協議し決定する。</li></ul>")
+    >>> cs = read_cost_sharing("<ul><li>原則として北九州市が負担する。</li>"
+    ...                        "<li>事業費の発生が見込まれる時は、連携市町と協議し決定する。</li></ul>")
     >>> [p.basis.value for p in cs.principles], cs.basis.value
     (['lead_city', 'negotiated'], 'lead_city')
     >>> read_cost_sharing("").basis is None

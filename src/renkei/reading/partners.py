@@ -22,7 +22,8 @@ from renkei.domain.resolution import Resolution, resolve_municipality
 
 # Stands in for 全市町 once recognised, so that exclusions stop at it.
 _ALL = "\ue000"
-_ALL_MEMBERS = re.compile(r"(?:圏域内?の?)?(?:全て|すべて|全)の?(?:構成|連携|圏域)?市町村?")
+_ALL_MEMBERS = re.compile(r"(?:圏域内?の?)?(?:(?:全て|すべて|全)の?\d*(?:構成|連携|圏域)?市町村?"
+                          r"|(?:構成|連携)市町村?の?(?:全て|すべて|全部))")
 _PARENS = re.compile(r"\(([^()]*)\)")
 _OUTSIDE = re.compile(r"圏域外(?:の市町村?)?[:：]?")
 _EXCLUSION = re.compile(rf"(?:ただし|但し)?[:、,]?(?P<names>[^{_ALL}]*?)を?除[くき]")

@@ -59,9 +59,7 @@ _YEAR = re.compile(
     r"|(?P<calendar>年)(?!間|\s*\d))?"
 )
 _RANGE_SEPARATOR = re.compile(r"\s*(?:~|〜|ー|-|‐|‑|‒|–|—|―|−|から)\s*")
-_BARE_RANGE_END = re.compile(
-    r"\s*(?:~|〜|ー|-|‐|‑|‒|–|—|―|−|から)\s*(元|\d{1,2})(?!\d)(?=\s*(?:\)|まで|の|$))"
-)
+_BARE_RANGE_END = re.compile(r"\s*(?:~|〜|ー|-|‐|‑|‒|–|—|―|−|から)\s*(元|\d{1,2})(?!\d)(?=\s*(?:\)|まで|の|$))")
 _REFERENCE = re.compile(r"\s*(?:比|対比|と比べ|と比較)")
 _OPEN_END = re.compile(r"\s*(?:~|〜|から|以降)(?!\s*\d)")
 _UNTIL = re.compile(r"\s*(?:まで|迄)")
@@ -193,9 +191,7 @@ def _read_value(
     """Read the number and its surroundings out of the head text."""
     found = _find_number(head)
     if found is None:
-        return _build(
-            original, QuantityKind.QUALITATIVE, base, direction=direction_of_wording(head), note=_join(notes)
-        )
+        return _build(original, QuantityKind.QUALITATIVE, base, direction=direction_of_wording(head), note=_join(notes))
     value, unit, start, end = found
     prefix, per, negative = _read_prefix(head[:start])
     suffix = head[end:]

@@ -220,7 +220,8 @@ def _read_structure(state: _State, row: Row, kind: RowKind) -> None:
         return
     state.findings.append(Finding("document.unrecognised_line", Severity.WARNING,
                                   f"事業シートの外にある行を読めませんでした: 「{text[:60]}」",
-                                  line=row.line, suggestion="事業シートの一部なら、行頭の項目名（事業名・事業内容など）を確認してください。"))
+                                  line=row.line,
+                                  suggestion="事業シートの一部なら、行頭の項目名（事業名・事業内容など）を確認してください。"))
 
 
 def _close_sheet(state: _State, sheet: list[Row]) -> None:

@@ -15,7 +15,8 @@ from renkei.reading.markup import split_items, to_text
 from renkei.reading.quantity import read_quantity
 
 _PARTNER_HEADER = re.compile(r"^(連携市町村?|連携自治体|関係市町村?|参加市町村?)$")
-_PARTY_LIKE = re.compile(r"^[^。、\s]{1,12}(市|町|村|県|都|道|府|国|市町|市町村|事業者|団体|機関|大学|企業|民間|各市町)$")
+_PARTY_LIKE = re.compile(
+    r"^[^。、\s]{1,12}(市|町|村|県|都|道|府|国|市町|市町村|事業者|団体|機関|大学|企業|民間|各市町)$")
 
 
 @dataclass
@@ -73,7 +74,8 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
             for row in (head, *more):
                 fields.extra.append((row.cells[0] if row.cells else "", to_text(row.text)))
                 _warn(fields, "sheet.unknown_row", f"事業シートの中に読めない行があります: 「{row.text[:60]}」",
-                      row.line, "項目名（事業内容・効果・事業費など）を確認してください。内容は「その他」として残しました。")
+                      row.line,
+                      "項目名（事業内容・効果・事業費など）を確認してください。内容は「その他」として残しました。")
     _check_complete(fields, rows[0].line, {k for k, _, _ in blocks})
     return fields
 
@@ -144,9 +146,9 @@ def _read_budget(fields: SheetFields, head: Row, more: list[Row], plan_years: ra
     for index, year in years.items():
         source = index - offset
         text = row.cells[source] if 0 <= source < len(row.cells) else ""
-        cell, reading = make_cell(year, text, unit=unit)
-        cells.append(cell)
-        if cell.status.value == "invalid":
+        budget_cell, reading = make_cell(year, text, unit=unit)
+        cells.append(budget_cell)
+        if budget_cell.status.value == "invalid":
             _warn(fields, "budget.non_numeric", f"{year}年度の事業費「{text}」は数値として読めません。", row.line,
                   "金額（千円）、「—」（なし）または「未定」を書いてください。", Severity.ERROR)
         elif reading.rounded:

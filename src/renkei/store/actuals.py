@@ -35,7 +35,6 @@ def find_kpi(*, session: Session, plan_id: int, project: str, indicator: str) ->
             .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
             .where(ProjectRow.plan_id == plan_id, KpiRow.indicator_key == wanted)
         )
-        .tuples()
         .all()
     )
 
@@ -150,7 +149,6 @@ def list_actuals(*, session: Session, plan_id: int) -> dict[tuple[str, str], lis
             .where(ProjectRow.plan_id == plan_id, ActualRow.is_current.is_(True))
             .order_by(ActualRow.fiscal_year, func.coalesce(ActualRow.month, 0), ActualRow.id)
         )
-        .tuples()
         .all()
     )
     shares = _shares(session, [row.id for row, _, _ in rows])

@@ -175,7 +175,6 @@ def load_projects(*, session: Session, plan_id: int) -> dict[str, StoredProject]
                     MunicipalityRow.id.in_(municipality_ids)
                 )
             )
-            .tuples()
             .all()
         )
         if municipality_ids
