@@ -98,7 +98,7 @@ def session(migrated_url: str) -> Iterator[Session]:
 
 def make_area(slug: str = "kitakyushu", name: str = "北九州都市圏域") -> Area:
     """Build a small area: a lead city and two partners (real codes)."""
-    members = (
+    members: tuple[Municipality, ...] = (
         Municipality("401005", "北九州市", "福岡県", "きたきゅうしゅうし"),
         Municipality("402133", "行橋市", "福岡県", "ゆくはしし"),
         Municipality("403814", "芦屋町", "福岡県", "あしやまち"),
@@ -177,3 +177,20 @@ def make_plan(*projects: Project, slug: str = "kitakyushu", first_year: int = 20
         sha,
         "第2次連携中枢都市圏ビジョン",
     )
+
+
+class PlanBuilder:
+    """The builders above, handed to tests as the ``build`` fixture (test modules cannot import conftest)."""
+
+    STORY = STORY
+    FIRE = FIRE
+    area = staticmethod(make_area)
+    kpi = staticmethod(make_kpi)
+    project = staticmethod(make_project)
+    plan = staticmethod(make_plan)
+
+
+@pytest.fixture
+def build() -> PlanBuilder:
+    """Return the builders of small areas, projects, KPIs and plans."""
+    return PlanBuilder()

@@ -65,7 +65,10 @@ def test_from_parts_tolerates_float_rounding_in_the_sum() -> None:
         (lambda: Actual(2026, math.inf), "value"),
         (lambda: Actual(2026, MAX_ABS_VALUE * 10), "value"),
         (lambda: Actual(0, 1), "fiscal_year"),
-        (lambda: Actual(2026, None, by_municipality=((KITAKYUSHU, 1), (KITAKYUSHU, 2))), f"by_municipality[{KITAKYUSHU}]"),
+        (
+            lambda: Actual(2026, None, by_municipality=((KITAKYUSHU, 1), (KITAKYUSHU, 2))),
+            f"by_municipality[{KITAKYUSHU}]",
+        ),
         (lambda: Actual(2026, None, by_municipality=(("", 1),)), "by_municipality"),
         (lambda: Actual(2026, None, by_municipality=((NAKAMA, math.nan),)), f"by_municipality[{NAKAMA}]"),
         (lambda: Assessment(2026, "達成"), "status"),  # type: ignore[arg-type]

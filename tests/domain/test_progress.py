@@ -266,15 +266,20 @@ def test_worked_example(case: Case) -> None:
 def test_cumulative_explanation_reads_as_staff_write_it() -> None:
     evaluation = run(FORENSICS, {2026: 4, 2027: 6}, 2027)
     assert evaluation.explanation_ja == "累計 10件 / 目標 25件（40%）。期待進捗 40%（2年経過/5年）→ 順調"
-    assert evaluation.explanation_en == "Total 10件 of target 25件 (40%). Expected 40% (2 of 5 years elapsed) → on track"
+    assert evaluation.explanation_en == (
+        "Total 10件 of target 25件 (40%). Expected 40% (2 of 5 years elapsed) → on track"
+    )
 
 
 @pytest.mark.parametrize(
     ("kpi", "actuals", "as_of", "words"),
     [
-        (ROADS, {2026: 84.9}, 2026, "実績 84.9%（2026年度）。現状値 84.5%（2024年度）→ 目標 85.9%（2030年度）の進捗 29%"),
+        (ROADS, {2026: 84.9}, 2026, "実績 84.9%（2026年度）。現状値 84.5%（2024年度）→ 目標 85.9%（2030年度）"),
+        (ROADS, {2026: 84.9}, 2026, "の進捗 29%。期待進捗 33%（2年経過/6年）→ 遅れ"),
         (GX, {2025: 4, 2026: 8}, 2026, "現状値 3件（令和5～6年度）を含む"),
-        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027, "毎年度 6回/年以上（2026～2030年度）：2年度中 1年度達成、未達 2027年度"),
+        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027, "毎年度 6回/年以上（2026～2030年度）：2年度中 1年度達成"),
+        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027, "、未達 2027年度。進捗 20%、期待進捗 40% → 遅れ"),
+        (PV, {2027: 80}, 2027, "現状値 38施設（2025年度とみなす）"),
         (SEMINAR, {2026: 1}, 2027, "2027年度は未報告"),
         (WEB_VIEWS, {2027: 40000}, 2027, "現状値が比較できないため目標値とのみ比較"),
         (ROADS, {2031: 86.2}, 2031, "目標年度後の実績"),
@@ -393,7 +398,10 @@ def test_to_dict_has_exactly_the_published_fields() -> None:
     }
     assert data["project"] == "鑑識・鑑定等の連携"
     assert (data["kind"], data["status"], data["rating"], data["progress"]) == ("cumulative", "on_track", "B", 0.4)
-    assert set(data["explanation"]) == {"ja", "en"}  # type: ignore[arg-type]
+    assert data["explanation"] == {
+        "ja": "累計 10件 / 目標 25件（40%）。期待進捗 40%（2年経過/5年）→ 順調",
+        "en": "Total 10件 of target 25件 (40%). Expected 40% (2 of 5 years elapsed) → on track",
+    }
     json.dumps(data, ensure_ascii=False, allow_nan=False)
 
 
@@ -436,6 +444,20 @@ def test_progress_and_rating_are_monotone_in_the_actual_for_increase_kpis(
               Direction.INCREASE)
     low, high = sorted((a, b))
     worse, better = run(kpi, {as_of: low}, as_of), run(kpi, {as_of: high}, as_of)
+    assert worse.progress is not None and better.progress is not None
+    assert worse.progress <= better.progress
+    assert RANK[worse.rating] <= RANK[better.rating]
+
+
+@given(start=levels, fall=st.floats(min_value=1e-3, max_value=1e6), a=levels, b=levels,
+       as_of=st.integers(2015, 2035))
+def test_progress_and_rating_are_antitone_in_the_actual_for_decrease_kpis(
+    start: float, fall: float, a: float, b: float, as_of: int
+) -> None:
+    kpi = KPI("x", q("基準", POINT, start, "件", year=2025), q("目標", POINT, start - fall, "件", year=2030),
+              Direction.DECREASE)
+    low, high = sorted((a, b))
+    better, worse = run(kpi, {as_of: low}, as_of), run(kpi, {as_of: high}, as_of)
     assert worse.progress is not None and better.progress is not None
     assert worse.progress <= better.progress
     assert RANK[worse.rating] <= RANK[better.rating]

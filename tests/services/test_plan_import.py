@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from conftest import FIRE, STORY, make_area, make_kpi, make_plan, make_project
+if TYPE_CHECKING:
+    from conftest import PlanBuilder
+
 from renkei.domain.actual import Actual
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.plan import Plan
@@ -26,15 +29,16 @@ from renkei.store.tables import (
     ProjectRow,
 )
 
-SOURCE = "事業名\t自分らしく歩む女性たちのストーリー発信事業\n"
-FINDINGS = [Finding("municipality.misspelt", Severity.WARNING, "芦谷町 は 芦屋町 の誤記?", 7, STORY, "芦屋町")]
+STORY_NAME = "自分らしく歩む女性たちのストーリー発信事業"
+SOURCE = f"事業名\t{STORY_NAME}\n"
+FINDINGS = [Finding("municipality.misspelt", Severity.WARNING, "芦谷町 は 芦屋町 の誤記?", 7, STORY_NAME, "芦屋町")]
 
 
-def run_import(session: Session, plan: Plan, **options: object) -> repository.PlanSummary:
+def run_import(session: Session, plan: Plan, build: PlanBuilder) -> repository.PlanSummary:
     """Import a plan with the small test area and return its stored summary."""
     result = import_plan(
-        session=session, plan=plan, findings=FINDINGS, source_text=SOURCE, area=make_area(plan.area_slug), **options
-    )  # type: ignore[arg-type]
+        session=session, plan=plan, findings=FINDINGS, source_text=SOURCE, area=build.area(plan.area_slug)
+    )
     summary = repository.get_plan(session=session, area_slug=plan.area_slug, plan_key=result.plan_key)
     assert summary is not None
     return summary
@@ -48,7 +52,7 @@ def count(session: Session, table: type[object]) -> int:
 def snapshot(session: Session) -> dict[str, int]:
     """Return row counts of the tables an import writes."""
     tables = (ProjectRow, KpiRow, ActualRow, PlanImportRow, AuditEventRow, ProjectPartnerRow, MunicipalityRow)
-    return {t.__tablename__: count(session, t) for t in tables}  # type: ignore[attr-defined]
+    return {t.__tablename__: count(session, t) for t in tables}
 
 
 @pytest.fixture
@@ -66,16 +70,16 @@ def writes(session: Session) -> Iterator[list[str]]:
     event.remove(engine, "before_cursor_execute", collect)
 
 
-def test_import_round_trips_the_plan(session: Session) -> None:
-    plan = make_plan(sha="ab" * 32)
-    summary = run_import(session, plan)
+def test_import_round_trips_the_plan(session: Session, build: PlanBuilder) -> None:
+    plan = build.plan(sha="ab" * 32)
+    summary = run_import(session, plan, build)
     assert (summary.plan_key, summary.version, summary.project_count) == ("kitakyushu-2026", 1, 3)
     assert repository.load_plan(session=session, plan_id=summary.id) == plan
     assert repository.list_findings(session=session, plan_id=summary.id) == FINDINGS
 
 
-def test_outside_partner_gets_its_national_code_and_members_theirs(session: Session) -> None:
-    run_import(session, make_plan(make_project()))
+def test_outside_partner_gets_its_national_code_and_members_theirs(session: Session, build: PlanBuilder) -> None:
+    run_import(session, build.plan(build.project()), build)
     rows = session.execute(
         select(ProjectPartnerRow.kind, ProjectPartnerRow.name, MunicipalityRow.code, ProjectPartnerRow.in_area)
         .outerjoin(MunicipalityRow, MunicipalityRow.id == ProjectPartnerRow.municipality_id)
@@ -89,12 +93,12 @@ def test_outside_partner_gets_its_national_code_and_members_theirs(session: Sess
     ]
 
 
-def test_reimporting_the_same_document_writes_nothing(session: Session, writes: list[str]) -> None:
-    first = run_import(session, make_plan())
+def test_reimporting_the_same_document_writes_nothing(session: Session, writes: list[str], build: PlanBuilder) -> None:
+    first = run_import(session, build.plan(), build)
     before = snapshot(session)
     assert any(w.startswith("INSERT INTO project ") for w in writes)  # the listener does see writes
     writes.clear()
-    result = import_plan(session=session, plan=make_plan(), findings=FINDINGS, source_text=SOURCE, area=make_area())
+    result = import_plan(session=session, plan=build.plan(), findings=FINDINGS, source_text=SOURCE, area=build.area())
     assert result.diff.is_empty and not result.written and result.version == 1
     assert writes == []
     assert snapshot(session) == before
@@ -102,33 +106,33 @@ def test_reimporting_the_same_document_writes_nothing(session: Session, writes: 
     assert again == first
 
 
-def test_corrected_edition_updates_by_key_and_keeps_actuals(session: Session) -> None:
-    summary = run_import(session, make_plan())
-    kpi = repository.find_kpi(session=session, plan_id=summary.id, project=STORY, indicator="WEB ページ閲覧数")
+def test_corrected_edition_updates_by_key_and_keeps_actuals(session: Session, build: PlanBuilder) -> None:
+    summary = run_import(session, build.plan(), build)
+    kpi = repository.find_kpi(session=session, plan_id=summary.id, project=build.STORY, indicator="WEB ページ閲覧数")
     assert kpi is not None
     at = datetime(2027, 5, 1, 9, 30, tzinfo=UTC)
     repository.upsert_actual(
         session=session, kpi_id=kpi.id, actual=Actual(2026, 4200, entered_by="北九州市", entered_at=at), actor="cli"
     )
     session.commit()
-    corrected = make_plan(
-        make_project(description="改訂後の事業内容。", kpis=(make_kpi(target=120000, line=10),), line=1),
-        make_project(FIRE, line=20),
-        make_project(STORY, line=40, relisted=True),
+    corrected = build.plan(
+        build.project(description="改訂後の事業内容。", kpis=(build.kpi(target=120000, line=10),), line=1),
+        build.project(build.FIRE, line=20),
+        build.project(build.STORY, line=40, relisted=True),
     )
-    result = import_plan(session=session, plan=corrected, findings=[], source_text=SOURCE + "改", area=make_area())
+    result = import_plan(session=session, plan=corrected, findings=[], source_text=SOURCE + "改", area=build.area())
     assert result.written and result.version == 2
-    assert [(e.key, e.fields) for e in result.diff.changed_projects] == [(make_project().key, ("description",))]
+    assert [(e.key, e.fields) for e in result.diff.changed_projects] == [(build.project().key, ("description",))]
     assert [(e.project_key, e.name, e.fields) for e in result.diff.changed_kpis] == [
-        (make_project().key, "WEBページ閲覧数", ("target",))
+        (build.project().key, "WEBページ閲覧数", ("target",))
     ]
     assert [e.name for e in result.diff.removed_kpis] == ["参加者数"]
     assert repository.list_actuals(session=session, plan_id=summary.id) == {
-        (make_project().key, "WEBページ閲覧数"): [Actual(2026, 4200.0, entered_by="北九州市", entered_at=at)]
+        (build.project().key, "WEBページ閲覧数"): [Actual(2026, 4200.0, entered_by="北九州市", entered_at=at)]
     }
     assert repository.load_plan(session=session, plan_id=summary.id) == replace(corrected, source_sha256=result_sha())
     assert repository.list_findings(session=session, plan_id=summary.id) == []
-    story = session.scalars(select(ProjectRow).where(ProjectRow.key == make_project().key)).one()
+    story = session.scalars(select(ProjectRow).where(ProjectRow.key == build.project().key)).one()
     assert story.version == 2
 
 
@@ -139,42 +143,45 @@ def result_sha() -> str:
     return hashlib.sha256((SOURCE + "改").encode()).hexdigest()
 
 
-def test_missing_project_is_withdrawn_not_deleted(session: Session) -> None:
-    summary = run_import(session, make_plan())
-    kpi = repository.find_kpi(session=session, plan_id=summary.id, project=FIRE, indicator="参加者数")
+def test_missing_project_is_withdrawn_not_deleted(session: Session, build: PlanBuilder) -> None:
+    summary = run_import(session, build.plan(), build)
+    kpi = repository.find_kpi(session=session, plan_id=summary.id, project=build.FIRE, indicator="参加者数")
     assert kpi is not None
     repository.upsert_actual(session=session, kpi_id=kpi.id, actual=Actual(2026, 12), actor="cli")
     session.commit()
     result = import_plan(
-        session=session, plan=make_plan(make_project()), findings=FINDINGS, source_text=SOURCE, area=make_area()
+        session=session, plan=build.plan(build.project()), findings=FINDINGS, source_text=SOURCE, area=build.area()
     )
     assert [(e.key, e.name) for e in result.diff.removed_projects] == [
-        (make_project(FIRE).key, FIRE),
-        (make_project(relisted=True).key, STORY),
+        (build.project(build.FIRE).key, build.FIRE),
+        (build.project(relisted=True).key, build.STORY),
     ]
     statuses = dict(session.execute(select(ProjectRow.key, ProjectRow.status)).all())
-    assert statuses[make_project(FIRE).key] == "withdrawn"
-    assert (make_project(FIRE).key, "参加者数") in repository.list_actuals(session=session, plan_id=summary.id)
-    assert [p.name for p in repository.load_plan(session=session, plan_id=summary.id).projects] == [STORY]
-    back = import_plan(session=session, plan=make_plan(), findings=FINDINGS, source_text=SOURCE, area=make_area())
-    assert [(e.name, e.fields[0]) for e in back.diff.changed_projects] == [(FIRE, "status"), (STORY, "status")]
+    assert statuses[build.project(build.FIRE).key] == "withdrawn"
+    assert (build.project(build.FIRE).key, "参加者数") in repository.list_actuals(session=session, plan_id=summary.id)
+    assert [p.name for p in repository.load_plan(session=session, plan_id=summary.id).projects] == [build.STORY]
+    back = import_plan(session=session, plan=build.plan(), findings=FINDINGS, source_text=SOURCE, area=build.area())
+    assert [(e.name, e.fields[0]) for e in back.diff.changed_projects] == [
+        (build.FIRE, "status"),
+        (build.STORY, "status"),
+    ]
 
 
-def test_diff_names_added_changed_and_removed(session: Session) -> None:
-    run_import(session, make_plan(make_project(), make_project(FIRE, line=20)))
-    new = make_plan(make_project(effects=("効果",)), make_project("新規事業", line=30))
-    result = import_plan(session=session, plan=new, findings=FINDINGS, source_text=SOURCE, area=make_area())
+def test_diff_names_added_changed_and_removed(session: Session, build: PlanBuilder) -> None:
+    run_import(session, build.plan(build.project(), build.project(build.FIRE, line=20)), build)
+    new = build.plan(build.project(effects=("効果",)), build.project("新規事業", line=30))
+    result = import_plan(session=session, plan=new, findings=FINDINGS, source_text=SOURCE, area=build.area())
     diff = result.diff.to_dict()
     assert diff["added_projects"] == [{"key": "新規事業", "name": "新規事業"}]
-    assert diff["changed_projects"] == [{"key": make_project().key, "name": STORY, "fields": ["effects"]}]
-    assert diff["removed_projects"] == [{"key": make_project(FIRE).key, "name": FIRE}]
+    assert diff["changed_projects"] == [{"key": build.project().key, "name": build.STORY, "fields": ["effects"]}]
+    assert diff["removed_projects"] == [{"key": build.project(build.FIRE).key, "name": build.FIRE}]
     history = repository.list_imports(session=session, plan_id=result.plan_id or 0)
     assert [h.plan_version for h in history] == [1, 2] and history[1].diff == diff
 
 
-def test_dry_run_writes_nothing(session: Session) -> None:
+def test_dry_run_writes_nothing(session: Session, build: PlanBuilder) -> None:
     result = import_plan(
-        session=session, plan=make_plan(), findings=FINDINGS, source_text=SOURCE, area=make_area(), dry_run=True
+        session=session, plan=build.plan(), findings=FINDINGS, source_text=SOURCE, area=build.area(), dry_run=True
     )
     assert result.dry_run and result.created and result.plan_id is None
     assert len(result.diff.added_projects) == 3
@@ -182,8 +189,10 @@ def test_dry_run_writes_nothing(session: Session) -> None:
     assert count(session, AuditEventRow) == 0
 
 
-def test_failing_import_leaves_the_database_as_it_was(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    run_import(session, make_plan())
+def test_failing_import_leaves_the_database_as_it_was(
+    session: Session, monkeypatch: pytest.MonkeyPatch, build: PlanBuilder
+) -> None:
+    run_import(session, build.plan(), build)
     before = snapshot(session)
     plan_before = repository.load_plan(session=session, plan_id=repository.list_plans(session=session)[0].id)
     real = repository.write_kpis
@@ -196,18 +205,20 @@ def test_failing_import_leaves_the_database_as_it_was(session: Session, monkeypa
         real(**kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(repository, "write_kpis", failing_write_kpis)
-    edited = make_plan(make_project(description="変更"), make_project("新規事業", line=10), make_project(FIRE, line=20))
+    edited = build.plan(
+        build.project(description="変更"), build.project("新規事業", line=10), build.project(build.FIRE, line=20)
+    )
     with pytest.raises(RuntimeError, match="disk full"):
-        import_plan(session=session, plan=edited, findings=[], source_text="x", area=make_area())
+        import_plan(session=session, plan=edited, findings=[], source_text="x", area=build.area())
     assert len(calls) == 3
     assert snapshot(session) == before
     assert repository.load_plan(session=session, plan_id=repository.list_plans(session=session)[0].id) == plan_before
 
 
-def test_two_areas_and_two_editions_side_by_side(session: Session) -> None:
-    run_import(session, make_plan())
-    run_import(session, make_plan(first_year=2031))
-    run_import(session, make_plan(slug="kurume"))
+def test_two_areas_and_two_editions_side_by_side(session: Session, build: PlanBuilder) -> None:
+    run_import(session, build.plan(), build)
+    run_import(session, build.plan(first_year=2031), build)
+    run_import(session, build.plan(slug="kurume"), build)
     plans = repository.list_plans(session=session)
     assert [(p.area_slug, p.plan_key, p.project_count) for p in plans] == [
         ("kitakyushu", "kitakyushu-2026", 3),
@@ -219,16 +230,33 @@ def test_two_areas_and_two_editions_side_by_side(session: Session) -> None:
 
 
 @pytest.mark.parametrize(
-    ("plan", "field"),
+    ("make", "field"),
     [
-        (make_plan(first_year=1800), "first_year"),
-        (replace(make_plan(), last_year=2020), "first_year"),
-        (make_plan(make_project(), make_project(line=50)), "project"),
-        (make_plan(make_project(kpis=(make_kpi(), make_kpi("WEB ページ閲覧数")))), "kpi"),
+        (lambda b: b.plan(first_year=1800), "first_year"),
+        (lambda b: replace(b.plan(), last_year=2020), "first_year"),
+        (lambda b: b.plan(b.project(), b.project(line=50)), "project"),
+        (lambda b: b.plan(b.project(kpis=(b.kpi(), b.kpi("WEB ページ閲覧数")))), "kpi"),
     ],
+    ids=["year-out-of-range", "period-backwards", "duplicate-project", "duplicate-kpi"],
 )
-def test_invalid_plans_are_refused_naming_the_field(session: Session, plan: Plan, field: str) -> None:
+def test_invalid_plans_are_refused_naming_the_field(
+    session: Session, make: Callable[[PlanBuilder], Plan], field: str, build: PlanBuilder
+) -> None:
     with pytest.raises(PlanImportError) as caught:
-        import_plan(session=session, plan=plan, findings=[], source_text=SOURCE, area=make_area())
+        import_plan(session=session, plan=make(build), findings=[], source_text=SOURCE, area=build.area())
     assert caught.value.field == field
     assert repository.list_plans(session=session) == []
+
+
+def test_example_document_round_trips_and_reimports_as_a_no_op(session: Session) -> None:
+    from pathlib import Path
+
+    from renkei.reading.area import load_area
+    from renkei.reading.sheet import read_plan
+
+    text = (Path(__file__).parents[2] / "examples" / "kitakyushu_vision_r8.txt").read_text(encoding="utf-8")
+    plan, findings = read_plan(text, area=load_area("kitakyushu"))
+    first = import_plan(session=session, plan=plan, findings=findings, source_text=text)
+    again = import_plan(session=session, plan=plan, findings=findings, source_text=text)
+    assert (len(first.diff.added_projects), again.written, again.version) == (30, False, 1)
+    assert repository.load_plan(session=session, plan_id=first.plan_id or 0) == plan

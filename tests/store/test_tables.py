@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from conftest import make_area, make_plan
+if TYPE_CHECKING:
+    from conftest import PlanBuilder
+
 from renkei.domain.actual import Actual, ActualError
 from renkei.services.plan_import import import_plan
 from renkei.store import repository
 from renkei.store.tables import ActualRow, AreaRow, BudgetLineRow, MunicipalityRow, PlanRow
 
 
-def stored_plan_id(session: Session) -> int:
+def stored_plan_id(session: Session, build: PlanBuilder) -> int:
     """Import the test plan and return its id."""
-    import_plan(session=session, plan=make_plan(), findings=[], source_text="x", area=make_area())
+    import_plan(session=session, plan=build.plan(), findings=[], source_text="x", area=build.area())
     return repository.list_plans(session=session)[0].id
 
 
@@ -48,8 +51,8 @@ def test_plan_period_checks_are_enforced(session: Session, changes: dict[str, ob
         session.flush()
 
 
-def test_budget_fiscal_year_and_status_checks(session: Session) -> None:
-    plan_id = stored_plan_id(session)
+def test_budget_fiscal_year_and_status_checks(session: Session, build: PlanBuilder) -> None:
+    plan_id = stored_plan_id(session, build)
     project = repository.load_projects(session=session, plan_id=plan_id)
     project_id = next(iter(project.values())).row.id
     for bad in (
@@ -68,8 +71,8 @@ def test_municipality_code_is_unique(session: Session) -> None:
         session.flush()
 
 
-def test_one_current_actual_per_period_even_for_whole_years(session: Session) -> None:
-    plan_id = stored_plan_id(session)
+def test_one_current_actual_per_period_even_for_whole_years(session: Session, build: PlanBuilder) -> None:
+    plan_id = stored_plan_id(session, build)
     kpi = repository.find_kpi(
         session=session, plan_id=plan_id, project="消防指令業務の共同運用に係る調査研究事業", indicator="参加者数"
     )
@@ -81,8 +84,8 @@ def test_one_current_actual_per_period_even_for_whole_years(session: Session) ->
         session.flush()
 
 
-def test_upsert_actual_versions_and_audits(session: Session) -> None:
-    plan_id = stored_plan_id(session)
+def test_upsert_actual_versions_and_audits(session: Session, build: PlanBuilder) -> None:
+    plan_id = stored_plan_id(session, build)
     kpi = repository.find_kpi(
         session=session, plan_id=plan_id, project="消防指令業務の共同運用に係る調査研究事業", indicator="参加者数"
     )
@@ -114,14 +117,14 @@ def test_upsert_actual_versions_and_audits(session: Session) -> None:
     "statement",
     ["UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event", "DELETE FROM plan_import"],
 )
-def test_history_tables_are_append_only(session: Session, statement: str) -> None:
-    stored_plan_id(session)
+def test_history_tables_are_append_only(session: Session, statement: str, build: PlanBuilder) -> None:
+    stored_plan_id(session, build)
     with pytest.raises(DBAPIError, match="append-only"):
         session.execute(text(statement))
 
 
-def test_find_kpi_prefers_the_original_sheet_over_its_relisting(session: Session) -> None:
-    plan_id = stored_plan_id(session)
+def test_find_kpi_prefers_the_original_sheet_over_its_relisting(session: Session, build: PlanBuilder) -> None:
+    plan_id = stored_plan_id(session, build)
     find: Callable[[str], object] = lambda project: repository.find_kpi(  # noqa: E731
         session=session, plan_id=plan_id, project=project, indicator="参加者数"
     )

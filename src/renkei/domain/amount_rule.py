@@ -109,7 +109,7 @@ def judge_cumulative(frame: Frame) -> Verdict:
     uncovered_due = elapsed - (covered[1] - covered[0] + 1 if base_counts and covered else 0)
     total = math.fsum(counted.values())
     goal_text = format_amount(goal, target)
-    range_ja = f"{start}～{big_t}年度"
+    range_ja, range_en = format_years(start, big_t)
     pace_ja = f"期待進捗 {format_percent(expected)}（{elapsed}年経過/{span}年）"
     pace_en = f"Expected {format_percent(expected)} ({elapsed} of {span} years elapsed)"
     if not in_range and not (base_counts and uncovered_due <= 0):
@@ -117,7 +117,7 @@ def judge_cumulative(frame: Frame) -> Verdict:
             rule="cumulative.pro_rata", status=Status.NO_DATA, direction=direction, target_year=big_t,
             expected=expected,
             ja=f"{range_ja}の実績がありません。目標 {goal_text}（{range_ja}の累計）。{pace_ja}",
-            en=f"No actual in FY{start}-{big_t}; target {goal_text} in total. {pace_en}",
+            en=f"No actual in {range_en}; target {goal_text} in total. {pace_en}",
         )
     progress = ratio(total, goal)
     reached = meets(total, goal, sense, target.qualifier)

@@ -78,6 +78,8 @@ def infer_direction(indicator: str, baseline: Quantity, target: Quantity) -> Dir
     <Direction.INCREASE: 'increase'>
     >>> infer_direction("ごみ排出量の削減", q("-"), q("500t（令和12年度）"))
     <Direction.DECREASE: 'decrease'>
+    >>> infer_direction("勉強会等開催回数", q("15回（令和7年度）"), q("1回/年（令和8年度～令和12年度）"))
+    <Direction.MAINTAIN: 'maintain'>
     """
     if target.direction is not None:
         return target.direction
@@ -92,6 +94,9 @@ def infer_direction(indicator: str, baseline: Quantity, target: Quantity) -> Dir
         return None
     if target.kind is QuantityKind.CUMULATIVE and baseline.kind is not QuantityKind.CUMULATIVE:
         return Direction.INCREASE
+    if target.kind is QuantityKind.EVERY_YEAR:
+        # A count to hold every year is a floor: a baseline above it means "keep doing at least this".
+        return _compare(baseline.value, target.value, target.qualifier or Qualifier.AT_LEAST)
     return _compare(baseline.value, target.value, target.qualifier)
 
 

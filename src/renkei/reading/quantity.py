@@ -12,8 +12,9 @@ A cell is::
   (``3,000千円`` is 3,000 千円); 万円 folds (``5万円`` is 50,000 円). Municipality counts add up:
   ``6市10町`` is 16 市町. なし/無し/ゼロ/未実施 mean zero.
 - **sign**: ``▲`` and ``△`` (Japanese minus), ``−``, ``-``, ``‐``, and ``ー`` before a digit.
-- **rate**: ``年1回``, ``年間1,200人``, ``月2回``, ``週1回``, ``毎年3件`` in front, or ``/年``, ``/年度``,
-  ``/月``, ``/週``, ``/日`` behind; ``1日あたり`` is ``日``. The rate's time unit becomes ``per``.
+- **rate**: ``年1回``, ``年間1,200人``, ``月2回``, ``週1回``, ``毎年3件``, ``各年度1回`` in front,
+  or ``/年``, ``/年度``, ``/月``, ``/週``, ``/日`` behind; ``1日あたり`` is ``日``. The rate's time
+  unit becomes ``per``.
 - **qualifier**: 以上 (at least), 以下/以内 (at most), 未満 (less than), 超/超え (more than).
 - **words**: anything else (``検討会``, ``延べ``, ``約``, ``月平均``, ``毎年度実施``) is kept in ``note``;
   a qualitative text that ends with an aim (``参加自治体の増``) gets a ``direction``.
@@ -25,7 +26,8 @@ A cell is::
 
 The kind follows from the pieces:
 
-- 累計 -> ``cumulative`` (without a start year, ``cumulative_from_plan_start``);
+- 累計, 通算 or a duration (``5年間で10件``) -> ``cumulative`` (without a start year,
+  ``cumulative_from_plan_start``);
 - a rate over a range, a rate up to a year (``0件/年（令和7年度まで）``), a rate with no year
   (``年1回``) or 毎年度 -> ``every_year``; a rate at one year (``1回/年（令和7年度）``) or a monthly
   average -> ``point``;
@@ -72,7 +74,7 @@ _ARABIC = re.compile(r"(?<![A-Za-z\d.,])\d[\d,.]*(?:[万億兆千百十][\d,.]*)
 _KANJI = re.compile(r"[〇零一二三四五六七八九十百千万億兆]+")
 _SIGN = "▲△"
 _DASH_SIGNS = "-−‐‑‒–—―ー"
-_RATE_PREFIX = re.compile(r"(?P<rate>毎年度|毎年|年間|毎月|月間|毎週|毎日|年|月|週|日)$")
+_RATE_PREFIX = re.compile(r"(?P<rate>各年度|毎年度|毎年|年間|毎月|月間|毎週|毎日|年|月|週|日)$")
 _PER = re.compile(r"\s*/\s*(?P<per>年度|年|月|週|日)")
 _PER_OTHER = re.compile(r"\s*/\s*(?P<other>[^\s\d/()]{1,4})")
 _QUALIFIER = re.compile(r"\s*(?P<q>以上|以下|以内|未満|を超える|超え|超)")
@@ -82,7 +84,7 @@ _QUALIFIERS = {
     "を超える": Qualifier.MORE_THAN,
 }  # fmt: skip
 _RATES = {
-    "年度": "年", "毎年度": "年", "毎年": "年", "年間": "年",
+    "年度": "年", "各年度": "年", "毎年度": "年", "毎年": "年", "年間": "年",
     "毎月": "月", "月間": "月", "毎週": "週", "毎日": "日",
 }  # fmt: skip
 # Counters read before the generic rule, longest first, so that 人日 is not 人 + 日.
@@ -100,10 +102,11 @@ _UNIT_STOPS = (
     "以上", "以下", "以内", "未満", "超", "程度", "前後", "実施", "開催", "達成", "増", "減", "削減", "相当",
 )  # fmt: skip
 _CONNECTIVES = re.compile(
-    r"^(?:までの累計|までに|までの|まで|迄|の累計|累計|通算|時点|現在|以降|から|の|に|で|は|[\s:：、,。・~〜])+"
+    r"^(?:までの累計|までに|までの|まで|迄|の累計|累計|通算|時点|現在|以降|から|末|の|に|で|は|[\s:：、,。・~〜])+"
     r"|(?:の|に|で|[\s:：、,。・])+$"
 )
-_CUMULATIVE = re.compile(r"累計|通算")
+_CUMULATIVE = re.compile(r"累計|通算|\d+\s*(?:年間|か年|ヵ年|カ年|ヶ年)\s*で")
+_DURATION = re.compile(r"\s*(?:年間|か年|ヵ年|カ年|ヶ年)\s*(?:で|に|の)")
 _EVERY_YEAR = re.compile(r"毎年|各年度|年度毎|年度ごと|毎年度")
 _RATIO_UNITS = {"%", "割", "ポイント", "pt", "倍", "‰"}
 
@@ -409,7 +412,11 @@ def _find_number(head: str) -> tuple[float, str | None, int, int] | None:
         kinds = "".join(k for k in "市町村" if any(p[1] == k for p in parts))
         total = float(sum(int(n) for n, _ in parts))
         return total, kinds, municipalities.start(), municipalities.end()
-    arabic = _ARABIC.search(head)
+    matches = list(_ARABIC.finditer(head))
+    # 「5年間で10件」: a duration comes before the value it qualifies.
+    while len(matches) > 1 and _DURATION.match(head, matches[0].end()):
+        matches.pop(0)
+    arabic = matches[0] if matches else None
     if arabic:
         token, end = arabic.group(), arabic.end()
         token = token.rstrip(",.")
@@ -456,7 +463,7 @@ def _read_prefix(prefix: str) -> tuple[str, str | None, bool]:
     rate = _RATE_PREFIX.search(words)
     if rate:
         before = words[: rate.start()]
-        if rate["rate"].startswith("毎") or not before or not _is_word_char(before[-1]):
+        if rate["rate"].startswith(("毎", "各")) or not before or not _is_word_char(before[-1]):
             per = _RATES.get(rate["rate"], rate["rate"])
             words = before
     return words, per, negative

@@ -1,0 +1,271 @@
+"""Portal languages: Japanese first, English beside it; the message catalogue and number, money and year formats."""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+from renkei.domain.fiscal import format_fiscal_year
+from renkei.domain.plan import CostBasis
+from renkei.domain.status import Status
+
+LANGUAGES: Final = ("ja", "en")
+DEFAULT_LANGUAGE: Final = "ja"
+LANGUAGE_COOKIE: Final = "renkei_lang"
+
+#: The message catalogue: key -> (Japanese, English).
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    "site.name": ("連携中枢都市圏ポータル", "Regional Collaboration Portal"),
+    "site.skip": ("本文へ移動", "Skip to main content"),
+    "site.language": ("表示言語", "Language"),
+    "site.footer": ("このサイトのデータは連携中枢都市圏ビジョンの事業シートから作成しています。",
+                    "The data on this site is taken from the project sheets of the regional vision."),
+    "site.data": ("データ（JSON・CSV）", "Data (JSON, CSV)"),
+    "site.plan": ("計画", "Plan"),
+    "site.show": ("表示", "Show"),
+    "nav.main": ("メインメニュー", "Main menu"),
+    "nav.home": ("概要", "Overview"),
+    "nav.projects": ("事業一覧", "Projects"),
+    "nav.municipalities": ("市町村", "Municipalities"),
+    "nav.map": ("地図", "Map"),
+    "nav.kpis": ("KPI", "KPIs"),
+    "home.period": ("計画期間", "Plan period"),
+    "home.projects": ("事業数", "Projects"),
+    "home.kpis": ("KPI数", "KPIs"),
+    "home.members": ("構成市町村", "Member municipalities"),
+    "home.budget_total": ("計画期間の事業費合計", "Budget over the plan period"),
+    "home.budget_by_year": ("年度別の事業費", "Budget by fiscal year"),
+    "home.budget_note": ("【再掲】事業の事業費は一度だけ数えています。", "Relisted projects are counted once."),
+    "home.outside": ("計画期間外の年度", "Years outside the plan period"),
+    "home.by_policy_area": ("政策分野別の事業数", "Projects by policy area"),
+    "home.by_category": ("連携協約の分類別の事業数", "Projects by category"),
+    "home.kpi_status": ("KPIの進捗状況", "KPI progress"),
+    "home.as_of": ("評価年度", "Evaluated as of"),
+    "home.map": ("圏域の地図", "Map of the area"),
+    "home.empty": ("計画がまだ登録されていません。", "No plan has been imported yet."),
+    "col.year": ("年度", "Fiscal year"),
+    "col.amount": ("事業費（千円）", "Budget (¥ thousand)"),
+    "col.count": ("件数", "Count"),
+    "col.share": ("割合", "Share"),
+    "col.name": ("事業名", "Project"),
+    "col.policy_area": ("政策分野", "Policy area"),
+    "col.category": ("連携協約", "Category"),
+    "col.partners": ("連携市町", "Partners"),
+    "col.budget": ("事業費（計画期間・千円）", "Budget (plan period, ¥ thousand)"),
+    "col.status": ("進捗", "Progress"),
+    "col.rating": ("評価", "Rating"),
+    "col.indicator": ("指標", "Indicator"),
+    "col.baseline": ("現状値", "Baseline"),
+    "col.target": ("目標値", "Target"),
+    "col.actual": ("実績値", "Actual"),
+    "col.trend": ("推移", "Trend"),
+    "col.project": ("事業", "Project"),
+    "col.municipality": ("市町村", "Municipality"),
+    "col.projects": ("参加事業数", "Projects"),
+    "col.role": ("役割分担", "Role"),
+    "col.cost": ("費用負担", "Cost sharing"),
+    "col.code": ("団体コード", "Code"),
+    "col.expected": ("期待値", "Expected"),
+    "col.forecast": ("予測", "Forecast"),
+    "list.search": ("キーワード", "Keyword"),
+    "list.search_hint": ("事業名・事業内容・KPIの指標から探します。", "Searches names, descriptions and KPI indicators."),
+    "list.filter": ("絞り込み", "Filter"),
+    "list.apply": ("絞り込む", "Apply"),
+    "list.clear": ("条件を解除", "Clear filters"),
+    "list.sort": ("並べ替え", "Sort by"),
+    "list.sort.document": ("文書の順", "Document order"),
+    "list.sort.name": ("事業名", "Name"),
+    "list.sort.budget": ("事業費の多い順", "Budget (largest first)"),
+    "list.sort.status": ("進捗（遅れを先に）", "Progress (behind first)"),
+    "list.all": ("すべて", "All"),
+    "list.found": ("{count}件の事業", "{count} projects"),
+    "list.found_kpis": ("{count}件のKPI", "{count} KPIs"),
+    "list.none": ("条件に合う事業はありません。", "No project matches."),
+    "list.download": ("CSVでダウンロード", "Download CSV"),
+    "facet.budget": ("事業費", "Budget"),
+    "facet.budget.yes": ("事業費あり", "With budget"),
+    "facet.budget.no": ("事業費なし", "Without budget"),
+    "facet.relisted": ("再掲", "Relisted"),
+    "facet.relisted.yes": ("【再掲】のみ", "Relisted only"),
+    "facet.relisted.no": ("【再掲】を除く", "Not relisted"),
+    "project.relisted": ("【再掲】", "[Relisted]"),
+    "project.description": ("事業内容", "Description"),
+    "project.effects": ("効果", "Effects"),
+    "project.partners": ("連携市町", "Partner municipalities"),
+    "project.all_members": ("全市町", "All members"),
+    "project.outside": ("圏域外", "Outside the area"),
+    "project.excluded": ("除く", "Excluded"),
+    "project.unresolved": ("確認が必要な名称", "Names to check"),
+    "project.budget": ("事業費", "Budget"),
+    "project.budget_none": ("事業費の記載はありません。", "No budget is stated."),
+    "project.budget_note": ("備考", "Note"),
+    "project.roles": ("役割分担", "Roles"),
+    "project.cost": ("費用負担（基本方針）", "Cost sharing (principles)"),
+    "project.kpis": ("重要業績評価指数（KPI）", "Key performance indicators (KPIs)"),
+    "project.rule": ("判定の根拠", "How it was judged"),
+    "project.extra": ("その他の記載", "Other entries"),
+    "project.source": ("文書の{line}行目", "Line {line} of the document"),
+    "project.staff": ("職員向け：文書の点検結果", "For staff: document checks"),
+    "project.no_findings": ("指摘はありません。", "No findings."),
+    "project.chart_table": ("グラフの数値", "Chart values"),
+    "project.not_found": ("事業が見つかりません。", "Project not found."),
+    "kpi.kind": ("形式", "Form"),
+    "kpi.kind.point": ("到達目標", "Level to reach"),
+    "kpi.kind.maintain": ("維持目標", "Level to hold"),
+    "kpi.kind.cumulative": ("累計目標", "Cumulative total"),
+    "kpi.kind.every_year": ("毎年度の目標", "Amount every year"),
+    "kpi.kind.qualitative": ("定性的な目標", "Qualitative aim"),
+    "kpi.kind.none": ("測定できる目標なし", "Nothing measurable"),
+    "kpi.no_actuals": ("実績値はまだ入力されていません。", "No actuals have been entered yet."),
+    "muni.list": ("構成市町村", "Member municipalities"),
+    "muni.lead": ("連携中枢都市", "Lead city"),
+    "muni.projects": ("参加している事業", "Projects it takes part in"),
+    "muni.compare": ("圏域平均との比較", "Compared with the area average"),
+    "muni.this": ("この市町村", "This municipality"),
+    "muni.average": ("圏域平均", "Area average"),
+    "muni.project_count": ("参加事業数", "Projects"),
+    "muni.project_budget": ("参加事業の事業費（計画期間・千円）", "Budget of its projects (plan period, ¥ thousand)"),
+    "muni.not_found": ("市町村が見つかりません。", "Municipality not found."),
+    "map.title": ("圏域の地図：市町村別の参加事業数", "Map: projects per municipality"),
+    "map.credit": ("出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成",
+                   "Source: National Land Numerical Information (Administrative Areas), MLIT; processed"),
+    "map.missing": ("地図データがまだありません。", "Map data is not available yet."),
+    "map.legend": ("凡例（参加事業数）", "Legend (projects)"),
+    "map.partners": ("連携市町の地図", "Map of the partners"),
+    "kpis.title": ("KPIダッシュボード", "KPI dashboard"),
+    "error.not_found": ("ページが見つかりません。", "Page not found."),
+    "error.no_plan": ("指定された計画がありません。", "No such plan."),
+}
+
+STATUS_ORDER: Final = (Status.BEHIND, Status.ON_TRACK, Status.ACHIEVED, Status.NO_DATA, Status.NOT_MEASURABLE)
+
+_COST_BASIS: Final[dict[CostBasis, tuple[str, str]]] = {
+    CostBasis.LEAD_CITY: ("北九州市が負担", "Borne by the lead city"),
+    CostBasis.PARTNERS: ("連携市町が負担", "Borne by the partners"),
+    CostBasis.SHARED: ("北九州市及び連携市町が負担", "Shared by the lead city and partners"),
+    CostBasis.AGREEMENT: ("協定に基づき負担", "As agreed"),
+    CostBasis.NEGOTIATED: ("発生時に協議して決定", "Negotiated when costs arise"),
+    CostBasis.NO_COST: ("費用負担なし", "No cost expected"),
+    CostBasis.UNKNOWN: ("その他", "Other"),
+}
+
+
+def choose_language(query: str | None, cookie: str | None) -> str:
+    """Choose the page language: the query parameter, else the cookie, else Japanese.
+
+    >>> choose_language("en", None), choose_language(None, "en"), choose_language("fr", "xx")
+    ('en', 'en', 'ja')
+    """
+    for candidate in (query, cookie):
+        if candidate in LANGUAGES:
+            return str(candidate)
+    return DEFAULT_LANGUAGE
+
+
+def translate(key: str, lang: str, **values: object) -> str:
+    """Return a message in the language, with ``{name}`` placeholders filled in.
+
+    >>> translate("list.found", "ja", count=3)
+    '3件の事業'
+    >>> translate("list.found", "en", count=3)
+    '3 projects'
+    """
+    ja, en = MESSAGES[key]
+    message = en if lang == "en" else ja
+    return message.format(**values) if values else message
+
+
+def label_status(status: Status | str, lang: str) -> str:
+    """Name a progress status in the language.
+
+    >>> label_status("on_track", "ja"), label_status("on_track", "en")
+    ('順調', 'on track')
+    """
+    status = Status(status)
+    return status.label_en if lang == "en" else status.label_ja
+
+
+def label_cost_basis(basis: CostBasis | str | None, lang: str) -> str:
+    """Name a cost-sharing basis in the language (「—」 when none is stated).
+
+    >>> label_cost_basis("lead_city", "ja")
+    '北九州市が負担'
+    """
+    if basis is None:
+        return "—"
+    ja, en = _COST_BASIS[CostBasis(basis)]
+    return en if lang == "en" else ja
+
+
+def format_year(fiscal_year: int, lang: str) -> str:
+    """Format a fiscal year: 令和8年度（2026） in Japanese, FY2026 in English.
+
+    >>> format_year(2026, "ja"), format_year(2026, "en")
+    ('令和8年度（2026）', 'FY2026')
+    """
+    return format_fiscal_year(fiscal_year, "en" if lang == "en" else "ja")
+
+
+def format_count(value: float | int | None) -> str:
+    """Write a number with thousands separators and no trailing zeros (「—」 for none).
+
+    >>> format_count(3700900), format_count(84.5), format_count(None), format_count(2.0)
+    ('3,700,900', '84.5', '—', '2')
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.10g}"
+
+
+def format_thousand_yen(amount: int | None, lang: str) -> str:
+    """Write an amount in thousand yen with its unit.
+
+    >>> format_thousand_yen(3700900, "ja"), format_thousand_yen(3700900, "en")
+    ('3,700,900千円', '¥3,700,900 thousand')
+    """
+    if amount is None:
+        return "—"
+    return f"¥{amount:,} thousand" if lang == "en" else f"{amount:,}千円"
+
+
+def format_yen_words(amount: int | None, lang: str) -> str:
+    """Write a thousand-yen amount in 億・万 (Japanese) or millions and billions (English), for reading aloud.
+
+    Amounts not whole in 万円 are rounded and marked 約 (about).
+
+    >>> format_yen_words(3700900, "ja")
+    '37億90万円'
+    >>> format_yen_words(2420, "ja"), format_yen_words(396, "ja"), format_yen_words(0, "ja")
+    ('242万円', '約40万円', '0円')
+    >>> format_yen_words(3700900, "en"), format_yen_words(2420, "en")
+    ('¥3.70 billion', '¥2.42 million')
+    """
+    if amount is None:
+        return "—"
+    yen = amount * 1000
+    if lang == "en":
+        if abs(yen) >= 1_000_000_000:
+            return f"¥{yen / 1_000_000_000:.2f} billion"
+        if abs(yen) >= 1_000_000:
+            return f"¥{yen / 1_000_000:.2f} million"
+        return f"¥{yen:,}"
+    if yen == 0:
+        return "0円"
+    man = round(yen / 10_000)
+    about = "約" if man * 10_000 != yen else ""
+    oku, rest = divmod(man, 10_000)
+    text = (f"{oku:,}億" if oku else "") + (f"{rest:,}万" if rest else "")
+    return f"{about}{text or '0'}円"
+
+
+def format_percent(ratio: float | None) -> str:
+    """Write a ratio as a whole percentage.
+
+    >>> format_percent(0.4), format_percent(None)
+    ('40%', '—')
+    """
+    if ratio is None or not math.isfinite(ratio):
+        return "—"
+    return f"{ratio * 100:.0f}%"
