@@ -132,7 +132,8 @@ def dissolve_polygons(polygons: Sequence[Polygon]) -> list[Polygon]:
     remaining: dict[Position, list[Position]] = defaultdict(list)
     for (start, end), count in edges.items():
         kept = count - edges.get((end, start), 0)
-        remaining[start].extend([end] * max(kept, 0))
+        if kept > 0:
+            remaining[start].extend([end] * kept)
     rings: list[Ring] = []
     while remaining:
         first = next(iter(remaining))
