@@ -389,13 +389,14 @@ def test_thresholds_are_configurable() -> None:
     assert run(ROADS, {2026: 84.9}, 2026, thresholds=lenient).status is Status.ON_TRACK
 
 
-def test_to_dict_has_exactly_the_published_fields() -> None:
+def test_to_dict_has_the_published_fields() -> None:
     data = run(FORENSICS, {2026: 4, 2027: 6}, 2027, project="鑑識・鑑定等の連携").to_dict()
     assert set(data) == {
         "project", "indicator", "kind", "direction", "as_of", "latest_actual", "progress",
         "expected_progress", "status", "rating", "years_met", "years_due", "forecast_at_target",
-        "forecast_year_reached", "explanation", "rule",
+        "forecast_year_reached", "measured", "target_value", "target_year", "explanation", "rule",
     }
+    assert (data["measured"], data["target_value"], data["target_year"]) == (10, 25, 2030)
     assert data["project"] == "鑑識・鑑定等の連携"
     assert (data["kind"], data["status"], data["rating"], data["progress"]) == ("cumulative", "on_track", "B", 0.4)
     assert data["explanation"] == {

@@ -59,8 +59,8 @@ def test_a_clean_sheet_has_no_warnings() -> None:
         ({"target": "20件（令和12年度）"}, "kpi.unit_mismatch"),
         ({"baseline": "10人/月（令和7年度）", "target": "200人/年（令和12年度）"}, "kpi.period_mismatch"),
         ({"target": "20人"}, "kpi.target_year_missing"),
-        ({"partners": "北九州市、直方市", "indicator": "参加市町数", "baseline": "1市1町", "target": "5市町（令和12年度）"},
-         "partners.count_mismatch"),
+        ({"partners": "北九州市、直方市", "indicator": "参加市町数", "baseline": "1市1町",
+          "target": "5市町（令和12年度）"}, "partners.count_mismatch"),
     ],
 )
 def test_rule_fires(change: dict[str, str], rule: str) -> None:

@@ -144,9 +144,11 @@ def test_the_example_has_no_unknown_rows() -> None:
                                                    "sheet.missing_name", "budget.non_numeric")]
 
 
+ALPHABET = list("事業名内容効果費千円役割分担KPI指標現状目標値\t\n 　-—・<>li/ul1２３,R8【再掲】（）()#a全市町")
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=st.sampled_from(list("事業名内容効果費千円役割分担KPI指標現状目標値\t\n 　-—・<>li/ul1２３,R8【再掲】（）()#a全市町"))
-               , max_size=400))
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=400))
 def test_arbitrary_text_never_raises(text: str) -> None:
     plan, findings = read_plan(text)
     assert isinstance(plan, Plan)

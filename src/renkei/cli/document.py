@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from renkei.cli.files import read_plan_file
+from renkei.cli.files import load_area_option, read_plan_file
 from renkei.domain.finding import Finding, Severity, has_errors
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.plan import Plan
@@ -20,6 +20,7 @@ from renkei.export.plan_json import plan_to_json
 
 out = Console(soft_wrap=False)
 FileArg = Annotated[Path, typer.Argument(help="ビジョン文書（タブ区切りテキスト） / the vision document")]
+AreaOpt = Annotated[str, typer.Option("--area", help="圏域の設定名（src/renkei/data/areas/*.json） / area slug")]
 
 
 class ParseFormat(StrEnum):
@@ -43,9 +44,10 @@ def yen(amount: int | None) -> str:
     return "—" if amount is None else f"{amount:,}"
 
 
-def parse(file: FileArg, format: Annotated[ParseFormat, typer.Option("--format", "-f")] = ParseFormat.table) -> None:
+def parse(file: FileArg, format: Annotated[ParseFormat, typer.Option("--format", "-f")] = ParseFormat.table,
+          area: AreaOpt = "kitakyushu") -> None:
     """文書を読み、事業の一覧を表示する / read a document and show its projects."""
-    plan, findings = read_plan_file(file)
+    plan, findings = read_plan_file(file, area=area)
     if format is ParseFormat.json:
         typer.echo(plan_to_json(plan, findings))
         return
@@ -64,9 +66,10 @@ def parse(file: FileArg, format: Annotated[ParseFormat, typer.Option("--format",
     out.print(table)
 
 
-def lint(file: FileArg, format: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text) -> None:
+def lint(file: FileArg, format: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text,
+         area: AreaOpt = "kitakyushu") -> None:
     """文書を点検する（エラーがあれば終了コード1） / check a document; exit status 1 on any error."""
-    _, findings = read_plan_file(file)
+    _, findings = read_plan_file(file, area=area)
     if format is LintFormat.json:
         typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
@@ -115,9 +118,10 @@ def summary_dict(plan: Plan) -> dict[str, object]:
     }
 
 
-def summary(file: FileArg, format: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text) -> None:
+def summary(file: FileArg, format: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text,
+            area: AreaOpt = "kitakyushu") -> None:
     """事業数・事業費の集計（再掲は一度だけ） / project counts and budget totals, relisted counted once."""
-    plan, _ = read_plan_file(file)
+    plan, _ = read_plan_file(file, area=area)
     data = summary_dict(plan)
     if format is LintFormat.json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -156,11 +160,9 @@ def summary(file: FileArg, format: Annotated[LintFormat, typer.Option("--format"
     muni.add_column("市町")
     muni.add_column("事業数", justify="right")
     by_municipality = count_projects_by_municipality(plan)
-    from renkei.reading.area import load_area
-
-    area = load_area(plan.area_slug)
-    for m in area.members:
-        muni.add_row(m.name + ("（中心市）" if m.code == area.lead_code else ""), str(by_municipality.get(m.name, 0)))
+    chosen = load_area_option(area)
+    for m in chosen.members:
+        muni.add_row(m.name + ("（中心市）" if m.code == chosen.lead_code else ""), str(by_municipality.get(m.name, 0)))
     out.print(muni)
 
 

@@ -8,7 +8,9 @@ import typer
 from rich.console import Console
 
 from renkei.domain.finding import Finding
+from renkei.domain.municipality import Area
 from renkei.domain.plan import Plan
+from renkei.reading.area import AreaConfigError, available_areas, load_area, load_registry, read_area
 from renkei.reading.sheet import PlanReadError, decode_document, read_plan
 
 err = Console(stderr=True)
@@ -36,11 +38,27 @@ def read_text_file(path: Path) -> str:
         raise fail(f"{path}: {exc}") from None
 
 
-def read_plan_file(path: Path) -> tuple[Plan, list[Finding]]:
+def load_area_option(slug: str) -> Area:
+    """Load the area named by --area (a configured slug or an area JSON file), or exit with a clear message."""
+    path = Path(slug)
+    if slug.endswith(".json") or path.is_file():
+        try:
+            return read_area(read_text_file(path), registry=load_registry())
+        except AreaConfigError as exc:
+            raise fail(f"{path}: {exc}") from None
+    try:
+        return load_area(slug)
+    except (AreaConfigError, LookupError, FileNotFoundError) as exc:
+        raise fail(f"圏域「{slug}」を読めません / cannot load area {slug!r}: {exc}. "
+                   f"利用できる圏域 / available: {', '.join(available_areas())}") from None
+
+
+def read_plan_file(path: Path, *, area: str = "kitakyushu") -> tuple[Plan, list[Finding]]:
     """Read a vision document file into a plan and all findings (reader and lint)."""
     from renkei.lint import lint_plan
 
+    chosen = load_area_option(area)
     text = read_text_file(path)
-    plan, findings = read_plan(text)
+    plan, findings = read_plan(text, area=chosen)
     all_findings = sorted([*findings, *lint_plan(plan)], key=lambda f: (f.line or 0))
     return plan, all_findings

@@ -157,6 +157,9 @@ class Evaluation:
             "years_due": self.years_due,
             "forecast_at_target": _round(self.forecast_at_target, 6),
             "forecast_year_reached": self.forecast_year_reached,
+            "measured": self.measured,
+            "target_value": self.target_value,
+            "target_year": self.target_year,
             "explanation": {"ja": self.explanation_ja, "en": self.explanation_en},
             "rule": self.rule,
         }

@@ -12,6 +12,7 @@ Credit: 出典：国土数値情報（行政区域データ）（国土交通省
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from collections import defaultdict
@@ -40,18 +41,18 @@ def round_position(position: object, where: str) -> Position:
 
     >>> round_position([130.977422581, 33.844443973], "x")
     (130.97742, 33.84444)
-    >>> round_position([130.9, "33"], "features[0].geometry")
+    >>> round_position([130.9, "33"], "features[0]")
     Traceback (most recent call last):
     ...
-    renkei.web.geo.GeoDataError: features[0].geometry: a position must be [longitude, latitude] numbers, got [130.9, '33']
+    renkei.web.geo.GeoDataError: features[0]: a position must be [longitude, latitude] numbers, got [130.9, '33']
     """
     if (not isinstance(position, list | tuple) or len(position) < 2
             or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2])):
         raise GeoDataError(f"{where}: a position must be [longitude, latitude] numbers, got {position!r}")
-    lon, lat = float(position[0]), float(position[1])
+    lon, lat = position[0], position[1]
     if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
         raise GeoDataError(f"{where}: position out of range: {position!r}")
-    return (round(lon, DECIMALS), round(lat, DECIMALS))
+    return (round(float(lon), DECIMALS), round(float(lat), DECIMALS))
 
 
 def _clean_ring(ring: object, where: str) -> Ring | None:
@@ -71,7 +72,7 @@ def _clean_ring(ring: object, where: str) -> Ring | None:
 
 
 def _signed_area(ring: Ring) -> float:
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2.0
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring)) / 2.0
 
 
 def _oriented(ring: Ring, *, counter_clockwise: bool) -> Ring:
@@ -106,7 +107,7 @@ def _contains(ring: Ring, point: Position) -> bool:
     """Tell whether a point lies inside a ring (even-odd rule)."""
     x, y = point
     inside = False
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
         if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
             inside = not inside
     return inside
@@ -127,7 +128,7 @@ def dissolve_polygons(polygons: Sequence[Polygon]) -> list[Polygon]:
     edges: dict[tuple[Position, Position], int] = defaultdict(int)
     for polygon in polygons:
         for ring in polygon:
-            for edge in zip(ring, ring[1:], strict=False):
+            for edge in itertools.pairwise(ring):
                 edges[edge] += 1
     remaining: dict[Position, list[Position]] = defaultdict(list)
     for (start, end), count in edges.items():
@@ -160,7 +161,10 @@ def _assemble(rings: Iterable[Ring]) -> list[Polygon]:
     exteriors: list[Polygon] = []
     holes: list[Ring] = []
     for ring in rings:
-        (exteriors.append([ring]) if _signed_area(ring) > 0 else holes.append(ring))
+        if _signed_area(ring) > 0:
+            exteriors.append([ring])
+        else:
+            holes.append(ring)
     exteriors.sort(key=lambda polygon: abs(_signed_area(polygon[0])))
     for hole in holes:
         owner = next((p for p in exteriors if _contains(p[0], hole[0])), None)

@@ -1,0 +1,424 @@
+"""Actuals sheets (実績値入力シート): CSV or xlsx rows of KPI actuals, read into rows and row errors.
+
+A sheet has a header row naming its columns, in English or as the template writes them in Japanese:
+
+========== ============ ==========================================================
+column     Japanese     meaning
+========== ============ ==========================================================
+project    事業名       the project (事業) as named in the plan
+indicator  指標         the KPI's indicator (指標), as written in the plan
+fiscal_year 年度        2026, 令和8年度, R8, Ｒ８, 令和8年度（2026）
+value      実績値       the actual (full-width digits and 1,234 separators are fine)
+note       備考         optional remark
+month      月           optional month (1-12) for a monthly figure
+evidence   根拠         optional source of the figure (a report, a URL)
+value:<x>  実績値:<x>   optional value for one municipality (<x> a 6-digit code or a
+                        member's name); the values add up to the total
+========== ============ ==========================================================
+
+Informational columns the template adds (単位, 現状値, 目標値) are ignored when read back. Rows are
+numbered as a spreadsheet shows them (the header is row 1). A bad cell never raises: it becomes a
+:class:`RowError` naming the row and the column, and the row is left out. Only a file that is not a
+sheet at all, or lacks a required column, raises :class:`ActualsReadError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from renkei.domain.fiscal import FiscalYearError, era_to_western, fiscal_year_of
+from renkei.reading.numeral import read_number
+
+#: Canonical column → Japanese name used in messages and in the template.
+COLUMN_LABELS: dict[str, str] = {
+    "project": "事業名",
+    "indicator": "指標",
+    "fiscal_year": "年度",
+    "value": "実績値",
+    "note": "備考",
+    "month": "月",
+    "evidence": "根拠",
+}
+_ALIASES: dict[str, str] = {
+    "project": "project", "projectname": "project", "事業名": "project", "事業": "project",
+    "indicator": "indicator", "kpi": "indicator", "指標": "indicator", "指標名": "indicator",
+    "fiscalyear": "fiscal_year", "fiscal_year": "fiscal_year", "year": "fiscal_year", "fy": "fiscal_year",
+    "年度": "fiscal_year",
+    "value": "value", "actual": "value", "実績値": "value", "実績": "value",
+    "note": "note", "notes": "note", "comment": "note", "備考": "note",
+    "month": "month", "月": "month",
+    "evidence": "evidence", "source": "evidence", "根拠": "evidence", "出典": "evidence",
+}  # fmt: skip
+#: Columns the template writes for reference only.
+INFORMATIONAL = frozenset({"unit", "単位", "baseline", "現状値", "target", "目標値"})
+REQUIRED = ("project", "indicator", "fiscal_year")
+_MUNICIPALITY_COLUMN = re.compile(r"^(?:value|実績値|実績)[:](?P<who>.+)$")
+_PARENTHESES = re.compile(r"[(（][^)）]*[)）]")
+_WESTERN_YEAR = re.compile(r"^(?:FY)?(?P<year>\d{4})(?:年度?)?$")
+_ERA_YEAR = re.compile(
+    r"^(?P<era>令和|平成|昭和|大正|[RHST])\.?(?P<year>元|\d{1,2}|[〇一二三四五六七八九十]{1,3})(?:年度?)?"
+    r"(?:[(（](?:FY)?(?P<western>\d{4})(?:年度?)?[)）])?$"
+)
+_MONTH = re.compile(r"^(?P<month>\d{1,2})月?$")
+_YEAR_MONTH = re.compile(r"^(?P<year>\d{4})[-/.年](?P<month>\d{1,2})月?$")
+_DASHES = frozenset("-－—―‐−ー–")
+
+_Numbered = tuple[int, Sequence[str]]
+_ErrorSink = Callable[[str, str, str], None]
+
+
+class ActualsReadError(ValueError):
+    """A file that cannot be read as an actuals sheet at all; ``row`` is where, when known."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        where = f"{row}行目 / row {row}: " if row is not None else ""
+        super().__init__(where + message)
+        self.row = row
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A problem with one row (and column) of a sheet, in Japanese and English."""
+
+    row: int
+    column: str | None
+    message_ja: str
+    message_en: str
+
+    @property
+    def message(self) -> str:
+        """Return the message naming the row and column, Japanese first."""
+        label = COLUMN_LABELS.get(self.column or "", self.column or "")
+        ja_where = f"{self.row}行目" + (f"「{label}」" if label else "")
+        en_where = f"row {self.row}" + (f", {self.column}" if self.column else "")
+        return f"{ja_where}: {self.message_ja} / {en_where}: {self.message_en}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class ActualsRow:
+    """One well-formed row: a KPI's actual for a fiscal year (and month), as written.
+
+    ``value`` is the total written in the value column (None when only municipality values are given);
+    ``unit`` a unit written after the number (84.9% → ``%``), checked against the KPI later;
+    ``by_municipality`` pairs each municipality column's header text (a code or a name) with its value.
+    """
+
+    row: int
+    project: str
+    indicator: str
+    fiscal_year: int
+    value: float | None = None
+    month: int | None = None
+    note: str | None = None
+    evidence: str | None = None
+    unit: str | None = None
+    by_municipality: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActualsSheet:
+    """What a sheet holds: good rows, row errors, and the row numbers left blank (no value entered)."""
+
+    rows: tuple[ActualsRow, ...]
+    errors: tuple[RowError, ...] = ()
+    blank_rows: tuple[int, ...] = ()
+    columns: tuple[str, ...] = ()
+    municipality_columns: tuple[str, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+
+
+def read_fiscal_year(text: str) -> int | None:
+    """Read a fiscal year written in the western or the Japanese era style; None when it is not one.
+
+    >>> [read_fiscal_year(t) for t in ("2026", "令和8年度", "R8", "Ｒ８", "令和元年度", "FY2027", "令和8年度（2026）")]
+    [2026, 2026, 2026, 2026, 2019, 2027, 2026]
+    >>> read_fiscal_year("令和8年度（2027）") is None, read_fiscal_year("来年") is None
+    (True, True)
+    """
+    folded = "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    western = _WESTERN_YEAR.match(folded)
+    if western:
+        year = int(western["year"])
+        return year if year >= 1000 else None
+    era = _ERA_YEAR.match(folded)
+    if era is None:
+        return None
+    written = era["year"]
+    number = 1.0 if written == "元" else read_number(written)
+    if number is None or not number.is_integer():
+        return None
+    try:
+        year = era_to_western(era["era"], int(number))
+    except FiscalYearError:
+        return None
+    if era["western"] is not None and int(era["western"]) != year:
+        return None
+    return year
+
+
+def read_value(text: str) -> tuple[float, str | None] | None:
+    """Read an actual: a number, possibly followed by its unit; None when it is not a number.
+
+    >>> read_value("１，２３４"), read_value("84.9%"), read_value("2,430万人"), read_value("4 件")
+    ((1234.0, None), (84.9, '%'), (24300000.0, '人'), (4.0, '件'))
+    >>> read_value("約5") is None, read_value("—") is None
+    (True, True)
+    """
+    folded = "".join(unicodedata.normalize("NFKC", text).split())
+    number = read_number(folded)
+    if number is not None:
+        return number, None
+    for cut in range(len(folded) - 1, 0, -1):
+        head, unit = folded[:cut], folded[cut:]
+        if len(unit) > 6 or any(c.isdigit() for c in unit):
+            break
+        number = read_number(head)
+        if number is not None:
+            return number, unit
+    return None
+
+
+def _fold_header(text: str) -> str:
+    folded = "".join(unicodedata.normalize("NFKC", text).split()).lower()
+    return folded.replace("：", ":")
+
+
+def _header_column(text: str) -> tuple[str, str | None]:
+    """Return ``(canonical name, municipality)`` for a header cell; unknown headers keep their text."""
+    folded = _fold_header(text)
+    municipality = _MUNICIPALITY_COLUMN.match(folded)
+    if municipality:
+        who = "".join(unicodedata.normalize("NFKC", text).split()).replace("：", ":").split(":", 1)[1]
+        return "municipality", who
+    for part in _PARENTHESES.sub("", folded).split("/"):
+        if part in _ALIASES:
+            return _ALIASES[part], None
+        if part in INFORMATIONAL:
+            return "informational", None
+    return "unknown", None
+
+
+def _clean(cell: str) -> str:
+    return cell.strip().strip("\ufeff").strip()
+
+
+class _SheetReader:
+    """Turns a header and data rows (lists of cell texts) into an ActualsSheet."""
+
+    def __init__(self, header: Sequence[str], header_row: int) -> None:
+        self.positions: dict[str, int] = {}
+        self.municipalities: list[tuple[int, str]] = []
+        self.ignored: list[str] = []
+        for index, cell in enumerate(header):
+            text = _clean(cell)
+            if not text:
+                continue
+            name, who = _header_column(text)
+            if name == "municipality" and who is not None:
+                if any(w == who for _, w in self.municipalities):
+                    raise ActualsReadError(f"列「{text}」が2回あります / column {text!r} appears twice", header_row)
+                self.municipalities.append((index, who))
+            elif name in COLUMN_LABELS:
+                if name in self.positions:
+                    raise ActualsReadError(
+                        f"列「{COLUMN_LABELS[name]}」が2回あります / column {name} appears twice", header_row
+                    )
+                self.positions[name] = index
+            elif name == "unknown":
+                self.ignored.append(text)
+        missing = [name for name in REQUIRED if name not in self.positions]
+        if "value" not in self.positions and not self.municipalities:
+            missing.append("value")
+        if missing:
+            ja = "、".join(COLUMN_LABELS[m] for m in missing)
+            raise ActualsReadError(
+                f"見出しに列「{ja}」がありません / the header lacks column(s) {', '.join(missing)}", header_row
+            )
+
+    def cell(self, cells: Sequence[str], name: str) -> str:
+        index = self.positions.get(name)
+        return _clean(cells[index]) if index is not None and index < len(cells) else ""
+
+    def read(self, rows: Iterable[_Numbered]) -> ActualsSheet:
+        good: list[ActualsRow] = []
+        errors: list[RowError] = []
+        blank: list[int] = []
+        for number, cells in rows:
+            if not any(_clean(c) for c in cells):
+                continue
+            row_errors: list[RowError] = []
+            parsed = self._read_row(number, cells, row_errors)
+            if row_errors:
+                errors.extend(row_errors)
+            elif parsed is None:
+                blank.append(number)
+            else:
+                good.append(parsed)
+        return ActualsSheet(
+            rows=tuple(good),
+            errors=tuple(errors),
+            blank_rows=tuple(blank),
+            columns=tuple(sorted(self.positions, key=self.positions.__getitem__)),
+            municipality_columns=tuple(who for _, who in self.municipalities),
+            ignored_columns=tuple(self.ignored),
+        )
+
+    def _read_row(self, number: int, cells: Sequence[str], errors: list[RowError]) -> ActualsRow | None:
+        def error(column: str, ja: str, en: str) -> None:
+            errors.append(RowError(number, column, ja, en))
+
+        project, indicator = self.cell(cells, "project"), self.cell(cells, "indicator")
+        year_text, value_text = self.cell(cells, "fiscal_year"), self.cell(cells, "value")
+        note, evidence = self.cell(cells, "note") or None, self.cell(cells, "evidence") or None
+        shares, units = self._read_shares(number, cells, errors)
+        if not value_text and not shares and not note and not evidence:
+            return None  # a template row nobody filled in
+        if not project:
+            error("project", "事業名が空欄です", "the project is empty")
+        if not indicator:
+            error("indicator", "指標が空欄です", "the indicator is empty")
+        year = read_fiscal_year(year_text) if year_text else None
+        if not year_text:
+            error("fiscal_year", "年度が空欄です", "the fiscal year is empty")
+        elif year is None:
+            error("fiscal_year", f"「{year_text}」を年度として読めません（例: 2026、令和8年度、R8）",
+                  f"cannot read {year_text!r} as a fiscal year (e.g. 2026, 令和8年度, R8)")
+        month = self._read_month(self.cell(cells, "month"), year, error)
+        value: float | None = None
+        if value_text:
+            read = read_value(value_text)
+            if read is None:
+                hint = ("実績がなければ空欄に、ゼロなら 0 と入力してください" if set(value_text) <= _DASHES
+                        else "数値だけを入力してください")
+                error("value", f"「{value_text}」は数値ではありません（{hint}）", f"{value_text!r} is not a number")
+            else:
+                value, unit = read
+                units.insert(0, unit)
+        written_units = {u for u in units if u is not None}
+        if len(written_units) > 1:
+            error("value", f"単位が行の中で異なります（{'、'.join(sorted(written_units))}）",
+                  f"the row mixes units {sorted(written_units)}")
+        if errors or year is None:
+            return None
+        return ActualsRow(
+            row=number, project=project, indicator=indicator, fiscal_year=year, value=value, month=month,
+            note=note, evidence=evidence, unit=next(iter(written_units), None), by_municipality=tuple(shares),
+        )
+
+    def _read_shares(
+        self, number: int, cells: Sequence[str], errors: list[RowError]
+    ) -> tuple[list[tuple[str, float]], list[str | None]]:
+        shares: list[tuple[str, float]] = []
+        units: list[str | None] = []
+        for index, who in self.municipalities:
+            text = _clean(cells[index]) if index < len(cells) else ""
+            if not text:
+                continue
+            read = read_value(text)
+            if read is None:
+                errors.append(RowError(number, f"value:{who}", f"「{text}」は数値ではありません",
+                                       f"{text!r} is not a number"))
+                continue
+            shares.append((who, read[0]))
+            units.append(read[1])
+        return shares, units
+
+    def _read_month(self, text: str, year: int | None, error: _ErrorSink) -> int | None:
+        if not text:
+            return None
+        folded = "".join(unicodedata.normalize("NFKC", text).split())
+        plain, dated = _MONTH.match(folded), _YEAR_MONTH.match(folded)
+        month = int(plain["month"]) if plain else int(dated["month"]) if dated else None
+        if month is None or not 1 <= month <= 12:
+            error("month", f"「{text}」を月として読めません（1～12）", f"cannot read {text!r} as a month (1-12)")
+            return None
+        if dated and year is not None and fiscal_year_of(int(dated["year"]), month) != year:
+            error("month", f"{text} は {year}年度の月ではありません", f"{text} is not a month of FY{year}")
+            return None
+        return month
+
+
+def _split_header(rows: Iterable[_Numbered]) -> tuple[_Numbered, Iterator[_Numbered]]:
+    iterator = iter(rows)
+    for number, cells in iterator:
+        if any(_clean(c) for c in cells):
+            return (number, cells), iterator
+    raise ActualsReadError("見出し行がありません（空のファイル） / no header row (the file is empty)")
+
+
+def _read_rows(rows: Iterable[_Numbered]) -> ActualsSheet:
+    (header_row, header), rest = _split_header(rows)
+    return _SheetReader(header, header_row).read(rest)
+
+
+def _csv_rows(text: str) -> Iterator[_Numbered]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ActualsReadError(f"CSVとして読めません / not valid CSV: {exc}", number + 1) from None
+        number += 1
+        yield number, cells
+
+
+def read_actuals_csv(text: str) -> ActualsSheet:
+    """Read an actuals sheet from CSV (or tab-separated) text; a leading BOM is ignored.
+
+    >>> sheet = read_actuals_csv("事業名,指標,年度,実績値\\n火災調査,件数,R8,４\\n火災調査,件数,R9,x\\n")
+    >>> [(r.row, r.fiscal_year, r.value) for r in sheet.rows]
+    [(2, 2026, 4.0)]
+    >>> print(sheet.errors[0])
+    3行目「実績値」: 「x」は数値ではありません（数値だけを入力してください） / row 3, value: 'x' is not a number
+    """
+    return _read_rows(_csv_rows(text.lstrip("\ufeff")))
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(value, ".15g")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_actuals_xlsx(data: bytes) -> ActualsSheet:
+    """Read an actuals sheet from an Excel workbook: the first worksheet whose header names the columns."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
+        raise ActualsReadError(f"Excelファイル（.xlsx）として読めません / not an xlsx workbook: {exc}") from None
+    try:
+        first_problem: ActualsReadError | None = None
+        for worksheet in workbook.worksheets:
+            rows = (
+                (number, [_cell_text(v) for v in values])
+                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+            )
+            try:
+                return _read_rows(rows)
+            except ActualsReadError as exc:
+                first_problem = first_problem or ActualsReadError(f"シート「{worksheet.title}」: {exc}", None)
+        raise first_problem or ActualsReadError("ワークシートがありません / the workbook has no worksheet")
+    finally:
+        workbook.close()
