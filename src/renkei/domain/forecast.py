@@ -81,9 +81,14 @@ def forecast_level(
     Forecast(at_target=0.0, year_reached=2030)
     >>> forecast_level([(2025, 25.0), (2027, 30.0)], target=0, target_year=2030, sense=-1, reached_in=None)
     Forecast(at_target=37.5, year_reached=None)
+    >>> forecast_level([(2025, 25.0), (2027, 10.0)], target=0, target_year=2030, sense=-1, reached_in=None)
+    Forecast(at_target=0.0, year_reached=2029)
     """
     trend = fit_trend(points)
     at_target = trend.value_at(target_year) if trend else None
+    if at_target is not None and target >= 0 and all(value >= 0 for _, value in points):
+        # Counts and rates of non-negative things cannot fall below zero, whatever the line says.
+        at_target = max(at_target, 0.0)
     if reached_in is not None:
         return Forecast(at_target=at_target, year_reached=reached_in)
     if trend is None or trend.slope * sense <= 0:

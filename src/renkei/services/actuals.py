@@ -1,0 +1,408 @@
+"""Actuals import: check an actuals sheet's rows against a plan's KPIs, then record them all or none.
+
+Each row must name a project of the plan (a 【再掲】 copy's name leads to its original sheet), one of
+that project's indicators, a fiscal year within the KPI's range (the plan period, widened to the
+baseline year and the target years) and a number, in the KPI's unit when a unit is written. A bad
+row is reported with its row number and nothing is written, unless ``skip_invalid`` is set: then the
+good rows are recorded and the bad ones reported. Re-importing the same sheet changes nothing; every
+write goes through :func:`renkei.store.actuals.upsert_actual`, which keeps history and the audit trail.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+from sqlalchemy.orm import Session
+
+from renkei.domain.actual import Actual, ActualError
+from renkei.domain.localcode import LocalCodeError, normalise_code
+from renkei.domain.municipality import Area
+from renkei.domain.plan import KPI, Plan, Project, normalise_key_text
+from renkei.reading.actuals import ActualsRow, ActualsSheet, RowError
+from renkei.reading.sheet import strip_relisted
+from renkei.store import repository
+from renkei.store.rows import indicator_key
+
+#: Lowest rapidfuzz score (0-100) at which a near name is offered as "did you mean".
+SUGGESTION_CUTOFF = 60.0
+
+
+class ActualsImportError(ValueError):
+    """An import that cannot start (no such plan); row problems are reported, not raised."""
+
+
+@dataclass(frozen=True, slots=True)
+class ValidRow:
+    """A row that passed every check: the project and KPI it belongs to and the actual to record."""
+
+    row: int
+    project: Project
+    kpi: KPI
+    actual: Actual
+
+
+@dataclass(frozen=True, slots=True)
+class ActualsValidation:
+    """The rows of a sheet checked against a plan: good rows, row errors (by row) and blank rows."""
+
+    valid: tuple[ValidRow, ...]
+    errors: tuple[RowError, ...]
+    blank_rows: tuple[int, ...] = ()
+
+    @property
+    def rejected_rows(self) -> tuple[int, ...]:
+        """Return the numbers of the rows with at least one error."""
+        return tuple(sorted({e.row for e in self.errors}))
+
+
+def kpi_range(plan: Plan, kpi: KPI) -> tuple[int, int]:
+    """Return the fiscal years a KPI takes actuals for: the plan period, widened by its own years."""
+    low = [plan.first_year, *(y for y in (kpi.baseline.fiscal_year, kpi.target.from_fiscal_year) if y)]
+    high = [plan.last_year, *(y for y in (kpi.target.fiscal_year,) if y)]
+    return min(low), max(high)
+
+
+def fold_unit(text: str | None) -> str:
+    """Fold a unit for comparison (width, white space).
+
+    >>> fold_unit("％") == fold_unit("%"), fold_unit(" 回 / 年 ")
+    (True, '回/年')
+    """
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def _kpi_units(kpi: KPI) -> set[str]:
+    units: set[str] = set()
+    for quantity in (kpi.target, kpi.baseline):
+        if quantity.unit:
+            units.add(fold_unit(quantity.unit))
+            if quantity.per:
+                units.add(fold_unit(f"{quantity.unit}/{quantity.per}"))
+    return units
+
+
+def suggest(name: str, choices: Sequence[str]) -> str | None:
+    """Return the choice nearest to a name, when one is near enough to offer.
+
+    >>> suggest("火災原因調査鑑識鑑定連携事業", ["火災原因調査鑑識・鑑定連携事業", "ふくおか水素戦略事業"])
+    '火災原因調査鑑識・鑑定連携事業'
+    >>> suggest("まったく別の名前", ["火災原因調査鑑識・鑑定連携事業"]) is None
+    True
+    """
+    if not choices:
+        return None
+    folded = {normalise_key_text(c): c for c in choices}
+    found = process.extractOne(normalise_key_text(name), list(folded), scorer=fuzz.ratio,
+                               score_cutoff=SUGGESTION_CUTOFF)
+    return folded[found[0]] if found else None
+
+
+class _PlanIndex:
+    """Looks up projects by name (originals before 【再掲】 copies) and municipalities by name or code."""
+
+    def __init__(self, plan: Plan, area: Area | None) -> None:
+        self.plan = plan
+        self.by_name: dict[str, list[Project]] = {}
+        for project in sorted(plan.projects, key=lambda p: p.relisted):
+            self.by_name.setdefault(normalise_key_text(project.name), []).append(project)
+            self.by_name.setdefault(project.key, [project])
+        self.names = list(dict.fromkeys(p.name for p in plan.projects))
+        self.municipalities: dict[str, str] = {}
+        for project in plan.projects:
+            if len(project.partners.codes) == len(project.partners.municipalities):
+                for name, code in zip(project.partners.municipalities, project.partners.codes, strict=True):
+                    self.municipalities.setdefault(normalise_key_text(name), code)
+        for member in area.members if area else ():
+            self.municipalities[normalise_key_text(member.name)] = member.code
+
+    def projects(self, written: str) -> list[Project]:
+        name, _ = strip_relisted(written)
+        return self.by_name.get(normalise_key_text(name)) or self.by_name.get(written.strip(), [])
+
+    def municipality_code(self, written: str) -> str | None:
+        folded = normalise_key_text(written)
+        if folded.isascii() and folded.replace("-", "").isdigit():
+            try:
+                return normalise_code(folded)
+            except LocalCodeError:
+                return None
+        return self.municipalities.get(folded)
+
+    def projects_with(self, indicator: str) -> list[str]:
+        wanted = indicator_key(indicator)
+        return [p.name for p in self.plan.projects if any(indicator_key(k.indicator) == wanted for k in p.kpis)]
+
+
+def _default_area(plan: Plan) -> Area | None:
+    from renkei.reading.area import AreaConfigError, load_area
+
+    try:
+        return load_area(plan.area_slug)
+    except AreaConfigError:
+        return None
+
+
+def validate_actuals(plan: Plan, sheet: ActualsSheet, *, area: Area | None = None) -> ActualsValidation:
+    """Check every row of a sheet against the plan's KPIs (``area`` names municipalities; default: configured)."""
+    index = _PlanIndex(plan, area if area is not None else _default_area(plan))
+    errors = list(sheet.errors)
+    valid: list[ValidRow] = []
+    first_row: dict[tuple[str, str, int, int], int] = {}
+    for row in sheet.rows:
+        row_errors: list[RowError] = []
+        checked = _check_row(index, row, row_errors)
+        if checked is not None:
+            key = (checked.project.key, indicator_key(checked.kpi.indicator), row.fiscal_year, row.month or 0)
+            if key in first_row:
+                row_errors.append(RowError(
+                    row.row, "fiscal_year",
+                    f"同じ指標・年度の実績が{first_row[key]}行目にもあります",
+                    f"the same KPI and year is already given in row {first_row[key]}",
+                ))  # fmt: skip
+            else:
+                first_row[key] = row.row
+        if row_errors:
+            errors.extend(row_errors)
+        elif checked is not None:
+            valid.append(checked)
+    errors.sort(key=lambda e: e.row)
+    return ActualsValidation(valid=tuple(valid), errors=tuple(errors), blank_rows=sheet.blank_rows)
+
+
+def _check_row(index: _PlanIndex, row: ActualsRow, errors: list[RowError]) -> ValidRow | None:
+    def error(column: str, ja: str, en: str) -> None:
+        errors.append(RowError(row.row, column, ja, en))
+
+    projects = index.projects(row.project)
+    if not projects:
+        near = suggest(row.project, index.names)
+        hint_ja = f"（「{near}」のことですか？）" if near else ""
+        hint_en = f" (did you mean {near!r}?)" if near else ""
+        error("project", f"事業「{row.project}」は計画にありません{hint_ja}",
+              f"no project {row.project!r} in the plan{hint_en}")
+        return None
+    wanted = indicator_key(row.indicator)
+    found = [(p, k) for p in projects for k in p.kpis if indicator_key(k.indicator) == wanted]
+    if not found:
+        near = suggest(row.indicator, [k.indicator for p in projects for k in p.kpis])
+        elsewhere = [n for n in index.projects_with(row.indicator) if n != projects[0].name]
+        hint_ja = f"（「{near}」のことですか？）" if near else ""
+        hint_en = f" (did you mean {near!r}?)" if near else ""
+        if elsewhere:
+            hint_ja += f"（この指標は事業「{elsewhere[0]}」にあります）"
+            hint_en += f" (it belongs to {elsewhere[0]!r})"
+        error("indicator", f"事業「{projects[0].name}」に指標「{row.indicator}」はありません{hint_ja}",
+              f"project {projects[0].name!r} has no indicator {row.indicator!r}{hint_en}")
+        return None
+    project, kpi = found[0]
+    low, high = kpi_range(index.plan, kpi)
+    if not low <= row.fiscal_year <= high:
+        error("fiscal_year", f"{row.fiscal_year}年度はこの指標の期間（{low}～{high}年度）の外です",
+              f"FY{row.fiscal_year} is outside this KPI's years FY{low}-{high}")
+    units = _kpi_units(kpi)
+    if row.unit is not None and units and fold_unit(row.unit) not in units:
+        error("value", f"単位「{row.unit}」がこの指標の単位（{'、'.join(sorted(units))}）と違います",
+              f"unit {row.unit!r} differs from the KPI's unit {sorted(units)}")
+    shares: list[tuple[str, float]] = []
+    for written, amount in row.by_municipality:
+        code = index.municipality_code(written)
+        if code is None:
+            error(f"value:{written}", f"市町村「{written}」が分かりません（6桁の団体コードか連携市町名）",
+                  f"unknown municipality {written!r} (use a 6-digit code or a member's name)")
+        else:
+            shares.append((code, amount))
+    if errors:
+        return None
+    try:
+        actual = Actual.from_parts(
+            row.fiscal_year, row.value, month=row.month, by_municipality=shares, note=row.note,
+            evidence=row.evidence,
+        )
+    except ActualError as exc:
+        column = "value" if exc.field.startswith(("value", "by_municipality")) else exc.field
+        error(column, f"記録できない値です: {exc}", f"cannot record: {exc}")
+        return None
+    return ValidRow(row=row.row, project=project, kpi=kpi, actual=actual)
+
+
+def actuals_by_kpi(validation: ActualsValidation) -> dict[tuple[str, str], list[Actual]]:
+    """Return the valid rows' actuals keyed by (project key, indicator), in row order."""
+    result: dict[tuple[str, str], list[Actual]] = {}
+    for valid in validation.valid:
+        result.setdefault((valid.project.key, valid.kpi.indicator), []).append(valid.actual)
+    return result
+
+
+class RowOutcome(StrEnum):
+    """What happened to a good row."""
+
+    IMPORTED = "imported"  # a new actual
+    UPDATED = "updated"  # a corrected actual (the old version is kept)
+    UNCHANGED = "unchanged"  # already recorded as it is
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """A good row and what the import did with it."""
+
+    row: int
+    project: str
+    indicator: str
+    fiscal_year: int
+    month: int | None
+    value: float | None
+    outcome: RowOutcome
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {
+            "row": self.row, "project": self.project, "indicator": self.indicator,
+            "fiscal_year": self.fiscal_year, "month": self.month, "value": self.value,
+            "outcome": self.outcome.value,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ActualsImportReport:
+    """What an actuals import did: each good row's outcome, the rejected rows, and whether it wrote."""
+
+    plan_id: int
+    results: tuple[RowResult, ...]
+    rejected: tuple[RowError, ...]
+    blank_rows: tuple[int, ...]
+    written: bool
+    dry_run: bool
+
+    def _with(self, outcome: RowOutcome) -> tuple[RowResult, ...]:
+        return tuple(r for r in self.results if r.outcome is outcome)
+
+    @property
+    def imported(self) -> tuple[RowResult, ...]:
+        """Return the rows recorded as new actuals."""
+        return self._with(RowOutcome.IMPORTED)
+
+    @property
+    def updated(self) -> tuple[RowResult, ...]:
+        """Return the rows that corrected a recorded actual."""
+        return self._with(RowOutcome.UPDATED)
+
+    @property
+    def unchanged(self) -> tuple[RowResult, ...]:
+        """Return the rows already recorded as they are."""
+        return self._with(RowOutcome.UNCHANGED)
+
+    @property
+    def rejected_rows(self) -> tuple[int, ...]:
+        """Return the numbers of the rejected rows."""
+        return tuple(sorted({e.row for e in self.rejected}))
+
+    @property
+    def aborted(self) -> bool:
+        """Tell whether rows were rejected and therefore nothing was imported."""
+        return bool(self.rejected) and not self.results
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON form."""
+        return {
+            "plan_id": self.plan_id,
+            "imported": [r.to_dict() for r in self.imported],
+            "updated": [r.to_dict() for r in self.updated],
+            "unchanged": [r.to_dict() for r in self.unchanged],
+            "rejected": [{"row": e.row, "column": e.column, "message": e.message} for e in self.rejected],
+            "blank_rows": list(self.blank_rows),
+            "written": self.written,
+            "dry_run": self.dry_run,
+        }
+
+
+def _same_content(stored: Actual, new: Actual) -> bool:
+    def close(a: float | None, b: float | None) -> bool:
+        return a is b or (a is not None and b is not None and math.isclose(a, b, rel_tol=1e-12, abs_tol=0))
+
+    return (
+        close(stored.value, new.value)
+        and stored.month == new.month
+        and len(stored.by_municipality) == len(new.by_municipality)
+        and all(c1 == c2 and close(v1, v2) for (c1, v1), (c2, v2)
+                in zip(stored.by_municipality, new.by_municipality, strict=True))
+        and stored.note == new.note
+        and stored.evidence == new.evidence
+    )
+
+
+def import_actuals(
+    *,
+    session: Session,
+    plan_id: int,
+    sheet: ActualsSheet,
+    actor: str,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    area: Area | None = None,
+) -> ActualsImportReport:
+    """Validate a sheet against a stored plan and record its actuals in one transaction.
+
+    With any bad row nothing is written (unless ``skip_invalid``). The session must carry no pending
+    work: it is committed (rolled back for ``dry_run`` or on failure).
+    """
+    try:
+        plan = repository.load_plan(session=session, plan_id=plan_id)
+    except LookupError:
+        session.rollback()
+        raise ActualsImportError(f"計画 {plan_id} がありません / no plan with id {plan_id}") from None
+    validation = validate_actuals(plan, sheet, area=area)
+    if validation.errors and not skip_invalid:
+        session.rollback()
+        return ActualsImportReport(plan_id, (), validation.errors, validation.blank_rows, False, dry_run)
+    try:
+        results = _record(session, plan_id, validation.valid, actor)
+        written = any(r.outcome is not RowOutcome.UNCHANGED for r in results)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return ActualsImportReport(
+        plan_id, results, validation.errors, validation.blank_rows, written and not dry_run, dry_run
+    )
+
+
+def _record(session: Session, plan_id: int, rows: Sequence[ValidRow], actor: str) -> tuple[RowResult, ...]:
+    stored: dict[tuple[str, str], list[Actual]] = {}
+    for (project_key, indicator), actuals in repository.list_actuals(session=session, plan_id=plan_id).items():
+        stored[(project_key, indicator_key(indicator))] = actuals
+    results: list[RowResult] = []
+    for valid in rows:
+        actual = Actual(
+            fiscal_year=valid.actual.fiscal_year, value=valid.actual.value, month=valid.actual.month,
+            by_municipality=valid.actual.by_municipality, note=valid.actual.note,
+            evidence=valid.actual.evidence, entered_by=actor,
+        )
+        current = [
+            a for a in stored.get((valid.project.key, indicator_key(valid.kpi.indicator)), [])
+            if a.fiscal_year == actual.fiscal_year and a.month == actual.month
+        ]
+        if current and _same_content(current[-1], actual):
+            outcome = RowOutcome.UNCHANGED
+        else:
+            kpi_row = repository.find_kpi(
+                session=session, plan_id=plan_id, project=valid.project.key, indicator=valid.kpi.indicator
+            )
+            if kpi_row is None:  # the plan was read from these very rows; only a concurrent change gets here
+                raise ActualsImportError(
+                    f"指標が見つかりません / KPI not found: {valid.project.name} / {valid.kpi.indicator}"
+                )
+            repository.upsert_actual(session=session, kpi_id=kpi_row.id, actual=actual, actor=actor)
+            outcome = RowOutcome.UPDATED if current else RowOutcome.IMPORTED
+        results.append(RowResult(
+            row=valid.row, project=valid.project.name, indicator=valid.kpi.indicator,
+            fiscal_year=actual.fiscal_year, month=actual.month, value=actual.total, outcome=outcome,
+        ))  # fmt: skip
+    return tuple(results)

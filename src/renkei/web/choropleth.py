@@ -1,0 +1,144 @@
+"""The area map as server-side SVG: municipalities shaded by a number, each a link to its page.
+
+Shapes come from ``static/geo/<area>.geojson`` (国土数値情報 行政区域データ, processed; see
+:mod:`renkei.web.geo`). Longitude is scaled by cos(latitude) so shapes keep their proportions.
+Colours are CSS classes (``q0``…``q4``), never inline styles, so the strict CSP holds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+GEO_DIR = Path(__file__).resolve().parent / "static" / "geo"
+CLASSES = 5
+MAP_WIDTH = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """One municipality's outline as an SVG path, with its 6-digit code and name."""
+
+    code: str
+    name: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class AreaShapes:
+    """All shapes of an area in one coordinate system, with the SVG's size."""
+
+    shapes: tuple[Shape, ...]
+    width: int
+    height: int
+
+
+def _rings(geometry: Mapping[str, object]) -> list[list[list[float]]]:
+    coordinates = geometry.get("coordinates")
+    if geometry.get("type") == "Polygon" and isinstance(coordinates, list):
+        return list(coordinates)
+    if geometry.get("type") == "MultiPolygon" and isinstance(coordinates, list):
+        return [ring for polygon in coordinates for ring in polygon]
+    return []
+
+
+def project_shapes(geojson: Mapping[str, object], width: int = MAP_WIDTH) -> AreaShapes:
+    """Project a FeatureCollection (properties code6, name) into SVG paths fitting ``width``.
+
+    >>> square = {"type": "Polygon", "coordinates": [[[130, 33], [131, 33], [131, 34], [130, 34], [130, 33]]]}
+    >>> shapes = project_shapes({"features": [{"properties": {"code6": "401005", "name": "北九州市"},
+    ...                                         "geometry": square}]}, width=100)
+    >>> shapes.shapes[0].path[:12], shapes.height
+    ('M0,100L100,1', 120)
+    """
+    features = [f for f in geojson.get("features", []) if isinstance(f, dict)]  # type: ignore[attr-defined]
+    points = [p for f in features for ring in _rings(f.get("geometry") or {}) for p in ring]
+    if not points:
+        return AreaShapes((), width, width // 2)
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    squeeze = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    span_x = (max(lons) - min(lons)) * squeeze or 1.0
+    span_y = max(lats) - min(lats) or 1.0
+    scale = width / span_x
+    height = round(span_y * scale)
+
+    def xy(point: list[float]) -> str:
+        x = (point[0] - min(lons)) * squeeze * scale
+        y = (max(lats) - point[1]) * scale
+        return f"{x:.1f}".rstrip("0").rstrip(".") + "," + f"{y:.1f}".rstrip("0").rstrip(".")
+
+    shapes = []
+    for feature in features:
+        properties = feature.get("properties") or {}
+        path = "".join(
+            "M" + "L".join(xy(p) for p in ring[:-1]) + "Z" for ring in _rings(feature.get("geometry") or {})
+        )
+        shapes.append(Shape(str(properties.get("code6", "")), str(properties.get("name", "")), path))
+    return AreaShapes(tuple(shapes), width, height + 20)
+
+
+@cache
+def _load(path: Path, mtime: float) -> AreaShapes | None:
+    try:
+        return project_shapes(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def load_shapes(area_slug: str) -> AreaShapes | None:
+    """Return the projected shapes of an area's map, or None when no map data is installed."""
+    path = GEO_DIR / f"{area_slug}.geojson"
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    return _load(path, mtime)
+
+
+def classify(value: int, low: int, high: int) -> int:
+    """Put a value into one of five equal-width classes between low and high (0 when all are equal).
+
+    >>> [classify(v, 26, 29) for v in (26, 27, 28, 29)]
+    [0, 1, 2, 4]
+    >>> classify(3, 3, 3)
+    0
+    """
+    if high <= low:
+        return 0
+    return min(CLASSES - 1, int((value - low) * CLASSES / (high - low)))
+
+
+def render_map(shapes: AreaShapes, *, title: str, description: str, values: Mapping[str, int] | None = None,
+               highlight: frozenset[str] = frozenset(), href: str = "/municipalities/{code}",
+               label: str = "{name}") -> Markup:
+    """Draw the shapes; with ``values`` shade them by class, else mark ``highlight`` codes; link each shape."""
+    numbers = list(values.values()) if values else []
+    low, high = (min(numbers), max(numbers)) if numbers else (0, 0)
+    parts = []
+    for shape in shapes.shapes:
+        if values is not None:
+            count = values.get(shape.code, 0)
+            css = f"area q{classify(count, low, high)}"
+        else:
+            count = 0
+            css = "area on" if shape.code in highlight else "area off"
+        if shape.code in highlight and values is not None:
+            css += " selected"
+        text = label.format(name=shape.name, count=count, code=shape.code)
+        link = escape(href.format(code=shape.code))
+        parts.append(
+            f'<a href="{link}" aria-label="{escape(text)}"><path class="{css}" d="{shape.path}">'
+            f"<title>{escape(text)}</title></path></a>"
+        )
+    return Markup(
+        f'<svg class="map" viewBox="0 0 {shapes.width} {shapes.height}" role="group" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="map-title map-desc">'
+        f'<title id="map-title">{escape(title)}</title><desc id="map-desc">{escape(description)}</desc>'
+        + "".join(parts) + "</svg>"
+    )
