@@ -30,6 +30,7 @@ POLICY_AREAS = ("圏域全体の経済成長のけん引に係る政策分野", 
                 "圏域内外の結びつきやネットワークの強化に係る政策分野", "圏域マネジメント能力の強化に係る政策分野")
 CATEGORIES = ("地域公共交通", "情報通信技術インフラの整備", "交通インフラの整備及び維持", "地産地消",
               "交流及び移住の促進等", "災害対策", "環境", "上下水道", "人材の育成", "圏域の市町職員の交流")
+_SHEET_LABELS = ("事業", "効果", "役割", "費用", "重要")
 _FIGURE = re.compile(r"(?<![令和R\d.,])(\d[\d,]*)(?![\d年月～~])")
 
 
@@ -42,8 +43,7 @@ def read_example_sheets(text: str) -> list[list[list[str]]]:
         if cells[0] == "事業名":
             current = [cells]
             sheets.append(current)
-        elif current is not None and (cells[0] == "" and line.strip() or cells[0].startswith(("事業", "効果", "役割",
-                                                                                             "費用", "重要"))):
+        elif current is not None and (cells[0].startswith(_SHEET_LABELS) or (not cells[0] and line.strip())):
             current.append(cells)
         else:
             current = None
@@ -59,11 +59,12 @@ class SheetGenerator:
         self.used_names: set[str] = set()
 
     def _field(self, label: str) -> str:
-        sheet = self.rng.choice(self.sheets)
-        for cells in sheet:
-            if cells[0].startswith(label) and len(cells) > 1:
-                return cells[1]
-        return ""
+        """Return the first cell of a row with this label from a random example sheet that fills it."""
+        while True:
+            sheet = self.rng.choice(self.sheets)
+            for cells in sheet:
+                if cells[0].startswith(label) and len(cells) > 1 and cells[1].strip():
+                    return cells[1]
 
     def _name(self) -> str:
         base = self._field("事業名")
@@ -84,7 +85,7 @@ class SheetGenerator:
         count = self.rng.randint(2, 8)
         chosen = sorted(self.rng.sample(MEMBERS[1:], count - 1), key=MEMBERS.index)
         names = "、".join(("北九州市", *chosen))
-        return names if roll < 0.9 else f"{names}（ただし{chosen[0]}を除く）" if len(chosen) > 1 else names
+        return names if roll < 0.9 else f"全市町（ただし{self.rng.choice(MEMBERS[1:])}を除く）"
 
     def _budget(self, width: int) -> list[str]:
         roll = self.rng.random()
@@ -114,6 +115,8 @@ class SheetGenerator:
         template = self.rng.choice(self.sheets)
         lines: list[str] = []
         in_budget = in_kpi = False
+        # The partners cell sits under the 「連携市町」 header of the 事業名 row (column 6 or 7).
+        partners_column = template[0].index("連携市町") if "連携市町" in template[0] else len(template[0]) - 1
         for cells in template:
             row = list(cells)
             label = row[0]
@@ -123,7 +126,7 @@ class SheetGenerator:
                 row[1] = self._name()
             elif label == "事業内容":
                 row[1] = self._field("事業内容")
-                row[-1] = self._partners()
+                row[partners_column] = self._partners()
             elif label == "効果":
                 row[1] = self._field("効果")
             elif not label and in_budget:

@@ -195,7 +195,10 @@ def judge_every_year(frame: Frame) -> Verdict:
     else:
         status = Status.BEHIND
     trend = fit_trend(list(recorded.items()))
-    forecast = Forecast(at_target=trend.value_at(big_t) if trend else None)
+    at_target = trend.value_at(big_t) if trend else None
+    if at_target is not None and all(v >= 0 for v in recorded.values()):
+        at_target = max(at_target, 0.0)  # a yearly count cannot fall below zero
+    forecast = Forecast(at_target=at_target)
     detail_ja = detail_en = ""
     if missed:
         years = "・".join(str(y) for y in missed[:10]) + ("…" if len(missed) > 10 else "")

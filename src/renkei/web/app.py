@@ -1,0 +1,121 @@
+"""The public portal application: ``create_app(settings)`` builds a FastAPI app with its own engine.
+
+Every asset is served by the app itself (no CDN), and every response carries a strict
+Content-Security-Policy: no inline script or style at all, so chart data travels in
+``<script type="application/json">`` blocks and colours in CSS classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from renkei.settings import Settings, get_settings
+from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.web.i18n import translate
+from renkei.web.rendering import get_language, render_page
+from renkei.web.routes import api, home, kpis, map, municipalities, municipality, project, projects
+
+WEB_DIR = Path(__file__).resolve().parent
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
+}
+
+
+def build_templates() -> Jinja2Templates:
+    """Return the Jinja2 environment of the portal (autoescaping on, strict about undefined names)."""
+    from jinja2 import StrictUndefined
+
+    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    templates.env.undefined = StrictUndefined
+    templates.env.autoescape = True
+    templates.env.trim_blocks = True
+    templates.env.lstrip_blocks = True
+    return templates
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the portal for the database in ``settings`` (the environment's settings by default)."""
+    settings = settings or get_settings()
+    engine = create_engine_from_url(settings.database_url, echo=settings.echo_sql)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="renkei portal / 連携中枢都市圏ポータル",
+        description="連携中枢都市圏ビジョンの事業・事業費・KPIの公開データ。"
+        " Projects, budgets and KPIs of regional-collaboration plans. Every list is also CSV (UTF-8 with BOM).",
+        version="1",
+        docs_url=None,  # Swagger UI loads from a CDN and runs inline script: not under this CSP
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    app.state.templates = build_templates()
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    for module in (home, projects, project, municipalities, municipality, map, kpis, api):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "public, max-age=3600")
+        return response
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.errors()}, status_code=422)
+        return _error(request, 422, "; ".join(str(e.get("msg", "")) for e in exc.errors()))
+
+    return app
+
+
+def _error(request: Request, status: int, detail: str) -> Response:
+    if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+        return JSONResponse({"detail": detail}, status_code=status)
+    lang = get_language(request)
+    message = detail if status != 404 or detail != "Not Found" else translate("error.not_found", lang)
+    return render_page(request, "errors/error.html", {"status": status, "message": message}, status_code=status)

@@ -1,0 +1,117 @@
+"""Page rendering: the request's language, the session and plan it reads, and the template context.
+
+Routes depend on :func:`get_session` and :func:`get_portal` and render with :func:`render_page`, which
+adds what every template needs (the language, ``t`` for messages, formatters and URL helpers) and
+remembers a language chosen with ``?lang=`` in a cookie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.responses import Response
+
+from renkei.web import i18n
+from renkei.web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translate
+from renkei.web.readmodel import Portal, load_portal
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """Yield a database session of the application (closed after the request)."""
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    with factory() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_language(request: Request) -> str:
+    """Return the request's language: ``?lang=``, else the cookie, else Japanese."""
+    return choose_language(request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE))
+
+
+LanguageDep = Annotated[str, Depends(get_language)]
+
+
+def get_portal(
+    session: SessionDep,
+    request: Request,
+    plan: Annotated[str | None, Query(description="plan key (default: the most recent plan)", max_length=100)] = None,
+    as_of: Annotated[int | None, Query(description="evaluate KPIs as of this fiscal year", ge=1900, le=2200)] = None,
+) -> Portal:
+    """Load the chosen plan (the most recent by default); 404 when there is none."""
+    portal = load_portal(session=session, plan_key=plan, as_of=as_of)
+    if portal is None:
+        raise HTTPException(status_code=404, detail=translate("error.no_plan", get_language(request)))
+    return portal
+
+
+PortalDep = Annotated[Portal, Depends(get_portal)]
+
+
+def url_with(request: Request, path: str | None = None, **changes: object) -> str:
+    """Return a relative URL of ``path`` (default: this page) keeping the query, with changes applied.
+
+    A change to None or "" removes the parameter; ``lang`` is kept only when it changes.
+    """
+    params: dict[str, str] = {k: v for k, v in request.query_params.items() if k != "lang"}
+    if path is not None:
+        params = {k: v for k, v in params.items() if k in ("plan", "as_of")}
+    for name, value in changes.items():
+        if value is None or value == "":
+            params.pop(name, None)
+        else:
+            params[name] = str(value)
+    query = urlencode(params)
+    return (path or request.url.path) + (f"?{query}" if query else "")
+
+
+def link(request: Request, path: str) -> str:
+    """Return a link to another page of the portal keeping the chosen plan and year."""
+    return url_with(request, path)
+
+
+def _context(request: Request, lang: str) -> dict[str, Any]:
+    def t(key: str, **values: object) -> str:
+        return translate(key, lang, **values)
+
+    other = "en" if lang == "ja" else "ja"
+    return {
+        "request": request,
+        "lang": lang,
+        "t": t,
+        "other_lang": other,
+        "other_lang_label": "English" if other == "en" else "日本語",
+        "lang_url": url_with(request, lang=other),
+        "url_with": lambda **changes: url_with(request, **changes),
+        "link": lambda path: link(request, path),
+        "fy": lambda year: i18n.format_year(year, lang),
+        "money": lambda amount: i18n.format_thousand_yen(amount, lang),
+        "yen_words": lambda amount: i18n.format_yen_words(amount, lang),
+        "num": i18n.format_count,
+        "pct": i18n.format_percent,
+        "status_label": lambda status: i18n.label_status(status, lang),
+        "cost_label": lambda basis: i18n.label_cost_basis(basis, lang),
+        "path": request.url.path,
+    }
+
+
+def render_page(
+    request: Request, template: str, context: Mapping[str, Any], *, status_code: int = 200
+) -> Response:
+    """Render a template with the shared context; remember ``?lang=`` in a cookie."""
+    lang = get_language(request)
+    templates: Jinja2Templates = request.app.state.templates
+    response = templates.TemplateResponse(
+        request, template, {**_context(request, lang), **context}, status_code=status_code
+    )
+    chosen = request.query_params.get("lang")
+    if chosen in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, str(chosen), max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response

@@ -1,0 +1,1 @@
+"""Web routes: one module per page area (home, projects, project, municipalities, municipality, map, kpis, api)."""
