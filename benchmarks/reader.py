@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import EXAMPLE, generate_document  # noqa: E402
+from generate import EXAMPLE, generate_document
 
-from renkei.reading.area import load_area, load_registry  # noqa: E402
-from renkei.reading.sheet import read_plan  # noqa: E402
+from renkei.reading.area import load_area, load_registry
+from renkei.reading.sheet import read_plan
 
 GOAL_SHEETS_PER_SECOND = 5_000
 LINEAR_TOLERANCE = 1.5
@@ -66,7 +66,7 @@ def measure_document(label: str, text: str, repeat: int) -> Measurement:
         del plan, _findings
     gc.collect()
     tracemalloc.start()
-    plan, _findings = read_plan(text, area=area, registry=registry)
+    _plan, _findings = read_plan(text, area=area, registry=registry)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return Measurement(label, sheets, len(text.encode("utf-8")) / 1e6, best, peak)

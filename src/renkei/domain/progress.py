@@ -107,7 +107,8 @@ def month_merge_for(kpi: KPI) -> MonthMerge:
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(value, digits)
+    """Round for JSON; a value that is not finite has no JSON form and becomes None."""
+    return None if value is None or not math.isfinite(value) else round(value, digits)
 
 
 @dataclass(frozen=True, slots=True)
