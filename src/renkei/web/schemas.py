@@ -1,0 +1,383 @@
+"""API response models (pydantic) and how they are built from the read model; pages share the summaries."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from renkei.domain.status import Status
+from renkei.domain.totals import policy_area_label
+from renkei.web.chart import build_kpi_series
+from renkei.web.choropleth import AreaShapes
+from renkei.web.listing import Facet, category_key, category_label, policy_area_key
+from renkei.web.readmodel import KpiView, Portal, ProjectView
+
+
+#: Role parties that stand for the lead city or for every partner (役割分担の「連携市町」).
+LEAD_PARTIES = ("連携中枢都市",)
+PARTNER_PARTIES = ("連携市町", "連携市町村", "圏域市町", "連携自治体")
+
+
+class PlanInfo(BaseModel):
+    """A stored plan edition."""
+
+    plan_key: str = Field(description="stable key of the edition, e.g. kitakyushu-2026")
+    area_slug: str
+    area_name: str
+    title: str | None
+    first_fiscal_year: int
+    last_fiscal_year: int
+    version: int
+    project_count: int
+
+
+class CountItem(BaseModel):
+    """A value with its count."""
+
+    key: str
+    label: str
+    count: int
+
+
+class YearAmount(BaseModel):
+    """A fiscal year's budget in thousand yen (千円)."""
+
+    fiscal_year: int
+    amount: int
+    in_period: bool
+
+
+class Summary(BaseModel):
+    """The home page: the plan, counts, budget totals (relisted counted once) and KPI status distribution."""
+
+    plan: PlanInfo
+    plans: list[PlanInfo]
+    as_of: int = Field(description="fiscal year the KPIs are evaluated as of")
+    project_count: int
+    kpi_count: int
+    member_count: int
+    by_policy_area: list[CountItem]
+    by_category: list[CountItem]
+    budget_by_year: list[YearAmount]
+    budget_plan_period_total: int = Field(description="thousand yen within the plan period")
+    budget_outside_period_total: int
+    relisted_excluded: int = Field(description="relisted sheets whose budget is not counted again")
+    kpi_status: list[CountItem]
+
+
+class KpiItem(BaseModel):
+    """A KPI with its evaluation."""
+
+    project_slug: str
+    project_name: str
+    indicator: str
+    form: str
+    baseline: str
+    target: str
+    target_value: float | None
+    target_fiscal_year: int | None
+    unit: str | None
+    actual_by_year: dict[int, float]
+    latest_actual: float | None
+    progress: float | None
+    expected_progress: float | None
+    status: str
+    status_label: str
+    rating: str
+    rule: str
+    explanation: str
+    forecast_at_target: float | None
+    chart: dict[str, object] | None = None
+
+
+class ProjectItem(BaseModel):
+    """A row of the project list."""
+
+    slug: str
+    name: str
+    relisted: bool
+    policy_area: str
+    policy_area_number: int | None
+    category: str | None
+    category_key: str | None
+    partners: list[str]
+    partner_codes: list[str]
+    all_members: bool
+    budget_plan_period: int | None = Field(description="thousand yen within the plan period")
+    has_budget: bool
+    counted_in_totals: bool
+    status: str | None = Field(description="the most pressing status among its KPIs")
+    kpi_count: int
+
+
+class FacetValueItem(BaseModel):
+    """One facet value with its count."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetItem(BaseModel):
+    """A facet of the project list."""
+
+    name: str
+    title: str
+    values: list[FacetValueItem]
+
+
+class ProjectList(BaseModel):
+    """The filtered project list with facets."""
+
+    plan_key: str
+    count: int
+    projects: list[ProjectItem]
+    facets: list[FacetItem]
+
+
+class RoleItem(BaseModel):
+    """One party's duties."""
+
+    party: str
+    duties: list[str]
+
+
+class FindingItem(BaseModel):
+    """A document check finding."""
+
+    rule: str
+    severity: str
+    message: str
+    line: int | None
+    suggestion: str | None
+
+
+class ProjectDetail(ProjectItem):
+    """Every field of a project sheet, with its KPIs evaluated."""
+
+    description: str | None
+    effects: list[str]
+    partners_text: str | None
+    outside_area: list[str]
+    excluded: list[str]
+    budget_by_year: dict[int, int | None]
+    budget_text_by_year: dict[int, str]
+    budget_note: str | None
+    roles: list[RoleItem]
+    cost_basis: str | None
+    cost_text: str | None
+    cost_principles: list[str]
+    kpis: list[KpiItem]
+    extra: list[list[str]]
+    source_line: int
+    findings: list[FindingItem]
+
+
+class MunicipalityItem(BaseModel):
+    """A member municipality with its participation."""
+
+    code: str = Field(description="6-digit local government code")
+    name: str
+    is_lead: bool
+    project_count: int
+    budget_of_projects: int = Field(description="plan-period budget of its projects, thousand yen")
+
+
+class MunicipalityProject(BaseModel):
+    """A project as seen from one member: its role and the cost-sharing basis."""
+
+    slug: str
+    name: str
+    duties: list[str]
+    role_party: str | None
+    cost_basis: str | None
+    cost_text: str | None
+    budget_plan_period: int | None
+    status: str | None
+
+
+class MunicipalityDetail(MunicipalityItem):
+    """A member's page: its projects and the comparison with the area average."""
+
+    average_project_count: float
+    average_budget_of_projects: float
+    projects: list[MunicipalityProject]
+
+
+class MapFeature(BaseModel):
+    """A municipality on the map."""
+
+    code: str
+    name: str
+    project_count: int
+    path: str = Field(description="SVG path in the map's coordinate system")
+
+
+class MapData(BaseModel):
+    """The area map: shapes and counts, with the data credit."""
+
+    width: int
+    height: int
+    credit: str
+    features: list[MapFeature]
+
+
+def plan_info(portal: Portal) -> list[PlanInfo]:
+    """Return the chosen plan and every stored plan."""
+    return [
+        PlanInfo(plan_key=s.plan_key, area_slug=s.area_slug, area_name=s.area_name, title=s.title,
+                 first_fiscal_year=s.first_year, last_fiscal_year=s.last_year, version=s.version,
+                 project_count=s.project_count)
+        for s in (portal.summary, *portal.plans)
+    ]
+
+
+def build_summary(portal: Portal, lang: str) -> Summary:
+    """Summarise a plan for the home page and /api/summary."""
+    from renkei.web.i18n import label_status
+
+    areas: dict[str, CountItem] = {}
+    categories: dict[str, CountItem] = {}
+    for view in portal.projects:
+        key = policy_area_key(view.project)
+        item = areas.setdefault(key, CountItem(key=key, label=policy_area_label(view.project), count=0))
+        item.count += 1
+        if view.project.category is not None:
+            ckey = category_key(view.project)
+            prefix = f"({view.project.policy_area.number}) " if view.project.policy_area else ""
+            citem = categories.setdefault(
+                ckey, CountItem(key=ckey, label=prefix + category_label(view.project), count=0)
+            )
+            citem.count += 1
+    totals = portal.totals
+    plan = portal.plan
+    counts = portal.status_counts()
+    info = plan_info(portal)
+    return Summary(
+        plan=info[0], plans=info[1:], as_of=portal.as_of, project_count=len(portal.projects),
+        kpi_count=len(portal.kpis), member_count=len(portal.municipalities),
+        by_policy_area=list(areas.values()), by_category=list(categories.values()),
+        budget_by_year=[YearAmount(fiscal_year=y, amount=v, in_period=plan.first_year <= y <= plan.last_year)
+                        for y, v in totals.by_year.items()],
+        budget_plan_period_total=totals.plan_period_total,
+        budget_outside_period_total=sum(totals.outside_period.values()),
+        relisted_excluded=totals.relisted_excluded,
+        kpi_status=[CountItem(key=s.value, label=label_status(s, lang), count=counts[s]) for s in Status],
+    )
+
+
+def kpi_item(view: KpiView, portal: Portal, lang: str, *, chart: bool = False) -> KpiItem:
+    """Describe a KPI and its evaluation."""
+    from renkei.web.i18n import label_status
+
+    e = view.evaluation
+    series = build_kpi_series(view, portal.plan.first_year, portal.plan.last_year) if chart else None
+    return KpiItem(
+        project_slug=view.project_slug, project_name=view.project_name, indicator=view.kpi.indicator,
+        form=e.kind.value, baseline=view.kpi.baseline.text, target=view.kpi.target.text,
+        target_value=e.target_value, target_fiscal_year=e.target_year,
+        unit=view.kpi.target.unit, actual_by_year=dict(view.values), latest_actual=e.latest_actual,
+        progress=e.progress, expected_progress=e.expected_progress, status=e.status.value,
+        status_label=label_status(e.status, lang), rating=e.rating.value, rule=e.rule,
+        explanation=e.explanation_en if lang == "en" else e.explanation_ja,
+        forecast_at_target=e.forecast_at_target, chart=series.to_dict() if series else None,
+    )
+
+
+def project_item(view: ProjectView) -> ProjectItem:
+    """Describe a project for the list."""
+    p = view.project
+    return ProjectItem(
+        slug=p.slug, name=p.name, relisted=p.relisted, policy_area=policy_area_label(p),
+        policy_area_number=p.policy_area.number if p.policy_area else None,
+        category=category_label(p) or None, category_key=category_key(p) or None,
+        partners=list(p.partners.municipalities), partner_codes=list(p.partners.codes),
+        all_members=p.partners.all_members, budget_plan_period=view.budget_in_period,
+        has_budget=view.has_budget, counted_in_totals=view.counted_in_totals,
+        status=view.status.value if view.status else None, kpi_count=len(view.kpis),
+    )
+
+
+def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetail:
+    """Describe every field of a project sheet."""
+    p = view.project
+    budget = p.budget
+    return ProjectDetail(
+        **project_item(view).model_dump(),
+        description=p.description, effects=list(p.effects), partners_text=p.partners.text,
+        outside_area=list(p.partners.outside_area), excluded=list(p.partners.excluded),
+        budget_by_year=dict(budget.by_fiscal_year) if budget else {},
+        budget_text_by_year={c.fiscal_year: c.text for c in budget.cells} if budget else {},
+        budget_note=budget.note if budget else None,
+        roles=[RoleItem(party=r.party, duties=list(r.duties)) for r in p.roles],
+        cost_basis=p.cost_sharing.basis.value if p.cost_sharing.basis else None,
+        cost_text=p.cost_sharing.text, cost_principles=[c.text for c in p.cost_sharing.principles],
+        kpis=[kpi_item(k, portal, lang, chart=True) for k in view.kpis],
+        extra=[[label, text] for label, text in p.extra], source_line=p.line,
+        findings=[FindingItem(rule=f.rule, severity=f.severity.value, message=f.message, line=f.line,
+                              suggestion=f.suggestion) for f in view.findings],
+    )
+
+
+def municipality_items(portal: Portal) -> list[MunicipalityItem]:
+    """Describe every member with its number of projects and their budget."""
+    counts = portal.project_counts()
+    return [
+        MunicipalityItem(code=m.code, name=m.name, is_lead=m.code == portal.lead_code,
+                         project_count=counts.get(m.code, 0),
+                         budget_of_projects=portal.budget_of(portal.projects_of(m)))
+        for m in portal.municipalities
+    ]
+
+
+def role_for(view: ProjectView, name: str, is_lead: bool) -> tuple[str | None, list[str]]:
+    """Return the role (party, duties) a member has in a project: its own, else the lead's or partners'."""
+    roles = view.project.roles
+    for role in roles:
+        if role.party == name:
+            return role.party, list(role.duties)
+    for role in roles:
+        if role.party in (LEAD_PARTIES if is_lead else PARTNER_PARTIES):
+            return role.party, list(role.duties)
+    return None, []
+
+
+def municipality_detail(portal: Portal, code: str) -> MunicipalityDetail | None:
+    """Describe a member's participation, or None when the code is not a member."""
+    member = portal.member_by_code(code)
+    if member is None:
+        return None
+    items = municipality_items(portal)
+    this = next(i for i in items if i.code == code)
+    is_lead = code == portal.lead_code
+    projects = []
+    for view in portal.projects_of(member):
+        party, duties = role_for(view, member.name, is_lead)
+        projects.append(MunicipalityProject(
+            slug=view.slug, name=view.project.name, duties=duties, role_party=party,
+            cost_basis=view.project.cost_sharing.basis.value if view.project.cost_sharing.basis else None,
+            cost_text=view.project.cost_sharing.text, budget_plan_period=view.budget_in_period,
+            status=view.status.value if view.status else None,
+        ))
+    n = max(len(items), 1)
+    return MunicipalityDetail(
+        **this.model_dump(), projects=projects,
+        average_project_count=sum(i.project_count for i in items) / n,
+        average_budget_of_projects=sum(i.budget_of_projects for i in items) / n,
+    )
+
+
+def map_data(portal: Portal, shapes: AreaShapes | None, credit: str) -> MapData:
+    """Describe the map: each member's shape and its number of projects."""
+    counts = portal.project_counts()
+    features = [MapFeature(code=s.code, name=s.name, project_count=counts.get(s.code, 0), path=s.path)
+                for s in (shapes.shapes if shapes else ())]
+    return MapData(width=shapes.width if shapes else 0, height=shapes.height if shapes else 0,
+                   credit=credit, features=features)
+
+
+def facet_items(facets: list[Facet]) -> list[FacetItem]:
+    """Convert facets to their API form."""
+    return [FacetItem(name=f.name, title=f.title,
+                      values=[FacetValueItem(value=v.value, label=v.label, count=v.count, selected=v.selected)
+                              for v in f.values]) for f in facets]
