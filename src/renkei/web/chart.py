@@ -95,10 +95,19 @@ def _polyline(frame: Frame, points: Sequence[Point], css: str) -> str:
     return f'<polyline class="{css}" points="{coords}"/>'
 
 
+def year_name(year: int, name: str, value: float, unit: str) -> str:
+    """Describe one value for a tooltip.
+
+    >>> year_name(2026, "実績", 1200.0, "人")
+    '2026 実績: 1,200人'
+    """
+    return f"{year} {name}: {format_count(value)}{unit}"
+
+
 def _dots(frame: Frame, points: Sequence[Point], css: str, name: str, unit: str) -> str:
     return "".join(
         f'<circle class="{css}" cx="{_num(frame.x(y))}" cy="{_num(frame.y(v))}" r="4">'
-        f"<title>{escape(f'{y} {name}: {format_count(v)}{unit}')}</title></circle>"
+        f"<title>{escape(year_name(y, name, v, unit))}</title></circle>"
         for y, v in points
     )
 
@@ -177,11 +186,10 @@ def build_kpi_series(view: KpiView, plan_first: int, plan_last: int) -> KpiSerie
         years = tuple(range(start, max(big_t, plan_last) + 1))
         span = big_t - start + 1
         running, total = [], 0.0
-        for year in range(start, big_t + 1):
-            if year in view.values:
-                total += view.values[year]
-            if any(y <= year for y, _ in values if y >= start):
-                running.append((year, total))
+        recorded = [y for y, _ in values if start <= y <= min(big_t, evaluation.as_of)]
+        for year in range(start, max(recorded, default=start - 1) + 1):
+            total += view.values.get(year, 0.0)
+            running.append((year, total))
         expected = tuple((y, goal * (y - start + 1) / span) for y in range(start, big_t + 1))
         forecast: tuple[Point, ...] = ()
         if evaluation.forecast_at_target is not None and running:
@@ -233,7 +241,7 @@ def render_kpi_chart(series: KpiSeries, *, title: str, description: str, names: 
             parts.append(
                 f'<rect class="actual-bar" x="{_num(frame.x(year) - width / 2)}" y="{_num(top)}" '
                 f'width="{_num(width)}" height="{_num(frame.y(0) - top)}">'
-                f"<title>{escape(f'{year} {names['actual']}: {format_count(value)}{series.unit}')}</title></rect>"
+                f"<title>{escape(year_name(year, names['actual'], value, series.unit))}</title></rect>"
             )
     parts.append(_polyline(frame, series.expected, "expected"))
     parts.append(_polyline(frame, series.forecast, "forecast"))

@@ -101,30 +101,66 @@ def load_shapes(area_slug: str) -> AreaShapes | None:
     return _load(path, mtime)
 
 
-def classify(value: int, low: int, high: int) -> int:
-    """Put a value into one of five equal-width classes between low and high (0 when all are equal).
+@dataclass(frozen=True, slots=True)
+class ColourClass:
+    """A shade of the map and the range of values it stands for."""
 
-    >>> [classify(v, 26, 29) for v in (26, 27, 28, 29)]
-    [0, 1, 2, 4]
-    >>> classify(3, 3, 3)
-    0
+    index: int
+    low: int
+    high: int
+
+    @property
+    def label(self) -> str:
+        """Return the range in words (``27`` or ``27–29``)."""
+        return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+
+
+def build_classes(values: list[int]) -> list[ColourClass]:
+    """Split whole numbers into at most five shades: one per value when few, else equal-width ranges.
+
+    >>> [(c.index, c.label) for c in build_classes([26, 27, 29, 28, 27])]
+    [(0, '26'), (1, '27'), (3, '28'), (4, '29')]
+    >>> [c.label for c in build_classes(list(range(0, 12)))]
+    ['0–2', '3–5', '6–8', '9–11']
+    >>> build_classes([])
+    []
     """
-    if high <= low:
-        return 0
-    return min(CLASSES - 1, int((value - low) * CLASSES / (high - low)))
+    distinct = sorted(set(values))
+    if len(distinct) <= CLASSES:
+        if len(distinct) == 1:
+            return [ColourClass(CLASSES // 2, distinct[0], distinct[0])]
+        step = (CLASSES - 1) / (len(distinct) - 1)
+        return [ColourClass(round(i * step), v, v) for i, v in enumerate(distinct)]
+    low, high = distinct[0], distinct[-1]
+    width = -(-(high - low + 1) // CLASSES)
+    classes = []
+    for i in range(CLASSES):
+        start = low + i * width
+        if start > high:
+            break
+        classes.append(ColourClass(i, start, min(high, start + width - 1)))
+    return classes
+
+
+def classify(value: int, classes: list[ColourClass]) -> int:
+    """Return the shade of a value (0 when no class holds it).
+
+    >>> classify(28, build_classes([26, 27, 28, 29]))
+    3
+    """
+    return next((c.index for c in classes if c.low <= value <= c.high), 0)
 
 
 def render_map(shapes: AreaShapes, *, title: str, description: str, values: Mapping[str, int] | None = None,
                highlight: frozenset[str] = frozenset(), href: str = "/municipalities/{code}",
                label: str = "{name}") -> Markup:
     """Draw the shapes; with ``values`` shade them by class, else mark ``highlight`` codes; link each shape."""
-    numbers = list(values.values()) if values else []
-    low, high = (min(numbers), max(numbers)) if numbers else (0, 0)
+    classes = build_classes(list(values.values())) if values else []
     parts = []
     for shape in shapes.shapes:
         if values is not None:
             count = values.get(shape.code, 0)
-            css = f"area q{classify(count, low, high)}"
+            css = f"area q{classify(count, classes)}"
         else:
             count = 0
             css = "area on" if shape.code in highlight else "area off"

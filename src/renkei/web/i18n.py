@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Final
 
-from renkei.domain.fiscal import format_fiscal_year
+from renkei.domain.fiscal import FiscalYearError, format_fiscal_year, western_to_era
 from renkei.domain.plan import CostBasis
 from renkei.domain.status import Status
 
@@ -269,3 +269,22 @@ def format_percent(ratio: float | None) -> str:
     if ratio is None or not math.isfinite(ratio):
         return "—"
     return f"{ratio * 100:.0f}%"
+
+
+def short_year_labels(years: range | tuple[int, ...] | list[int], lang: str) -> dict[int, str]:
+    """Return short axis labels for fiscal years: R8 in Japanese, 2026 in English.
+
+    >>> short_year_labels([2018, 2026], "ja"), short_year_labels([2026], "en")
+    ({2018: 'H30', 2026: 'R8'}, {2026: '2026'})
+    """
+    if lang == "en":
+        return {y: str(y) for y in years}
+    initials = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T"}
+    labels = {}
+    for year in years:
+        try:
+            era, number = western_to_era(year)
+            labels[year] = f"{initials[era]}{number}"
+        except FiscalYearError:
+            labels[year] = str(year)
+    return labels

@@ -1,13 +1,14 @@
 """The portal's read model: one stored plan with its projects, KPI evaluations, members and findings.
 
 Built once per request from store queries (routes never query the database themselves). KPIs are
-evaluated with :func:`renkei.domain.progress.evaluate_kpi` as of a fiscal year: by default the current
+evaluated with :func:`renkei.services.progress.evaluate_plan_kpis` as of a fiscal year: by default the current
 fiscal year, kept within the plan period.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,9 +19,16 @@ from renkei.domain.finding import Finding
 from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.municipality import Municipality
 from renkei.domain.plan import KPI, Plan, Project, normalise_key_text
-from renkei.domain.progress import Evaluation, KpiForm, evaluate_kpi, month_merge_for
+from renkei.domain.progress import Evaluation, KpiForm, month_merge_for
 from renkei.domain.status import Status
-from renkei.domain.totals import BudgetTotals, count_projects_by_municipality, counts_in_totals, total_budget
+from renkei.domain.totals import (
+    BudgetTotals,
+    count_projects_by_municipality,
+    counts_in_totals,
+    find_original,
+    total_budget,
+)
+from renkei.services.progress import KpiProgress, evaluate_plan_kpis
 from renkei.store import portal_queries, repository
 from renkei.store.portal_queries import AreaMembers
 from renkei.store.repository import PlanSummary
@@ -179,48 +187,54 @@ def default_as_of(first_year: int, last_year: int, today: date | None = None) ->
     return min(max(current, first_year), last_year)
 
 
-def _latest_assessment(assessments: list[Assessment], as_of: int) -> Assessment | None:
-    usable = [a for a in assessments if a.fiscal_year <= as_of]
-    return usable[-1] if usable else None
-
-
 def _budget_in_period(project: Project, plan: Plan) -> int | None:
     if project.budget is None:
         return None
     return sum(v or 0 for y, v in project.budget.by_fiscal_year.items() if plan.first_year <= y <= plan.last_year)
 
 
-def build_project_view(
+def _yearly_values(
+    plan: Plan, project: Project, kpi: KPI, actuals: dict[tuple[str, str], list[Actual]]
+) -> dict[int, float]:
+    """Return a KPI's yearly actuals; a 【再掲】 sheet shares its original's (as the evaluation does)."""
+    original = find_original(plan, project)
+    keys = [project.key] + ([original.key] if original is not None else [])
+    wanted = normalise_key_text(kpi.indicator)
+    for key in keys:
+        for (stored_key, indicator), entries in actuals.items():
+            if stored_key == key and normalise_key_text(indicator) == wanted:
+                return value_by_fiscal_year(entries, months=month_merge_for(kpi))
+    return {}
+
+
+def build_project_views(
     plan: Plan,
-    project: Project,
     *,
     actuals: dict[tuple[str, str], list[Actual]],
-    assessments: dict[tuple[str, str], list[Assessment]],
+    assessments: Mapping[tuple[str, str], Sequence[Assessment]],
     findings: tuple[Finding, ...],
     as_of: int,
-) -> ProjectView:
-    """Evaluate a project's KPIs and gather what its page shows."""
+) -> tuple[ProjectView, ...]:
+    """Evaluate every KPI (see :mod:`renkei.services.progress`) and gather what each project page shows."""
+    progress = evaluate_plan_kpis(plan, actuals, as_of=as_of, assessments=assessments)
+    by_project: dict[int, list[KpiProgress]] = {}
+    for item in progress:
+        by_project.setdefault(id(item.project), []).append(item)
     views = []
-    for position, kpi in enumerate(project.kpis):
-        entries = actuals.get((project.key, kpi.indicator), [])
-        evaluation = evaluate_kpi(
-            kpi,
-            entries,
-            as_of=as_of,
-            plan_first_year=plan.first_year,
-            plan_last_year=plan.last_year,
-            project=project.name,
-            assessment=_latest_assessment(assessments.get((project.key, kpi.indicator), []), as_of),
+    for project in plan.projects:
+        kpis = tuple(
+            KpiView(project.key, project.slug, project.name, position, item.kpi, item.evaluation,
+                    _yearly_values(plan, project, item.kpi, actuals))
+            for position, item in enumerate(by_project.get(id(project), []))
         )
-        values = value_by_fiscal_year(entries, months=month_merge_for(kpi))
-        views.append(KpiView(project.key, project.slug, project.name, position, kpi, evaluation, values))
-    return ProjectView(
-        project=project,
-        kpis=tuple(views),
-        counted_in_totals=counts_in_totals(plan, project),
-        budget_in_period=_budget_in_period(project, plan),
-        findings=tuple(f for f in findings if f.project == project.name),
-    )
+        views.append(ProjectView(
+            project=project,
+            kpis=kpis,
+            counted_in_totals=counts_in_totals(plan, project),
+            budget_in_period=_budget_in_period(project, plan),
+            findings=tuple(f for f in findings if f.project == project.name),
+        ))
+    return tuple(views)
 
 
 def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | None = None) -> Portal | None:
@@ -233,12 +247,7 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
     actuals = repository.list_actuals(session=session, plan_id=summary.id)
     assessments = portal_queries.list_assessments(session=session, plan_id=summary.id)
     findings = tuple(repository.list_findings(session=session, plan_id=summary.id))
-    projects = tuple(
-        build_project_view(
-            plan, project, actuals=actuals, assessments=assessments, findings=findings, as_of=year
-        )
-        for project in plan.projects
-    )
+    projects = build_project_views(plan, actuals=actuals, assessments=assessments, findings=findings, as_of=year)
     return Portal(
         summary=summary,
         plans=tuple(repository.list_plans(session=session)),

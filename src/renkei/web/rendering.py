@@ -72,9 +72,9 @@ def url_with(request: Request, path: str | None = None, **changes: object) -> st
     return (path or request.url.path) + (f"?{query}" if query else "")
 
 
-def link(request: Request, path: str) -> str:
-    """Return a link to another page of the portal keeping the chosen plan and year."""
-    return url_with(request, path)
+def link(request: Request, path: str, **params: object) -> str:
+    """Return a link to another page of the portal keeping the chosen plan and year, with more parameters."""
+    return url_with(request, path, **params)
 
 
 def _context(request: Request, lang: str) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def _context(request: Request, lang: str) -> dict[str, Any]:
         "other_lang_label": "English" if other == "en" else "日本語",
         "lang_url": url_with(request, lang=other),
         "url_with": lambda **changes: url_with(request, **changes),
-        "link": lambda path: link(request, path),
+        "link": lambda path, **params: link(request, path, **params),
         "fy": lambda year: i18n.format_year(year, lang),
         "money": lambda amount: i18n.format_thousand_yen(amount, lang),
         "yen_words": lambda amount: i18n.format_yen_words(amount, lang),

@@ -1,0 +1,366 @@
+"""Commands over the database: import a plan, actuals templates and imports, and KPI progress."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from renkei.cli.files import fail, load_area_option, read_text_file
+from renkei.domain.actual import Actual
+from renkei.domain.finding import Finding, Severity
+from renkei.domain.fiscal import fiscal_year_of, format_fiscal_year
+from renkei.domain.plan import Plan
+from renkei.domain.progress import ProgressError
+from renkei.domain.verdict import format_number
+from renkei.export.actuals_template import TemplateError, write_actuals_template
+from renkei.reading.actuals import ActualsReadError, ActualsSheet, read_actuals_csv, read_actuals_xlsx
+from renkei.reading.sheet import PlanReadError, decode_document, read_plan
+from renkei.services.actuals import ActualsImportError, actuals_by_kpi, import_actuals, validate_actuals
+from renkei.services.plan_diff import PlanDiff
+from renkei.services.plan_import import PlanImportError, import_plan
+from renkei.services.progress import (
+    KpiProgress,
+    PlanNotFoundError,
+    ProgressGroup,
+    ProgressSummary,
+    evaluate_plan_kpis,
+    load_and_evaluate,
+    resolve_plan_id,
+    summarise_progress,
+)
+from renkei.settings import Settings
+from renkei.store import repository
+from renkei.store.engine import DatabaseUrlError, create_engine_from_url, create_session_factory
+from renkei.store.migrate import upgrade_database
+
+out = Console(soft_wrap=False)
+
+#: The keys every progress record carries (others, such as ``explanation``, come after them).
+RECORD_KEYS = (
+    "project", "indicator", "kind", "direction", "as_of", "latest_actual", "progress", "expected_progress",
+    "status", "rating", "years_met", "years_due", "forecast_at_target", "forecast_year_reached",
+)  # fmt: skip
+
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option("--database-url", help="データベースURL（既定: RENKEI_DATABASE_URL） / the database URL"),
+]
+PlanOpt = Annotated[str | None, typer.Option("--plan", help="計画のIDまたはキー / the stored plan's id or key")]
+AreaOpt = Annotated[str, typer.Option("--area", help="圏域（設定名かJSONファイル） / the area")]
+
+
+class TemplateFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class ProgressFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@contextmanager
+def open_session(url: str | None) -> Iterator[Session]:
+    """Open a session on the database (created and migrated when needed), or exit with a clear message."""
+    chosen = url or Settings().database_url
+    try:
+        upgrade_database(chosen)
+        engine = create_engine_from_url(chosen)
+    except DatabaseUrlError as exc:
+        raise fail(str(exc)) from None
+    except SQLAlchemyError as exc:
+        raise fail(f"データベースを開けません / cannot open the database: {exc.__class__.__name__}: "
+                   f"{str(exc).splitlines()[0]}") from None
+    try:
+        with create_session_factory(engine)() as session:
+            yield session
+    except SQLAlchemyError as exc:
+        raise fail(f"データベースの操作に失敗しました / database error: {str(exc).splitlines()[0]}") from None
+    finally:
+        engine.dispose()
+
+
+def _read_document(file: Path, area: str) -> tuple[Plan, list[Finding], str]:
+    from renkei.lint import lint_plan
+
+    chosen = load_area_option(area)
+    text = read_text_file(file)
+    try:
+        plan, findings = read_plan(text, area=chosen)
+    except PlanReadError as exc:
+        raise fail(f"{file}: {exc}") from None
+    return plan, sorted([*findings, *lint_plan(plan)], key=lambda f: f.line or 0), text
+
+
+def _diff_table(diff: PlanDiff) -> Table:
+    table = Table(title="変更内容 / changes")
+    for column in ("区分 / change", "対象 / item", "名称 / name", "変更項目 / fields"):
+        table.add_column(column)
+    groups = (
+        ("追加 / added", "事業 / project", diff.added_projects),
+        ("変更 / changed", "事業 / project", diff.changed_projects),
+        ("削除 / withdrawn", "事業 / project", diff.removed_projects),
+        ("追加 / added", "KPI", diff.added_kpis),
+        ("変更 / changed", "KPI", diff.changed_kpis),
+        ("削除 / withdrawn", "KPI", diff.removed_kpis),
+    )
+    for change, item, entries in groups:
+        for entry in entries:
+            table.add_row(change, item, entry.name, ", ".join(entry.fields))
+    if diff.plan_fields:
+        table.add_row("変更 / changed", "計画 / plan", "", ", ".join(diff.plan_fields))
+    return table
+
+
+def import_document(
+    file: Annotated[Path, typer.Argument(help="ビジョン文書 / the vision document")],
+    plan_id: Annotated[str | None, typer.Option("--plan-id", help="保存する計画キー / the plan key")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="書き込まずに差分だけ表示 / show, do not write")] = False,
+    database_url: DatabaseOpt = None,
+    area: AreaOpt = "kitakyushu",
+    actor: Annotated[str, typer.Option("--actor", help="記録者 / who imports")] = "cli",
+) -> None:
+    """文書を読み込み、差分を表示してデータベースに保存する / import a document into the database."""
+    plan, findings, text = _read_document(file, area)
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    out.print(f"{plan.area_name}：{len(plan.projects)}事業、KPI {sum(len(p.kpis) for p in plan.projects)}件 "
+              f"（点検: エラー {counts[Severity.ERROR]}件、警告 {counts[Severity.WARNING]}件 / "
+              f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings）",
+              highlight=False, soft_wrap=True)
+    with open_session(database_url) as session:
+        try:
+            result = import_plan(session=session, plan=plan, findings=findings, source_text=text,
+                                 plan_key=plan_id, dry_run=dry_run, area=load_area_option(area), actor=actor)
+        except PlanImportError as exc:
+            raise fail(f"{file}: {exc}") from None
+    diff = result.diff
+    if result.created:
+        out.print(f"新しい計画 / new plan: {result.area_slug}/{result.plan_key}（{len(plan.projects)}事業）",
+                  soft_wrap=True)
+    elif diff.is_empty:
+        out.print("変更はありません / no changes", soft_wrap=True)
+    if not diff.is_empty and not result.created:
+        out.print(_diff_table(diff))
+    if dry_run:
+        out.print("[yellow]--dry-run: 書き込みませんでした / nothing was written[/]", soft_wrap=True)
+    elif result.written:
+        out.print(f"保存しました / saved: 計画ID {result.plan_id}、版 {result.version} "
+                  f"（{result.area_slug}/{result.plan_key}）", highlight=False, soft_wrap=True)
+
+
+def _read_actuals_file(file: Path) -> ActualsSheet:
+    try:
+        data = file.read_bytes()
+    except OSError:
+        read_text_file(file)  # exits with the right message (no such file, a directory…)
+        raise fail(f"ファイルを読めません / cannot read {file}") from None
+    try:
+        if data.startswith(b"PK\x03\x04") or file.suffix.lower() in (".xlsx", ".xlsm"):
+            return read_actuals_xlsx(data)
+        return read_actuals_csv(decode_document(data))
+    except (ActualsReadError, PlanReadError) as exc:
+        raise fail(f"{file}: {exc}") from None
+
+
+def template(
+    year: Annotated[int, typer.Option("--year", help="対象年度（西暦） / the fiscal year")],
+    plan: PlanOpt = None,
+    format: Annotated[TemplateFormat, typer.Option("--format", "-f")] = TemplateFormat.csv,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル / output file")] = None,
+    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="文書から作る / from a document")] = None,
+    database_url: DatabaseOpt = None,
+    area: AreaOpt = "kitakyushu",
+) -> None:
+    """実績値入力シート（CSV/xlsx）を作る / write the actuals template of a plan."""
+    if plan_file is not None:
+        chosen, _, _ = _read_document(plan_file, area)
+        key = f"{chosen.area_slug}-{chosen.first_year}"
+    else:
+        with open_session(database_url) as session:
+            try:
+                plan_id = resolve_plan_id(session=session, plan=plan)
+            except PlanNotFoundError as exc:
+                raise fail(str(exc)) from None
+            chosen = repository.load_plan(session=session, plan_id=plan_id)
+            key = str(plan_id)
+    try:
+        data = write_actuals_template(chosen, year=year, format=format.value)
+    except TemplateError as exc:
+        raise fail(str(exc)) from None
+    target = output or Path(f"actuals-{key}-{year}.{format.value}")
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise fail(f"書き込めません / cannot write {target}: {exc.strerror}") from None
+    out.print(f"実績値入力シートを書きました / wrote {target}（{format_fiscal_year(year)}）",
+              highlight=False, soft_wrap=True)
+
+
+def import_actuals_file(
+    file: Annotated[Path, typer.Argument(help="実績値のCSV/xlsx / the actuals sheet")],
+    plan: PlanOpt = None,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="不正な行を除いて取り込む / import the good rows only")
+    ] = False,
+    actor: Annotated[str, typer.Option("--actor", help="入力者 / who enters the actuals")] = "cli",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="書き込まずに確認 / check only")] = False,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """実績値を取り込む（不正な行があれば何も書き込まない） / import actuals, all rows or none."""
+    sheet = _read_actuals_file(file)
+    with open_session(database_url) as session:
+        try:
+            plan_id = resolve_plan_id(session=session, plan=plan)
+            report = import_actuals(session=session, plan_id=plan_id, sheet=sheet, actor=actor,
+                                    skip_invalid=skip_invalid, dry_run=dry_run)
+        except (PlanNotFoundError, ActualsImportError) as exc:
+            raise fail(str(exc)) from None
+    for problem in report.rejected:
+        out.print(f"[red]{file}[/]: {problem.message}", highlight=False, soft_wrap=True)
+    out.print(
+        f"新規 {len(report.imported)}件、更新 {len(report.updated)}件、変更なし {len(report.unchanged)}件、"
+        f"不正 {len(report.rejected_rows)}行、空欄 {len(report.blank_rows)}行 / {len(report.imported)} imported, "
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, {len(report.rejected_rows)} rows "
+        f"rejected, {len(report.blank_rows)} blank", highlight=False, soft_wrap=True)
+    if report.aborted:
+        out.print("[bold red]不正な行があるため取り込みませんでした（--skip-invalid で正しい行だけ取り込めます） / "
+                  "nothing was imported because rows were rejected[/]", soft_wrap=True)
+        raise typer.Exit(1)
+    if dry_run:
+        out.print("[yellow]--dry-run: 書き込みませんでした / nothing was written[/]", soft_wrap=True)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else format_number(value)
+
+
+def progress_record(item: KpiProgress) -> dict[str, object]:
+    """Return a KPI's progress record: the fixed keys first, then the explanation and context."""
+    data = item.to_dict()
+    return {**{key: data.get(key) for key in RECORD_KEYS}, **data}
+
+
+def _kpi_table(kpis: list[KpiProgress], as_of: int) -> Table:
+    table = Table(title=f"KPIの進捗 / KPI progress（{format_fiscal_year(as_of)}時点）")
+    for column in ("事業 / project", "指標 / indicator", "形 / kind", "最新実績", "進捗", "期待", "状況 / status",
+                   "評価", "見通し / forecast"):
+        table.add_column(column, justify="right" if column in ("最新実績", "進捗", "期待") else "left")
+    for item in kpis:
+        e = item.evaluation
+        forecast = (f"{format_fiscal_year(e.forecast_year_reached)}に達成見込み" if e.forecast_year_reached
+                    else "—")
+        table.add_row(item.project.name + ("【再掲】" if item.project.relisted else ""), e.indicator, e.kind.value,
+                      _number(e.latest_actual), _percent(e.progress), _percent(e.expected_progress),
+                      f"{e.status.label_ja} / {e.status.value}", e.rating.value, forecast)
+    return table
+
+
+def _summary_table(title: str, groups: tuple[ProgressGroup, ...] | list[ProgressGroup]) -> Table:
+    table = Table(title=title)
+    table.add_column("区分 / group")
+    for column in ("事業", "KPI", "達成", "順調", "遅れ", "未入力", "測定不能", "A", "B", "C", "D", "-",
+                   "事業費（期間計, 千円）"):
+        table.add_column(column, justify="right")
+    for g in groups:
+        s, r = g.by_status, g.by_rating
+        table.add_row(g.label, str(g.projects), str(g.kpis), *(str(s[k]) for k in
+                      ("achieved", "on_track", "behind", "no_data", "not_measurable")),
+                      *(str(r[k]) for k in ("A", "B", "C", "D", "-")), f"{g.budget_total:,}")
+    return table
+
+
+def _print_progress(plan: Plan, kpis: list[KpiProgress], summary: ProgressSummary, as_of: int,
+                    format: ProgressFormat) -> None:
+    records = [progress_record(k) for k in kpis]
+    if format is ProgressFormat.json:
+        document = {
+            "plan": plan.to_dict(), "as_of": as_of, "kpis": records, "summary": summary.to_dict(),
+        }  # fmt: skip
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    if format is ProgressFormat.csv:
+        buffer = io.StringIO()
+        columns = [*RECORD_KEYS, "explanation_ja", "explanation_en", "project_key", "relisted", "policy_area",
+                   "category", "unit", "baseline", "target", "measured", "target_value", "target_year", "rule"]
+        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for item, record in zip(kpis, records, strict=True):
+            writer.writerow({**record, "explanation_ja": item.evaluation.explanation_ja,
+                             "explanation_en": item.evaluation.explanation_en})
+        typer.echo(buffer.getvalue(), nl=False)
+        return
+    out.print(_kpi_table(kpis, as_of))
+    out.print(_summary_table("政策分野別 / by policy area", summary.by_policy_area))
+    out.print(_summary_table("連携協約の分類別 / by category", summary.by_category))
+    out.print(_summary_table("計画全体 / whole plan", [summary.overall]))
+
+
+def progress(
+    plan: PlanOpt = None,
+    plan_file: Annotated[Path | None, typer.Option("--plan-file", help="文書ファイル（DB不要） / a document")] = None,
+    actuals: Annotated[Path | None, typer.Option("--actuals", help="実績値のCSV/xlsx / actuals sheet")] = None,
+    as_of: Annotated[int | None, typer.Option("--as-of", help="評価年度（既定: 今年度） / evaluation year")] = None,
+    format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
+    database_url: DatabaseOpt = None,
+    area: AreaOpt = "kitakyushu",
+) -> None:
+    """KPIの進捗を評価する（CSVの列は指標ごとの記録） / evaluate every KPI's progress."""
+    year = as_of if as_of is not None else fiscal_year_of(date.today().year, date.today().month)
+    if plan_file is None and actuals is not None:
+        raise fail("--actuals は --plan-file と一緒に使います / --actuals goes with --plan-file")
+    try:
+        if plan_file is not None:
+            if plan is not None:
+                raise fail("--plan と --plan-file はどちらか一方です / give --plan or --plan-file, not both")
+            chosen, _, _ = _read_document(plan_file, area)
+            by_kpi: dict[tuple[str, str], list[Actual]] = {}
+            if actuals is not None:
+                validation = validate_actuals(chosen, _read_actuals_file(actuals), area=load_area_option(area))
+                if validation.errors:
+                    for problem in validation.errors:
+                        out.print(f"[red]{actuals}[/]: {problem.message}", highlight=False, soft_wrap=True)
+                    raise fail(f"{actuals}: 不正な行が {len(validation.rejected_rows)} 行あります / "
+                               f"{len(validation.rejected_rows)} rows rejected", code=1)
+                by_kpi = actuals_by_kpi(validation)
+            kpis = evaluate_plan_kpis(chosen, by_kpi, as_of=year)
+            summary = summarise_progress(chosen, [k.evaluation for k in kpis])
+        else:
+            with open_session(database_url) as session:
+                try:
+                    result = load_and_evaluate(session=session, plan_key=plan, as_of=year)
+                except PlanNotFoundError as exc:
+                    raise fail(str(exc)) from None
+            chosen, kpis, summary = result.plan, list(result.kpis), result.summary
+    except ProgressError as exc:
+        raise fail(f"--as-of: {exc}") from None
+    _print_progress(chosen, kpis, summary, year, format)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the database commands to the app: import, actuals (template, import) and progress."""
+    app.command("import")(import_document)
+    actuals_app = typer.Typer(
+        name="actuals", help="KPIの実績値 / KPI actuals: template, import", no_args_is_help=True
+    )
+    actuals_app.command("template")(template)
+    actuals_app.command("import")(import_actuals_file)
+    app.add_typer(actuals_app, name="actuals")
+    app.command("progress")(progress)

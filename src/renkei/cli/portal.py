@@ -1,0 +1,97 @@
+"""The `renkei serve` command: run the public portal with uvicorn, importing the bundled example when empty."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from renkei.settings import Settings
+
+out = Console(soft_wrap=True, highlight=False)
+
+#: The example vision document shipped with the package (a copy of examples/kitakyushu_vision_r8.txt).
+EXAMPLE_NAME = "kitakyushu_vision_r8.txt"
+
+
+def read_example_text() -> str:
+    """Return the bundled example document's text (the repository's copy when the package data is absent)."""
+    packaged = resources.files("renkei").joinpath("data", "examples", EXAMPLE_NAME)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[3] / "examples" / EXAMPLE_NAME).read_text(encoding="utf-8")
+
+
+def import_example(database_url: str) -> str:
+    """Migrate the database and import the example plan; return the plan key it is stored under."""
+    from renkei.lint import lint_plan
+    from renkei.reading.sheet import read_plan
+    from renkei.services.plan_import import import_plan
+    from renkei.store.engine import create_engine_from_url, create_session_factory
+    from renkei.store.migrate import upgrade_database
+
+    upgrade_database(database_url)
+    text = read_example_text()
+    plan, findings = read_plan(text)
+    findings = sorted([*findings, *lint_plan(plan)], key=lambda f: f.line or 0)
+    engine = create_engine_from_url(database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            result = import_plan(session=session, plan=plan, findings=findings, source_text=text, actor="serve")
+        return result.plan_key
+    finally:
+        engine.dispose()
+
+
+def database_is_empty(database_url: str) -> bool:
+    """Tell whether the (migrated) database holds no plan."""
+    from renkei.store.engine import create_engine_from_url, create_session_factory
+    from renkei.store.migrate import upgrade_database
+    from renkei.store.portal_queries import count_plans
+
+    upgrade_database(database_url)
+    engine = create_engine_from_url(database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            return count_plans(session=session) == 0
+    finally:
+        engine.dispose()
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="待ち受けるアドレス / address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="ポート番号 / port", min=1, max=65535)] = 8000,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="データベースURL / database URL (default: RENKEI_DATABASE_URL)")
+    ] = None,
+    import_example_plan: Annotated[
+        bool, typer.Option("--import-example", help="同梱の例を読み込む / import the bundled example first")
+    ] = False,
+) -> None:
+    """公開ポータルを起動する / run the public portal."""
+    import uvicorn
+
+    from renkei.store.engine import DatabaseUrlError
+    from renkei.web.app import create_app
+
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    try:
+        if import_example_plan or database_is_empty(settings.database_url):
+            key = import_example(settings.database_url)
+            out.print(f"例の計画を読み込みました / imported the example plan: {key}")
+    except DatabaseUrlError as exc:
+        out.print(f"[bold red]エラー / error:[/] {exc}")
+        raise typer.Exit(2) from None
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
+    out.print(f"ポータルを起動しました: {url} ")
+    out.print(f"Portal running at {url}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `renkei serve` to the command line."""
+    app.command("serve")(serve)

@@ -1,0 +1,161 @@
+"""The JSON API (documented in /openapi.json) and CSV downloads (UTF-8 with BOM) of every list."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from starlette.responses import Response
+
+from renkei.store.portal_queries import search_projects
+from renkei.web.choropleth import load_shapes
+from renkei.web.i18n import translate
+from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects
+from renkei.web.rendering import LanguageDep, PortalDep, SessionDep
+from renkei.web.schemas import (
+    KpiItem,
+    MapData,
+    MunicipalityDetail,
+    MunicipalityItem,
+    ProjectDetail,
+    ProjectList,
+    Summary,
+    build_summary,
+    facet_items,
+    kpi_item,
+    map_data,
+    municipality_detail,
+    municipality_items,
+    project_detail,
+    project_item,
+)
+
+router = APIRouter(prefix="/api", tags=["portal"])
+
+BOM = "\ufeff"
+
+FILTER_DOC = (
+    " Filters (query parameters): q (search), policy_area, category, municipality (6-digit code), "
+    "status, budget (yes/no), relisted (yes/no), sort (document/name/budget/status); plan=<plan_key>."
+)
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], filename: str) -> Response:
+    """Return rows as a CSV download in UTF-8 with a BOM (so spreadsheet software reads Japanese right)."""
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return Response(
+        buffer.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
+
+
+@router.get("/summary", response_model=Summary, summary="The plan at a glance")
+def get_summary(portal: PortalDep, lang: LanguageDep) -> Summary:
+    """Return the plan's period, counts, budget by fiscal year (relisted counted once) and KPI statuses."""
+    return build_summary(portal, lang)
+
+
+def _projects(request: Request, session: SessionDep, portal: PortalDep, lang: str) -> ProjectList:
+    chosen = ProjectFilter.from_params(request.query_params)
+    hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
+    found = filter_projects(portal, chosen, hits)
+    return ProjectList(plan_key=portal.summary.plan_key, count=len(found),
+                       projects=[project_item(v) for v in found],
+                       facets=facet_items(build_facets(portal, chosen, hits, lang)))
+
+
+@router.get("/projects", response_model=ProjectList, summary="Projects, filtered, with facet counts")
+def get_projects(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> ProjectList:
+    """Return the projects matching the filters, with the count of every facet value."""
+    return _projects(request, session, portal, lang)
+
+
+get_projects.__doc__ = (get_projects.__doc__ or "") + FILTER_DOC
+
+
+@router.get("/projects.csv", summary="Projects as CSV (UTF-8 with BOM)", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
+    """Download the filtered project list as CSV."""
+    listing = _projects(request, session, portal, lang)
+    header = ["slug", "事業名", "再掲", "政策分野", "連携協約", "連携市町", "全市町", "事業費（計画期間・千円）",
+              "事業費あり", "合計に算入", "進捗", "KPI数"]
+    rows = ([p.slug, p.name, p.relisted, p.policy_area, p.category, "、".join(p.partners), p.all_members,
+             p.budget_plan_period, p.has_budget, p.counted_in_totals, p.status, p.kpi_count]
+            for p in listing.projects)
+    return write_csv(header, rows, f"projects-{portal.summary.plan_key}.csv")
+
+
+@router.get("/projects/{slug}", response_model=ProjectDetail, summary="One project sheet")
+def get_project(slug: str, portal: PortalDep, lang: LanguageDep) -> ProjectDetail:
+    """Return every field of a project sheet, with its KPIs evaluated and their chart series."""
+    view = portal.project_by_slug(slug)
+    if view is None:
+        raise HTTPException(status_code=404, detail=translate("project.not_found", lang))
+    return project_detail(view, portal, lang)
+
+
+@router.get("/municipalities", response_model=list[MunicipalityItem], summary="Member municipalities")
+def get_municipalities(portal: PortalDep) -> list[MunicipalityItem]:
+    """Return the members with their number of projects and the budget of those projects."""
+    return municipality_items(portal)
+
+
+@router.get("/municipalities.csv", summary="Member municipalities as CSV (UTF-8 with BOM)",
+            response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+def get_municipalities_csv(portal: PortalDep) -> Response:
+    """Download the members as CSV."""
+    header = ["団体コード", "市町村名", "連携中枢都市", "参加事業数", "参加事業の事業費（計画期間・千円）"]
+    rows = ([m.code, m.name, m.is_lead, m.project_count, m.budget_of_projects] for m in municipality_items(portal))
+    return write_csv(header, rows, f"municipalities-{portal.summary.plan_key}.csv")
+
+
+@router.get("/municipalities/{code}", response_model=MunicipalityDetail, summary="One member municipality")
+def get_municipality(
+    portal: PortalDep, lang: LanguageDep,
+    code: str = Path(pattern=r"^\d{6}$", description="6-digit local government code"),
+) -> MunicipalityDetail:
+    """Return a member's projects with its role and the cost-sharing basis, and the area averages."""
+    detail = municipality_detail(portal, code)
+    if detail is None:
+        raise HTTPException(status_code=404, detail=translate("muni.not_found", lang))
+    return detail
+
+
+def _kpis(request: Request, session: SessionDep, portal: PortalDep, lang: str) -> list[KpiItem]:
+    chosen = ProjectFilter.from_params(request.query_params)
+    hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
+    return [kpi_item(v, portal, lang) for v in filter_kpis(portal, chosen, hits)]
+
+
+@router.get("/kpis", response_model=list[KpiItem], summary="KPIs with status and rating")
+def get_kpis(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> list[KpiItem]:
+    """Return every KPI of the matching projects with its evaluation (status, rating, the rule in words)."""
+    return _kpis(request, session, portal, lang)
+
+
+@router.get("/kpis.csv", summary="KPIs as CSV (UTF-8 with BOM)", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def get_kpis_csv(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
+    """Download the KPIs as CSV."""
+    header = ["事業slug", "事業名", "指標", "形式", "現状値", "目標値", "目標年度", "最新実績", "進捗率", "期待進捗率",
+              "進捗", "評価", "判定の根拠"]
+    rows = ([k.project_slug, k.project_name, k.indicator, k.form, k.baseline, k.target, k.target_fiscal_year,
+             k.latest_actual, k.progress, k.expected_progress, k.status_label, k.rating, k.explanation]
+            for k in _kpis(request, session, portal, lang))
+    return write_csv(header, rows, f"kpis-{portal.summary.plan_key}.csv")
+
+
+@router.get("/map", response_model=MapData, summary="The area map")
+def get_map(portal: PortalDep, lang: LanguageDep) -> MapData:
+    """Return each member's shape (SVG path) with its number of projects, and the data credit."""
+    return map_data(portal, load_shapes(portal.plan.area_slug), translate("map.credit", lang))

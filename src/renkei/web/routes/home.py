@@ -1,0 +1,54 @@
+"""The home page: the plan at a glance (period, counts, budget by year, KPI progress, the map)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from renkei.web.chart import render_bar_chart
+from renkei.web.choropleth import load_shapes, render_map
+from renkei.web.i18n import format_year, short_year_labels, translate
+from renkei.web.readmodel import load_portal
+from renkei.web.rendering import LanguageDep, SessionDep, render_page
+from renkei.web.schemas import build_summary
+
+router = APIRouter()
+
+
+@router.get("/", include_in_schema=False)
+def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: str | None = None) -> Response:
+    """Show the plan's overview, or an invitation to import one when the database is empty."""
+    portal = load_portal(session=session, plan_key=plan)
+    if portal is None:
+        if plan is not None:
+            return render_page(request, "errors/error.html",
+                               {"status": 404, "message": translate("error.no_plan", lang)}, status_code=404)
+        return render_page(request, "home/empty.html", {})
+    summary = build_summary(portal, lang)
+    totals = portal.totals
+    years = short_year_labels(tuple(totals.by_year), lang)
+    budget_chart = render_bar_chart(
+        totals.by_year,
+        title=translate("home.budget_by_year", lang),
+        description=", ".join(f"{format_year(y, lang)}: {v:,}" for y, v in totals.by_year.items()),
+        highlight=portal.plan.years,
+        year_label=years,
+        unit=translate("col.amount", lang),
+    )
+    shapes = load_shapes(portal.plan.area_slug)
+    counts = portal.project_counts()
+    area_map = None
+    if shapes is not None:
+        area_map = render_map(
+            shapes,
+            title=translate("map.title", lang),
+            description=", ".join(f"{m.name} {counts.get(m.code, 0)}" for m in portal.municipalities),
+            values=counts,
+            href="/municipalities/{code}",
+            label="{name}: {count}" + ("件" if lang == "ja" else " projects"),
+        )
+    status_max = max((c.count for c in summary.kpi_status), default=0) or 1
+    return render_page(request, "home/index.html", {
+        "portal": portal, "summary": summary, "budget_chart": budget_chart, "area_map": area_map,
+        "status_max": status_max, "counts": counts,
+    })

@@ -1,0 +1,31 @@
+"""The KPI dashboard: every KPI with its status, rating and a server-drawn sparkline, filterable."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from renkei.store.portal_queries import search_projects
+from renkei.web.chart import build_kpi_series, render_sparkline
+from renkei.web.listing import ProjectFilter, build_facets, filter_kpis
+from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
+
+router = APIRouter()
+
+
+@router.get("/kpis", include_in_schema=False)
+def list_kpis(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
+    """Show the KPIs of the projects matching the filters."""
+    chosen = ProjectFilter.from_params(request.query_params)
+    hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
+    rows = []
+    for view in filter_kpis(portal, chosen, hits):
+        series = build_kpi_series(view, portal.plan.first_year, portal.plan.last_year)
+        points = list(series.actual) or ([series.baseline] if series.baseline else [])
+        line = render_sparkline(points, target=view.kpi.target.value, years=series.years,
+                                label=view.kpi.indicator)
+        rows.append((view, line))
+    facets = [f for f in build_facets(portal, chosen, hits, lang) if f.name != "relisted"]
+    return render_page(request, "kpis/list.html", {
+        "portal": portal, "chosen": chosen, "rows": rows, "facets": facets,
+    })

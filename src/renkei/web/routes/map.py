@@ -1,0 +1,31 @@
+"""The map page: members shaded by their number of projects, each linked to its page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from renkei.web.choropleth import build_classes, load_shapes, render_map
+from renkei.web.i18n import translate
+from renkei.web.rendering import LanguageDep, PortalDep, render_page
+from renkei.web.schemas import municipality_items
+
+router = APIRouter()
+
+
+@router.get("/map", include_in_schema=False)
+def show_map(request: Request, portal: PortalDep, lang: LanguageDep) -> Response:
+    """Show the choropleth of members by number of projects."""
+    items = municipality_items(portal)
+    counts = {i.code: i.project_count for i in items}
+    shapes = load_shapes(portal.plan.area_slug)
+    area_map = None
+    if shapes is not None:
+        area_map = render_map(
+            shapes, title=translate("map.title", lang),
+            description=", ".join(f"{i.name} {i.project_count}" for i in items), values=counts,
+            label="{name}: {count}" + ("件" if lang == "ja" else " projects"),
+        )
+    return render_page(request, "map/index.html", {
+        "portal": portal, "items": items, "area_map": area_map, "legend": [(c.index, c.label) for c in build_classes(list(counts.values()))],
+    })

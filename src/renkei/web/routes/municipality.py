@@ -1,0 +1,29 @@
+"""A municipality page: its projects with its role and cost sharing, compared with the area average."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from starlette.responses import Response
+
+from renkei.web.choropleth import load_shapes, render_map
+from renkei.web.i18n import translate
+from renkei.web.rendering import LanguageDep, PortalDep, render_page
+from renkei.web.schemas import municipality_detail
+
+router = APIRouter()
+
+
+@router.get("/municipalities/{code}", include_in_schema=False)
+def show_municipality(request: Request, code: str, portal: PortalDep, lang: LanguageDep) -> Response:
+    """Show a member municipality."""
+    detail = municipality_detail(portal, code)
+    if detail is None:
+        raise HTTPException(status_code=404, detail=translate("muni.not_found", lang))
+    shapes = load_shapes(portal.plan.area_slug)
+    area_map = None
+    if shapes is not None:
+        area_map = render_map(shapes, title=translate("map.title", lang), description=detail.name,
+                              highlight=frozenset({code}), label="{name}")
+    return render_page(request, "municipalities/detail.html", {
+        "portal": portal, "detail": detail, "area_map": area_map,
+    })

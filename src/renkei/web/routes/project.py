@@ -1,0 +1,57 @@
+"""A project page: every field of the sheet, partners on a map, budget and KPI charts with their tables."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from starlette.responses import Response
+
+from renkei.web.chart import build_kpi_series, render_bar_chart, render_kpi_chart
+from renkei.web.choropleth import load_shapes, render_map
+from renkei.web.i18n import format_year, short_year_labels, translate
+from renkei.web.rendering import LanguageDep, PortalDep, render_page
+
+router = APIRouter()
+
+
+@router.get("/projects/{slug}", include_in_schema=False)
+def show_project(request: Request, slug: str, portal: PortalDep, lang: LanguageDep) -> Response:
+    """Show one project sheet."""
+    view = portal.project_by_slug(slug)
+    if view is None:
+        raise HTTPException(status_code=404, detail=translate("project.not_found", lang))
+    budget = view.project.budget
+    budget_chart = None
+    if budget is not None and budget.has_amount:
+        amounts = {y: v or 0 for y, v in budget.by_fiscal_year.items()}
+        budget_chart = render_bar_chart(
+            amounts, title=translate("project.budget", lang),
+            description=", ".join(f"{format_year(y, lang)}: {v:,}" for y, v in amounts.items()),
+            highlight=portal.plan.years, year_label=short_year_labels(tuple(amounts), lang),
+            unit=translate("col.amount", lang),
+        )
+    names = {"actual": translate("col.actual", lang), "baseline": translate("col.baseline", lang),
+             "target": translate("col.target", lang)}
+    kpi_charts = []
+    for kpi in view.kpis:
+        series = build_kpi_series(kpi, portal.plan.first_year, portal.plan.last_year)
+        chart = None
+        if series.drawable:
+            chart = render_kpi_chart(
+                series, title=kpi.kpi.indicator,
+                description=(kpi.evaluation.explanation_en if lang == "en" else kpi.evaluation.explanation_ja),
+                names=names, year_label=short_year_labels(series.years, lang),
+            )
+        kpi_charts.append((kpi, series, chart))
+    shapes = load_shapes(portal.plan.area_slug)
+    partner_codes = frozenset(m.code for m in portal.municipalities if view.takes_part(m))
+    partner_map = None
+    if shapes is not None:
+        partner_map = render_map(
+            shapes, title=translate("map.partners", lang),
+            description="、".join(m.name for m in portal.municipalities if m.code in partner_codes),
+            highlight=partner_codes, label="{name}",
+        )
+    return render_page(request, "projects/detail.html", {
+        "portal": portal, "view": view, "budget_chart": budget_chart, "kpi_charts": kpi_charts,
+        "partner_map": partner_map, "partner_codes": partner_codes,
+    })

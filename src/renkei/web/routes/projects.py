@@ -1,0 +1,24 @@
+"""The project list: facets with counts, Japanese full-text search and sorting, all in the URL."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from renkei.store.portal_queries import search_projects
+from renkei.web.listing import SORTS, ProjectFilter, build_facets, filter_projects
+from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
+
+router = APIRouter()
+
+
+@router.get("/projects", include_in_schema=False)
+def list_projects(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
+    """Show the projects matching the filters in the URL."""
+    chosen = ProjectFilter.from_params(request.query_params)
+    hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
+    found = filter_projects(portal, chosen, hits)
+    facets = build_facets(portal, chosen, hits, lang)
+    return render_page(request, "projects/list.html", {
+        "portal": portal, "chosen": chosen, "projects": found, "facets": facets, "sorts": SORTS,
+    })

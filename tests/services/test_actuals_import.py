@@ -1,0 +1,180 @@
+"""Tests for the actuals import: row checks against the plan, all or nothing, re-imports and the audit trail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from renkei.domain.actual import Actual
+from renkei.reading.actuals import read_actuals_csv
+from renkei.services.actuals import (
+    ActualsImportError,
+    ActualsImportReport,
+    RowOutcome,
+    actuals_by_kpi,
+    import_actuals,
+    validate_actuals,
+)
+from renkei.services.plan_import import import_plan
+from renkei.store import repository
+from renkei.store.tables import ActualRow, AuditEventRow
+
+if TYPE_CHECKING:
+    from conftest import PlanBuilder
+
+STORY = "自分らしく歩む女性たちのストーリー発信事業"
+FIRE = "消防指令業務の共同運用に係る調査研究事業"
+
+HEADER = "事業名,指標,年度,実績値,備考\n"
+GOOD = (
+    f"{STORY},WEBページ閲覧数,R8,\"12,000\",\n"
+    f"{STORY},WEBページ閲覧数,令和9年度,１５０００,速報値\n"
+    f"{FIRE},参加者数,2026,120,\n"
+)
+
+
+def stored_plan(build: PlanBuilder, session: Session) -> int:
+    """Import the conftest plan (two projects and a 【再掲】 copy) and return its id."""
+    result = import_plan(session=session, plan=build.plan(), findings=[], source_text="x", area=build.area())
+    assert result.plan_id is not None
+    return result.plan_id
+
+
+def count(session: Session, table: type[object]) -> int:
+    """Return the number of rows of a table."""
+    return session.scalar(select(func.count()).select_from(table)) or 0
+
+
+def run(build: PlanBuilder, session: Session, plan_id: int, text: str) -> ActualsImportReport:
+    """Import actuals CSV text as the test user."""
+    return import_actuals(session=session, plan_id=plan_id, sheet=read_actuals_csv(text), actor="担当者A",
+                          area=build.area())
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "fragment"),
+    [
+        ("自分らしく歩む女性のストーリー発信事業,WEBページ閲覧数,R8,1,", "project", f"「{STORY}」のことですか"),
+        ("存在しない事業,WEBページ閲覧数,R8,1,", "project", "計画にありません"),
+        (f"{STORY},WEBページ閲覧回数,R8,1,", "indicator", "「WEBページ閲覧数」のことですか"),
+        (f"{STORY},WEBページ閲覧数,R13,1,", "fiscal_year", "2025～2030年度"),
+        (f"{STORY},WEBページ閲覧数,2024,1,", "fiscal_year", "の外です"),
+        (f"{STORY},WEBページ閲覧数,R8,12%,", "value", "単位「%」"),
+        (f"{STORY},WEBページ閲覧数,R8,x,", "value", "数値ではありません"),
+        (f"{STORY},WEBページ閲覧数,R8,\"2,000,000,000,000,000\",", "value", "記録できない値です"),
+    ],
+)
+def test_bad_rows_are_reported_with_row_column_and_reason(
+    build: PlanBuilder, line: str, column: str, fragment: str
+) -> None:
+    validation = validate_actuals(build.plan(), read_actuals_csv(HEADER + GOOD + line + "\n"), area=build.area())
+    assert [(e.row, e.column) for e in validation.errors] == [(5, column)]
+    assert fragment in validation.errors[0].message
+    assert len(validation.valid) == 3
+
+
+def test_the_same_kpi_and_year_twice_names_the_first_row(build: PlanBuilder) -> None:
+    text = HEADER + GOOD + f"{STORY},ＷＥＢページ閲覧数,2026,13000,\n"
+    validation = validate_actuals(build.plan(), read_actuals_csv(text), area=build.area())
+    assert [(e.row, e.column) for e in validation.errors] == [(5, "fiscal_year")]
+    assert "2行目" in validation.errors[0].message
+
+
+def test_a_relisted_name_leads_to_the_original_sheet(build: PlanBuilder) -> None:
+    text = HEADER + f"【再掲】{STORY},参加者数,R8,7,\n"
+    validation = validate_actuals(build.plan(), read_actuals_csv(text), area=build.area())
+    assert validation.errors == ()
+    assert [(v.project.key, v.project.relisted) for v in validation.valid] == [(STORY, False)]
+
+
+def test_values_by_municipality_use_codes_and_add_up(build: PlanBuilder) -> None:
+    text = "事業名,指標,年度,実績値,実績値:行橋市,実績値:403814\n" + f"{FIRE},参加者数,R8,,3,1\n"
+    validation = validate_actuals(build.plan(), read_actuals_csv(text), area=build.area())
+    (valid,) = validation.valid
+    assert valid.actual.by_municipality == (("402133", 3.0), ("403814", 1.0))
+    assert valid.actual.total == 4.0
+    assert actuals_by_kpi(validation) == {(FIRE, "参加者数"): [valid.actual]}
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "fragment"),
+    [
+        ("実績値:宗像市", "3", "市町村「宗像市」が分かりません"),
+        ("実績値:401006", "3", "市町村「401006」が分かりません"),
+        ("実績値:行橋市", "3", "differs from the sum"),
+    ],
+)
+def test_bad_municipality_values_are_row_errors(
+    build: PlanBuilder, header: str, cells: str, fragment: str
+) -> None:
+    text = f"事業名,指標,年度,実績値,{header}\n{FIRE},参加者数,R8,5,{cells}\n"
+    validation = validate_actuals(build.plan(), read_actuals_csv(text), area=build.area())
+    assert [e.row for e in validation.errors] == [2]
+    assert fragment in validation.errors[0].message
+
+
+def test_one_bad_row_means_nothing_is_written(build: PlanBuilder, session: Session) -> None:
+    plan_id = stored_plan(build, session)
+    bad = f"{STORY},WEBページ閲覧数,R8,x,\n存在しない事業,参加者数,R8,1,\n"
+    report = run(build, session, plan_id, HEADER + GOOD + bad)
+    assert report.aborted
+    assert report.rejected_rows == (5, 6)
+    assert count(session, ActualRow) == 0
+
+
+def test_skip_invalid_imports_the_good_rows_and_reports_the_bad(build: PlanBuilder, session: Session) -> None:
+    plan_id = stored_plan(build, session)
+    report = import_actuals(session=session, plan_id=plan_id, area=build.area(), actor="担当者A", skip_invalid=True,
+                            sheet=read_actuals_csv(HEADER + GOOD + f"{STORY},WEBページ閲覧数,R20,1,\n"))
+    assert [r.row for r in report.imported] == [2, 3, 4]
+    assert report.rejected_rows == (5,)
+    assert not report.aborted
+    assert count(session, ActualRow) == 3
+    stored = repository.list_actuals(session=session, plan_id=plan_id)
+    assert [(a.fiscal_year, a.value, a.note, a.entered_by) for a in stored[(STORY, "WEBページ閲覧数")]] == [
+        (2026, 12000.0, None, "担当者A"), (2027, 15000.0, "速報値", "担当者A")
+    ]
+
+
+def test_reimporting_the_same_file_changes_nothing(build: PlanBuilder, session: Session) -> None:
+    plan_id = stored_plan(build, session)
+    first = import_actuals(session=session, plan_id=plan_id, sheet=read_actuals_csv(HEADER + GOOD), actor="A")
+    assert (len(first.imported), first.written) == (3, True)
+    events = count(session, AuditEventRow)
+    again = import_actuals(session=session, plan_id=plan_id, sheet=read_actuals_csv(HEADER + GOOD), actor="B")
+    assert [r.outcome for r in again.results] == [RowOutcome.UNCHANGED] * 3
+    assert not again.written
+    assert (count(session, ActualRow), count(session, AuditEventRow)) == (3, events)
+
+
+def test_a_corrected_value_is_a_new_version_with_an_audit_event(build: PlanBuilder, session: Session) -> None:
+    plan_id = stored_plan(build, session)
+    import_actuals(session=session, plan_id=plan_id, sheet=read_actuals_csv(HEADER + GOOD), actor="A")
+    corrected = GOOD.replace("１５０００,速報値", "15500,確定値")
+    report = import_actuals(session=session, plan_id=plan_id, sheet=read_actuals_csv(HEADER + corrected), actor="B")
+    assert [(r.row, r.outcome) for r in report.results if r.outcome is not RowOutcome.UNCHANGED] == [
+        (3, RowOutcome.UPDATED)
+    ]
+    assert count(session, ActualRow) == 4
+    event = repository.list_audit_events(session=session, entity="actual")[-1]
+    assert (event.action, event.actor) == ("actual.update", "B")
+    assert event.before is not None and event.before["value"] == 15000.0
+    assert event.after is not None and event.after["value"] == 15500.0
+    current = repository.list_actuals(session=session, plan_id=plan_id)[(STORY, "WEBページ閲覧数")]
+    assert current[-1] == Actual(2027, 15500.0, note="確定値", entered_by="B")
+
+
+def test_dry_run_reports_but_writes_nothing(build: PlanBuilder, session: Session) -> None:
+    plan_id = stored_plan(build, session)
+    report = import_actuals(session=session, plan_id=plan_id, sheet=read_actuals_csv(HEADER + GOOD), actor="A",
+                            dry_run=True)
+    assert (len(report.imported), report.written, report.dry_run) == (3, False, True)
+    assert count(session, ActualRow) == 0
+
+
+def test_an_unknown_plan_is_an_error(session: Session) -> None:
+    with pytest.raises(ActualsImportError, match="no plan with id 99"):
+        import_actuals(session=session, plan_id=99, sheet=read_actuals_csv(HEADER + GOOD), actor="A")

@@ -1,0 +1,221 @@
+"""Portal pages against the imported example: every page type, facet counts, search, sorting, languages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from renkei.domain.plan import Plan
+from renkei.domain.totals import count_projects_by_municipality, total_budget
+
+TRAINING = "31cd9265c9"  # 新任課長・係長研修の実施
+FIRE = "6ca2fb518e"  # 火災原因調査鑑識・鑑定連携事業 (cumulative KPI)
+YUKUHASHI = "402133"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/", ["北九州都市圏域", "令和8年度（2026）", "年度別の事業費", "KPIの進捗状況", "実績未入力",
+               "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"]),
+        ("/projects", ["30件の事業", "新任課長・係長研修の実施", "絞り込む", 'for="q"']),
+        (f"/projects/{TRAINING}", ["新任課長・係長研修の実施", "重要業績評価指数（KPI）", "圏域自治体職員の研修受講",
+                                   "職員向け", "役割分担", "費用負担（基本方針）"]),
+        (f"/projects/{FIRE}", ["鑑識・鑑定及び研修・会議等実施件数", "累計目標", "25件（令和12年度までの累計）",
+                               'type="application/json"']),
+        ("/municipalities", ["行橋市", "402133", "連携中枢都市"]),
+        (f"/municipalities/{YUKUHASHI}", ["行橋市", "圏域平均との比較", "参加している事業", "出典：国土数値情報"]),
+        ("/map", ["圏域の地図：市町村別の参加事業数", 'href="/municipalities/402133"', "出典：国土数値情報"]),
+        ("/kpis", ["KPIダッシュボード", "WEBページ閲覧数", '<svg class="sparkline"', "測定不能"]),
+    ],
+)
+def test_every_page_type_renders(client: TestClient, path: str, expected: list[str]) -> None:
+    response = client.get(path, params={"lang": "ja"})
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    for text in expected:
+        assert text in response.text, f"{text!r} missing from {path}"
+
+
+@pytest.mark.parametrize("path", ["/", "/projects", f"/projects/{FIRE}", "/municipalities",
+                                  f"/municipalities/{YUKUHASHI}", "/map", "/kpis", "/projects?q=研修&status=no_data"])
+def test_pages_are_accessible_by_structure(client: TestClient, path: str,
+                                           active_markup: Callable[[str], list[str]]) -> None:
+    html = client.get(path, params={"lang": "ja"}).text
+    assert active_markup(html) == []
+    assert '<html lang="ja">' in html
+    assert 'class="skip-link" href="#main"' in html and '<main id="main"' in html
+    assert html.count("<h1") == 1
+    levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), f"heading levels jump: {levels}"
+    for control in re.findall(r'<(?:input|select)[^>]*id="([^"]+)"', html):
+        assert f'for="{control}"' in html, f"form control {control} has no label"
+
+
+def test_unknown_pages_are_404_in_html_and_json(client: TestClient) -> None:
+    for path in ("/projects/0000000000", "/municipalities/999999", "/municipalities/12", "/nothing"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "<main" in response.text
+    assert client.get("/api/projects/0000000000").json() == {"detail": "事業が見つかりません。"}
+    assert client.get("/projects", params={"plan": "no-such-plan"}).status_code == 404
+
+
+def test_plan_can_be_chosen_by_key(client: TestClient) -> None:
+    response = client.get("/api/summary", params={"plan": "kitakyushu-2026"})
+    assert response.json()["plan"]["plan_key"] == "kitakyushu-2026"
+    assert client.get("/api/summary", params={"plan": "kitakyushu-2099"}).status_code == 404
+
+
+def facet(listing: dict[str, object], name: str) -> dict[str, int]:
+    """Return a facet's counts by value from an /api/projects answer."""
+    facets = listing["facets"]
+    assert isinstance(facets, list)
+    found = next(f for f in facets if f["name"] == name)
+    return {v["value"]: v["count"] for v in found["values"]}
+
+
+def test_facet_counts_match_the_plan(client: TestClient, example_plan: Plan) -> None:
+    listing = client.get("/api/projects").json()
+    assert listing["count"] == len(example_plan.projects) == 30
+    areas = facet(listing, "policy_area")
+    assert areas["3"] == 10
+    assert areas == {
+        key: sum(1 for p in example_plan.projects if (str(p.policy_area.number) if p.policy_area else "none") == key)
+        for key in areas
+    }
+    by_name = count_projects_by_municipality(example_plan)
+    members = {m["code"]: m["name"] for m in client.get("/api/municipalities").json()}
+    assert {members[code]: n for code, n in facet(listing, "municipality").items()} == by_name
+    assert facet(listing, "relisted") == {"yes": sum(p.relisted for p in example_plan.projects),
+                                          "no": sum(not p.relisted for p in example_plan.projects)}
+    with_budget = sum(1 for p in example_plan.projects if p.budget is not None and p.budget.has_amount)
+    assert facet(listing, "budget") == {"yes": with_budget, "no": 30 - with_budget}
+
+
+def test_facet_counts_follow_the_other_filters(client: TestClient, example_plan: Plan) -> None:
+    listing = client.get("/api/projects", params={"policy_area": "3", "budget": "yes"}).json()
+    expected = [p.slug for p in example_plan.projects
+                if p.policy_area and p.policy_area.number == 3 and p.budget and p.budget.has_amount]
+    assert [p["slug"] for p in listing["projects"]] == expected
+    assert facet(listing, "policy_area")["3"] == len(expected)
+    assert facet(listing, "budget")["no"] == 10 - len(expected)  # counts the budget facet without its own filter
+
+
+def test_municipality_counts_match_totals(client: TestClient, example_plan: Plan) -> None:
+    by_name = count_projects_by_municipality(example_plan)
+    rows = client.get("/api/municipalities").json()
+    assert {r["name"]: r["project_count"] for r in rows} == by_name
+    assert [r["code"] for r in rows if r["is_lead"]] == ["401005"]
+    html = client.get("/municipalities", params={"lang": "ja"}).text
+    assert re.search(r"行橋市</a></th>\s*<td><code>402133</code></td><td class=\"num\">28</td>", html)
+
+
+def search_expectation(plan: Plan, query: str) -> list[str]:
+    """Return the slugs of projects whose name, description or KPI indicator contains every term."""
+    terms = unicodedata.normalize("NFKC", query).lower().split()
+    found = []
+    for project in plan.projects:
+        text = "\n".join([project.name, project.description or "", *(k.indicator for k in project.kpis)])
+        folded = unicodedata.normalize("NFKC", text).lower()
+        if all(term in folded for term in terms):
+            found.append(project.slug)
+    return found
+
+
+@pytest.mark.parametrize("query", ["研修", "研修の実施", "ＤＸ", "dx人材", "消防 研修", "職員　研修", "存在しない語句"])
+def test_search_finds_the_right_projects(client: TestClient, example_plan: Plan, query: str) -> None:
+    expected = search_expectation(example_plan, query)
+    listing = client.get("/api/projects", params={"q": query}).json()
+    assert [p["slug"] for p in listing["projects"]] == expected
+    html = client.get("/projects", params={"q": query, "lang": "ja"}).text
+    assert f"{len(expected)}件の事業" in html
+
+
+def test_search_for_training_hits_its_projects(client: TestClient, example_plan: Plan) -> None:
+    slugs = {p["slug"] for p in client.get("/api/projects", params={"q": "研修"}).json()["projects"]}
+    assert TRAINING in slugs and FIRE in slugs  # 「研修」 in the name, in the description
+    assert "326e7fd760" in slugs  # DX人材育成研修の実施
+    assert len(slugs) == len(search_expectation(example_plan, "研修")) >= 9
+
+
+def test_sorting_by_budget_and_name(client: TestClient, example_plan: Plan) -> None:
+    by_budget = client.get("/api/projects", params={"sort": "budget"}).json()["projects"]
+    amounts = [p["budget_plan_period"] or 0 for p in by_budget]
+    assert amounts == sorted(amounts, reverse=True)
+    assert by_budget[0]["name"] == "圏域内道路交通のネットワーク化にかかる連携"
+    by_name = [p["name"] for p in client.get("/api/projects", params={"sort": "name"}).json()["projects"]]
+    assert by_name == sorted(p.name for p in example_plan.projects)
+
+
+def test_filters_live_in_the_url(client: TestClient) -> None:
+    html = client.get("/projects", params={"q": "研修", "municipality": YUKUHASHI, "sort": "status"}).text
+    assert 'value="研修"' in html
+    assert '<option value="402133" selected>' in html
+    assert '<option value="status" selected>' in html
+    assert 'method="get"' in html
+
+
+def test_home_shows_budget_totals_relisted_once(client: TestClient, example_plan: Plan) -> None:
+    totals = total_budget(example_plan)
+    summary = client.get("/api/summary").json()
+    assert summary["budget_plan_period_total"] == totals.plan_period_total
+    assert {r["fiscal_year"]: r["amount"] for r in summary["budget_by_year"]} == totals.by_year
+    assert [r["fiscal_year"] for r in summary["budget_by_year"] if not r["in_period"]] == sorted(totals.outside_period)
+    html = client.get("/", params={"lang": "ja"}).text
+    assert f"{totals.plan_period_total:,}" in html
+    assert "計画期間外の年度" in html and "令和3年度（2021）" in html
+    assert {s["key"]: s["count"] for s in summary["kpi_status"]}["not_measurable"] == 1
+
+
+def test_language_switch_is_remembered(client: TestClient) -> None:
+    fresh = TestClient(client.app)
+    english = fresh.get("/projects", params={"lang": "en"})
+    assert '<html lang="en">' in english.text and "30 projects" in english.text
+    assert "renkei_lang=en" in english.headers["set-cookie"]
+    assert ">日本語</a>" in english.text
+    again = fresh.get("/kpis")
+    assert '<html lang="en">' in again.text and "FY2026" in again.text
+    japanese = fresh.get("/kpis", params={"lang": "ja"})
+    assert '<html lang="ja">' in japanese.text and ">English</a>" in japanese.text
+
+
+def test_project_page_shows_every_field(client: TestClient, example_plan: Plan) -> None:
+    project = next(p for p in example_plan.projects if p.slug == TRAINING)
+    html = client.get(f"/projects/{TRAINING}", params={"lang": "ja"}).text
+    assert project.description and project.description[:20] in html
+    for effect in project.effects:
+        assert effect in html
+    for role in project.roles:
+        assert role.party in html
+        for duty in role.duties:
+            assert duty in html
+    for principle in project.cost_sharing.principles:
+        assert principle.text in html
+    for kpi in project.kpis:
+        assert kpi.indicator in html and kpi.baseline.text in html and kpi.target.text in html
+    assert "文書の" in html and f"{project.line}行目" in html
+
+
+def test_staff_section_lists_the_project_findings(client: TestClient) -> None:
+    html = client.get("/projects/6a86f580d8", params={"lang": "ja"}).text  # 荻田町 → 苅田町
+    assert '<details class="staff">' in html
+    assert "municipality.misspelt" in html and "荻田町" in html
+
+
+def test_municipality_page_shows_roles_and_comparison(client: TestClient, example_plan: Plan) -> None:
+    detail = client.get(f"/api/municipalities/{YUKUHASHI}").json()
+    assert detail["project_count"] == count_projects_by_municipality(example_plan)["行橋市"]
+    assert len(detail["projects"]) == detail["project_count"]
+    assert detail["average_project_count"] == pytest.approx(
+        sum(count_projects_by_municipality(example_plan).values()) / 18)
+    story = next(p for p in detail["projects"] if p["slug"] == "496e4c64a9")
+    assert story["role_party"] == "連携市町" and "本事業の推進に協力する。" in story["duties"]
+    assert story["cost_basis"] == "lead_city"
+    html = client.get(f"/municipalities/{YUKUHASHI}", params={"lang": "ja"}).text
+    assert 'class="area on selected"' in html or 'class="area on' in html
+    assert "北九州市が負担" in html
