@@ -30,3 +30,26 @@ def test_readme_names_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_command_is_in_the_readme() -> None:
+    import typer.main
+
+    from renkei.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    names: list[str] = []
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        sub = getattr(command, "commands", None)
+        names.extend(f"renkei {name} {s}" for s in sub) if sub else names.append(f"renkei {name}")
+    assert len(names) >= 8
+    assert [n for n in names if f"`{n}" not in readme] == []
+
+
+def test_every_setting_is_documented() -> None:
+    from renkei.settings import Settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for field in Settings.model_fields:
+        assert f"RENKEI_{field.upper()}" in readme, field

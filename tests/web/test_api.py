@@ -81,8 +81,8 @@ def test_recorded_actuals_drive_status_and_charts(example_url: str, example_plan
         summary = repository.list_plans(session=session)[0]
         fire = repository.find_kpi(session=session, plan_id=summary.id, project="火災原因調査鑑識・鑑定連携事業",
                                    indicator="鑑識・鑑定及び研修・会議等実施件数")
-        roads = repository.find_kpi(session=session, plan_id=summary.id,
-                                    project="圏域内道路交通のネットワーク化にかかる連携", indicator="都市計画道路の整備率")
+        roads = repository.find_kpi(session=session, plan_id=summary.id, indicator="都市計画道路の整備率",
+                                    project="圏域内道路交通のネットワーク化にかかる連携")
         assert fire is not None and roads is not None
         repository.upsert_actual(session=session, kpi_id=fire.id, actual=Actual(2026, 6), actor="test")
         repository.upsert_actual(session=session, kpi_id=roads.id, actual=Actual(2026, 84.6), actor="test")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -51,7 +52,7 @@ def test_pages_are_accessible_by_structure(client: TestClient, path: str,
     assert 'class="skip-link" href="#main"' in html and '<main id="main"' in html
     assert html.count("<h1") == 1
     levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), f"heading levels jump: {levels}"
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), f"heading levels jump: {levels}"
     for control in re.findall(r'<(?:input|select)[^>]*id="([^"]+)"', html):
         assert f'for="{control}"' in html, f"form control {control} has no label"
 

@@ -54,8 +54,8 @@ def project_shapes(geojson: Mapping[str, object], width: int = MAP_WIDTH) -> Are
     >>> square = {"type": "Polygon", "coordinates": [[[130, 33], [131, 33], [131, 34], [130, 34], [130, 33]]]}
     >>> shapes = project_shapes({"features": [{"properties": {"code6": "401005", "name": "北九州市"},
     ...                                         "geometry": square}]}, width=100)
-    >>> shapes.shapes[0].path[:12], shapes.height
-    ('M0,100L100,1', 120)
+    >>> shapes.shapes[0].path[:12], shapes.width, shapes.height
+    ('M0,119.9L100', 100, 120)
     """
     features = [f for f in geojson.get("features", []) if isinstance(f, dict)]  # type: ignore[attr-defined]
     points = [p for f in features for ring in _rings(f.get("geometry") or {}) for p in ring]
@@ -80,7 +80,7 @@ def project_shapes(geojson: Mapping[str, object], width: int = MAP_WIDTH) -> Are
             "M" + "L".join(xy(p) for p in ring[:-1]) + "Z" for ring in _rings(feature.get("geometry") or {})
         )
         shapes.append(Shape(str(properties.get("code6", "")), str(properties.get("name", "")), path))
-    return AreaShapes(tuple(shapes), width, height + 20)
+    return AreaShapes(tuple(shapes), width, height)
 
 
 @cache

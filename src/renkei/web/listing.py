@@ -36,8 +36,9 @@ class ProjectFilter:
     def from_params(cls, params: Mapping[str, str]) -> ProjectFilter:
         """Read filters from query parameters, ignoring unknown values of closed vocabularies.
 
-        >>> ProjectFilter.from_params({"status": "behind", "budget": "maybe", "sort": "x"})
-        ProjectFilter(q='', policy_area='', category='', municipality='', status='behind', budget='', relisted='', sort='document')
+        >>> chosen = ProjectFilter.from_params({"status": "behind", "budget": "maybe", "sort": "x"})
+        >>> chosen.status, chosen.budget, chosen.sort
+        ('behind', '', 'document')
         """
         values = {f.name: str(params.get(f.name, "")).strip()[:200] for f in fields(cls)}
         if values["status"] not in {s.value for s in Status}:

@@ -11,7 +11,6 @@ from renkei.web.choropleth import AreaShapes
 from renkei.web.listing import Facet, category_key, category_label, policy_area_key
 from renkei.web.readmodel import KpiView, Portal, ProjectView
 
-
 #: Role parties that stand for the lead city or for every partner (役割分担の「連携市町」).
 LEAD_PARTIES = ("連携中枢都市",)
 PARTNER_PARTIES = ("連携市町", "連携市町村", "圏域市町", "連携自治体")

@@ -26,6 +26,7 @@ def show_map(request: Request, portal: PortalDep, lang: LanguageDep) -> Response
             description=", ".join(f"{i.name} {i.project_count}" for i in items), values=counts,
             label="{name}: {count}" + ("件" if lang == "ja" else " projects"),
         )
+    legend = [(c.index, c.label) for c in build_classes(list(counts.values()))]
     return render_page(request, "map/index.html", {
-        "portal": portal, "items": items, "area_map": area_map, "legend": [(c.index, c.label) for c in build_classes(list(counts.values()))],
+        "portal": portal, "items": items, "area_map": area_map, "legend": legend,
     })
