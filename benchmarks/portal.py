@@ -129,23 +129,23 @@ def tree_rss_kib(pid: int) -> int:
 
 
 @contextmanager
-def running(command: list[str], url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """Start a server process, wait until ``url`` answers 200, and stop it afterwards."""
+def running(command: list[str], url: str, log: Path, timeout: float) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server process, wait until ``url`` answers 200 (first answer within ``timeout`` s), stop it after."""
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
                 sys.exit(f"{command[0]} exited early:\n{log.read_text(errors='replace')[-3000:]}")
             try:
-                with urllib.request.urlopen(url, timeout=60) as response:
+                with urllib.request.urlopen(url, timeout=timeout) as response:
                     if response.status == 200:
                         break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
-                sys.exit(f"{url} did not answer within 120 s")
+                sys.exit(f"{url} did not answer within {timeout:.0f} s")
             time.sleep(0.3)
         yield process
     finally:
@@ -207,17 +207,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=20, help="seconds of load per endpoint")
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--database", type=Path, help="keep the generated SQLite file here and reuse it next time")
+    parser.add_argument("--startup-timeout", type=float, default=600.0,
+                        help="seconds to wait for the first page (it loads the whole plan)")
     args = parser.parse_args(argv)
     venv_bin = Path(sys.executable).parent
     ensure_tools(venv_bin)
     with tempfile.TemporaryDirectory(prefix="renkei-bench-") as folder:
         work = Path(folder)
-        database = work / "db.sqlite"  # Datasette names the database after the file: /db/...
+        # Datasette names the database after the file, so it is always db.sqlite: /db/project.json
+        database = work / "db.sqlite"
         started = time.perf_counter()
-        plan = build_database(database, args.projects)
-        print(f"imported {len(plan.projects):,} projects into {database} in {time.perf_counter() - started:.1f} s "
-              f"({database.stat().st_size / 2**20:.1f} MiB); {os.cpu_count()} CPUs, wrk -t1 -c{args.connections} "
-              f"-d{args.duration}s\n", flush=True)
+        if args.database is not None and args.database.exists():
+            shutil.copyfile(args.database, database)
+            plan, _ = read_plan(generate_document(args.projects))
+            print(f"reusing {args.database}", flush=True)
+        else:
+            plan = build_database(database, args.projects)
+            print(f"imported {len(plan.projects):,} projects in {time.perf_counter() - started:.1f} s", flush=True)
+            if args.database is not None:
+                shutil.copyfile(database, args.database)
+        print(f"{database.stat().st_size / 2**20:.1f} MiB SQLite; {os.cpu_count()} CPUs; "
+              f"wrk -t1 -c{args.connections} -d{args.duration}s --timeout {WRK_TIMEOUT}\n", flush=True)
         script = work / "report.lua"
         script.write_text(WRK_REPORT, encoding="utf-8")
         slug = plan.projects[len(plan.projects) // 2].slug
@@ -226,13 +237,14 @@ def main(argv: list[str] | None = None) -> int:
         results: list[Result] = []
         renkei = [str(venv_bin / "python"), "-c", "from renkei.cli import main; main()", "serve", "--host",
                   "127.0.0.1", "--port", str(renkei_port), "--database-url", f"sqlite:///{database}"]
-        with running(renkei, renkei_url + "/", work / "renkei.log") as process:
+        with running(renkei, renkei_url + "/", work / "renkei.log", args.startup_timeout) as process:
             for endpoint in ("/projects", f"/projects/{slug}", "/api/projects"):
                 results.append(drive("renkei", endpoint, renkei_url + endpoint, process.pid, args, script))
                 print_table(results[-1:])
         datasette = [str(venv_bin / "datasette"), "serve", str(database), "--host", "127.0.0.1", "--port",
                      str(datasette_port)]
-        with running(datasette, datasette_url + "/db/project.json", work / "datasette.log") as process:
+        with running(datasette, datasette_url + "/db/project.json", work / "datasette.log",
+                     args.startup_timeout) as process:
             results.append(drive("Datasette", "/db/project.json", datasette_url + "/db/project.json",
                                  process.pid, args, script))
     print()

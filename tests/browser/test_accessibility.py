@@ -69,3 +69,18 @@ def test_save_full_page_screenshot(visit: Any, page_paths: dict[str, str], page_
     target: Path = screenshot_dir / f"{page_type}.png"
     visit.page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000, f"{target} looks blank"
+
+
+def test_recorder_sees_csp_violations_and_script_errors(visit: Any) -> None:
+    # Guard against a test that cannot fail: an inline script under the portal's CSP and a thrown error
+    # must both be reported.
+    visit.open("/")
+    visit.page.evaluate("""() => {
+        const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.body.append(s);
+        setTimeout(() => { throw new Error('boom from the test'); }, 0);
+    }""")
+    visit.page.wait_for_timeout(300)
+    problems = visit.problems()
+    assert any(p.startswith("CSP: script-src") for p in problems), problems
+    assert any("boom from the test" in p for p in problems), problems
+    assert visit.page.evaluate("() => window.ran") is None

@@ -220,3 +220,12 @@ def test_municipality_page_shows_roles_and_comparison(client: TestClient, exampl
     html = client.get(f"/municipalities/{YUKUHASHI}", params={"lang": "ja"}).text
     assert 'class="area on selected"' in html or 'class="area on' in html
     assert "北九州市が負担" in html
+
+
+def test_kpi_dashboard_counts_kpis(client: TestClient, example_plan: Plan) -> None:
+    html = client.get("/kpis", params={"lang": "ja", "policy_area": "3"}).text
+    kpis_in_area = sum(len(p.kpis) for p in example_plan.projects if p.policy_area and p.policy_area.number == 3)
+    assert f"{kpis_in_area}件のKPI" in html
+    assert f'<option value="3" selected>(3) 圏域マネジメント能力の強化に係る政策分野 ({kpis_in_area})</option>' in html
+    only = client.get("/kpis", params={"lang": "ja", "status": "not_measurable"}).text
+    assert "1件のKPI" in only and "圏域内のDX推進" in only

@@ -111,14 +111,16 @@ def fold_search_text(value: str) -> str:
 
 
 def split_search_terms(query: str) -> list[str]:
-    """Split a search query into folded terms at white space (full-width spaces too).
+    r"""Split a search query into folded terms at white space (full-width spaces too).
 
     >>> split_search_terms("研修　ＤＸ  ")
     ['研修', 'dx']
-    >>> split_search_terms("   ")
-    []
+    >>> split_search_terms("   "), split_search_terms("a\x00b")
+    ([], ['ab'])
     """
-    return fold_search_text(query).split()
+    # Control characters (NUL above all) match nothing and break FTS5 and PostgreSQL strings.
+    printable = "".join(ch for ch in query if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return fold_search_text(printable).split()
 
 
 def _documents(session: Session, plan_id: int) -> dict[str, str]:

@@ -24,18 +24,36 @@ LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 32
 
 
 def nice_ceiling(value: float) -> float:
-    """Round a maximum up to a readable axis end (1, 2, 2.5, 5 × 10ⁿ).
+    """Round a maximum up to a readable axis end whose quarters are round too (1, 1.2, 1.6, 2 … × 10ⁿ).
 
-    >>> nice_ceiling(87), nice_ceiling(3700900), nice_ceiling(0), nice_ceiling(1)
-    (100.0, 5000000.0, 1.0, 1.0)
+    >>> nice_ceiling(87), nice_ceiling(3700900), nice_ceiling(0), nice_ceiling(1), nice_ceiling(105000)
+    (100.0, 4000000.0, 1.0, 1.0, 120000.0)
     """
     if value <= 0 or not math.isfinite(value):
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10):
         if value <= step * power:
             return float(step * power)
     return float(10 * power)
+
+
+def level_axis(low: float, high: float) -> tuple[float, float]:
+    """Return an axis (bottom, top) for levels: from zero, unless zero would flatten the changes.
+
+    >>> level_axis(0, 100000), level_axis(84.5, 85.9)
+    ((0.0, 120000.0), (83.25, 86.25))
+    """
+    span = high - low
+    if low <= 0 or span >= 0.5 * low:
+        return 0.0, nice_ceiling(max(high, 0) * 1.05)
+    span = span or abs(high) * 0.1 or 1.0
+    step = nice_ceiling(span * 2) / 4
+    bottom = math.floor((low - span * 0.5) / step) * step
+    top = bottom + 4 * step
+    while top < high:
+        top += step
+    return max(bottom, 0.0), top
 
 
 def _num(value: float) -> str:
@@ -48,6 +66,7 @@ class Frame:
 
     years: tuple[int, ...]
     top: float
+    bottom: float = 0.0
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -62,13 +81,14 @@ class Frame:
 
     def y(self, value: float) -> float:
         """Return the y of a value."""
-        return TOP + (self.height - TOP - BOTTOM) * (1 - max(0.0, value) / self.top)
+        share = (max(self.bottom, value) - self.bottom) / ((self.top - self.bottom) or 1.0)
+        return TOP + (self.height - TOP - BOTTOM) * (1 - share)
 
 
 def _axes(frame: Frame, year_label: dict[int, str]) -> list[str]:
     parts: list[str] = []
     for i in range(5):
-        value = frame.top * i / 4
+        value = frame.bottom + (frame.top - frame.bottom) * i / 4
         y = _num(frame.y(value))
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{frame.width - RIGHT}" y1="{y}" y2="{y}"/>')
         parts.append(f'<text class="tick" x="{LEFT - 6}" y="{y}" text-anchor="end" dominant-baseline="middle">'
@@ -224,7 +244,11 @@ def render_kpi_chart(series: KpiSeries, *, title: str, description: str, names: 
     numbers = [v for pts in (series.target_line, series.expected, series.actual, series.forecast) for _, v in pts]
     if series.baseline:
         numbers.append(series.baseline[1])
-    frame = Frame(series.years, nice_ceiling(max(numbers, default=0) * 1.05))
+    if series.actual_as_bars or not numbers:
+        bottom, top = 0.0, nice_ceiling(max(numbers, default=0) * 1.05)
+    else:
+        bottom, top = level_axis(min(numbers), max(numbers))
+    frame = Frame(series.years, top, bottom)
     parts = _axes(frame, year_label)
     half = frame.band() * 0.45
     if series.form is KpiForm.EVERY_YEAR:

@@ -134,25 +134,49 @@ def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:
     return list(views)
 
 
-def _count(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, name: str,
-           key: Callable[[ProjectView], list[str]]) -> dict[str, int]:
+def _project_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, name: str,
+                    key: Callable[[ProjectView, KpiView | None], list[str]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for view in portal.projects:
         if _matches(view, chosen.without(name), portal, hits):
-            for value in key(view):
+            for value in key(view, None):
                 counts[value] = counts.get(value, 0) + 1
     return counts
 
 
-def build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, lang: str) -> list[Facet]:
-    """Return the facets of the project list with their counts."""
-    facets: list[Facet] = []
+def _kpi_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, name: str,
+                key: Callable[[ProjectView, KpiView | None], list[str]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    others = chosen.without(name).without("status")
+    for view in portal.projects:
+        if not _matches(view, others, portal, hits):
+            continue
+        for kpi in view.kpis:
+            if name != "status" and chosen.status and kpi.evaluation.status.value != chosen.status:
+                continue
+            for value in key(view, kpi):
+                counts[value] = counts.get(value, 0) + 1
+    return counts
 
-    def add(name: str, title: str, options: list[tuple[str, str]], key: Callable[[ProjectView], list[str]]) -> None:
-        counts = _count(portal, chosen, hits, name, key)
+
+def build_facets(
+    portal: Portal, chosen: ProjectFilter, hits: set[str] | None, lang: str, *, count_kpis: bool = False
+) -> list[Facet]:
+    """Return the facets of a listing with their counts: of projects, or of KPIs for the KPI dashboard."""
+    facets: list[Facet] = []
+    counter = _kpi_counts if count_kpis else _project_counts
+
+    def add(name: str, title: str, options: list[tuple[str, str]],
+            key: Callable[[ProjectView, KpiView | None], list[str]]) -> None:
+        counts = counter(portal, chosen, hits, name, key)
         selected = getattr(chosen, name)
         values = tuple(FacetValue(v, label, counts.get(v, 0), v == selected) for v, label in options)
         facets.append(Facet(name, title, values))
+
+    def statuses(view: ProjectView, kpi: KpiView | None) -> list[str]:
+        if kpi is not None:
+            return [kpi.evaluation.status.value]
+        return [s.value for s in view.statuses]
 
     areas: dict[str, str] = {}
     categories: dict[str, str] = {}
@@ -162,19 +186,18 @@ def build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, l
             prefix = f"({view.project.policy_area.number}) " if view.project.policy_area else ""
             categories.setdefault(category_key(view.project), prefix + category_label(view.project))
     add("policy_area", translate("col.policy_area", lang), list(areas.items()),
-        lambda v: [policy_area_key(v.project)])
+        lambda v, _k: [policy_area_key(v.project)])
     add("category", translate("col.category", lang), list(categories.items()),
-        lambda v: [category_key(v.project)] if v.project.category else [])
+        lambda v, _k: [category_key(v.project)] if v.project.category else [])
     add("municipality", translate("col.municipality", lang), [(m.code, m.name) for m in portal.municipalities],
-        lambda v: [m.code for m in portal.municipalities if v.takes_part(m)])
-    add("status", translate("col.status", lang), [(s.value, label_status(s, lang)) for s in Status],
-        lambda v: [s.value for s in v.statuses])
+        lambda v, _k: [m.code for m in portal.municipalities if v.takes_part(m)])
+    add("status", translate("col.status", lang), [(s.value, label_status(s, lang)) for s in Status], statuses)
     add("budget", translate("facet.budget", lang),
         [("yes", translate("facet.budget.yes", lang)), ("no", translate("facet.budget.no", lang))],
-        lambda v: ["yes" if v.has_budget else "no"])
+        lambda v, _k: ["yes" if v.has_budget else "no"])
     add("relisted", translate("facet.relisted", lang),
         [("yes", translate("facet.relisted.yes", lang)), ("no", translate("facet.relisted.no", lang))],
-        lambda v: ["yes" if v.project.relisted else "no"])
+        lambda v, _k: ["yes" if v.project.relisted else "no"])
     return facets
 
 

@@ -25,7 +25,7 @@ def list_kpis(request: Request, session: SessionDep, portal: PortalDep, lang: La
         line = render_sparkline(points, target=view.kpi.target.value, years=series.years,
                                 label=view.kpi.indicator)
         rows.append((view, line))
-    facets = [f for f in build_facets(portal, chosen, hits, lang) if f.name != "relisted"]
+    facets = [f for f in build_facets(portal, chosen, hits, lang, count_kpis=True) if f.name != "relisted"]
     return render_page(request, "kpis/list.html", {
         "portal": portal, "chosen": chosen, "rows": rows, "facets": facets,
     })
