@@ -8,7 +8,7 @@ EXAMPLE := examples/kitakyushu_vision_r8.txt
 .PHONY: help venv sysdeps run test lint unit bench clean
 
 help:
-	@echo "make run    — parse the bundled example, print its summary and lint (later: serve the portal)"
+	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
 	@echo "make test   — lint (ruff, mypy) and run the whole test suite"
 	@echo "make bench  — run the benchmarks in benchmarks/"
 
@@ -26,6 +26,8 @@ sysdeps:
 run: venv
 	$(BIN)/renkei summary $(EXAMPLE)
 	$(BIN)/renkei lint $(EXAMPLE) || true
+	$(BIN)/renkei import $(EXAMPLE)
+	$(BIN)/renkei serve --host 127.0.0.1 --port 8000
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks
