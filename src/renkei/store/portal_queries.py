@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Assessment
@@ -20,9 +20,11 @@ from renkei.domain.status import Status
 from renkei.store.repository import PlanSummary, list_plans
 from renkei.store.rows import as_utc
 from renkei.store.tables import (
+    ActualRow,
     AreaMemberRow,
     AreaRow,
     AssessmentRow,
+    AuditEventRow,
     KpiRow,
     MunicipalityRow,
     PlanRow,
@@ -257,3 +259,16 @@ __all__ = [
     "search_projects",
     "split_search_terms",
 ]
+
+
+def read_data_fingerprint(*, session: Session, plan_id: int) -> tuple[object, ...]:
+    """Return a cheap fingerprint that changes whenever a plan, its actuals or assessments change.
+
+    Plan imports bump the plan's version and time; every actual or assessment write adds a row (versions
+    are kept), so the row counts and largest ids move on every change. Used to cache page data safely.
+    """
+    plan = session.execute(select(PlanRow.version, PlanRow.updated_at).where(PlanRow.id == plan_id)).one_or_none()
+    actuals = session.execute(select(func.count(ActualRow.id), func.max(ActualRow.id))).one()
+    assessments = session.execute(select(func.count(AssessmentRow.id), func.max(AssessmentRow.id))).one()
+    audit = session.execute(select(func.max(AuditEventRow.id))).scalar()
+    return (plan_id, tuple(plan) if plan else None, tuple(actuals), tuple(assessments), audit)

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from renkei.settings import Settings, get_settings
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.web.i18n import translate
+from renkei.web.readmodel import PortalCache
 from renkei.web.rendering import get_language, render_page
 from renkei.web.routes import api, home, kpis, map, municipalities, municipality, project, projects
 
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
+    app.state.portal_cache = PortalCache()
     app.state.templates = build_templates()
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     for module in (home, projects, project, municipalities, municipality, map, kpis, api):

@@ -7,7 +7,8 @@ fiscal year, kept within the plan period.
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -237,11 +238,53 @@ def build_project_views(
     return tuple(views)
 
 
-def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | None = None) -> Portal | None:
+class PortalCache:
+    """Page data of recent plans, keyed by the data fingerprint: any change to the data is a new key.
+
+    Building a Portal reads and evaluates the whole plan; pages only read it, so it is built once per
+    (plan, data version, as-of year) and shared by requests. The few most recent entries are kept.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[object, ...], Portal] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> Portal | None:
+        """Return the cached portal for a key, if any."""
+        with self._lock:
+            portal = self._entries.get(key)
+            if portal is not None:
+                self._entries.move_to_end(key)
+            return portal
+
+    def put(self, key: tuple[object, ...], portal: Portal) -> None:
+        """Keep a portal, dropping the least recently used beyond the size."""
+        with self._lock:
+            self._entries[key] = portal
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | None = None,
+                cache: PortalCache | None = None) -> Portal | None:
     """Load a plan edition (the most recent by default) with everything the pages show; None if absent."""
     summary = portal_queries.choose_plan(session=session, plan_key=plan_key)
     if summary is None:
         return None
+    key = (*portal_queries.read_data_fingerprint(session=session, plan_id=summary.id), as_of)
+    if cache is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    portal = _build_portal(session=session, summary=summary, as_of=as_of)
+    if cache is not None:
+        cache.put(key, portal)
+    return portal
+
+
+def _build_portal(*, session: Session, summary: PlanSummary, as_of: int | None) -> Portal:
     plan = repository.load_plan(session=session, plan_id=summary.id)
     year = as_of if as_of is not None else default_as_of(plan.first_year, plan.last_year)
     actuals = repository.list_actuals(session=session, plan_id=summary.id)

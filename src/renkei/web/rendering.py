@@ -46,7 +46,7 @@ def get_portal(
     as_of: Annotated[int | None, Query(description="evaluate KPIs as of this fiscal year", ge=1900, le=2200)] = None,
 ) -> Portal:
     """Load the chosen plan (the most recent by default); 404 when there is none."""
-    portal = load_portal(session=session, plan_key=plan, as_of=as_of)
+    portal = load_portal(session=session, plan_key=plan, as_of=as_of, cache=request.app.state.portal_cache)
     if portal is None:
         raise HTTPException(status_code=404, detail=translate("error.no_plan", get_language(request)))
     return portal

@@ -18,7 +18,7 @@ router = APIRouter()
 @router.get("/", include_in_schema=False)
 def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: str | None = None) -> Response:
     """Show the plan's overview, or an invitation to import one when the database is empty."""
-    portal = load_portal(session=session, plan_key=plan)
+    portal = load_portal(session=session, plan_key=plan, cache=request.app.state.portal_cache)
     if portal is None:
         if plan is not None:
             return render_page(request, "errors/error.html",

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from renkei.store.portal_queries import search_projects
 from renkei.web.chart import build_kpi_series, render_sparkline
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis
+from renkei.web.pagination import paginate, read_page_number
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
 
 router = APIRouter()
@@ -19,7 +20,9 @@ def list_kpis(request: Request, session: SessionDep, portal: PortalDep, lang: La
     chosen = ProjectFilter.from_params(request.query_params)
     hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
     rows = []
-    for view in filter_kpis(portal, chosen, hits):
+    found = filter_kpis(portal, chosen, hits)
+    page = paginate(found, read_page_number(request.query_params.get("page")))
+    for view in page.items:
         series = build_kpi_series(view, portal.plan.first_year, portal.plan.last_year)
         points = list(series.actual) or ([series.baseline] if series.baseline else [])
         line = render_sparkline(points, target=view.kpi.target.value, years=series.years,
@@ -27,5 +30,5 @@ def list_kpis(request: Request, session: SessionDep, portal: PortalDep, lang: La
         rows.append((view, line))
     facets = [f for f in build_facets(portal, chosen, hits, lang, count_kpis=True) if f.name != "relisted"]
     return render_page(request, "kpis/list.html", {
-        "portal": portal, "chosen": chosen, "rows": rows, "facets": facets,
+        "portal": portal, "chosen": chosen, "rows": rows, "page": page, "facets": facets,
     })

@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from renkei.store.portal_queries import search_projects
 from renkei.web.listing import SORTS, ProjectFilter, build_facets, filter_projects
+from renkei.web.pagination import paginate, read_page_number
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
 
 router = APIRouter()
@@ -19,6 +20,7 @@ def list_projects(request: Request, session: SessionDep, portal: PortalDep, lang
     hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
     found = filter_projects(portal, chosen, hits)
     facets = build_facets(portal, chosen, hits, lang)
+    page = paginate(found, read_page_number(request.query_params.get("page")))
     return render_page(request, "projects/list.html", {
-        "portal": portal, "chosen": chosen, "projects": found, "facets": facets, "sorts": SORTS,
+        "portal": portal, "chosen": chosen, "projects": found, "page": page, "facets": facets, "sorts": SORTS,
     })
