@@ -134,7 +134,8 @@ def running(command: list[str], url: str, log: Path, timeout: float) -> Iterator
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         while True:
             if process.poll() is not None:
                 sys.exit(f"{command[0]} exited early:\n{log.read_text(errors='replace')[-3000:]}")
@@ -147,6 +148,8 @@ def running(command: list[str], url: str, log: Path, timeout: float) -> Iterator
             if time.monotonic() > deadline:
                 sys.exit(f"{url} did not answer within {timeout:.0f} s")
             time.sleep(0.3)
+        print(f"{Path(command[0]).name} {' '.join(command[3:5] if 'serve' in command[3:5] else command[1:2])}: "
+              f"first 200 from {url} after {time.monotonic() - started:.1f} s", flush=True)
         yield process
     finally:
         process.terminate()

@@ -68,3 +68,19 @@ def test_cached_pages_follow_new_actuals(tmp_path: Path) -> None:
         return next(r["latest_actual"] for r in rows if r["project_name"] == "連番事業001")
 
     assert (latest(before), latest(after)) == (None, 4)
+
+
+def test_api_lists_come_in_pages_with_a_next_link(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(database_url=make_database(tmp_path, 120)))) as client:
+        first = client.get("/api/projects")
+        body = first.json()
+        assert (body["count"], len(body["projects"]), first.headers["X-Total-Count"]) == (120, 100, "120")
+        assert body["next"] and 'rel="next"' in first.headers["Link"]
+        rest = client.get(body["next"]).json()
+        assert [p["name"] for p in rest["projects"]] == [f"連番事業{n:03d}" for n in range(101, 121)]
+        assert rest["next"] is None
+        kpis = client.get("/api/kpis?limit=7&offset=113")
+        assert len(kpis.json()) == 7 and "Link" not in kpis.headers
+        assert client.get("/api/kpis?limit=0").status_code == 422
+        csv_rows = client.get("/api/projects.csv").text.strip().splitlines()
+        assert len(csv_rows) == 121  # the CSV has every row

@@ -132,6 +132,7 @@ class ProjectList(BaseModel):
     count: int
     projects: list[ProjectItem]
     facets: list[FacetItem]
+    next: str | None = None
 
 
 class RoleItem(BaseModel):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
 from renkei.store.portal_queries import search_projects
@@ -32,6 +33,10 @@ from renkei.web.schemas import (
     project_detail,
     project_item,
 )
+
+#: Rows in one JSON response of a list, unless ?limit= says otherwise.
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
 
 router = APIRouter(prefix="/api", tags=["portal"])
 
@@ -64,19 +69,38 @@ def get_summary(portal: PortalDep, lang: LanguageDep) -> Summary:
     return build_summary(portal, lang)
 
 
-def _projects(request: Request, session: SessionDep, portal: PortalDep, lang: str) -> ProjectList:
+LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per response (the CSV has them all)")]
+OffsetQuery = Annotated[int, Query(ge=0, description="rows to skip")]
+
+
+def _projects(request: Request, session: SessionDep, portal: PortalDep, lang: str,
+              window: slice | None = None) -> ProjectList:
     chosen = ProjectFilter.from_params(request.query_params)
     hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
     found = filter_projects(portal, chosen, hits)
+    shown = found[window] if window else found
     return ProjectList(plan_key=portal.summary.plan_key, count=len(found),
-                       projects=[project_item(v) for v in found],
+                       projects=[project_item(v) for v in shown],
                        facets=facet_items(build_facets(portal, chosen, hits, lang)))
 
 
+def _next_link(request: Request, response: Response, *, total: int, limit: int, offset: int) -> str | None:
+    """Set X-Total-Count and a Link rel=next header; return the next page's URL, if any."""
+    response.headers["X-Total-Count"] = str(total)
+    if offset + limit >= total:
+        return None
+    url = str(request.url.include_query_params(offset=offset + limit, limit=limit))
+    response.headers["Link"] = f'<{url}>; rel="next"'
+    return url
+
+
 @router.get("/projects", response_model=ProjectList, summary="Projects, filtered, with facet counts")
-def get_projects(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> ProjectList:
-    """Return the projects matching the filters, with the count of every facet value."""
-    return _projects(request, session, portal, lang)
+def get_projects(request: Request, response: Response, session: SessionDep, portal: PortalDep, lang: LanguageDep,
+                 limit: LimitQuery = DEFAULT_LIMIT, offset: OffsetQuery = 0) -> ProjectList:
+    """Return the projects matching the filters (a page of ``limit`` from ``offset``), with facet counts."""
+    listing = _projects(request, session, portal, lang, slice(offset, offset + limit))
+    listing.next = _next_link(request, response, total=listing.count, limit=limit, offset=offset)
+    return listing
 
 
 get_projects.__doc__ = (get_projects.__doc__ or "") + FILTER_DOC
@@ -131,16 +155,22 @@ def get_municipality(
     return detail
 
 
-def _kpis(request: Request, session: SessionDep, portal: PortalDep, lang: str) -> list[KpiItem]:
+def _kpis(request: Request, session: SessionDep, portal: PortalDep, lang: str,
+          window: slice | None = None) -> tuple[int, list[KpiItem]]:
     chosen = ProjectFilter.from_params(request.query_params)
     hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
-    return [kpi_item(v, portal, lang) for v in filter_kpis(portal, chosen, hits)]
+    found = filter_kpis(portal, chosen, hits)
+    shown = found[window] if window else found
+    return len(found), [kpi_item(v, portal, lang) for v in shown]
 
 
 @router.get("/kpis", response_model=list[KpiItem], summary="KPIs with status and rating")
-def get_kpis(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> list[KpiItem]:
-    """Return every KPI of the matching projects with its evaluation (status, rating, the rule in words)."""
-    return _kpis(request, session, portal, lang)
+def get_kpis(request: Request, response: Response, session: SessionDep, portal: PortalDep, lang: LanguageDep,
+             limit: LimitQuery = DEFAULT_LIMIT, offset: OffsetQuery = 0) -> list[KpiItem]:
+    """Return the KPIs of the matching projects with their evaluation (a page; X-Total-Count and Link: next)."""
+    total, items = _kpis(request, session, portal, lang, slice(offset, offset + limit))
+    _next_link(request, response, total=total, limit=limit, offset=offset)
+    return items
 
 
 @router.get("/kpis.csv", summary="KPIs as CSV (UTF-8 with BOM)", response_class=Response,
@@ -151,7 +181,7 @@ def get_kpis_csv(request: Request, session: SessionDep, portal: PortalDep, lang:
               "進捗", "評価", "判定の根拠"]
     rows = ([k.project_slug, k.project_name, k.indicator, k.form, k.baseline, k.target, k.target_fiscal_year,
              k.latest_actual, k.progress, k.expected_progress, k.status_label, k.rating, k.explanation]
-            for k in _kpis(request, session, portal, lang))
+            for k in _kpis(request, session, portal, lang)[1])
     return write_csv(header, rows, f"kpis-{portal.summary.plan_key}.csv")
 
 
