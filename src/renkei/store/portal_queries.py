@@ -256,6 +256,7 @@ __all__ = [
     "list_assessments",
     "load_area_members",
     "project_key_by_slug",
+    "read_data_fingerprint",
     "search_projects",
     "split_search_terms",
 ]
