@@ -2,7 +2,8 @@
 
 The server imports the bundled example into an empty SQLite database, exactly as a user's first
 ``renkei serve`` does. Chromium is never downloaded: the tests drive ``/usr/bin/chromium`` (installed by
-scripts/install-system-deps.sh). Without it the tests fail in CI (``CI`` set) and skip loudly elsewhere.
+scripts/install-system-deps.sh; ``RENKEI_CHROMIUM`` points elsewhere). Without it the tests fail in CI
+(``CI`` set) and skip loudly elsewhere. Screenshots of every page type go to test-output/screenshots/.
 """
 
 from __future__ import annotations

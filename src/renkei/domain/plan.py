@@ -236,17 +236,21 @@ class Project:
     cost_sharing: CostSharing = field(default_factory=lambda: CostSharing(text=None))
     kpis: tuple[KPI, ...] = ()
     extra: tuple[tuple[str, str], ...] = ()
+    #: The stable key: the folded name, marked when relisted (derived once, on construction).
+    key: str = field(init=False, compare=False, repr=False)
+    #: A short stable URL slug derived from the key.
+    slug: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def key(self) -> str:
-        """Return the stable key: the folded name, marked when relisted."""
+    def __post_init__(self) -> None:
         base = normalise_key_text(self.name)
-        return base + "#再掲" if self.relisted else base
+        key = base + "#再掲" if self.relisted else base
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "slug", hashlib.sha1(key.encode("utf-8")).hexdigest()[:10])
 
     @property
-    def slug(self) -> str:
-        """Return a short stable URL slug derived from the key."""
-        return hashlib.sha1(self.key.encode("utf-8")).hexdigest()[:10]
+    def name_key(self) -> str:
+        """Return the folded name without the relisted mark (an original and its relisting share it)."""
+        return self.key.removesuffix("#再掲")
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""
@@ -280,6 +284,8 @@ class Plan:
     projects: tuple[Project, ...]
     source_sha256: str = ""
     title: str | None = None
+    #: Derived indexes computed on first use (the plan itself never changes); not part of its value.
+    memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 
     @property
     def policy_areas(self) -> tuple[PolicyArea, ...]:

@@ -5,37 +5,58 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from renkei.domain.plan import Plan, Project, normalise_key_text
+from renkei.domain.plan import Plan, Project
 
 
-def find_original(plan: Plan, project: Project) -> Project | None:
-    """Return the original listing of a relisted project, when the plan has it."""
-    if not project.relisted:
-        return None
-    wanted = normalise_key_text(project.name)
-    for other in plan.projects:
-        if not other.relisted and normalise_key_text(other.name) == wanted:
-            return other
-    return None
+@dataclass(frozen=True, slots=True)
+class Relisting:
+    """For every project of a plan: its original listing (for 【再掲】 sheets) and whether its budget counts."""
+
+    originals: dict[int, Project]
+    counted: dict[int, bool]
 
 
-def counts_in_totals(plan: Plan, project: Project) -> bool:
-    """Tell whether a project's budget adds to totals.
+def index_relisting(plan: Plan) -> Relisting:
+    """Work out, once per plan, which listing of each project carries its budget.
 
     A relisted project is the same money as its original listing: it is counted only when the original is
     not in this document (then this listing is the only place the budget appears), so every budget is
     counted exactly once. A second relisting of the same project is never counted twice.
     """
-    if not project.relisted:
-        return True
-    if find_original(plan, project) is not None:
-        return False
-    for other in plan.projects:
-        if other is project:
-            return True
-        if other.relisted and other.key == project.key:
-            return False
-    return True
+    cached = plan.memo.get("relisting")
+    if isinstance(cached, Relisting):
+        return cached
+    by_name: dict[str, Project] = {}
+    for project in plan.projects:
+        if not project.relisted:
+            by_name.setdefault(project.name_key, project)
+    originals: dict[int, Project] = {}
+    counted: dict[int, bool] = {}
+    seen: set[str] = set()
+    for project in plan.projects:
+        if not project.relisted:
+            counted[id(project)] = True
+            continue
+        original = by_name.get(project.name_key)
+        if original is not None:
+            originals[id(project)] = original
+            counted[id(project)] = False
+        else:
+            counted[id(project)] = project.key not in seen
+            seen.add(project.key)
+    relisting = Relisting(originals=originals, counted=counted)
+    plan.memo["relisting"] = relisting
+    return relisting
+
+
+def find_original(plan: Plan, project: Project) -> Project | None:
+    """Return the original listing of a relisted project, when the plan has it."""
+    return index_relisting(plan).originals.get(id(project))
+
+
+def counts_in_totals(plan: Plan, project: Project) -> bool:
+    """Tell whether a project's budget adds to totals (see :func:`index_relisting`)."""
+    return index_relisting(plan).counted.get(id(project), not project.relisted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +111,7 @@ def count_projects_by_municipality(plan: Plan) -> dict[str, int]:
     counts: Counter[str] = Counter()
     seen: set[str] = set()
     for project in plan.projects:
-        key = normalise_key_text(project.name)
+        key = project.name_key
         if key in seen:
             continue
         seen.add(key)

@@ -6,12 +6,16 @@ choosing that value would show. The URL carries the whole state, so a filtered l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import astuple, dataclass, fields, replace
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
 
 from renkei.domain.plan import Project
 from renkei.domain.status import Status
 from renkei.domain.totals import policy_area_label
+from renkei.store.portal_queries import search_projects
 from renkei.web.i18n import label_status, translate
 from renkei.web.readmodel import STATUS_PRIORITY, KpiView, Portal, ProjectView
 
@@ -79,23 +83,77 @@ def category_label(project: Project) -> str:
     return f"{project.category.code} {project.category.name}"
 
 
-def _matches(view: ProjectView, chosen: ProjectFilter, portal: Portal, hits: set[str] | None) -> bool:
-    project = view.project
-    if hits is not None and project.key not in hits:
-        return False
-    if chosen.policy_area and policy_area_key(project) != chosen.policy_area:
-        return False
-    if chosen.category and category_key(project) != chosen.category:
-        return False
-    if chosen.municipality:
-        member = portal.member_by_code(chosen.municipality)
-        if member is None or not view.takes_part(member):
-            return False
-    if chosen.status and Status(chosen.status) not in view.statuses:
-        return False
-    if chosen.budget and view.has_budget != (chosen.budget == "yes"):
-        return False
-    return not (chosen.relisted and project.relisted != (chosen.relisted == "yes"))
+#: Distinct search queries whose hits one portal keeps (the portal is replaced when the data changes).
+SEARCH_CACHE_SIZE = 512
+
+
+T = TypeVar("T")
+
+
+def remember(portal: Portal, bucket: str, key: Hashable, compute: Callable[[], T],
+             size: int = SEARCH_CACHE_SIZE) -> T:
+    """Return ``compute()``, remembered in the portal under (bucket, key).
+
+    A portal never changes (a change to the data builds a new one), so results derived from it and the
+    request's parameters can be kept with it; at most ``size`` keys per bucket are kept.
+    """
+    cache = portal.memo.setdefault(bucket, {})
+    assert isinstance(cache, dict)
+    if key in cache:
+        value: T = cache[key]
+        return value
+    value = compute()
+    if len(cache) < size:
+        cache[key] = value
+    return value
+
+
+def find_hits(portal: Portal, session: Session, query: str) -> set[str] | None:
+    """Return the keys of the projects a search matches (None for no search), remembered per portal."""
+    return remember(portal, "search", query,
+                    lambda: search_projects(session=session, plan_id=portal.summary.id, query=query))
+
+
+#: The facets, in the order the filter form shows them; each is a query parameter of ProjectFilter.
+FACETS = ("policy_area", "category", "municipality", "status", "budget", "relisted")
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A project with its facet values worked out once per portal (a project may have several)."""
+
+    view: ProjectView
+    values: dict[str, frozenset[str]]
+
+
+def _facet_rows(portal: Portal) -> tuple[_Row, ...]:
+    cached = portal.memo.get("facet_rows")
+    if isinstance(cached, tuple):
+        return cached
+    rows = []
+    for view in portal.projects:
+        project = view.project
+        rows.append(_Row(view, {
+            "policy_area": frozenset({policy_area_key(project)}),
+            "category": frozenset({category_key(project)} if project.category else ()),
+            "municipality": frozenset(m.code for m in portal.municipalities if view.takes_part(m)),
+            "status": frozenset(s.value for s in view.statuses),
+            "budget": frozenset({"yes" if view.has_budget else "no"}),
+            "relisted": frozenset({"yes" if project.relisted else "no"}),
+        }))
+    result = tuple(rows)
+    portal.memo["facet_rows"] = result
+    return result
+
+
+def _failing(row: _Row, chosen: ProjectFilter, hits: set[str] | None, ignore: str = "") -> list[str]:
+    """Return the facets whose chosen value the project lacks (``q`` when the search misses it)."""
+    failing = [] if hits is None or row.view.project.key in hits else ["q"]
+    for name in FACETS:
+        value = getattr(chosen, name)
+        if value and name != ignore and value not in row.values[name]:
+            failing.append(name)
+    return failing
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +177,12 @@ class Facet:
 
 def filter_projects(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> list[ProjectView]:
     """Return the projects matching the filters, in the chosen order."""
-    found = [v for v in portal.projects if _matches(v, chosen, portal, hits)]
-    return sort_projects(found, chosen.sort)
+    def compute() -> list[ProjectView]:
+        found = [row.view for row in _facet_rows(portal) if not _failing(row, chosen, hits)]
+        return sort_projects(found, chosen.sort)
+
+    key = (astuple(chosen), None if hits is None else frozenset(hits))
+    return list(remember(portal, "projects", key, compute, size=256))
 
 
 def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:
@@ -134,28 +196,37 @@ def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:
     return list(views)
 
 
-def _project_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, name: str,
-                    key: Callable[[ProjectView, KpiView | None], list[str]]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for view in portal.projects:
-        if _matches(view, chosen.without(name), portal, hits):
-            for value in key(view, None):
-                counts[value] = counts.get(value, 0) + 1
+def _project_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> dict[str, dict[str, int]]:
+    """Count, for every facet, the projects per value among those matching every *other* filter."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for row in _facet_rows(portal):
+        failing = _failing(row, chosen, hits)
+        if len(failing) > 1:
+            continue
+        for name in (failing if failing else FACETS):
+            if name == "q":
+                continue
+            bucket = counts[name]
+            for value in row.values[name]:
+                bucket[value] = bucket.get(value, 0) + 1
     return counts
 
 
-def _kpi_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, name: str,
-                key: Callable[[ProjectView, KpiView | None], list[str]]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    others = chosen.without(name).without("status")
-    for view in portal.projects:
-        if not _matches(view, others, portal, hits):
+def _kpi_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> dict[str, dict[str, int]]:
+    """Count KPIs per facet value: a KPI's own status decides the status facet and the status filter."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for row in _facet_rows(portal):
+        failing = _failing(row, chosen, hits, ignore="status")
+        if len(failing) > 1 or failing == ["q"]:
             continue
-        for kpi in view.kpis:
-            if name != "status" and chosen.status and kpi.evaluation.status.value != chosen.status:
-                continue
-            for value in key(view, kpi):
-                counts[value] = counts.get(value, 0) + 1
+        for kpi in row.view.kpis:
+            status = kpi.evaluation.status.value
+            for name in (failing if failing else FACETS):
+                if name != "status" and chosen.status and status != chosen.status:
+                    continue
+                bucket = counts[name]
+                for value in ({status} if name == "status" else row.values[name]):
+                    bucket[value] = bucket.get(value, 0) + 1
     return counts
 
 
@@ -163,20 +234,19 @@ def build_facets(
     portal: Portal, chosen: ProjectFilter, hits: set[str] | None, lang: str, *, count_kpis: bool = False
 ) -> list[Facet]:
     """Return the facets of a listing with their counts: of projects, or of KPIs for the KPI dashboard."""
+    key = (astuple(replace(chosen, sort="")), None if hits is None else frozenset(hits), lang, count_kpis)
+    return remember(portal, "facets", key, lambda: _build_facets(portal, chosen, hits, lang, count_kpis))
+
+
+def _build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, lang: str,
+                  count_kpis: bool) -> list[Facet]:
     facets: list[Facet] = []
-    counter = _kpi_counts if count_kpis else _project_counts
+    counts = (_kpi_counts if count_kpis else _project_counts)(portal, chosen, hits)
 
-    def add(name: str, title: str, options: list[tuple[str, str]],
-            key: Callable[[ProjectView, KpiView | None], list[str]]) -> None:
-        counts = counter(portal, chosen, hits, name, key)
+    def add(name: str, title: str, options: list[tuple[str, str]]) -> None:
         selected = getattr(chosen, name)
-        values = tuple(FacetValue(v, label, counts.get(v, 0), v == selected) for v, label in options)
+        values = tuple(FacetValue(v, label, counts[name].get(v, 0), v == selected) for v, label in options)
         facets.append(Facet(name, title, values))
-
-    def statuses(view: ProjectView, kpi: KpiView | None) -> list[str]:
-        if kpi is not None:
-            return [kpi.evaluation.status.value]
-        return [s.value for s in view.statuses]
 
     areas: dict[str, str] = {}
     categories: dict[str, str] = {}
@@ -185,19 +255,14 @@ def build_facets(
         if view.project.category is not None:
             prefix = f"({view.project.policy_area.number}) " if view.project.policy_area else ""
             categories.setdefault(category_key(view.project), prefix + category_label(view.project))
-    add("policy_area", translate("col.policy_area", lang), list(areas.items()),
-        lambda v, _k: [policy_area_key(v.project)])
-    add("category", translate("col.category", lang), list(categories.items()),
-        lambda v, _k: [category_key(v.project)] if v.project.category else [])
-    add("municipality", translate("col.municipality", lang), [(m.code, m.name) for m in portal.municipalities],
-        lambda v, _k: [m.code for m in portal.municipalities if v.takes_part(m)])
-    add("status", translate("col.status", lang), [(s.value, label_status(s, lang)) for s in Status], statuses)
+    add("policy_area", translate("col.policy_area", lang), list(areas.items()))
+    add("category", translate("col.category", lang), list(categories.items()))
+    add("municipality", translate("col.municipality", lang), [(m.code, m.name) for m in portal.municipalities])
+    add("status", translate("col.status", lang), [(s.value, label_status(s, lang)) for s in Status])
     add("budget", translate("facet.budget", lang),
-        [("yes", translate("facet.budget.yes", lang)), ("no", translate("facet.budget.no", lang))],
-        lambda v, _k: ["yes" if v.has_budget else "no"])
+        [("yes", translate("facet.budget.yes", lang)), ("no", translate("facet.budget.no", lang))])
     add("relisted", translate("facet.relisted", lang),
-        [("yes", translate("facet.relisted.yes", lang)), ("no", translate("facet.relisted.no", lang))],
-        lambda v, _k: ["yes" if v.project.relisted else "no"])
+        [("yes", translate("facet.relisted.yes", lang)), ("no", translate("facet.relisted.no", lang))])
     return facets
 
 

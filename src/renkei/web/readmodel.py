@@ -122,6 +122,8 @@ class Portal:
     findings: tuple[Finding, ...]
     as_of: int
     totals: BudgetTotals = field(init=False)
+    #: Indexes derived on first use by the listings (the portal itself never changes).
+    memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "totals", total_budget(self.plan))

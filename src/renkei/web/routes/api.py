@@ -11,10 +11,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
-from renkei.store.portal_queries import search_projects
 from renkei.web.choropleth import load_shapes
 from renkei.web.i18n import translate
-from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects
+from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep
 from renkei.web.schemas import (
     KpiItem,
@@ -76,7 +75,7 @@ OffsetQuery = Annotated[int, Query(ge=0, description="rows to skip")]
 def _projects(request: Request, session: SessionDep, portal: PortalDep, lang: str,
               window: slice | None = None) -> ProjectList:
     chosen = ProjectFilter.from_params(request.query_params)
-    hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
+    hits = find_hits(portal, session, chosen.q)
     found = filter_projects(portal, chosen, hits)
     shown = found[window] if window else found
     return ProjectList(plan_key=portal.summary.plan_key, count=len(found),
@@ -158,7 +157,7 @@ def get_municipality(
 def _kpis(request: Request, session: SessionDep, portal: PortalDep, lang: str,
           window: slice | None = None) -> tuple[int, list[KpiItem]]:
     chosen = ProjectFilter.from_params(request.query_params)
-    hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
+    hits = find_hits(portal, session, chosen.q)
     found = filter_kpis(portal, chosen, hits)
     shown = found[window] if window else found
     return len(found), [kpi_item(v, portal, lang) for v in shown]

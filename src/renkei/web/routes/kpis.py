@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from renkei.store.portal_queries import search_projects
 from renkei.web.chart import build_kpi_series, render_sparkline
-from renkei.web.listing import ProjectFilter, build_facets, filter_kpis
+from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, find_hits
 from renkei.web.pagination import paginate, read_page_number
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
 
@@ -18,7 +17,7 @@ router = APIRouter()
 def list_kpis(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Show the KPIs of the projects matching the filters."""
     chosen = ProjectFilter.from_params(request.query_params)
-    hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
+    hits = find_hits(portal, session, chosen.q)
     rows = []
     found = filter_kpis(portal, chosen, hits)
     page = paginate(found, read_page_number(request.query_params.get("page")))

@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from renkei.store.portal_queries import search_projects
-from renkei.web.listing import SORTS, ProjectFilter, build_facets, filter_projects
+from renkei.web.listing import SORTS, ProjectFilter, build_facets, filter_projects, find_hits
 from renkei.web.pagination import paginate, read_page_number
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
 
@@ -17,7 +16,7 @@ router = APIRouter()
 def list_projects(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Show the projects matching the filters in the URL."""
     chosen = ProjectFilter.from_params(request.query_params)
-    hits = search_projects(session=session, plan_id=portal.summary.id, query=chosen.q)
+    hits = find_hits(portal, session, chosen.q)
     found = filter_projects(portal, chosen, hits)
     facets = build_facets(portal, chosen, hits, lang)
     page = paginate(found, read_page_number(request.query_params.get("page")))

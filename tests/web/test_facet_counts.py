@@ -1,0 +1,57 @@
+"""A facet count says how many rows choosing that value would show, for any combination of filters."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.web.listing import FACETS, ProjectFilter, build_facets, filter_kpis, filter_projects
+from renkei.web.readmodel import Portal, load_portal
+
+
+@pytest.fixture(scope="module")
+def portal(example_url: str) -> Portal:
+    with create_session_factory(create_engine_from_url(example_url))() as session:
+        loaded = load_portal(session=session, as_of=2026)
+    assert loaded is not None
+    return loaded
+
+
+def choices(portal: Portal) -> dict[str, list[str]]:
+    facets = build_facets(portal, ProjectFilter(), None, "ja")
+    return {f.name: ["", *(v.value for v in f.values)] for f in facets}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_project_facet_counts_match_the_rows_they_lead_to(portal: Portal, data: st.DataObject) -> None:
+    options = choices(portal)
+    chosen = ProjectFilter(**{name: data.draw(st.sampled_from(options[name]), label=name) for name in FACETS})
+    for facet in build_facets(portal, chosen, None, "ja"):
+        for value in facet.values:
+            rows = filter_projects(portal, replace(chosen, **{facet.name: value.value}), None)
+            assert value.count == len(rows), (facet.name, value.value)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_kpi_facet_counts_match_the_kpis_they_lead_to(portal: Portal, data: st.DataObject) -> None:
+    options = choices(portal)
+    chosen = ProjectFilter(**{name: data.draw(st.sampled_from(options[name]), label=name)
+                              for name in FACETS if name != "relisted"})
+    for facet in build_facets(portal, chosen, None, "ja", count_kpis=True):
+        if facet.name == "relisted":
+            continue
+        for value in facet.values:
+            rows = filter_kpis(portal, replace(chosen, **{facet.name: value.value}), None)
+            assert value.count == len(rows), (facet.name, value.value)
+
+
+def test_search_hits_restrict_the_counts(portal: Portal) -> None:
+    hits = {portal.projects[0].project.key, portal.projects[5].project.key}
+    facets = {f.name: f for f in build_facets(portal, ProjectFilter(q="x"), hits, "ja")}
+    assert sum(v.count for v in facets["budget"].values) == 2
