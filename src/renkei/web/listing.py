@@ -6,9 +6,8 @@ choosing that value would show. The URL carries the whole state, so a filtered l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass, fields, replace
-from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -87,31 +86,10 @@ def category_label(project: Project) -> str:
 SEARCH_CACHE_SIZE = 512
 
 
-T = TypeVar("T")
-
-
-def remember(portal: Portal, bucket: str, key: Hashable, compute: Callable[[], T],
-             size: int = SEARCH_CACHE_SIZE) -> T:
-    """Return ``compute()``, remembered in the portal under (bucket, key).
-
-    A portal never changes (a change to the data builds a new one), so results derived from it and the
-    request's parameters can be kept with it; at most ``size`` keys per bucket are kept.
-    """
-    cache = portal.memo.setdefault(bucket, {})
-    assert isinstance(cache, dict)
-    if key in cache:
-        value: T = cache[key]
-        return value
-    value = compute()
-    if len(cache) < size:
-        cache[key] = value
-    return value
-
-
 def find_hits(portal: Portal, session: Session, query: str) -> set[str] | None:
     """Return the keys of the projects a search matches (None for no search), remembered per portal."""
-    return remember(portal, "search", query,
-                    lambda: search_projects(session=session, plan_id=portal.summary.id, query=query))
+    return portal.remember("search", query,
+                           lambda: search_projects(session=session, plan_id=portal.summary.id, query=query))
 
 
 #: The facets, in the order the filter form shows them; each is a query parameter of ProjectFilter.
@@ -182,7 +160,7 @@ def filter_projects(portal: Portal, chosen: ProjectFilter, hits: set[str] | None
         return sort_projects(found, chosen.sort)
 
     key = (astuple(chosen), None if hits is None else frozenset(hits))
-    return list(remember(portal, "projects", key, compute, size=256))
+    return list(portal.remember("projects", key, compute, size=256))
 
 
 def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:
@@ -235,7 +213,7 @@ def build_facets(
 ) -> list[Facet]:
     """Return the facets of a listing with their counts: of projects, or of KPIs for the KPI dashboard."""
     key = (astuple(replace(chosen, sort="")), None if hits is None else frozenset(hits), lang, count_kpis)
-    return remember(portal, "facets", key, lambda: _build_facets(portal, chosen, hits, lang, count_kpis))
+    return portal.remember("facets", key, lambda: _build_facets(portal, chosen, hits, lang, count_kpis))
 
 
 def _build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, lang: str,

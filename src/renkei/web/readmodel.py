@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -43,6 +44,8 @@ STATUS_PRIORITY: dict[Status, int] = {
     Status.NOT_MEASURABLE: 4,
 }
 
+
+T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class KpiView:
@@ -153,20 +156,42 @@ class Portal:
 
     def project_counts(self) -> dict[str, int]:
         """Count the projects each member takes part in, keyed by 6-digit code (relisted sheets once)."""
-        by_name = count_projects_by_municipality(self.plan)
-        return {m.code: by_name.get(m.name, 0) for m in self.municipalities}
+        def compute() -> dict[str, int]:
+            by_name = count_projects_by_municipality(self.plan)
+            return {m.code: by_name.get(m.name, 0) for m in self.municipalities}
+
+        return dict(self.remember("project_counts", None, compute))
+
+    def remember(self, bucket: str, key: Hashable, compute: Callable[[], T], size: int = 512) -> T:
+        """Return ``compute()``, remembered with this portal under (bucket, key).
+
+        A portal never changes (a change to the data builds a new one), so anything derived from it and a
+        request's parameters can be kept with it; at most ``size`` keys per bucket are kept.
+        """
+        cache = self.memo.setdefault(bucket, {})
+        assert isinstance(cache, dict)
+        if key in cache:
+            value: T = cache[key]
+            return value
+        value = compute()
+        if len(cache) < size:
+            cache[key] = value
+        return value
 
     def projects_of(self, municipality: Municipality) -> list[ProjectView]:
         """Return the projects a member takes part in (a 【再掲】 copy of a listed project once)."""
-        seen: set[str] = set()
-        found: list[ProjectView] = []
-        for view in self.projects:
-            folded = normalise_key_text(view.project.name)
-            if folded in seen or not view.takes_part(municipality):
-                continue
-            seen.add(folded)
-            found.append(view)
-        return found
+        def compute() -> list[ProjectView]:
+            seen: set[str] = set()
+            found: list[ProjectView] = []
+            for view in self.projects:
+                folded = view.project.name_key
+                if folded in seen or not view.takes_part(municipality):
+                    continue
+                seen.add(folded)
+                found.append(view)
+            return found
+
+        return self.remember("projects_of", municipality.code, compute)
 
     def budget_of(self, views: list[ProjectView]) -> int:
         """Sum the plan-period budget of projects, each budget counted once."""

@@ -320,7 +320,11 @@ def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetai
 
 
 def municipality_items(portal: Portal) -> list[MunicipalityItem]:
-    """Describe every member with its number of projects and their budget."""
+    """Describe every member with its number of projects and their budget (remembered per portal)."""
+    return list(portal.remember("municipality_items", None, lambda: _municipality_items(portal)))
+
+
+def _municipality_items(portal: Portal) -> list[MunicipalityItem]:
     counts = portal.project_counts()
     return [
         MunicipalityItem(code=m.code, name=m.name, is_lead=m.code == portal.lead_code,
@@ -343,7 +347,11 @@ def role_for(view: ProjectView, name: str, is_lead: bool) -> tuple[str | None, l
 
 
 def municipality_detail(portal: Portal, code: str) -> MunicipalityDetail | None:
-    """Describe a member's participation, or None when the code is not a member."""
+    """Describe a member's participation, or None when the code is not a member (remembered per portal)."""
+    return portal.remember("municipality_detail", code, lambda: _municipality_detail(portal, code), size=64)
+
+
+def _municipality_detail(portal: Portal, code: str) -> MunicipalityDetail | None:
     member = portal.member_by_code(code)
     if member is None:
         return None
