@@ -134,7 +134,7 @@ class Portal:
     @property
     def kpis(self) -> tuple[KpiView, ...]:
         """Return every KPI in document order."""
-        return tuple(k for p in self.projects for k in p.kpis)
+        return self.remember("kpis", None, lambda: tuple(k for p in self.projects for k in p.kpis))
 
     @property
     def municipalities(self) -> tuple[Municipality, ...]:

@@ -233,7 +233,11 @@ def plan_info(portal: Portal) -> list[PlanInfo]:
 
 
 def build_summary(portal: Portal, lang: str) -> Summary:
-    """Summarise a plan for the home page and /api/summary."""
+    """Summarise a plan for the home page and /api/summary (remembered per portal and language)."""
+    return portal.remember("summary", lang, lambda: _build_summary(portal, lang))
+
+
+def _build_summary(portal: Portal, lang: str) -> Summary:
     from renkei.web.i18n import label_status
 
     areas: dict[str, CountItem] = {}
