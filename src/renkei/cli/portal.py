@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from fastapi import FastAPI
 from rich.console import Console
 
 from renkei.settings import Settings
@@ -89,7 +91,20 @@ def serve(
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
     out.print(f"ポータルを起動しました: {url} ")
     out.print(f"Portal running at {url}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    portal_app = create_app(settings)
+    threading.Thread(target=warm_portal, args=(portal_app,), name="renkei-warm", daemon=True).start()
+    uvicorn.run(portal_app, host=host, port=port, log_level="info")
+
+
+def warm_portal(app: FastAPI) -> None:
+    """Build the default plan's page data before the first visitor asks for it (large plans take seconds)."""
+    from renkei.web.readmodel import load_portal
+
+    try:
+        with app.state.session_factory() as session:
+            load_portal(session=session, cache=app.state.portal_cache)
+    except Exception as exc:  # the first request builds it instead; say why here
+        out.print(f"[yellow]ページデータの事前準備に失敗しました / could not prepare page data:[/] {exc}")
 
 
 def register(app: typer.Typer) -> None:
