@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from renkei.domain.fiscal import era_to_western
 from renkei.domain.plan import BudgetCell, BudgetCellStatus
@@ -17,6 +18,7 @@ _NUMBER = re.compile(r"^[約]?\s*([▲△-]?)\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?
 UNIT_FACTORS = {"千円": 1.0, "百万円": 1000.0, "万円": 10.0, "円": 0.001}
 
 
+@lru_cache(maxsize=16384)  # pure, and documents repeat the same cells many times
 def read_header_year(cell: str) -> int | None:
     """Return the western fiscal year a budget header cell names, if it names one.
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 
 class RowKind(StrEnum):
@@ -47,6 +48,7 @@ _RULE = re.compile(r"^[-=_ー－―—]{3,}$")
 _DASHES = re.compile(r"^[-=_ー－―—]+$")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Fold a label for matching: NFKC and no white space.
 
@@ -60,10 +62,14 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One line of the document: its 1-based number and its tab-separated cells, each stripped."""
+    """One line of the document: its 1-based number, its tab-separated cells (stripped) and its kind."""
 
     line: int
     cells: tuple[str, ...]
+    kind: RowKind = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", _classify_cells(self.cells))
 
     @property
     def label(self) -> str:
@@ -99,7 +105,7 @@ def split_rows(text: str) -> list[Row]:
 
 
 def classify_row(row: Row) -> RowKind:
-    """Tell what kind of row this is from its first cell.
+    """Tell what kind of row this is from its first cell (worked out once, when the row is made).
 
     >>> classify_row(Row(1, ("事業費（千円）", "R8")))
     <RowKind.BUDGET: 'budget'>
@@ -110,14 +116,22 @@ def classify_row(row: Row) -> RowKind:
     >>> classify_row(Row(1, ("-------------------", "---")))
     <RowKind.RULE: 'rule'>
     """
-    if not any(row.cells):
+    return row.kind
+
+
+def _classify_cells(cells: tuple[str, ...]) -> RowKind:
+    if not any(cells):
         return RowKind.BLANK
-    if all(_DASHES.match(fold(c)) for c in row.cells if c) and any(_RULE.match(fold(c)) for c in row.cells):
+    if all(_DASHES.match(c) for c in cells if c) and any(_RULE.match(c) for c in cells):
         return RowKind.RULE
-    first = row.cells[0]
+    first = cells[0]
     if not first:
         return RowKind.CONTINUATION
-    label = fold(first)
+    return _classify_label(fold(first))
+
+
+@lru_cache(maxsize=4096)
+def _classify_label(label: str) -> RowKind:
     if label.startswith("#") or (_POLICY_AREA.match(label) and "政策分野" in label):
         return RowKind.POLICY_AREA if _POLICY_AREA.match(label) else RowKind.HEADING
     for kind, pattern in _LABELS:
@@ -148,3 +162,9 @@ def read_heading(row: Row) -> str:
     """
     match = _HEADING.match(row.cells[0].strip())
     return match.group(2) if match else row.cells[0].strip()
+
+
+def clear_label_caches() -> None:
+    """Forget memoised folds and label kinds."""
+    fold.cache_clear()
+    _classify_label.cache_clear()

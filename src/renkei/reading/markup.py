@@ -10,6 +10,11 @@ _BULLET = "・●○◯◆◇■□•‣∙*"
 _INLINE_BULLET = re.compile(rf"(?:^|\s+)[{re.escape(_BULLET)}]\s*")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"[ \t\u3000]+")
+_SIMPLE_ITEM = re.compile(r"<(?:li|p)(?:\s[^<>]*)?>([^<>]*)</(?:li|p)>")
+_SIMPLE_BLOCKS = re.compile(
+    r"\s*(?:<ul(?:\s[^<>]*)?>\s*(?:<li(?:\s[^<>]*)?>[^<>]*</li>\s*)*</ul>"
+    r"|(?:<p(?:\s[^<>]*)?>[^<>]*</p>\s*)+)\s*"
+)
 
 
 class _BlockParser(HTMLParser):
@@ -61,6 +66,9 @@ def split_blocks(cell: str) -> list[str]:
     if "<" not in cell:
         text = _clean(html.unescape(cell))
         return [text] if text else []
+    if _SIMPLE_BLOCKS.fullmatch(cell):
+        # The shapes word processors export (<ul><li>…</li></ul>, <p>…</p>) need no full parser.
+        return [b for b in (_clean(html.unescape(x)) for x in _SIMPLE_ITEM.findall(cell)) if b]
     parser = _BlockParser()
     try:
         parser.feed(cell)

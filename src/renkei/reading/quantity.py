@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from renkei.domain.direction import direction_of_wording
 from renkei.domain.fiscal import FiscalYearError, era_to_western, fiscal_year_of
@@ -148,6 +149,7 @@ class _Period:
     until: bool
 
 
+@lru_cache(maxsize=16384)  # pure, and documents repeat the same cells many times
 def read_quantity(text: str | None) -> Quantity:
     """Read a KPI cell into a Quantity; never raise.
 

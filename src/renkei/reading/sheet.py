@@ -24,7 +24,6 @@ from renkei.reading.layout import (
     SHEET_KINDS,
     Row,
     RowKind,
-    classify_row,
     read_heading,
     read_policy_area,
     split_rows,
@@ -44,6 +43,17 @@ class PlanReadError(Exception):
         super().__init__(message if line is None else f"line {line}: {message}")
         self.message = message
         self.line = line
+
+
+def clear_reader_caches() -> None:
+    """Forget the memoised cell readings (for honest cold-start benchmarks; reading never needs it)."""
+    from renkei.reading.budget import read_header_year
+    from renkei.reading.layout import clear_label_caches
+    from renkei.reading.quantity import read_quantity
+
+    read_quantity.cache_clear()
+    read_header_year.cache_clear()
+    clear_label_caches()
 
 
 def decode_document(data: bytes) -> str:
@@ -119,13 +129,17 @@ def read_plan(
     state = _State(area=area or load_area("kitakyushu"), registry=registry or load_registry())
     rows = split_rows(text)
     sheet: list[Row] = []
+    seen: set[RowKind] = set()  # the sheet labels met in the current sheet
     for row in rows:
-        kind = classify_row(row)
+        kind = row.kind
         if kind in SHEET_KINDS:
-            if _starts_new_sheet(kind, sheet):
+            # A 事業名 row starts a sheet; so does a label already met (that sheet's 事業名 is missing).
+            if sheet and (kind is RowKind.NAME or kind in seen):
                 _close_sheet(state, sheet)
                 sheet = []
+                seen = set()
             sheet.append(row)
+            seen.add(kind)
             continue
         if sheet and kind is RowKind.CONTINUATION:
             sheet.append(row)
@@ -137,6 +151,7 @@ def read_plan(
             continue
         _close_sheet(state, sheet)
         sheet = []
+        seen = set()
         _read_structure(state, row, kind)
     _close_sheet(state, sheet)
     if state.category_pending_line is not None:
@@ -161,18 +176,6 @@ def read_plan(
 def _is_category_line(row: Row) -> bool:
     cells = [c for c in row.cells if c]
     return len(cells) == 1 and read_category(cells[0]) is not None
-
-
-def _starts_new_sheet(kind: RowKind, sheet: list[Row]) -> bool:
-    """A 事業名 row starts a sheet; so does a sheet label already seen in this sheet (its 事業名 is missing)."""
-    if not sheet:
-        return False
-    if kind is RowKind.NAME:
-        return True
-    if kind not in SHEET_KINDS:
-        return False
-    seen = {classify_row(r) for r in sheet}
-    return kind in seen
 
 
 def _read_structure(state: _State, row: Row, kind: RowKind) -> None:

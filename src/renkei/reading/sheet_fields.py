@@ -10,7 +10,7 @@ from renkei.domain.finding import Finding, Severity
 from renkei.domain.plan import KPI, Budget, BudgetCell, CostSharing, Role
 from renkei.reading.budget import make_cell, read_budget_unit, read_header_year
 from renkei.reading.cost import read_cost_sharing
-from renkei.reading.layout import Row, RowKind, classify_row, fold
+from renkei.reading.layout import Row, RowKind, fold
 from renkei.reading.markup import split_items, to_text
 from renkei.reading.quantity import read_quantity
 
@@ -46,7 +46,7 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
     fields = SheetFields()
     blocks: list[tuple[RowKind, Row, list[Row]]] = []
     for row in rows:
-        kind = classify_row(row)
+        kind = row.kind
         if kind is RowKind.CONTINUATION and blocks:
             blocks[-1][2].append(row)
         else:
