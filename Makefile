@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := examples/kitakyushu_vision_r8.txt
 
-.PHONY: help venv sysdeps run test lint unit bench clean
+.PHONY: help venv sysdeps run test lint unit bench bench-portal clean
 
 help:
 	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
 	@echo "make test   — lint (ruff, mypy) and run the whole test suite"
-	@echo "make bench  — run the benchmarks in benchmarks/"
+	@echo "make bench  — the reader benchmark; make bench-portal — the portal under load vs Datasette"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ test: venv sysdeps lint unit
 
 bench: venv
 	$(BIN)/python benchmarks/reader.py
+
+bench-portal: venv
+	$(BIN)/python benchmarks/portal.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

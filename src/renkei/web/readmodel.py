@@ -276,6 +276,8 @@ class PortalCache:
         self._size = size
         self._entries: OrderedDict[tuple[object, ...], Portal] = OrderedDict()
         self._lock = threading.Lock()
+        #: Held while a portal is built, so that a build is never done twice at once.
+        self.building = threading.Lock()
 
     def get(self, key: tuple[object, ...]) -> Portal | None:
         """Return the cached portal for a key, if any."""
@@ -301,14 +303,17 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
     if summary is None:
         return None
     key = (*portal_queries.read_data_fingerprint(session=session, plan_id=summary.id), as_of)
-    if cache is not None:
+    if cache is None:
+        return _build_portal(session=session, summary=summary, as_of=as_of)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    with cache.building:  # one build at a time: concurrent requests wait for it instead of piling up
         cached = cache.get(key)
-        if cached is not None:
-            return cached
-    portal = _build_portal(session=session, summary=summary, as_of=as_of)
-    if cache is not None:
-        cache.put(key, portal)
-    return portal
+        if cached is None:
+            cached = _build_portal(session=session, summary=summary, as_of=as_of)
+            cache.put(key, cached)
+        return cached
 
 
 def _build_portal(*, session: Session, summary: PlanSummary, as_of: int | None) -> Portal:
