@@ -148,7 +148,8 @@ class Portal:
 
     def project_by_slug(self, slug: str) -> ProjectView | None:
         """Return the project with this slug, if any."""
-        return next((p for p in self.projects if p.slug == slug), None)
+        by_slug = self.remember("by_slug", None, lambda: {p.slug: p for p in reversed(self.projects)})
+        return by_slug.get(slug)
 
     def member_by_code(self, code: str) -> Municipality | None:
         """Return the member with this 6-digit code, if any."""
