@@ -257,6 +257,7 @@ __all__ = [
     "load_area_members",
     "project_key_by_slug",
     "read_data_fingerprint",
+    "read_store_fingerprint",
     "search_projects",
     "split_search_terms",
 ]
@@ -273,3 +274,24 @@ def read_data_fingerprint(*, session: Session, plan_id: int) -> tuple[object, ..
     assessments = session.execute(select(func.count(AssessmentRow.id), func.max(AssessmentRow.id))).one()
     audit = session.execute(select(func.max(AuditEventRow.id))).scalar()
     return (plan_id, tuple(plan) if plan else None, tuple(actuals), tuple(assessments), audit)
+
+
+def read_store_fingerprint(*, session: Session) -> tuple[object, ...]:
+    """Return one fingerprint of everything the portal shows, over every plan, in a single query.
+
+    Any import (plan version and time), actual, assessment or audit event changes it; the portal's response
+    cache replays a page only while it stays the same.
+    """
+    row = session.execute(
+        select(
+            select(func.count(PlanRow.id)).scalar_subquery(),
+            select(func.sum(PlanRow.version)).scalar_subquery(),
+            select(func.max(PlanRow.updated_at)).scalar_subquery(),
+            select(func.count(ActualRow.id)).scalar_subquery(),
+            select(func.max(ActualRow.id)).scalar_subquery(),
+            select(func.count(AssessmentRow.id)).scalar_subquery(),
+            select(func.max(AssessmentRow.id)).scalar_subquery(),
+            select(func.max(AuditEventRow.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)

@@ -7,7 +7,7 @@ Content-Security-Policy: no inline script or style at all, so chart data travels
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,9 +21,11 @@ from starlette.responses import Response
 
 from renkei.settings import Settings, get_settings
 from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.store.portal_queries import read_store_fingerprint
 from renkei.web.i18n import translate
 from renkei.web.readmodel import PortalCache
 from renkei.web.rendering import get_language, render_page
+from renkei.web.response_cache import ResponseCache
 from renkei.web.routes import api, home, kpis, map, municipalities, municipality, project, projects
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -101,6 +103,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "public, max-age=3600")
         return response
+
+    def fingerprint() -> Hashable:
+        with app.state.session_factory() as session:
+            return read_store_fingerprint(session=session)
+
+    app.add_middleware(ResponseCache, fingerprint=fingerprint)  # outermost: a replay skips everything else
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
