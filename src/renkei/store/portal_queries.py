@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Assessment
@@ -276,22 +277,22 @@ def read_data_fingerprint(*, session: Session, plan_id: int) -> tuple[object, ..
     return (plan_id, tuple(plan) if plan else None, tuple(actuals), tuple(assessments), audit)
 
 
-def read_store_fingerprint(*, session: Session) -> tuple[object, ...]:
+_STORE_FINGERPRINT = select(
+    select(func.count(PlanRow.id)).scalar_subquery(),
+    select(func.sum(PlanRow.version)).scalar_subquery(),
+    select(func.max(PlanRow.updated_at)).scalar_subquery(),
+    select(func.count(ActualRow.id)).scalar_subquery(),
+    select(func.max(ActualRow.id)).scalar_subquery(),
+    select(func.count(AssessmentRow.id)).scalar_subquery(),
+    select(func.max(AssessmentRow.id)).scalar_subquery(),
+    select(func.max(AuditEventRow.id)).scalar_subquery(),
+)
+
+
+def read_store_fingerprint(*, connection: Connection) -> tuple[object, ...]:
     """Return one fingerprint of everything the portal shows, over every plan, in a single query.
 
     Any import (plan version and time), actual, assessment or audit event changes it; the portal's response
-    cache replays a page only while it stays the same.
+    cache replays a page only while it stays the same. It takes a plain connection: it runs on every request.
     """
-    row = session.execute(
-        select(
-            select(func.count(PlanRow.id)).scalar_subquery(),
-            select(func.sum(PlanRow.version)).scalar_subquery(),
-            select(func.max(PlanRow.updated_at)).scalar_subquery(),
-            select(func.count(ActualRow.id)).scalar_subquery(),
-            select(func.max(ActualRow.id)).scalar_subquery(),
-            select(func.count(AssessmentRow.id)).scalar_subquery(),
-            select(func.max(AssessmentRow.id)).scalar_subquery(),
-            select(func.max(AuditEventRow.id)).scalar_subquery(),
-        )
-    ).one()
-    return tuple(row)
+    return tuple(connection.execute(_STORE_FINGERPRINT).one())

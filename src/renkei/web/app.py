@@ -105,8 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     def fingerprint() -> Hashable:
-        with app.state.session_factory() as session:
-            return read_store_fingerprint(session=session)
+        with engine.connect() as connection:
+            return read_store_fingerprint(connection=connection)
 
     app.add_middleware(ResponseCache, fingerprint=fingerprint)  # outermost: a replay skips everything else
 
