@@ -18,7 +18,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from renkei.cli.files import fail, load_area_option, read_text_file
+from renkei.cli.files import AreaOpt, fail, load_area_option, read_text_file
 from renkei.domain.actual import Actual
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import fiscal_year_of, format_fiscal_year
@@ -59,7 +59,6 @@ DatabaseOpt = Annotated[
     typer.Option("--database-url", help="データベースURL（既定: RENKEI_DATABASE_URL） / the database URL"),
 ]
 PlanOpt = Annotated[str | None, typer.Option("--plan", help="計画のIDまたはキー / the stored plan's id or key")]
-AreaOpt = Annotated[str, typer.Option("--area", help="圏域（設定名かJSONファイル） / the area")]
 
 
 class TemplateFormat(StrEnum):

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from renkei.cli.files import load_area_option, read_plan_file
+from renkei.cli.files import AreaOpt, load_area_option, read_plan_file
 from renkei.domain.finding import Finding, Severity, has_errors
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.plan import Plan
@@ -20,7 +20,6 @@ from renkei.export.plan_json import plan_to_json
 
 out = Console(soft_wrap=False)
 FileArg = Annotated[Path, typer.Argument(help="ビジョン文書（タブ区切りテキスト） / the vision document")]
-AreaOpt = Annotated[str, typer.Option("--area", help="圏域の設定名（src/renkei/data/areas/*.json） / area slug")]
 
 
 class ParseFormat(StrEnum):

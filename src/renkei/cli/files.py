@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +15,10 @@ from renkei.reading.area import AreaConfigError, available_areas, load_area, loa
 from renkei.reading.sheet import PlanReadError, decode_document, read_plan
 
 err = Console(stderr=True)
+#: The --area option every command that reads a document takes.
+AreaOpt = Annotated[
+    str, typer.Option("--area", help="圏域（設定名かJSONファイル） / the area: a configured slug or a JSON file")
+]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
+from renkei.domain.plan import normalise_key_text
+
 
 class RowKind(StrEnum):
     """What a row's first cell says it is."""
@@ -57,7 +59,7 @@ def fold(text: str) -> str:
     >>> fold("重要業績評価指数（ＫＰＩ）")
     '重要業績評価指数(KPI)'
     """
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return normalise_key_text(text)
 
 
 @dataclass(frozen=True, slots=True)
