@@ -176,3 +176,35 @@ def test_mutated_example_never_raises_and_keeps_every_sheet(data: st.DataObject)
     plan, _ = read_plan(text)
     names = sum(1 for line in text.split("\n") if line.startswith("事業名"))
     assert len(plan.projects) >= names
+
+
+OTHER_LAYOUT = """\
+# 別の圏域のビジョン
+## (1) 生活機能の強化に係る政策分野
+### a 地域医療
+事業名\t夜間救急の連携
+連携市町\t北九州市、水巻町、遠賀郡芦屋町
+事業内容\t夜間の救急を連携して確保する。
+効果\t● 安心の確保 ● 受診の円滑化
+事業費（千円）\t令和8年度\t令和9年度\t令和10年度\t令和11年度\t令和12年度\t備考
+\t500\t500\t未定\t\t\t
+役割分担\t北九州市\t・運営する。
+連携市町\t・周知する。
+費用負担（基本方針）\t・北九州市が負担する。
+重要業績評価指数（KPI）\t指標\t現状値（調査時点）\t\t\t目標値（達成年度）
+\t受診者数\t1,200人（令和6年度）\t\t\t1,500人（令和12年度）
+"""
+
+
+def test_another_hands_layout() -> None:
+    """Partners on a row of their own, a category as a heading, a role with its party in the first column."""
+    plan, findings = read_plan(OTHER_LAYOUT)
+    (p,) = plan.projects
+    assert plan.title == "別の圏域のビジョン"
+    assert (p.policy_area and p.policy_area.number, p.category and p.category.code) == (1, "a")
+    assert p.partners.municipalities == ("北九州市", "芦屋町", "水巻町")
+    assert p.effects == ("安心の確保", "受診の円滑化")
+    assert p.budget is not None and p.budget.by_fiscal_year == {2026: 500, 2027: 500, 2028: None, 2029: None,
+                                                                2030: None}
+    assert [(r.party, r.duties) for r in p.roles] == [("北九州市", ("運営する。",)), ("連携市町", ("周知する。",))]
+    assert not [f for f in findings if f.severity.value == "error" or f.rule.startswith(("sheet.", "partners."))]

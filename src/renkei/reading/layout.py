@@ -15,6 +15,7 @@ class RowKind(StrEnum):
     """What a row's first cell says it is."""
 
     NAME = "name"  # 事業名
+    PARTNERS = "partners"  # 連携市町 (when written on a row of its own)
     CONTENT = "content"  # 事業内容
     EFFECTS = "effects"  # 効果
     BUDGET = "budget"  # 事業費（千円）
@@ -31,11 +32,13 @@ class RowKind(StrEnum):
 
 
 SHEET_KINDS = frozenset(
-    {RowKind.NAME, RowKind.CONTENT, RowKind.EFFECTS, RowKind.BUDGET, RowKind.ROLES, RowKind.COST, RowKind.KPI}
+    {RowKind.NAME, RowKind.PARTNERS, RowKind.CONTENT, RowKind.EFFECTS, RowKind.BUDGET, RowKind.ROLES, RowKind.COST,
+     RowKind.KPI}
 )
 
 _LABELS: tuple[tuple[RowKind, re.Pattern[str]], ...] = (
     (RowKind.NAME, re.compile(r"^(事業名|事業名称|取組名|取組み名|名称)")),
+    (RowKind.PARTNERS, re.compile(r"^(連携市町村?|連携自治体|関係市町村?|参加市町村?)$")),
     (RowKind.CONTENT, re.compile(r"^(事業内容|事業概要|取組内容|取組み内容|内容|概要)")),
     (RowKind.EFFECTS, re.compile(r"^(効果|期待される効果|事業効果|期待効果|想定される効果)")),
     (RowKind.BUDGET, re.compile(r"^(事業費|予算額|予算|概算事業費)")),

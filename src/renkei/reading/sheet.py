@@ -134,7 +134,8 @@ def read_plan(
         kind = row.kind
         if kind in SHEET_KINDS:
             # A 事業名 row starts a sheet; so does a label already met (that sheet's 事業名 is missing).
-            if sheet and (kind is RowKind.NAME or kind in seen):
+            # (連携市町 may stand twice: as the partner row and as a party of 役割分担.)
+            if sheet and (kind is RowKind.NAME or (kind in seen and kind is not RowKind.PARTNERS)):
                 _close_sheet(state, sheet)
                 sheet = []
                 seen = set()
@@ -188,8 +189,13 @@ def _read_structure(state: _State, row: Row, kind: RowKind) -> None:
             state.category_pending_line = None
         return
     if kind is RowKind.HEADING:
-        if state.title is None and not state.projects:
-            state.title = read_heading(row)
+        heading = read_heading(row)
+        category = read_category(heading)
+        if category is not None and (state.category_pending_line is not None or state.policy_area is not None):
+            state.category = category  # 「### a 地域公共交通」: a category written as a heading
+            state.category_pending_line = None
+        elif state.title is None and not state.projects:
+            state.title = heading
         return
     if kind is RowKind.AGREEMENT:
         rest = [c for c in row.cells[1:] if c]

@@ -52,7 +52,13 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
         else:
             blocks.append((kind, row, []))
     partner_col: int | None = None
+    previous: RowKind | None = None
     for kind, head, more in blocks:
+        if kind is RowKind.PARTNERS and previous is RowKind.ROLES and _reads_as_duties(head):
+            # 役割分担 written with the party in the first column: 「連携市町 | ・協力する。」 is a role.
+            _read_roles(fields, Row(head.line, ("", *head.cells)), more)
+            continue
+        previous = kind
         if kind is RowKind.NAME:
             partner_col = _read_name(fields, head)
         elif kind is RowKind.CONTENT:
@@ -65,6 +71,8 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
             _read_budget(fields, head, more, plan_years)
         elif kind is RowKind.ROLES:
             _read_roles(fields, head, more)
+        elif kind is RowKind.PARTNERS:
+            _read_partner_row(fields, head, more)
         elif kind is RowKind.COST:
             cells = [c for row in (head, *more) for _, c in row.nonempty(1 if row is head else 0)]
             fields.cost_sharing = read_cost_sharing("\n".join(cells))
@@ -76,6 +84,10 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
                 _warn(fields, "sheet.unknown_row", f"事業シートの中に読めない行があります: 「{row.text[:60]}」",
                       row.line,
                       "項目名（事業内容・効果・事業費など）を確認してください。内容は「その他」として残しました。")
+    if fields.partners_text is None and any(k is RowKind.CONTENT for k, _, _ in blocks):
+        line = next(h.line for k, h, _ in blocks if k is RowKind.CONTENT)
+        _warn(fields, "partners.missing", "連携市町が書かれていません（事業内容の行の右端の列）。", line,
+              "連携市町の列に「全市町」や市町名を記入してください。")
     _check_complete(fields, rows[0].line, {k for k, _, _ in blocks})
     return fields
 
@@ -109,9 +121,26 @@ def _read_content(fields: SheetFields, head: Row, more: list[Row], partner_col: 
     if partner_cells:
         fields.partners_text = " ".join(to_text(c) for c in partner_cells)
         fields.partners_line = head.line
-    else:
-        _warn(fields, "partners.missing", "連携市町が書かれていません（事業内容の行の右端の列）。", head.line,
-              "連携市町の列に「全市町」や市町名を記入してください。")
+
+
+def _reads_as_duties(row: Row) -> bool:
+    """Tell whether a row's text reads as duties (sentences or bullets) rather than a list of names."""
+    text = " ".join(c for _, c in row.nonempty(1))
+    return "。" in text or "<li" in text or text.lstrip().startswith(("・", "●", "-"))
+
+
+def _read_partner_row(fields: SheetFields, head: Row, more: list[Row]) -> None:
+    """Read partners written on a row of their own (連携市町 | 全市町), after or instead of the 事業内容 column."""
+    cells = [to_text(c) for row in (head, *more) for _, c in row.nonempty(1 if row is head else 0)]
+    if not cells:
+        _warn(fields, "partners.missing", "連携市町の行に市町が書かれていません。", head.line,
+              "「全市町」や市町名を記入してください。")
+        return
+    if fields.partners_text is not None:
+        _warn(fields, "partners.duplicate_row",
+              "連携市町が事業内容の列と専用の行の両方に書かれています。専用の行を使いました。", head.line)
+    fields.partners_text = " ".join(cells)
+    fields.partners_line = head.line
 
 
 def _read_budget(fields: SheetFields, head: Row, more: list[Row], plan_years: range) -> None:
