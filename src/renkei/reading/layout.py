@@ -102,7 +102,7 @@ def split_rows(text: str) -> list[Row]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     rows: list[Row] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        cells = [c.strip().strip("\u3000").strip() for c in line.split("\t")]
+        cells = [c.strip() for c in line.split("\t")]  # str.strip() also removes the ideographic space
         while cells and not cells[-1]:
             cells.pop()
         rows.append(Row(line=number, cells=tuple(cells)))
