@@ -257,24 +257,10 @@ __all__ = [
     "list_assessments",
     "load_area_members",
     "project_key_by_slug",
-    "read_data_fingerprint",
     "read_store_fingerprint",
     "search_projects",
     "split_search_terms",
 ]
-
-
-def read_data_fingerprint(*, session: Session, plan_id: int) -> tuple[object, ...]:
-    """Return a cheap fingerprint that changes whenever a plan, its actuals or assessments change.
-
-    Plan imports bump the plan's version and time; every actual or assessment write adds a row (versions
-    are kept), so the row counts and largest ids move on every change. Used to cache page data safely.
-    """
-    plan = session.execute(select(PlanRow.version, PlanRow.updated_at).where(PlanRow.id == plan_id)).one_or_none()
-    actuals = session.execute(select(func.count(ActualRow.id), func.max(ActualRow.id))).one()
-    assessments = session.execute(select(func.count(AssessmentRow.id), func.max(AssessmentRow.id))).one()
-    audit = session.execute(select(func.max(AuditEventRow.id))).scalar()
-    return (plan_id, tuple(plan) if plan else None, tuple(actuals), tuple(assessments), audit)
 
 
 _STORE_FINGERPRINT = select(

@@ -303,7 +303,7 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
     summary = portal_queries.choose_plan(session=session, plan_key=plan_key)
     if summary is None:
         return None
-    key = (*portal_queries.read_data_fingerprint(session=session, plan_id=summary.id), as_of)
+    key = (summary.id, *portal_queries.read_store_fingerprint(connection=session.connection()), as_of)
     if cache is None:
         return _build_portal(session=session, summary=summary, as_of=as_of)
     cached = cache.get(key)
