@@ -139,14 +139,21 @@ def _comparable(actual: Actual) -> Actual:
     )
 
 
-def list_actuals(*, session: Session, plan_id: int) -> dict[tuple[str, str], list[Actual]]:
-    """Return a plan's current actuals keyed by (project key, indicator), by fiscal year and month."""
+def list_actuals(
+    *, session: Session, plan_id: int, include_pending: bool = False
+) -> dict[tuple[str, str], list[Actual]]:
+    """Return a plan's current actuals keyed by (project key, KPI key), by fiscal year and month.
+
+    Only approved actuals count unless ``include_pending`` (a staff preview also sees drafts and submissions).
+    """
+    statuses = REVIEW_STATUSES if include_pending else ("approved",)
     rows = (
         session.execute(
-            select(ActualRow, ProjectRow.key, KpiRow.indicator)
+            select(ActualRow, ProjectRow.key, KpiRow.indicator_key)
             .join(KpiRow, KpiRow.id == ActualRow.kpi_id)
             .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-            .where(ProjectRow.plan_id == plan_id, ActualRow.is_current.is_(True))
+            .where(ProjectRow.plan_id == plan_id, ActualRow.is_current.is_(True),
+                   ActualRow.review_status.in_(statuses))
             .order_by(ActualRow.fiscal_year, func.coalesce(ActualRow.month, 0), ActualRow.id)
         )
         .all()

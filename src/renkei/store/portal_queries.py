@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from renkei.domain.actual import Assessment
+from renkei.domain.actual import Assessment, read_assessment_word
 from renkei.domain.municipality import Municipality
 from renkei.domain.status import Status
 from renkei.store.repository import PlanSummary, list_plans
@@ -78,9 +78,13 @@ def load_area_members(*, session: Session, area_slug: str) -> AreaMembers | None
 
 
 def list_assessments(*, session: Session, plan_id: int) -> dict[tuple[str, str], list[Assessment]]:
-    """Return approved assessments of a plan's KPIs keyed by (project key, indicator), oldest year first."""
+    """Return approved assessments of a plan's KPIs keyed by (project key, KPI key), oldest year first.
+
+    The status column holds a status value (``behind``) or the staff's own word (一部達成), read as
+    :data:`renkei.domain.actual.ASSESSMENT_WORDS` says.
+    """
     rows = session.execute(
-        select(AssessmentRow, ProjectRow.key, KpiRow.indicator)
+        select(AssessmentRow, ProjectRow.key, KpiRow.indicator_key)
         .join(KpiRow, KpiRow.id == AssessmentRow.kpi_id)
         .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
         .where(ProjectRow.plan_id == plan_id, AssessmentRow.review_status == "approved")
@@ -88,14 +92,22 @@ def list_assessments(*, session: Session, plan_id: int) -> dict[tuple[str, str],
     ).all()
     result: dict[tuple[str, str], list[Assessment]] = {}
     for row, key, indicator in rows:
-        try:
-            status = Status(row.status)
-        except ValueError:
-            continue  # a free-text status a later migration may tighten; never break the portal over it
+        word_reading = read_assessment_word(row.status)
+        rating = None
+        word = ""
+        if word_reading is not None:
+            word, status, rating = word_reading
+        else:
+            try:
+                status = Status(row.status)
+            except ValueError:
+                continue  # a free-text status a later migration may tighten; never break the portal over it
         result.setdefault((key, indicator), []).append(
             Assessment(
                 fiscal_year=row.fiscal_year,
                 status=status,
+                rating=rating,
+                word=word,
                 comment=row.comment or "",
                 entered_by=row.entered_by,
                 entered_at=as_utc(row.entered_at),
