@@ -223,7 +223,8 @@ CASES = {
     "25件累計 as of R10 with R8-R9 reported": Case(FORENSICS, {2026: 4, 2027: 6}, 2028, Status.ON_TRACK, Rating.B,
                                                   KpiForm.CUMULATIVE, 0.40, 0.40, measured=10),
     "U・Iターン target R8 missed, as of R9": Case(
-        KPI("移住相談窓口利用者中移住者", q("65人", POINT, 65, "人"), q("75人（令和8年度）", POINT, 75, "人", year=2026),
+        KPI("移住相談窓口利用者中移住者", q("65人", POINT, 65, "人"),
+            q("75人（令和8年度）", POINT, 75, "人", year=2026),
             Direction.INCREASE), {2026: 70}, 2027, Status.NOT_ACHIEVED, Rating.E, KpiForm.POINT, 0.5, 1.0),
     "target year not reported yet: still judged by pace": Case(
         KPI("移住相談窓口利用者中移住者", q("65人（令和6年度）", POINT, 65, "人", year=2024),
@@ -303,8 +304,10 @@ def test_cumulative_explanation_reads_as_staff_write_it() -> None:
         (ROADS, {2026: 84.9}, 2026, "このペースでは令和12年度に目標の86%"),
         (ROADS, {2026: 84.9}, 2027, "令和8年度の実績で判定。令和9年度は未報告 → 遅れ"),
         (GX, {2025: 4, 2026: 8}, 2026, "累計 15件（3＋4＋8）/ 目標 30件（50%）（現状値 3件（令和5～6年度）を含む）"),
-        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027, "毎年度 6回/年以上（令和8年度〜令和12年度）：報告のある2年度中 1年度達成"),
-        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027, "、未達 令和9年度。最新の実績 5回/年（令和9年度）。進捗 20%（1/5年度）"),
+        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027,
+         "毎年度 6回/年以上（令和8年度〜令和12年度）：報告のある2年度中 1年度達成"),
+        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027,
+         "、未達 令和9年度。最新の実績 5回/年（令和9年度）。進捗 20%（1/5年度）"),
         (PV, {2027: 80}, 2027, "現状値 38施設（令和7年度とみなす）"),
         (SEMINAR, {2026: 1}, 2027, "令和9年度は未報告 → 順調"),
         (WEB_VIEWS, {2027: 40000}, 2027, "現状値が比較できないため目標値とのみ比較"),
