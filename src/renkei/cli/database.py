@@ -228,6 +228,8 @@ def import_actuals_file(
             raise fail(str(exc)) from None
     for problem in report.rejected:
         out.print(f"[red]{file}[/]: {problem.message}", highlight=False, soft_wrap=True)
+    for flag in report.warnings:
+        out.print(f"[yellow]確認してください / check[/] （{file}）: {flag.message}", highlight=False, soft_wrap=True)
     out.print(
         f"新規 {len(report.imported)}件、更新 {len(report.updated)}件、変更なし {len(report.unchanged)}件、"
         f"不正 {len(report.rejected_rows)}行、空欄 {len(report.blank_rows)}行 / {len(report.imported)} imported, "
