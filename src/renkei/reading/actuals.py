@@ -392,8 +392,8 @@ def read_actuals_csv(text: str) -> ActualsSheet:
     >>> [(r.row, r.fiscal_year, r.value) for r in sheet.rows]
     [(2, 2026, 4.0)]
     >>> print(sheet.errors[0])  # doctest: +ELLIPSIS
-    3行目「実績値」: 「x」は数値ではありません（数値だけを入力してください。定性的な指標は 達成・…） / row 3, ...
-    >>> read_actuals_csv("事業名,指標,年度,実績値\nパスポート,参加自治体の数,R8,一部達成\n").rows[0].assessment
+    3行目「実績値」: 「x」は数値ではありません（数値だけを入力してください。定性的な指標は 達成・...） / row 3, ...
+    >>> read_actuals_csv("事業名,指標,年度,実績値\\nパスポート,参加自治体の数,R8,一部達成\\n").rows[0].assessment
     '一部達成'
     """
     return _read_rows(_csv_rows(text.lstrip("\ufeff")))

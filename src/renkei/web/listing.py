@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.plan import Project
 from renkei.domain.status import RATING_PRIORITY, Status
-from renkei.store.portal_queries import search_projects
 from renkei.web.i18n import label_status, translate
 from renkei.web.readmodel import STATUS_PRIORITY, KpiView, Portal, ProjectView
+from renkei.web.search import match_projects, searchable_text
 
 SORTS = ("document", "name", "budget", "status")
 NO_POLICY_AREA = "none"
@@ -81,14 +81,11 @@ def category_label(project: Project) -> str:
     return f"{project.category.code} {project.category.name}"
 
 
-#: Distinct search queries whose hits one portal keeps (the portal is replaced when the data changes).
-SEARCH_CACHE_SIZE = 512
-
-
 def find_hits(portal: Portal, session: Session, query: str) -> set[str] | None:
-    """Return the keys of the projects a search matches (None for no search), remembered per portal."""
-    return portal.remember("search", query,
-                           lambda: search_projects(session=session, plan_id=portal.summary.id, query=query))
+    """Return the keys of the projects a search matches (None for no search), over the portal's prepared text."""
+    documents = portal.remember("search_text", None,
+                                lambda: {v.project.key: searchable_text(v.project) for v in portal.projects})
+    return match_projects(documents, query)
 
 
 #: The facets, in the order the filter form shows them; each is a query parameter of ProjectFilter.
