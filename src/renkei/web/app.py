@@ -108,7 +108,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with engine.connect() as connection:
             return read_store_fingerprint(connection=connection)
 
-    app.add_middleware(ResponseCache, fingerprint=fingerprint)  # outermost: a replay skips everything else
+    app.add_middleware(ResponseCache, fingerprint=fingerprint,
+                       max_bytes=settings.response_cache_mb * 1024 * 1024)  # outermost: a replay skips everything else
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
