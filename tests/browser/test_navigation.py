@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from renkei.domain.plan import Plan, Project
+from renkei.domain.totals import budget_in_period
 from renkei.reading.area import load_area
 
 pytestmark = pytest.mark.browser
@@ -54,9 +55,9 @@ def least_involved_member(plan: Plan) -> tuple[str, str, int]:
     return code, name, count
 
 
-def has_budget(project: Project) -> bool:
-    """Tell whether a positive amount is stated for any year of a project."""
-    return project.budget is not None and project.budget.has_amount
+def has_budget(project: Project, plan: Plan) -> bool:
+    """Tell whether a positive amount is stated within the plan period (what 事業費あり means)."""
+    return (budget_in_period(project, plan) or 0) > 0
 
 
 def test_unfiltered_list_shows_every_sheet(visit: Any, example_plan: Plan) -> None:
@@ -80,12 +81,12 @@ def test_municipality_filter_counts(visit: Any, example_plan: Plan) -> None:
 
 def test_combined_filters_count_the_intersection(visit: Any, example_plan: Plan) -> None:
     code, name, _ = least_involved_member(example_plan)
-    expected = [p.name for p in example_plan.projects if takes_part(p, code, name) and not has_budget(p)]
+    expected = [p.name for p in example_plan.projects if takes_part(p, code, name) and not has_budget(p, example_plan)]
     visit.open("/projects")
     apply_filters(visit, municipality=code, budget="no")
     assert shown_count(visit) == len(expected)
     assert Counter(listed_names(visit)) == Counter(expected)
-    with_budget = sum(takes_part(p, code, name) and has_budget(p) for p in example_plan.projects)
+    with_budget = sum(takes_part(p, code, name) and has_budget(p, example_plan) for p in example_plan.projects)
     assert f"({with_budget})" in visit.page.locator("select[name=budget] option[value=yes]").inner_text()
 
 
