@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := examples/kitakyushu_vision_r8.txt
 
-.PHONY: help venv sysdeps run test lint unit bench bench-portal clean
+.PHONY: help venv sysdeps run test lint unit bench bench-portal bench-import clean
 
 help:
 	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
@@ -40,6 +40,9 @@ test: venv sysdeps lint unit
 
 bench: venv
 	$(BIN)/python benchmarks/reader.py
+
+bench-import: venv
+	$(BIN)/python benchmarks/import_plan.py
 
 bench-portal: venv
 	$(BIN)/python benchmarks/portal.py

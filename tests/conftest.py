@@ -1,14 +1,17 @@
-"""Shared fixtures: a fresh migrated database per test (SQLite; PostgreSQL when reachable) and plans."""
+"""Shared fixtures: a fresh database per test (SQLite; PostgreSQL when reachable), cloned from a template
+migrated once per session, and small plans."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -60,31 +63,88 @@ def postgres_reachable() -> None:
     pytest.skip(message + "; start it with `pg_ctlcluster --skip-systemctl-redirect 15 main start`")
 
 
+def _admin_engine() -> Engine:
+    """Return an engine on the server's default database that runs each statement on its own (DDL)."""
+    return create_engine_from_url(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a SQLite file migrated once per test session; tests get copies of it."""
+    path = tmp_path_factory.mktemp("template") / "renkei.db"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_reachable: None) -> Iterator[str]:
+    """Yield the name of a PostgreSQL database migrated once per test session, dropped at the end."""
+    name = f"renkei_tpl_{uuid.uuid4().hex[:16]}"
+    admin = _admin_engine()
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        upgrade_database(make_url(POSTGRES_URL).set(database=name))
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """Return the database backend a test runs on: every database test runs on both."""
+    if request.param == "postgresql":
+        request.getfixturevalue("postgres_reachable")
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Yield the URL of an empty database: a SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'renkei.db'}"
         return
-    request.getfixturevalue("postgres_reachable")
     schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine_from_url(POSTGRES_URL)
-    with admin.begin() as connection:
+    admin = _admin_engine()
+    with admin.connect() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
     try:
         yield url.render_as_string(hide_password=False)
     finally:
-        with admin.begin() as connection:
+        with admin.connect() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
 
 
 @pytest.fixture
-def migrated_url(database_url: str) -> str:
-    """Return the URL of a database migrated to the newest revision."""
-    upgrade_database(database_url)
-    return database_url
+def migrated_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Yield the URL of a database at the newest revision: a copy of the session's migrated template.
+
+    SQLite gets a copy of the template file; PostgreSQL a ``CREATE DATABASE … TEMPLATE`` clone, dropped
+    afterwards. Migrating once per session instead of once per test is most of the database tests' time.
+    """
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path_factory.mktemp("db") / "renkei.db"
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+        return
+    template_name: str = request.getfixturevalue("postgres_template")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = _admin_engine()
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template_name}"))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
       SQLAlchemy URL of the database. SQLite for one machine, ``postgresql+psycopg://user@host/db``
       (psycopg 3) for national scale.
     - ``echo_sql`` (``RENKEI_ECHO_SQL``, default false): log every SQL statement (for debugging).
+    - ``response_cache_mb`` (``RENKEI_RESPONSE_CACHE_MB``, default 64): the most memory, in megabytes, the portal
+      keeps replayable responses in (0 turns the cache off).
 
     >>> Settings(data_dir=Path("/srv/renkei")).database_url
     'sqlite:////srv/renkei/renkei.db'
@@ -30,6 +32,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     database_url: str = ""
     echo_sql: bool = False
+    response_cache_mb: int = 64
 
     @model_validator(mode="after")
     def fill_database_url(self) -> Settings:

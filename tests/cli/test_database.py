@@ -63,9 +63,10 @@ def test_progress_from_files_needs_no_database(runner: CliRunner, tmp_path: Path
     assert {k: fire[k] for k in ("project", "latest_actual", "progress", "expected_progress", "status", "rating")} \
         == {"project": FIRE, "latest_actual": 6.0, "progress": 0.4, "expected_progress": 0.4,
             "status": "on_track", "rating": "B"}
-    assert fire["explanation"] == {"ja": "累計 10件 / 目標 25件（40%）。期待進捗 40%（2年経過/5年）→ 順調",
-                                   "en": "Total 10件 of target 25件 (40%). Expected 40% (2 of 5 years elapsed) "
-                                         "→ on track"}
+    assert fire["explanation"]["ja"].startswith("累計 10件（4＋6）/ 目標 25件（40%）")
+    assert fire["explanation"]["ja"].endswith("期待進捗 40%（2年経過/5年）。このペースでは令和12年度に目標の100%。"
+                                              "令和9年度の実績で判定 → 順調")
+    assert fire["judged_year"] == 2027
     summary = data["summary"]
     assert summary["overall"]["by_status"]["on_track"] == 1
     assert {"by_policy_area", "by_category"} <= set(summary)

@@ -119,7 +119,7 @@ def test_fiscal_month_order_runs_april_to_march() -> None:
 def test_assessment_to_dict() -> None:
     assessment = Assessment(2026, Status.ON_TRACK, "新たに2町が参加を表明", entered_by="企画課", rating=Rating.B)
     assert assessment.to_dict() == {
-        "fiscal_year": 2026, "status": "on_track", "rating": "B", "comment": "新たに2町が参加を表明",
+        "fiscal_year": 2026, "status": "on_track", "rating": "B", "word": "", "comment": "新たに2町が参加を表明",
         "entered_by": "企画課", "entered_at": None,
     }
 

@@ -177,21 +177,21 @@ CASES = {
     "GX baseline replaced by actuals": Case(GX, {2023: 1, 2024: 1, 2025: 4, 2026: 8}, 2026, Status.BEHIND,
                                             Rating.C, KpiForm.CUMULATIVE, 0.467, 0.5, measured=14),
     "GX baseline only, later years unreported": Case(GX, {}, 2026, Status.NO_DATA, Rating.NONE,
-                                                    KpiForm.CUMULATIVE, None, 0.5),
-    "GX baseline covers every elapsed year": Case(GX, {}, 2024, Status.BEHIND, Rating.D, KpiForm.CUMULATIVE,
-                                                  0.1, 0.25, measured=3),
+                                                    KpiForm.CUMULATIVE),
+    "GX baseline covers every elapsed year: still no report": Case(GX, {}, 2024, Status.NO_DATA, Rating.NONE,
+                                                                   KpiForm.CUMULATIVE),
     "給食 5回累計 on pace": Case(SCHOOL_MEALS, {2025: 3, 2026: 1, 2027: 1}, 2027, Status.ON_TRACK, Rating.B,
                              KpiForm.CUMULATIVE, 0.4, 0.4, measured=2),
     "25件累計 reached early": Case(FORENSICS, {2026: 15, 2027: 12}, 2027, Status.ACHIEVED, Rating.A,
                                KpiForm.CUMULATIVE, 1.08, 0.4, measured=27),
     "25件累計 actuals after T do not count": Case(FORENSICS, {2026: 4, 2027: 4, 2028: 4, 2029: 4, 2030: 4,
-                                                          2031: 10}, 2031, Status.BEHIND, Rating.C,
+                                                          2031: 10}, 2031, Status.NOT_ACHIEVED, Rating.E,
                                              KpiForm.CUMULATIVE, 0.8, 1.0, measured=20),
     "25件累計 D": Case(FORENSICS, {2026: 1, 2027: 1, 2028: 1}, 2028, Status.BEHIND, Rating.D,
                      KpiForm.CUMULATIVE, 0.12, 0.6),
     "事故 累計10件以下 within": Case(ACCIDENT_CAP, {2026: 4}, 2026, Status.ON_TRACK, Rating.B,
                                KpiForm.CUMULATIVE, 0.4, 0.2),
-    "事故 累計10件以下 exceeded": Case(ACCIDENT_CAP, {2026: 4, 2027: 7}, 2027, Status.BEHIND, Rating.D,
+    "事故 累計10件以下 exceeded": Case(ACCIDENT_CAP, {2026: 4, 2027: 7}, 2027, Status.NOT_ACHIEVED, Rating.E,
                                  KpiForm.CUMULATIVE, 1.1, 0.4),
     "事故 累計10件以下 held to the end": Case(ACCIDENT_CAP, dict.fromkeys(range(2026, 2031), 2), 2030,
                                        Status.ACHIEVED, Rating.A, KpiForm.CUMULATIVE, 1.0, 1.0),
@@ -202,23 +202,44 @@ CASES = {
                              Rating.B, KpiForm.EVERY_YEAR, 0.8, 0.8, years=(4, 4)),
     "1回/年 last year pending": Case(SEMINAR, dict.fromkeys(range(2026, 2030), 1), 2030, Status.ON_TRACK,
                                   Rating.B, KpiForm.EVERY_YEAR, 0.8, 0.8, years=(4, 4)),
-    "1回/年 last year never reported": Case(SEMINAR, dict.fromkeys(range(2026, 2030), 1), 2031,
-                                         Status.BEHIND, Rating.C, KpiForm.EVERY_YEAR, 0.8, 1.0,
-                                         years=(4, 5)),
-    "1回/年 a gap is a miss": Case(SEMINAR, {2026: 1, 2028: 2}, 2028, Status.BEHIND, Rating.C,
-                                KpiForm.EVERY_YEAR, 0.4, 0.6, years=(2, 3)),
+    "1回/年 last year never reported: unknown, not missed": Case(
+        SEMINAR, dict.fromkeys(range(2026, 2030), 1), 2031, Status.ON_TRACK, Rating.B, KpiForm.EVERY_YEAR,
+        0.8, 0.8, years=(4, 4)),
+    "1回/年 a gap is unknown, not a miss": Case(SEMINAR, {2026: 1, 2028: 2}, 2028, Status.ON_TRACK, Rating.B,
+                                             KpiForm.EVERY_YEAR, 0.4, 0.6, years=(2, 2)),
+    "1回/年 missed at T": Case(SEMINAR, {**dict.fromkeys(range(2026, 2030), 1), 2030: 0}, 2030,
+                            Status.NOT_ACHIEVED, Rating.E, KpiForm.EVERY_YEAR, 0.8, 1.0, years=(4, 5)),
     "1回/年 nothing recorded": Case(SEMINAR, {}, 2027, Status.NO_DATA, Rating.NONE, KpiForm.EVERY_YEAR,
-                                 years=(0, 2)),
+                                 years=(0, 0)),
     "1回/年 before the range": Case(SEMINAR, {2025: 1}, 2025, Status.NO_DATA, Rating.NONE,
                                  KpiForm.EVERY_YEAR, years=(0, 0)),
     "毎年度実施 spans the plan": Case(STAFF_TRAINING, {2026: 1, 2027: 0, 2028: 0}, 2028, Status.BEHIND,
                                   Rating.D, KpiForm.EVERY_YEAR, 0.2, 0.6, years=(1, 3)),
     # --- point: more ---
-    "no actuals": Case(ROADS, {}, 2027, Status.NO_DATA, Rating.NONE, KpiForm.POINT, None, 0.5),
+    "no actuals": Case(ROADS, {}, 2027, Status.NO_DATA, Rating.NONE, KpiForm.POINT),
+    # --- judged on the data, not the calendar ---
+    "as of R9 with only R8 reported: judged on R8": Case(ROADS, {2026: 84.9}, 2027, Status.BEHIND, Rating.C,
+                                                        KpiForm.POINT, 0.286, 0.333),
+    "25件累計 as of R10 with R8-R9 reported": Case(FORENSICS, {2026: 4, 2027: 6}, 2028, Status.ON_TRACK, Rating.B,
+                                                  KpiForm.CUMULATIVE, 0.40, 0.40, measured=10),
+    "U・Iターン target R8 missed, as of R9": Case(
+        KPI("移住相談窓口利用者中移住者", q("65人", POINT, 65, "人"),
+            q("75人（令和8年度）", POINT, 75, "人", year=2026),
+            Direction.INCREASE), {2026: 70}, 2027, Status.NOT_ACHIEVED, Rating.E, KpiForm.POINT, 0.5, 1.0),
+    "target year not reported yet: still judged by pace": Case(
+        KPI("移住相談窓口利用者中移住者", q("65人（令和6年度）", POINT, 65, "人", year=2024),
+            q("75人（令和8年度）", POINT, 75, "人", year=2026), Direction.INCREASE),
+        {2025: 70}, 2027, Status.ON_TRACK, Rating.B, KpiForm.POINT, 0.5, 0.5),
+    "reached early stays achieved": Case(ROADS, {2027: 86.0, 2028: 86.1}, 2028, Status.ACHIEVED, Rating.A,
+                                         KpiForm.POINT),
+    "reached early then fell back": Case(ROADS, {2027: 86.0, 2028: 84.6}, 2028, Status.BEHIND, Rating.D,
+                                         KpiForm.POINT, 0.071, 0.667),
+    "cumulative, a middle year unreported": Case(FORENSICS, {2026: 5, 2028: 5}, 2028, Status.BEHIND, Rating.C,
+                                                 KpiForm.CUMULATIVE, 0.4, 0.6, measured=10),
     "actual after as_of ignored": Case(ROADS, {2026: 84.9, 2028: 86.0}, 2026, Status.BEHIND, Rating.C,
                                        KpiForm.POINT, 0.286, 0.333),
     "reached after T": Case(ROADS, {2030: 85.0, 2031: 86.2}, 2031, Status.ACHIEVED, Rating.A, KpiForm.POINT),
-    "missed at T": Case(ROADS, {2030: 85.0}, 2030, Status.BEHIND, Rating.D, KpiForm.POINT, 0.357, 1.0),
+    "missed at T": Case(ROADS, {2030: 85.0}, 2030, Status.NOT_ACHIEVED, Rating.E, KpiForm.POINT, 0.357, 1.0),
     "before the plan": Case(ROADS, {2025: 84.8}, 2025, Status.ON_TRACK, Rating.B, KpiForm.POINT, 0.214, 0.167),
     "D rating": Case(ROADS, {2028: 84.6}, 2028, Status.BEHIND, Rating.D, KpiForm.POINT, 0.071, 0.667),
     "decrease behind C": Case(INCIDENTS, {2027: 18}, 2027, Status.BEHIND, Rating.C, KpiForm.POINT, 0.28, 0.4),
@@ -229,14 +250,14 @@ CASES = {
                                                                  Rating.B, KpiForm.POINT, 0.462, 0.4),
     "no baseline value, not yet": Case(WEB_VIEWS, {2027: 40000}, 2027, Status.BEHIND, Rating.C,
                                        KpiForm.POINT, rule="point.target_only"),
-    "no baseline value, T passed": Case(WEB_VIEWS, {2030: 90000}, 2030, Status.BEHIND, Rating.D,
+    "no baseline value, T passed": Case(WEB_VIEWS, {2030: 90000}, 2030, Status.NOT_ACHIEVED, Rating.E,
                                         KpiForm.POINT, rule="point.target_only"),
     "no baseline value, reached": Case(WEB_VIEWS, {2028: 120000}, 2028, Status.ACHIEVED, Rating.A,
                                        KpiForm.POINT, rule="point.target_only"),
     # --- qualitative and none ---
     "参加自治体 unchanged": Case(PARTICIPANTS, {2026: 16}, 2026, Status.BEHIND, Rating.C, KpiForm.QUALITATIVE),
     "参加自治体 fewer": Case(PARTICIPANTS, {2026: 15}, 2026, Status.BEHIND, Rating.D, KpiForm.QUALITATIVE),
-    "参加自治体 unchanged at T": Case(PARTICIPANTS, {2030: 16}, 2030, Status.BEHIND, Rating.D,
+    "参加自治体 unchanged at T": Case(PARTICIPANTS, {2030: 16}, 2030, Status.NOT_ACHIEVED, Rating.E,
                                  KpiForm.QUALITATIVE),
     "参加自治体 no actual": Case(PARTICIPANTS, {}, 2026, Status.NO_DATA, Rating.NONE, KpiForm.QUALITATIVE,
                             rule="qualitative.no_data"),
@@ -265,24 +286,36 @@ def test_worked_example(case: Case) -> None:
 
 def test_cumulative_explanation_reads_as_staff_write_it() -> None:
     evaluation = run(FORENSICS, {2026: 4, 2027: 6}, 2027)
-    assert evaluation.explanation_ja == "累計 10件 / 目標 25件（40%）。期待進捗 40%（2年経過/5年）→ 順調"
+    assert evaluation.explanation_ja == (
+        "累計 10件（4＋6）/ 目標 25件（40%）（現状値 5件（令和7年度）は累計期間外）。期待進捗 40%（2年経過/5年）。"
+        "このペースでは令和12年度に目標の100%。令和9年度の実績で判定 → 順調"
+    )
     assert evaluation.explanation_en == (
-        "Total 10件 of target 25件 (40%). Expected 40% (2 of 5 years elapsed) → on track"
+        "Total 10件 of target 25件 (40%) (baseline 5件（令和7年度） is outside the range); Expected 40% (2 of 5 years "
+        "elapsed); at this pace, 100% of the target by FY2030; judged on the FY2027 actual → on track"
     )
 
 
 @pytest.mark.parametrize(
     ("kpi", "actuals", "as_of", "words"),
     [
-        (ROADS, {2026: 84.9}, 2026, "実績 84.9%（2026年度）。現状値 84.5%（2024年度）→ 目標 85.9%（2030年度）"),
-        (ROADS, {2026: 84.9}, 2026, "の進捗 29%。期待進捗 33%（2年経過/6年）→ 遅れ"),
-        (GX, {2025: 4, 2026: 8}, 2026, "現状値 3件（令和5～6年度）を含む"),
-        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027, "毎年度 6回/年以上（2026～2030年度）：2年度中 1年度達成"),
-        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027, "、未達 2027年度。進捗 20%、期待進捗 40% → 遅れ"),
-        (PV, {2027: 80}, 2027, "現状値 38施設（2025年度とみなす）"),
-        (SEMINAR, {2026: 1}, 2027, "2027年度は未報告"),
+        (ROADS, {2026: 84.9}, 2026, "実績 84.9%（令和8年度）。現状値 84.5%（令和6年度）→ 目標 85.9%（令和12年度）"),
+        (ROADS, {2026: 84.9}, 2026, "の進捗 29%。期待進捗 33%（2年経過/6年）"),
+        (ROADS, {2026: 84.9}, 2026, "このペースでは令和12年度に目標の86%"),
+        (ROADS, {2026: 84.9}, 2027, "令和8年度の実績で判定。令和9年度は未報告 → 遅れ"),
+        (GX, {2025: 4, 2026: 8}, 2026, "累計 15件（3＋4＋8）/ 目標 30件（50%）（現状値 3件（令和5～6年度）を含む）"),
+        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027,
+         "毎年度 6回/年以上（令和8年度〜令和12年度）：報告のある2年度中 1年度達成"),
+        (WATER_TRAINING, {2026: 7, 2027: 5}, 2027,
+         "、未達 令和9年度。最新の実績 5回/年（令和9年度）。進捗 20%（1/5年度）"),
+        (PV, {2027: 80}, 2027, "現状値 38施設（令和7年度とみなす）"),
+        (SEMINAR, {2026: 1}, 2027, "令和9年度は未報告 → 順調"),
         (WEB_VIEWS, {2027: 40000}, 2027, "現状値が比較できないため目標値とのみ比較"),
         (ROADS, {2031: 86.2}, 2031, "目標年度後の実績"),
+        (ROADS, {2027: 86.0}, 2028, "令和9年度に目標を達成（目標年度より前）"),
+        (ROADS, {2027: 86.0, 2028: 84.6}, 2028, "令和9年度に一度達成したが令和10年度は下回った"),
+        (FORENSICS, {2026: 5, 2028: 5}, 2028, "累計 10件（5＋5）"),
+        (FORENSICS, {2026: 5, 2028: 5}, 2028, "令和9年度は未報告（累計に含まず）"),
     ],
 )
 def test_explanation_says_why(kpi: KPI, actuals: dict[int, float], as_of: int, words: str) -> None:
@@ -315,7 +348,8 @@ def test_baseline_outside_or_straddling_the_range_does_not_count() -> None:
         (FORENSICS, {2026: 4, 2027: 6}, 2027, 25.0, 2030),  # 5件 a year
         (FORENSICS, {2026: 15, 2027: 12}, 2027, 67.5, 2027),  # reached already
         (FORENSICS, {2026: 0}, 2026, 0.0, None),  # no pace
-        (ROADS, {2030: 86.0}, 2030, 86.0, 2030),
+        (ROADS, {2030: 86.0}, 2030, None, None),  # the target year is reported: no forecast into the past
+        (ROADS, {2029: 85.0}, 2031, 85.1, 2038),  # judged on 2029, the target year unreported: a forecast for 2030
         (EXCHANGE, {2026: 1}, 2026, None, 2026),  # a single point has no trend
     ],
 )
@@ -395,14 +429,14 @@ def test_to_dict_has_the_published_fields() -> None:
         "project", "indicator", "kind", "direction", "as_of", "latest_actual", "progress",
         "expected_progress", "status", "rating", "years_met", "years_due", "forecast_at_target",
         "forecast_year_reached", "measured", "target_value", "target_year", "explanation", "rule",
+        "judged_year", "used", "forecast_words",
     }
     assert (data["measured"], data["target_value"], data["target_year"]) == (10, 25, 2030)
     assert data["project"] == "鑑識・鑑定等の連携"
     assert (data["kind"], data["status"], data["rating"], data["progress"]) == ("cumulative", "on_track", "B", 0.4)
-    assert data["explanation"] == {
-        "ja": "累計 10件 / 目標 25件（40%）。期待進捗 40%（2年経過/5年）→ 順調",
-        "en": "Total 10件 of target 25件 (40%). Expected 40% (2 of 5 years elapsed) → on track",
-    }
+    assert (data["judged_year"], data["used"]) == (2027, {"2026": 4.0, "2027": 6.0})
+    assert data["forecast_words"] == {"ja": "このペースでは令和12年度に目標の100%",
+                                      "en": "at this pace, 100% of the target by FY2030"}
     json.dumps(data, ensure_ascii=False, allow_nan=False)
 
 
@@ -430,7 +464,7 @@ def test_classify_kpi(kpi: KPI, form: KpiForm) -> None:
 
 # --- properties ---
 
-RANK = {Rating.D: 0, Rating.C: 1, Rating.B: 2, Rating.A: 3}
+RANK = {Rating.E: -1, Rating.D: 0, Rating.C: 1, Rating.B: 2, Rating.A: 3}
 levels = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 
 
@@ -507,7 +541,7 @@ def test_evaluate_never_raises_and_stays_consistent(
     if evaluation.rule != "qualitative.assessment":
         allowed = {
             Status.ACHIEVED: {Rating.A}, Status.ON_TRACK: {Rating.B}, Status.BEHIND: {Rating.C, Rating.D},
-            Status.NO_DATA: {Rating.NONE}, Status.NOT_MEASURABLE: {Rating.NONE},
+            Status.NOT_ACHIEVED: {Rating.E}, Status.NO_DATA: {Rating.NONE}, Status.NOT_MEASURABLE: {Rating.NONE},
         }
         assert evaluation.rating in allowed[evaluation.status]
     assert evaluation.explanation_ja and evaluation.explanation_en

@@ -178,3 +178,61 @@ def test_dry_run_reports_but_writes_nothing(build: PlanBuilder, session: Session
 def test_an_unknown_plan_is_an_error(session: Session) -> None:
     with pytest.raises(ActualsImportError, match="no plan with id 99"):
         import_actuals(session=session, plan_id=99, sheet=read_actuals_csv(HEADER + GOOD), actor="A")
+
+
+EXAMPLE_TEXT = (__import__("pathlib").Path(__file__).resolve().parents[2] / "examples" / "kitakyushu_vision_r8.txt"
+                ).read_text(encoding="utf-8")
+PASSPORT = "こども文化パスポート事業"
+
+
+def example_plan_id(session: Session) -> int:
+    from renkei.reading.sheet import read_plan
+
+    plan, _ = read_plan(EXAMPLE_TEXT)
+    result = import_plan(session=session, plan=plan, findings=[], source_text=EXAMPLE_TEXT)
+    assert result.plan_id is not None
+    return result.plan_id
+
+
+def test_a_status_word_assesses_a_qualitative_kpi(session: Session) -> None:
+    from renkei.services.progress import evaluate_stored_plan
+
+    plan_id = example_plan_id(session)
+    sheet = read_actuals_csv(HEADER + f"{PASSPORT},参加自治体の数,R8,一部達成,2町と協議中\n")
+    report = import_actuals(session=session, plan_id=plan_id, sheet=sheet, actor="企画課")
+    assert report.rejected == () and len(report.imported) == 1
+    progress = evaluate_stored_plan(session, plan_id, 2026)
+    passport = next(k for k in progress.kpis if k.project.name == PASSPORT)
+    assert (passport.evaluation.status.value, passport.evaluation.rating.value) == ("behind", "C")
+    assert "「一部達成」" in passport.evaluation.explanation_ja and "2町と協議中" in passport.evaluation.explanation_ja
+    again = import_actuals(session=session, plan_id=plan_id, sheet=sheet, actor="企画課")
+    assert len(again.unchanged) == 1
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "words"),
+    [
+        ("火災原因調査鑑識・鑑定連携事業,鑑識・鑑定及び研修・会議等実施件数,R8,-3,", "value", "マイナス"),
+        ("DX人材育成研修の実施,圏域内のDX推進,R8,5,", "value", "測定できる値がない"),
+        ("火災原因調査鑑識・鑑定連携事業,鑑識・鑑定及び研修・会議等実施件数,R8,達成,", "value", "定性的な指標の評価"),
+    ],
+)
+def test_implausible_actuals_are_rejected_by_row(session: Session, row: str, column: str, words: str) -> None:
+    plan_id = example_plan_id(session)
+    report = import_actuals(session=session, plan_id=plan_id, sheet=read_actuals_csv(HEADER + row + "\n"),
+                            actor="t")
+    assert [(e.row, e.column) for e in report.rejected] == [(2, column)]
+    assert words in report.rejected[0].message
+
+
+def test_a_year_that_has_not_begun_is_flagged_by_row() -> None:
+    from datetime import date
+
+    from renkei.reading.sheet import read_plan
+    from renkei.services.actuals import _flags, _PlanIndex
+
+    plan, _ = read_plan(EXAMPLE_TEXT)
+    text = HEADER + "火災原因調査鑑識・鑑定連携事業,鑑識・鑑定及び研修・会議等実施件数,R10,3,\n"
+    row = read_actuals_csv(text).rows[0]
+    assert _flags(_PlanIndex(plan, None, today=date(2026, 12, 2)), row)[0].row == 2
+    assert _flags(_PlanIndex(plan, None, today=date(2028, 4, 1)), row) == []

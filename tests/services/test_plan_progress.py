@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from renkei.domain.actual import Actual, Assessment
 from renkei.domain.plan import Plan
 from renkei.domain.progress import ProgressError, Status
-from renkei.domain.totals import policy_area_label, total_budget
+from renkei.domain.relisting import Relisting
+from renkei.domain.totals import total_budget
 from renkei.reading.actuals import read_actuals_csv
 from renkei.reading.sheet import read_plan
 from renkei.services.actuals import import_actuals
@@ -20,7 +21,7 @@ from renkei.services.progress import (
     PlanNotFoundError,
     evaluate_plan,
     evaluate_plan_kpis,
-    load_and_evaluate,
+    evaluate_stored_plan,
     resolve_plan_id,
     summarise_progress,
 )
@@ -96,19 +97,19 @@ def test_a_relisted_copy_shares_its_originals_actuals_and_counts_once(plan: Plan
     assert [(k.project.relisted, k.counted, k.evaluation.status.value) for k in copies] == [
         (False, True, "on_track"), (True, False, "on_track")
     ]
-    summary = summarise_progress(doubled, [k.evaluation for k in kpis])
+    summary = summarise_progress(doubled, kpis)
     assert summary.overall.kpis == 30
     assert summary.overall.projects == 30
     assert summary.overall.by_status["on_track"] == 1
 
 
 def test_summary_counts_by_policy_area_and_category(plan: Plan) -> None:
-    summary = summarise_progress(plan, evaluate_plan(plan, ACTUALS, as_of=2026))
+    summary = summarise_progress(plan, evaluate_plan_kpis(plan, ACTUALS, as_of=2026))
     assert summary.as_of == 2026
     overall = summary.overall
     assert overall.kpis == sum(overall.by_status.values()) == sum(overall.by_rating.values()) == 30
     assert (overall.by_status["behind"], overall.by_rating["C"]) == (2, 2)
-    labels = list(dict.fromkeys(policy_area_label(p) for p in plan.projects))
+    labels = list(dict.fromkeys(p.policy_area_label for p in plan.projects))
     assert [g.label for g in summary.by_policy_area] == labels
     assert labels[0] == "（政策分野なし）" and len(labels) == len(plan.policy_areas) + 1
     assert sum(g.kpis for g in summary.by_policy_area) == sum(g.kpis for g in summary.by_category) == 30
@@ -116,14 +117,16 @@ def test_summary_counts_by_policy_area_and_category(plan: Plan) -> None:
 
 
 def test_summary_budget_totals_count_each_budget_once(plan: Plan) -> None:
-    summary = summarise_progress(plan, evaluate_plan(plan, {}, as_of=2026))
-    totals = total_budget(plan)
+    summary = summarise_progress(plan, evaluate_plan_kpis(plan, {}, as_of=2026))
+    totals = total_budget(plan, Relisting.of(plan))
+    assert totals.plan_period_total is not None
     assert summary.overall.budget_total == totals.plan_period_total > 0
-    assert summary.overall.budget_by_year == totals.by_year
+    assert summary.overall.budget_by_year == {
+        y.fiscal_year: y.amount for y in (*totals.years, *totals.outside) if y.amount is not None}
     assert {g.label: g.budget_by_year for g in summary.by_policy_area if g.budget_by_year} == {
         k: v for k, v in totals.by_policy_area.items() if v
     }
-    assert sum(g.budget_total for g in summary.by_category) == totals.plan_period_total
+    assert sum(g.budget_total or 0 for g in summary.by_category) == totals.plan_period_total
 
 
 def test_an_impossible_year_is_the_progress_error(plan: Plan) -> None:
@@ -143,10 +146,10 @@ def test_the_database_form_gives_the_same_evaluations(plan: Plan, session: Sessi
     assert result.plan_id is not None
     report = import_actuals(session=session, plan_id=result.plan_id, sheet=read_actuals_csv(CSV), actor="test")
     assert report.rejected == ()
-    progress = load_and_evaluate(session=session, plan_key="kitakyushu-2026", as_of=2027)
+    progress = evaluate_stored_plan(session, "kitakyushu-2026", 2027)
     assert progress.plan_id == result.plan_id
     assert [k.evaluation for k in progress.kpis] == evaluate_plan(plan, ACTUALS, as_of=2027)
-    assert progress.summary == summarise_progress(plan, evaluate_plan(plan, ACTUALS, as_of=2027))
+    assert progress.summary == summarise_progress(plan, evaluate_plan_kpis(plan, ACTUALS, as_of=2027))
     assert resolve_plan_id(session=session, plan=None) == result.plan_id
     assert resolve_plan_id(session=session, plan=f"kitakyushu/{result.plan_key}") == result.plan_id
 
@@ -154,4 +157,36 @@ def test_the_database_form_gives_the_same_evaluations(plan: Plan, session: Sessi
 @pytest.mark.parametrize("name", ["nothing-2026", "42"])
 def test_an_unknown_plan_is_named_in_the_error(session: Session, name: str) -> None:
     with pytest.raises(PlanNotFoundError, match=name):
-        load_and_evaluate(session=session, plan_key=name, as_of=2027)
+        evaluate_stored_plan(session, name, 2027)
+
+
+def test_the_evaluation_year_is_kept_within_the_plan_period(plan: Plan, session: Session) -> None:
+    import_plan(session=session, plan=plan, findings=[], source_text=EXAMPLE.read_text(encoding="utf-8"))
+    assert evaluate_stored_plan(session, None, 2200).as_of == 2030
+    assert evaluate_stored_plan(session, None, 1990).as_of == 2026
+
+
+def test_the_calendar_does_not_move_the_verdict(plan: Plan) -> None:
+    # Only FY2026 is reported: judging as of 2027 must not downgrade anything (the year 2027 is unknown).
+    as_2026 = evaluate_plan(plan, ACTUALS | {(FIRE, FIRE_KPI): [Actual(2026, 4)]}, as_of=2026)
+    as_2027 = evaluate_plan(plan, ACTUALS | {(FIRE, FIRE_KPI): [Actual(2026, 4)]}, as_of=2027)
+    assert [(e.status, e.rating) for e in as_2026] == [(e.status, e.rating) for e in as_2027]
+    assert all("令和9年度は未報告" in e.explanation_ja for e in as_2027 if e.judged_year == 2026)
+
+
+def test_pending_actuals_count_only_in_a_preview(plan: Plan, session: Session) -> None:
+    from renkei.store import repository
+
+    result = import_plan(session=session, plan=plan, findings=[], source_text=EXAMPLE.read_text(encoding="utf-8"))
+    assert result.plan_id is not None
+    kpi = repository.find_kpi(session=session, plan_id=result.plan_id, project=FIRE, indicator=FIRE_KPI)
+    assert kpi is not None
+    repository.upsert_actual(session=session, kpi_id=kpi.id, actual=Actual(2026, 4), actor="t",
+                             review_status="submitted")
+    session.commit()
+
+    def fire(include_pending: bool) -> str:
+        progress = evaluate_stored_plan(session, result.plan_id, 2026, include_pending=include_pending)
+        return next(k.evaluation.status.value for k in progress.kpis if k.kpi.indicator == FIRE_KPI)
+
+    assert (fire(False), fire(True)) == ("no_data", "behind")

@@ -31,7 +31,7 @@ def test_openapi_lists_the_api_routes(client: TestClient) -> None:
 
 @pytest.mark.parametrize(("path", "rows", "first_column"), [
     ("/api/projects.csv", 30, "slug"),
-    ("/api/municipalities.csv", 18, "団体コード"),
+    ("/api/municipalities.csv", 18, "全国地方公共団体コード"),
     ("/api/kpis.csv", 30, "事業slug"),
 ])
 def test_csv_has_bom_and_every_row(client: TestClient, path: str, rows: int, first_column: str) -> None:

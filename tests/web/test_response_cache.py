@@ -49,3 +49,24 @@ def test_errors_are_not_kept() -> None:
     client.get("/missing")
     client.get("/missing")
     assert len(calls) == 2
+
+
+def test_memory_stays_bounded_under_ten_thousand_unique_queries() -> None:
+    def page(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("x" * 2000 + request.url.query)
+
+    cache = ResponseCache(Starlette(routes=[Route("/{name}", page)]), fingerprint=lambda: 1, max_bytes=1_000_000)
+    client = TestClient(cache)
+    for i in range(10_000):
+        assert client.get(f"/projects?q={'長い検索語' * 20}{i}").status_code == 200
+        assert cache.size <= cache.max_bytes
+    assert 0 < len(cache) <= 1_000_000 // 3000 + 1
+    assert cache.size == sum(len(body) + 1024 for _, body in cache._entries.values())
+
+
+def test_query_variants_that_cannot_differ_share_an_entry() -> None:
+    client, calls, _ = make_client()
+    client.get("/projects?status=behind&sort=name")
+    client.get("/projects?sort=name&status=behind")
+    client.get("/projects?sort=name&q=&status=behind")
+    assert len(calls) == 1

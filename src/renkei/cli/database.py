@@ -7,7 +7,6 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 from renkei.cli.files import AreaOpt, fail, load_area_option, read_text_file
 from renkei.domain.actual import Actual
 from renkei.domain.finding import Finding, Severity
-from renkei.domain.fiscal import fiscal_year_of, format_fiscal_year
+from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.plan import Plan
 from renkei.domain.progress import ProgressError
 from renkei.domain.verdict import format_number
@@ -34,12 +33,11 @@ from renkei.services.plan_import import PlanImportError, import_plan
 from renkei.services.progress import (
     KpiProgress,
     PlanNotFoundError,
+    PlanProgress,
     ProgressGroup,
-    ProgressSummary,
-    evaluate_plan_kpis,
-    load_and_evaluate,
+    evaluate_loaded_plan,
+    evaluate_stored_plan,
     resolve_plan_id,
-    summarise_progress,
 )
 from renkei.settings import Settings
 from renkei.store import repository
@@ -251,6 +249,8 @@ def import_actuals_file(
             raise fail(str(exc)) from None
     for problem in report.rejected:
         out.print(f"[red]{file}[/]: {problem.message}", highlight=False, soft_wrap=True)
+    for flag in report.warnings:
+        out.print(f"[yellow]確認してください / check[/] （{file}）: {flag.message}", highlight=False, soft_wrap=True)
     out.print(
         f"新規 {len(report.imported)}件、更新 {len(report.updated)}件、変更なし {len(report.unchanged)}件、"
         f"不正 {len(report.rejected_rows)}行、空欄 {len(report.blank_rows)}行 / {len(report.imported)} imported, "
@@ -280,15 +280,15 @@ def progress_record(item: KpiProgress) -> dict[str, object]:
 
 def _kpi_table(kpis: list[KpiProgress], as_of: int) -> Table:
     table = Table(title=f"KPIの進捗 / KPI progress（{format_fiscal_year(as_of)}時点）")
-    for column in ("事業 / project", "指標 / indicator", "形 / kind", "最新実績", "進捗", "期待", "状況 / status",
-                   "評価", "見通し / forecast"):
+    for column in ("事業 / project", "指標 / indicator", "形 / kind", "判定年度", "最新実績", "進捗", "期待",
+                   "状況 / status", "評価", "見通し / forecast"):
         table.add_column(column, justify="right" if column in ("最新実績", "進捗", "期待") else "left")
     for item in kpis:
         e = item.evaluation
-        forecast = (f"{format_fiscal_year(e.forecast_year_reached)}に達成見込み" if e.forecast_year_reached
-                    else "—")
+        forecast = e.forecast_ja or "—"
         table.add_row(item.project.name + ("【再掲】" if item.project.relisted else ""), e.indicator, e.kind.value,
-                      _number(e.latest_actual), _percent(e.progress), _percent(e.expected_progress),
+                      format_fiscal_year(e.judged_year) if e.judged_year else "未報告", _number(e.latest_actual),
+                      _percent(e.progress), _percent(e.expected_progress),
                       f"{e.status.label_ja} / {e.status.value}", e.rating.value, forecast)
     return table
 
@@ -296,30 +296,33 @@ def _kpi_table(kpis: list[KpiProgress], as_of: int) -> Table:
 def _summary_table(title: str, groups: tuple[ProgressGroup, ...] | list[ProgressGroup]) -> Table:
     table = Table(title=title)
     table.add_column("区分 / group")
-    for column in ("事業", "KPI", "達成", "順調", "遅れ", "未入力", "測定不能", "A", "B", "C", "D", "-",
+    for column in ("事業", "KPI", "達成", "順調", "遅れ", "未達成", "未入力", "測定不能", "A", "B", "C", "D", "E", "-",
                    "事業費（期間計, 千円）"):
         table.add_column(column, justify="right")
     for g in groups:
         s, r = g.by_status, g.by_rating
         table.add_row(g.label, str(g.projects), str(g.kpis), *(str(s[k]) for k in
-                      ("achieved", "on_track", "behind", "no_data", "not_measurable")),
-                      *(str(r[k]) for k in ("A", "B", "C", "D", "-")), f"{g.budget_total:,}")
+                      ("achieved", "on_track", "behind", "not_achieved", "no_data", "not_measurable")),
+                      *(str(r[k]) for k in ("A", "B", "C", "D", "E", "-")),
+                      "記載なし" if g.budget_total is None else f"{g.budget_total:,}")
     return table
 
 
-def _print_progress(plan: Plan, kpis: list[KpiProgress], summary: ProgressSummary, as_of: int,
-                    format: ProgressFormat) -> None:
+def _print_progress(result: PlanProgress, format: ProgressFormat) -> None:
+    plan, kpis, summary, as_of = result.plan, list(result.kpis), result.summary, result.as_of
     records = [progress_record(k) for k in kpis]
     if format is ProgressFormat.json:
         document = {
             "plan": plan.to_dict(), "as_of": as_of, "kpis": records, "summary": summary.to_dict(),
+            "budget": result.totals.to_dict(),
         }  # fmt: skip
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     if format is ProgressFormat.csv:
         buffer = io.StringIO()
-        columns = [*RECORD_KEYS, "explanation_ja", "explanation_en", "project_key", "relisted", "policy_area",
-                   "category", "unit", "baseline", "target", "measured", "target_value", "target_year", "rule"]
+        columns = [*RECORD_KEYS, "judged_year", "explanation_ja", "explanation_en", "project_key", "relisted",
+                   "counted", "policy_area", "category", "unit", "baseline", "target", "measured", "target_value",
+                   "target_year", "rule"]
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for item, record in zip(kpis, records, strict=True):
@@ -337,13 +340,13 @@ def progress(
     plan: PlanOpt = None,
     plan_file: Annotated[Path | None, typer.Option("--plan-file", help="文書ファイル（DB不要） / a document")] = None,
     actuals: Annotated[Path | None, typer.Option("--actuals", help="実績値のCSV/xlsx / actuals sheet")] = None,
-    as_of: Annotated[int | None, typer.Option("--as-of", help="評価年度（既定: 今年度） / evaluation year")] = None,
+    as_of: Annotated[int | None, typer.Option(
+        "--as-of", help="評価年度（既定: 終了した最新の年度、計画期間内） / evaluation year")] = None,
     format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
     database_url: DatabaseOpt = None,
     area: AreaOpt = "kitakyushu",
 ) -> None:
     """KPIの進捗を評価する（CSVの列は指標ごとの記録） / evaluate every KPI's progress."""
-    year = as_of if as_of is not None else fiscal_year_of(date.today().year, date.today().month)
     if plan_file is None and actuals is not None:
         raise fail("--actuals は --plan-file と一緒に使います / --actuals goes with --plan-file")
     try:
@@ -360,18 +363,21 @@ def progress(
                     raise fail(f"{actuals}: 不正な行が {len(validation.rejected_rows)} 行あります / "
                                f"{len(validation.rejected_rows)} rows rejected", code=1)
                 by_kpi = actuals_by_kpi(validation)
-            kpis = evaluate_plan_kpis(chosen, by_kpi, as_of=year)
-            summary = summarise_progress(chosen, [k.evaluation for k in kpis])
+            result = evaluate_loaded_plan(chosen, by_kpi, as_of=as_of)
         else:
             with open_session(database_url) as session:
                 try:
-                    result = load_and_evaluate(session=session, plan_key=plan, as_of=year)
+                    result = evaluate_stored_plan(session, plan, as_of)
                 except PlanNotFoundError as exc:
                     raise fail(str(exc)) from None
-            chosen, kpis, summary = result.plan, list(result.kpis), result.summary
     except ProgressError as exc:
         raise fail(f"--as-of: {exc}") from None
-    _print_progress(chosen, kpis, summary, year, format)
+    if as_of is not None and as_of != result.as_of:
+        shown = format_fiscal_year(result.as_of)
+        Console(stderr=True).print(f"[yellow]--as-of {as_of} は計画期間外のため {shown} で評価しました / "
+                                   f"outside the plan period: evaluated as of FY{result.as_of}[/]",
+                                   soft_wrap=True, highlight=False)
+    _print_progress(result, format)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,8 @@ from renkei.cli.files import AreaOpt, load_area_option, read_plan_file
 from renkei.domain.finding import Finding, Severity, has_errors
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.plan import Plan
-from renkei.domain.totals import count_projects_by_municipality, policy_area_label, total_budget
+from renkei.domain.relisting import Relisting
+from renkei.domain.totals import count_projects_by_municipality, outside_period_note, total_budget
 from renkei.export.plan_json import plan_to_json
 
 out = Console(soft_wrap=False)
@@ -95,11 +96,12 @@ def _print_findings(findings: list[Finding]) -> None:
 
 def summary_dict(plan: Plan) -> dict[str, object]:
     """Return the summary as data: counts and budget totals, each budget counted once."""
-    totals = total_budget(plan)
+    relisting = Relisting.of(plan)
+    totals = total_budget(plan, relisting)
     by_area: dict[str, int] = {}
     by_category: dict[str, int] = {}
     for p in plan.projects:
-        by_area[policy_area_label(p)] = by_area.get(policy_area_label(p), 0) + 1
+        by_area[p.policy_area_label] = by_area.get(p.policy_area_label, 0) + 1
         cat = f"{p.category.code} {p.category.name}" if p.category else "（分類なし）"
         by_category[cat] = by_category.get(cat, 0) + 1
     return {
@@ -108,12 +110,14 @@ def summary_dict(plan: Plan) -> dict[str, object]:
         "kpis": sum(len(p.kpis) for p in plan.projects),
         "projects_by_policy_area": by_area,
         "projects_by_category": by_category,
-        "budget_by_fiscal_year": {str(y): v for y, v in totals.by_year.items()},
+        "budget_by_fiscal_year": {str(y.fiscal_year): y.amount for y in totals.years},
+        "budget_sheets_stating_by_fiscal_year": {str(y.fiscal_year): y.stated for y in totals.years},
         "budget_by_policy_area": {k: {str(y): v for y, v in d.items()} for k, d in totals.by_policy_area.items()},
         "budget_plan_period_total": totals.plan_period_total,
-        "budget_outside_period": {str(y): v for y, v in totals.outside_period.items()},
+        "budget_outside_period": {str(y.fiscal_year): y.amount for y in totals.outside},
+        "budget_outside_period_only": [p.name for p in plan.projects if outside_period_note(p, plan)],
         "relisted_not_counted": totals.relisted_excluded,
-        "projects_by_municipality": count_projects_by_municipality(plan),
+        "projects_by_municipality": count_projects_by_municipality(plan, relisting),
     }
 
 
@@ -125,8 +129,8 @@ def summary(file: FileArg, format: Annotated[LintFormat, typer.Option("--format"
     if format is LintFormat.json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    totals = total_budget(plan)
-    years = sorted({y for d in totals.by_policy_area.values() for y in d} | set(plan.years))
+    totals = total_budget(plan, Relisting.of(plan))
+    years = list(plan.years)  # years outside the plan period are listed apart below
     head = Table(title=f"{plan.area_name}：{len(plan.projects)}事業"
                        f"（うち再掲 {data['relisted']}）、KPI {data['kpis']}件")
     head.add_column("政策分野")
@@ -137,16 +141,24 @@ def summary(file: FileArg, format: Annotated[LintFormat, typer.Option("--format"
     assert isinstance(counts, dict)
     for label, n in counts.items():
         row = totals.by_policy_area.get(label, {})
-        head.add_row(label, str(n), *(yen(row.get(y)) if y in row else "—" for y in years))
+        head.add_row(label, str(n), *(yen(row.get(y)) if y in row else "記載なし" for y in years))
     head.add_row("[bold]合計（千円）[/]", str(len(plan.projects)),
-                 *(f"[bold]{yen(totals.by_year.get(y))}[/]" if y in totals.by_year else "—" for y in years))
+                 *(f"[bold]{yen(y.amount)}[/]" if y.amount is not None else "記載なし" for y in totals.years))
+    head.add_row("記載のある事業数", "", *(f"{y.stated}事業" for y in totals.years))
     out.print(head)
     relisted_note = (f"再掲{totals.relisted_excluded}事業は原掲で計上し重複させていません" if totals.relisted_excluded
                      else "再掲事業は原掲がこの文書にないため、ここで一度だけ計上しています")
-    out.print(f"計画期間の事業費合計: {totals.plan_period_total:,}千円（{relisted_note}）")
-    if totals.outside_period:
+    total_text = "記載なし" if totals.plan_period_total is None else f"{totals.plan_period_total:,}千円"
+    out.print(f"計画期間の事業費合計（記載のある{totals.plan_period_projects}事業）: {total_text}（{relisted_note}）")
+    out.print("空欄の年度は「記載なし」で、0千円ではありません / blank years are not stated, not zero")
+    if totals.outside:
         out.print("計画期間外の年度の事業費（合計に含めず）: "
-                  + "、".join(f"{format_fiscal_year(y)} {v:,}千円" for y, v in totals.outside_period.items()))
+                  + "、".join(f"{format_fiscal_year(y.fiscal_year)} {y.amount:,}千円" for y in totals.outside
+                             if y.amount is not None))
+    for p in plan.projects:
+        note = outside_period_note(p, plan)
+        if note:
+            out.print(f"  ・{p.name}：{note[0]}")
     cats = Table(title="連携協約の分類別 事業数")
     cats.add_column("分類")
     cats.add_column("事業数", justify="right")
@@ -158,7 +170,7 @@ def summary(file: FileArg, format: Annotated[LintFormat, typer.Option("--format"
     muni = Table(title="市町別 参加事業数")
     muni.add_column("市町")
     muni.add_column("事業数", justify="right")
-    by_municipality = count_projects_by_municipality(plan)
+    by_municipality = count_projects_by_municipality(plan, Relisting.of(plan))
     chosen = load_area_option(area)
     for m in chosen.members:
         muni.add_row(m.name + ("（中心市）" if m.code == chosen.lead_code else ""), str(by_municipality.get(m.name, 0)))

@@ -152,7 +152,8 @@ class Actual:
 class Assessment:
     """A staff judgment (評価) of a qualitative KPI for a fiscal year, with the reason in words.
 
-    ``rating`` overrides the rating implied by ``status`` (achieved A, on track B, behind C).
+    ``rating`` overrides the rating implied by ``status`` (achieved A, on track B, behind C). ``word`` keeps
+    the staff's own word (達成, 一部達成, 未達成, 未着手 …, see :func:`read_assessment_word`).
     """
 
     fiscal_year: int
@@ -161,6 +162,7 @@ class Assessment:
     entered_by: str | None = None
     entered_at: datetime | None = None
     rating: Rating | None = None
+    word: str = ""
 
     def __post_init__(self) -> None:
         _check_fiscal_year(self.fiscal_year, "fiscal_year")
@@ -175,10 +177,36 @@ class Assessment:
             "fiscal_year": self.fiscal_year,
             "status": self.status.value,
             "rating": self.rating.value if self.rating else None,
+            "word": self.word,
             "comment": self.comment,
             "entered_by": self.entered_by,
             "entered_at": self.entered_at.isoformat() if self.entered_at else None,
         }
+
+
+#: The words staff assess a qualitative KPI with, and the status and rating each stands for.
+ASSESSMENT_WORDS: dict[str, tuple[Status, Rating]] = {
+    "達成": (Status.ACHIEVED, Rating.A),
+    "順調": (Status.ON_TRACK, Rating.B),
+    "概ね順調": (Status.ON_TRACK, Rating.B),
+    "一部達成": (Status.BEHIND, Rating.C),
+    "遅れ": (Status.BEHIND, Rating.C),
+    "未着手": (Status.BEHIND, Rating.D),
+    "未達成": (Status.NOT_ACHIEVED, Rating.E),
+}
+
+
+def read_assessment_word(text: str) -> tuple[str, Status, Rating] | None:
+    """Read a staff assessment word (達成 / 一部達成 / 未達成 / 未着手 …); None when it is not one.
+
+    >>> read_assessment_word(" 一部達成 ")
+    ('一部達成', <Status.BEHIND: 'behind'>, <Rating.C: 'C'>)
+    >>> read_assessment_word("12") is None
+    True
+    """
+    word = "".join(text.split())
+    found = ASSESSMENT_WORDS.get(word)
+    return (word, *found) if found else None
 
 
 class MonthMerge(StrEnum):

@@ -37,12 +37,15 @@ from renkei.domain.status import Rating, Status, judge_pace
 from renkei.domain.verdict import (
     Frame,
     Verdict,
+    forecast_words,
     format_amount,
+    format_number,
     format_percent,
-    format_years,
     is_usable,
     meets,
     ratio,
+    sentences,
+    year_ja,
 )
 
 
@@ -76,17 +79,14 @@ def _baseline_span(baseline: Quantity, target: Quantity) -> tuple[int, int] | No
 
 
 def judge_cumulative(frame: Frame) -> Verdict:
-    """Judge a total to accumulate over a range of years, pro rata by years elapsed."""
+    """Judge a total to accumulate over a range of years, pro rata by the years up to the latest report."""
     kpi, target = frame.kpi, frame.kpi.target
     goal = target.value if target.value is not None else 0.0
     start, big_t = _range(frame)
     direction = _amount_direction(frame)
     sense = -1 if direction is Direction.DECREASE else 1
-    last_due = min(frame.as_of, big_t)
     span = big_t - start + 1
-    elapsed = max(0, min(last_due - start + 1, span))
-    expected = elapsed / span
-    in_range = {y: v for y, v in frame.seen.items() if start <= y <= last_due}
+    in_range = {y: v for y, v in frame.seen.items() if start <= y <= min(frame.as_of, big_t)}
     counted = dict(in_range)
     covered = _baseline_span(kpi.baseline, target)
     note_ja = note_en = ""
@@ -106,119 +106,144 @@ def judge_cumulative(frame: Frame) -> Verdict:
         elif start <= last and first < start:
             note_ja = f"（現状値 {text}は期間をまたぐため不算入）"
             note_en = f" (baseline {text} straddles the range: not counted)"
-    uncovered_due = elapsed - (covered[1] - covered[0] + 1 if base_counts and covered else 0)
-    total = math.fsum(counted.values())
+        elif last < start:
+            note_ja, note_en = f"（現状値 {text}は累計期間外）", f" (baseline {text} is outside the range)"
+    counted = dict(sorted(counted.items()))
+    judged = max(in_range) if in_range else None
+    # The pace is judged at the latest reported year; the baseline alone is the plan's start, not a report.
+    at = judged
     goal_text = format_amount(goal, target)
-    range_ja, range_en = format_years(start, big_t)
-    pace_ja = f"期待進捗 {format_percent(expected)}（{elapsed}年経過/{span}年）"
-    pace_en = f"Expected {format_percent(expected)} ({elapsed} of {span} years elapsed)"
-    if not in_range and not (base_counts and uncovered_due <= 0):
+    range_ja = f"{year_ja(start)}〜{year_ja(big_t)}" if start != big_t else year_ja(big_t)
+    range_en = f"FY{start}-{big_t}" if start != big_t else f"FY{big_t}"
+    if at is None:
         return Verdict(
             rule="cumulative.pro_rata", status=Status.NO_DATA, direction=direction, target_year=big_t,
-            expected=expected,
-            ja=f"{range_ja}の実績がありません。目標 {goal_text}（{range_ja}の累計）。{pace_ja}",
-            en=f"No actual in {range_en}; target {goal_text} in total. {pace_en}",
+            ja=f"{range_ja}の実績がありません。目標 {goal_text}（{range_ja}の累計）{note_ja}",
+            en=f"No actual in {range_en}; target {goal_text} in total{note_en}",
         )
+    elapsed = max(0, min(at - start + 1, span))
+    expected = elapsed / span
+    gaps = [y for y in range(start, at + 1) if y not in counted and not (
+        base_counts and covered is not None and covered[0] <= y <= covered[1])]
+    total = math.fsum(counted.values())
     progress = ratio(total, goal)
     reached = meets(total, goal, sense, target.qualifier)
     rating: Rating | None = None
     if sense < 0:
-        # A cap: exceeding it is final; staying within it is achieved only when the range is over.
+        # A cap: exceeding it is final; staying within it is achieved only once the whole range is reported.
         if not reached:
-            status, rating = Status.BEHIND, Rating.D
+            status, rating = Status.NOT_ACHIEVED, Rating.E
         else:
-            status = Status.ACHIEVED if frame.as_of >= big_t else Status.ON_TRACK
+            status = Status.ACHIEVED if at >= big_t and not gaps else Status.ON_TRACK
     elif reached:
         status = Status.ACHIEVED
-    elif frame.as_of >= big_t or progress is None:
+    elif at >= big_t:
+        status = Status.NOT_ACHIEVED
+    elif progress is None:
         status = Status.BEHIND
     else:
         status = judge_pace(progress, expected, frame.thresholds)
     reached_in = None
     if reached and sense > 0:
         running = 0.0
-        for year in sorted(counted):
-            running += counted[year]
+        for year, value in counted.items():
+            running += value
             if meets(running, goal, sense, target.qualifier):
                 reached_in = year
                 break
-    forecast = forecast_total(
-        total, years_counted=max(counted) - start + 1, start_year=start, target=goal, target_year=big_t,
-        reached_in=reached_in,
-    ) if counted else Forecast()
-    if sense < 0:
-        forecast = Forecast(at_target=forecast.at_target)
+    forecast = Forecast()
+    if at < big_t and counted:
+        forecast = forecast_total(
+            total, years_counted=at - start + 1, start_year=start, target=goal, target_year=big_t,
+            reached_in=reached_in,
+        )
+        if sense < 0:
+            forecast = Forecast(at_target=forecast.at_target)
+    share = ratio(forecast.at_target, goal) if forecast.at_target is not None and sense > 0 else None
+    words_ja, words_en = forecast_words(share, at, big_t) if not reached else ("", "")
+    parts_ja = "＋".join(format_number(v) for v in counted.values())
     shown = f"（{format_percent(progress)}）" if progress is not None else ""
-    latest = in_range[max(in_range)] if in_range else None
+    gap_ja = f"。{'・'.join(year_ja(y) for y in gaps)}は未報告（累計に含まず）" if gaps else ""
+    gap_en = f"; FY{', FY'.join(str(y) for y in gaps)} not reported (not in the total)" if gaps else ""
+    basis_ja, basis_en = frame.basis(at)
+    pace = status not in (Status.ACHIEVED, Status.NOT_ACHIEVED)
+    pace_ja = f"期待進捗 {format_percent(expected)}（{elapsed}年経過/{span}年）" if pace else ""
+    pace_en = f"Expected {format_percent(expected)} ({elapsed} of {span} years elapsed)" if pace else ""
+    latest = in_range[judged] if judged is not None else None
     return Verdict(
         rule="cumulative.pro_rata", status=status, direction=direction, target_year=big_t, rating=rating,
         latest_actual=latest, measured=total, progress=progress, expected=expected, forecast=forecast,
-        ja=f"累計 {format_amount(total, target)} / 目標 {goal_text}{shown}{note_ja}。{pace_ja}",
-        en=f"Total {format_amount(total, target)} of target {goal_text}"
-        f"{f' ({format_percent(progress)})' if progress is not None else ''}{note_en}. {pace_en}",
+        judged_year=at, used=tuple(counted.items()), forecast_ja=words_ja, forecast_en=words_en,
+        ja=sentences(f"累計 {format_amount(total, target)}（{parts_ja}）/ 目標 {goal_text}{shown}{note_ja}{gap_ja}",
+                     pace_ja, words_ja, basis_ja),
+        en=sentences(f"Total {format_amount(total, target)} of target {goal_text}"
+                     f"{f' ({format_percent(progress)})' if progress is not None else ''}{note_en}{gap_en}",
+                     pace_en, words_en, basis_en, sep="; "),
     )
 
 
 def judge_every_year(frame: Frame) -> Verdict:
-    """Judge an amount to reach in each year of a range: years met of years due."""
+    """Judge an amount to reach in each year of a range: the reported years met, unreported years unknown."""
     target = frame.kpi.target
     amount = target.value if target.value is not None else 0.0
     start, big_t = _range(frame)
     direction = _amount_direction(frame)
     sense = -1 if direction is Direction.DECREASE else 1
     span = big_t - start + 1
-    last_due = min(frame.as_of, big_t)
-    recorded = {y: v for y, v in frame.seen.items() if start <= y <= last_due}
+    recorded = {y: v for y, v in frame.seen.items() if start <= y <= min(frame.as_of, big_t)}
     bound_ja, bound_en = ("以下", "at most") if sense < 0 else ("以上", "at least")
-    amount_ja = f"毎年度 {format_amount(amount, target)}{bound_ja}（{start}～{big_t}年度）"
+    amount_ja = f"毎年度 {format_amount(amount, target)}{bound_ja}（{year_ja(start)}〜{year_ja(big_t)}）"
     amount_en = f"{bound_en} {format_amount(amount, target)} each year (FY{start}-{big_t})"
     if not recorded:
-        due = max(0, min(last_due - start + 1, span))
         return Verdict(
             rule="every_year.count", status=Status.NO_DATA, direction=direction, target_year=big_t,
-            years_met=0, years_due=due,
-            ja=f"{amount_ja}：{due}年度分が対象ですが実績がありません",
-            en=f"{amount_en}: {due} years due, no actual recorded",
+            years_met=0, years_due=0,
+            ja=f"{amount_ja}：{year_ja(frame.as_of)}までの実績がありません",
+            en=f"{amount_en}: no actual recorded up to FY{frame.as_of}",
         )
-    judged_end = big_t if frame.as_of > big_t else max(recorded)
-    years_due = judged_end - start + 1
+    judged = max(recorded)
     met_years = [y for y, v in recorded.items() if meets(v, amount, sense, target.qualifier)]
     missed = sorted(set(recorded) - set(met_years))
-    unreported = years_due - len(recorded)
-    years_met = len(met_years)
+    gaps = [y for y in range(start, judged + 1) if y not in recorded]
+    years_met, years_judged = len(met_years), len(recorded)
     progress = years_met / span
-    expected = years_due / span
+    expected = (judged - start + 1) / span
     if years_met == span:
         status = Status.ACHIEVED
-    elif years_met == years_due:
-        status = Status.ON_TRACK
-    else:
+    elif missed and judged >= big_t:
+        status = Status.NOT_ACHIEVED
+    elif missed:
         status = Status.BEHIND
-    trend = fit_trend(list(recorded.items()))
-    at_target = trend.value_at(big_t) if trend else None
-    if at_target is not None and all(v >= 0 for v in recorded.values()):
-        at_target = max(at_target, 0.0)  # a yearly count cannot fall below zero
-    forecast = Forecast(at_target=at_target)
+    else:
+        status = Status.ON_TRACK  # every reported year met; unreported years are unknown, not missed
+    rating: Rating | None = None
+    if status is Status.BEHIND:
+        rating = Rating.C if years_met >= frame.thresholds.c_rating * years_judged else Rating.D
+    forecast = Forecast()
+    if judged < big_t:
+        trend = fit_trend(list(recorded.items()))
+        at_target = trend.value_at(big_t) if trend else None
+        if at_target is not None and all(v >= 0 for v in recorded.values()):
+            at_target = max(at_target, 0.0)  # a yearly count cannot fall below zero
+        forecast = Forecast(at_target=at_target)
     detail_ja = detail_en = ""
     if missed:
-        years = "・".join(str(y) for y in missed[:10]) + ("…" if len(missed) > 10 else "")
-        detail_ja += f"、未達 {years}年度"
-        detail_en += f"; missed FY{years.replace('・', ', FY')}"
-    if unreported:
-        detail_ja += f"、実績未入力 {unreported}年度分（未達扱い）"
-        detail_en += f"; {unreported} unreported year{'s' if unreported > 1 else ''} counted as missed"
-    pending = max(0, last_due - judged_end)
-    if pending:
-        waiting_ja, waiting_en = format_years(judged_end + 1, last_due)
-        detail_ja += f"、{waiting_ja}は未報告"
-        detail_en += f"; {waiting_en} not yet reported"
-    latest_year = max(recorded)
+        years = "・".join(year_ja(y) for y in missed[:10]) + ("…" if len(missed) > 10 else "")
+        detail_ja += f"、未達 {years}"
+        detail_en += f"; missed FY{', FY'.join(str(y) for y in missed[:10])}"
+    if gaps:
+        detail_ja += f"、{'・'.join(year_ja(y) for y in gaps)}は未報告"
+        detail_en += f"; FY{', FY'.join(str(y) for y in gaps)} not reported"
+    basis_ja, basis_en = frame.basis(judged)
     return Verdict(
-        rule="every_year.count", status=status, direction=direction, target_year=big_t,
-        latest_actual=recorded[latest_year], measured=recorded[latest_year], progress=progress,
-        expected=expected, years_met=years_met, years_due=years_due, forecast=forecast,
-        ja=f"{amount_ja}：{years_due}年度中 {years_met}年度達成{detail_ja}。進捗 {format_percent(progress)}、"
-        f"期待進捗 {format_percent(expected)}",
-        en=f"{amount_en}: met in {years_met} of {years_due} years{detail_en}. Progress "
-        f"{format_percent(progress)}, expected {format_percent(expected)}",
+        rule="every_year.count", status=status, direction=direction, target_year=big_t, rating=rating,
+        latest_actual=recorded[judged], measured=recorded[judged], progress=progress,
+        expected=expected, years_met=years_met, years_due=years_judged, forecast=forecast,
+        judged_year=judged, used=tuple(recorded.items()),
+        ja=sentences(f"{amount_ja}：報告のある{years_judged}年度中 {years_met}年度達成{detail_ja}",
+                     f"最新の実績 {format_amount(recorded[judged], target)}（{year_ja(judged)}）",
+                     f"進捗 {format_percent(progress)}（{years_met}/{span}年度）", basis_ja),
+        en=sentences(f"{amount_en}: met in {years_met} of {years_judged} reported years{detail_en}",
+                     f"latest actual {format_amount(recorded[judged], target)} (FY{judged})",
+                     f"progress {format_percent(progress)} ({years_met} of {span} years)", basis_en, sep="; "),
     )

@@ -97,6 +97,17 @@ def fiscal_year_of(year: int, month: int) -> int:
     return year if month >= 4 else year - 1
 
 
+def latest_ended_fiscal_year(year: int, month: int, day: int = 1) -> int:
+    """Return the latest fiscal year that has ended on a date (a fiscal year ends on 31 March).
+
+    >>> latest_ended_fiscal_year(2026, 12, 2), latest_ended_fiscal_year(2027, 3, 31)
+    (2025, 2025)
+    >>> latest_ended_fiscal_year(2027, 4, 1)
+    2026
+    """
+    return fiscal_year_of(year, month) - 1
+
+
 def fiscal_year_months(fiscal_year: int) -> tuple[str, str]:
     """Return the first and last month of a fiscal year as ``YYYY-MM``.
 

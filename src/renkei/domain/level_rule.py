@@ -26,12 +26,13 @@ from __future__ import annotations
 
 from renkei.domain.actual import Assessment
 from renkei.domain.forecast import Forecast, forecast_level
-from renkei.domain.quantity import Direction
+from renkei.domain.quantity import Direction, Quantity
 from renkei.domain.status import Rating, Status, judge_pace
 from renkei.domain.verdict import (
     Frame,
     Verdict,
     clip,
+    forecast_words,
     format_amount,
     format_percent,
     is_usable,
@@ -39,8 +40,47 @@ from renkei.domain.verdict import (
     meets,
     ratio,
     sense_of,
+    sentences,
     streak_start,
+    year_ja,
 )
+
+
+def _reached_then_lost(seen: dict[int, float], goal: float, sense: int, target: Quantity) -> int | None:
+    """Return the first year an earlier actual met the target, when the latest one no longer does."""
+    years = sorted(seen)
+    if not years or meets(seen[years[-1]], goal, sense, target.qualifier):
+        return None
+    return next((y for y in years[:-1] if meets(seen[y], goal, sense, target.qualifier)), None)
+
+
+def _level_status(frame: Frame, *, reached: bool, judged: int, progress: float | None, expected: float,
+                  paced: bool) -> Status:
+    """Achieved when met; not achieved once the target year is reported and missed; else by pace."""
+    if reached:
+        return Status.ACHIEVED
+    if judged >= frame.target_year:
+        return Status.NOT_ACHIEVED
+    if not paced or progress is None:
+        return Status.BEHIND
+    return judge_pace(progress, expected, frame.thresholds)
+
+
+def _reach_note(seen: dict[int, float], goal: float, sense: int, target: Quantity, big_t: int,
+                reached: bool) -> tuple[str, str]:
+    """Say when the target was reached early, or that a later actual fell back below it."""
+    if reached:
+        first = streak_start(seen, goal, sense, target.qualifier)
+        if first is not None and first < big_t:
+            return (f"{year_ja(first)}に目標を達成（目標年度より前）",
+                    f"target reached in FY{first}, before the target year")
+        return "", ""
+    lost = _reached_then_lost(seen, goal, sense, target)
+    if lost is not None:
+        latest = max(seen)
+        return (f"{year_ja(lost)}に一度達成したが{year_ja(latest)}は下回った",
+                f"reached in FY{lost} but fell back in FY{latest}")
+    return "", ""
 
 
 def judge_point(frame: Frame) -> Verdict:
@@ -56,13 +96,15 @@ def judge_point(frame: Frame) -> Verdict:
     direction = Direction.INCREASE if goal > start else Direction.DECREASE
     sense = sense_of(target, direction)
     span = big_t - base_year
-    elapsed = int(clip(frame.as_of - base_year, 0, max(span, 0)))
+    judged = frame.judged_year
+    at = judged if judged is not None else frame.as_of
+    elapsed = int(clip(at - base_year, 0, max(span, 0)))
     # A target year at or before the baseline year leaves no path: all is due from the target year.
-    expected = elapsed / span if span > 0 else 1.0 if frame.as_of >= big_t else 0.0
+    expected = elapsed / span if span > 0 else 1.0 if at >= big_t else 0.0
     assumed_ja, assumed_en = ("とみなす", ", assumed") if baseline.fiscal_year is None else ("", "")
     plan_ja = (
-        f"現状値 {format_amount(start, baseline)}（{base_year}年度{assumed_ja}）→ 目標 "
-        f"{format_amount(goal, target)}（{big_t}年度）"
+        f"現状値 {format_amount(start, baseline)}（{year_ja(base_year)}{assumed_ja}）→ 目標 "
+        f"{format_amount(goal, target)}（{year_ja(big_t)}）"
     )
     plan_en = (
         f"baseline {format_amount(start, baseline)} (FY{base_year}{assumed_en}) → target "
@@ -71,38 +113,39 @@ def judge_point(frame: Frame) -> Verdict:
     pace_ja = f"期待進捗 {format_percent(expected)}（{elapsed}年経過/{max(span, 0)}年）"
     pace_en = f"Expected {format_percent(expected)} ({elapsed} of {max(span, 0)} years elapsed)"
     seen = frame.seen
-    if not seen:
+    if judged is None:
         return Verdict(
             rule="point.linear", status=Status.NO_DATA, direction=direction, target_year=big_t,
-            expected=expected,
-            ja=f"{frame.as_of}年度までの実績がありません。{plan_ja}。{pace_ja}",
-            en=f"No actual up to FY{frame.as_of}; {plan_en}. {pace_en}",
+            ja=sentences(f"{year_ja(frame.as_of)}までの実績がありません", plan_ja),
+            en=sentences(f"No actual up to FY{frame.as_of}", plan_en, sep="; "),
         )
-    latest_year = max(seen)
-    latest = seen[latest_year]
+    latest = seen[judged]
     progress = ratio(latest - start, goal - start)
     reached = meets(latest, goal, sense, target.qualifier)
-    if reached:
-        status = Status.ACHIEVED
-    elif frame.as_of >= big_t or progress is None:
-        status = Status.BEHIND
-    else:
-        status = judge_pace(progress, expected, frame.thresholds)
+    status = _level_status(frame, reached=reached, judged=judged, progress=progress, expected=expected, paced=True)
     points = [(base_year, start), *seen.items()]
-    forecast = forecast_level(
-        points, target=goal, target_year=big_t, sense=sense,
-        reached_in=streak_start(seen, goal, sense, target.qualifier) if reached else None,
-    )
-    late_ja = "（目標年度後の実績）" if reached and latest_year > big_t else ""
-    late_en = " (after the target year)" if reached and latest_year > big_t else ""
+    forecast = Forecast()
+    if judged < big_t:
+        forecast = forecast_level(
+            points, target=goal, target_year=big_t, sense=sense,
+            reached_in=streak_start(seen, goal, sense, target.qualifier) if reached else None,
+        )
+    share = ratio(forecast.at_target - start, goal - start) if forecast.at_target is not None else None
+    words_ja, words_en = forecast_words(share, judged, big_t) if not reached else ("", "")
+    note_ja, note_en = _reach_note(seen, goal, sense, target, big_t, reached)
+    basis_ja, basis_en = frame.basis(judged)
     shown = format_percent(progress) if progress is not None else "-"
+    late_ja = "（目標年度後の実績）" if judged > big_t else ""
+    late_en = " (after the target year)" if judged > big_t else ""
+    pace = status not in (Status.ACHIEVED, Status.NOT_ACHIEVED)
     return Verdict(
         rule="point.linear", status=status, direction=direction, target_year=big_t,
         latest_actual=latest, measured=latest, progress=progress, expected=expected, forecast=forecast,
-        ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）{late_ja}。{plan_ja}の進捗 {shown}。"
-        f"{pace_ja}",
-        en=f"Actual {format_amount(latest, target)} (FY{latest_year}){late_en}; {plan_en}: progress {shown}. "
-        f"{pace_en}",
+        judged_year=judged, used=tuple(seen.items()), forecast_ja=words_ja, forecast_en=words_en,
+        ja=sentences(f"実績 {format_amount(latest, target)}（{year_ja(judged)}）{late_ja}",
+                     f"{plan_ja}の進捗 {shown}", pace_ja if pace else "", note_ja, words_ja, basis_ja),
+        en=sentences(f"Actual {format_amount(latest, target)} (FY{judged}){late_en}",
+                     f"{plan_en}: progress {shown}", pace_en if pace else "", note_en, words_en, basis_en, sep="; "),
     )
 
 
@@ -112,31 +155,41 @@ def _judge_target_only(frame: Frame) -> Verdict:
     big_t = frame.target_year
     direction = kpi.direction or target.direction or Direction.INCREASE
     sense = sense_of(target, direction)
-    goal_ja = f"目標 {format_amount(goal, target)}（{big_t}年度）"
+    goal_ja = f"目標 {format_amount(goal, target)}（{year_ja(big_t)}）"
     goal_en = f"target {format_amount(goal, target)} (FY{big_t})"
     why_ja = "現状値が比較できないため目標値とのみ比較"
     why_en = "no comparable baseline, so judged against the target only"
     seen = frame.seen
-    if not seen:
+    judged = frame.judged_year
+    if judged is None:
         return Verdict(
             rule="point.target_only", status=Status.NO_DATA, direction=direction, target_year=big_t,
-            ja=f"{frame.as_of}年度までの実績がありません。{goal_ja}",
-            en=f"No actual up to FY{frame.as_of}; {goal_en}",
+            ja=sentences(f"{year_ja(frame.as_of)}までの実績がありません", goal_ja),
+            en=sentences(f"No actual up to FY{frame.as_of}", goal_en, sep="; "),
         )
-    latest_year = max(seen)
-    latest = seen[latest_year]
+    latest = seen[judged]
     reached = meets(latest, goal, sense, target.qualifier)
-    status = Status.ACHIEVED if reached else Status.BEHIND
-    rating = None if reached else (Rating.D if frame.as_of >= big_t else Rating.C)
-    forecast = forecast_level(
-        list(seen.items()), target=goal, target_year=big_t, sense=sense,
-        reached_in=streak_start(seen, goal, sense, target.qualifier) if reached else None,
-    )
+    status = _level_status(frame, reached=reached, judged=judged, progress=None, expected=0.0, paced=False)
+    # Without a baseline there is no pace: a miss before the target year is behind, C.
+    rating = Rating.C if status is Status.BEHIND else None
+    forecast = Forecast()
+    if judged < big_t:
+        forecast = forecast_level(
+            list(seen.items()), target=goal, target_year=big_t, sense=sense,
+            reached_in=streak_start(seen, goal, sense, target.qualifier) if reached else None,
+        )
+    share = ratio(forecast.at_target, goal) if forecast.at_target is not None and sense > 0 else None
+    words_ja, words_en = forecast_words(share, judged, big_t) if not reached else ("", "")
+    note_ja, note_en = _reach_note(seen, goal, sense, target, big_t, reached)
+    basis_ja, basis_en = frame.basis(judged)
     return Verdict(
         rule="point.target_only", status=status, direction=direction, target_year=big_t, rating=rating,
-        latest_actual=latest, measured=latest, forecast=forecast,
-        ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）／{goal_ja}（{why_ja}）",
-        en=f"Actual {format_amount(latest, target)} (FY{latest_year}); {goal_en} ({why_en})",
+        latest_actual=latest, measured=latest, forecast=forecast, judged_year=judged, used=tuple(seen.items()),
+        forecast_ja=words_ja, forecast_en=words_en,
+        ja=sentences(f"実績 {format_amount(latest, target)}（{year_ja(judged)}）／{goal_ja}（{why_ja}）",
+                     note_ja, words_ja, basis_ja),
+        en=sentences(f"Actual {format_amount(latest, target)} (FY{judged}); {goal_en} ({why_en})",
+                     note_en, words_en, basis_en, sep="; "),
     )
 
 
@@ -151,38 +204,47 @@ def judge_maintain(frame: Frame) -> Verdict:
     goal_ja = f"目標 {format_amount(goal, target)}{bound_ja}を維持"
     goal_en = f"hold {bound_en} {format_amount(goal, target)}"
     seen = frame.seen
-    if not seen:
+    judged = frame.judged_year
+    if judged is None:
         return Verdict(
             rule="maintain.hold", status=Status.NO_DATA, direction=Direction.MAINTAIN, target_year=big_t,
-            ja=f"{frame.as_of}年度までの実績がありません。{goal_ja}",
-            en=f"No actual up to FY{frame.as_of}; {goal_en}",
+            ja=sentences(f"{year_ja(frame.as_of)}までの実績がありません", goal_ja),
+            en=sentences(f"No actual up to FY{frame.as_of}", goal_en, sep="; "),
         )
-    latest_year = max(seen)
-    latest = seen[latest_year]
+    latest = seen[judged]
     held = meets(latest, goal, sense, target.qualifier)
     if held:
         progress: float | None = 1.0
     else:
         closeness = ratio(latest, goal) if sense > 0 else ratio(goal, latest)
         progress = clip(closeness) if closeness is not None else 0.0
-    status = Status.ACHIEVED if held else Status.BEHIND
+    status = _level_status(frame, reached=held, judged=judged, progress=progress, expected=1.0, paced=False)
     baseline = level_baseline(kpi)
     points = list(seen.items())
     if baseline is not None and baseline.value is not None and baseline.fiscal_year is not None:
         points.insert(0, (baseline.fiscal_year, baseline.value))
-    forecast = forecast_level(
-        points, target=goal, target_year=big_t, sense=sense,
-        reached_in=streak_start(seen, goal, sense, target.qualifier) if held else None,
-    )
+    forecast = Forecast()
+    if judged < big_t:
+        forecast = forecast_level(
+            points, target=goal, target_year=big_t, sense=sense,
+            reached_in=streak_start(seen, goal, sense, target.qualifier) if held else None,
+        )
+    lost = _reached_then_lost(seen, goal, sense, target)
+    note_ja = f"{year_ja(lost)}は維持していたが{year_ja(judged)}は下回った" if lost is not None else ""
+    note_en = f"held in FY{lost} but not in FY{judged}" if lost is not None else ""
+    basis_ja, basis_en = frame.basis(judged)
     return Verdict(
         rule="maintain.hold", status=status, direction=Direction.MAINTAIN, target_year=big_t,
         latest_actual=latest, measured=latest, progress=progress, expected=1.0, forecast=forecast,
-        ja=f"実績 {format_amount(latest, target)}（{latest_year}年度）。{goal_ja}",
-        en=f"Actual {format_amount(latest, target)} (FY{latest_year}); {goal_en}",
+        judged_year=judged, used=tuple(seen.items()),
+        ja=sentences(f"実績 {format_amount(latest, target)}（{year_ja(judged)}）", goal_ja, note_ja, basis_ja),
+        en=sentences(f"Actual {format_amount(latest, target)} (FY{judged})", goal_en, note_en, basis_en, sep="; "),
     )
 
 
-_ASSESSED_RATING = {Status.ACHIEVED: Rating.A, Status.ON_TRACK: Rating.B, Status.BEHIND: Rating.C}
+_ASSESSED_RATING = {
+    Status.ACHIEVED: Rating.A, Status.ON_TRACK: Rating.B, Status.BEHIND: Rating.C, Status.NOT_ACHIEVED: Rating.E,
+}
 
 
 def judge_qualitative(frame: Frame, assessment: Assessment | None) -> Verdict:
@@ -195,9 +257,11 @@ def judge_qualitative(frame: Frame, assessment: Assessment | None) -> Verdict:
         assessed = assessment.rating or _ASSESSED_RATING.get(status, Rating.NONE)
         comment_ja = assessment.comment.strip() or "（コメントなし）"
         comment_en = assessment.comment.strip() or "(no comment)"
+        word_ja = f"「{assessment.word}」" if assessment.word else ""
         return Verdict(
             rule="qualitative.assessment", status=status, direction=direction, rating=assessed,
-            ja=f"「{aim}」について{assessment.fiscal_year}年度の評価：{comment_ja}",
+            judged_year=assessment.fiscal_year,
+            ja=f"「{aim}」について{year_ja(assessment.fiscal_year)}の評価{word_ja}：{comment_ja}",
             en=f"Aim 「{aim}」 assessed for FY{assessment.fiscal_year}: {comment_en}",
         )
     baseline = kpi.baseline
@@ -209,27 +273,34 @@ def judge_qualitative(frame: Frame, assessment: Assessment | None) -> Verdict:
             missing_ja, missing_en = "評価が入力されていません", "no assessment recorded"
         return Verdict(
             rule="qualitative.no_data", status=Status.NO_DATA, direction=direction,
-            ja=f"「{aim}」：{frame.as_of}年度までの{missing_ja}",
+            ja=f"「{aim}」：{year_ja(frame.as_of)}までの{missing_ja}",
             en=f"Aim 「{aim}」: {missing_en} up to FY{frame.as_of}",
         )
     start = baseline.value
     latest_year = max(seen)
     latest = seen[latest_year]
+    basis_ja, basis_en = frame.basis(latest_year)
     if direction is Direction.MAINTAIN:
         reached, wrong_way = latest >= start, latest < start
     else:
         sense = 1 if direction is Direction.INCREASE else -1
         reached = (latest - start) * sense > 0
         wrong_way = (latest - start) * sense < 0
-    status = Status.ACHIEVED if reached else Status.BEHIND
+    if reached:
+        status = Status.ACHIEVED
+    elif latest_year >= frame.target_year:
+        status = Status.NOT_ACHIEVED
+    else:
+        status = Status.BEHIND
     rating: Rating | None = None
-    if not reached:
-        rating = Rating.D if wrong_way or frame.as_of >= frame.target_year else Rating.C
+    if status is Status.BEHIND:
+        rating = Rating.D if wrong_way else Rating.C
     return Verdict(
         rule="qualitative.baseline", status=status, direction=direction, target_year=frame.target_year,
-        latest_actual=latest, measured=latest, rating=rating, forecast=Forecast(),
-        ja=f"実績 {format_amount(latest, baseline)}（{latest_year}年度）、現状値 {baseline.text.strip()}"
-        f"（{format_amount(start, baseline)}）に対し「{aim}」",
-        en=f"Actual {format_amount(latest, baseline)} (FY{latest_year}) against baseline "
-        f"{format_amount(start, baseline)} for aim 「{aim}」",
+        latest_actual=latest, measured=latest, rating=rating, forecast=Forecast(), judged_year=latest_year,
+        used=tuple(seen.items()),
+        ja=sentences(f"実績 {format_amount(latest, baseline)}（{year_ja(latest_year)}）、現状値 {baseline.text.strip()}"
+                     f"（{format_amount(start, baseline)}）に対し「{aim}」", basis_ja),
+        en=sentences(f"Actual {format_amount(latest, baseline)} (FY{latest_year}) against baseline "
+                     f"{format_amount(start, baseline)} for aim 「{aim}」", basis_en, sep="; "),
     )

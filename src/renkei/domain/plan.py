@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from renkei.domain.quantity import Direction, Quantity
+from renkei.domain.text import fold
+
+#: Shown where a project has no policy area or no category.
+NO_POLICY_AREA_LABEL = "（政策分野なし）"
+NO_CATEGORY_LABEL = "（連携協約なし）"
+
+#: Role parties (役割分担) that stand for the lead city, or for every partner, rather than naming one town.
+LEAD_PARTIES = ("連携中枢都市",)
+PARTNER_PARTIES = ("連携市町", "連携市町村", "圏域市町", "連携自治体", "構成市町", "構成市町村")
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +24,11 @@ class PolicyArea:
 
     number: int
     name: str
+
+    @property
+    def label(self) -> str:
+        """Return the label shown to people: ``(2) 圏域内外の…``."""
+        return f"({self.number}) {self.name}"
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""
@@ -32,6 +45,11 @@ class Category:
     code: str
     name: str
     subtitle: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Return the label shown to people: ``a 地域公共交通``."""
+        return f"{self.code} {self.name}"
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""
@@ -193,10 +211,35 @@ class KPI:
     direction: Direction | None
     line: int | None = None
 
+    @property
+    def key(self) -> str:
+        """Return the key the KPI is matched by within its project (the folded indicator).
+
+        >>> from renkei.domain.quantity import QuantityKind
+        >>> KPI("WEB ページ閲覧数", Quantity("-", QuantityKind.NONE), Quantity("-", QuantityKind.NONE), None).key
+        'WEBページ閲覧数'
+        """
+        return fold(self.indicator)
+
+    @property
+    def unit(self) -> str:
+        """Return the unit actuals are entered in: the target's (or baseline's) unit with its rate, or ``""``.
+
+        >>> from renkei.domain.quantity import QuantityKind
+        >>> t = Quantity("6回/年", QuantityKind.EVERY_YEAR, value=6, unit="回", per="年")
+        >>> KPI("研修", t, t, None).unit
+        '回/年'
+        """
+        for quantity in (self.target, self.baseline):
+            if quantity.unit:
+                return quantity.unit + (f"/{quantity.per}" if quantity.per else "")
+        return ""
+
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""
         return {
             "indicator": self.indicator,
+            "key": self.key,
             "direction": self.direction.value if self.direction else None,
             "baseline": self.baseline.to_dict(),
             "target": self.target.to_dict(),
@@ -204,15 +247,8 @@ class KPI:
         }
 
 
-def normalise_key_text(text: str) -> str:
-    """Fold a name for matching: NFKC, no white space.
-
-    >>> normalise_key_text("新任課長・係長研修の 実施")
-    '新任課長・係長研修の実施'
-    >>> normalise_key_text("ＤＸ人材育成研修")
-    'DX人材育成研修'
-    """
-    return "".join(unicodedata.normalize("NFKC", text).split())
+#: The fold of names, kept under its old name for callers not yet moved to :func:`renkei.domain.text.fold`.
+normalise_key_text = fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +278,7 @@ class Project:
     slug: str = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        base = normalise_key_text(self.name)
+        base = fold(self.name)
         key = base + "#再掲" if self.relisted else base
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "slug", hashlib.sha1(key.encode("utf-8")).hexdigest()[:10])
@@ -251,6 +287,16 @@ class Project:
     def name_key(self) -> str:
         """Return the folded name without the relisted mark (an original and its relisting share it)."""
         return self.key.removesuffix("#再掲")
+
+    @property
+    def policy_area_label(self) -> str:
+        """Return the policy area's label, or 「（政策分野なし）」."""
+        return self.policy_area.label if self.policy_area else NO_POLICY_AREA_LABEL
+
+    @property
+    def category_label(self) -> str:
+        """Return the category's label, or 「（連携協約なし）」."""
+        return self.category.label if self.category else NO_CATEGORY_LABEL
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""
@@ -284,8 +330,6 @@ class Plan:
     projects: tuple[Project, ...]
     source_sha256: str = ""
     title: str | None = None
-    #: Derived indexes computed on first use (the plan itself never changes); not part of its value.
-    memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 
     @property
     def policy_areas(self) -> tuple[PolicyArea, ...]:

@@ -7,9 +7,11 @@ KPI forms differ, so no single formula judges them all. The form is mainly the t
 - ``cumulative`` and ``every_year``: :mod:`renkei.domain.amount_rule`;
 - ``none`` (「-」, blank): not measurable, rated ``-``.
 
-Ratings follow the status: achieved A, on track B, behind C (progress at least half the expected
-progress, see :class:`Thresholds`) or D, and ``-`` for no data or not measurable. Actuals after the
-evaluation year are ignored; monthly actuals are folded into one value per fiscal year as
+Each KPI is judged on its data: at its latest reported fiscal year at or before the evaluation year, and
+a year nobody has reported is unknown, never 0 and never behind. Ratings follow the status: achieved A,
+on track B, behind C (progress at least half the expected progress, see :class:`Thresholds`) or D, not
+achieved (the target year reported and missed) E, and ``-`` for no data or not measurable. Actuals after
+the evaluation year are ignored; monthly actuals are folded into one value per fiscal year as
 :func:`month_merge_for` says (the average of the months for a per-月 KPI).
 """
 
@@ -140,6 +142,21 @@ class Evaluation:
     forecast_year_reached: int | None = None
     target_value: float | None = None
     target_year: int | None = None
+    #: The latest reported fiscal year the verdict rests on (None when nothing was reported).
+    judged_year: int | None = None
+    #: The yearly figures the verdict used, by fiscal year (a total's contributions, the baseline included).
+    used: tuple[tuple[int, float], ...] = ()
+    forecast_ja: str = ""
+    forecast_en: str = ""
+
+    @property
+    def running_total(self) -> tuple[tuple[int, float], ...]:
+        """Return the running total at each year the verdict used (for a cumulative KPI's chart)."""
+        total, points = 0.0, []
+        for year, value in self.used:
+            total += value
+            points.append((year, total))
+        return tuple(points)
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form (ratios rounded to four places)."""
@@ -161,6 +178,9 @@ class Evaluation:
             "measured": _round(self.measured, 6),
             "target_value": _round(self.target_value, 6),
             "target_year": self.target_year,
+            "judged_year": self.judged_year,
+            "used": {str(year): value for year, value in self.used},
+            "forecast_words": {"ja": self.forecast_ja, "en": self.forecast_en},
             "explanation": {"ja": self.explanation_ja, "en": self.explanation_en},
             "rule": self.rule,
         }
@@ -244,4 +264,8 @@ def evaluate_kpi(
         forecast_year_reached=verdict.forecast.year_reached,
         target_value=kpi.target.value if form is not KpiForm.NONE else None,
         target_year=verdict.target_year,
+        judged_year=verdict.judged_year,
+        used=verdict.used,
+        forecast_ja=verdict.forecast_ja,
+        forecast_en=verdict.forecast_en,
     )

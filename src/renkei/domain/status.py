@@ -15,7 +15,8 @@ class Status(StrEnum):
 
     - ``achieved`` (達成): the target is reached (held, for a maintain or every-year KPI).
     - ``on_track`` (順調): not reached yet, but at or ahead of the expected pace.
-    - ``behind`` (遅れ): below the expected pace, or the target year passed without reaching it.
+    - ``behind`` (遅れ): below the expected pace at the latest reported year.
+    - ``not_achieved`` (未達成): the target year's actual (or a later one) is reported and misses the target.
     - ``no_data`` (実績未入力): nothing recorded that the rule could judge.
     - ``not_measurable`` (測定不能): the target states nothing measurable (「-」).
     """
@@ -23,6 +24,7 @@ class Status(StrEnum):
     ACHIEVED = "achieved"
     ON_TRACK = "on_track"
     BEHIND = "behind"
+    NOT_ACHIEVED = "not_achieved"
     NO_DATA = "no_data"
     NOT_MEASURABLE = "not_measurable"
 
@@ -41,18 +43,23 @@ _LABELS_JA = {
     Status.ACHIEVED: "達成",
     Status.ON_TRACK: "順調",
     Status.BEHIND: "遅れ",
+    Status.NOT_ACHIEVED: "未達成",
     Status.NO_DATA: "実績未入力",
     Status.NOT_MEASURABLE: "測定不能",
 }
 
 
 class Rating(StrEnum):
-    """A letter rating: A achieved, B on track, C somewhat behind, D well behind, ``-`` not rated."""
+    """A letter rating: A achieved, B on track, C somewhat behind, D well behind, E not achieved, ``-`` not rated.
+
+    E is the rating of 未達成: the target year is reported and the target missed, which no pace can mend.
+    """
 
     A = "A"
     B = "B"
     C = "C"
     D = "D"
+    E = "E"
     NONE = "-"
 
 
@@ -63,10 +70,10 @@ def read_status(text: str) -> Status:
     <Status.ON_TRACK: 'on_track'>
     >>> read_status(" 達成 ")
     <Status.ACHIEVED: 'achieved'>
-    >>> read_status("late")
+    >>> read_status("late")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown status 'late' (expected one of achieved, on_track, behind, no_data, not_measurable)
+    ValueError: unknown status 'late' (expected one of achieved, on_track, behind, not_achieved, ...)
     """
     key = text.strip()
     for status in Status:
@@ -126,9 +133,13 @@ def rate_status(
     <Rating.D: 'D'>
     >>> rate_status(Status.NO_DATA, None, 0.4, Thresholds())
     <Rating.NONE: '-'>
+    >>> rate_status(Status.NOT_ACHIEVED, 0.9, 1.0, Thresholds())
+    <Rating.E: 'E'>
     """
     if status is Status.ACHIEVED:
         return Rating.A
+    if status is Status.NOT_ACHIEVED:
+        return Rating.E
     if status is Status.ON_TRACK:
         return Rating.B
     if status is not Status.BEHIND:
@@ -136,3 +147,19 @@ def rate_status(
     if progress is None or expected is None:
         return Rating.C
     return Rating.C if progress >= thresholds.c_rating * expected - EPSILON else Rating.D
+
+
+#: How pressing a status is, for 「遅れを先に」 sorting and a project's badge: 未達成 first.
+STATUS_PRIORITY: dict[Status, int] = {
+    Status.NOT_ACHIEVED: 0,
+    Status.BEHIND: 1,
+    Status.ON_TRACK: 2,
+    Status.NO_DATA: 3,
+    Status.ACHIEVED: 4,
+    Status.NOT_MEASURABLE: 5,
+}
+
+#: How pressing a rating is: E, then D before C, …
+RATING_PRIORITY: dict[Rating, int] = {
+    Rating.E: 0, Rating.D: 1, Rating.C: 2, Rating.B: 3, Rating.NONE: 4, Rating.A: 5,
+}

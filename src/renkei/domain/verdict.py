@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from renkei.domain.actual import MAX_ABS_VALUE
+from renkei.domain.fiscal import FiscalYearError, wareki_fiscal_year
 from renkei.domain.forecast import Forecast
 from renkei.domain.plan import KPI
 from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind
@@ -35,6 +36,31 @@ class Frame:
         year = self.kpi.target.fiscal_year
         return year if year is not None else self.plan_last_year
 
+    @property
+    def judged_year(self) -> int | None:
+        """Return the latest reported fiscal year at or before the evaluation year (None before any report)."""
+        return max((year for year in self.values if year <= self.as_of), default=None)
+
+    def basis(self, judged: int | None) -> tuple[str, str]:
+        """Say which year a verdict is based on, and which later years are not reported yet.
+
+        >>> from renkei.domain.quantity import Quantity, QuantityKind
+        >>> q = Quantity("1回", QuantityKind.POINT, value=1, unit="回")
+        >>> f = Frame(KPI("x", q, q, None), {2026: 1.0}, 2027, 2026, 2030, Thresholds())
+        >>> f.basis(2026)[0]
+        '令和8年度の実績で判定。令和9年度は未報告'
+        """
+        if judged is None:
+            return "", ""
+        ja, en = f"{year_ja(judged)}の実績で判定", f"judged on the FY{judged} actual"
+        if judged < self.as_of:
+            later = year_ja(judged + 1)
+            span_ja = later if judged + 1 == self.as_of else f"{later}〜{year_ja(self.as_of)}"
+            span_en = f"FY{judged + 1}" if judged + 1 == self.as_of else f"FY{judged + 1}-{self.as_of}"
+            ja += f"。{span_ja}は未報告"
+            en += f"; {span_en} not reported yet"
+        return ja, en
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -54,6 +80,39 @@ class Verdict:
     years_due: int | None = None
     forecast: Forecast = field(default_factory=Forecast)
     rating: Rating | None = None
+    #: The latest reported year the verdict rests on (None without any).
+    judged_year: int | None = None
+    #: The yearly figures the verdict used (for a total: each year's contribution, the baseline included).
+    used: tuple[tuple[int, float], ...] = ()
+    #: The forecast in words (empty when there is none, e.g. once the target year is reported).
+    forecast_ja: str = ""
+    forecast_en: str = ""
+
+
+def year_ja(year: int) -> str:
+    """Name a fiscal year in Japanese: 令和8年度 (western years before the eras stay western).
+
+    >>> year_ja(2026), year_ja(1900)
+    ('令和8年度', '1900年度')
+    """
+    try:
+        return wareki_fiscal_year(year)
+    except FiscalYearError:
+        return f"{year}年度"
+
+
+def forecast_words(share: float | None, judged: int | None, target_year: int) -> tuple[str, str]:
+    """Say where the present pace leads by the target year, as a share of the target (never into the past).
+
+    >>> forecast_words(0.92, 2026, 2030)
+    ('このペースでは令和12年度に目標の92%', 'at this pace, 92% of the target by FY2030')
+    >>> forecast_words(0.92, 2030, 2030)
+    ('', '')
+    """
+    if share is None or judged is None or judged >= target_year or not math.isfinite(share):
+        return "", ""
+    return (f"このペースでは{year_ja(target_year)}に目標の{format_percent(share)}",
+            f"at this pace, {format_percent(share)} of the target by FY{target_year}")
 
 
 def format_number(value: float) -> str:
@@ -186,6 +245,17 @@ def conclude(ja: str, en: str, status: Status) -> tuple[str, str]:
     """
     gap = "" if ja.endswith(("）", "」", "】", "。")) else " "
     return f"{ja}{gap}→ {status.label_ja}", f"{en} → {status.label_en}"
+
+
+def sentences(*parts: str, sep: str = "。") -> str:
+    """Join the non-empty parts into sentences.
+
+    >>> sentences("実績 4件", "", "令和8年度の実績で判定")
+    '実績 4件。令和8年度の実績で判定'
+    >>> sentences("Actual 4", "judged on FY2026", sep="; ")
+    'Actual 4; judged on FY2026'
+    """
+    return sep.join(p for p in parts if p)
 
 
 def format_years(first: int, last: int) -> tuple[str, str]:

@@ -12,9 +12,9 @@ import io
 from typing import Literal
 
 from renkei.domain.fiscal import format_fiscal_year
-from renkei.domain.plan import KPI, Plan, Project, normalise_key_text
+from renkei.domain.plan import KPI, Plan, Project
 from renkei.domain.quantity import Quantity
-from renkei.domain.totals import find_original
+from renkei.domain.relisting import Relisting
 
 TemplateFormat = Literal["csv", "xlsx"]
 
@@ -53,20 +53,9 @@ class TemplateError(ValueError):
 
 def template_kpis(plan: Plan) -> list[tuple[Project, KPI]]:
     """Return the plan's KPIs to enter, in document order, each once (a 【再掲】 copy defers to its original)."""
-    kpis: list[tuple[Project, KPI]] = []
-    seen: set[tuple[str, str]] = set()
-    for project in plan.projects:
-        original = find_original(plan, project)
-        owner = original.key if original is not None else project.key
-        for kpi in project.kpis:
-            key = (owner, normalise_key_text(kpi.indicator))
-            if original is not None and any(normalise_key_text(k.indicator) == key[1] for k in original.kpis):
-                continue
-            if key in seen:
-                continue
-            seen.add(key)
-            kpis.append((project, kpi))
-    return kpis
+    rule = Relisting.of(plan)
+    return [(project, kpi) for project in plan.projects for kpi in project.kpis
+            if rule.kpi_counts(project.key, kpi.key)]
 
 
 def unit_of(kpi: KPI) -> str:
@@ -77,10 +66,7 @@ def unit_of(kpi: KPI) -> str:
     >>> unit_of(KPI("研修の実施回数", q, q, None))
     '回/年'
     """
-    for quantity in (kpi.target, kpi.baseline):
-        if quantity.unit:
-            return quantity.unit + (f"/{quantity.per}" if quantity.per else "")
-    return ""
+    return kpi.unit
 
 
 def _rows(plan: Plan, year: int) -> list[tuple[str, ...]]:

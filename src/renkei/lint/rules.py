@@ -11,7 +11,7 @@ from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import wareki_fiscal_year
 from renkei.domain.plan import KPI, Plan, Project
 from renkei.domain.quantity import QuantityKind
-from renkei.domain.totals import counts_in_totals, find_original
+from renkei.domain.relisting import Relisting
 
 Rule = Callable[[Plan], Iterator[Finding]]
 
@@ -39,13 +39,15 @@ def check_budget_period(plan: Plan) -> Iterator[Finding]:
 
 def check_relisted(plan: Plan) -> Iterator[Finding]:
     """Relisted projects: say where their budget is counted."""
+    rule = Relisting.of(plan)
+    lines = {p.key: p.line for p in plan.projects}
     for p in plan.projects:
         if not p.relisted:
             continue
-        original = find_original(plan, p)
-        if original is not None:
-            message = f"【再掲】の事業です。事業費は原掲（{original.line}行目）で数え、合計には重ねて数えません。"
-        elif counts_in_totals(plan, p):
+        original = rule.original_key(p.key)
+        if original is not None and not original.endswith("#再掲"):
+            message = f"【再掲】の事業です。事業費は原掲（{lines[original]}行目）で数え、合計には重ねて数えません。"
+        elif rule.budget_counts(p.key):
             message = "【再掲】の事業です。原掲がこの文書にないため、事業費はここで一度だけ合計に数えます。"
         else:
             message = "【再掲】の事業が重複しています。事業費は最初の掲載で一度だけ数えます。"

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from renkei.domain.actual import ASSESSMENT_WORDS, read_assessment_word
 from renkei.domain.fiscal import FiscalYearError, era_to_western, fiscal_year_of
 from renkei.reading.numeral import read_number
 
@@ -122,6 +123,8 @@ class ActualsRow:
     evidence: str | None = None
     unit: str | None = None
     by_municipality: tuple[tuple[str, float], ...] = ()
+    #: A staff assessment word written in the value column of a qualitative KPI (達成, 一部達成, 未達成 …).
+    assessment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,12 +297,17 @@ class _SheetReader:
                   f"cannot read {year_text!r} as a fiscal year (e.g. 2026, 令和8年度, R8)")
         month = self._read_month(self.cell(cells, "month"), year, error)
         value: float | None = None
-        if value_text:
+        word = read_assessment_word(value_text) if value_text else None
+        if word is not None:
+            pass  # an assessment of a qualitative KPI; the service checks the KPI is one
+        elif value_text:
             read = read_value(value_text)
             if read is None:
                 hint = ("実績がなければ空欄に、ゼロなら 0 と入力してください" if set(value_text) <= _DASHES
                         else "数値だけを入力してください")
-                error("value", f"「{value_text}」は数値ではありません（{hint}）", f"{value_text!r} is not a number")
+                words = "・".join(ASSESSMENT_WORDS)
+                error("value", f"「{value_text}」は数値ではありません（{hint}。定性的な指標は {words} のいずれか）",
+                      f"{value_text!r} is not a number (nor an assessment word)")
             else:
                 value, unit = read
                 units.insert(0, unit)
@@ -312,6 +320,7 @@ class _SheetReader:
         return ActualsRow(
             row=number, project=project, indicator=indicator, fiscal_year=year, value=value, month=month,
             note=note, evidence=evidence, unit=next(iter(written_units), None), by_municipality=tuple(shares),
+            assessment=word[0] if word is not None else None,
         )
 
     def _read_shares(
@@ -382,8 +391,10 @@ def read_actuals_csv(text: str) -> ActualsSheet:
     >>> sheet = read_actuals_csv("事業名,指標,年度,実績値\\n火災調査,件数,R8,４\\n火災調査,件数,R9,x\\n")
     >>> [(r.row, r.fiscal_year, r.value) for r in sheet.rows]
     [(2, 2026, 4.0)]
-    >>> print(sheet.errors[0])
-    3行目「実績値」: 「x」は数値ではありません（数値だけを入力してください） / row 3, value: 'x' is not a number
+    >>> print(sheet.errors[0])  # doctest: +ELLIPSIS
+    3行目「実績値」: 「x」は数値ではありません（数値だけを入力してください。定性的な指標は 達成・...） / row 3, ...
+    >>> read_actuals_csv("事業名,指標,年度,実績値\\nパスポート,参加自治体の数,R8,一部達成\\n").rows[0].assessment
+    '一部達成'
     """
     return _read_rows(_csv_rows(text.lstrip("\ufeff")))
 

@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
-from renkei.domain.actual import Actual, ActualError
+from renkei.domain.actual import ASSESSMENT_WORDS, Actual, ActualError
+from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Area
 from renkei.domain.plan import KPI, Plan, Project, normalise_key_text
+from renkei.domain.progress import KpiForm, classify_kpi
 from renkei.reading.actuals import ActualsRow, ActualsSheet, RowError
 from renkei.reading.sheet import strip_relisted
 from renkei.store import repository
+from renkei.store.actuals import upsert_assessment
 from renkei.store.rows import indicator_key
 
 #: Lowest rapidfuzz score (0-100) at which a near name is offered as "did you mean".
@@ -44,6 +48,36 @@ class ValidRow:
     project: Project
     kpi: KPI
     actual: Actual
+    #: A staff assessment word of a qualitative KPI (達成 …), recorded as its assessment for the year.
+    assessment: str | None = None
+
+
+#: Units of things that are counted: a negative figure of them is a typing error.
+COUNT_UNITS = frozenset({"件", "回", "人", "社", "施設", "団体", "市町", "市町村", "箇所", "か所", "校", "店舗", "企業",
+                         "世帯", "名", "組", "台", "本", "棟", "事業", "自治体", "市", "町", "村", "戸", "隻", "機"})
+
+
+def _plausibility(row: ActualsRow, kpi: KPI, error: Callable[[str, str, str], None]) -> None:
+    """Reject what no real actual can be: a negative count, a number where nothing is measurable, a misplaced word."""
+    form = classify_kpi(kpi)
+    if row.assessment is not None:
+        if form is not KpiForm.QUALITATIVE:
+            error("value", f"「{row.assessment}」は定性的な指標の評価です。この指標には数値を入力してください",
+                  f"{row.assessment!r} assesses a qualitative KPI; this KPI takes a number")
+        return
+    numbers = [v for v in (row.value, *(v for _, v in row.by_municipality)) if v is not None]
+    if not numbers:
+        return
+    if form is KpiForm.NONE:
+        error("value", "この指標の目標値には測定できる値がないため、数値の実績は記録できません",
+              "this KPI's target states nothing measurable, so a number cannot be recorded")
+    elif form is KpiForm.QUALITATIVE and (kpi.target.direction or kpi.direction) is None:
+        words = "・".join(ASSESSMENT_WORDS)
+        error("value", f"この指標は定性的で比べる方向が書かれていません。評価（{words}）を入力してください",
+              "this qualitative KPI states no direction to compare a number with; enter an assessment word")
+    unit = fold_unit(kpi.target.unit or kpi.baseline.unit)
+    if unit in COUNT_UNITS and any(v < 0 for v in numbers):
+        error("value", f"数（{unit}）がマイナスです", f"a negative count ({unit})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +87,8 @@ class ActualsValidation:
     valid: tuple[ValidRow, ...]
     errors: tuple[RowError, ...]
     blank_rows: tuple[int, ...] = ()
+    #: Rows kept but flagged as implausible (a year that has not begun yet), by row number.
+    warnings: tuple[RowError, ...] = ()
 
     @property
     def rejected_rows(self) -> tuple[int, ...]:
@@ -105,8 +141,10 @@ def suggest(name: str, choices: Sequence[str]) -> str | None:
 class _PlanIndex:
     """Looks up projects by name (originals before 【再掲】 copies) and municipalities by name or code."""
 
-    def __init__(self, plan: Plan, area: Area | None) -> None:
+    def __init__(self, plan: Plan, area: Area | None, today: date | None = None) -> None:
         self.plan = plan
+        moment = today or date.today()
+        self.current_year = fiscal_year_of(moment.year, moment.month)
         self.by_name: dict[str, list[Project]] = {}
         for project in sorted(plan.projects, key=lambda p: p.relisted):
             self.by_name.setdefault(normalise_key_text(project.name), []).append(project)
@@ -171,7 +209,18 @@ def validate_actuals(plan: Plan, sheet: ActualsSheet, *, area: Area | None = Non
         elif checked is not None:
             valid.append(checked)
     errors.sort(key=lambda e: e.row)
-    return ActualsValidation(valid=tuple(valid), errors=tuple(errors), blank_rows=sheet.blank_rows)
+    warnings = tuple(w for row in sheet.rows for w in _flags(index, row))
+    return ActualsValidation(valid=tuple(valid), errors=tuple(errors), blank_rows=sheet.blank_rows,
+                             warnings=warnings)
+
+
+def _flags(index: _PlanIndex, row: ActualsRow) -> list[RowError]:
+    """Flag (without rejecting) what is unlikely: an actual for a fiscal year that has not begun."""
+    if row.fiscal_year > index.current_year:
+        return [RowError(row.row, "fiscal_year",
+                         f"{row.fiscal_year}年度はまだ始まっていません（今年度は{index.current_year}年度）。見込み値なら備考に書いてください",
+                         f"FY{row.fiscal_year} has not begun (this is FY{index.current_year})")]
+    return []
 
 
 def _check_row(index: _PlanIndex, row: ActualsRow, errors: list[RowError]) -> ValidRow | None:
@@ -208,6 +257,7 @@ def _check_row(index: _PlanIndex, row: ActualsRow, errors: list[RowError]) -> Va
     if row.unit is not None and units and fold_unit(row.unit) not in units:
         error("value", f"単位「{row.unit}」がこの指標の単位（{'、'.join(sorted(units))}）と違います",
               f"unit {row.unit!r} differs from the KPI's unit {sorted(units)}")
+    _plausibility(row, kpi, error)
     shares: list[tuple[str, float]] = []
     for written, amount in row.by_municipality:
         code = index.municipality_code(written)
@@ -227,14 +277,15 @@ def _check_row(index: _PlanIndex, row: ActualsRow, errors: list[RowError]) -> Va
         column = "value" if exc.field.startswith(("value", "by_municipality")) else exc.field
         error(column, f"記録できない値です: {exc}", f"cannot record: {exc}")
         return None
-    return ValidRow(row=row.row, project=project, kpi=kpi, actual=actual)
+    return ValidRow(row=row.row, project=project, kpi=kpi, actual=actual, assessment=row.assessment)
 
 
 def actuals_by_kpi(validation: ActualsValidation) -> dict[tuple[str, str], list[Actual]]:
     """Return the valid rows' actuals keyed by (project key, indicator), in row order."""
     result: dict[tuple[str, str], list[Actual]] = {}
     for valid in validation.valid:
-        result.setdefault((valid.project.key, valid.kpi.indicator), []).append(valid.actual)
+        if valid.assessment is None:
+            result.setdefault((valid.project.key, valid.kpi.indicator), []).append(valid.actual)
     return result
 
 
@@ -277,6 +328,7 @@ class ActualsImportReport:
     blank_rows: tuple[int, ...]
     written: bool
     dry_run: bool
+    warnings: tuple[RowError, ...] = ()
 
     def _with(self, outcome: RowOutcome) -> tuple[RowResult, ...]:
         return tuple(r for r in self.results if r.outcome is outcome)
@@ -358,7 +410,8 @@ def import_actuals(
     validation = validate_actuals(plan, sheet, area=area)
     if validation.errors and not skip_invalid:
         session.rollback()
-        return ActualsImportReport(plan_id, (), validation.errors, validation.blank_rows, False, dry_run)
+        return ActualsImportReport(plan_id, (), validation.errors, validation.blank_rows, False, dry_run,
+                                   validation.warnings)
     try:
         results = _record(session, plan_id, validation.valid, actor)
         written = any(r.outcome is not RowOutcome.UNCHANGED for r in results)
@@ -370,16 +423,34 @@ def import_actuals(
         session.rollback()
         raise
     return ActualsImportReport(
-        plan_id, results, validation.errors, validation.blank_rows, written and not dry_run, dry_run
+        plan_id, results, validation.errors, validation.blank_rows, written and not dry_run, dry_run,
+        validation.warnings,
     )
+
+
+def _record_assessment(session: Session, plan_id: int, valid: ValidRow, actor: str) -> RowResult:
+    kpi_row = repository.find_kpi(session=session, plan_id=plan_id, project=valid.project.key,
+                                  indicator=valid.kpi.indicator)
+    if kpi_row is None:  # the plan was read from these very rows; only a concurrent change gets here
+        raise ActualsImportError(f"指標が見つかりません / KPI not found: {valid.project.name} / {valid.kpi.indicator}")
+    word = valid.assessment or ""
+    changed = upsert_assessment(session=session, kpi_id=kpi_row.id, fiscal_year=valid.actual.fiscal_year, word=word,
+                                comment=valid.actual.note or valid.actual.evidence or "", actor=actor)
+    return RowResult(row=valid.row, project=valid.project.name, indicator=valid.kpi.indicator,
+                     fiscal_year=valid.actual.fiscal_year, month=None, value=None,
+                     outcome=RowOutcome.IMPORTED if changed else RowOutcome.UNCHANGED)
 
 
 def _record(session: Session, plan_id: int, rows: Sequence[ValidRow], actor: str) -> tuple[RowResult, ...]:
     stored: dict[tuple[str, str], list[Actual]] = {}
-    for (project_key, indicator), actuals in repository.list_actuals(session=session, plan_id=plan_id).items():
+    listed = repository.list_actuals(session=session, plan_id=plan_id, include_pending=True)
+    for (project_key, indicator), actuals in listed.items():
         stored[(project_key, indicator_key(indicator))] = actuals
     results: list[RowResult] = []
     for valid in rows:
+        if valid.assessment is not None:
+            results.append(_record_assessment(session, plan_id, valid, actor))
+            continue
         actual = Actual(
             fiscal_year=valid.actual.fiscal_year, value=valid.actual.value, month=valid.actual.month,
             by_municipality=valid.actual.by_municipality, note=valid.actual.note,

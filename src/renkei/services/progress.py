@@ -1,75 +1,113 @@
-"""Plan progress (進捗): evaluate every KPI of a plan as of a fiscal year and summarise by area and category.
+"""Plan progress (進捗): evaluate every KPI of a plan as of a fiscal year, and summarise it once for everyone.
 
-:func:`evaluate_plan` is pure: a plan, its actuals keyed by (project key, indicator) and the year.
-A 【再掲】 sheet shares its original's actuals (same project name and indicator) and is counted once
-in the summary, as its budget is (see :mod:`renkei.domain.totals`). :func:`load_and_evaluate` does the
-same for a plan stored in the database.
+:func:`evaluate_plan` is pure: a plan, its actuals keyed by (project key, KPI key), and the year.
+:func:`evaluate_stored_plan` is the one entry point for a stored plan: the CLI, the API, the pages, the
+charts and the exports all read its :class:`PlanProgress`. A 【再掲】 sheet shows its project's actuals and
+counts once (:class:`renkei.domain.relisting.Relisting`), and budgets are totalled once
+(:func:`renkei.domain.totals.total_budget`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy.orm import Session
 
-from renkei.domain.actual import Actual, Assessment
-from renkei.domain.plan import KPI, Plan, Project, normalise_key_text
-from renkei.domain.progress import Evaluation, Rating, Status, Thresholds, evaluate_kpi
-from renkei.domain.totals import counts_in_totals, find_original, policy_area_label
-from renkei.export.actuals_template import unit_of
+from renkei.domain.actual import Actual, Assessment, value_by_fiscal_year
+from renkei.domain.fiscal import latest_ended_fiscal_year
+from renkei.domain.plan import KPI, Plan, Project
+from renkei.domain.progress import (
+    Evaluation,
+    ProgressError,
+    Rating,
+    Status,
+    Thresholds,
+    evaluate_kpi,
+    month_merge_for,
+)
+from renkei.domain.relisting import Relisting
+from renkei.domain.text import fold
+from renkei.domain.totals import BudgetTotals, total_budget
 from renkei.store import repository
 
 ActualsByKpi = Mapping[tuple[str, str], Sequence[Actual]]
 AssessmentsByKpi = Mapping[tuple[str, str], Sequence[Assessment]]
-
-NO_CATEGORY = "（連携協約なし）"
 
 
 class PlanNotFoundError(LookupError):
     """A plan asked for by id or key that the database does not hold."""
 
 
+def default_evaluation_year(plan: Plan, today: date | None = None) -> int:
+    """Return the year to judge as of: the latest fiscal year that has ended, kept within the plan period.
+
+    >>> plan = Plan("a", "A", 2026, 2030, ())
+    >>> default_evaluation_year(plan, date(2026, 12, 2)), default_evaluation_year(plan, date(2029, 5, 1))
+    (2026, 2028)
+    """
+    today = today or date.today()
+    return clamp_year(plan, latest_ended_fiscal_year(today.year, today.month, today.day))
+
+
+def clamp_year(plan: Plan, year: int) -> int:
+    """Keep an evaluation year within the plan period.
+
+    >>> clamp_year(Plan("a", "A", 2026, 2030, ()), 2200)
+    2030
+    """
+    return min(max(year, plan.first_year), plan.last_year)
+
+
 @dataclass(frozen=True, slots=True)
 class KpiProgress:
-    """A KPI's evaluation with the project it belongs to; ``counted`` is false for a 【再掲】 repeat."""
+    """A KPI's evaluation with where it sits: its project, position, yearly values and entries.
+
+    ``counted`` is false for a 【再掲】 repeat (the KPI counts once, on its project's owning sheet).
+    ``values`` are the yearly values the evaluation read; ``actuals`` the entries behind them (evidence,
+    notes and per-municipality shares).
+    """
 
     project: Project
     kpi: KPI
     evaluation: Evaluation
     counted: bool = True
+    position: int = 0
+    values: dict[int, float] = field(default_factory=dict)
+    actuals: tuple[Actual, ...] = ()
+    assessment: Assessment | None = None
+
+    @property
+    def anchor(self) -> str:
+        """Return the fragment id of the KPI on its project page."""
+        return f"kpi-{self.position + 1}"
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON record: the evaluation's keys, then where the KPI sits in the plan."""
         return {
             **self.evaluation.to_dict(),
             "project_key": self.project.key,
+            "kpi_key": self.kpi.key,
             "relisted": self.project.relisted,
             "counted": self.counted,
-            "policy_area": policy_area_label(self.project),
-            "category": category_label(self.project),
-            "unit": unit_of(self.kpi),
+            "policy_area": self.project.policy_area_label,
+            "category": self.project.category_label,
+            "unit": self.kpi.unit,
             "baseline": self.kpi.baseline.text,
             "target": self.kpi.target.text,
-            "measured": self.evaluation.measured,
-            "target_value": self.evaluation.target_value,
-            "target_year": self.evaluation.target_year,
+            "actual_by_year": {str(y): v for y, v in self.values.items()},
+            "assessment": self.assessment.to_dict() if self.assessment else None,
         }
 
 
-def category_label(project: Project) -> str:
-    """Return a project's category label (``a 地域公共交通``), or 「（連携協約なし）」."""
-    category = project.category
-    return f"{category.code} {category.name}" if category else NO_CATEGORY
-
-
-def _folded(mapping: Mapping[tuple[str, str], Sequence[object]]) -> dict[tuple[str, str], Sequence[object]]:
-    return {(key, normalise_key_text(indicator)): items for (key, indicator), items in mapping.items()}
-
-
-def _latest_assessment(items: Sequence[object], as_of: int) -> Assessment | None:
-    due = [a for a in items if isinstance(a, Assessment) and a.fiscal_year <= as_of]
+def _latest_assessment(items: Sequence[Assessment], as_of: int) -> Assessment | None:
+    due = [a for a in items if a.fiscal_year <= as_of]
     return max(due, key=lambda a: a.fiscal_year) if due else None
+
+
+def _entries(by_kpi: Mapping[tuple[str, str], Sequence[object]], keys: Sequence[tuple[str, str]]) -> Sequence[object]:
+    return next((by_kpi[k] for k in keys if k in by_kpi), ())
 
 
 def evaluate_plan_kpis(
@@ -79,32 +117,33 @@ def evaluate_plan_kpis(
     as_of: int,
     assessments: AssessmentsByKpi | None = None,
     thresholds: Thresholds = Thresholds(),
+    relisting: Relisting | None = None,
 ) -> list[KpiProgress]:
-    """Evaluate every KPI of a plan as of a fiscal year, in document order, with its project."""
-    by_kpi = _folded(actuals)
-    judged = _folded(assessments or {})
-    seen: set[tuple[str, str]] = set()
+    """Evaluate every KPI of a plan as of a fiscal year, in document order, with its project.
+
+    Actuals and assessments are keyed by (project key, KPI key); a 【再掲】 sheet reads its project's.
+    """
+    rule = relisting or Relisting.of(plan)
+    by_kpi = {(project, fold(kpi)): list(items) for (project, kpi), items in actuals.items()}
+    judged = {(project, fold(kpi)): list(items) for (project, kpi), items in (assessments or {}).items()}
     results: list[KpiProgress] = []
     for project in plan.projects:
-        original = find_original(plan, project)
-        keys = [project.key] + ([original.key] if original is not None else [])
-        for kpi in project.kpis:
-            indicator = normalise_key_text(kpi.indicator)
-            own = next((by_kpi[(k, indicator)] for k in keys if (k, indicator) in by_kpi), ())
-            judgement = next((judged[(k, indicator)] for k in keys if (k, indicator) in judged), ())
+        siblings = [p.key for p in plan.projects if rule.owner_key(p.key) == rule.owner_key(project.key)]
+        for position, kpi in enumerate(project.kpis):
+            home = rule.actuals_key(project, kpi)
+            keys = [home, *((k, kpi.key) for k in siblings if k != home[0])]
+            own = [a for a in _entries(by_kpi, keys) if isinstance(a, Actual)]
+            assessment = _latest_assessment(
+                [a for a in _entries(judged, keys) if isinstance(a, Assessment)], as_of)
             evaluation = evaluate_kpi(
-                kpi,
-                [a for a in own if isinstance(a, Actual)],
-                as_of=as_of,
-                plan_first_year=plan.first_year,
-                plan_last_year=plan.last_year,
-                project=project.name,
-                assessment=_latest_assessment(judgement, as_of),
-                thresholds=thresholds,
+                kpi, own, as_of=as_of, plan_first_year=plan.first_year, plan_last_year=plan.last_year,
+                project=project.name, assessment=assessment, thresholds=thresholds,
             )
-            once = (normalise_key_text(project.name), indicator)
-            results.append(KpiProgress(project, kpi, evaluation, counted=once not in seen))
-            seen.add(once)
+            results.append(KpiProgress(
+                project, kpi, evaluation, counted=rule.kpi_counts(project.key, kpi.key), position=position,
+                values=value_by_fiscal_year(own, months=month_merge_for(kpi)), actuals=tuple(own),
+                assessment=assessment,
+            ))  # fmt: skip
     return results
 
 
@@ -116,7 +155,7 @@ def evaluate_plan(
     assessments: AssessmentsByKpi | None = None,
     thresholds: Thresholds = Thresholds(),
 ) -> list[Evaluation]:
-    """Evaluate every KPI of a plan as of a fiscal year (actuals keyed by project key and indicator)."""
+    """Evaluate every KPI of a plan as of a fiscal year (actuals keyed by project key and KPI key)."""
     kpis = evaluate_plan_kpis(plan, actuals, as_of=as_of, assessments=assessments, thresholds=thresholds)
     return [k.evaluation for k in kpis]
 
@@ -131,7 +170,7 @@ class ProgressGroup:
     by_status: dict[str, int]
     by_rating: dict[str, int]
     budget_by_year: dict[int, int]
-    budget_total: int
+    budget_total: int | None
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""
@@ -173,18 +212,21 @@ class _Tally:
         self.by_rating = {r.value: 0 for r in Rating}
         self.kpis = 0
         self.budget: dict[int, int] = {}
+        self.budget_in_period: list[int] = []
 
     def add_kpi(self, evaluation: Evaluation) -> None:
         self.kpis += 1
         self.by_status[evaluation.status.value] += 1
         self.by_rating[evaluation.rating.value] += 1
 
-    def add_budget(self, project: Project) -> None:
-        for year, amount in (project.budget.by_fiscal_year.items() if project.budget else ()):
-            if amount is not None:
-                self.budget[year] = self.budget.get(year, 0) + amount
+    def add_budget(self, project: Project, plan: Plan) -> None:
+        for cell in project.budget.cells if project.budget else ():
+            if cell.amount is not None and cell.status.value == "amount":
+                self.budget[cell.fiscal_year] = self.budget.get(cell.fiscal_year, 0) + cell.amount
+                if plan.first_year <= cell.fiscal_year <= plan.last_year:
+                    self.budget_in_period.append(cell.amount)
 
-    def group(self, plan: Plan) -> ProgressGroup:
+    def group(self) -> ProgressGroup:
         return ProgressGroup(
             label=self.label,
             projects=len(self.projects),
@@ -192,61 +234,83 @@ class _Tally:
             by_status=self.by_status,
             by_rating=self.by_rating,
             budget_by_year=dict(sorted(self.budget.items())),
-            budget_total=sum(v for y, v in self.budget.items() if plan.first_year <= y <= plan.last_year),
+            budget_total=sum(self.budget_in_period) if self.budget_in_period else None,
         )
 
 
-def summarise_progress(plan: Plan, evaluations: Sequence[Evaluation]) -> ProgressSummary:
-    """Count statuses and ratings by policy area and category, and total budgets, each counted once.
+def summarise_progress(plan: Plan, kpis: Sequence[KpiProgress], relisting: Relisting | None = None,
+                       as_of: int | None = None) -> ProgressSummary:
+    """Count statuses and ratings by policy area and category, and total budgets: each project once.
 
-    Evaluations are matched to the plan by project name and indicator; a 【再掲】 repeat of a KPI
-    counts with the first sheet of that name (the original when the plan has it).
+    A project counts in its owning sheet's policy area and category (the original, see
+    :class:`~renkei.domain.relisting.Relisting`); its KPIs count once, and its budget once.
     """
-    owners: dict[str, Project] = {}
-    for project in sorted(plan.projects, key=lambda p: p.relisted):
-        owners.setdefault(normalise_key_text(project.name), project)
+    rule = relisting or Relisting.of(plan)
+    by_key = {p.key: p for p in plan.projects}
     overall = _Tally("計画全体")
     areas: dict[str, _Tally] = {}
     categories: dict[str, _Tally] = {}
 
     def tallies(project: Project) -> tuple[_Tally, ...]:
-        area = areas.setdefault(policy_area_label(project), _Tally(policy_area_label(project)))
-        category = categories.setdefault(category_label(project), _Tally(category_label(project)))
+        area = areas.setdefault(project.policy_area_label, _Tally(project.policy_area_label))
+        category = categories.setdefault(project.category_label, _Tally(project.category_label))
         return overall, area, category
 
-    for project in plan.projects:  # document order for the groups, and budgets counted once
-        owner = owners[normalise_key_text(project.name)]
+    for project in plan.projects:  # document order for the groups
+        owner = by_key[rule.owner_key(project.key)]
         for tally in tallies(owner):
             tally.projects.add(owner.key)
-        if counts_in_totals(plan, project):
+        if rule.budget_counts(project.key):
             for tally in tallies(project):
-                tally.add_budget(project)
-    seen: set[tuple[str, str]] = set()
-    for evaluation in evaluations:
-        name = normalise_key_text(evaluation.project)
-        key = (name, normalise_key_text(evaluation.indicator))
-        if key in seen:
-            continue
-        seen.add(key)
-        found = owners.get(name)
-        for tally in tallies(found) if found is not None else (overall,):
-            tally.add_kpi(evaluation)
+                tally.add_budget(project, plan)
+    for item in kpis:
+        if item.counted:
+            for tally in tallies(by_key[rule.owner_key(item.project.key)]):
+                tally.add_kpi(item.evaluation)
     return ProgressSummary(
-        as_of=evaluations[0].as_of if evaluations else None,
-        overall=overall.group(plan),
-        by_policy_area=tuple(t.group(plan) for t in areas.values()),
-        by_category=tuple(t.group(plan) for t in categories.values()),
+        as_of=as_of if as_of is not None else (kpis[0].evaluation.as_of if kpis else None),
+        overall=overall.group(),
+        by_policy_area=tuple(t.group() for t in areas.values()),
+        by_category=tuple(t.group() for t in categories.values()),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class PlanProgress:
-    """A stored plan's progress: the plan, each KPI's evaluation and the summary."""
+    """A plan's progress as of a year: each KPI's evaluation, the summary, the budget totals and the rule."""
 
-    plan_id: int
+    plan_id: int | None
     plan: Plan
+    as_of: int
     kpis: tuple[KpiProgress, ...]
     summary: ProgressSummary
+    totals: BudgetTotals
+    relisting: Relisting
+    include_pending: bool = False
+
+
+def evaluate_loaded_plan(
+    plan: Plan,
+    actuals: ActualsByKpi,
+    *,
+    as_of: int | None = None,
+    assessments: AssessmentsByKpi | None = None,
+    thresholds: Thresholds = Thresholds(),
+    plan_id: int | None = None,
+    include_pending: bool = False,
+) -> PlanProgress:
+    """Evaluate a plan already in hand (a stored one, or one read from a file) into its PlanProgress."""
+    if as_of is not None and (isinstance(as_of, bool) or not isinstance(as_of, int) or not 1 <= as_of <= 9999):
+        raise ProgressError(f"not a western fiscal year: {as_of!r}", "as_of")
+    year = clamp_year(plan, as_of) if as_of is not None else default_evaluation_year(plan)
+    rule = Relisting.of(plan)
+    kpis = evaluate_plan_kpis(plan, actuals, as_of=year, assessments=assessments, thresholds=thresholds,
+                              relisting=rule)
+    return PlanProgress(
+        plan_id=plan_id, plan=plan, as_of=year, kpis=tuple(kpis),
+        summary=summarise_progress(plan, kpis, rule, as_of=year), totals=total_budget(plan, rule),
+        relisting=rule, include_pending=include_pending,
+    )
 
 
 def resolve_plan_id(*, session: Session, plan: str | int | None) -> int:
@@ -270,31 +334,27 @@ def resolve_plan_id(*, session: Session, plan: str | int | None) -> int:
     raise PlanNotFoundError(f"計画「{text}」がありません / no stored plan {text!r}")
 
 
-def load_and_evaluate(
-    *,
+def evaluate_stored_plan(
     session: Session,
-    as_of: int,
-    plan_id: int | None = None,
-    plan_key: str | None = None,
+    plan_id: int | str | None,
+    as_of: int | None = None,
+    *,
     thresholds: Thresholds = Thresholds(),
+    include_pending: bool = False,
 ) -> PlanProgress:
-    """Evaluate a stored plan (by id, or by key) from its current actuals and approved assessments."""
-    if plan_id is None:
-        plan_id = resolve_plan_id(session=session, plan=plan_key)
+    """Evaluate a stored plan (by id or key) from its approved actuals and assessments.
+
+    ``as_of`` is kept within the plan period; by default it is the latest fiscal year that has ended.
+    ``include_pending`` previews drafts and submissions too (staff only, clearly marked by callers).
+    """
+    resolved = plan_id if isinstance(plan_id, int) else resolve_plan_id(session=session, plan=plan_id)
     try:
-        plan = repository.load_plan(session=session, plan_id=plan_id)
+        plan = repository.load_plan(session=session, plan_id=resolved)
     except LookupError:
-        raise PlanNotFoundError(f"計画 {plan_id} がありません / no plan with id {plan_id}") from None
-    actuals = repository.list_actuals(session=session, plan_id=plan_id)
-    assessments = _stored_assessments(session, plan_id)
-    kpis = evaluate_plan_kpis(plan, actuals, as_of=as_of, assessments=assessments, thresholds=thresholds)
-    summary = summarise_progress(plan, [k.evaluation for k in kpis])
-    return PlanProgress(plan_id=plan_id, plan=plan, kpis=tuple(kpis), summary=summary)
+        raise PlanNotFoundError(f"計画 {resolved} がありません / no plan with id {resolved}") from None
+    from renkei.store.portal_queries import list_assessments
 
-
-def _stored_assessments(session: Session, plan_id: int) -> AssessmentsByKpi:
-    try:
-        from renkei.store.portal_queries import list_assessments
-    except ImportError:  # the portal's store module is optional in a trimmed install
-        return {}
-    return list_assessments(session=session, plan_id=plan_id)
+    actuals = repository.list_actuals(session=session, plan_id=resolved, include_pending=include_pending)
+    assessments = list_assessments(session=session, plan_id=resolved)
+    return evaluate_loaded_plan(plan, actuals, as_of=as_of, assessments=assessments, thresholds=thresholds,
+                                plan_id=resolved, include_pending=include_pending)

@@ -17,8 +17,10 @@ from renkei.store.tables import (
     REVIEW_STATUSES,
     ActualRow,
     ActualValueByMunicipalityRow,
+    AssessmentRow,
     KpiRow,
     ProjectRow,
+    now_utc,
 )
 
 
@@ -139,14 +141,21 @@ def _comparable(actual: Actual) -> Actual:
     )
 
 
-def list_actuals(*, session: Session, plan_id: int) -> dict[tuple[str, str], list[Actual]]:
-    """Return a plan's current actuals keyed by (project key, indicator), by fiscal year and month."""
+def list_actuals(
+    *, session: Session, plan_id: int, include_pending: bool = False
+) -> dict[tuple[str, str], list[Actual]]:
+    """Return a plan's current actuals keyed by (project key, KPI key), by fiscal year and month.
+
+    Only approved actuals count unless ``include_pending`` (a staff preview also sees drafts and submissions).
+    """
+    statuses = REVIEW_STATUSES if include_pending else ("approved",)
     rows = (
         session.execute(
-            select(ActualRow, ProjectRow.key, KpiRow.indicator)
+            select(ActualRow, ProjectRow.key, KpiRow.indicator_key)
             .join(KpiRow, KpiRow.id == ActualRow.kpi_id)
             .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-            .where(ProjectRow.plan_id == plan_id, ActualRow.is_current.is_(True))
+            .where(ProjectRow.plan_id == plan_id, ActualRow.is_current.is_(True),
+                   ActualRow.review_status.in_(statuses))
             .order_by(ActualRow.fiscal_year, func.coalesce(ActualRow.month, 0), ActualRow.id)
         )
         .all()
@@ -156,3 +165,34 @@ def list_actuals(*, session: Session, plan_id: int) -> dict[tuple[str, str], lis
     for row, project_key, indicator in rows:
         result.setdefault((project_key, indicator), []).append(actual_from_row(row, shares[row.id]))
     return result
+
+
+def upsert_assessment(
+    *, session: Session, kpi_id: int, fiscal_year: int, word: str, comment: str, actor: str,
+    review_status: str = "approved",
+) -> bool:
+    """Record a staff assessment (評価) of a qualitative KPI for a year; return whether anything changed.
+
+    The status column keeps the staff's own word (一部達成); an audit event records before and after.
+    """
+    if review_status not in REVIEW_STATUSES:
+        raise ActualError(f"unknown review status {review_status!r}", "review_status")
+    row = session.scalars(
+        select(AssessmentRow).where(AssessmentRow.kpi_id == kpi_id, AssessmentRow.fiscal_year == fiscal_year)
+    ).one_or_none()
+    after = {"fiscal_year": fiscal_year, "status": word, "comment": comment, "review_status": review_status}
+    before = None
+    if row is not None:
+        before = {"fiscal_year": row.fiscal_year, "status": row.status, "comment": row.comment or "",
+                  "review_status": row.review_status}
+        if before == after:
+            return False
+        row.status, row.comment, row.review_status = word, comment, review_status
+        row.entered_by, row.entered_at = actor, now_utc()
+    else:
+        session.add(AssessmentRow(kpi_id=kpi_id, fiscal_year=fiscal_year, status=word, comment=comment,
+                                  entered_by=actor, entered_at=now_utc(), review_status=review_status))
+    session.flush()
+    record_audit_event(session=session, actor=actor, action="assessment.update" if before else "assessment.create",
+                       entity="assessment", entity_key=f"{kpi_id}/{fiscal_year}", before=before, after=after)
+    return True

@@ -26,7 +26,7 @@ from renkei.web.i18n import translate
 from renkei.web.readmodel import PortalCache
 from renkei.web.rendering import get_language, render_page
 from renkei.web.response_cache import ResponseCache
-from renkei.web.routes import api, home, kpis, map, municipalities, municipality, project, projects
+from renkei.web.routes import api, home, kpis, map, method, municipalities, municipality, project, projects
 
 WEB_DIR = Path(__file__).resolve().parent
 
@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.portal_cache = PortalCache()
     app.state.templates = build_templates()
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
-    for module in (home, projects, project, municipalities, municipality, map, kpis, api):
+    for module in (home, projects, project, municipalities, municipality, map, kpis, method, api):
         app.include_router(module.router)
 
     @app.middleware("http")
@@ -108,7 +108,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with engine.connect() as connection:
             return read_store_fingerprint(connection=connection)
 
-    app.add_middleware(ResponseCache, fingerprint=fingerprint)  # outermost: a replay skips everything else
+    app.add_middleware(ResponseCache, fingerprint=fingerprint,
+                       max_bytes=settings.response_cache_mb * 1024 * 1024)  # outermost: a replay skips everything else
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

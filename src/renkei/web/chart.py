@@ -7,7 +7,7 @@ never ``style=``), prints well, and every chart comes with the numbers as a tabl
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -132,15 +132,22 @@ def _dots(frame: Frame, points: Sequence[Point], css: str, name: str, unit: str)
     )
 
 
-def render_bar_chart(values: dict[int, int], *, title: str, description: str, highlight: range,
-                     year_label: dict[int, str], unit: str) -> Markup:
-    """Draw yearly amounts as bars; years outside ``highlight`` (the plan period) are drawn muted."""
+def render_bar_chart(values: Mapping[int, int | None], *, title: str, description: str, highlight: range,
+                     year_label: dict[int, str], unit: str, missing_label: str = "記載なし") -> Markup:
+    """Draw yearly amounts as bars; a year without an amount (None) is a gap labelled, never a zero bar.
+
+    Years outside ``highlight`` (the plan period) are drawn muted.
+    """
     years = tuple(range(min(values), max(values) + 1)) if values else tuple(highlight)
-    frame = Frame(years, nice_ceiling(max(values.values(), default=0)))
+    frame = Frame(years, nice_ceiling(max((v for v in values.values() if v is not None), default=0)))
     parts = _axes(frame, year_label)
     width = frame.band() * 0.6
     for year in years:
-        value = values.get(year, 0)
+        value = values.get(year)
+        if value is None:
+            parts.append(f'<text class="gap-label" x="{_num(frame.x(year))}" y="{_num(frame.y(0) - 6)}" '
+                         f'text-anchor="middle">{escape(missing_label)}</text>')
+            continue
         css = "bar" if year in highlight else "bar muted"
         top = frame.y(value)
         parts.append(
@@ -172,11 +179,13 @@ class KpiSeries:
         return bool(self.target_line or self.actual or self.baseline)
 
     def table(self) -> list[tuple[int, float | None, float | None, float | None, float | None]]:
-        """Return rows (year, actual, expected, target, forecast) for the chart's text alternative."""
+        """Return rows (year, actual, expected, target, forecast) for the chart's text alternative.
+
+        The actual column holds exactly the plotted figures (a running total for a cumulative KPI); a year
+        without one is None (shown as 「—」), never 0. The baseline has its own row label in the template.
+        """
         actual, expected = dict(self.actual), dict(self.expected)
         target, forecast = dict(self.target_line), dict(self.forecast[1:])
-        if self.baseline is not None and self.baseline[0] not in actual:
-            actual.setdefault(self.baseline[0], self.baseline[1])
         return [(y, actual.get(y), expected.get(y), target.get(y), forecast.get(y)) for y in self.years]
 
     def to_dict(self) -> dict[str, object]:
@@ -192,50 +201,53 @@ class KpiSeries:
 
 
 def build_kpi_series(view: KpiView, plan_first: int, plan_last: int) -> KpiSeries:
-    """Lay out a KPI by its form: a level path, a running total against a pro-rata path, or yearly bars."""
+    """Lay out a KPI from its evaluation: exactly the figures the explanation uses, nothing after the year judged.
+
+    A level KPI plots the actuals the rule read; a cumulative KPI the running total of the contributions it
+    added up (the baseline included where it counts); an every-year KPI each reported year. Unreported years
+    are gaps, never zeros. The forecast starts from the last value judged and only when the target year is
+    still ahead of it.
+    """
     kpi, evaluation, form = view.kpi, view.evaluation, view.form
-    unit = (kpi.target.unit or kpi.baseline.unit or "") + (f"/{kpi.target.per}" if kpi.target.per else "")
+    unit = kpi.unit
     goal = kpi.target.value
     big_t = evaluation.target_year or kpi.target.fiscal_year or plan_last
-    values = sorted(view.values.items())
+    used = list(evaluation.used)
+    judged = evaluation.judged_year
+    forecast: tuple[Point, ...] = ()
     if form in (KpiForm.NONE, KpiForm.QUALITATIVE) or goal is None:
         years = tuple(range(plan_first, plan_last + 1))
-        return KpiSeries(form, years, unit, actual=tuple(values))
+        return KpiSeries(form, years, unit, actual=tuple(used))
     if form is KpiForm.CUMULATIVE:
-        start = min(kpi.target.from_fiscal_year or plan_first, big_t)
+        start = min(kpi.target.from_fiscal_year or plan_first, big_t, *(y for y, _ in used))
         years = tuple(range(start, max(big_t, plan_last) + 1))
-        span = big_t - start + 1
-        running, total = [], 0.0
-        recorded = [y for y, _ in values if start <= y <= min(big_t, evaluation.as_of)]
-        for year in range(start, max(recorded, default=start - 1) + 1):
-            total += view.values.get(year, 0.0)
-            running.append((year, total))
-        expected = tuple((y, goal * (y - start + 1) / span) for y in range(start, big_t + 1))
-        forecast: tuple[Point, ...] = ()
-        if evaluation.forecast_at_target is not None and running:
-            forecast = (running[-1], (big_t, evaluation.forecast_at_target))
+        first = min(kpi.target.from_fiscal_year or plan_first, big_t)
+        span = big_t - first + 1
+        running = evaluation.running_total
+        expected = tuple((y, goal * (y - first + 1) / span) for y in range(first, big_t + 1))
+        if evaluation.forecast_at_target is not None and running and judged is not None and judged < big_t:
+            forecast = ((judged, running[-1][1]), (big_t, evaluation.forecast_at_target))
         return KpiSeries(form, years, unit, target=(big_t, goal),
-                         target_line=tuple((y, goal) for y in range(start, big_t + 1)), expected=expected,
-                         actual=tuple(running), actual_as_bars=True, forecast=forecast)
+                         target_line=tuple((y, goal) for y in range(first, big_t + 1)), expected=expected,
+                         actual=running, actual_as_bars=True, forecast=forecast)
     if form is KpiForm.EVERY_YEAR:
         start = min(kpi.target.from_fiscal_year or plan_first, big_t)
         years = tuple(range(start, max(big_t, plan_last) + 1))
         line = tuple((y, goal) for y in range(start, big_t + 1))
         return KpiSeries(form, years, unit, target=(big_t, goal), target_line=line,
-                         actual=tuple(values), actual_as_bars=True)
+                         actual=tuple(used), actual_as_bars=True)
     base = level_baseline(kpi)
     base_point: Point | None = None
     if base is not None and base.value is not None:
         base_point = (base.fiscal_year if base.fiscal_year is not None else plan_first - 1, base.value)
-    first = min([plan_first, big_t, *([base_point[0]] if base_point else []), *(y for y, _ in values)])
-    years = tuple(range(first, max(plan_last, big_t, *(y for y, _ in values)) + 1))
+    first = min([plan_first, big_t, *([base_point[0]] if base_point else []), *(y for y, _ in used)])
+    years = tuple(range(first, max(plan_last, big_t, *(y for y, _ in used)) + 1))
     expected = (base_point, (big_t, goal)) if base_point and form is KpiForm.POINT else ()
-    forecast = ()
-    if evaluation.forecast_at_target is not None and values and values[-1][0] < big_t:
-        forecast = (values[-1], (big_t, evaluation.forecast_at_target))
+    if evaluation.forecast_at_target is not None and used and judged is not None and judged < big_t:
+        forecast = ((judged, dict(used)[judged]), (big_t, evaluation.forecast_at_target))
     return KpiSeries(form, years, unit, baseline=base_point, target=(big_t, goal),
                      target_line=tuple((y, goal) for y in years if y >= (base_point[0] if base_point else first)),
-                     expected=expected, actual=tuple(values), forecast=forecast)
+                     expected=expected, actual=tuple(used), forecast=forecast)
 
 
 def render_kpi_chart(series: KpiSeries, *, title: str, description: str, names: dict[str, str],

@@ -12,11 +12,10 @@ from dataclasses import astuple, dataclass, fields, replace
 from sqlalchemy.orm import Session
 
 from renkei.domain.plan import Project
-from renkei.domain.status import Status
-from renkei.domain.totals import policy_area_label
-from renkei.store.portal_queries import search_projects
+from renkei.domain.status import RATING_PRIORITY, Status
 from renkei.web.i18n import label_status, translate
 from renkei.web.readmodel import STATUS_PRIORITY, KpiView, Portal, ProjectView
+from renkei.web.search import match_projects, searchable_text
 
 SORTS = ("document", "name", "budget", "status")
 NO_POLICY_AREA = "none"
@@ -82,14 +81,11 @@ def category_label(project: Project) -> str:
     return f"{project.category.code} {project.category.name}"
 
 
-#: Distinct search queries whose hits one portal keeps (the portal is replaced when the data changes).
-SEARCH_CACHE_SIZE = 512
-
-
 def find_hits(portal: Portal, session: Session, query: str) -> set[str] | None:
-    """Return the keys of the projects a search matches (None for no search), remembered per portal."""
-    return portal.remember("search", query,
-                           lambda: search_projects(session=session, plan_id=portal.summary.id, query=query))
+    """Return the keys of the projects a search matches (None for no search), over the portal's prepared text."""
+    documents = portal.remember("search_text", None,
+                                lambda: {v.project.key: searchable_text(v.project) for v in portal.projects})
+    return match_projects(documents, query)
 
 
 #: The facets, in the order the filter form shows them; each is a query parameter of ProjectFilter.
@@ -169,8 +165,9 @@ def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:
         return sorted(views, key=lambda v: v.project.name)
     if order == "budget":
         return sorted(views, key=lambda v: -(v.budget_in_period or 0))
-    if order == "status":
-        return sorted(views, key=lambda v: STATUS_PRIORITY[v.status] if v.status else len(STATUS_PRIORITY))
+    if order == "status":  # 遅れを先に: 未達成, then behind (worst rating first), …
+        return sorted(views, key=lambda v: (STATUS_PRIORITY[v.status] if v.status else len(STATUS_PRIORITY),
+                                            min((RATING_PRIORITY[k.evaluation.rating] for k in v.kpis), default=9)))
     return list(views)
 
 
@@ -229,7 +226,7 @@ def _build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, 
     areas: dict[str, str] = {}
     categories: dict[str, str] = {}
     for view in portal.projects:
-        areas.setdefault(policy_area_key(view.project), policy_area_label(view.project))
+        areas.setdefault(policy_area_key(view.project), view.project.policy_area_label)
         if view.project.category is not None:
             prefix = f"({view.project.policy_area.number}) " if view.project.policy_area else ""
             categories.setdefault(category_key(view.project), prefix + category_label(view.project))
@@ -249,7 +246,7 @@ def filter_kpis(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) ->
     projects = filter_projects(portal, replace(chosen.without("status"), sort="document"), hits)
     found = [k for p in projects for k in p.kpis if not chosen.status or k.evaluation.status.value == chosen.status]
     if chosen.sort == "status":
-        found.sort(key=lambda k: STATUS_PRIORITY[k.evaluation.status])
+        found.sort(key=lambda k: (STATUS_PRIORITY[k.evaluation.status], RATING_PRIORITY[k.evaluation.rating]))
     elif chosen.sort == "name":
         found.sort(key=lambda k: k.kpi.indicator)
     return found

@@ -1,48 +1,33 @@
-"""The portal's read model: one stored plan with its projects, KPI evaluations, members and findings.
+"""The portal's read model: one stored plan's evaluation with what the pages show (members, findings).
 
-Built once per request from store queries (routes never query the database themselves). KPIs are
-evaluated with :func:`renkei.services.progress.evaluate_plan_kpis` as of a fiscal year: by default the current
-fiscal year, kept within the plan period.
+Built once per (plan, data version, evaluation year) from :func:`renkei.services.progress.evaluate_stored_plan`,
+the one evaluation every page, chart, the API and the CLI share. The evaluation year is the chosen ``as_of``
+or, by default, the latest fiscal year that has ended, always kept within the plan period.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from renkei.domain.actual import Actual, Assessment, value_by_fiscal_year
+from renkei.domain.actual import Actual, Assessment
 from renkei.domain.finding import Finding
-from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.municipality import Municipality
-from renkei.domain.plan import KPI, Plan, Project, normalise_key_text
-from renkei.domain.progress import Evaluation, KpiForm, month_merge_for
-from renkei.domain.status import Status
-from renkei.domain.totals import (
-    BudgetTotals,
-    count_projects_by_municipality,
-    counts_in_totals,
-    find_original,
-    total_budget,
-)
-from renkei.services.progress import KpiProgress, evaluate_plan_kpis
+from renkei.domain.plan import KPI, Plan, Project
+from renkei.domain.progress import Evaluation, KpiForm
+from renkei.domain.status import STATUS_PRIORITY, Status
+from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
+from renkei.services.progress import PlanProgress, clamp_year, default_evaluation_year, evaluate_stored_plan
 from renkei.store import portal_queries, repository
 from renkei.store.portal_queries import AreaMembers
 from renkei.store.repository import PlanSummary
 
-#: Project status for sorting and the project's badge: the most pressing status among its KPIs first.
-STATUS_PRIORITY: dict[Status, int] = {
-    Status.BEHIND: 0,
-    Status.ON_TRACK: 1,
-    Status.NO_DATA: 2,
-    Status.ACHIEVED: 3,
-    Status.NOT_MEASURABLE: 4,
-}
+__all__ = ["STATUS_PRIORITY", "KpiView", "Portal", "PortalCache", "ProjectView", "load_portal"]
 
 
 T = TypeVar("T")
@@ -58,6 +43,9 @@ class KpiView:
     kpi: KPI
     evaluation: Evaluation
     values: dict[int, float]
+    counted: bool = True
+    actuals: tuple[Actual, ...] = ()
+    assessment: Assessment | None = None
 
     @property
     def anchor(self) -> str:
@@ -79,6 +67,10 @@ class ProjectView:
     counted_in_totals: bool
     budget_in_period: int | None
     findings: tuple[Finding, ...] = ()
+    #: 「計画期間外（令和3〜7年度）の事業費のみ記載」 (ja, en) when only years outside the period are stated.
+    budget_note: tuple[str, str] | None = None
+    #: The sheet this one repeats (【再掲】), when the document has it.
+    original_slug: str | None = None
 
     @property
     def slug(self) -> str:
@@ -92,8 +84,8 @@ class ProjectView:
 
     @property
     def has_budget(self) -> bool:
-        """Tell whether a positive amount is stated for any year."""
-        return self.project.budget is not None and self.project.budget.has_amount
+        """Tell whether a positive amount is stated within the plan period (the list's budget column)."""
+        return (self.budget_in_period or 0) > 0
 
     @property
     def statuses(self) -> frozenset[Status]:
@@ -115,25 +107,35 @@ class ProjectView:
 
 @dataclass(frozen=True, slots=True)
 class Portal:
-    """Everything the pages show about one plan edition."""
+    """Everything the pages show about one plan edition, as of one evaluation year."""
 
     summary: PlanSummary
     plans: tuple[PlanSummary, ...]
-    plan: Plan
+    progress: PlanProgress
     members: AreaMembers | None
     projects: tuple[ProjectView, ...]
     findings: tuple[Finding, ...]
-    as_of: int
-    totals: BudgetTotals = field(init=False)
     #: Indexes derived on first use by the listings (the portal itself never changes).
     memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "totals", total_budget(self.plan))
+    @property
+    def plan(self) -> Plan:
+        """Return the plan edition."""
+        return self.progress.plan
+
+    @property
+    def as_of(self) -> int:
+        """Return the evaluation year (within the plan period)."""
+        return self.progress.as_of
+
+    @property
+    def totals(self) -> BudgetTotals:
+        """Return the budget totals, each budget counted once and blanks kept apart."""
+        return self.progress.totals
 
     @property
     def kpis(self) -> tuple[KpiView, ...]:
-        """Return every KPI in document order."""
+        """Return every KPI in document order (relisted repeats too; see ``counted``)."""
         return self.remember("kpis", None, lambda: tuple(k for p in self.projects for k in p.kpis))
 
     @property
@@ -156,9 +158,9 @@ class Portal:
         return next((m for m in self.municipalities if m.code == code), None)
 
     def project_counts(self) -> dict[str, int]:
-        """Count the projects each member takes part in, keyed by 6-digit code (relisted sheets once)."""
+        """Count the projects each member takes part in, keyed by 6-digit code (a project once)."""
         def compute() -> dict[str, int]:
-            by_name = count_projects_by_municipality(self.plan)
+            by_name = count_projects_by_municipality(self.plan, self.progress.relisting)
             return {m.code: by_name.get(m.name, 0) for m in self.municipalities}
 
         return dict(self.remember("project_counts", None, compute))
@@ -180,90 +182,46 @@ class Portal:
         return value
 
     def projects_of(self, municipality: Municipality) -> list[ProjectView]:
-        """Return the projects a member takes part in (a 【再掲】 copy of a listed project once)."""
-        def compute() -> list[ProjectView]:
-            seen: set[str] = set()
-            found: list[ProjectView] = []
-            for view in self.projects:
-                folded = view.project.name_key
-                if folded in seen or not view.takes_part(municipality):
-                    continue
-                seen.add(folded)
-                found.append(view)
-            return found
-
-        return self.remember("projects_of", municipality.code, compute)
-
-    def budget_of(self, views: list[ProjectView]) -> int:
-        """Sum the plan-period budget of projects, each budget counted once."""
-        return sum(v.budget_in_period or 0 for v in views if v.counted_in_totals)
+        """Return the sheets a member takes part in, 【再掲】 sheets included (marked on its page)."""
+        return self.remember("projects_of", municipality.code,
+                             lambda: [v for v in self.projects if v.takes_part(municipality)])
 
     def status_counts(self) -> dict[Status, int]:
-        """Count KPIs by status (every status present, zero when none)."""
-        counted = Counter(k.evaluation.status for k in self.kpis)
+        """Count KPIs by status, each KPI once (every status present, zero when none)."""
+        counted = Counter(k.evaluation.status for k in self.kpis if k.counted)
         return {s: counted.get(s, 0) for s in Status}
 
 
-def default_as_of(first_year: int, last_year: int, today: date | None = None) -> int:
-    """Return the fiscal year to evaluate as of: the current one, kept within the plan period.
-
-    >>> default_as_of(2026, 2030, date(2027, 2, 1))
-    2026
-    >>> default_as_of(2026, 2030, date(2035, 5, 1)), default_as_of(2026, 2030, date(2020, 5, 1))
-    (2030, 2026)
-    """
-    current = fiscal_year_of((today or date.today()).year, (today or date.today()).month)
-    return min(max(current, first_year), last_year)
-
-
-def _budget_in_period(project: Project, plan: Plan) -> int | None:
-    if project.budget is None:
-        return None
-    return sum(v or 0 for y, v in project.budget.by_fiscal_year.items() if plan.first_year <= y <= plan.last_year)
-
-
-def _yearly_values(
-    plan: Plan, project: Project, kpi: KPI, actuals: dict[tuple[str, str], list[Actual]]
-) -> dict[int, float]:
-    """Return a KPI's yearly actuals; a 【再掲】 sheet shares its original's (as the evaluation does)."""
-    original = find_original(plan, project)
-    keys = [project.key] + ([original.key] if original is not None else [])
-    wanted = normalise_key_text(kpi.indicator)
-    for key in keys:
-        for (stored_key, indicator), entries in actuals.items():
-            if stored_key == key and normalise_key_text(indicator) == wanted:
-                return value_by_fiscal_year(entries, months=month_merge_for(kpi))
-    return {}
-
-
-def build_project_views(
-    plan: Plan,
-    *,
-    actuals: dict[tuple[str, str], list[Actual]],
-    assessments: Mapping[tuple[str, str], Sequence[Assessment]],
-    findings: tuple[Finding, ...],
-    as_of: int,
-) -> tuple[ProjectView, ...]:
-    """Evaluate every KPI (see :mod:`renkei.services.progress`) and gather what each project page shows."""
-    progress = evaluate_plan_kpis(plan, actuals, as_of=as_of, assessments=assessments)
-    by_project: dict[int, list[KpiProgress]] = {}
-    for item in progress:
-        by_project.setdefault(id(item.project), []).append(item)
+def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...]) -> tuple[ProjectView, ...]:
+    """Gather what each project page shows from the plan's evaluation."""
+    plan, rule = progress.plan, progress.relisting
+    by_project: dict[str, list[KpiView]] = {}
+    for item in progress.kpis:
+        p = item.project
+        by_project.setdefault(p.key, []).append(KpiView(
+            p.key, p.slug, p.name, item.position, item.kpi, item.evaluation, dict(item.values),
+            counted=item.counted, actuals=item.actuals, assessment=item.assessment,
+        ))  # fmt: skip
+    slugs = {p.key: p.slug for p in plan.projects}
     views = []
     for project in plan.projects:
-        kpis = tuple(
-            KpiView(project.key, project.slug, project.name, position, item.kpi, item.evaluation,
-                    _yearly_values(plan, project, item.kpi, actuals))
-            for position, item in enumerate(by_project.get(id(project), []))
-        )
+        original = rule.original_key(project.key)
+        own = tuple(f for f in findings if _finding_of(f, project))
         views.append(ProjectView(
             project=project,
-            kpis=kpis,
-            counted_in_totals=counts_in_totals(plan, project),
-            budget_in_period=_budget_in_period(project, plan),
-            findings=tuple(f for f in findings if f.project == project.name),
+            kpis=tuple(by_project.get(project.key, [])),
+            counted_in_totals=rule.budget_counts(project.key),
+            budget_in_period=budget_in_period(project, plan),
+            findings=own,
+            budget_note=outside_period_note(project, plan),
+            original_slug=slugs.get(original) if original else None,
         ))
     return tuple(views)
+
+
+def _finding_of(finding: Finding, project: Project) -> bool:
+    key = getattr(finding, "project_key", None)
+    return key == project.key if key else finding.project == project.name
 
 
 class PortalCache:
@@ -299,37 +257,37 @@ class PortalCache:
 
 def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | None = None,
                 cache: PortalCache | None = None) -> Portal | None:
-    """Load a plan edition (the most recent by default) with everything the pages show; None if absent."""
+    """Load a plan edition (the most recent by default) with everything the pages show; None if absent.
+
+    ``as_of`` is kept within the plan period, so at most one build per year of the period and data version.
+    """
     summary = portal_queries.choose_plan(session=session, plan_key=plan_key)
     if summary is None:
         return None
-    key = (summary.id, *portal_queries.read_store_fingerprint(connection=session.connection()), as_of)
+    period = Plan(summary.area_slug, summary.area_name, summary.first_year, summary.last_year, ())
+    year = clamp_year(period, as_of) if as_of is not None else default_evaluation_year(period)
+    key = (summary.id, *portal_queries.read_store_fingerprint(connection=session.connection()), year)
     if cache is None:
-        return _build_portal(session=session, summary=summary, as_of=as_of)
+        return _build_portal(session=session, summary=summary, as_of=year)
     cached = cache.get(key)
     if cached is not None:
         return cached
     with cache.building:  # one build at a time: concurrent requests wait for it instead of piling up
         cached = cache.get(key)
         if cached is None:
-            cached = _build_portal(session=session, summary=summary, as_of=as_of)
+            cached = _build_portal(session=session, summary=summary, as_of=year)
             cache.put(key, cached)
         return cached
 
 
-def _build_portal(*, session: Session, summary: PlanSummary, as_of: int | None) -> Portal:
-    plan = repository.load_plan(session=session, plan_id=summary.id)
-    year = as_of if as_of is not None else default_as_of(plan.first_year, plan.last_year)
-    actuals = repository.list_actuals(session=session, plan_id=summary.id)
-    assessments = portal_queries.list_assessments(session=session, plan_id=summary.id)
+def _build_portal(*, session: Session, summary: PlanSummary, as_of: int) -> Portal:
+    progress = evaluate_stored_plan(session, summary.id, as_of)
     findings = tuple(repository.list_findings(session=session, plan_id=summary.id))
-    projects = build_project_views(plan, actuals=actuals, assessments=assessments, findings=findings, as_of=year)
     return Portal(
         summary=summary,
         plans=tuple(repository.list_plans(session=session)),
-        plan=plan,
-        members=portal_queries.load_area_members(session=session, area_slug=plan.area_slug),
-        projects=projects,
+        progress=progress,
+        members=portal_queries.load_area_members(session=session, area_slug=progress.plan.area_slug),
+        projects=build_project_views(progress, findings),
         findings=findings,
-        as_of=year,
     )

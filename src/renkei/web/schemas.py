@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from renkei.domain.plan import LEAD_PARTIES, PARTNER_PARTIES
 from renkei.domain.status import Status
-from renkei.domain.totals import policy_area_label
+from renkei.domain.totals import YearTotal
 from renkei.web.chart import build_kpi_series
 from renkei.web.choropleth import AreaShapes
 from renkei.web.listing import Facet, category_key, category_label, policy_area_key
 from renkei.web.readmodel import KpiView, Portal, ProjectView
-
-#: Role parties that stand for the lead city or for every partner (役割分担の「連携市町」).
-LEAD_PARTIES = ("連携中枢都市",)
-PARTNER_PARTIES = ("連携市町", "連携市町村", "圏域市町", "連携自治体")
 
 
 class PlanInfo(BaseModel):
@@ -38,10 +35,13 @@ class CountItem(BaseModel):
 
 
 class YearAmount(BaseModel):
-    """A fiscal year's budget in thousand yen (千円)."""
+    """A fiscal year's budget in thousand yen (千円): the sum of the sheets that state an amount."""
 
     fiscal_year: int
-    amount: int
+    amount: int | None = Field(description="sum of stated amounts; null when no sheet states one (記載なし)")
+    stated: int = Field(description="sheets stating an amount for the year")
+    stated_none: int = Field(description="sheets stating none (—) for the year")
+    undetermined: int = Field(description="sheets stating 未定 for the year")
     in_period: bool
 
 
@@ -56,11 +56,14 @@ class Summary(BaseModel):
     member_count: int
     by_policy_area: list[CountItem]
     by_category: list[CountItem]
-    budget_by_year: list[YearAmount]
-    budget_plan_period_total: int = Field(description="thousand yen within the plan period")
-    budget_outside_period_total: int
+    budget_by_year: list[YearAmount] = Field(description="every year of the plan period")
+    budget_outside_period: list[YearAmount] = Field(description="years outside the plan period that sheets state")
+    budget_plan_period_total: int | None = Field(description="thousand yen within the plan period (null: none stated)")
+    budget_plan_period_projects: int = Field(description="counted sheets stating an amount within the plan period")
     relisted_excluded: int = Field(description="relisted sheets whose budget is not counted again")
-    kpi_status: list[CountItem]
+    kpi_status: list[CountItem] = Field(description="KPIs by status, each KPI once (relisted repeats not again)")
+    kpi_counted: int = Field(description="KPIs counted once each")
+    projects_counted: int = Field(description="projects counted once each (a relisted sheet with its original)")
 
 
 class KpiItem(BaseModel):
@@ -76,6 +79,11 @@ class KpiItem(BaseModel):
     target_fiscal_year: int | None
     unit: str | None
     actual_by_year: dict[int, float]
+    judged_year: int | None = Field(description="the latest reported year the verdict rests on")
+    counted: bool = Field(description="false for a relisted repeat of a KPI counted elsewhere")
+    actuals: list[dict[str, object]] = Field(description="entries: evidence, notes, per-municipality values")
+    assessment: dict[str, object] | None = None
+    forecast_words: str = ""
     latest_actual: float | None
     progress: float | None
     expected_progress: float | None
@@ -101,7 +109,8 @@ class ProjectItem(BaseModel):
     partners: list[str]
     partner_codes: list[str]
     all_members: bool
-    budget_plan_period: int | None = Field(description="thousand yen within the plan period")
+    budget_plan_period: int | None = Field(description="thousand yen within the plan period (null: not stated)")
+    budget_period_note: str | None = Field(default=None, description="e.g. budget stated only outside the period")
     has_budget: bool
     counted_in_totals: bool
     status: str | None = Field(description="the most pressing status among its KPIs")
@@ -180,7 +189,6 @@ class MunicipalityItem(BaseModel):
     name: str
     is_lead: bool
     project_count: int
-    budget_of_projects: int = Field(description="plan-period budget of its projects, thousand yen")
 
 
 class MunicipalityProject(BaseModel):
@@ -188,19 +196,20 @@ class MunicipalityProject(BaseModel):
 
     slug: str
     name: str
+    relisted: bool
     duties: list[str]
     role_party: str | None
     cost_basis: str | None
     cost_text: str | None
-    budget_plan_period: int | None
+    cost_principles: list[str]
+    core_group: str | None = Field(description="the 「…を中心に」 core group the partner text names, if any")
     status: str | None
+    own_actuals: list[dict[str, object]] = Field(description="this municipality's share of KPI actuals")
 
 
 class MunicipalityDetail(MunicipalityItem):
-    """A member's page: its projects and the comparison with the area average."""
+    """A member's page: its projects, roles and cost sharing (the document gives no town's share of a budget)."""
 
-    average_project_count: float
-    average_budget_of_projects: float
     projects: list[MunicipalityProject]
 
 
@@ -237,6 +246,11 @@ def build_summary(portal: Portal, lang: str) -> Summary:
     return portal.remember("summary", lang, lambda: _build_summary(portal, lang))
 
 
+def _year_amount(y: YearTotal) -> YearAmount:
+    return YearAmount(fiscal_year=y.fiscal_year, amount=y.amount, stated=y.stated, stated_none=y.none,
+                      undetermined=y.undetermined, in_period=y.in_period)
+
+
 def _build_summary(portal: Portal, lang: str) -> Summary:
     from renkei.web.i18n import label_status
 
@@ -244,7 +258,7 @@ def _build_summary(portal: Portal, lang: str) -> Summary:
     categories: dict[str, CountItem] = {}
     for view in portal.projects:
         key = policy_area_key(view.project)
-        item = areas.setdefault(key, CountItem(key=key, label=policy_area_label(view.project), count=0))
+        item = areas.setdefault(key, CountItem(key=key, label=view.project.policy_area_label, count=0))
         item.count += 1
         if view.project.category is not None:
             ckey = category_key(view.project)
@@ -254,19 +268,20 @@ def _build_summary(portal: Portal, lang: str) -> Summary:
             )
             citem.count += 1
     totals = portal.totals
-    plan = portal.plan
     counts = portal.status_counts()
     info = plan_info(portal)
+    overall = portal.progress.summary.overall
     return Summary(
         plan=info[0], plans=info[1:], as_of=portal.as_of, project_count=len(portal.projects),
         kpi_count=len(portal.kpis), member_count=len(portal.municipalities),
         by_policy_area=list(areas.values()), by_category=list(categories.values()),
-        budget_by_year=[YearAmount(fiscal_year=y, amount=v, in_period=plan.first_year <= y <= plan.last_year)
-                        for y, v in totals.by_year.items()],
+        budget_by_year=[_year_amount(y) for y in totals.years],
+        budget_outside_period=[_year_amount(y) for y in totals.outside],
         budget_plan_period_total=totals.plan_period_total,
-        budget_outside_period_total=sum(totals.outside_period.values()),
+        budget_plan_period_projects=totals.plan_period_projects,
         relisted_excluded=totals.relisted_excluded,
         kpi_status=[CountItem(key=s.value, label=label_status(s, lang), count=counts[s]) for s in Status],
+        kpi_counted=overall.kpis, projects_counted=overall.projects,
     )
 
 
@@ -280,7 +295,10 @@ def kpi_item(view: KpiView, portal: Portal, lang: str, *, chart: bool = False) -
         project_slug=view.project_slug, project_name=view.project_name, indicator=view.kpi.indicator,
         form=e.kind.value, baseline=view.kpi.baseline.text, target=view.kpi.target.text,
         target_value=e.target_value, target_fiscal_year=e.target_year,
-        unit=view.kpi.target.unit, actual_by_year=dict(view.values), latest_actual=e.latest_actual,
+        unit=view.kpi.unit or None, actual_by_year=dict(view.values), judged_year=e.judged_year,
+        counted=view.counted, actuals=[a.to_dict() for a in view.actuals],
+        assessment=view.assessment.to_dict() if view.assessment else None,
+        forecast_words=e.forecast_en if lang == "en" else e.forecast_ja, latest_actual=e.latest_actual,
         progress=e.progress, expected_progress=e.expected_progress, status=e.status.value,
         status_label=label_status(e.status, lang), rating=e.rating.value, rule=e.rule,
         explanation=e.explanation_en if lang == "en" else e.explanation_ja,
@@ -292,11 +310,12 @@ def project_item(view: ProjectView) -> ProjectItem:
     """Describe a project for the list."""
     p = view.project
     return ProjectItem(
-        slug=p.slug, name=p.name, relisted=p.relisted, policy_area=policy_area_label(p),
+        slug=p.slug, name=p.name, relisted=p.relisted, policy_area=p.policy_area_label,
         policy_area_number=p.policy_area.number if p.policy_area else None,
         category=category_label(p) or None, category_key=category_key(p) or None,
         partners=list(p.partners.municipalities), partner_codes=list(p.partners.codes),
         all_members=p.partners.all_members, budget_plan_period=view.budget_in_period,
+        budget_period_note=view.budget_note[0] if view.budget_note else None,
         has_budget=view.has_budget, counted_in_totals=view.counted_in_totals,
         status=view.status.value if view.status else None, kpi_count=len(view.kpis),
     )
@@ -332,8 +351,7 @@ def _municipality_items(portal: Portal) -> list[MunicipalityItem]:
     counts = portal.project_counts()
     return [
         MunicipalityItem(code=m.code, name=m.name, is_lead=m.code == portal.lead_code,
-                         project_count=counts.get(m.code, 0),
-                         budget_of_projects=portal.budget_of(portal.projects_of(m)))
+                         project_count=counts.get(m.code, 0))
         for m in portal.municipalities
     ]
 
@@ -355,28 +373,41 @@ def municipality_detail(portal: Portal, code: str) -> MunicipalityDetail | None:
     return portal.remember("municipality_detail", code, lambda: _municipality_detail(portal, code), size=64)
 
 
+def _core_group(text: str | None) -> str | None:
+    """Return the 「…を中心に」 core group a partner text names (北九州市、中間市を中心に全市町 → 北九州市、中間市)."""
+    if not text or "を中心に" not in text:
+        return None
+    return text.split("を中心に", 1)[0].strip(" 、,") or None
+
+
+def _own_actuals(view: ProjectView, code: str) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = []
+    for kpi in view.kpis:
+        for actual in kpi.actuals:
+            for share_code, value in actual.by_municipality:
+                if share_code == code:
+                    found.append({"indicator": kpi.kpi.indicator, "fiscal_year": actual.fiscal_year,
+                                  "month": actual.month, "value": value, "unit": kpi.kpi.unit})
+    return found
+
+
 def _municipality_detail(portal: Portal, code: str) -> MunicipalityDetail | None:
     member = portal.member_by_code(code)
     if member is None:
         return None
-    items = municipality_items(portal)
-    this = next(i for i in items if i.code == code)
+    this = next(i for i in municipality_items(portal) if i.code == code)
     is_lead = code == portal.lead_code
     projects = []
     for view in portal.projects_of(member):
         party, duties = role_for(view, member.name, is_lead)
+        cost = view.project.cost_sharing
         projects.append(MunicipalityProject(
-            slug=view.slug, name=view.project.name, duties=duties, role_party=party,
-            cost_basis=view.project.cost_sharing.basis.value if view.project.cost_sharing.basis else None,
-            cost_text=view.project.cost_sharing.text, budget_plan_period=view.budget_in_period,
-            status=view.status.value if view.status else None,
-        ))
-    n = max(len(items), 1)
-    return MunicipalityDetail(
-        **this.model_dump(), projects=projects,
-        average_project_count=sum(i.project_count for i in items) / n,
-        average_budget_of_projects=sum(i.budget_of_projects for i in items) / n,
-    )
+            slug=view.slug, name=view.project.name, relisted=view.project.relisted, duties=duties,
+            role_party=party, cost_basis=cost.basis.value if cost.basis else None, cost_text=cost.text,
+            cost_principles=[c.text for c in cost.principles], core_group=_core_group(view.project.partners.text),
+            status=view.status.value if view.status else None, own_actuals=_own_actuals(view, code),
+        ))  # fmt: skip
+    return MunicipalityDetail(**this.model_dump(), projects=projects)
 
 
 def map_data(portal: Portal, shapes: AreaShapes | None, credit: str) -> MapData:

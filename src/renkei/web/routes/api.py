@@ -111,9 +111,9 @@ def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, l
     """Download the filtered project list as CSV."""
     listing = _projects(request, session, portal, lang)
     header = ["slug", "事業名", "再掲", "政策分野", "連携協約", "連携市町", "全市町", "事業費（計画期間・千円）",
-              "事業費あり", "合計に算入", "進捗", "KPI数"]
+              "事業費の注記", "事業費あり", "合計に算入", "進捗", "KPI数"]
     rows = ([p.slug, p.name, p.relisted, p.policy_area, p.category, "、".join(p.partners), p.all_members,
-             p.budget_plan_period, p.has_budget, p.counted_in_totals, p.status, p.kpi_count]
+             p.budget_plan_period, p.budget_period_note or "", p.has_budget, p.counted_in_totals, p.status, p.kpi_count]
             for p in listing.projects)
     return write_csv(header, rows, f"projects-{portal.summary.plan_key}.csv")
 
@@ -137,8 +137,8 @@ def get_municipalities(portal: PortalDep) -> list[MunicipalityItem]:
             response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 def get_municipalities_csv(portal: PortalDep) -> Response:
     """Download the members as CSV."""
-    header = ["団体コード", "市町村名", "連携中枢都市", "参加事業数", "参加事業の事業費（計画期間・千円）"]
-    rows = ([m.code, m.name, m.is_lead, m.project_count, m.budget_of_projects] for m in municipality_items(portal))
+    header = ["全国地方公共団体コード", "市町村名", "連携中枢都市", "参加事業数"]
+    rows = ([m.code, m.name, m.is_lead, m.project_count] for m in municipality_items(portal))
     return write_csv(header, rows, f"municipalities-{portal.summary.plan_key}.csv")
 
 
@@ -176,10 +176,11 @@ def get_kpis(request: Request, response: Response, session: SessionDep, portal: 
             responses={200: {"content": {"text/csv": {}}}})
 def get_kpis_csv(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Download the KPIs as CSV."""
-    header = ["事業slug", "事業名", "指標", "形式", "現状値", "目標値", "目標年度", "最新実績", "進捗率", "期待進捗率",
-              "進捗", "評価", "判定の根拠"]
+    header = ["事業slug", "事業名", "指標", "形式", "現状値", "目標値", "目標年度", "判定年度", "最新実績", "進捗率",
+              "期待進捗率", "進捗", "評価", "判定の根拠", "重複計上なし"]
     rows = ([k.project_slug, k.project_name, k.indicator, k.form, k.baseline, k.target, k.target_fiscal_year,
-             k.latest_actual, k.progress, k.expected_progress, k.status_label, k.rating, k.explanation]
+             k.judged_year, k.latest_actual, k.progress, k.expected_progress, k.status_label, k.rating, k.explanation,
+             k.counted]
             for k in _kpis(request, session, portal, lang)[1])
     return write_csv(header, rows, f"kpis-{portal.summary.plan_key}.csv")
 

@@ -16,9 +16,10 @@ router = APIRouter()
 
 
 @router.get("/", include_in_schema=False)
-def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: str | None = None) -> Response:
-    """Show the plan's overview, or an invitation to import one when the database is empty."""
-    portal = load_portal(session=session, plan_key=plan, cache=request.app.state.portal_cache)
+def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: str | None = None,
+              as_of: int | None = None) -> Response:
+    """Show the plan's overview (as of the chosen year), or an invitation to import one when the database is empty."""
+    portal = load_portal(session=session, plan_key=plan, as_of=as_of, cache=request.app.state.portal_cache)
     if portal is None:
         if plan is not None:
             return render_page(request, "errors/error.html",
@@ -26,12 +27,15 @@ def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: st
         return render_page(request, "home/empty.html", {})
     summary = build_summary(portal, lang)
     totals = portal.totals
-    years = short_year_labels(tuple(totals.by_year), lang)
+    amounts = {y.fiscal_year: y.amount for y in totals.years}  # the plan period only; blanks stay None
+    years = short_year_labels(tuple(amounts), lang)
+    none_text = translate("budget.not_stated", lang)
     budget_chart = render_bar_chart(
-        totals.by_year,
+        amounts,
         title=translate("home.budget_by_year", lang),
-        description=", ".join(f"{format_year(y, lang)}: {v:,}" for y, v in totals.by_year.items()),
-        highlight=portal.plan.years,
+        description=", ".join(f"{format_year(y, lang)}: {f'{v:,}' if v is not None else none_text}"
+                              for y, v in amounts.items()),
+        highlight=portal.plan.years, missing_label=none_text,
         year_label=years,
         unit=translate("col.amount", lang),
     )

@@ -1,0 +1,78 @@
+"""Text folds: the one way names are matched (``fold``) and the one way text is searched (``fold_for_search``).
+
+Matching a project or an indicator must not depend on full-width letters or stray spaces, so keys are
+``fold(name)``. Searching is looser: it also ignores case, katakana against hiragana (こども = コドモ) and the
+middle dot of joined words, and a joined ``U・Iターン`` also reads as ``Uターン`` and ``Iターン``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Katakana ァ..ヶ map to hiragana ぁ..ゖ by a fixed offset.
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+
+#: Marks that join or separate words without meaning anything for a search.
+_JOINERS = str.maketrans("", "", "・･·‧")
+
+#: ``U・Iターン``: single letters joined by a middle dot in front of a shared word.
+_JOINED_LETTERS = re.compile(r"((?:[A-Za-z]・)+[A-Za-z])([^\sA-Za-z・]\S*)")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Fold a name for matching: NFKC, no white space.
+
+    >>> fold("新任課長・係長研修の 実施")
+    '新任課長・係長研修の実施'
+    >>> fold("ＤＸ人材育成研修")
+    'DX人材育成研修'
+    """
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def hiragana(text: str) -> str:
+    """Turn katakana into hiragana, leaving everything else as it is.
+
+    >>> hiragana("コドモ文化パスポート")
+    'こども文化ぱすぽーと'
+    """
+    return text.translate(_KATAKANA_TO_HIRAGANA)
+
+
+def _expand_joined(text: str) -> str:
+    """Add ``Uターン Iターン`` after ``U・Iターン`` so that each word is found on its own."""
+    def spread(match: re.Match[str]) -> str:
+        letters, word = match.group(1).split("・"), match.group(2)
+        return match.group(0) + " " + " ".join(letter + word for letter in letters)
+
+    return _JOINED_LETTERS.sub(spread, text)
+
+
+def fold_for_search(text: str) -> str:
+    """Fold text for searching: NFKC, lower case, hiragana for katakana, no middle dots; words kept apart.
+
+    >>> fold_for_search("ＤＸ人材育成研修")
+    'dx人材育成研修'
+    >>> fold_for_search("コドモ") == fold_for_search("こども")
+    True
+    >>> "uたーん" in fold_for_search("北九州市U・Iターン応援プロジェクト")
+    True
+    """
+    normal = unicodedata.normalize("NFKC", text)
+    return hiragana(_expand_joined(normal).lower()).translate(_JOINERS)
+
+
+def search_terms(query: str) -> list[str]:
+    r"""Split a search query into folded terms at white space (full-width spaces too).
+
+    >>> search_terms("研修　ＤＸ  ")
+    ['研修', 'dx']
+    >>> search_terms("   "), search_terms("a\x00b")
+    ([], ['ab'])
+    """
+    # Control characters (NUL above all) match nothing and only confuse what reads the terms.
+    printable = "".join(ch for ch in query if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return [fold_for_search(term) for term in unicodedata.normalize("NFKC", printable).split()]

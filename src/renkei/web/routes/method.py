@@ -1,0 +1,19 @@
+"""The 「進捗の判定方法」 page: how each status and rating is decided, linked from every verdict."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from renkei.domain.status import Rating, Status, Thresholds
+from renkei.web.rendering import PortalDep, render_page
+
+router = APIRouter()
+
+
+@router.get("/method", include_in_schema=False)
+def show_method(request: Request, portal: PortalDep) -> Response:
+    """Explain the progress rules, statuses and ratings in words."""
+    return render_page(request, "method/index.html", {
+        "portal": portal, "statuses": list(Status), "ratings": list(Rating), "thresholds": Thresholds(),
+    })

@@ -1,0 +1,46 @@
+"""Search over the portal's prepared text: every field a citizen reads, folded once per plan build.
+
+Japanese has no spaces between words, so a term matches anywhere in a project's text. Text and terms are folded
+alike by :func:`renkei.domain.text.fold_for_search` (width, case, katakana = hiragana, middle dots, and
+``U・Iターン`` also read as ``Uターン`` and ``Iターン``). The prepared text lives with the plan's read model, so a
+search reads nothing from the database and writes nothing.
+"""
+
+from __future__ import annotations
+
+from renkei.domain.plan import Project
+from renkei.domain.text import fold_for_search, search_terms
+
+
+def searchable_text(project: Project) -> str:
+    """Return a project's searchable text: name, content, effects, roles, category, partners and KPIs, folded.
+
+    >>> from renkei.domain.plan import Project, Role
+    >>> text = searchable_text(Project("北九州市U・Iターン応援プロジェクト", 1, roles=(Role("連携市町", ("周知",)),)))
+    >>> "uたーん" in text and "周知" in text
+    True
+    """
+    parts = [
+        project.name, project.description or "", *project.effects,
+        *(f"{role.party} {' '.join(role.duties)}" for role in project.roles),
+        project.category_label if project.category else "", project.category.subtitle or "" if project.category else "",
+        project.policy_area_label if project.policy_area else "",
+        project.partners.text or "", *project.partners.municipalities, *project.partners.outside_area,
+        *(f"{kpi.indicator} {kpi.baseline.text} {kpi.target.text}" for kpi in project.kpis),
+        project.cost_sharing.text or "",
+    ]
+    return fold_for_search("\n".join(p for p in parts if p))
+
+
+def match_projects(documents: dict[str, str], query: str) -> set[str] | None:
+    """Return the keys whose text holds every term of the query; None for an empty query (no filtering).
+
+    >>> match_projects({"a": "こども文化ぱすぽーと", "b": "移住"}, "コドモ　文化")
+    {'a'}
+    >>> match_projects({"a": "x"}, "   ") is None
+    True
+    """
+    terms = search_terms(query)
+    if not terms:
+        return None
+    return {key for key, text in documents.items() if all(term in text for term in terms)}
