@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,21 +10,18 @@ from sqlalchemy.orm import Session
 
 from renkei.cli.database import DatabaseOpt, PlanOpt, open_session, out
 from renkei.cli.files import fail
-from renkei.domain.fiscal import fiscal_year_of
+from renkei.domain.actual import Actual
 from renkei.domain.plan import Plan
-from renkei.export.workbook import KpiResult, write_plan_workbook
-from renkei.services.progress import PlanNotFoundError, resolve_plan_id
+from renkei.export.workbook import write_plan_workbook
+from renkei.services.progress import KpiProgress, PlanNotFoundError, evaluate_stored_plan, resolve_plan_id
 from renkei.store import repository
 
 
-def evaluate_for_export(session: Session, plan_id: int, as_of: int) -> tuple[Plan, list[KpiResult], dict]:  # type: ignore[type-arg]
-    """Load a stored plan, its actuals and its KPI evaluations: the one place exports evaluate progress.
-
-    (When the store offers ``evaluate_stored_plan(session, plan_id, as_of)``, point this function at it.)
-    """
-    from renkei.services.progress import load_and_evaluate
-
-    progress = load_and_evaluate(session=session, plan_id=plan_id, as_of=as_of)
+def evaluate_for_export(
+    session: Session, plan_id: int, as_of: int | None
+) -> tuple[Plan, list[KpiProgress], dict[tuple[str, str], list[Actual]]]:
+    """Load a stored plan, its approved actuals and its KPI evaluations: the one place exports evaluate progress."""
+    progress = evaluate_stored_plan(session, plan_id, as_of)
     actuals = repository.list_actuals(session=session, plan_id=plan_id)
     return progress.plan, list(progress.kpis), actuals
 
@@ -33,17 +29,17 @@ def evaluate_for_export(session: Session, plan_id: int, as_of: int) -> tuple[Pla
 def export_xlsx(
     output: Annotated[Path, typer.Argument(help="出力する .xlsx / the workbook to write")],
     plan: PlanOpt = None,
-    as_of: Annotated[int | None, typer.Option("--as-of", help="評価年度（既定: 今年度） / evaluation year")] = None,
+    as_of: Annotated[int | None, typer.Option(
+        "--as-of", help="評価年度（既定: 終了した最新の年度） / evaluation year")] = None,
     database_url: DatabaseOpt = None,
 ) -> None:
     """計画ワークブック（xlsx）を書き出す（編集して renkei import で戻せる） / write the plan workbook."""
-    year = as_of if as_of is not None else fiscal_year_of(date.today().year, date.today().month)
     with open_session(database_url) as session:
         try:
             plan_id = resolve_plan_id(session=session, plan=plan)
         except PlanNotFoundError as exc:
             raise fail(str(exc)) from None
-        chosen, results, actuals = evaluate_for_export(session, plan_id, year)
+        chosen, results, actuals = evaluate_for_export(session, plan_id, as_of)
     data = write_plan_workbook(chosen, results=results, actuals=actuals)
     try:
         output.write_bytes(data)

@@ -16,7 +16,8 @@ from renkei.domain.actual import Actual, value_by_fiscal_year
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.plan import KPI, BudgetCellStatus, Plan, Project, normalise_key_text
 from renkei.domain.progress import Evaluation
-from renkei.domain.totals import find_original, total_budget
+from renkei.domain.relisting import Relisting
+from renkei.domain.totals import total_budget
 from renkei.export.actuals_template import unit_of
 from renkei.reading.workbook import (
     BUDGET_HEAD,
@@ -66,9 +67,9 @@ def project_ids(plan: Plan) -> list[str]:
 
 def kpi_actuals(plan: Plan, project: Project, kpi: KPI, actuals: ActualsMap) -> dict[int, float]:
     """Return a KPI's yearly actuals (a 【再掲】 copy shares its original's)."""
-    original = find_original(plan, project)
+    rule = Relisting.of(plan)
     indicator = normalise_key_text(kpi.indicator)
-    for key in (project.key, original.key if original else None):
+    for key in (project.key, rule.actuals_key(project, kpi)[0], rule.owner_key(project.key)):
         for (k, ind), items in actuals.items():
             if k == key and normalise_key_text(ind) == indicator:
                 return value_by_fiscal_year(list(items))
@@ -114,7 +115,7 @@ class _Writer:
         return sheet
 
     def overview(self) -> None:
-        plan, totals = self.plan, total_budget(self.plan)
+        plan, totals = self.plan, total_budget(self.plan, Relisting.of(self.plan))
         sheet = self.book.add_worksheet(OVERVIEW)
         sheet.set_landscape()
         sheet.set_paper(9)
@@ -137,16 +138,24 @@ class _Writer:
         row += 1
         sheet.write_string(row, 0, "事業費の合計（千円、【再掲】は1回だけ数える）", self.head)
         sheet.write_string(row, 1, "合計（千円）", self.head)
-        for year, amount in totals.by_year.items():
+        for year_total in (*totals.outside, *totals.years):
             row += 1
-            sheet.write_string(row, 0, format_fiscal_year(year), self.ref)
-            sheet.write_number(row, 1, amount, self.money_ref)
+            outside = "" if year_total.in_period else "（計画期間外）"
+            sheet.write_string(row, 0, format_fiscal_year(year_total.fiscal_year) + outside, self.ref)
+            if year_total.amount is None:
+                sheet.write_string(row, 1, "記載なし", self.ref)
+            else:
+                sheet.write_number(row, 1, year_total.amount, self.money_ref)
+                sheet.write_string(row, 2, f"記載のある{year_total.stated}事業の合計", self.ref)
         row += 1
         sheet.write_string(row, 0, "計画期間の合計", self.head)
-        sheet.write_number(row, 1, totals.plan_period_total, self.money_ref)
+        if totals.plan_period_total is None:
+            sheet.write_string(row, 1, "記載なし", self.ref)
+        else:
+            sheet.write_number(row, 1, totals.plan_period_total, self.money_ref)
         row += 2
         notes = ("黄色でない灰色のセルは参考です。白いセルを編集して renkei import で読み込めます。",
-                 "事業費: 数値は千円。「—」はなし、「未定」は未定、空欄は記載なし、斜線のセルはその年度の欄がありません。",
+                 "事業費: 数値は千円。「—」はなし、「未定」は未定、空欄は記載なし、斜線のセルはその年度の欄がありません。",  # noqa: E501
                  "KPI: 行を追加するときは「KPI番号」を空欄にし、「事業ID」に事業シートのIDを書きます。")
         for note in notes:
             sheet.write_string(row, 0, note)
@@ -240,10 +249,10 @@ class _Writer:
                 mark = ("◎" if code and code == lead else "○") if name in p.partners.municipalities else (
                     "×" if name in p.partners.excluded else "")
                 self.write(sheet, row, column, mark, self.ref)
-            tail = ("、".join(p.partners.outside_area), "、".join(p.partners.excluded), "、".join(p.partners.unresolved))
+            tail = ("、".join(p.partners.outside_area), "、".join(p.partners.excluded), "、".join(p.partners.unresolved))  # noqa: E501
             for column, text in enumerate(tail, start=2 + len(members)):
                 self.write(sheet, row, column, text, self.ref)
-        sheet.write_string(len(self.plan.projects) + 2, 1, "◎ 中心市（推進） ○ 連携市町（協力） × 除外  ※編集は「事業」シートの連携市町で")
+        sheet.write_string(len(self.plan.projects) + 2, 1, "◎ 中心市（推進） ○ 連携市町（協力） × 除外  ※編集は「事業」シートの連携市町で")  # noqa: E501
         sheet.protect("", {"autofilter": True, "sort": True})
 
     def data(self) -> None:

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from renkei.domain.direction import infer_direction
 from renkei.domain.plan import (
@@ -53,6 +53,9 @@ DIRECTIONS = {Direction.INCREASE: "増加", Direction.DECREASE: "減少", Direct
 RELISTED_MARK = "【再掲】"
 _YEAR_HEADER = re.compile(r"（(\d{4})）")
 _CHUNK = 30000  # an Excel cell holds at most 32,767 characters
+
+
+_T = TypeVar("_T")
 
 
 class WorkbookReadError(ValueError):
@@ -271,7 +274,7 @@ def _hidden(workbook: Any) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     return header, projects
 
 
-def _kept(visible: object, hidden: object, render: Callable[[object], object], parse: Callable[[str], Any]) -> Any:
+def _kept(visible: object, hidden: _T, render: Callable[[_T], object], parse: Callable[[str], _T]) -> _T:
     """Keep the hidden value while the cell shows its rendering; read the cell when it was edited."""
     if _same(visible, render(hidden)):
         return hidden
@@ -345,7 +348,7 @@ def _policy_area(number: str, name: str, sheet: str, row: int) -> PolicyArea | N
     try:
         return PolicyArea(int(float(number)), name)
     except ValueError:
-        raise WorkbookReadError(f"政策分野番号「{number}」は整数ではありません / not a whole number", sheet, row) from None
+        raise WorkbookReadError(f"政策分野番号「{number}」は整数ではありません / not a whole number", sheet, row) from None  # noqa: E501
 
 
 def _kpis(sheet: _Sheet, old: dict[str, KPI]) -> Iterator[tuple[str, int, KPI]]:
@@ -432,7 +435,7 @@ def read_plan_workbook(data: bytes | BinaryIO) -> Plan:
     for number, cells in budgets_sheet.rows:
         pid = _text(cells.get("事業ID")).strip()
         if pid not in ids:
-            raise WorkbookReadError(f"事業ID「{pid}」は「事業」シートにありません / unknown project id", BUDGETS, number)
+            raise WorkbookReadError(f"事業ID「{pid}」は「事業」シートにありません / unknown project id", BUDGETS, number)  # noqa: E501
         old = old_projects.get(pid)
         budgets[pid] = _budget(cells, years, old.budget if old else None)
     result = []
