@@ -103,6 +103,27 @@ def _read_document(file: Path, area: str) -> tuple[Plan, list[Finding], str]:
     return plan, sorted([*findings, *lint_plan(plan)], key=lambda f: f.line or 0), text
 
 
+def _is_xlsx(file: Path) -> bool:
+    try:
+        with file.open("rb") as stream:
+            return stream.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _read_workbook(file: Path) -> tuple[Plan, list[Finding], str]:
+    """Read a plan workbook (renkei export xlsx, possibly edited); the source text is the plan's JSON."""
+    from renkei.export.plan_json import plan_to_json
+    from renkei.lint import lint_plan
+    from renkei.reading.workbook import WorkbookReadError, read_plan_workbook
+
+    try:
+        plan = read_plan_workbook(file.read_bytes())
+    except WorkbookReadError as exc:
+        raise fail(f"{file}: {exc}") from None
+    return plan, lint_plan(plan), plan_to_json(plan, [])
+
+
 def _diff_table(diff: PlanDiff) -> Table:
     table = Table(title="変更内容 / changes")
     for column in ("区分 / change", "対象 / item", "名称 / name", "変更項目 / fields"):
@@ -132,7 +153,7 @@ def import_document(
     actor: Annotated[str, typer.Option("--actor", help="記録者 / who imports")] = "cli",
 ) -> None:
     """文書を読み込み、差分を表示してデータベースに保存する / import a document into the database."""
-    plan, findings, text = _read_document(file, area)
+    plan, findings, text = _read_workbook(file) if _is_xlsx(file) else _read_document(file, area)
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     out.print(f"{plan.area_name}：{len(plan.projects)}事業、KPI {sum(len(p.kpis) for p in plan.projects)}件 "
               f"（点検: エラー {counts[Severity.ERROR]}件、警告 {counts[Severity.WARNING]}件 / "

@@ -1,0 +1,40 @@
+"""`renkei export xlsx` then `renkei import` of the workbook, as a planner runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from renkei.cli import app
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kitakyushu_vision_r8.txt"
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """Return a CLI runner on a fresh SQLite database in a temporary folder."""
+    monkeypatch.setenv("RENKEI_DATABASE_URL", f"sqlite:///{tmp_path / 'renkei.db'}")
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
+def test_export_then_import_changes_nothing_and_an_edit_is_the_diff(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0
+    out = tmp_path / "plan.xlsx"
+    exported = runner.invoke(app, ["export", "xlsx", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert load_workbook(out).sheetnames[:5] == ["概要", "事業", "KPI", "事業費", "連携市町"]
+    again = runner.invoke(app, ["import", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "変更はありません" in again.output
+    book = load_workbook(out)
+    projects = book["事業"]
+    header = [c.value for c in projects[1]]
+    projects.cell(2, header.index("事業内容") + 1).value = "改訂した事業内容"
+    book.save(out)
+    edited = runner.invoke(app, ["import", str(out)])
+    assert edited.exit_code == 0, edited.output
+    assert "description" in edited.output and "保存しました" in edited.output
