@@ -51,6 +51,8 @@ def test_a_clean_sheet_has_no_warnings() -> None:
         ({"partners": "北九州市、荻田町"}, "municipality.misspelt"),
         ({"partners": "北九州市、架空村"}, "municipality.unknown"),
         ({"years": "R3\tR4\tR5\tR6\tR7"}, "budget.year_outside_period"),
+        ({"amounts": "100\t未定\t\t\t"}, "budget.undetermined"),
+        ({"partners": "行橋市、苅田町"}, "roles.party_not_partner"),  # 北九州市 has a role, is no partner
         ({"amounts": "百万\t\t\t\t"}, "budget.non_numeric"),
         ({"target": "参加者の増"}, "kpi.no_measurable_target"),
         ({"target": "-"}, "kpi.no_measurable_target"),
@@ -96,3 +98,11 @@ def test_example_findings_name_the_known_problems() -> None:
     assert len(by_rule["project.relisted"]) == 4
     assert [f.line for f in by_rule["partners.count_mismatch"]] == [230]
     assert [f.rule for f in found if f.severity.value == "error"] == ["municipality.misspelt"]
+
+
+def test_role_parties_among_the_partners_or_generic_are_no_finding() -> None:
+    assert "roles.party_not_partner" not in rules(sheet(partners="北九州市、行橋市"))
+    assert "roles.party_not_partner" not in rules(sheet(partners="全市町"))
+    example = [f for f in findings_for(EXAMPLE) if f.rule == "roles.party_not_partner"]
+    assert [(f.project, f.message) for f in example] == [
+        ("こども文化パスポート事業", "役割分担の「北九州市」が連携市町に含まれていません。")]

@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterator
 
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import wareki_fiscal_year
-from renkei.domain.plan import KPI, Plan, Project
+from renkei.domain.plan import KPI, LEAD_PARTIES, PARTNER_PARTIES, BudgetCellStatus, Plan, Project
 from renkei.domain.quantity import QuantityKind
 from renkei.domain.relisting import Relisting
+from renkei.domain.text import fold
 
 Rule = Callable[[Plan], Iterator[Finding]]
 
@@ -35,6 +36,35 @@ def check_budget_period(plan: Plan) -> Iterator[Finding]:
                           f"事業費の年度（{_years(outside)}）が計画期間（{_years(list(plan.years))}）の外です。",
                           line=p.budget.line, project=p.name,
                           suggestion="計画期間の各年度の事業費に更新してください。合計では計画期間外の年度を別に示します。")
+
+
+def check_budget_undetermined(plan: Plan) -> Iterator[Finding]:
+    """Budget years written 未定: undetermined, neither an amount nor none."""
+    for p in plan.projects:
+        years = [c.fiscal_year for c in (p.budget.cells if p.budget else ())
+                 if c.status is BudgetCellStatus.UNDETERMINED]
+        if years and p.budget is not None:
+            yield Finding("budget.undetermined", Severity.INFO,
+                          f"事業費が未定の年度があります（{_years(years)}）。合計には数えず「未定」と示します。",
+                          line=p.budget.line, project=p.name,
+                          suggestion="金額が決まったら記入してください。")
+
+
+def check_role_parties(plan: Plan) -> Iterator[Finding]:
+    """A named municipality with a role (役割分担) that is not among the project's partners (連携市町)."""
+    for p in plan.projects:
+        partners = {fold(n) for n in (*p.partners.municipalities, *p.partners.outside_area)}
+        if p.partners.all_members or not partners:
+            continue
+        for role in p.roles:
+            party = fold(role.party)
+            generic = role.party in (*LEAD_PARTIES, *PARTNER_PARTIES) or not party.endswith(("市", "町", "村"))
+            if generic or party in partners:
+                continue
+            yield Finding("roles.party_not_partner", Severity.INFO,
+                          f"役割分担の「{role.party}」が連携市町に含まれていません。",
+                          line=p.line, project=p.name,
+                          suggestion="連携市町に加えるか、役割分担の主体を確かめてください。")
 
 
 def check_relisted(plan: Plan) -> Iterator[Finding]:
@@ -184,6 +214,8 @@ def check_same_kpi_elsewhere(plan: Plan) -> Iterator[Finding]:
 RULES: tuple[Rule, ...] = (
     check_duplicate_names,
     check_budget_period,
+    check_budget_undetermined,
+    check_role_parties,
     check_relisted,
     check_kpis,
     check_partner_count,
