@@ -31,14 +31,6 @@ BAD = (
 )
 
 
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """Return a runner whose database is a fresh SQLite file, working in a tmp directory."""
-    monkeypatch.setenv("RENKEI_DATABASE_URL", f"sqlite:///{tmp_path / 'renkei.db'}")
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
-
-
 def write(path: Path, text: str) -> Path:
     """Write a UTF-8 file and return its path."""
     path.write_text(text, encoding="utf-8")

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from renkei.cli import app
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kitakyushu_vision_r8.txt"
-
-
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """Return a CLI runner on a fresh SQLite database in a temporary folder."""
-    monkeypatch.setenv("RENKEI_DATABASE_URL", f"sqlite:///{tmp_path / 'renkei.db'}")
-    monkeypatch.chdir(tmp_path)
-    return CliRunner()
 
 
 def test_export_then_import_changes_nothing_and_an_edit_is_the_diff(runner: CliRunner, tmp_path: Path) -> None:

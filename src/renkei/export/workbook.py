@@ -65,14 +65,12 @@ def project_ids(plan: Plan) -> list[str]:
     return [f"P{i:03d}" for i in range(1, len(plan.projects) + 1)]
 
 
-def kpi_actuals(plan: Plan, project: Project, kpi: KPI, actuals: ActualsMap) -> dict[int, float]:
-    """Return a KPI's yearly actuals (a 【再掲】 copy shares its original's)."""
-    rule = Relisting.of(plan)
-    indicator = normalise_key_text(kpi.indicator)
+def kpi_actuals(rule: Relisting, project: Project, kpi: KPI, actuals: ActualsMap) -> dict[int, float]:
+    """Return a KPI's yearly actuals (a 【再掲】 copy shares its original's); ``actuals`` keyed by KPI key."""
     for key in (project.key, rule.actuals_key(project, kpi)[0], rule.owner_key(project.key)):
-        for (k, ind), items in actuals.items():
-            if k == key and normalise_key_text(ind) == indicator:
-                return value_by_fiscal_year(list(items))
+        items = actuals.get((key, kpi.key))
+        if items is not None:
+            return value_by_fiscal_year(list(items))
     return {}
 
 
@@ -80,7 +78,8 @@ class _Writer:
     def __init__(self, plan: Plan, results: Sequence[KpiResult], actuals: ActualsMap) -> None:
         import xlsxwriter
 
-        self.plan, self.actuals = plan, actuals
+        self.plan, self.relisting = plan, Relisting.of(plan)
+        self.actuals = {(key, normalise_key_text(indicator)): items for (key, indicator), items in actuals.items()}
         self.results = {(id(r.project), normalise_key_text(r.kpi.indicator)): r.evaluation for r in results}
         self.buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True, "strings_to_numbers": False,
@@ -115,7 +114,7 @@ class _Writer:
         return sheet
 
     def overview(self) -> None:
-        plan, totals = self.plan, total_budget(self.plan, Relisting.of(self.plan))
+        plan, totals = self.plan, total_budget(self.plan, self.relisting)
         sheet = self.book.add_worksheet(OVERVIEW)
         sheet.set_landscape()
         sheet.set_paper(9)
@@ -196,7 +195,7 @@ class _Writer:
         sheet.data_validation(1, 4, 10000, 4, {"validate": "list", "source": ["", *DIRECTIONS.values()]})
         for row, (pid, p, i, k) in enumerate(rows, start=1):
             evaluation = self.results.get((id(p), normalise_key_text(k.indicator)))
-            by_year = kpi_actuals(self.plan, p, k, self.actuals)
+            by_year = kpi_actuals(self.relisting, p, k, self.actuals)
             cells: list[tuple[object, Any]] = [
                 (f"{pid}-K{i}", self.ref), (pid, self.input), (p.name, self.ref), (k.indicator, self.input),
                 (DIRECTIONS[k.direction] if k.direction else "", self.input), (k.baseline.text, self.input),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
-from renkei.domain.plan import normalise_key_text
+from renkei.domain.text import fold
 
 
 class RowKind(StrEnum):
@@ -53,16 +53,6 @@ _RULE = re.compile(r"^[-=_ー－―—]{3,}$")
 _DASHES = re.compile(r"^[-=_ー－―—]+$")
 
 
-@lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """Fold a label for matching: NFKC and no white space.
-
-    >>> fold("事業費 （千円）")
-    '事業費(千円)'
-    >>> fold("重要業績評価指数（ＫＰＩ）")
-    '重要業績評価指数(KPI)'
-    """
-    return normalise_key_text(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from renkei.domain.direction import infer_direction
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.plan import KPI, Budget, BudgetCell, CostSharing, Role
+from renkei.domain.text import fold
 from renkei.reading.budget import make_cell, read_budget_unit, read_header_year
 from renkei.reading.cost import read_cost_sharing
-from renkei.reading.layout import Row, RowKind, fold
+from renkei.reading.layout import Row, RowKind
 from renkei.reading.markup import split_items, to_text
 from renkei.reading.quantity import read_quantity
 

@@ -11,7 +11,6 @@ write goes through :func:`renkei.store.actuals.upsert_actual`, which keeps histo
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Area
 from renkei.domain.plan import KPI, Plan, Project, normalise_key_text
 from renkei.domain.progress import KpiForm, classify_kpi
+from renkei.domain.text import fold
 from renkei.reading.actuals import ActualsRow, ActualsSheet, RowError
 from renkei.reading.sheet import strip_relisted
 from renkei.store import repository
@@ -109,7 +109,7 @@ def fold_unit(text: str | None) -> str:
     >>> fold_unit("％") == fold_unit("%"), fold_unit(" 回 / 年 ")
     (True, '回/年')
     """
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
+    return fold(text or "")
 
 
 def _kpi_units(kpi: KPI) -> set[str]:

@@ -126,9 +126,12 @@ def evaluate_plan_kpis(
     rule = relisting or Relisting.of(plan)
     by_kpi = {(project, fold(kpi)): list(items) for (project, kpi), items in actuals.items()}
     judged = {(project, fold(kpi)): list(items) for (project, kpi), items in (assessments or {}).items()}
+    listings: dict[str, list[str]] = {}
+    for listed in plan.projects:
+        listings.setdefault(rule.owner_key(listed.key), []).append(listed.key)
     results: list[KpiProgress] = []
     for project in plan.projects:
-        siblings = [p.key for p in plan.projects if rule.owner_key(p.key) == rule.owner_key(project.key)]
+        siblings = listings[rule.owner_key(project.key)]
         for position, kpi in enumerate(project.kpis):
             home = rule.actuals_key(project, kpi)
             keys = [home, *((k, kpi.key) for k in siblings if k != home[0])]
