@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     - ``echo_sql`` (``RENKEI_ECHO_SQL``, default false): log every SQL statement (for debugging).
     - ``response_cache_mb`` (``RENKEI_RESPONSE_CACHE_MB``, default 64): the most memory, in megabytes, the portal
       keeps replayable responses in (0 turns the cache off).
+    - ``data_licence`` (``RENKEI_DATA_LICENCE``, default ``CC BY 4.0``) and ``data_licence_url``
+      (``RENKEI_DATA_LICENCE_URL``): the licence of the published data, named in every page's footer.
 
     >>> Settings(data_dir=Path("/srv/renkei")).database_url
     'sqlite:////srv/renkei/renkei.db'
@@ -33,6 +35,8 @@ class Settings(BaseSettings):
     database_url: str = ""
     echo_sql: bool = False
     response_cache_mb: int = 64
+    data_licence: str = "CC BY 4.0"
+    data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.ja"
 
     @model_validator(mode="after")
     def fill_database_url(self) -> Settings:

@@ -221,4 +221,13 @@ def page_paths(example_plan: Plan) -> dict[str, str]:
         "map": "/map",
         "kpis": "/kpis",
         "home-en": "/?lang=en",
+        "projects-search": "/projects?q=研修&sort=name",
+        "projects-empty": "/projects?q=こども文化パスポト&status=behind",
+        "municipalities": "/municipalities",
+        "method": "/method",
+        "docs": "/docs",
+        "downloads": "/downloads",
+        "projects-en": "/projects?lang=en",
+        "project-en": f"/projects/{project.slug}?lang=en",
+        "kpis-en": "/kpis?lang=en",
     }

@@ -11,7 +11,10 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "src" / "renkei" / "web" / "static" / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PAGE_TYPES = ["home", "projects", "project", "municipality", "map", "kpis", "home-en"]
+PAGE_TYPES = ["home", "projects", "project", "municipality", "map", "kpis", "home-en", "projects-search",
+              "projects-empty", "municipalities", "method", "docs", "downloads", "projects-en", "project-en", "kpis-en"]
+#: Pages that answer with an error status, audited all the same.
+ERROR_PAGES = {"not-found": "/projects/0000000000", "bad-parameters": "/projects?as_of=abc"}
 
 
 def run_axe(visit: Any) -> list[dict[str, Any]]:
@@ -50,6 +53,14 @@ def test_page_has_no_wcag_violations(axe_visit: Any, page_paths: dict[str, str],
     axe_visit.open(page_paths[page_type])
     violations = run_axe(axe_visit)
     assert not violations, f"axe-core on {page_paths[page_type]} ({page_type}):\n{describe_violations(violations)}"
+
+
+@pytest.mark.parametrize("name", sorted(ERROR_PAGES))
+def test_error_page_has_no_wcag_violations(axe_visit: Any, name: str) -> None:
+    response = axe_visit.page.goto(axe_visit.server.url(ERROR_PAGES[name]), wait_until="networkidle")
+    assert response is not None and response.status in (400, 404)
+    violations = run_axe(axe_visit)
+    assert not violations, f"axe-core on {ERROR_PAGES[name]}:\n{describe_violations(violations)}"
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES)

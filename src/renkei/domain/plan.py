@@ -272,6 +272,9 @@ class Project:
     cost_sharing: CostSharing = field(default_factory=lambda: CostSharing(text=None))
     kpis: tuple[KPI, ...] = ()
     extra: tuple[tuple[str, str], ...] = ()
+    #: The name's reading (読み) in kana, made at import (:mod:`renkei.services.furigana`); None when unknown.
+    #: Not part of the sheet: it never makes two sheets differ.
+    reading: str | None = field(default=None, compare=False)
     #: The stable key: the folded name, marked when relisted (derived once, on construction).
     key: str = field(init=False, compare=False, repr=False)
     #: A short stable URL slug derived from the key.

@@ -16,6 +16,7 @@ from renkei.domain.finding import Finding
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Partners, Plan, Project
 from renkei.domain.registry import MunicipalityRegistry
+from renkei.services.furigana import add_readings
 from renkei.services.plan_diff import PLAN_FIELDS, PlanDiff, diff_plan
 from renkei.store import repository
 from renkei.store.rows import PartnerEntry, indicator_key
@@ -161,6 +162,7 @@ def import_plan(
     none). The session must carry no pending work: any failure rolls it back and re-raises.
     """
     check_plan(plan)
+    plan = add_readings(plan)
     key = plan_key or default_plan_key(plan)
     sha256 = plan.source_sha256 or hashlib.sha256(source_text.encode("utf-8")).hexdigest()
     area = area if area is not None else _configured_area(plan.area_slug)
@@ -277,6 +279,8 @@ def _write_projects(
                 "position": position,
                 "source_line": project.line,
                 "budget_source_line": project.budget.line if project.budget else None,
+                # a row stored before readings existed gets one; a reading never becomes unknown again
+                **({"reading": project.reading} if project.reading else {}),
             }
             layout_changed |= bool(repository.assign_columns(row, layout))
             if project.key in changed_kpis:

@@ -148,6 +148,7 @@ def project_columns(project: Project) -> dict[str, Any]:
         "key": project.key,
         "slug": project.slug,
         "name": project.name,
+        "reading": project.reading,
         "relisted": project.relisted,
         "description": project.description,
         "effects": list(project.effects),
@@ -253,6 +254,7 @@ def project_from_rows(
         cost_sharing=CostSharing(text=row.cost_text, principles=principles),
         kpis=tuple(kpi_from_row(k) for k in sorted(kpis, key=lambda k: k.position)),
         extra=tuple((str(label), str(text)) for label, text in row.extra or []),
+        reading=row.reading,
     )
 
 

@@ -189,6 +189,8 @@ class ProjectRow(Base):
     key: Mapped[str] = mapped_column(String(500))
     slug: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(Text)
+    #: The name's reading in kana (読み) for 五十音順, made at import; NULL when no reading could be made.
+    reading: Mapped[str | None] = mapped_column(Text)
     relisted: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="active")
     policy_area_id: Mapped[int | None] = mapped_column(ForeignKey("policy_area.id"), index=True)

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -23,10 +23,13 @@ from renkei.settings import Settings, get_settings
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.portal_queries import read_store_fingerprint
 from renkei.web.i18n import translate
+from renkei.web.page_frame import frame_globals
+from renkei.web.parameter_errors import answer_bad_parameters
+from renkei.web.parameters import BadParameters, QueryLengthLimit, guard_parameters, problems_from_validation
 from renkei.web.readmodel import PortalCache
 from renkei.web.rendering import get_language, render_page
 from renkei.web.response_cache import ResponseCache
-from renkei.web.routes import api, home, kpis, map, method, municipalities, municipality, project, projects
+from renkei.web.routes import api, guide, home, kpis, map, method, municipalities, municipality, project, projects
 
 WEB_DIR = Path(__file__).resolve().parent
 
@@ -64,6 +67,7 @@ def build_templates() -> Jinja2Templates:
     templates.env.autoescape = True
     templates.env.trim_blocks = True
     templates.env.lstrip_blocks = True
+    templates.env.globals.update(frame_globals())  # the year selector and footer of every page
     return templates
 
 
@@ -85,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # Swagger UI loads from a CDN and runs inline script: not under this CSP
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(guard_parameters)],  # bad query parameters get a readable answer, never pydantic text
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -92,8 +97,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.portal_cache = PortalCache()
     app.state.templates = build_templates()
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
-    for module in (home, projects, project, municipalities, municipality, map, kpis, method, api):
+    for module in (home, projects, project, municipalities, municipality, map, kpis, method, guide, api):
         app.include_router(module.router)
+
+    app.add_middleware(QueryLengthLimit)  # added before the security headers, so its 414 carries them too
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -115,11 +122,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def http_error(request: Request, exc: HTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail))
 
+    @app.exception_handler(BadParameters)
+    async def bad_parameters(request: Request, exc: BadParameters) -> Response:
+        return answer_bad_parameters(request, exc.problems)
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.errors()}, status_code=422)
-        return _error(request, 422, "; ".join(str(e.get("msg", "")) for e in exc.errors()))
+        return answer_bad_parameters(request, problems_from_validation(exc.errors()))
 
     return app
 

@@ -100,11 +100,12 @@ def _axes(frame: Frame, year_label: dict[int, str]) -> list[str]:
 
 
 def _svg(parts: list[str], title: str, description: str, css: str, width: int = WIDTH,
-         height: int = HEIGHT) -> Markup:
+         height: int = HEIGHT, title_lang: str | None = None) -> Markup:
+    lang = f' lang="{escape(title_lang)}"' if title_lang else ""  # a title from the document, on an English page
     return Markup(
         f'<svg class="chart {css}" viewBox="0 0 {width} {height}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" focusable="false">'
-        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>" + "".join(parts) + "</svg>"
+        f"<title{lang}>{escape(title)}</title><desc>{escape(description)}</desc>" + "".join(parts) + "</svg>"
     )
 
 
@@ -251,7 +252,7 @@ def build_kpi_series(view: KpiView, plan_first: int, plan_last: int) -> KpiSerie
 
 
 def render_kpi_chart(series: KpiSeries, *, title: str, description: str, names: dict[str, str],
-                     year_label: dict[int, str]) -> Markup:
+                     year_label: dict[int, str], title_lang: str | None = None) -> Markup:
     """Draw a KPI: target (line or per-year steps), expected path, actuals (line or bars), forecast."""
     numbers = [v for pts in (series.target_line, series.expected, series.actual, series.forecast) for _, v in pts]
     if series.baseline:
@@ -288,10 +289,11 @@ def render_kpi_chart(series: KpiSeries, *, title: str, description: str, names: 
         parts.append(_dots(frame, [series.baseline], "baseline-dot", names["baseline"], series.unit))
     if series.target:
         parts.append(_dots(frame, [series.target], "target-dot", names["target"], series.unit))
-    return _svg(parts, title, description, "kpi")
+    return _svg(parts, title, description, "kpi", title_lang=title_lang)
 
 
-def render_sparkline(points: Sequence[Point], *, target: float | None, years: Sequence[int], label: str) -> Markup:
+def render_sparkline(points: Sequence[Point], *, target: float | None, years: Sequence[int], label: str,
+                     label_lang: str | None = None) -> Markup:
     """Draw a small trend line of yearly values with the target as a thin line (no axes)."""
     width, height, pad = 120, 32, 4
     values = [v for _, v in points] + ([target] if target is not None else [])
@@ -314,8 +316,9 @@ def render_sparkline(points: Sequence[Point], *, target: float | None, years: Se
         parts.append(f'<circle class="actual-dot" cx="{x}" cy="{y}" r="2.5"/>')
     if not points:
         parts.append(f'<line class="empty" x1="{pad}" x2="{width - pad}" y1="{height / 2}" y2="{height / 2}"/>')
+    lang = f' lang="{escape(label_lang)}"' if label_lang else ""
     return Markup(
         f'<svg class="sparkline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" focusable="false"><title>{escape(label)}</title>'
+        f'xmlns="http://www.w3.org/2000/svg" focusable="false"><title{lang}>{escape(label)}</title>'
         + "".join(parts) + "</svg>"
     )

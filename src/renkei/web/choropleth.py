@@ -153,8 +153,12 @@ def classify(value: int, classes: list[ColourClass]) -> int:
 
 def render_map(shapes: AreaShapes, *, title: str, description: str, values: Mapping[str, int] | None = None,
                highlight: frozenset[str] = frozenset(), href: str = "/municipalities/{code}",
-               label: str = "{name}") -> Markup:
-    """Draw the shapes; with ``values`` shade them by class, else mark ``highlight`` codes; link each shape."""
+               label: str = "{name}", names_lang: str = "ja") -> Markup:
+    """Draw the shapes; with ``values`` shade them by class, else mark ``highlight`` codes; link each shape.
+
+    Each shape's label and the description name municipalities, so they carry ``lang`` (``names_lang``), which
+    tells an English page's screen reader to read 苅田町 as Japanese.
+    """
     classes = build_classes(list(values.values())) if values else []
     parts = []
     for shape in shapes.shapes:
@@ -169,12 +173,14 @@ def render_map(shapes: AreaShapes, *, title: str, description: str, values: Mapp
         text = label.format(name=shape.name, count=count, code=shape.code)
         link = escape(href.format(code=shape.code))
         parts.append(
-            f'<a href="{link}" aria-label="{escape(text)}"><path class="{css}" d="{shape.path}">'
+            f'<a href="{link}" lang="{escape(names_lang)}" aria-label="{escape(text)}">'
+            f'<path class="{css}" d="{shape.path}">'
             f"<title>{escape(text)}</title></path></a>"
         )
     return Markup(
         f'<svg class="map" viewBox="0 0 {shapes.width} {shapes.height}" role="group" '
         f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="map-title map-desc">'
-        f'<title id="map-title">{escape(title)}</title><desc id="map-desc">{escape(description)}</desc>'
+        f'<title id="map-title">{escape(title)}</title>'
+        f'<desc id="map-desc" lang="{escape(names_lang)}">{escape(description)}</desc>'
         + "".join(parts) + "</svg>"
     )

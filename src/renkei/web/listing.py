@@ -11,6 +11,7 @@ from dataclasses import astuple, dataclass, fields, replace
 
 from sqlalchemy.orm import Session
 
+from renkei.domain.collation import gojuon_key
 from renkei.domain.plan import Project
 from renkei.domain.status import RATING_PRIORITY, Status
 from renkei.web.i18n import label_status, translate
@@ -161,8 +162,8 @@ def filter_projects(portal: Portal, chosen: ProjectFilter, hits: set[str] | None
 
 def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:
     """Sort projects by name, budget (largest first), status (behind first) or keep document order."""
-    if order == "name":
-        return sorted(views, key=lambda v: v.project.name)
+    if order == "name":  # 五十音順 by the reading stored at import; code point order where none is known
+        return sorted(views, key=lambda v: gojuon_key(v.project.name, v.project.reading))
     if order == "budget":
         return sorted(views, key=lambda v: -(v.budget_in_period or 0))
     if order == "status":  # 遅れを先に: 未達成, then behind (worst rating first), …

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from renkei.web import i18n
 from renkei.web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translate
+from renkei.web.parameters import check_year
 from renkei.web.readmodel import Portal, load_portal
 
 
@@ -49,6 +50,7 @@ def get_portal(
     portal = load_portal(session=session, plan_key=plan, as_of=as_of, cache=request.app.state.portal_cache)
     if portal is None:
         raise HTTPException(status_code=404, detail=translate("error.no_plan", get_language(request)))
+    check_year(as_of, portal.as_of, portal.plan.first_year, portal.plan.last_year)  # outside the period: nearest
     return portal
 
 

@@ -2,14 +2,16 @@
 
 Japanese has no spaces between words, so a term matches anywhere in a project's text. Text and terms are folded
 alike by :func:`renkei.domain.text.fold_for_search` (width, case, katakana = hiragana, middle dots, and
-``U・Iターン`` also read as ``Uターン`` and ``Iターン``). The prepared text lives with the plan's read model, so a
-search reads nothing from the database and writes nothing.
+``U・Iターン`` also read as ``Uターン`` and ``Iターン``). A term written with kana also matches by its reading
+(子ども finds こども, こども finds 子ども食堂: see :mod:`renkei.web.search_terms`). The prepared text lives with the
+plan's read model, so a search reads nothing from the database and writes nothing.
 """
 
 from __future__ import annotations
 
 from renkei.domain.plan import Project
-from renkei.domain.text import fold_for_search, search_terms
+from renkei.domain.text import fold_for_search
+from renkei.web.search_terms import query_variants
 
 
 def searchable_text(project: Project) -> str:
@@ -28,6 +30,7 @@ def searchable_text(project: Project) -> str:
         project.partners.text or "", *project.partners.municipalities, *project.partners.outside_area,
         *(f"{kpi.indicator} {kpi.baseline.text} {kpi.target.text}" for kpi in project.kpis),
         project.cost_sharing.text or "",
+        project.reading or "",  # こども finds 子ども食堂 by its reading
     ]
     return fold_for_search("\n".join(p for p in parts if p))
 
@@ -40,7 +43,7 @@ def match_projects(documents: dict[str, str], query: str) -> set[str] | None:
     >>> match_projects({"a": "x"}, "   ") is None
     True
     """
-    terms = search_terms(query)
+    terms = query_variants(query)
     if not terms:
         return None
-    return {key for key, text in documents.items() if all(term in text for term in terms)}
+    return {key for key, text in documents.items() if all(any(v in text for v in term) for term in terms)}

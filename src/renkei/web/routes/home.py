@@ -8,6 +8,7 @@ from starlette.responses import Response
 from renkei.web.chart import render_bar_chart
 from renkei.web.choropleth import load_shapes, render_map
 from renkei.web.i18n import format_year, short_year_labels, translate
+from renkei.web.parameters import check_year
 from renkei.web.readmodel import load_portal
 from renkei.web.rendering import LanguageDep, SessionDep, render_page
 from renkei.web.schemas import build_summary
@@ -25,6 +26,7 @@ def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: st
             return render_page(request, "errors/error.html",
                                {"status": 404, "message": translate("error.no_plan", lang)}, status_code=404)
         return render_page(request, "home/empty.html", {})
+    check_year(as_of, portal.as_of, portal.plan.first_year, portal.plan.last_year)
     summary = build_summary(portal, lang)
     totals = portal.totals
     amounts = {y.fiscal_year: y.amount for y in totals.years}  # the plan period only; blanks stay None
@@ -49,7 +51,7 @@ def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: st
             description=", ".join(f"{m.name} {counts.get(m.code, 0)}" for m in portal.municipalities),
             values=counts,
             href="/municipalities/{code}",
-            label="{name}: {count}" + ("件" if lang == "ja" else " projects"),
+            label="{name}: {count}" + ("件" if lang == "ja" else ""),
         )
     status_max = max((c.count for c in summary.kpi_status), default=0) or 1
     return render_page(request, "home/index.html", {

@@ -8,7 +8,9 @@ from starlette.responses import Response
 from renkei.web.chart import build_kpi_series, render_sparkline
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, find_hits
 from renkei.web.pagination import paginate, read_page_number
+from renkei.web.parameters import check_page
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
+from renkei.web.search_results import describe_results
 
 router = APIRouter()
 
@@ -21,13 +23,15 @@ def list_kpis(request: Request, session: SessionDep, portal: PortalDep, lang: La
     rows = []
     found = filter_kpis(portal, chosen, hits)
     page = paginate(found, read_page_number(request.query_params.get("page")))
+    check_page(request, page)
     for view in page.items:
         series = build_kpi_series(view, portal.plan.first_year, portal.plan.last_year)
         points = list(series.actual) or ([series.baseline] if series.baseline else [])
         line = render_sparkline(points, target=view.kpi.target.value, years=series.years,
-                                label=view.kpi.indicator)
+                                label=view.kpi.indicator, label_lang="ja")
         rows.append((view, line))
     facets = [f for f in build_facets(portal, chosen, hits, lang, count_kpis=True) if f.name != "relisted"]
+    search = describe_results(request, portal, session, chosen, (), len(found), lang, kpis=True)
     return render_page(request, "kpis/list.html", {
-        "portal": portal, "chosen": chosen, "rows": rows, "page": page, "facets": facets,
+        "portal": portal, "chosen": chosen, "rows": rows, "page": page, "facets": facets, "search": search,
     })

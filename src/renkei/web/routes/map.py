@@ -24,9 +24,11 @@ def show_map(request: Request, portal: PortalDep, lang: LanguageDep) -> Response
         area_map = render_map(
             shapes, title=translate("map.title", lang),
             description=", ".join(f"{i.name} {i.project_count}" for i in items), values=counts,
-            label="{name}: {count}" + ("件" if lang == "ja" else " projects"),
+            label="{name}: {count}" + ("件" if lang == "ja" else ""), names_lang="ja",
         )
-    legend = [(c.index, c.label) for c in build_classes(list(counts.values()))]
+    classes = build_classes(list(counts.values()))
+    legend = [(c.index, c.label) for c in classes]
     return render_page(request, "map/index.html", {
         "portal": portal, "items": items, "area_map": area_map, "legend": legend,
+        "legend_low": classes[0].low if classes else None,  # the legend says when it does not start at 0
     })

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from renkei.web.choropleth import load_shapes, render_map
 from renkei.web.i18n import translate
 from renkei.web.pagination import paginate, read_page_number
+from renkei.web.parameters import check_page
 from renkei.web.rendering import LanguageDep, PortalDep, render_page
 from renkei.web.schemas import municipality_detail
 
@@ -26,6 +27,7 @@ def show_municipality(request: Request, code: str, portal: PortalDep, lang: Lang
         area_map = render_map(shapes, title=translate("map.title", lang), description=detail.name,
                               highlight=frozenset({code}), label="{name}")
     page = paginate(detail.projects, read_page_number(request.query_params.get("page")))
+    check_page(request, page)
     return render_page(request, "municipalities/detail.html", {
         "portal": portal, "detail": detail, "area_map": area_map, "page": page,
     })

@@ -39,7 +39,7 @@ def show_project(request: Request, slug: str, portal: PortalDep, lang: LanguageD
             chart = render_kpi_chart(
                 series, title=kpi.kpi.indicator,
                 description=(kpi.evaluation.explanation_en if lang == "en" else kpi.evaluation.explanation_ja),
-                names=names, year_label=short_year_labels(series.years, lang),
+                names=names, year_label=short_year_labels(series.years, lang), title_lang="ja",
             )
         kpi_charts.append((kpi, series, chart))
     shapes = load_shapes(portal.plan.area_slug)

@@ -7,7 +7,9 @@ from starlette.responses import Response
 
 from renkei.web.listing import SORTS, ProjectFilter, build_facets, filter_projects, find_hits
 from renkei.web.pagination import paginate, read_page_number
+from renkei.web.parameters import check_page
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
+from renkei.web.search_results import describe_results
 
 router = APIRouter()
 
@@ -20,6 +22,9 @@ def list_projects(request: Request, session: SessionDep, portal: PortalDep, lang
     found = filter_projects(portal, chosen, hits)
     facets = build_facets(portal, chosen, hits, lang)
     page = paginate(found, read_page_number(request.query_params.get("page")))
+    check_page(request, page)
+    search = describe_results(request, portal, session, chosen, page.items, len(found), lang)
     return render_page(request, "projects/list.html", {
         "portal": portal, "chosen": chosen, "projects": found, "page": page, "facets": facets, "sorts": SORTS,
+        "search": search,
     })

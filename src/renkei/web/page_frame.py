@@ -1,0 +1,160 @@
+"""What every page shows around its content: the evaluation year with its selector, and the footer's facts.
+
+The footer says where the figures come from and under what terms: the licence of the data (a setting), when the
+data last changed (the plan's last import, or the latest approved actual or assessment shown, whichever is later),
+the source document by its title, and where the API and the downloads are described. Internal keys such as
+``kitakyushu-2026`` are never shown: a plan is named by its title or area and period.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
+
+from renkei.domain.fiscal import format_fiscal_year
+from renkei.domain.plan import Plan
+from renkei.services.progress import default_evaluation_year
+from renkei.settings import Settings
+from renkei.web.readmodel import Portal
+
+#: Dates are shown in Japan's time zone, where the plans are made.
+JAPAN = ZoneInfo("Asia/Tokyo")
+
+
+@dataclass(frozen=True, slots=True)
+class YearOption:
+    """One year of the evaluation-year selector."""
+
+    year: int
+    selected: bool
+    default: bool
+
+
+def year_options(portal: Portal) -> list[YearOption]:
+    """Return every fiscal year of the plan period, marking the one shown and the default one."""
+    plan = portal.plan
+    default = default_evaluation_year(Plan(plan.area_slug, plan.area_name, plan.first_year, plan.last_year, ()))
+    return [YearOption(y, y == portal.as_of, y == default) for y in range(plan.first_year, plan.last_year + 1)]
+
+
+def carried_parameters(params: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return the query parameters a year change keeps (filters, search, sort; not the year, page or language).
+
+    >>> carried_parameters([("q", "研修"), ("as_of", "2027"), ("page", "2"), ("lang", "en"), ("sort", "name")])
+    [('q', '研修'), ('sort', 'name')]
+    """
+    return [(k, v) for k, v in params if k not in ("as_of", "page", "lang") and v]
+
+
+def format_date(moment: datetime, lang: str) -> str:
+    """Write a moment's date in Japan: 2026年12月3日, or 3 December 2026.
+
+    >>> from datetime import UTC
+    >>> format_date(datetime(2026, 12, 2, 16, 30, tzinfo=UTC), "ja")
+    '2026年12月3日'
+    >>> format_date(datetime(2026, 12, 2, tzinfo=UTC), "en")
+    '2 December 2026'
+    """
+    local = moment.astimezone(JAPAN) if moment.tzinfo else moment
+    if lang == "en":
+        return f"{local.day} {local:%B} {local.year}"
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def last_updated(portal: Portal) -> datetime:
+    """Return when the shown data last changed: the plan's import, or a later approved actual or assessment."""
+    moments = [portal.summary.updated_at]
+    for kpi in portal.kpis:
+        moments.extend(a.entered_at for a in kpi.actuals if a.entered_at is not None)
+        if kpi.assessment is not None and kpi.assessment.entered_at is not None:
+            moments.append(kpi.assessment.entered_at)
+    return max(moments, key=lambda m: m.timestamp() if m.tzinfo else m.replace(tzinfo=JAPAN).timestamp())
+
+
+def plan_label(plan_title: str | None, area_name: str, first_year: int, last_year: int, lang: str) -> str:
+    """Name a plan edition for people: its title, else its area, with its period (never its internal key).
+
+    >>> plan_label(None, "北九州都市圏域", 2026, 2030, "ja")
+    '北九州都市圏域（令和8年度（2026）〜令和12年度（2030））'
+    """
+    name = plan_title or area_name
+    first, last = format_fiscal_year(first_year, lang), format_fiscal_year(last_year, lang)
+    return f"{name} ({first}–{last})" if lang == "en" else f"{name}（{first}〜{last}）"
+
+
+@dataclass(frozen=True, slots=True)
+class FooterFacts:
+    """The footer's facts about the data shown."""
+
+    licence: str
+    licence_url: str
+    updated: str
+    updated_iso: str
+    source: str
+    source_is_title: bool
+
+
+def footer_facts(portal: Portal, settings: Settings, lang: str) -> FooterFacts:
+    """Return the footer's facts for a page of this plan."""
+    moment = last_updated(portal)
+    plan = portal.plan
+    return FooterFacts(
+        licence=settings.data_licence,
+        licence_url=settings.data_licence_url,
+        updated=format_date(moment, lang),
+        updated_iso=moment.astimezone(JAPAN).date().isoformat() if moment.tzinfo else moment.date().isoformat(),
+        source=plan.title or plan.area_name,
+        source_is_title=plan.title is not None,
+    )
+
+
+def japanese(text: object) -> bool:
+    """Tell whether a text holds Japanese letters (kana or kanji), so an English page marks it ``lang="ja"``.
+
+    >>> japanese("苅田町"), japanese("こども"), japanese("behind"), japanese("2026"), japanese(None)
+    (True, True, False, False, False)
+    """
+    return any("\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+               for ch in str(text or ""))
+
+
+#: A run of Japanese: kana, kanji, and the full-width marks and letters written among them.
+_JAPANESE_RUN = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff9f]+")
+
+
+def mark_japanese(text: object, lang: str) -> Markup:
+    """Return text escaped, with each run of Japanese in ``<span lang="ja">`` on an English page.
+
+    English sentences quote the document (a unit such as 回, a name), and a screen reader must read those words
+    as Japanese. On a Japanese page the text is only escaped.
+
+    >>> str(mark_japanese("hold at least 2回 → <b>", "en"))
+    'hold at least 2<span lang="ja">回</span> → &lt;b&gt;'
+    >>> str(mark_japanese("2回", "ja"))
+    '2回'
+    """
+    escaped = str(escape("" if text is None else str(text)))
+    if lang != "en":
+        return Markup(escaped)
+    return Markup(_JAPANESE_RUN.sub(lambda m: f'<span lang="ja">{m.group(0)}</span>', escaped))
+
+
+def paren(text: object, lang: str) -> str:
+    """Put text in brackets the language's way: 「（2026）」 in Japanese, " (2026)" in English.
+
+    >>> paren("FY2026", "en"), paren("令和8年度", "ja")
+    (' (FY2026)', '（令和8年度）')
+    """
+    return f" ({text})" if lang == "en" else f"（{text}）"
+
+
+def frame_globals() -> dict[str, Any]:
+    """Return the functions templates call for the page frame (registered as Jinja globals)."""
+    return {"year_options": year_options, "carried_parameters": carried_parameters, "footer_facts": footer_facts,
+            "plan_label": plan_label, "japanese": japanese, "mark_japanese": mark_japanese, "paren": paren}

@@ -1,0 +1,116 @@
+"""Bad query parameters get a readable answer: a redirect to the nearest valid page, or a message saying what is
+wrong (Japanese, or English in English mode); the API answers 422 with a message per parameter; never pydantic
+text. A query string too long for the server gets 414."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+LONG_Q = "研" * 201
+PROJECT = "6ca2fb518e"
+
+#: (address, where it is sent): the value has an obvious nearest valid one.
+REDIRECTS = [
+    ("/projects?as_of=1990", "/projects?as_of=2026"),  # before the plan period: its first year
+    ("/projects?as_of=2099", "/projects?as_of=2030"),  # after it: its last year
+    ("/?as_of=1990", "/?as_of=2026"),
+    (f"/projects/{PROJECT}?as_of=2031", f"/projects/{PROJECT}?as_of=2030"),
+    ("/map?as_of=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%97", "/map?as_of=2027"),  # ２０２７ in full-width digits
+    ("/projects?page=-1", "/projects"),
+    ("/projects?page=0&q=研修", f"/projects?q={quote('研修')}"),
+    ("/projects?page=abc", "/projects"),
+    ("/projects?page=9", "/projects"),  # past the end: the last (here the only) page
+    ("/kpis?page=5&status=no_data", "/kpis?status=no_data"),
+    ("/municipalities/402133?page=7", "/municipalities/402133"),
+    ("/projects?sort=xyz", "/projects"),
+    ("/projects?sort=xyz&q=研修", f"/projects?q={quote('研修')}"),
+    ("/projects?status=late", "/projects"),
+    ("/kpis?budget=maybe&relisted=perhaps", "/kpis"),
+]
+
+
+@pytest.mark.parametrize(("asked", "target"), REDIRECTS)
+def test_a_value_with_a_nearest_valid_one_is_redirected(client: TestClient, asked: str, target: str) -> None:
+    response = client.get(asked, follow_redirects=False)
+    assert response.status_code == 303, response.text[:300]
+    location = urlsplit(response.headers["location"])
+    wanted = urlsplit(target)
+    assert (location.path, parse_qs(location.query)) == (wanted.path, parse_qs(wanted.query))
+    assert client.get(response.headers["location"]).status_code == 200
+
+
+#: (address, language, words the page must say): no nearest value can be guessed, so the page explains.
+MESSAGES = [
+    ("/projects?as_of=abc", "ja", ["評価年度（as_of）の「abc」は年度として読めません", "西暦の年度（例: 2026）"]),
+    ("/projects?as_of=abc", "en", ["The evaluation year (as_of) “abc” is not a fiscal year"]),
+    ("/?as_of=99999", "ja", ["「99999」は年度として読めません"]),
+    (f"/projects?q={LONG_Q}", "ja", ["キーワードは200文字以内で入力してください（201文字あります）"]),
+    (f"/kpis?q={LONG_Q}", "en", ["A keyword can be at most 200 characters long (this one has 201)"]),
+]
+
+
+@pytest.mark.parametrize(("asked", "lang", "words"), MESSAGES)
+def test_a_value_nobody_can_guess_gets_a_message(client: TestClient, asked: str, lang: str,
+                                                 words: list[str]) -> None:
+    response = client.get(f"{asked}&lang={lang}", follow_redirects=False)
+    assert response.status_code == 400
+    assert f'<html lang="{lang}">' in response.text
+    for text in words:
+        assert text in response.text
+    assert "Input should be" not in response.text and "int_parsing" not in response.text
+    assert 'class="problems"' in response.text and "<main" in response.text
+
+
+def test_the_message_links_to_the_corrected_page(client: TestClient) -> None:
+    html = client.get(f"/projects?q={LONG_Q}&status=no_data&lang=ja").text
+    assert f'href="/projects?q={quote("研" * 200)}&amp;status=no_data' in html
+    assert "条件を直して表示する" in html
+
+
+#: (address, parameter, words of the message, nearest value): the API never redirects.
+API_ERRORS = [
+    ("/api/projects?as_of=abc", "as_of", "年度として読めません", None),
+    ("/api/summary?as_of=1990", "as_of", "計画期間", "2026"),
+    ("/api/kpis?limit=0", "limit", "1以上で指定してください", None),
+    ("/api/kpis?limit=abc", "limit", "整数で指定してください", None),
+    ("/api/projects?limit=5000", "limit", "1000以下で指定してください", None),
+    ("/api/projects?offset=-5", "offset", "0以上で指定してください", None),
+    ("/api/projects?sort=xyz", "sort", "「xyz」は使えません", None),
+    ("/api/projects?status=late", "status", "「late」は使えません", None),
+    (f"/api/projects?q={LONG_Q}", "q", "200文字以内", "研" * 200),
+    ("/api/municipalities/12", "code", "形式が正しくありません", None),
+]
+
+
+@pytest.mark.parametrize(("asked", "parameter", "words", "nearest"), API_ERRORS)
+def test_the_api_answers_422_in_words(client: TestClient, asked: str, parameter: str, words: str,
+                                      nearest: str | None) -> None:
+    response = client.get(f"{asked}{'&' if '?' in asked else '?'}lang=ja")
+    assert response.status_code == 422
+    body = response.json()
+    assert isinstance(body["detail"], str) and words in body["detail"]
+    assert [e["parameter"] for e in body["errors"]] == [parameter]
+    assert body["errors"][0]["nearest"] == nearest
+    assert "Input should be" not in response.text
+
+
+def test_the_api_speaks_english_when_asked(client: TestClient) -> None:
+    body = client.get("/api/kpis?limit=0&lang=en").json()
+    assert body["detail"] == "The limit (limit) must be at least 1 (got “0”)."
+
+
+@pytest.mark.parametrize("path", ["/projects", "/api/projects", "/kpis"])
+def test_a_query_string_too_long_for_the_server_gets_414(client: TestClient, path: str) -> None:
+    response = client.get(f"{path}?q={'a' * 5000}")
+    assert response.status_code == 414
+    assert "URLの検索条件が長すぎます" in response.text and "too long" in response.text
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_good_parameters_pass(client: TestClient) -> None:
+    for asked in ("/projects?as_of=2026&page=1&sort=name&q=研修", "/kpis?as_of=2027&status=no_data",
+                  "/api/projects?as_of=2028&limit=5&offset=5&sort=status", f"/projects?q={'研' * 200}"):
+        assert client.get(asked, follow_redirects=False).status_code == 200, asked
