@@ -28,8 +28,8 @@ def shown_count(visit: Any) -> int:
 
 
 def listed_names(visit: Any) -> list[str]:
-    """Return the project names in the result table, in order."""
-    names: list[str] = visit.page.locator("table.projects tbody th a").all_inner_texts()
+    """Return the project names in the result cards, in order."""
+    names: list[str] = visit.page.locator("ol.cards .card-title a").all_inner_texts()
     return [name.strip() for name in names]
 
 

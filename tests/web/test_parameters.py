@@ -114,3 +114,17 @@ def test_good_parameters_pass(client: TestClient) -> None:
     for asked in ("/projects?as_of=2026&page=1&sort=name&q=研修", "/kpis?as_of=2027&status=no_data",
                   "/api/projects?as_of=2028&limit=5&offset=5&sort=status", f"/projects?q={'研' * 200}"):
         assert client.get(asked, follow_redirects=False).status_code == 200, asked
+
+
+def test_openapi_describes_the_answers_as_given(client: TestClient) -> None:
+    from renkei.web.parameters import ParameterErrors
+
+    schema = client.app.openapi()  # type: ignore[attr-defined]
+    for path, operations in schema["paths"].items():
+        answers = operations["get"]["responses"]
+        assert answers["422"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ParameterErrors"}, path
+        assert "414" in answers
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    for asked in ("/api/kpis?limit=0", "/api/summary?as_of=abc", "/api/projects?sort=x&status=y"):
+        ParameterErrors.model_validate(client.get(asked).json())

@@ -25,7 +25,13 @@ from renkei.store.portal_queries import read_store_fingerprint
 from renkei.web.i18n import translate
 from renkei.web.page_frame import frame_globals
 from renkei.web.parameter_errors import answer_bad_parameters
-from renkei.web.parameters import BadParameters, QueryLengthLimit, guard_parameters, problems_from_validation
+from renkei.web.parameters import (
+    ERROR_RESPONSES,
+    BadParameters,
+    QueryLengthLimit,
+    guard_parameters,
+    problems_from_validation,
+)
 from renkei.web.readmodel import PortalCache
 from renkei.web.rendering import get_language, render_page
 from renkei.web.response_cache import ResponseCache
@@ -90,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
         dependencies=[Depends(guard_parameters)],  # bad query parameters get a readable answer, never pydantic text
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -156,6 +157,29 @@ def check_query(params: Mapping[str, str]) -> list[ParameterProblem]:
             f"A keyword can be at most {MAX_QUERY_CHARS} characters long (this one has {len(q)}).",
             q[:MAX_QUERY_CHARS]))
     return problems
+
+
+class ParameterError(BaseModel):
+    """One parameter the API cannot use, in words."""
+
+    parameter: str
+    value: str
+    message: str
+    nearest: str | None = Field(description="the nearest usable value, when there is one")
+
+
+class ParameterErrors(BaseModel):
+    """The API's answer (422) to parameters it cannot use: every problem in words, never a validator's dump."""
+
+    detail: str = Field(description="every problem in one sentence each (Japanese, or English with lang=en)")
+    errors: list[ParameterError]
+
+
+#: What every API endpoint may answer besides 200 (documented in /openapi.json and /docs).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": ParameterErrors, "description": "A parameter cannot be used; the body says which and why."},
+    414: {"description": f"The query string is longer than {MAX_QUERY_STRING_BYTES} bytes."},
+}
 
 
 def guard_parameters(request: Request) -> None:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from renkei.web.chart import render_bar_chart
-from renkei.web.choropleth import load_shapes, render_map
+from renkei.web.choropleth import build_classes, load_shapes, render_map
 from renkei.web.i18n import format_year, short_year_labels, translate
 from renkei.web.parameters import check_year
 from renkei.web.readmodel import load_portal
@@ -54,7 +54,9 @@ def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: st
             label="{name}: {count}" + ("件" if lang == "ja" else ""),
         )
     status_max = max((c.count for c in summary.kpi_status), default=0) or 1
+    classes = build_classes(list(counts.values()))  # the shaded map has its legend, which says where it starts
     return render_page(request, "home/index.html", {
         "portal": portal, "summary": summary, "budget_chart": budget_chart, "area_map": area_map,
-        "status_max": status_max, "counts": counts,
+        "status_max": status_max, "counts": counts, "legend": [(c.index, c.label) for c in classes],
+        "legend_low": classes[0].low if classes else None,
     })
