@@ -27,13 +27,18 @@ _VOICING = {"\u3099": 1, "\u309a": 2}
 
 
 def _plain(kana: str) -> tuple[str, int]:
-    """Return a hiragana letter without its voicing mark, and the mark's weight.
+    """Return a hiragana letter without its voicing mark, full size, and the mark's weight.
 
-    >>> _plain("が"), _plain("ぱ"), _plain("か")
-    (('か', 1), ('は', 2), ('か', 0))
+    >>> _plain("が"), _plain("ぱ"), _plain("っ"), _plain("ゔ")
+    (('か', 1), ('は', 2), ('つ', 0), ('う', 1))
     """
     decomposed = unicodedata.normalize("NFD", kana)
-    return decomposed[0], _VOICING.get(decomposed[1:2], 0)
+    plain = "う" if decomposed[0] == "ゔ" else decomposed[0].translate(_SMALL)
+    return plain, _VOICING.get(decomposed[1:2], 0)
+
+
+#: Every hiragana letter's plain full-size letter and voicing weight, worked out once.
+_KANA_WEIGHTS = {chr(code): _plain(chr(code)) for code in range(ord("ぁ"), ord("ゖ") + 1)}
 
 
 @lru_cache(maxsize=65536)
@@ -54,14 +59,13 @@ def fold_reading(reading: str) -> tuple[str, str]:
     primary: list[str] = []
     voicing: list[str] = []
     for char in text:
-        if char == "ー" and primary:
+        weights = _KANA_WEIGHTS.get(char)
+        if weights is not None:
+            primary.append(weights[0])
+            voicing.append("012"[weights[1]])
+        elif char == "ー" and primary:
             primary.append(_VOWEL.get(primary[-1], primary[-1]))
             voicing.append("0")
-            continue
-        if "ぁ" <= char <= "ゖ":
-            plain, weight = _plain(char)
-            primary.append("う" if plain == "ゔ" else plain.translate(_SMALL))
-            voicing.append(str(weight))
         elif char.isalnum():
             primary.append(char)
             voicing.append("0")
@@ -85,4 +89,4 @@ def gojuon_key(name: str, reading: str | None) -> tuple[int, str, str, str, str]
     primary, voicing = fold_reading(reading)
     if not primary:
         return (1, "", "", "", name)
-    return (0, primary, voicing, unicodedata.normalize("NFKC", reading), name)
+    return (0, primary, voicing, reading, name)
