@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -140,3 +141,11 @@ def test_the_downloads_page_lists_every_csv_and_json(client: TestClient) -> None
     assert sum(p.endswith(".csv") for p in routes) == 3 == html.count("<dd>CSV</dd>")
     assert re.search(r"事業の一覧（CSV）</a></h2>\s*<dl class=\"card-facts\">\s*<div><dt>形式</dt><dd>CSV</dd></div>\s*"
                      r"<div><dt>件数</dt><dd class=\"num\">30</dd></div>", html)
+
+
+@pytest.mark.parametrize("path", ["/api/projects.csv", "/api/kpis.csv", "/api/municipalities.csv"])
+def test_downloads_are_named_for_people(client: TestClient, path: str) -> None:
+    disposition = client.get(path).headers["content-disposition"]
+    assert "kitakyushu-2026" not in disposition
+    kind = path.removeprefix("/api/").removesuffix(".csv")
+    assert disposition == f"attachment; filename*=UTF-8''{kind}_{quote('北九州都市圏域')}_2026-2030.csv"

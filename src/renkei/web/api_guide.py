@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from renkei.domain.plan import Plan
+
 #: Japanese summaries of the endpoints (the OpenAPI summaries are English).
 SUMMARIES_JA: dict[str, str] = {
     "/api/summary": "計画の概要（期間、事業数、年度別の事業費、KPIの進捗の内訳）",
@@ -162,3 +164,12 @@ def list_downloads(endpoints: list[EndpointDoc], counts: Mapping[str, int]) -> l
              for e in endpoints if "{" not in e.path]
     found.sort(key=lambda d: (d.media != "CSV", d.href))
     return found
+
+
+def download_name(kind: str, plan: Plan) -> str:
+    """Name a CSV download for people: what it holds, the area and the plan period (never an internal key).
+
+    >>> download_name("projects", Plan("kitakyushu", "北九州都市圏域", 2026, 2030, ()))
+    'projects_北九州都市圏域_2026-2030.csv'
+    """
+    return f"{kind}_{plan.area_name}_{plan.first_year}-{plan.last_year}.csv"

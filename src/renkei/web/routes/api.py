@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
+from renkei.web.api_guide import download_name
 from renkei.web.choropleth import load_shapes
 from renkei.web.i18n import translate
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
@@ -115,7 +116,7 @@ def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, l
     rows = ([p.slug, p.name, p.relisted, p.policy_area, p.category, "、".join(p.partners), p.all_members,
              p.budget_plan_period, p.budget_period_note or "", p.has_budget, p.counted_in_totals, p.status, p.kpi_count]
             for p in listing.projects)
-    return write_csv(header, rows, f"projects-{portal.summary.plan_key}.csv")
+    return write_csv(header, rows, download_name("projects", portal.plan))
 
 
 @router.get("/projects/{slug}", response_model=ProjectDetail, summary="One project sheet")
@@ -139,7 +140,7 @@ def get_municipalities_csv(portal: PortalDep) -> Response:
     """Download the members as CSV."""
     header = ["全国地方公共団体コード", "市町村名", "連携中枢都市", "参加事業数"]
     rows = ([m.code, m.name, m.is_lead, m.project_count] for m in municipality_items(portal))
-    return write_csv(header, rows, f"municipalities-{portal.summary.plan_key}.csv")
+    return write_csv(header, rows, download_name("municipalities", portal.plan))
 
 
 @router.get("/municipalities/{code}", response_model=MunicipalityDetail, summary="One member municipality")
@@ -182,7 +183,7 @@ def get_kpis_csv(request: Request, session: SessionDep, portal: PortalDep, lang:
              k.judged_year, k.latest_actual, k.progress, k.expected_progress, k.status_label, k.rating, k.explanation,
              k.counted]
             for k in _kpis(request, session, portal, lang)[1])
-    return write_csv(header, rows, f"kpis-{portal.summary.plan_key}.csv")
+    return write_csv(header, rows, download_name("kpis", portal.plan))
 
 
 @router.get("/map", response_model=MapData, summary="The area map")
