@@ -112,3 +112,9 @@ def test_suggestions_never_lead_to_nothing(client: TestClient) -> None:
     assert re.findall(r'<span class="count">(\d+)件</span>', html) == ["10"]  # only dropping the keyword helps
     nothing = client.get("/projects?q=存在しない語句&lang=ja").text
     assert "0件の事業" in nothing and "条件を変えると見つかります" not in nothing  # no empty promises
+
+
+def test_a_snippet_starts_at_a_sentence_when_one_starts_nearby() -> None:
+    project = Project("事業", 1, description="あ" * 100 + "。圏域で研修を行う。")
+    snippet = find_snippet(project, "研修")
+    assert snippet is not None and str(snippet.text) == "…圏域で<mark>研修</mark>を行う。"

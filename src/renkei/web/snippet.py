@@ -171,6 +171,8 @@ def find_snippet(project: Project, query: str) -> Snippet | None:
         if spans:
             first = spans[0][0]
             low = max(0, first - BEFORE)
+            sentence = max(text.rfind("。", low, first), text.rfind("\n", low, first))
+            low = sentence + 1 if sentence >= 0 else low  # start at a sentence when one starts nearby
             high = min(len(text), max(spans[0][1], first + AFTER))
             return Snippet(field, mark(text, spans, (low, high)))
     return None
