@@ -21,6 +21,7 @@ from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project
 from renkei.domain.registry import MunicipalityRegistry
 from renkei.reading.area import load_area, load_registry
 from renkei.reading.layout import (
+    ATTACHED_KINDS,
     SHEET_KINDS,
     Row,
     RowKind,
@@ -32,7 +33,10 @@ from renkei.reading.partners import read_partners
 from renkei.reading.sheet_fields import SheetFields, read_sheet_fields
 
 _RELISTED = re.compile(r"\s*[【\[［(（〔]\s*再\s*掲\s*[】\]］)）〕]\s*")
-_CATEGORY = re.compile(r"^([a-zA-Zａ-ｚＡ-Ｚ])(?:[\s\u3000.．:：)）]+|(?=[^\x00-\x7f]))(.+)$")
+_CATEGORY = re.compile(
+    r"^(?P<code>[(（]\s*[A-Za-zＡ-Ｚａ-ｚア-ンｱ-ﾝ0-9０-９]{1,2}\s*[)）]|[①-⑳]"
+    r"|[a-zA-Zａ-ｚＡ-Ｚ](?:[\s\u3000.．:：)）、]+|(?=[^\x00-\x7f]))"
+    r"|[ア-ン](?:[\s\u3000.．:：)）、]+))\s*(?P<name>.+)$")
 _SUBTITLE = re.compile(r"\s*[—―]+\s*")
 
 
@@ -75,20 +79,26 @@ def decode_document(data: bytes) -> str:
 
 
 def read_category(text: str) -> Category | None:
-    """Read an agreement category line such as ``a 地域公共交通``.
+    """Read an agreement category line such as ``a 地域公共交通``; the code is kept as written.
 
     >>> read_category("a 地域公共交通")
     Category(code='a', name='地域公共交通', subtitle=None)
     >>> read_category("e 交流及び移住の促進等—アフターコロナをターゲットとした取組")
     Category(code='e', name='交流及び移住の促進等', subtitle='アフターコロナをターゲットとした取組')
-    >>> read_category("事業名") is None
+    >>> [read_category(t).code for t in ("A 医療", "ア 医療", "(ア) 医療", "① 医療", "（１）医療")]
+    ['A', 'ア', '(ア)', '①', '（１）']
+    >>> read_category("A 医療") == read_category("a 医療")
     True
+    >>> read_category("事業名") is None, read_category("アフターコロナ対策") is None
+    (True, True)
     """
     match = _CATEGORY.match(text.strip())
     if not match:
         return None
-    code = unicodedata.normalize("NFKC", match.group(1)).lower()
-    rest = match.group(2).strip()
+    code = match.group("code").strip().rstrip(".．:：、").strip()
+    if code.endswith((")", "）")) and not code.startswith(("(", "（")):
+        code = code[:-1].strip()  # 「a) 地域公共交通」
+    rest = match.group("name").strip()
     if not rest or (rest[0].isascii() and rest[0].isalpha()):
         return None
     parts = _SUBTITLE.split(rest, maxsplit=1)
@@ -142,7 +152,7 @@ def read_plan(
             sheet.append(row)
             seen.add(kind)
             continue
-        if sheet and kind is RowKind.CONTINUATION:
+        if sheet and (kind is RowKind.CONTINUATION or kind in ATTACHED_KINDS):
             sheet.append(row)
             continue
         if sheet and kind is RowKind.OTHER and not _is_category_line(row):

@@ -5,17 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from renkei.domain.direction import infer_direction
 from renkei.domain.finding import Finding, Severity
-from renkei.domain.plan import KPI, Budget, BudgetCell, CostSharing, Role
+from renkei.domain.plan import KPI, Budget, CostSharing, Role
 from renkei.domain.text import fold
-from renkei.reading.budget import make_cell, read_budget_unit, read_header_year
+from renkei.reading.budget import read_budget_block
 from renkei.reading.cost import read_cost_sharing
+from renkei.reading.kpi import build_kpis, read_kpi_rows
 from renkei.reading.layout import Row, RowKind
 from renkei.reading.markup import split_items, to_text
-from renkei.reading.quantity import read_quantity
 
-_PARTNER_HEADER = re.compile(r"^(連携市町村?|連携自治体|関係市町村?|参加市町村?)$")
+_PARTNER_HEADER = re.compile(r"^(?:連携|関係|参加|構成|実施|対象)(?:市町村|市町|市|町村|自治体|団体)(?:名|等)?$")
 _PARTY_LIKE = re.compile(
     r"^[^。、\s]{1,12}(市|町|村|県|都|道|府|国|市町|市町村|事業者|団体|機関|大学|企業|民間|各市町)$")
 
@@ -54,11 +53,19 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
             blocks.append((kind, row, []))
     partner_col: int | None = None
     previous: RowKind | None = None
-    for kind, head, more in blocks:
+    for position, (kind, head, more) in enumerate(blocks):
         if kind is RowKind.PARTNERS and previous is RowKind.ROLES and _reads_as_duties(head):
             # 役割分担 written with the party in the first column: 「連携市町 | ・協力する。」 is a role.
             _read_roles(fields, Row(head.line, ("", *head.cells)), more)
             continue
+        if kind is RowKind.KPI_PART:
+            if previous is not RowKind.KPI:  # 指標 | 現状値 | 目標値 rows without a KPI heading row
+                parts = [row for k, h, m in blocks[position:] if k is RowKind.KPI_PART for row in (h, *m)]
+                _read_kpis(fields, Row(head.line, ("重要業績評価指数",)), parts)
+                previous = RowKind.KPI
+            continue  # otherwise read with the KPI block it follows
+        if kind is RowKind.BUDGET_YEARS and RowKind.BUDGET in (_next_kind(blocks, position), previous):
+            continue  # a 「年度」 row above or below the amounts: read with the 事業費 block
         previous = kind
         if kind is RowKind.NAME:
             partner_col = _read_name(fields, head)
@@ -68,8 +75,12 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
             for row in (head, *more):
                 for _, cell in row.nonempty(1 if row is head else 0):
                     fields.effects.extend(split_items(cell))
-        elif kind is RowKind.BUDGET:
-            _read_budget(fields, head, more, plan_years)
+        elif kind is RowKind.BUDGET or kind is RowKind.BUDGET_YEARS:
+            years = _adjacent(blocks, position, RowKind.BUDGET_YEARS if kind is RowKind.BUDGET else RowKind.BUDGET)
+            budget_rows = sorted([head, *more, *years], key=lambda r: r.line)
+            budget, findings = read_budget_block(budget_rows, plan_years)
+            fields.budget = budget
+            fields.findings.extend(findings)
         elif kind is RowKind.ROLES:
             _read_roles(fields, head, more)
         elif kind is RowKind.PARTNERS:
@@ -78,19 +89,43 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
             cells = [c for row in (head, *more) for _, c in row.nonempty(1 if row is head else 0)]
             fields.cost_sharing = read_cost_sharing("\n".join(cells))
         elif kind is RowKind.KPI:
-            _read_kpis(fields, head, more)
+            parts = [row for k, h, m in blocks[position + 1 :] if k is RowKind.KPI_PART for row in (h, *m)]
+            _read_kpis(fields, head, [*more, *parts])
         else:
-            for row in (head, *more):
-                fields.extra.append((row.cells[0] if row.cells else "", to_text(row.text)))
-                _warn(fields, "sheet.unknown_row", f"事業シートの中に読めない行があります: 「{row.text[:60]}」",
-                      row.line,
-                      "項目名（事業内容・効果・事業費など）を確認してください。内容は「その他」として残しました。")
+            _read_extra(fields, kind, head, more)
     if fields.partners_text is None and any(k is RowKind.CONTENT for k, _, _ in blocks):
         line = next(h.line for k, h, _ in blocks if k is RowKind.CONTENT)
         _warn(fields, "partners.missing", "連携市町が書かれていません（事業内容の行の右端の列）。", line,
               "連携市町の列に「全市町」や市町名を記入してください。")
-    _check_complete(fields, rows[0].line, {k for k, _, _ in blocks})
+    kinds = {k for k, _, _ in blocks}
+    if RowKind.KPI_PART in kinds:
+        kinds.add(RowKind.KPI)
+    _check_complete(fields, rows[0].line, kinds)
     return fields
+
+
+def _next_kind(blocks: list[tuple[RowKind, Row, list[Row]]], position: int) -> RowKind | None:
+    return blocks[position + 1][0] if position + 1 < len(blocks) else None
+
+
+def _adjacent(blocks: list[tuple[RowKind, Row, list[Row]]], position: int, kind: RowKind) -> list[Row]:
+    """Return the rows of a block of ``kind`` just before or after ``position`` (a 年度 row and its 事業費 row)."""
+    for other in (position - 1, position + 1):
+        if 0 <= other < len(blocks) and blocks[other][0] is kind:
+            return [blocks[other][1], *blocks[other][2]]
+    return []
+
+
+def _read_extra(fields: SheetFields, kind: RowKind, head: Row, more: list[Row]) -> None:
+    """Keep a row the sheet format does not use (担当課, 事業期間, …) with its label; say so when unknown."""
+    label = head.cells[0] if head.cells else ""
+    lines = [to_text(c) for _, c in head.nonempty(1)]
+    lines.extend(to_text(row.text) for row in more)
+    fields.extra.append((label, "\n".join(line for line in lines if line)))
+    if kind is not RowKind.EXTRA:
+        _warn(fields, "sheet.unknown_row", f"事業シートの中に知らない項目「{label[:30]}」があります。残しました。",
+              head.line, "項目名（事業内容・効果・事業費など）を確認してください。その他の項目として表示します。",
+              Severity.INFO)
 
 
 def _read_name(fields: SheetFields, row: Row) -> int | None:
@@ -144,65 +179,6 @@ def _read_partner_row(fields: SheetFields, head: Row, more: list[Row]) -> None:
     fields.partners_line = head.line
 
 
-def _read_budget(fields: SheetFields, head: Row, more: list[Row], plan_years: range) -> None:
-    unit = read_budget_unit(head.cells[0], head.cells[1:])
-    years: dict[int, int] = {}
-    note_col = None
-    for index, cell in head.nonempty(1):
-        year = read_header_year(cell)
-        if year is not None:
-            years[index] = year
-        elif fold(cell).startswith("備考"):
-            note_col = index
-    if unit is None:
-        _warn(fields, "budget.no_unit", "事業費の単位が書かれていません。千円として読みました。", head.line,
-              "「事業費（千円）」のように単位を書いてください。")
-    if not years:
-        _warn(fields, "budget.no_years", "事業費の見出しに年度（R8 など）がありません。", head.line,
-              "見出し行に R8〜R12 のように年度を書いてください。", Severity.ERROR)
-        fields.budget = Budget(unit=unit, cells=(), note=None, line=head.line)
-        return
-    value_rows = [r for r in more if r.nonempty()]
-    if not value_rows:
-        _warn(fields, "budget.missing_amounts", "事業費の金額の行がありません。", head.line,
-              "見出しの下の行に各年度の金額を書いてください。")
-        fields.budget = Budget(unit=unit, cells=tuple(
-            make_cell(y, "", unit=unit)[0] for y in years.values()), line=head.line)
-        return
-    row = value_rows[0]
-    offset = _best_offset(row, set(years) | ({note_col} if note_col is not None else set()))
-    cells: list[BudgetCell] = []
-    note = None
-    for index, year in years.items():
-        source = index - offset
-        text = row.cells[source] if 0 <= source < len(row.cells) else ""
-        budget_cell, reading = make_cell(year, text, unit=unit)
-        cells.append(budget_cell)
-        if budget_cell.status.value == "invalid":
-            _warn(fields, "budget.non_numeric", f"{year}年度の事業費「{text}」は数値として読めません。", row.line,
-                  "金額（千円）、「—」（なし）または「未定」を書いてください。", Severity.ERROR)
-        elif reading.rounded:
-            _warn(fields, "budget.rounded", f"{year}年度の事業費「{text}」を千円単位に丸めました。", row.line)
-    if note_col is not None and 0 <= note_col - offset < len(row.cells):
-        note = row.cells[note_col - offset] or None
-    for extra in value_rows[1:]:
-        note = "\n".join(x for x in (note, extra.text) if x)
-        _warn(fields, "budget.extra_row", "事業費の金額の行が2行以上あります。2行目以降は備考として残しました。",
-              extra.line)
-    fields.budget = Budget(unit=unit, cells=tuple(cells), note=to_text(note) if note else None, line=head.line)
-
-
-def _best_offset(row: Row, columns: set[int]) -> int:
-    """Return the column shift that puts every non-empty value cell under a header column."""
-    used = [i for i, _ in row.nonempty()]
-    if not used:
-        return 0
-    for offset in (0, 1, -1, 2, -2, 3, -3):
-        if all(i + offset in columns for i in used):
-            return offset
-    return 0
-
-
 def _read_roles(fields: SheetFields, head: Row, more: list[Row]) -> None:
     for row in (head, *more):
         cells = [c for _, c in row.nonempty(1 if row is head else 0)]
@@ -221,48 +197,12 @@ def _read_roles(fields: SheetFields, head: Row, more: list[Row]) -> None:
         fields.roles.append(Role(party=first, duties=tuple(duties)))
 
 
-_KPI_HEADERS = (("indicator", re.compile(r"指標")), ("baseline", re.compile(r"現状|基準")),
-                ("target", re.compile(r"目標")))
-
-
 def _read_kpis(fields: SheetFields, head: Row, more: list[Row]) -> None:
-    columns: dict[str, int] = {}
-    for index, cell in head.nonempty(1):
-        for name, pattern in _KPI_HEADERS:
-            if name not in columns and pattern.search(fold(cell)):
-                columns[name] = index
-                break
-    data_rows = [r for r in more if r.nonempty()]
-    if len(columns) < 3 and len(head.nonempty(1)) >= 2:
-        data_rows.insert(0, Row(head.line, ("", *head.cells[1:])))
-        columns = {}
-    if not data_rows:
-        _warn(fields, "kpi.missing", "KPI（指標・現状値・目標値）の行がありません。", head.line,
-              "見出しの下の行に指標、現状値、目標値を書いてください。", Severity.WARNING)
-    for row in data_rows:
-        values = _assign_kpi_cells(row, columns)
-        indicator = to_text(values.get("indicator", ""))
-        if not indicator:
-            _warn(fields, "kpi.no_indicator", "KPIの指標名がありません。", row.line, severity=Severity.ERROR)
-        baseline = read_quantity(to_text(values.get("baseline", "")) or None)
-        target = read_quantity(to_text(values.get("target", "")) or None)
-        fields.kpis.append(KPI(indicator=indicator, baseline=baseline, target=target,
-                               direction=infer_direction(indicator, baseline, target), line=row.line))
-
-
-def _assign_kpi_cells(row: Row, columns: dict[str, int]) -> dict[str, str]:
-    """Match a KPI row's cells to the header's columns; fall back to order (indicator, baseline, target)."""
-    cells = row.nonempty()
-    if len(columns) == 3:
-        assigned: dict[str, str] = {}
-        for index, text in cells:
-            name = min(columns, key=lambda n: (abs(columns[n] - index), columns[n]))
-            if name in assigned:
-                break
-            assigned[name] = text
-        else:
-            return assigned
-    return dict(zip(("indicator", "baseline", "target"), (c for _, c in cells), strict=False))
+    raws, header_years, findings = read_kpi_rows(head, more)
+    kpis, more_findings = build_kpis(raws, header_years)
+    fields.findings.extend(findings)
+    fields.findings.extend(more_findings)
+    fields.kpis.extend(kpis)
 
 
 def _check_complete(fields: SheetFields, line: int, kinds: set[RowKind]) -> None:
