@@ -23,7 +23,7 @@ _NEW = "status IN ('amount', 'none', 'unclear', 'undetermined', 'not_stated', 'i
 
 def _status_check(condition: str) -> None:
     with op.batch_alter_table("budget_line") as batch:
-        batch.drop_constraint("ck_budget_line_status", type_="check")
+        batch.drop_constraint(op.f("ck_budget_line_status"), type_="check")
         batch.create_check_constraint("status", condition)
 
 
