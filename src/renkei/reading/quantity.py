@@ -219,12 +219,13 @@ def _read_same(original: str, head: str, base: _Dates, notes: list[str]) -> Quan
     if not match:
         return None
     word = match["q"] or match["q2"]
-    qualifier = Qualifier.AT_LEAST if word == "以上" else Qualifier.AT_MOST if word == "以下" else None
+    same_bound: Qualifier | None = Qualifier.AT_LEAST if word == "以上" else Qualifier.AT_MOST if word == "以下" \
+        else None
     if match["rank"]:
-        qualifier = Qualifier.AT_MOST  # a place in a ranking: no worse than now
+        same_bound = Qualifier.AT_MOST  # a place in a ranking: no worse than now
         notes = ["上位を維持", *notes]
     return _build(original, QuantityKind.QUALITATIVE, base, direction=Direction.MAINTAIN, note=_join(notes),
-                  relative=Relative(Relation.SAME), qualifier=qualifier)
+                  relative=Relative(Relation.SAME), qualifier=same_bound)
 
 
 def _read_value(
