@@ -7,7 +7,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -50,9 +49,7 @@ def parse(file: FileArg, format: Annotated[ParseFormat, typer.Option("--format",
     """文書を読み、事業の一覧を表示する / read a document and show its projects."""
     plan, findings = read_plan_file(file, area=area)
     if format is ParseFormat.json:
-        stream = click.get_binary_stream("stdout")
-        stream.write(plan_to_json_bytes(plan, findings) + b"\n")
-        stream.flush()
+        typer.echo(plan_to_json_bytes(plan, findings))  # bytes go to the binary stream as they are
         return
     table = Table(title=f"{plan.area_name} {format_fiscal_year(plan.first_year)}〜{format_fiscal_year(plan.last_year)}"
                         f"：{len(plan.projects)}事業")
