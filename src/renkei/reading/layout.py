@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
@@ -88,16 +87,34 @@ _SEQUENCE_NUMBERS = {**{c: i + 1 for i, c in enumerate("ⅠⅡⅢⅣⅤⅥⅦⅧ
                      **{r: i + 1 for i, r in enumerate(("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"))}}
 
 
-@dataclass(frozen=True, slots=True)
 class Row:
-    """One line of the document: its 1-based number, its tab-separated cells (stripped) and its kind."""
+    """One line of the document: its 1-based number, its tab-separated cells (stripped) and its kind.
 
-    line: int
-    cells: tuple[str, ...]
-    kind: RowKind = field(init=False, compare=False)
+    A plain slotted class rather than a dataclass: a document of 10,000 sheets makes 130,000 of them.
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", _classify_cells(self.cells))
+    __slots__ = ("cells", "kind", "line")
+
+    def __init__(self, line: int, cells: tuple[str, ...]) -> None:
+        self.line = line
+        self.cells = cells
+        first = cells[0] if cells else ""
+        kind = _FIRST_CELL_KINDS.get(first) if first else None
+        if kind is None:
+            kind = _classify_cells(cells)
+            # A dashed first cell's kind depends on the other cells (a rule or not): never remembered.
+            if first and first[0] not in "-=_ー－―—" and len(_FIRST_CELL_KINDS) < 65536:
+                _FIRST_CELL_KINDS[first] = kind
+        self.kind: RowKind = kind
+
+    def __repr__(self) -> str:
+        return f"Row(line={self.line!r}, cells={self.cells!r}, kind={self.kind!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Row) and (self.line, self.cells) == (other.line, other.cells)
+
+    def __hash__(self) -> int:
+        return hash((self.line, self.cells))
 
     @property
     def label(self) -> str:
@@ -106,13 +123,18 @@ class Row:
 
     def nonempty(self, start: int = 0) -> list[tuple[int, str]]:
         """Return (index, text) of the non-empty cells from ``start`` on."""
-        cells = self.cells
-        return [(i, cells[i]) for i in range(start, len(cells)) if cells[i]]
+        if start:
+            return [(i, c) for i, c in enumerate(self.cells[start:], start) if c]
+        return [(i, c) for i, c in enumerate(self.cells) if c]
 
     @property
     def text(self) -> str:
         """Return the non-empty cells joined by a space."""
         return " ".join(c for c in self.cells if c)
+
+
+#: The kind of a row by its first cell as written (most first cells repeat: 事業名, 効果, the empty cell).
+_FIRST_CELL_KINDS: dict[str, RowKind] = {}
 
 
 def split_rows(text: str) -> list[Row]:
@@ -246,3 +268,4 @@ def clear_label_caches() -> None:
     """Forget memoised folds and label kinds."""
     fold.cache_clear()
     _classify_label.cache_clear()
+    _FIRST_CELL_KINDS.clear()

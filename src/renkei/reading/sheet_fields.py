@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.plan import KPI, Budget, CostSharing, Role
@@ -78,7 +79,7 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
         elif kind is RowKind.BUDGET or kind is RowKind.BUDGET_YEARS:
             years = _adjacent(blocks, position, RowKind.BUDGET_YEARS if kind is RowKind.BUDGET else RowKind.BUDGET)
             budget_rows = sorted([head, *more, *years], key=lambda r: r.line)
-            budget, findings = read_budget_block(budget_rows, plan_years)
+            budget, findings = _budget_block(budget_rows, plan_years)
             fields.budget = budget
             fields.findings.extend(findings)
         elif kind is RowKind.ROLES:
@@ -198,11 +199,50 @@ def _read_roles(fields: SheetFields, head: Row, more: list[Row]) -> None:
 
 
 def _read_kpis(fields: SheetFields, head: Row, more: list[Row]) -> None:
-    raws, header_years, findings = read_kpi_rows(head, more)
-    kpis, more_findings = build_kpis(raws, header_years)
-    fields.findings.extend(findings)
-    fields.findings.extend(more_findings)
-    fields.kpis.extend(kpis)
+    base = head.line
+    key = ("kpi", tuple((r.line - base, r.cells) for r in (head, *more)))
+    hit = _BLOCKS.get(key)
+    if hit is None:
+        shifted = [Row(r.line - base, r.cells) for r in (head, *more)]
+        raws, header_years, findings = read_kpi_rows(shifted[0], shifted[1:])
+        kpis, more_findings = build_kpis(raws, header_years)
+        hit = _remember(key, (tuple(kpis), (*findings, *more_findings)))
+    kpis, findings = hit
+    fields.kpis.extend(replace(k, line=(k.line or 0) + base) for k in kpis)
+    fields.findings.extend(_shift(f, base) for f in findings)
+
+
+# Blocks (a budget, a KPI table) read before, by their cells and the lines relative to their first row:
+# documents repeat them, and the readers are pure. Bounded; cleared by clear_reader_caches().
+_BLOCKS: dict[tuple[object, ...], tuple[Any, tuple[Finding, ...]]] = {}
+_MAX_BLOCKS = 50_000
+
+
+def _remember(key: tuple[object, ...], value: tuple[Any, tuple[Finding, ...]]) -> tuple[Any, tuple[Finding, ...]]:
+    if len(_BLOCKS) >= _MAX_BLOCKS:
+        _BLOCKS.clear()
+    _BLOCKS[key] = value
+    return value
+
+
+def _shift(finding: Finding, base: int) -> Finding:
+    return finding if finding.line is None else replace(finding, line=finding.line + base)
+
+
+def _budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[Finding]]:
+    base = rows[0].line
+    key = ("budget", tuple((r.line - base, r.cells) for r in rows))
+    hit = _BLOCKS.get(key)
+    if hit is None:
+        budget, findings = read_budget_block([Row(r.line - base, r.cells) for r in rows], plan_years)
+        hit = _remember(key, (budget, tuple(findings)))
+    budget, findings = hit
+    return replace(budget, line=(budget.line or 0) + base), [_shift(f, base) for f in findings]
+
+
+def clear_block_cache() -> None:
+    """Forget the blocks read before."""
+    _BLOCKS.clear()
 
 
 def _check_complete(fields: SheetFields, line: int, kinds: set[RowKind]) -> None:
