@@ -80,7 +80,7 @@ def is_total_header(cell: str) -> bool:
     return bool(_TOTAL.match(fold(cell)))
 
 
-def read_budget_unit(label: str, cells: tuple[str, ...]) -> str | None:
+def read_budget_unit(label: str, cells: tuple[str, ...] | list[str]) -> str | None:
     """Return the money unit stated in the budget label or header cells (千円, 万円, …), if any.
 
     >>> read_budget_unit("事業費（千円）", ())
@@ -151,7 +151,7 @@ def make_cell(fiscal_year: int, text: str, *, unit: str | None) -> tuple[BudgetC
     return BudgetCell(fiscal_year=fiscal_year, text=text, status=reading.status, amount=reading.amount), reading
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Columns:
     """What a horizontal header row announces: years by column, the total and note columns."""
 
@@ -161,17 +161,31 @@ class _Columns:
 
 
 def _header_columns(row: Row) -> _Columns:
-    columns = _Columns(years={})
-    for index, cell in row.nonempty(1 if row.cells and row.cells[0] and read_header_year(row.cells[0]) is None
-                                    else 0):
+    return _columns_of(row.cells)
+
+
+@lru_cache(maxsize=4096)  # header rows repeat from sheet to sheet; the result is never changed
+def _columns_of(cells: tuple[str, ...]) -> _Columns:
+    years: dict[int, int] = {}
+    total = note = None
+    start = 1 if cells and cells[0] and read_header_year(cells[0]) is None else 0
+    for index in range(start, len(cells)):
+        cell = cells[index]
+        if not cell:
+            continue
         year = read_header_year(cell)
         if year is not None:
-            columns.years[index] = year
+            years[index] = year
         elif is_total_header(cell):
-            columns.total = index
+            total = index
         elif _NOTE.match(fold(cell)):
-            columns.note = index
-    return columns
+            note = index
+    return _Columns(years, total, note)
+
+
+@lru_cache(maxsize=4096)
+def _unit_of(label: str, header: tuple[str, ...]) -> str | None:
+    return read_budget_unit(label, header)
 
 
 def read_budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[Finding]]:
@@ -179,13 +193,15 @@ def read_budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[
     findings: list[Finding] = []
     head = rows[0]
     labels = [r.cells[0] for r in rows if r.cells and r.cells[0]]
-    unit = read_budget_unit(labels[0] if labels else "", tuple(c for r in rows for c in r.cells[1:]))
+    headers = [(r, _header_columns(r)) for r in rows]
+    header_row, columns = max(headers, key=lambda h: len(h[1].years))
+    unit = _unit_of(labels[0] if labels else "", header_row.cells[1:])
+    if unit is None and len(rows) > 1:
+        unit = read_budget_unit("", tuple(c for r in rows for c in r.cells[1:]))
     if unit is None:
         findings.append(Finding("budget.no_unit", Severity.WARNING,
                                 "事業費の単位が書かれていません。千円として読みました。", line=head.line,
                                 suggestion="「事業費（千円）」のように単位を書いてください。"))
-    headers = [(r, _header_columns(r)) for r in rows]
-    header_row, columns = max(headers, key=lambda h: len(h[1].years))
     vertical = [(r, c) for r, c in headers if len(c.years) == 1]
     if len(columns.years) <= 1 and len(vertical) >= 2:
         budget = _read_vertical(rows, unit, findings)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from renkei.domain.direction import infer_direction
 from renkei.domain.finding import Finding, Severity
@@ -32,6 +33,7 @@ _HEADERS = (("indicator", re.compile(r"指標|項目")), ("baseline", re.compile
 _DITTO = frozenset({"〃", "”", "\"", "''", "同上", "々", "ゝ"})
 _NO_TARGET = frozenset({"なし", "無し", "未設定", "設定なし"})
 _LABEL = re.compile(r"^([^\d▲△+\-−±()]{1,16}?)\s*[:：]?\s*(?=[\d▲△+\-−±])")
+_MEASURE_SEPARATORS = " \u3000、／;；"
 _RATE_WORDS = re.compile(r"^(?:年間|毎年度?|各年度|月間|毎月|年|月|約|延べ)+|(?:年間|毎年度?|約|延べ)+$")
 
 
@@ -52,14 +54,21 @@ def _is_ditto(text: str) -> bool:
 
 
 def _header_columns(row: Row) -> dict[str, int]:
+    return dict(_columns_of(row.cells))
+
+
+@lru_cache(maxsize=4096)  # KPI header rows repeat from sheet to sheet
+def _columns_of(cells: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     columns: dict[str, int] = {}
-    for index, cell in row.nonempty(1):
+    for index, cell in enumerate(cells[1:], 1):
+        if not cell:
+            continue
         folded = fold(cell)
         for name, pattern in _HEADERS:
             if name not in columns and pattern.search(folded):
                 columns[name] = index
                 break
-    return columns
+    return tuple(columns.items())
 
 
 def _header_years(row: Row, columns: dict[str, int]) -> dict[str, Quantity]:
@@ -175,6 +184,8 @@ def split_measures(text: str) -> list[tuple[str | None, str]]:
 
 def _split_top_level(text: str) -> list[str]:
     """Split on spaces, 、 and ／ outside brackets."""
+    if not any(c in _MEASURE_SEPARATORS for c in text):
+        return [text]
     parts: list[str] = []
     current: list[str] = []
     depth = 0
@@ -183,7 +194,7 @@ def _split_top_level(text: str) -> list[str]:
             depth += 1
         elif char in ")）]】" and depth:
             depth -= 1
-        if depth == 0 and char in " \u3000、／;；":
+        if depth == 0 and char in _MEASURE_SEPARATORS:
             if current:
                 parts.append("".join(current))
             current = []

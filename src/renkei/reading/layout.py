@@ -153,7 +153,7 @@ def split_rows(text: str) -> list[Row]:
     append = rows.append
     for number, line in enumerate(text.split("\n"), start=1):
         if "\t" in line:
-            cells = [c.strip() for c in line.split("\t")]  # str.strip() also removes the ideographic space
+            cells = list(map(str.strip, line.split("\t")))  # str.strip() also removes the ideographic space
             while cells and not cells[-1]:
                 cells.pop()
         else:

@@ -147,8 +147,59 @@ class _Basis:
     year: int | None = None
 
 
-@lru_cache(maxsize=16384)  # pure, and documents repeat the same cells many times
+# A cell that starts with its value (5件（令和7年度）, 15,000人/月（…）) is read once per shape: the shape with
+# the value replaced by 7 is read by the grammar, and the value put back. Only shapes whose reading cannot
+# depend on the value are taken: nothing but the value is a digit outside brackets, and neither a
+# multiplier, a date, a municipality count, a duration, a scale nor a change follows the value.
+_LEADING_VALUE = re.compile(
+    r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?![\d,.万億兆千百十年月日週段市町村:~/-])")
+_OUTSIDE_BRACKETS_DIGIT = re.compile(r"\d(?![^()]*\))")
+_SHAPE_VALUE = 7.0
+_SHAPES: dict[str, Quantity | None] = {}
+
+
 def read_quantity(text: str | None) -> Quantity:
+    """Read a KPI cell into a Quantity; never raise (see the module's grammar)."""
+    if text:
+        folded = unicodedata.normalize("NFKC", text).strip()
+        match = _LEADING_VALUE.match(folded)
+        if match is not None:
+            rest = folded[match.end() :]
+            if "比" not in rest and not _OUTSIDE_BRACKETS_DIGIT.search(rest):
+                shape = _SHAPES.get(rest, _SHAPES)
+                if shape is _SHAPES:
+                    shape = _read_shape(rest)
+                if shape is not None:
+                    q = shape
+                    return Quantity(text, q.kind, float(match.group(1).replace(",", "")), q.unit, q.per,
+                                    q.fiscal_year, q.from_fiscal_year, q.from_month, q.to_month, q.calendar_year,
+                                    q.qualifier, q.direction, q.cumulative_from_plan_start, q.note, q.relative,
+                                    q.average, q.scale, q.duration_years, q.measure)
+    return _read_quantity(text)
+
+
+def _read_shape(rest: str) -> Quantity | None:
+    """Read a cell shape with a stand-in value; None when its reading is not the value's alone."""
+    shape: Quantity | None = _read_quantity(f"{_SHAPE_VALUE:g}{rest}")
+    if shape is None or shape.value != _SHAPE_VALUE or shape.relative is not None or shape.scale is not None:
+        shape = None
+    if len(_SHAPES) >= 16384:
+        _SHAPES.clear()
+    _SHAPES[rest] = shape
+    return shape
+
+
+def clear_shapes() -> None:
+    """Forget the cell shapes read before (and the memoised readings)."""
+    _SHAPES.clear()
+    _read_quantity.cache_clear()
+
+
+read_quantity.cache_clear = clear_shapes  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=16384)  # pure, and documents repeat the same cells many times
+def _read_quantity(text: str | None) -> Quantity:
     """Read a KPI cell into a Quantity; never raise.
 
     >>> q = read_quantity("25件（令和12年度までの累計）")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from renkei.domain.finding import Finding, Severity
@@ -129,10 +130,15 @@ def _read_extra(fields: SheetFields, kind: RowKind, head: Row, more: list[Row]) 
               Severity.INFO)
 
 
+@lru_cache(maxsize=4096)
+def _is_partner_header(cell: str) -> bool:
+    return bool(_PARTNER_HEADER.match(fold(cell)))
+
+
 def _read_name(fields: SheetFields, row: Row) -> int | None:
     partner_col = None
     for index, cell in row.nonempty(1):
-        if _PARTNER_HEADER.match(fold(cell)):
+        if _is_partner_header(cell):
             partner_col = index
     names = [c for i, c in row.nonempty(1) if i != partner_col]
     fields.name = to_text(" ".join(names)) if names else None
@@ -208,7 +214,7 @@ def _read_kpis(fields: SheetFields, head: Row, more: list[Row]) -> None:
         kpis, more_findings = build_kpis(raws, header_years)
         hit = _remember(key, (tuple(kpis), (*findings, *more_findings)))
     kpis, findings = hit
-    fields.kpis.extend(replace(k, line=(k.line or 0) + base) for k in kpis)
+    fields.kpis.extend(KPI(k.indicator, k.baseline, k.target, k.direction, (k.line or 0) + base) for k in kpis)
     fields.findings.extend(_shift(f, base) for f in findings)
 
 
@@ -226,7 +232,10 @@ def _remember(key: tuple[object, ...], value: tuple[Any, tuple[Finding, ...]]) -
 
 
 def _shift(finding: Finding, base: int) -> Finding:
-    return finding if finding.line is None else replace(finding, line=finding.line + base)
+    if finding.line is None:
+        return finding
+    return Finding(finding.rule, finding.severity, finding.message, finding.line + base, finding.project,
+                   finding.suggestion)
 
 
 def _budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[Finding]]:
@@ -237,7 +246,9 @@ def _budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[Find
         budget, findings = read_budget_block([Row(r.line - base, r.cells) for r in rows], plan_years)
         hit = _remember(key, (budget, tuple(findings)))
     budget, findings = hit
-    return replace(budget, line=(budget.line or 0) + base), [_shift(f, base) for f in findings]
+    moved = Budget(budget.unit, budget.cells, budget.note, (budget.line or 0) + base, budget.total_text,
+                   budget.total_amount)
+    return moved, [_shift(f, base) for f in findings]
 
 
 def clear_block_cache() -> None:
