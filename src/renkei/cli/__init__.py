@@ -11,9 +11,9 @@ from __future__ import annotations
 import importlib
 import sys
 
-import click
 import typer
-from typer.core import TyperGroup
+import typer._click as click  # Typer's own click, the one its groups and commands are made of
+from typer.core import TyperCommand, TyperGroup
 
 #: name -> (module that registers it, the help line shown by `renkei --help`), in the order shown.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -45,7 +45,7 @@ class LazyGroup(TyperGroup):
         """Return a loaded command, or a stand-in carrying the help line of one not loaded yet."""
         command = super().get_command(ctx, cmd_name)
         if command is None and cmd_name in COMMANDS:
-            return click.Command(cmd_name, help=COMMANDS[cmd_name][1])
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1])
         return command
 
     def resolve_command(
@@ -84,7 +84,7 @@ def _root() -> None:
     """Make the app a group even though its commands are added lazily."""
 
 
-def load_commands() -> click.Group:
+def load_commands() -> LazyGroup:
     """Return the click group with every command loaded (for documentation and tests)."""
     group = typer.main.get_command(app)
     assert isinstance(group, LazyGroup)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind
 from renkei.domain.relative import LOWER_IS_BETTER_UNITS
@@ -36,6 +37,7 @@ _UNIT_SYNONYMS: dict[str, str] = {
 _MUNICIPALITY_UNITS = {"市", "町", "村", "市町", "市町村", "町村", "自治体"}
 
 
+@lru_cache(maxsize=8192)  # pure; indicators and aims repeat
 def direction_of_wording(text: str | None) -> Direction | None:
     """Return the direction a phrase ends with (…の増, …の削減, 現状維持), or None.
 

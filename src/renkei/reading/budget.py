@@ -108,7 +108,9 @@ class CellReading:
     rounded: bool = False
 
 
-@lru_cache(maxsize=16384)
+_PLAIN_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+
+
 def read_budget_cell(text: str, *, unit: str | None = "千円") -> CellReading:
     """Read one budget cell into a status and an amount in thousand yen.
 
@@ -125,6 +127,13 @@ def read_budget_cell(text: str, *, unit: str | None = "千円") -> CellReading:
     >>> read_budget_cell("5", unit="百万円").amount
     5000
     """
+    if (unit is None or unit == "千円") and _PLAIN_AMOUNT.fullmatch(text):
+        return CellReading(BudgetCellStatus.AMOUNT, int(text.replace(",", "")))  # the common case, at once
+    return _read_budget_cell(text, unit)
+
+
+@lru_cache(maxsize=16384)
+def _read_budget_cell(text: str, unit: str | None) -> CellReading:
     raw = text.strip()
     if not raw:
         return CellReading(BudgetCellStatus.NOT_STATED)
@@ -193,8 +202,11 @@ def read_budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[
     findings: list[Finding] = []
     head = rows[0]
     labels = [r.cells[0] for r in rows if r.cells and r.cells[0]]
-    headers = [(r, _header_columns(r)) for r in rows]
-    header_row, columns = max(headers, key=lambda h: len(h[1].years))
+    header_row, columns = head, _header_columns(head)
+    headers = [(head, columns)]
+    if len(columns.years) < 2:  # the years are on another row, or down the rows
+        headers = [(r, _header_columns(r) if r is not head else columns) for r in rows]
+        header_row, columns = max(headers, key=lambda h: len(h[1].years))
     unit = _unit_of(labels[0] if labels else "", header_row.cells[1:])
     if unit is None and len(rows) > 1:
         unit = read_budget_unit("", tuple(c for r in rows for c in r.cells[1:]))

@@ -34,6 +34,8 @@ _DITTO = frozenset({"〃", "”", "\"", "''", "同上", "々", "ゝ"})
 _NO_TARGET = frozenset({"なし", "無し", "未設定", "設定なし"})
 _LABEL = re.compile(r"^([^\d▲△+\-−±()]{1,16}?)\s*[:：]?\s*(?=[\d▲△+\-−±])")
 _MEASURE_SEPARATORS = " \u3000、／;；"
+_SEPARATOR = re.compile(f"[{_MEASURE_SEPARATORS}]")
+_DIGIT = re.compile(r"\d")
 _RATE_WORDS = re.compile(r"^(?:年間|毎年度?|各年度|月間|毎月|年|月|約|延べ)+|(?:年間|毎年度?|約|延べ)+$")
 
 
@@ -73,13 +75,17 @@ def _columns_of(cells: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
 
 def _header_years(row: Row, columns: dict[str, int]) -> dict[str, Quantity]:
     """Return the period a 現状値 or 目標値 header names (現状値（H27）), by column name."""
-    years: dict[str, Quantity] = {}
-    for name in ("baseline", "target"):
-        if name in columns:
-            cell = unicodedata.normalize("NFKC", row.cells[columns[name]])
-            if any(c.isdigit() for c in cell) and find_period(cell) is not None:
-                years[name] = read_quantity(re.sub(r"^[^(]*", "", cell) or cell)
-    return years
+    return dict(_years_of(tuple(row.cells[columns[n]] if n in columns else "" for n in ("baseline", "target"))))
+
+
+@lru_cache(maxsize=4096)
+def _years_of(cells: tuple[str, str]) -> tuple[tuple[str, Quantity], ...]:
+    years: list[tuple[str, Quantity]] = []
+    for name, raw in zip(("baseline", "target"), cells, strict=True):
+        cell = unicodedata.normalize("NFKC", raw)
+        if _DIGIT.search(cell) and find_period(cell) is not None:
+            years.append((name, read_quantity(re.sub(r"^[^(]*", "", cell) or cell)))
+    return tuple(years)
 
 
 def _assign(row: Row, columns: dict[str, int]) -> dict[str, str]:
@@ -184,7 +190,7 @@ def split_measures(text: str) -> list[tuple[str | None, str]]:
 
 def _split_top_level(text: str) -> list[str]:
     """Split on spaces, 、 and ／ outside brackets."""
-    if not any(c in _MEASURE_SEPARATORS for c in text):
+    if not _SEPARATOR.search(text):
         return [text]
     parts: list[str] = []
     current: list[str] = []

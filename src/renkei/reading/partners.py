@@ -126,7 +126,7 @@ def _read_listed(name: str, *, area: Area, registry: MunicipalityRegistry, colle
                               f"「{name}」は市町ではない関係団体として読みました / read {name} as a party "
                               "that is not a municipality")
         return
-    resolution = resolve_municipality(name, area=area, registry=registry)
+    resolution = _resolve(name, area, registry)
     found = resolution.municipality
     if resolution.is_member and found is not None:
         _add_member(found, name, resolution, collected.member_codes, collected)
@@ -144,6 +144,25 @@ def _read_listed(name: str, *, area: Area, registry: MunicipalityRegistry, colle
             f"連携市町「{name}」は構成市町にも全国の市区町村にも見当たりません / partner {name!r} is "
             "neither a member nor a municipality in Japan",
             _suggest_member(resolution))
+
+
+_RESOLVED: dict[tuple[str, int, int], tuple[Area, MunicipalityRegistry, Resolution]] = {}
+
+
+def _resolve(name: str, area: Area, registry: MunicipalityRegistry) -> Resolution:
+    """Resolve a name against the area (remembered: the same dozen names fill a document's partner cells)."""
+    key = (name, id(area), id(registry))
+    hit = _RESOLVED.get(key)
+    if hit is None or hit[0] is not area or hit[1] is not registry:
+        if len(_RESOLVED) >= 8192:
+            _RESOLVED.clear()
+        hit = _RESOLVED[key] = (area, registry, resolve_municipality(name, area=area, registry=registry))
+    return hit[2]
+
+
+def clear_resolved() -> None:
+    """Forget the names resolved before."""
+    _RESOLVED.clear()
 
 
 def _add_outside(name: str, collected: _Collected) -> None:

@@ -156,6 +156,7 @@ _LEADING_VALUE = re.compile(
 _OUTSIDE_BRACKETS_DIGIT = re.compile(r"\d(?![^()]*\))")
 _SHAPE_VALUE = 7.0
 _SHAPES: dict[str, Quantity | None] = {}
+_UNSEEN = Quantity("", QuantityKind.NONE)
 
 
 def read_quantity(text: str | None) -> Quantity:
@@ -166,8 +167,8 @@ def read_quantity(text: str | None) -> Quantity:
         if match is not None:
             rest = folded[match.end() :]
             if "比" not in rest and not _OUTSIDE_BRACKETS_DIGIT.search(rest):
-                shape = _SHAPES.get(rest, _SHAPES)
-                if shape is _SHAPES:
+                shape = _SHAPES.get(rest, _UNSEEN)
+                if shape is _UNSEEN:
                     shape = _read_shape(rest)
                 if shape is not None:
                     q = shape
@@ -194,8 +195,6 @@ def clear_shapes() -> None:
     _SHAPES.clear()
     _read_quantity.cache_clear()
 
-
-read_quantity.cache_clear = clear_shapes  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=16384)  # pure, and documents repeat the same cells many times

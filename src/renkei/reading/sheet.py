@@ -51,17 +51,21 @@ class PlanReadError(Exception):
 
 def clear_reader_caches() -> None:
     """Forget the memoised cell readings (for honest cold-start benchmarks; reading never needs it)."""
+    from renkei.domain.direction import direction_of_wording
     from renkei.domain.framework import recognise_framework_area
-    from renkei.reading.budget import read_budget_cell, read_header_year
+    from renkei.reading.budget import _read_budget_cell, read_header_year
     from renkei.reading.cost import read_cost_sharing
     from renkei.reading.layout import clear_label_caches
     from renkei.reading.markup import _items, to_text
-    from renkei.reading.quantity import read_quantity
+    from renkei.reading.partners import clear_resolved
+    from renkei.reading.quantity import clear_shapes
     from renkei.reading.sheet_fields import clear_block_cache
 
-    for cached in (read_quantity, read_header_year, read_budget_cell, read_cost_sharing, _items, to_text,
-                   recognise_framework_area):
+    clear_shapes()
+    for cached in (read_header_year, _read_budget_cell, read_cost_sharing, _items, to_text, recognise_framework_area,
+                   direction_of_wording):
         cached.cache_clear()
+    clear_resolved()
     clear_label_caches()
     clear_block_cache()
     _PARTNERS.clear()

@@ -213,9 +213,9 @@ def _read_kpis(fields: SheetFields, head: Row, more: list[Row]) -> None:
         raws, header_years, findings = read_kpi_rows(shifted[0], shifted[1:])
         kpis, more_findings = build_kpis(raws, header_years)
         hit = _remember(key, (tuple(kpis), (*findings, *more_findings)))
-    kpis, findings = hit
+    kpis, remembered = hit
     fields.kpis.extend(KPI(k.indicator, k.baseline, k.target, k.direction, (k.line or 0) + base) for k in kpis)
-    fields.findings.extend(_shift(f, base) for f in findings)
+    fields.findings.extend(_shift(f, base) for f in remembered)
 
 
 # Blocks (a budget, a KPI table) read before, by their cells and the lines relative to their first row:
@@ -245,10 +245,10 @@ def _budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[Find
     if hit is None:
         budget, findings = read_budget_block([Row(r.line - base, r.cells) for r in rows], plan_years)
         hit = _remember(key, (budget, tuple(findings)))
-    budget, findings = hit
+    budget, remembered = hit
     moved = Budget(budget.unit, budget.cells, budget.note, (budget.line or 0) + base, budget.total_text,
                    budget.total_amount)
-    return moved, [_shift(f, base) for f in findings]
+    return moved, [_shift(f, base) for f in remembered]
 
 
 def clear_block_cache() -> None:
