@@ -59,11 +59,11 @@ def clear_reader_caches() -> None:
     from renkei.reading.markup import _items, to_text
     from renkei.reading.partners import clear_resolved
     from renkei.reading.quantity import clear_shapes
-    from renkei.reading.sheet_fields import clear_block_cache
+    from renkei.reading.sheet_fields import _effects, clear_block_cache
 
     clear_shapes()
     for cached in (read_header_year, _read_budget_cell, read_cost_sharing, _items, to_text, recognise_framework_area,
-                   direction_of_wording):
+                   direction_of_wording, _effects):
         cached.cache_clear()
     clear_resolved()
     clear_label_caches()

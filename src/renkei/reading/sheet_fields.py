@@ -74,9 +74,7 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
         elif kind is RowKind.CONTENT:
             _read_content(fields, head, more, partner_col)
         elif kind is RowKind.EFFECTS:
-            for row in (head, *more):
-                for _, cell in row.nonempty(1 if row is head else 0):
-                    fields.effects.extend(split_items(cell))
+            fields.effects.extend(_effects(head.cells, tuple(r.cells for r in more)))
         elif kind is RowKind.BUDGET or kind is RowKind.BUDGET_YEARS:
             years = _adjacent(blocks, position, RowKind.BUDGET_YEARS if kind is RowKind.BUDGET else RowKind.BUDGET)
             budget_rows = sorted([head, *more, *years], key=lambda r: r.line)
@@ -137,10 +135,11 @@ def _is_partner_header(cell: str) -> bool:
 
 def _read_name(fields: SheetFields, row: Row) -> int | None:
     partner_col = None
-    for index, cell in row.nonempty(1):
+    cells = row.nonempty(1)
+    for index, cell in cells:
         if _is_partner_header(cell):
             partner_col = index
-    names = [c for i, c in row.nonempty(1) if i != partner_col]
+    names = [c for i, c in cells if i != partner_col]
     fields.name = to_text(" ".join(names)) if names else None
     return partner_col
 
@@ -186,7 +185,34 @@ def _read_partner_row(fields: SheetFields, head: Row, more: list[Row]) -> None:
     fields.partners_line = head.line
 
 
+@lru_cache(maxsize=8192)
+def _effects(head: tuple[str, ...], more: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """Return the effects (効果) of a block's cells, items split (remembered: sheets share their effects)."""
+    items: list[str] = []
+    for cells in (head[1:], *more):
+        for cell in cells:
+            if cell:
+                items.extend(split_items(cell))
+    return tuple(items)
+
+
 def _read_roles(fields: SheetFields, head: Row, more: list[Row]) -> None:
+    if fields.roles:  # duties may continue the role of an earlier block
+        _read_roles_into(fields, head, more)
+        return
+    base = head.line
+    key = ("roles", tuple((r.line - base, r.cells) for r in (head, *more)))
+    hit = _BLOCKS.get(key)
+    if hit is None:
+        alone = SheetFields()
+        _read_roles_into(alone, Row(0, head.cells), [Row(r.line - base, r.cells) for r in more])
+        hit = _remember(key, (tuple(alone.roles), tuple(alone.findings)))
+    roles, remembered = hit
+    fields.roles.extend(roles)
+    fields.findings.extend(_shift(f, base) for f in remembered)
+
+
+def _read_roles_into(fields: SheetFields, head: Row, more: list[Row]) -> None:
     for row in (head, *more):
         cells = [c for _, c in row.nonempty(1 if row is head else 0)]
         if not cells:
