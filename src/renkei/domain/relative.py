@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from renkei.domain.quantity import Basis, Direction, Qualifier, Quantity, QuantityKind, Relation
+from renkei.domain.quantity import Basis, Direction, Qualifier, Quantity, QuantityKind, Relation, Relative
 
 #: Units where a smaller number is better: a ranking (6位 → 3位).
 LOWER_IS_BETTER_UNITS = frozenset({"位"})
@@ -70,8 +70,17 @@ def resolve_target(baseline: Quantity, target: Quantity) -> Quantity:
     >>> r = resolve_target(base, same)
     >>> (r.value, r.unit, r.qualifier.value, r.direction.value)
     (1000.0, '人', 'at_least', 'maintain')
+    >>> fall = Quantity("△10%以内", QuantityKind.POINT, value=-10, unit="%", qualifier=Qualifier.AT_LEAST)
+    >>> r = resolve_target(base, fall)
+    >>> (r.value, r.unit, r.qualifier.value, r.relative.relation.value)
+    (900.0, '人', 'at_least', 'percent')
     """
     relative = target.relative
+    if (relative is None and target.unit == "%" and target.value is not None and target.value < 0
+            and baseline.value is not None and baseline.unit not in (None, "%")):
+        # △10%以内 under 12万人: a fall of the baseline, not a share of −10 per cent.
+        relative = Relative(Relation.PERCENT, target.value)
+        target = replace(target, relative=relative, value=None, unit=None, kind=QuantityKind.QUALITATIVE)
     if relative is None:
         return target
     if relative.relation is Relation.RATIO and baseline.unit == "倍":

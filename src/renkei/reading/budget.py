@@ -208,8 +208,8 @@ def read_budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[
         headers = [(r, _header_columns(r) if r is not head else columns) for r in rows]
         header_row, columns = max(headers, key=lambda h: len(h[1].years))
     unit = _unit_of(labels[0] if labels else "", header_row.cells[1:])
-    if unit is None and len(rows) > 1:
-        unit = read_budget_unit("", tuple(c for r in rows for c in r.cells[1:]))
+    if unit is None and len(rows) > 1:  # 「年度」 above 「事業費（千円）」: the unit is on another row's label
+        unit = read_budget_unit("", [*labels, *(c for r in rows for c in r.cells[1:])])
     if unit is None:
         findings.append(Finding("budget.no_unit", Severity.WARNING,
                                 "事業費の単位が書かれていません。千円として読みました。", line=head.line,

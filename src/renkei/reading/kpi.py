@@ -36,7 +36,8 @@ _LABEL = re.compile(r"^([^\d▲△+\-−±()]{1,16}?)\s*[:：]?\s*(?=[\d▲△+\
 _MEASURE_SEPARATORS = " \u3000、／;；"
 _SEPARATOR = re.compile(f"[{_MEASURE_SEPARATORS}]")
 _DIGIT = re.compile(r"\d")
-_RATE_WORDS = re.compile(r"^(?:年間|毎年度?|各年度|月間|毎月|年|月|約|延べ)+|(?:年間|毎年度?|約|延べ)+$")
+_TRAILING_PERIOD = re.compile(r"[（(][^()（）]*[)）]$")
+_RATE_WORDS = re.compile(r"(?:年間|毎年度?|各年度|月間|毎月|年|月|約|延べ|計|合計)+")
 
 
 @dataclass
@@ -185,6 +186,10 @@ def split_measures(text: str) -> list[tuple[str | None, str]]:
         parts = _split_top_level(text)
     if len(parts) < 2 or not all(read_quantity(p).value is not None for p in parts):
         return [(None, text)]
+    shared = _TRAILING_PERIOD.search(parts[-1])
+    if shared and find_period(shared.group()) is not None:
+        # 人口48.4% 面積34.5%（2015年）: the period written once belongs to every value
+        parts = [p if find_period(p) is not None else p + shared.group() for p in parts]
     return [(_label(p), p) for p in parts]
 
 
@@ -215,8 +220,8 @@ def _label(part: str) -> str | None:
     match = _LABEL.match(unicodedata.normalize("NFKC", part.strip()))
     if not match:
         return None
-    label = _RATE_WORDS.sub("", match.group(1)).strip(" :：・")
-    return label or None
+    label = match.group(1).strip(" :：・")
+    return None if not label or _RATE_WORDS.fullmatch(label) else label
 
 
 def _baseline_level(quantity: Quantity) -> Quantity:
@@ -257,6 +262,9 @@ def build_kpis(raws: list[_RawKpi], header_years: dict[str, Quantity]) -> tuple[
         if not indicator:
             findings.append(Finding("kpi.no_indicator", Severity.ERROR, "KPIの指標名がありません。", line=raw.line))
         measures = _pair_measures(indicator, baseline_text, target_text, raw.line, findings)
+        if len(measures) == 1 and measures[0][0] is None:
+            # One value: its label (延べ宿泊者数 52万人) names it if it turns out to be a measure under 〃.
+            measures = [(_label(baseline_text) or _label(target_text), measures[0][1], measures[0][2])]
         read = [(label, _with_header(_baseline_level(b), header_years.get("baseline"), raw.unit),
                  _with_header(t, header_years.get("target"), raw.unit), raw.line) for label, b, t in measures]
         if raw.same_as_above and groups:
@@ -268,8 +276,8 @@ def build_kpis(raws: list[_RawKpi], header_years: dict[str, Quantity]) -> tuple[
     for indicator, group in zip(names, groups, strict=True):
         labels = _measure_names(indicator, group, findings)
         for name, (label, baseline, target, line) in zip(labels, group, strict=True):
-            if label is not None or len(group) > 1:
-                measure = label or name[len(indicator) + 1 : -1]
+            if len(group) > 1:
+                measure = label or (name[len(indicator) + 1 : -1] if name != indicator else indicator)
                 baseline, target = replace(baseline, measure=measure), replace(target, measure=measure)
             target = resolve_target(baseline, target)
             kpis.append(KPI(indicator=name, baseline=baseline, target=target,
@@ -312,8 +320,10 @@ def _measure_names(indicator: str, group: list[tuple[str | None, Quantity, Quant
     if len(group) == 1:
         return [indicator]
     labels = [label for label, _, _, _ in group]
-    if all(labels) and len(set(labels)) == len(labels):
-        return [f"{indicator}（{label}）" for label in labels]
+    named = [label for label in labels if label]
+    if len(set(named)) == len(named) and len(named) >= len(labels) - 1 and named:
+        # Every value labelled, or all but one: that one is the indicator itself (観光入込客数 / 〃 延べ宿泊者数).
+        return [f"{indicator}（{label}）" if label else indicator for label in labels]
     units = [(t.unit or b.unit or "") for _, b, t, _ in group]
     if all(units) and len(set(units)) == len(units):
         return [f"{indicator}（{unit}）" for unit in units]

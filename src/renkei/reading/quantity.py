@@ -37,7 +37,7 @@ A cell is::
 
 The kind follows from the pieces:
 
-- 累計, 通算, 延べ (unless it is one year's count: ``延べ500人（令和6年度）``), a duration (``5年間で700人``,
+- 累計, 通算, 延べ before the number (unless it is one year's count: ``延べ500人（令和6年度）``), a duration (``5年間で700人``,
   ``5年間累計``: ``duration_years``) or 計画期間の合計 -> ``cumulative`` (without a start year,
   ``cumulative_from_plan_start``);
 - a rate over a range, a rate up to a year (``0件/年（令和7年度まで）``), a rate with no year
@@ -125,6 +125,8 @@ _SAME = re.compile(
 )
 _PREVIOUS_SAME = re.compile(r"^前年(?:度)?(?:実績|値)?(?P<q>以上|以下|並み|を上回る|を下回る)$")
 _SCALE = re.compile(r"(\d+)\s*段階")
+_SCALE_BEFORE_VALUE = re.compile(r"\s*段階")
+_BY_HEAD = re.compile(r"延べ\s*\d")  # 延べ500人 (a count of visits), not 延べ宿泊者数 (a statistic's name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,7 +430,7 @@ def _decide_kind(
     until = period is not None and period.until
     if "平均" in s and per != "月":
         return QuantityKind.POINT, fields  # an average over the years is a level, its window kept
-    if _CUMULATIVE.search(s) or ("延べ" in s and (ranged or until or last is None)):
+    if _CUMULATIVE.search(s) or (_BY_HEAD.search(s) and (ranged or until or last is None)):
         return QuantityKind.CUMULATIVE, replace(fields, cumulative_from_plan_start=not ranged)
     if per is not None:
         if per == "月" and "平均" in s:
@@ -493,8 +495,9 @@ def _find_number(head: str) -> tuple[float, str | None, int, int] | None:
         return total, kinds, municipalities.start(), municipalities.end()
     matches = list(_ARABIC.finditer(head))
     # 「5年間で10件」: a duration comes before the value it qualifies.
-    while len(matches) > 1 and _DURATION_BEFORE_VALUE.match(head, matches[0].end()):
-        matches.pop(0)
+    while len(matches) > 1 and (_DURATION_BEFORE_VALUE.match(head, matches[0].end())
+                                or _SCALE_BEFORE_VALUE.match(head, matches[0].end())):
+        matches.pop(0)  # 5年間で10件, 5段階評価の平均3.8点: the first number is a duration or a scale
     arabic = matches[0] if matches else None
     if arabic:
         token, end = arabic.group(), arabic.end()
