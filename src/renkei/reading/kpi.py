@@ -110,6 +110,9 @@ def _vertical(head: Row, rows: list[Row]) -> list[_RawKpi] | None:
     found: list[_RawKpi] = []
     current: _RawKpi | None = None
     first_text = " ".join(c for _, c in head.nonempty(1))
+    head_cells = head.nonempty(1)
+    if head_cells and re.match(r"^(?:指標名?|現状値|基準値|目標値)", fold(head_cells[0][1])):
+        rows = [Row(head.line, ("", *head.cells[1:])), *rows]  # 成果指標 | 指標 | 移住者数: a pair on the head row
     for row in rows:
         if row.kind is RowKind.KPI_PART:
             label, values = row.cells[0], [c for _, c in row.nonempty(1)]

@@ -544,12 +544,13 @@ def _read_prefix(prefix: str) -> tuple[str, str | None, str]:
     elif words.endswith(("±", "+-")):
         sign, words = "±", words.removesuffix("±").removesuffix("+-").rstrip()
     per = None
-    rate = _RATE_PREFIX.search(words)
+    averaged = words.endswith("平均")
+    rate = _RATE_PREFIX.search(words[:-2] if averaged else words)  # 年間平均4.1回: a yearly rate, averaged
     if rate:
         before = words[: rate.start()]
         if rate["rate"].startswith(("毎", "各")) or not before or not _is_word_char(before[-1]):
             per = _RATES.get(rate["rate"], rate["rate"])
-            words = before
+            words = before + ("平均" if averaged else "")
     return words, per, sign
 
 
