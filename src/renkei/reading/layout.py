@@ -151,14 +151,14 @@ def split_rows(text: str) -> list[Row]:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     rows: list[Row] = []
     append = rows.append
+    strip = str.strip
     for number, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip()  # trailing empty cells go with the trailing white space
         if "\t" in line:
-            cells = list(map(str.strip, line.split("\t")))  # str.strip() also removes the ideographic space
-            while cells and not cells[-1]:
-                cells.pop()
+            cells = list(map(strip, line.split("\t")))  # str.strip() also removes the ideographic space
         else:
-            stripped = line.strip()
-            cells = [stripped] if stripped else []
+            line = line.lstrip()
+            cells = [line] if line else []
         if cells and ("：" in cells[0] or ":" in cells[0]):
             cells = _split_inline_label(cells)
         append(Row(number, tuple(cells)))

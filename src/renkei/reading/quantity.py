@@ -37,9 +37,9 @@ A cell is::
 
 The kind follows from the pieces:
 
-- 累計, 通算, 延べ before the number (unless it is one year's count: ``延べ500人（令和6年度）``), a duration (``5年間で700人``,
-  ``5年間累計``: ``duration_years``) or 計画期間の合計 -> ``cumulative`` (without a start year,
-  ``cumulative_from_plan_start``);
+- 累計, 通算, 延べ before the number (unless it is one year's count: ``延べ500人（令和6年度）``), a
+  duration (``5年間で700人``, ``5年間累計``: ``duration_years``) or 計画期間の合計 -> ``cumulative``
+  (without a start year, ``cumulative_from_plan_start``);
 - a rate over a range, a rate up to a year (``0件/年（令和7年度まで）``), a rate with no year
   (``年1回``) or 毎年度 -> ``every_year``; a rate at one year (``1回/年（令和7年度）``) or a monthly
   average -> ``point``;

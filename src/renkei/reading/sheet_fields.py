@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -21,21 +20,38 @@ _PARTY_LIKE = re.compile(
     r"^[^。、\s]{1,12}(市|町|村|県|都|道|府|国|市町|市町村|事業者|団体|機関|大学|企業|民間|各市町)$")
 
 
-@dataclass
 class SheetFields:
-    """The raw fields of one sheet, before partners are resolved."""
+    """The raw fields of one sheet, before partners are resolved (a plain class: one is made per sheet)."""
 
-    name: str | None = None
-    description: str | None = None
-    partners_text: str | None = None
-    partners_line: int | None = None
-    effects: list[str] = field(default_factory=list)
-    budget: Budget | None = None
-    roles: list[Role] = field(default_factory=list)
-    cost_sharing: CostSharing = field(default_factory=lambda: CostSharing(text=None))
-    kpis: list[KPI] = field(default_factory=list)
-    extra: list[tuple[str, str]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    __slots__ = (
+        "budget",
+        "cost_sharing",
+        "description",
+        "effects",
+        "extra",
+        "findings",
+        "kpis",
+        "name",
+        "partners_line",
+        "partners_text",
+        "roles",
+    )
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+        self.description: str | None = None
+        self.partners_text: str | None = None
+        self.partners_line: int | None = None
+        self.effects: list[str] = []
+        self.budget: Budget | None = None
+        self.roles: list[Role] = []
+        self.cost_sharing: CostSharing = _NO_COST
+        self.kpis: list[KPI] = []
+        self.extra: list[tuple[str, str]] = []
+        self.findings: list[Finding] = []
+
+
+_NO_COST = CostSharing(text=None)
 
 
 def _warn(fields: SheetFields, rule: str, message: str, line: int, suggestion: str | None = None,
@@ -47,12 +63,14 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
     """Read one sheet's rows (its 事業名 row first, when present) into fields and findings."""
     fields = SheetFields()
     blocks: list[tuple[RowKind, Row, list[Row]]] = []
+    continuation = RowKind.CONTINUATION
     for row in rows:
         kind = row.kind
-        if kind is RowKind.CONTINUATION and blocks:
+        if kind is continuation and blocks:
             blocks[-1][2].append(row)
         else:
             blocks.append((kind, row, []))
+    kinds = {k for k, _, _ in blocks}
     partner_col: int | None = None
     previous: RowKind | None = None
     for position, (kind, head, more) in enumerate(blocks):
@@ -76,8 +94,10 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
         elif kind is RowKind.EFFECTS:
             fields.effects.extend(_effects(head.cells, tuple(r.cells for r in more)))
         elif kind is RowKind.BUDGET or kind is RowKind.BUDGET_YEARS:
-            years = _adjacent(blocks, position, RowKind.BUDGET_YEARS if kind is RowKind.BUDGET else RowKind.BUDGET)
-            budget_rows = sorted([head, *more, *years], key=lambda r: r.line)
+            budget_rows = [head, *more]
+            if RowKind.BUDGET_YEARS in kinds:
+                other = RowKind.BUDGET_YEARS if kind is RowKind.BUDGET else RowKind.BUDGET
+                budget_rows = sorted([*budget_rows, *_adjacent(blocks, position, other)], key=lambda r: r.line)
             budget, findings = _budget_block(budget_rows, plan_years)
             fields.budget = budget
             fields.findings.extend(findings)
@@ -89,18 +109,19 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
             cells = [c for row in (head, *more) for _, c in row.nonempty(1 if row is head else 0)]
             fields.cost_sharing = read_cost_sharing("\n".join(cells))
         elif kind is RowKind.KPI:
-            parts = [row for k, h, m in blocks[position + 1 :] if k is RowKind.KPI_PART for row in (h, *m)]
-            _read_kpis(fields, head, [*more, *parts])
+            if RowKind.KPI_PART in kinds:
+                more = [*more, *(row for k, h, m in blocks[position + 1 :] if k is RowKind.KPI_PART for row in (h, *m))]
+            _read_kpis(fields, head, more)
         else:
             _read_extra(fields, kind, head, more)
-    if fields.partners_text is None and any(k is RowKind.CONTENT for k, _, _ in blocks):
+    if fields.partners_text is None and RowKind.CONTENT in kinds:
         line = next(h.line for k, h, _ in blocks if k is RowKind.CONTENT)
         _warn(fields, "partners.missing", "連携市町が書かれていません（事業内容の行の右端の列）。", line,
               "連携市町の列に「全市町」や市町名を記入してください。")
-    kinds = {k for k, _, _ in blocks}
     if RowKind.KPI_PART in kinds:
         kinds.add(RowKind.KPI)
-    _check_complete(fields, rows[0].line, kinds)
+    if not kinds >= _COMPLETE:
+        _check_complete(fields, rows[0].line, kinds)
     return fields
 
 
@@ -280,6 +301,9 @@ def _budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[Find
 def clear_block_cache() -> None:
     """Forget the blocks read before."""
     _BLOCKS.clear()
+
+
+_COMPLETE = frozenset({RowKind.CONTENT, RowKind.EFFECTS, RowKind.BUDGET, RowKind.ROLES, RowKind.COST, RowKind.KPI})
 
 
 def _check_complete(fields: SheetFields, line: int, kinds: set[RowKind]) -> None:
