@@ -80,8 +80,8 @@ def test_new_meanings_are_judged(indicator: str, baseline: str, target: str, act
 
 
 def test_several_measures_are_judged_each_on_its_own() -> None:
-    rows = [r for r in split_rows("KPI\t指標\t現状値\t目標値\n\t圏域のシェア\t人口41.2% 面積30.8%（R7）\t現状維持（R12）")
-            if r.cells]
+    text = "KPI\t指標\t現状値\t目標値\n\t圏域のシェア\t人口41.2% 面積30.8%（R7）\t現状維持（R12）"
+    rows = [r for r in split_rows(text) if r.cells]
     raws, years, _ = read_kpi_rows(rows[0], rows[1:])
     built, _ = build_kpis(raws, years)
     statuses = [evaluate_kpi(k, [Actual(2027, v)], as_of=2027, plan_first_year=2026, plan_last_year=2030).status
@@ -97,7 +97,8 @@ UNRESOLVED = [
     (Quantity("100人", QuantityKind.POINT, 100, "人"), Relative(Relation.CHANGE, 5, unit="件"), "unit_differs"),
     (Quantity("100人", QuantityKind.POINT, 100, "人"), Relative(Relation.PERCENT, 3, Basis.PREVIOUS_YEAR),
      "previous_year"),
-    (Quantity("30件（累計）", QuantityKind.CUMULATIVE, 30, "件"), Relative(Relation.PERCENT, 10), "baseline_cumulative"),
+    (Quantity("30件（累計）", QuantityKind.CUMULATIVE, 30, "件"), Relative(Relation.PERCENT, 10),
+     "baseline_cumulative"),
 ]
 
 
