@@ -37,7 +37,8 @@ def test_ditto_in_the_indicator_makes_another_measure() -> None:
 
 
 def test_several_values_in_one_cell_are_separate_measures() -> None:
-    built, findings = kpis("KPI\t指標\t現状値\t目標値\n\t圏域のシェア\t人口41.2% 面積30.8%（2015年）\t現状維持（2020年）")
+    built, findings = kpis("KPI\t指標\t現状値\t目標値\n"
+                           "\t圏域のシェア\t人口41.2% 面積30.8%（2015年）\t現状維持（2020年）")
     assert [(k.indicator, k.baseline.value, k.baseline.unit, k.baseline.fiscal_year) for k in built] == [
         ("圏域のシェア（人口）", 41.2, "%", 2015), ("圏域のシェア（面積）", 30.8, "%", 2015)]
     assert [(k.target.value, k.target.qualifier, k.direction) for k in built] == [

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from renkei.domain.framework import FrameworkArea
 from renkei.domain.plan import Plan
+from renkei.domain.quantity import Direction, Qualifier
 from renkei.lint import lint_plan
 from renkei.reading.area import available_areas, load_area, load_registry
 from renkei.reading.partners import read_partners
@@ -43,7 +44,8 @@ def test_toyama_sheets_are_read(toyama: tuple[Plan, list[str]]) -> None:
     assert [p.policy_area.framework if p.policy_area else None for p in plan.projects] == [
         FrameworkArea.ECONOMIC_GROWTH, FrameworkArea.ECONOMIC_GROWTH, FrameworkArea.NETWORK]
     assert [p.category.code if p.category else None for p in plan.projects] == ["ア", "ア", "①"]
-    assert dict(first.extra) == {"国・県補助事業の名称・補助率": "地方創生推進交付金（1/2）", "担当課": "高岡市産業振興課"}
+    assert dict(first.extra) == {"国・県補助事業の名称・補助率": "地方創生推進交付金（1/2）",
+                                 "担当課": "高岡市産業振興課"}
     assert dict(second.extra)["事業期間"] == "平成28年度～平成32年度"
     assert "budget.total_mismatch" in rules and "budget.unclear" in rules and "sheet.unknown_row" in rules
     assert "municipality.unknown" not in rules and "budget.no_years" not in rules
@@ -87,11 +89,11 @@ def test_a_hiroshima_style_kpi_table() -> None:
     kpis = {k.indicator: k for k in project.kpis}
     assert kpis["圏域内の観光客数"].target.value == 65_000_000
     assert kpis["圏域内総生産"].baseline.value == 9.14e12
-    assert (kpis["圏域の人口"].target.value, kpis["圏域の人口"].direction.value if kpis["圏域の人口"].direction else None) \
-        == (2_387_416, "maintain")
+    population = kpis["圏域の人口"]
+    assert (population.target.value, population.direction) == (2_387_416, Direction.MAINTAIN)
     rank = kpis["魅力度ランキング"]
-    assert (rank.target.value, rank.target.unit, rank.target.qualifier.value if rank.target.qualifier else None,
-            rank.direction.value if rank.direction else None) == (10, "位", "at_most", "decrease")
+    assert (rank.target.value, rank.target.unit, rank.target.qualifier, rank.direction) == (
+        10, "位", Qualifier.AT_MOST, Direction.DECREASE)
     assert not [f for f in findings if f.severity.value == "error"]
 
 
@@ -118,8 +120,8 @@ def test_the_areas_shipped() -> None:
     assert (len(load_area("hiroshima").members), len(load_area("kumamoto").members)) == (24, 17)
 
 
-YEAR_HEADERS = st.sampled_from(["R{n}", "Ｒ{n}", "令和{n}年度", "{w}", "{w}年度", "{w}(H{h})", "H{h}", "平成{h}年度",
-                                "{w}（平成{h}年度）", "FY{w}", "H{h}({w})"])
+YEAR_HEADERS = st.sampled_from(["R{n}", "Ｒ{n}", "令和{n}年度", "{w}", "{w}年度", "{w}(H{h})", "H{h}",
+                                "平成{h}年度", "{w}（平成{h}年度）", "FY{w}", "H{h}({w})"])
 NUMERALS = st.sampled_from(["1,234", "０", "0", "12.5", "3万", "2,118万4千", "9兆1,400億", "▲5", "△10", "+20", "—",
                             "-", "―", "→", "", "未定", "同左", "1.2億円", "〃", "ー"])
 UNITS = st.sampled_from(["件", "人", "%", "回/年", "位", "点", "万人", "千円", "ポイント増", "倍", "%増", "%削減", "以上",
@@ -136,10 +138,11 @@ def test_random_year_headers_numerals_and_units_never_crash(headers: list[tuple[
                                                             total: bool, cells: list[tuple[str, str, str]]) -> None:
     header = "\t".join(form.format(n=n, w=1988 + n, h=n) for form, n in headers) + ("\t計" if total else "")
     values = [f"{n}{u}{p}" for n, u, p in cells]
-    text = (f"事業名\t試験事業\t\t連携市町\n事業内容\t試験。\t\t全市町\n事業費（千円）\t{header}\n\t" + "\t".join(amounts)
+    text = (f"事業名\t試験事業\t\t連携市町\n事業内容\t試験。\t\t全市町\n事業費（千円）\t{header}\n\t"
+            + "\t".join(amounts)
             + "\n重要業績評価指数（KPI）\t指標\t現状値\t目標値\n"
             + "".join(f"\t指標{i}\t{values[i]}\t{values[(i + 1) % len(values)]}\n" for i in range(len(values))))
-    plan, findings = read_plan(text)
+    plan, _ = read_plan(text)
     assert len(plan.projects) == 1
     lint_plan(plan)
     for kpi in plan.projects[0].kpis:
