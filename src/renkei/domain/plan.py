@@ -170,13 +170,26 @@ class Budget:
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""
+        amounts: dict[str, int | None] = {}
+        statuses: dict[str, str] = {}
+        texts: dict[str, str] = {}
+        total = 0
+        for c in self.cells:  # one pass: a plan of 10,000 sheets writes 50,000 cells
+            year, status = str(c.fiscal_year), c.status
+            if status is BudgetCellStatus.AMOUNT:
+                amounts[year] = c.amount
+                total += c.amount or 0
+            else:
+                amounts[year] = 0 if status is BudgetCellStatus.NONE else None
+            statuses[year] = status._value_
+            texts[year] = c.text
         return {
-            "unit": self.unit if self.unit is not None else None,
-            "by_fiscal_year": {str(y): v for y, v in self.by_fiscal_year.items()},
-            "status_by_fiscal_year": {str(c.fiscal_year): c.status.value for c in self.cells},
-            "text_by_fiscal_year": {str(c.fiscal_year): c.text for c in self.cells},
+            "unit": self.unit,
+            "by_fiscal_year": amounts,
+            "status_by_fiscal_year": statuses,
+            "text_by_fiscal_year": texts,
             "note": self.note,
-            "total": self.total,
+            "total": total,
             "stated_total": None if self.total_text is None else {"text": self.total_text,
                                                                   "amount": self.total_amount},
         }

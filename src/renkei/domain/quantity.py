@@ -162,19 +162,20 @@ class Quantity:
         if value is not None and float(value).is_integer():
             value = int(value)
         relative = self.relative
-        return {
+        qualifier, direction = self.qualifier, self.direction
+        return {  # _value_ rather than .value: the enum property costs more than the rest of the dict
             "text": self.text,
             "value": value,
             "unit": self.unit,
             "per": self.per,
-            "kind": self.kind.value,
+            "kind": self.kind._value_,
             "fiscal_year": self.fiscal_year,
             "from_fiscal_year": self.from_fiscal_year,
             "from_month": self.from_month,
             "to_month": self.to_month,
             "calendar_year": self.calendar_year,
-            "qualifier": self.qualifier.value if self.qualifier else None,
-            "direction": self.direction.value if self.direction else None,
+            "qualifier": qualifier._value_ if qualifier is not None else None,
+            "direction": direction._value_ if direction is not None else None,
             "cumulative_from_plan_start": self.cumulative_from_plan_start,
             "note": self.note,
             "relative": relative.to_dict() if relative is not None else None,
