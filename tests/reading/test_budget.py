@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from renkei.domain.plan import BudgetCellStatus
-from renkei.reading.budget import is_total_header, read_budget_block, read_budget_cell, read_header_year
+from renkei.reading.budget import (
+    is_total_header,
+    read_budget_block,
+    read_budget_cell,
+    read_header_year,
+    read_simple_budget,
+)
 from renkei.reading.layout import Row, split_rows
 
 HEADERS = [
@@ -82,3 +90,17 @@ def test_other_units_are_converted_to_thousand_yen() -> None:
     budget, findings = read_budget_block(rows, range(2026, 2031))
     assert budget.by_fiscal_year == {2026: 1500, 2027: 2000}
     assert findings == []
+
+
+AMOUNT_CELLS = st.sampled_from(["", "0", "1,200", "35", "—", "→", "未定", "2.5", "abc", "同左", "1,000千円", "-"])
+
+
+@given(cells=st.lists(AMOUNT_CELLS, max_size=8), total=st.booleans(), shift=st.booleans())
+@settings(max_examples=300)
+def test_the_common_layout_shortcut_reads_as_the_general_reader(cells: list[str], total: bool, shift: bool) -> None:
+    header = Row(10, ("事業費（千円）", "R8", "R9", "R10", "R11", "R12", *(("計",) if total else ()), "備考"))
+    values = Row(11, ("", *([""] if shift else []), *cells))
+    quick = read_simple_budget(header, values)
+    general, findings = read_budget_block([header, values], range(2026, 2031))
+    if quick is not None:
+        assert quick == general and findings == []

@@ -197,6 +197,50 @@ def _unit_of(label: str, header: tuple[str, ...]) -> str | None:
     return read_budget_unit(label, header)
 
 
+@lru_cache(maxsize=4096)
+def _simple_layout(header: tuple[str, ...], used: tuple[int, ...]) -> tuple[tuple[tuple[int, int], ...], int,
+                                                                            int | None, int | None, str] | None:
+    """Return (years by column, offset, note column, total column, unit) of a header row over a value row whose
+    non-empty cells are ``used``; None unless the years run across the header and its label gives the unit."""
+    columns = _columns_of(header)
+    unit = _unit_of(header[0] if header else "", header[1:])
+    if len(columns.years) < 2 or unit is None or not used:
+        return None
+    wanted = set(columns.years) | {c for c in (columns.note, columns.total) if c is not None}
+    offset = next((o for o in (0, 1, -1, 2, -2, 3, -3) if all(i + o in wanted for i in used)), 0)
+    return tuple(columns.years.items()), offset, columns.note, columns.total, unit
+
+
+def read_simple_budget(header: Row, values: Row) -> Budget | None:
+    """Read the common budget at once: years across the header row, amounts on the row below, nothing to report.
+
+    Returns None for anything else (another layout, a cell to report, 同左), which :func:`read_budget_block` reads.
+    """
+    cells_in = values.cells
+    layout = _simple_layout(header.cells, tuple(i for i, c in enumerate(cells_in) if c))
+    if layout is None:
+        return None
+    years, offset, note_column, total_column, unit = layout
+    count = len(cells_in)
+    cells: list[BudgetCell] = []
+    for index, year in years:
+        source = index - offset
+        text = cells_in[source] if 0 <= source < count else ""
+        reading = read_budget_cell(text, unit=unit)
+        if reading.status is BudgetCellStatus.INVALID or reading.rounded or text in _SAME_AS_LEFT:
+            return None
+        cells.append(BudgetCell(year, text, reading.status, reading.amount))
+    note = total_text = None
+    total_amount = None
+    if note_column is not None and 0 <= note_column - offset < count:
+        note = cells_in[note_column - offset] or None
+    if total_column is not None and 0 <= total_column - offset < count:
+        total_text = cells_in[total_column - offset] or None
+        if total_text is not None:
+            total_amount = read_budget_cell(total_text, unit=unit).amount
+    return Budget(unit, tuple(cells), to_text(note) if note else None, header.line, total_text, total_amount)
+
+
 def read_budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[Finding]]:
     """Read the rows of a budget (事業費 and its 年度 row, if any) into a Budget and findings."""
     findings: list[Finding] = []

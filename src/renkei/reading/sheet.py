@@ -53,7 +53,13 @@ def clear_reader_caches() -> None:
     """Forget the memoised cell readings (for honest cold-start benchmarks; reading never needs it)."""
     from renkei.domain.direction import direction_of_wording
     from renkei.domain.framework import recognise_framework_area
-    from renkei.reading.budget import _read_budget_cell, read_header_year
+    from renkei.reading.budget import (
+        _columns_of,
+        _read_budget_cell,
+        _simple_layout,
+        _unit_of,
+        read_header_year,
+    )
     from renkei.reading.cost import read_cost_sharing
     from renkei.reading.layout import clear_label_caches
     from renkei.reading.markup import _items, to_text
@@ -62,8 +68,8 @@ def clear_reader_caches() -> None:
     from renkei.reading.sheet_fields import _effects, clear_block_cache
 
     clear_shapes()
-    for cached in (read_header_year, _read_budget_cell, read_cost_sharing, _items, to_text, recognise_framework_area,
-                   direction_of_wording, _effects):
+    for cached in (read_header_year, _read_budget_cell, _columns_of, _simple_layout, _unit_of, read_cost_sharing,
+                   _items, to_text, recognise_framework_area, direction_of_wording, _effects):
         cached.cache_clear()
     clear_resolved()
     clear_label_caches()

@@ -9,7 +9,7 @@ from typing import Any
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.plan import KPI, Budget, CostSharing, Role
 from renkei.domain.text import fold
-from renkei.reading.budget import read_budget_block
+from renkei.reading.budget import read_budget_block, read_simple_budget
 from renkei.reading.cost import read_cost_sharing
 from renkei.reading.kpi import build_kpis, read_kpi_rows
 from renkei.reading.layout import Row, RowKind
@@ -286,6 +286,10 @@ def _shift(finding: Finding, base: int) -> Finding:
 
 
 def _budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[Finding]]:
+    if len(rows) == 2 and rows[1].cells and not rows[1].cells[0]:
+        simple = read_simple_budget(rows[0], rows[1])
+        if simple is not None:
+            return simple, []
     base = rows[0].line
     key = ("budget", tuple((r.line - base, r.cells) for r in rows))
     hit = _BLOCKS.get(key)
