@@ -50,10 +50,11 @@ class _RawKpi:
     line: int
     unit: str = ""
     same_as_above: bool = False
+    ditto_below: bool = False
 
 
 def _is_ditto(text: str) -> bool:
-    return fold(text) in _DITTO
+    return 0 < len(text) <= 4 and fold(text) in _DITTO
 
 
 def _header_columns(row: Row) -> dict[str, int]:
@@ -92,17 +93,23 @@ def _years_of(cells: tuple[str, str]) -> tuple[tuple[str, Quantity], ...]:
 def _assign(row: Row, columns: dict[str, int]) -> dict[str, str]:
     """Match a KPI row's cells to the header's columns; fall back to order (indicator, baseline, target)."""
     cells = row.nonempty()
-    wanted = {k: v for k, v in columns.items() if k != "unit"}
-    if len(wanted) == 3:
+    if len(columns) - ("unit" in columns) == 3:
+        nearest = _nearest_columns(tuple(columns.items()), len(row.cells))
         assigned: dict[str, str] = {}
         for index, text in cells:
-            name = min(columns, key=lambda n: (abs(columns[n] - index), columns[n]))
+            name = nearest[index]
             if name in assigned:
                 break
             assigned[name] = text
         else:
             return assigned
     return dict(zip(("indicator", "baseline", "target"), (c for _, c in cells), strict=False))
+
+
+@lru_cache(maxsize=1024)
+def _nearest_columns(columns: tuple[tuple[str, int], ...], width: int) -> tuple[str, ...]:
+    """Return, for each cell position, the header column nearest to it (the leftmost of two as near)."""
+    return tuple(min(columns, key=lambda c: (abs(c[1] - index), c[1]))[0] for index in range(width))
 
 
 def _vertical(head: Row, rows: list[Row]) -> list[_RawKpi] | None:
@@ -167,7 +174,7 @@ def read_kpi_rows(head: Row, more: list[Row]) -> tuple[list[_RawKpi], dict[str, 
                 else:
                     setattr(raw, name, getattr(above, name))
                     if name == "indicator":
-                        raw.same_as_above = True
+                        raw.same_as_above = above.ditto_below = True
         raws.append(raw)
     return raws, _header_years(head, columns), findings
 
@@ -182,7 +189,7 @@ def split_measures(text: str) -> list[tuple[str | None, str]]:
     >>> split_measures("R6年度 1,234人")
     [(None, 'R6年度 1,234人')]
     """
-    if not text:
+    if not text or ("\n" not in text and not _SEPARATOR.search(text)):
         return [(None, text)]
     parts = [p for p in text.split("\n") if p.strip()]
     if len(parts) < 2:
@@ -265,7 +272,7 @@ def build_kpis(raws: list[_RawKpi], header_years: dict[str, Quantity]) -> tuple[
         if not indicator:
             findings.append(Finding("kpi.no_indicator", Severity.ERROR, "KPIの指標名がありません。", line=raw.line))
         measures = _pair_measures(indicator, baseline_text, target_text, raw.line, findings)
-        if len(measures) == 1 and measures[0][0] is None:
+        if len(measures) == 1 and measures[0][0] is None and (raw.same_as_above or raw.ditto_below):
             # One value: its label (延べ宿泊者数 52万人) names it if it turns out to be a measure under 〃.
             measures = [(_label(baseline_text) or _label(target_text), measures[0][1], measures[0][2])]
         read = [(label, _with_header(_baseline_level(b), header_years.get("baseline"), raw.unit),

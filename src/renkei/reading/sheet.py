@@ -61,6 +61,8 @@ def clear_reader_caches() -> None:
         read_header_year,
     )
     from renkei.reading.cost import read_cost_sharing
+    from renkei.reading.kpi import _columns_of as _kpi_columns
+    from renkei.reading.kpi import _nearest_columns, _years_of
     from renkei.reading.layout import clear_label_caches
     from renkei.reading.markup import _items, to_text
     from renkei.reading.partners import clear_resolved
@@ -69,7 +71,8 @@ def clear_reader_caches() -> None:
 
     clear_shapes()
     for cached in (read_header_year, _read_budget_cell, _columns_of, _simple_layout, _unit_of, read_cost_sharing,
-                   _items, to_text, recognise_framework_area, direction_of_wording, _effects):
+                   _items, to_text, recognise_framework_area, direction_of_wording, _effects, _kpi_columns,
+                   _nearest_columns, _years_of):
         cached.cache_clear()
     clear_resolved()
     clear_label_caches()
