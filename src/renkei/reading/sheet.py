@@ -169,7 +169,7 @@ def read_plan(
 
 def _read_plan(text: str, *, area: Area | None, registry: MunicipalityRegistry | None) -> tuple[Plan, list[Finding]]:
     state = _State(area=area or load_area("kitakyushu"), registry=registry or load_registry())
-    rows = split_rows(text)
+    rows = split_rows(text, keep_blank=False)
     sheet: list[Row] = []
     seen: set[RowKind] = set()  # the sheet labels met in the current sheet
     for row in rows:
