@@ -95,8 +95,8 @@ class Relative:
         if self.relation is Relation.PERCENT:
             return base * (1 + self.amount / 100)
         if self.relation is Relation.RATIO:
-            return base * self.amount
-        return base + self.amount
+            return float(base * self.amount)
+        return float(base + self.amount)
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""
