@@ -58,3 +58,20 @@ def test_policy_areas_under_their_names(text: str, number: int, framework: Frame
 @pytest.mark.parametrize("text", ["a 地域公共交通", "(ア) 医療", "① 地域公共交通", "1 研修の実施"])
 def test_categories_are_not_policy_areas(text: str) -> None:
     assert Row(1, (text,)).kind is not RowKind.POLICY_AREA
+
+
+def test_cells_excel_quoted_for_their_line_breaks_stay_one_cell() -> None:
+    rows = split_rows('KPI\t指標\t現状値\n\t圏域のシェア\t"人口48.4%\n面積34.5%"\n'
+                      '事業名\t"本文の""引用"""\n不正\t"閉じない\nあと')
+    assert [(r.line, r.cells) for r in rows] == [
+        (1, ("KPI", "指標", "現状値")), (2, ("", "圏域のシェア", "人口48.4%\n面積34.5%")),
+        (4, ("事業名", '本文の"引用"')), (5, ("不正", '"閉じない')), (6, ("あと",))]
+
+
+@pytest.mark.parametrize(("text", "number"), [("【圏域全体の経済成長のけん引】", 1),
+                                              ("■高次の都市機能の集積・強化", 2)])
+def test_unnumbered_policy_areas_in_brackets(text: str, number: int) -> None:
+    row = Row(1, (text,))
+    assert row.kind is RowKind.POLICY_AREA
+    parsed = read_policy_area(row)
+    assert parsed is not None and parsed[0] == number

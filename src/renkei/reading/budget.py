@@ -262,9 +262,11 @@ def read_budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[
     if len(columns.years) <= 1 and len(vertical) >= 2:
         budget = _read_vertical(rows, unit, findings)
     elif not columns.years:
-        findings.append(Finding("budget.no_years", Severity.ERROR, "事業費の見出しに年度（R8 など）がありません。",
+        findings.append(Finding("budget.no_years", Severity.ERROR,
+                                "事業費の見出しに年度（R8 など）がありません。書かれた内容は備考として残しました。",
                                 line=head.line, suggestion="見出し行に R8〜R12 のように年度を書いてください。"))
-        budget = Budget(unit=unit, cells=(), note=None, line=head.line)
+        written = "\n".join(to_text(c) for r in rows for c in r.cells[1 if r is head else 0 :] if c)
+        budget = Budget(unit=unit, cells=(), note=written or None, line=head.line)
     else:
         budget = _read_horizontal(rows, header_row, columns, unit, findings)
     del plan_years  # the period is checked by the lint rules, which know the plan

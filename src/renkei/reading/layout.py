@@ -15,7 +15,7 @@ import unicodedata
 from enum import StrEnum
 from functools import lru_cache
 
-from renkei.domain.framework import recognise_framework_area
+from renkei.domain.framework import FrameworkArea, recognise_framework_area
 from renkei.domain.text import fold
 
 
@@ -74,6 +74,9 @@ _POLICY_AREA = re.compile(r"^#*\s*[（(]\s*(\d+)\s*[)）]\s*(.+?)\s*$")
 # A policy-area heading numbered otherwise: 1 / 1. / 第1 / Ⅰ / ① / ア / (ア) / 【…】.
 _NUMBERED_AREA = re.compile(
     r"^#*\s*(?:第\s*)?(?:[（(]\s*)?(?P<number>\d{1,2}|[IVX]{1,4}|[Ⅰ-Ⅻ]|[①-⑳]|[ア-オ])(?:\s*[)）])?\s*[.．、:：]?\s*(?P<name>.+?)\s*$")
+# An unnumbered policy-area heading in brackets or after a mark: 【圏域全体の経済成長のけん引】, ■高次の都市機能の….
+_BRACKETED_AREA = re.compile(
+    r"^\s*(?:[【\[［<＜〈]\s*(?P<inner>[^】\]］>＞〉]+?)\s*[】\]］>＞〉]|[■◆●◎○□◇]\s*(?P<marked>.+?))\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^[-=_ー－―—]{3,}$")
 _DASHES = re.compile(r"^[-=_ー－―—]+$")
@@ -81,6 +84,11 @@ _DASHES = re.compile(r"^[-=_ー－―—]+$")
 _LABEL_DECORATION = re.compile(
     r"^(?:[■□●○◆◇◎・※*＊\-]+|\d{1,2}[.．、)）]|\d{1,2}(?=[^\d.,年月%])|[(（]\d{1,2}[)）]|[①-⑳]|[<＜〈【\[［])+\s*|[>＞〉】\]］:：]+$")
 _INLINE_LABEL = re.compile(r"^([^:：]{1,20})[:：]\s*(.+)$")
+#: The number an unnumbered heading of the framework's area gets: its place in the framework.
+_FRAMEWORK_ORDER = {
+    FrameworkArea.ECONOMIC_GROWTH: 1, FrameworkArea.URBAN_FUNCTIONS: 2, FrameworkArea.LIFE_SERVICES: 3,
+    FrameworkArea.LIVING: 1, FrameworkArea.NETWORK: 2, FrameworkArea.MANAGEMENT: 3,
+}
 _SEQUENCE_NUMBERS = {**{c: i + 1 for i, c in enumerate("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ")},
                      **{c: i + 1 for i, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")},
                      **{c: i + 1 for i, c in enumerate("アイウエオ")},
@@ -154,7 +162,12 @@ def split_rows(text: str, *, keep_blank: bool = True) -> list[Row]:
     rows: list[Row] = []
     append = rows.append
     strip = str.strip
-    for number, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    if '"' in text:
+        lines = _join_quoted_cells(lines)
+    for number, line in enumerate(lines, start=1):
+        if line is _CONSUMED:
+            continue
         line = line.rstrip()  # trailing empty cells go with the trailing white space
         if not line and not keep_blank:
             continue
@@ -167,6 +180,72 @@ def split_rows(text: str, *, keep_blank: bool = True) -> list[Row]:
             cells = _split_inline_label(cells)
         append(Row(number, tuple(cells)))
     return rows
+
+
+_CONSUMED = "\x00consumed"  # a line that went into the quoted cell of the line above it
+_MAX_QUOTED_LINES = 30
+
+
+def _join_quoted_cells(lines: list[str]) -> list[str]:
+    """Join the lines of cells Excel wrote in quotes because they hold line breaks (``"48.4%⏎34.5%"``).
+
+    A cell that opens with ``"`` is taken as quoted only when its closing quote ends a cell within a few lines;
+    its doubled quotes become one. The lines it took are marked, so every other row keeps its line number.
+
+    >>> _join_quoted_cells(['KPI\\t"人口48.4%', '面積34.5%"\\t現状維持', 'next'])[:2]
+    ['KPI\\t人口48.4%\\n面積34.5%\\t現状維持', '\\x00consumed']
+    """
+    out = list(lines)
+    index = 0
+    while index < len(out):
+        line = out[index]
+        if line is _CONSUMED or '"' not in line:
+            index += 1
+            continue
+        joined, taken = _unquote(out, index)
+        if joined is not None:
+            out[index] = joined
+            for other in range(index + 1, index + 1 + taken):
+                out[other] = _CONSUMED
+            index += taken
+        index += 1
+    return out
+
+
+def _unquote(lines: list[str], index: int) -> tuple[str | None, int]:
+    """Return the line with its quoted cells unquoted (and the following lines they take), or (None, 0)."""
+    text = lines[index]
+    taken = 0
+    cells: list[str] = []
+    position = 0
+    changed = False
+    while True:
+        if text.startswith('"', position):
+            end = position + 1
+            while True:
+                close = text.find('"', end)
+                while close == -1 and taken < _MAX_QUOTED_LINES and index + taken + 1 < len(lines):
+                    taken += 1
+                    text += "\n" + lines[index + taken]
+                    close = text.find('"', end)
+                if close == -1:
+                    return None, 0
+                if text.startswith('""', close):
+                    end = close + 2
+                    continue
+                break
+            if close + 1 < len(text) and text[close + 1] != "\t":
+                return None, 0  # not a quoted cell after all: leave the line as written
+            cells.append(text[position + 1 : close].replace('""', '"'))
+            changed = True
+            position = close + 2
+        else:
+            tab = text.find("\t", position)
+            cells.append(text[position:] if tab == -1 else text[position:tab])
+            position = len(text) + 1 if tab == -1 else tab + 1
+        if position > len(text):
+            break
+    return ("\t".join(cells) if changed else None), taken
 
 
 def _split_inline_label(cells: list[str]) -> list[str]:
@@ -226,7 +305,8 @@ def _classify_label(label: str) -> RowKind:
     for kind, pattern in _LABELS:
         if pattern.match(bare):
             return kind
-    if len(label) <= 40 and recognise_framework_area(label) is not None and _NUMBERED_AREA.match(label):
+    if len(label) <= 40 and recognise_framework_area(label) is not None and (
+            _NUMBERED_AREA.match(label) or _BRACKETED_AREA.match(label)):
         return RowKind.POLICY_AREA
     return RowKind.OTHER
 
@@ -242,6 +322,8 @@ def read_policy_area(row: Row) -> tuple[int, str] | None:
     (2, '結びつきやネットワークの強化に係る政策分野')
     >>> read_policy_area(Row(1, ("Ⅲ 圏域全体の生活関連機能サービスの向上",)))
     (3, '圏域全体の生活関連機能サービスの向上')
+    >>> read_policy_area(Row(1, ("【高次の都市機能の集積・強化】",)))
+    (2, '高次の都市機能の集積・強化')
     >>> read_policy_area(Row(1, ("# 北九州都市圏域",))) is None
     True
     """
@@ -249,6 +331,11 @@ def read_policy_area(row: Row) -> tuple[int, str] | None:
     match = _POLICY_AREA.match(text)
     if match:
         return int(match.group(1)), match.group(2).strip()
+    bracketed = _BRACKETED_AREA.match(text)
+    if bracketed is not None:
+        name = (bracketed["inner"] or bracketed["marked"]).strip()
+        area = recognise_framework_area(name)
+        return (_FRAMEWORK_ORDER[area], name) if area is not None else None
     numbered = _NUMBERED_AREA.match(text)
     if numbered is None:
         return None
