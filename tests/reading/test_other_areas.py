@@ -147,3 +147,12 @@ def test_random_year_headers_numerals_and_units_never_crash(headers: list[tuple[
     lint_plan(plan)
     for kpi in plan.projects[0].kpis:
         assert kpi.baseline.text is not None and kpi.target.to_dict()["kind"]
+
+
+def test_a_policy_area_row_of_the_sheet_gives_its_area() -> None:
+    text = "事業名\t広域連携事業\n政策分野\t高次の都市機能の集積・強化\n事業概要\t本文\n連携市町村\t全市町村\n"
+    plan, _ = read_plan(text, area=load_area("kumamoto"))
+    (project,) = plan.projects
+    assert project.policy_area is not None
+    assert (project.policy_area.number, project.policy_area.framework) == (2, FrameworkArea.URBAN_FUNCTIONS)
+    assert project.partners.all_members

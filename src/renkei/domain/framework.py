@@ -29,6 +29,15 @@ class FrameworkArea(StrEnum):
         """Return the framework's own name for the area."""
         return _LABELS[self]
 
+    @property
+    def order(self) -> int:
+        """Return the area's number in the framework (1-3; a sub-area's number among the three sub-areas).
+
+        >>> FrameworkArea.NETWORK.order
+        2
+        """
+        return _ORDER[self]
+
 
 _LABELS = {
     FrameworkArea.ECONOMIC_GROWTH: "圏域全体の経済成長のけん引",
@@ -37,6 +46,11 @@ _LABELS = {
     FrameworkArea.LIVING: "生活機能の強化",
     FrameworkArea.NETWORK: "結びつきやネットワークの強化",
     FrameworkArea.MANAGEMENT: "圏域マネジメント能力の強化",
+}
+
+_ORDER = {
+    FrameworkArea.ECONOMIC_GROWTH: 1, FrameworkArea.URBAN_FUNCTIONS: 2, FrameworkArea.LIFE_SERVICES: 3,
+    FrameworkArea.LIVING: 1, FrameworkArea.NETWORK: 2, FrameworkArea.MANAGEMENT: 3,
 }
 
 # Most specific first: 「生活関連機能サービスの向上」 contains neither sub-area's words, but a sub-area's

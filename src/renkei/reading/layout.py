@@ -15,7 +15,7 @@ import unicodedata
 from enum import StrEnum
 from functools import lru_cache
 
-from renkei.domain.framework import FrameworkArea, recognise_framework_area
+from renkei.domain.framework import recognise_framework_area
 from renkei.domain.text import fold
 
 
@@ -67,7 +67,7 @@ _LABELS: tuple[tuple[RowKind, re.Pattern[str]], ...] = (
     (RowKind.EXTRA, re.compile(
         r"^(?:(?:国|県|国・県|国及び県)?(?:の)?補助(?:事業|金|制度)?|事業の?進捗(?:状況)?|進捗状況|事業期間|実施期間|"
         r"担当(?:課|部署|部局)?|所管(?:課|部署)?|実施主体|事業主体|備考|関連(?:計画|事業)|財源|スケジュール|工程|"
-        r"事業区分|事業種別|根拠)")),
+        r"事業区分|事業種別|根拠|政策分野$|取組分野$|分野$)")),
     (RowKind.AGREEMENT, re.compile(r"^[【\[［]?連携協約[】\]］]?")),
 )
 _POLICY_AREA = re.compile(r"^#*\s*[（(]\s*(\d+)\s*[)）]\s*(.+?)\s*$")
@@ -84,11 +84,6 @@ _DASHES = re.compile(r"^[-=_ー－―—]+$")
 _LABEL_DECORATION = re.compile(
     r"^(?:[■□●○◆◇◎・※*＊\-]+|\d{1,2}[.．、)）]|\d{1,2}(?=[^\d.,年月%])|[(（]\d{1,2}[)）]|[①-⑳]|[<＜〈【\[［])+\s*|[>＞〉】\]］:：]+$")
 _INLINE_LABEL = re.compile(r"^([^:：]{1,20})[:：]\s*(.+)$")
-#: The number an unnumbered heading of the framework's area gets: its place in the framework.
-_FRAMEWORK_ORDER = {
-    FrameworkArea.ECONOMIC_GROWTH: 1, FrameworkArea.URBAN_FUNCTIONS: 2, FrameworkArea.LIFE_SERVICES: 3,
-    FrameworkArea.LIVING: 1, FrameworkArea.NETWORK: 2, FrameworkArea.MANAGEMENT: 3,
-}
 _SEQUENCE_NUMBERS = {**{c: i + 1 for i, c in enumerate("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ")},
                      **{c: i + 1 for i, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")},
                      **{c: i + 1 for i, c in enumerate("アイウエオ")},
@@ -335,7 +330,7 @@ def read_policy_area(row: Row) -> tuple[int, str] | None:
     if bracketed is not None:
         name = (bracketed["inner"] or bracketed["marked"]).strip()
         area = recognise_framework_area(name)
-        return (_FRAMEWORK_ORDER[area], name) if area is not None else None
+        return (area.order, name) if area is not None else None
     numbered = _NUMBERED_AREA.match(text)
     if numbered is None:
         return None

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from renkei.domain.finding import Finding, Severity
+from renkei.domain.framework import recognise_framework_area
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project
 from renkei.domain.registry import MunicipalityRegistry
@@ -306,11 +307,16 @@ def _close_sheet(state: _State, sheet: list[Row]) -> None:
     if fields.partners_text is not None:
         partners, partner_findings = _read_partners(fields.partners_text, state)
         findings.extend(replace(f, line=f.line or fields.partners_line) for f in partner_findings)
+    policy_area = state.policy_area
+    if fields.policy_text is not None:  # 政策分野 | 圏域全体の経済成長のけん引: the sheet says its own area
+        framework = recognise_framework_area(fields.policy_text)
+        if framework is not None:
+            policy_area = PolicyArea(number=framework.order, name=fields.policy_text)
     project = Project(
         name=name,
         line=sheet[0].line,
         relisted=relisted,
-        policy_area=state.policy_area,
+        policy_area=policy_area,
         category=state.category,
         description=fields.description,
         effects=tuple(fields.effects),

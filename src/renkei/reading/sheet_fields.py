@@ -34,6 +34,7 @@ class SheetFields:
         "name",
         "partners_line",
         "partners_text",
+        "policy_text",
         "roles",
     )
 
@@ -49,6 +50,7 @@ class SheetFields:
         self.kpis: list[KPI] = []
         self.extra: list[tuple[str, str]] = []
         self.findings: list[Finding] = []
+        self.policy_text: str | None = None  # a 政策分野 row of the sheet's own
 
 
 _NO_COST = CostSharing(text=None)
@@ -142,7 +144,10 @@ def _read_extra(fields: SheetFields, kind: RowKind, head: Row, more: list[Row]) 
     label = head.cells[0] if head.cells else ""
     lines = [to_text(c) for _, c in head.nonempty(1)]
     lines.extend(to_text(row.text) for row in more)
-    fields.extra.append((label, "\n".join(line for line in lines if line)))
+    text = "\n".join(line for line in lines if line)
+    fields.extra.append((label, text))
+    if fold(label).endswith("分野"):
+        fields.policy_text = text or None
     if kind is not RowKind.EXTRA:
         _warn(fields, "sheet.unknown_row", f"事業シートの中に知らない項目「{label[:30]}」があります。残しました。",
               head.line, "項目名（事業内容・効果・事業費など）を確認してください。その他の項目として表示します。",
