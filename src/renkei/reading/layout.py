@@ -158,7 +158,7 @@ def split_rows(text: str, *, keep_blank: bool = True) -> list[Row]:
     append = rows.append
     strip = str.strip
     lines = text.split("\n")
-    if '"' in text:
+    if '\t"' in text or '\n"' in text or text.startswith('"'):  # some cell opens with a quote
         lines = _join_quoted_cells(lines)
     for number, line in enumerate(lines, start=1):
         if line is _CONSUMED:
@@ -194,7 +194,7 @@ def _join_quoted_cells(lines: list[str]) -> list[str]:
     index = 0
     while index < len(out):
         line = out[index]
-        if line is _CONSUMED or '"' not in line:
+        if line is _CONSUMED or not (line.startswith('"') or '\t"' in line):  # no cell opens with a quote
             index += 1
             continue
         joined, taken = _unquote(out, index)
