@@ -156,3 +156,14 @@ def test_a_policy_area_row_of_the_sheet_gives_its_area() -> None:
     assert project.policy_area is not None
     assert (project.policy_area.number, project.policy_area.framework) == (2, FrameworkArea.URBAN_FUNCTIONS)
     assert project.partners.all_members
+
+
+def test_roles_written_party_colon_duties_and_a_year_row_called_kubun() -> None:
+    text = ("事業名\t連携事業\t\t連携市町\n事業内容\t本文\t\t全市町\n区分\tR8\tR9\n事業費（千円）\t100\t0\n"
+            "役割分担\t北九州市：事業の総括・広報\n\t連携市町：協力する。\n")
+    plan, findings = read_plan(text)
+    (project,) = plan.projects
+    assert project.budget is not None and project.budget.by_fiscal_year == {2026: 100, 2027: 0}
+    assert [(r.party, r.duties) for r in project.roles] == [("北九州市", ("事業の総括・広報",)),
+                                                            ("連携市町", ("協力する。",))]
+    assert "roles.no_party" not in {f.rule for f in findings}

@@ -58,7 +58,7 @@ _LABELS: tuple[tuple[RowKind, re.Pattern[str]], ...] = (
         r"^(?:事業の?内容|事業の?概要|取組の?内容|取組の?概要|取組み内容|具体的な?取組(?:内容)?|内容|概要)")),
     (RowKind.EFFECTS, re.compile(r"^(?:効果|期待される(?:事業)?効果|事業効果|期待効果|想定される効果|見込まれる効果)")),
     (RowKind.BUDGET, re.compile(r"^(?:事業費|総事業費|概算事業費|予算額|予算|年度別事業費|所要(?:額|経費))")),
-    (RowKind.BUDGET_YEARS, re.compile(r"^(?:年度|実施年度)$")),
+    (RowKind.BUDGET_YEARS, re.compile(r"^(?:年度|実施年度|区分|年度区分)$")),
     (RowKind.ROLES, re.compile(r"^(?:役割分担|役割)")),
     (RowKind.COST, re.compile(r"^(?:費用負担|経費負担|費用分担|経費の負担)")),
     (RowKind.KPI, re.compile(

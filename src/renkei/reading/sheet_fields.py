@@ -9,7 +9,7 @@ from typing import Any
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.plan import KPI, Budget, CostSharing, Role
 from renkei.domain.text import fold
-from renkei.reading.budget import read_budget_block, read_simple_budget
+from renkei.reading.budget import read_budget_block, read_header_year, read_simple_budget
 from renkei.reading.cost import read_cost_sharing
 from renkei.reading.kpi import build_kpis, read_kpi_rows
 from renkei.reading.layout import Row, RowKind
@@ -18,6 +18,10 @@ from renkei.reading.markup import split_items, to_text
 _PARTNER_HEADER = re.compile(r"^(?:連携|関係|参加|構成|実施|対象)(?:市町村|市町|市|町村|自治体|団体)(?:名|等)?$")
 _PARTY_LIKE = re.compile(
     r"^[^。、\s]{1,12}(市|町|村|県|都|道|府|国|市町|市町村|事業者|団体|機関|大学|企業|民間|各市町)$")
+# 「高岡市：事業の総括」 written in one cell: the party, then its duties.
+_PARTY_AND_DUTIES = re.compile(
+    r"^[・●○■\s]*(?P<party>[^。、\s：:]{1,12}(?:市|町|村|県|国|市町|市町村|各市町村?|構成市町村?|連携市町村?))"
+    r"\s*[：:]\s*(?P<duties>.+)$", re.DOTALL)
 
 
 class SheetFields:
@@ -88,6 +92,9 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
             continue  # otherwise read with the KPI block it follows
         if kind is RowKind.BUDGET_YEARS and RowKind.BUDGET in (_next_kind(blocks, position), previous):
             continue  # a 「年度」 row above or below the amounts: read with the 事業費 block
+        if kind is RowKind.BUDGET_YEARS and not any(read_header_year(c) for c in head.cells[1:]):
+            _read_extra(fields, RowKind.OTHER, head, more)  # 「区分」 that heads something else than years
+            continue
         previous = kind
         if kind is RowKind.NAME:
             partner_col = _read_name(fields, head)
@@ -244,6 +251,9 @@ def _read_roles_into(fields: SheetFields, head: Row, more: list[Row]) -> None:
         if not cells:
             continue
         first = to_text(cells[0])
+        if len(cells) == 1 and "\n" not in first and (paired := _PARTY_AND_DUTIES.match(first)):
+            fields.roles.append(Role(party=paired["party"], duties=tuple(split_items(paired["duties"]))))
+            continue
         if len(cells) == 1 and not _PARTY_LIKE.match(fold(first)):
             if fields.roles:
                 last = fields.roles[-1]
