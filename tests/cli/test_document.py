@@ -82,3 +82,25 @@ def test_shift_jis_file_is_read(tmp_path: Path) -> None:
     result = runner.invoke(app, ["parse", str(sjis), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.output)["projects"]) == 30
+
+
+def test_another_area_s_document_matches_the_schema_with_the_new_fields() -> None:
+    toyama = Path(__file__).resolve().parents[1] / "data" / "other_areas_toyama.txt"
+    result = runner.invoke(app, ["parse", str(toyama), "--format", "json", "--area", "toyama-gosei"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    jsonschema.validate(data, load_plan_schema())
+    first, second, _ = data["projects"]
+    assert first["budget"]["stated_total"] == {"text": "70,300", "amount": 70300}
+    assert second["budget"]["status_by_fiscal_year"]["2017"] == "unclear"
+    assert first["policy_area"]["framework"] == "economic_growth"
+    assert first["kpis"][1]["target"]["relative"]["relation"] == "percent"
+
+
+def test_area_list_names_the_shipped_areas() -> None:
+    result = runner.invoke(app, ["area", "list", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    areas = {a["slug"]: a for a in json.loads(result.output)}
+    assert {"kitakyushu", "toyama-gosei", "hiroshima", "kumamoto"} <= set(areas)
+    assert areas["toyama-gosei"]["lead"]["name"] == "高岡市"
+    assert len(areas["toyama-gosei"]["members"]) == 6

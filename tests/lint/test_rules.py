@@ -61,6 +61,11 @@ def test_a_clean_sheet_has_no_warnings() -> None:
         ({"target": "20件（令和12年度）"}, "kpi.unit_mismatch"),
         ({"baseline": "10人/月（令和7年度）", "target": "200人/年（令和12年度）"}, "kpi.period_mismatch"),
         ({"target": "20人"}, "kpi.target_year_missing"),
+        ({"years": "R8\tR9\tR10\tR11\tR12\t計", "amounts": "100\t100\t\t\t\t300"}, "budget.total_mismatch"),
+        ({"amounts": "100\t→\t→\t\t"}, "budget.unclear"),
+        ({"baseline": "-", "target": "20%増（令和12年度）"}, "kpi.relative_unresolved"),
+        ({"baseline": "10人（令和6年度）", "target": "対26年度比5%増（令和12年度）"}, "kpi.relative_unresolved"),
+        ({"baseline": "40%（令和7年度）", "target": "10%増（令和12年度）"}, "kpi.relative_percent_of_percent"),
         ({"partners": "北九州市、直方市", "indicator": "参加市町数", "baseline": "1市1町",
           "target": "5市町（令和12年度）"}, "partners.count_mismatch"),
     ],
@@ -69,6 +74,12 @@ def test_rule_fires(change: dict[str, str], rule: str) -> None:
     found = [f for f in findings_for(sheet(**change)) if f.rule == rule]
     assert found, f"{rule} not reported"
     assert all(f.line is not None and f.project == "試験事業" and f.message for f in found)
+
+
+def test_a_total_that_adds_up_and_a_resolved_relative_target_are_no_finding() -> None:
+    found = rules(sheet(years="R8\tR9\tR10\tR11\tR12\t計", amounts="100\t100\t\t\t\t200",
+                        target="+20%（令和12年度）"))
+    assert not found & {"budget.total_mismatch", "kpi.relative_unresolved", "kpi.no_measurable_target"}
 
 
 def test_budget_without_unit() -> None:

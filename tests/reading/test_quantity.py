@@ -119,7 +119,7 @@ READINGS: list[tuple[str, float | None, str | None, str | None, QuantityKind, in
     ("R12：100件", 100, "件", None, P, 2030, None),
     ("令和12年度までに100件", 100, "件", None, P, 2030, None),
     ("累計100件", 100, "件", None, C, None, None),
-    ("CO2排出量10%削減（令和12年度）", 10, "%", None, P, 2030, None),
+    ("CO2排出量10%削減（令和12年度）", None, None, None, Q, 2030, None),  # relative: 10% below the baseline
     ("PM2.5濃度10μg", 10, "μg", None, P, None, None),
     ("500人以上/年", 500, "人", "年", E, None, None),
     ("各年度1回以上", 1, "回", "年", E, None, None),

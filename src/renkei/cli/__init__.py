@@ -1,40 +1,96 @@
-"""The `renkei` command line: thin Typer commands over the readers and services."""
+"""The `renkei` command line: thin Typer commands over the readers and services.
+
+Commands are loaded lazily: ``COMMANDS`` names each command, the module whose ``register(app)`` adds it,
+and the one line ``renkei --help`` shows, so that the help (and any one command) starts without importing
+the database, web and export layers the other commands need. A test checks that ``COMMANDS`` matches
+what the modules register.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
+import typer._click as click  # Typer's own click, the one its groups and commands are made of
+from typer.core import TyperCommand, TyperGroup
 
-from renkei.cli import document
+#: name -> (module that registers it, the help line shown by `renkei --help`), in the order shown.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "parse": ("renkei.cli.document", "文書を読み、事業の一覧を表示する / read a document and show its projects."),
+    "lint": ("renkei.cli.document",
+             "文書を点検する（エラーがあれば終了コード1） / check a document; exit status 1 on any error."),
+    "summary": ("renkei.cli.document",
+                "事業数・事業費の集計（再掲は一度だけ） / project counts and budget totals, relisted counted once."),
+    "area": ("renkei.cli.area", "圏域の設定 / configured areas: list"),
+    "import": ("renkei.cli.database",
+               "文書を読み込み、差分を表示してデータベースに保存する / import a document into the database."),
+    "progress": ("renkei.cli.database",
+                 "KPIの進捗を評価する（CSVの列は指標ごとの記録） / evaluate every KPI's progress."),
+    "serve": ("renkei.cli.portal", "公開ポータルを起動する / run the public portal."),
+    "actuals": ("renkei.cli.database", "KPIの実績値 / KPI actuals: template, import"),
+    "export": ("renkei.cli.export", "書き出し / exports: xlsx"),
+}
+
+
+class LazyGroup(TyperGroup):
+    """A command group that imports a command's module only when the command is run or asked for help."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """List the loaded commands and the lazy ones, in ``COMMANDS`` order."""
+        loaded = super().list_commands(ctx)
+        return [*(n for n in COMMANDS if n not in loaded), *loaded]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Return a loaded command, or a stand-in carrying the help line of one not loaded yet."""
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1])
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Load the command about to run, then resolve it as usual."""
+        if args and args[0] in COMMANDS:
+            self.load(args[0])
+        return super().resolve_command(ctx, args)
+
+    def load(self, name: str) -> click.Command:
+        """Import the module of a command and add every command it registers; return the named one."""
+        if name not in self.commands:
+            sub = typer.Typer()
+            importlib.import_module(COMMANDS[name][0]).register(sub)
+            for registered_name, command in typer.main.get_group(sub).commands.items():
+                self.add_command(command, registered_name)
+        return self.commands[name]
+
 
 app = typer.Typer(
     name="renkei",
+    cls=LazyGroup,
     help="renkei（連携）: 連携中枢都市圏ビジョンの読み込み・点検・進捗管理 / "
     "read, check and track regional-collaboration plans.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    # Plain help for the command list: rich's help renderer alone costs more than the 0.3 s start-up budget
+    # on a busy machine; each command's own help (renkei parse --help) is still rendered with rich.
+    rich_markup_mode=None,
 )
-document.register(app)
-
-_OPTIONAL = ("renkei.cli.database", "renkei.cli.portal", "renkei.cli.export")
 
 
-def _register_optional() -> None:
-    import importlib
-
-    for name in _OPTIONAL:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(app)
+@app.callback()
+def _root() -> None:
+    """Make the app a group even though its commands are added lazily."""
 
 
-_register_optional()
+def load_commands() -> LazyGroup:
+    """Return the click group with every command loaded (for documentation and tests)."""
+    group = typer.main.get_command(app)
+    assert isinstance(group, LazyGroup)
+    for name in COMMANDS:
+        group.load(name)
+    return group
 
 
 def main() -> None:

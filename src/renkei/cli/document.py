@@ -17,7 +17,7 @@ from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.plan import Plan
 from renkei.domain.relisting import Relisting
 from renkei.domain.totals import count_projects_by_municipality, outside_period_note, total_budget
-from renkei.export.plan_json import plan_to_json
+from renkei.export.plan_json import plan_to_json_bytes
 
 out = Console(soft_wrap=False)
 FileArg = Annotated[Path, typer.Argument(help="ビジョン文書（タブ区切りテキスト） / the vision document")]
@@ -49,7 +49,7 @@ def parse(file: FileArg, format: Annotated[ParseFormat, typer.Option("--format",
     """文書を読み、事業の一覧を表示する / read a document and show its projects."""
     plan, findings = read_plan_file(file, area=area)
     if format is ParseFormat.json:
-        typer.echo(plan_to_json(plan, findings))
+        typer.echo(plan_to_json_bytes(plan, findings))  # bytes go to the binary stream as they are
         return
     table = Table(title=f"{plan.area_name} {format_fiscal_year(plan.first_year)}〜{format_fiscal_year(plan.last_year)}"
                         f"：{len(plan.projects)}事業")

@@ -247,3 +247,68 @@ def judge_every_year(frame: Frame) -> Verdict:
                      f"latest actual {format_amount(recorded[judged], target)} (FY{judged})",
                      f"progress {format_percent(progress)} ({years_met} of {span} years)", basis_en, sep="; "),
     )
+
+
+def judge_year_on_year(frame: Frame) -> Verdict:
+    """Judge a target measured from each previous year (前年度以上, 前年度比5%増): year by year.
+
+    Rule ``every_year.previous``: each reported year of the range is met when its actual meets the target
+    applied to the previous year's actual (the baseline stands for the year it was measured in). A year
+    whose previous year is unknown cannot be judged and is left out. Achieved when every year of the range
+    is met (from the target year on), on track while every judged year is met, behind otherwise.
+    """
+    target, kpi = frame.kpi.target, frame.kpi
+    relative = target.relative
+    start, big_t = _range(frame)
+    span = big_t - start + 1
+    direction = target.direction or kpi.direction or Direction.INCREASE
+    sense = -1 if direction is Direction.DECREASE or target.qualifier in (Qualifier.AT_MOST, Qualifier.LESS_THAN) \
+        else 1
+    known = dict(frame.seen)
+    baseline = kpi.baseline
+    if baseline.value is not None and baseline.fiscal_year is not None and is_usable(baseline.value):
+        known.setdefault(baseline.fiscal_year, baseline.value)
+    aim_ja, aim_en = f"前年度比「{target.text.strip()}」", f"year on year 「{target.text.strip()}」"
+    judged_years: dict[int, tuple[float, float]] = {}
+    for year in range(start, min(frame.as_of, big_t) + 1):
+        if year in frame.seen and year - 1 in known and relative is not None:
+            goal = relative.apply(known[year - 1])
+            if goal is not None:
+                judged_years[year] = (frame.seen[year], goal)
+    if not judged_years:
+        return Verdict(
+            rule="every_year.previous", status=Status.NO_DATA, direction=direction, target_year=big_t,
+            years_met=0, years_due=0,
+            ja=f"{aim_ja}：前年度と比べられる実績が{year_ja(frame.as_of)}までにありません",
+            en=f"{aim_en}: no actual up to FY{frame.as_of} with a previous year to compare",
+        )
+    met = [y for y, (value, goal) in judged_years.items() if meets(value, goal, sense, target.qualifier)]
+    missed = sorted(set(judged_years) - set(met))
+    judged = max(judged_years)
+    if len(met) == span:
+        status = Status.ACHIEVED
+    elif missed and judged >= big_t:
+        status = Status.NOT_ACHIEVED
+    elif missed:
+        status = Status.BEHIND
+    else:
+        status = Status.ON_TRACK
+    rating: Rating | None = None
+    if status is Status.BEHIND:
+        rating = Rating.C if len(met) >= frame.thresholds.c_rating * len(judged_years) else Rating.D
+    latest, goal = judged_years[judged]
+    missed_ja = "、未達 " + "・".join(year_ja(y) for y in missed) if missed else ""
+    missed_en = "; missed FY" + ", FY".join(str(y) for y in missed) if missed else ""
+    basis_ja, basis_en = frame.basis(judged)
+    return Verdict(
+        rule="every_year.previous", status=status, direction=direction, target_year=big_t, rating=rating,
+        latest_actual=latest, measured=latest, progress=len(met) / span,
+        expected=(judged - start + 1) / span, years_met=len(met), years_due=len(judged_years),
+        judged_year=judged, used=tuple((y, v) for y, (v, _) in sorted(judged_years.items())),
+        ja=sentences(f"{aim_ja}：比べられた{len(judged_years)}年度中 {len(met)}年度達成{missed_ja}",
+                     f"{year_ja(judged)}の実績 {format_number(latest)}（前年度からの目標 {format_number(goal)}）",
+                     basis_ja),
+        en=sentences(f"{aim_en}: met in {len(met)} of {len(judged_years)} comparable years{missed_en}",
+                     f"FY{judged} actual {format_number(latest)} (target from the previous year "
+                     f"{format_number(goal)})", basis_en, sep="; "),
+    )

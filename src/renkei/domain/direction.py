@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind
+from renkei.domain.relative import LOWER_IS_BETTER_UNITS
 
 # Japanese is head-final: the aim is the last word (「増加の抑制」 is a decrease, 「削減量の増加」 an
 # increase), so wording is read from the end. Words followed by a noun such as 量/率/費 name a thing
@@ -35,6 +37,7 @@ _UNIT_SYNONYMS: dict[str, str] = {
 _MUNICIPALITY_UNITS = {"市", "町", "村", "市町", "市町村", "町村", "自治体"}
 
 
+@lru_cache(maxsize=8192)  # pure; indicators and aims repeat
 def direction_of_wording(text: str | None) -> Direction | None:
     """Return the direction a phrase ends with (…の増, …の削減, 現状維持), or None.
 
@@ -80,15 +83,20 @@ def infer_direction(indicator: str, baseline: Quantity, target: Quantity) -> Dir
     <Direction.DECREASE: 'decrease'>
     >>> infer_direction("勉強会等開催回数", q("15回（令和7年度）"), q("1回/年（令和8年度～令和12年度）"))
     <Direction.MAINTAIN: 'maintain'>
+    >>> infer_direction("魅力度ランキングの順位向上", q("46位（令和6年度）"), q("30位（令和12年度）"))
+    <Direction.DECREASE: 'decrease'>
     """
     if target.direction is not None:
         return target.direction
     wording = direction_of_wording(indicator)
-    if wording is not None:
+    ranking = (target.unit or baseline.unit) in LOWER_IS_BETTER_UNITS
+    if wording is not None and not (ranking and wording is Direction.INCREASE):
         return wording
     if target.value is None:
-        return None
+        return wording
     if baseline.value is None:
+        if ranking:
+            return Direction.DECREASE  # 順位の向上 → 3位: a smaller place
         return Direction.DECREASE if target.value == 0 else Direction.INCREASE
     if not _comparable_units(baseline.unit, target.unit):
         return None

@@ -4,7 +4,8 @@ KPI forms differ, so no single formula judges them all. The form is mainly the t
 (see :class:`KpiForm` and :func:`classify_kpi`); each form has its rule, documented where it lives:
 
 - ``point`` and ``maintain`` and ``qualitative``: :mod:`renkei.domain.level_rule`;
-- ``cumulative`` and ``every_year``: :mod:`renkei.domain.amount_rule`;
+- ``cumulative`` and ``every_year`` (also a target measured from each previous year, 前年度比):
+  :mod:`renkei.domain.amount_rule`;
 - ``none`` (「-」, blank): not measurable, rated ``-``.
 
 Each KPI is judged on its data: at its latest reported fiscal year at or before the evaluation year, and
@@ -23,10 +24,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from renkei.domain.actual import Actual, Assessment, MonthMerge, value_by_fiscal_year
-from renkei.domain.amount_rule import judge_cumulative, judge_every_year
+from renkei.domain.amount_rule import judge_cumulative, judge_every_year, judge_year_on_year
 from renkei.domain.level_rule import judge_maintain, judge_point, judge_qualitative
 from renkei.domain.plan import KPI
-from renkei.domain.quantity import Direction, QuantityKind
+from renkei.domain.quantity import Basis, Direction, QuantityKind
 from renkei.domain.status import Rating, Status, Thresholds, rate_status
 from renkei.domain.verdict import Frame, Verdict, conclude, level_baseline
 
@@ -76,6 +77,8 @@ def classify_kpi(kpi: KPI) -> KpiForm:
     target = kpi.target
     if target.kind is QuantityKind.NONE:
         return KpiForm.NONE
+    if target.relative is not None and target.relative.basis is Basis.PREVIOUS_YEAR:
+        return KpiForm.EVERY_YEAR  # 前年度以上, 前年度比5%増: judged year on year
     if target.kind is QuantityKind.QUALITATIVE:
         return KpiForm.QUALITATIVE
     if target.value is None or not math.isfinite(target.value):
@@ -235,6 +238,9 @@ def evaluate_kpi(
         verdict = judge_maintain(frame)
     elif form is KpiForm.CUMULATIVE:
         verdict = judge_cumulative(frame)
+    elif form is KpiForm.EVERY_YEAR and kpi.target.relative is not None \
+            and kpi.target.relative.basis is Basis.PREVIOUS_YEAR:
+        verdict = judge_year_on_year(frame)
     elif form is KpiForm.EVERY_YEAR:
         verdict = judge_every_year(frame)
     elif form is KpiForm.QUALITATIVE:

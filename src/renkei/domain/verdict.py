@@ -11,6 +11,7 @@ from renkei.domain.fiscal import FiscalYearError, wareki_fiscal_year
 from renkei.domain.forecast import Forecast
 from renkei.domain.plan import KPI
 from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind
+from renkei.domain.relative import LOWER_IS_BETTER_UNITS
 from renkei.domain.status import EPSILON, Rating, Status, Thresholds
 
 
@@ -167,23 +168,30 @@ def clip(value: float, low: float = 0.0, high: float = 1.0) -> float:
 def sense_of(target: Quantity, direction: Direction | None) -> int:
     """Tell which way the target is met: +1 at or above it, -1 at or below it.
 
-    A bound written with the number (以上・以下・未満・超) decides; otherwise a decrease KPI is met
-    at or below the target and every other KPI at or above it.
+    A bound written with the number (以上・以下・未満・超, ±…以内 as at most in size) decides; otherwise a
+    decrease KPI and a ranking (位: a smaller place is better) are met at or below the target and every
+    other KPI at or above it.
     """
-    if target.qualifier in (Qualifier.AT_MOST, Qualifier.LESS_THAN):
+    if target.qualifier in (Qualifier.AT_MOST, Qualifier.LESS_THAN, Qualifier.WITHIN):
         return -1
     if target.qualifier in (Qualifier.AT_LEAST, Qualifier.MORE_THAN):
         return 1
+    if target.unit in LOWER_IS_BETTER_UNITS and direction is not Direction.INCREASE:
+        return -1
     return -1 if direction is Direction.DECREASE else 1
 
 
 def meets(value: float, target: float, sense: int, qualifier: Qualifier | None = None) -> bool:
-    """Tell whether a value meets a target in the given sense (strictly for 超・未満).
+    """Tell whether a value meets a target in the given sense (strictly for 超・未満; in size for ±…以内).
 
     >>> meets(86.0, 85.9, 1), meets(10, 0, -1), meets(5, 5, 1, Qualifier.MORE_THAN)
     (True, False, False)
+    >>> meets(-4.0, 5.0, -1, Qualifier.WITHIN), meets(-6.0, 5.0, -1, Qualifier.WITHIN)
+    (True, False)
     """
     tolerance = EPSILON * max(1.0, abs(target))
+    if qualifier is Qualifier.WITHIN:
+        return abs(value) <= abs(target) + tolerance
     if qualifier is Qualifier.MORE_THAN:
         return value > target + tolerance
     if qualifier is Qualifier.LESS_THAN:

@@ -42,7 +42,8 @@ from renkei.reading.workbook import (
     render_roles,
 )
 
-STATUS_JA = {BudgetCellStatus.AMOUNT: "金額", BudgetCellStatus.NONE: "なし（—）", BudgetCellStatus.UNDETERMINED: "未定",
+STATUS_JA = {BudgetCellStatus.AMOUNT: "金額", BudgetCellStatus.NONE: "なし（—）", BudgetCellStatus.UNCLEAR: "不明（→）",
+             BudgetCellStatus.UNDETERMINED: "未定",
              BudgetCellStatus.NOT_STATED: "記載なし（空欄）", BudgetCellStatus.INVALID: "読めない記載"}
 
 

@@ -10,9 +10,11 @@ from collections.abc import Callable, Iterator
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import wareki_fiscal_year
 from renkei.domain.plan import KPI, LEAD_PARTIES, PARTNER_PARTIES, BudgetCellStatus, Plan, Project
-from renkei.domain.quantity import QuantityKind
+from renkei.domain.quantity import Basis, QuantityKind, Relation
+from renkei.domain.relative import unresolved_reason
 from renkei.domain.relisting import Relisting
 from renkei.domain.text import fold
+from renkei.domain.verdict import format_number
 
 Rule = Callable[[Plan], Iterator[Finding]]
 
@@ -48,6 +50,34 @@ def check_budget_undetermined(plan: Plan) -> Iterator[Finding]:
                           f"事業費が未定の年度があります（{_years(years)}）。合計には数えず「未定」と示します。",
                           line=p.budget.line, project=p.name,
                           suggestion="金額が決まったら記入してください。")
+
+
+def check_budget_total(plan: Plan) -> Iterator[Finding]:
+    """A stated total (計) that is not the sum of the years it totals."""
+    for p in plan.projects:
+        budget = p.budget
+        if budget is None or budget.total_amount is None:
+            continue
+        statuses = {c.status for c in budget.cells}
+        if statuses - {BudgetCellStatus.AMOUNT, BudgetCellStatus.NONE, BudgetCellStatus.NOT_STATED}:
+            continue  # a 未定 or → year cannot be added up
+        if budget.total != budget.total_amount:
+            yield Finding("budget.total_mismatch", Severity.WARNING,
+                          f"事業費の計「{budget.total_text}」（{budget.total_amount:,}千円）が各年度の合計"
+                          f"（{budget.total:,}千円）と一致しません。合計には各年度の額を使います。",
+                          line=budget.line, project=p.name,
+                          suggestion="各年度の額か計の欄を確認してください。")
+
+
+def check_budget_unclear(plan: Plan) -> Iterator[Finding]:
+    """Budget years written 「→」: the project goes on, but no amount is given."""
+    for p in plan.projects:
+        years = [c.fiscal_year for c in (p.budget.cells if p.budget else ()) if c.status is BudgetCellStatus.UNCLEAR]
+        if years and p.budget is not None:
+            yield Finding("budget.unclear", Severity.INFO,
+                          f"事業費が「→」の年度があります（{_years(years)}）。事業は続きますが金額が書かれていないため、"
+                          "合計には数えず「不明」と示します。", line=p.budget.line, project=p.name,
+                          suggestion="年度ごとの金額（または「—」）を書いてください。")
 
 
 def check_role_parties(plan: Plan) -> Iterator[Finding]:
@@ -107,7 +137,11 @@ def _check_kpi(plan: Plan, p: Project, kpi: KPI) -> Iterator[Finding]:
                       f"KPI「{kpi.indicator}」に目標値がありません（「{target.text or '空欄'}」）。",
                       "数値と達成年度で目標値を書いてください（例: 25件（令和12年度までの累計））。")
         return
-    if target.kind is QuantityKind.QUALITATIVE:
+    relative = target.relative
+    if relative is not None and target.value is None:
+        yield finding("kpi.relative_unresolved", Severity.WARNING if relative.basis is not Basis.PREVIOUS_YEAR
+                      else Severity.INFO, _unresolved_message(kpi), "現状値を数値と調査時点で書いてください。")
+    elif target.kind is QuantityKind.QUALITATIVE:
         yield finding("kpi.no_measurable_target", Severity.WARNING,
                       f"KPI「{kpi.indicator}」の目標値「{target.text}」は定性的で、数値で測れません。",
                       "数値目標（例: 18市町（令和12年度））にするか、毎年度の評価を記録してください。")
@@ -145,9 +179,30 @@ def _check_kpi(plan: Plan, p: Project, kpi: KPI) -> Iterator[Finding]:
         yield finding("kpi.baseline_year_missing", Severity.INFO,
                       f"KPI「{kpi.indicator}」の現状値「{base.text}」に調査時点がありません。",
                       "「（令和7年度）」のように調査時点を書いてください。")
+    if (relative is not None and relative.relation is Relation.PERCENT and target.value is not None
+            and base.unit == "%"):
+        yield finding("kpi.relative_percent_of_percent", Severity.INFO,
+                      f"KPI「{kpi.indicator}」の目標値「{target.text}」は、率（{format_number(base.value or 0)}%）の"
+                      f"{format_number(abs(relative.amount or 0))}%の増減として"
+                      f"{format_number(target.value)}%と読みました。",
+                      "ポイントの増減なら「0.5ポイント増」のように書いてください。")
     if base.is_numeric and target.is_numeric and not base.unit and not target.unit:
         yield finding("kpi.no_unit", Severity.INFO, f"KPI「{kpi.indicator}」の値に単位がありません。",
                       "「10回」のように単位を書いてください。")
+
+
+_UNRESOLVED = {
+    "previous_year": "前年度の実績と比べる目標です。毎年度の実績を前年度と比べて判定します",
+    "baseline_not_numeric": "現状値が数値でないため、目標の値を決められません",
+    "baseline_cumulative": "現状値が累計のため、目標の値を決められません",
+    "basis_year_differs": "比べる年度が現状値の調査時点と違うため、目標の値を決められません",
+    "unit_differs": "増減の単位が現状値の単位と違うため、目標の値を決められません",
+}
+
+
+def _unresolved_message(kpi: KPI) -> str:
+    reason = unresolved_reason(kpi.baseline, kpi.target) or "baseline_not_numeric"
+    return f"KPI「{kpi.indicator}」の目標値「{kpi.target.text}」は現状値に対する目標ですが、{_UNRESOLVED[reason]}。"
 
 
 def check_kpis(plan: Plan) -> Iterator[Finding]:
@@ -215,6 +270,8 @@ RULES: tuple[Rule, ...] = (
     check_duplicate_names,
     check_budget_period,
     check_budget_undetermined,
+    check_budget_unclear,
+    check_budget_total,
     check_role_parties,
     check_relisted,
     check_kpis,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from renkei.domain.plan import CostBasis, CostPrinciple, CostSharing
 from renkei.reading.markup import split_items
@@ -51,6 +52,7 @@ def classify_cost_sentence(sentence: str) -> CostBasis:
     return CostBasis.UNKNOWN
 
 
+@lru_cache(maxsize=8192)  # pure, and the same principles are written on sheet after sheet
 def read_cost_sharing(cell: str | None) -> CostSharing:
     """Read a cost-sharing cell into classified principles, one per item or sentence.
 

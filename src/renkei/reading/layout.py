@@ -1,13 +1,21 @@
-"""Document layout: lines split into cells, and each row's label (事業名, 事業費, 役割分担, …) recognised."""
+"""Document layout: lines split into cells, and each row's label (事業名, 事業費, 役割分担, …) recognised.
+
+Rows are recognised by the label in their first cell, in the variants areas use (事業概要 / 事業内容,
+期待される効果 / 効果, 関係市町村 / 連携市 / 連携市町, 事業費見込額 / 概算事業費 / 事業費, 成果指標 /
+重要業績評価指標（KPI）…), with numbering, bullets, brackets and a trailing colon ignored
+(「1 事業名」「■事業概要」「【効果】」「事業費：」). A first cell written 「事業名：○○事業」 is split into the
+label and its value. Rows that other areas' sheets have and Kitakyushu's lack (国・県補助事業の名称・補助率,
+事業の進捗状況, 事業期間, 担当課, …) are ``EXTRA`` rows: kept with their label.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
+from renkei.domain.framework import recognise_framework_area
 from renkei.domain.text import fold
 
 
@@ -19,11 +27,14 @@ class RowKind(StrEnum):
     CONTENT = "content"  # 事業内容
     EFFECTS = "effects"  # 効果
     BUDGET = "budget"  # 事業費（千円）
+    BUDGET_YEARS = "budget_years"  # 年度 (a year header on a row of its own, above or below the amounts)
     ROLES = "roles"  # 役割分担
     COST = "cost"  # 費用負担（基本方針）
     KPI = "kpi"  # 重要業績評価指数（KPI）
+    KPI_PART = "kpi_part"  # 指標 / 現状値 / 目標値 written as rows of their own
+    EXTRA = "extra"  # a known row kept as it is (担当課, 事業期間, 補助事業の名称・補助率, 進捗状況, …)
     AGREEMENT = "agreement"  # 【連携協約】
-    POLICY_AREA = "policy_area"  # ## (2) …に係る政策分野
+    POLICY_AREA = "policy_area"  # ## (2) …に係る政策分野, 1 圏域全体の経済成長のけん引
     HEADING = "heading"  # any other markdown heading
     RULE = "rule"  # ------
     BLANK = "blank"
@@ -31,40 +42,82 @@ class RowKind(StrEnum):
     OTHER = "other"  # a label we do not know
 
 
+#: Rows that start or extend a sheet.
 SHEET_KINDS = frozenset(
     {RowKind.NAME, RowKind.PARTNERS, RowKind.CONTENT, RowKind.EFFECTS, RowKind.BUDGET, RowKind.ROLES, RowKind.COST,
      RowKind.KPI}
 )
+#: Rows that belong to the sheet they stand in and never start one.
+ATTACHED_KINDS = frozenset({RowKind.BUDGET_YEARS, RowKind.KPI_PART, RowKind.EXTRA})
 
+_PARTNER_LABEL = r"(?:連携|関係|参加|構成|実施|対象)(?:市町村|市町|市|町村|自治体|団体)(?:名|等)?"
 _LABELS: tuple[tuple[RowKind, re.Pattern[str]], ...] = (
-    (RowKind.NAME, re.compile(r"^(事業名|事業名称|取組名|取組み名|名称)")),
-    (RowKind.PARTNERS, re.compile(r"^(連携市町村?|連携自治体|関係市町村?|参加市町村?)$")),
-    (RowKind.CONTENT, re.compile(r"^(事業内容|事業概要|取組内容|取組み内容|内容|概要)")),
-    (RowKind.EFFECTS, re.compile(r"^(効果|期待される効果|事業効果|期待効果|想定される効果)")),
-    (RowKind.BUDGET, re.compile(r"^(事業費|予算額|予算|概算事業費)")),
-    (RowKind.ROLES, re.compile(r"^(役割分担|役割)")),
-    (RowKind.COST, re.compile(r"^(費用負担|経費負担)")),
-    (RowKind.KPI, re.compile(r"^(重要業績評価指[数標]|KPI|成果指標|評価指標|数値目標)", re.IGNORECASE)),
+    (RowKind.NAME, re.compile(r"^(?:事業名|事業名称|連携事業名|具体的事業名|取組名|取組み名|取り組み名|名称)")),
+    (RowKind.PARTNERS, re.compile(rf"^{_PARTNER_LABEL}$")),
+    (RowKind.CONTENT, re.compile(
+        r"^(?:事業の?内容|事業の?概要|取組の?内容|取組の?概要|取組み内容|具体的な?取組(?:内容)?|内容|概要)")),
+    (RowKind.EFFECTS, re.compile(r"^(?:効果|期待される(?:事業)?効果|事業効果|期待効果|想定される効果|見込まれる効果)")),
+    (RowKind.BUDGET, re.compile(r"^(?:事業費|総事業費|概算事業費|予算額|予算|年度別事業費|所要(?:額|経費))")),
+    (RowKind.BUDGET_YEARS, re.compile(r"^(?:年度|実施年度|区分|年度区分)$")),
+    (RowKind.ROLES, re.compile(r"^(?:役割分担|役割)")),
+    (RowKind.COST, re.compile(r"^(?:費用負担|経費負担|費用分担|経費の負担)")),
+    (RowKind.KPI, re.compile(
+        r"^(?:重要業績評価指[数標]|KPI|成果指標|評価指標|数値目標|成果目標|目標指標|業績指標)", re.IGNORECASE)),
+    (RowKind.KPI_PART, re.compile(r"^(?:指標名?|現状値|基準値|目標値)(?:\(.*\))?$")),
+    (RowKind.EXTRA, re.compile(
+        r"^(?:(?:国|県|国・県|国及び県)?(?:の)?補助(?:事業|金|制度)?|事業の?進捗(?:状況)?|進捗状況|事業期間|実施期間|"
+        r"担当(?:課|部署|部局)?|所管(?:課|部署)?|実施主体|事業主体|備考|関連(?:計画|事業)|財源|スケジュール|工程|"
+        r"事業区分|事業種別|根拠|政策分野$|取組分野$|分野$)")),
     (RowKind.AGREEMENT, re.compile(r"^[【\[［]?連携協約[】\]］]?")),
 )
 _POLICY_AREA = re.compile(r"^#*\s*[（(]\s*(\d+)\s*[)）]\s*(.+?)\s*$")
+# A policy-area heading numbered otherwise: 1 / 1. / 第1 / Ⅰ / ① / ア / (ア) / 【…】.
+_NUMBERED_AREA = re.compile(
+    r"^#*\s*(?:第\s*)?(?:[（(]\s*)?(?P<number>\d{1,2}|[IVX]{1,4}|[Ⅰ-Ⅻ]|[①-⑳]|[ア-オ])(?:\s*[)）])?\s*[.．、:：]?\s*(?P<name>.+?)\s*$")
+# An unnumbered policy-area heading in brackets or after a mark: 【圏域全体の経済成長のけん引】, ■高次の都市機能の….
+_BRACKETED_AREA = re.compile(
+    r"^\s*(?:[【\[［<＜〈]\s*(?P<inner>[^】\]］>＞〉]+?)\s*[】\]］>＞〉]|[■◆●◎○□◇]\s*(?P<marked>.+?))\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^[-=_ー－―—]{3,}$")
 _DASHES = re.compile(r"^[-=_ー－―—]+$")
+# Numbering, bullets and brackets around a label: 「1 事業名」「■事業概要」「【効果】」「(3)事業費」「事業費：」.
+_LABEL_DECORATION = re.compile(
+    r"^(?:[■□●○◆◇◎・※*＊\-]+|\d{1,2}[.．、)）]|\d{1,2}(?=[^\d.,年月%])|[(（]\d{1,2}[)）]|[①-⑳]|[<＜〈【\[［])+\s*|[>＞〉】\]］:：]+$")
+_INLINE_LABEL = re.compile(r"^([^:：]{1,20})[:：]\s*(.+)$")
+_SEQUENCE_NUMBERS = {**{c: i + 1 for i, c in enumerate("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ")},
+                     **{c: i + 1 for i, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")},
+                     **{c: i + 1 for i, c in enumerate("アイウエオ")},
+                     **{r: i + 1 for i, r in enumerate(("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"))}}
 
 
-
-
-@dataclass(frozen=True, slots=True)
 class Row:
-    """One line of the document: its 1-based number, its tab-separated cells (stripped) and its kind."""
+    """One line of the document: its 1-based number, its tab-separated cells (stripped) and its kind.
 
-    line: int
-    cells: tuple[str, ...]
-    kind: RowKind = field(init=False, compare=False)
+    A plain slotted class rather than a dataclass: a document of 10,000 sheets makes 130,000 of them.
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", _classify_cells(self.cells))
+    __slots__ = ("cells", "kind", "line")
+
+    def __init__(self, line: int, cells: tuple[str, ...]) -> None:
+        self.line = line
+        self.cells = cells
+        first = cells[0] if cells else ""
+        kind = _FIRST_CELL_KINDS.get(first) if first else None
+        if kind is None:
+            kind = _classify_cells(cells)
+            # A dashed first cell's kind depends on the other cells (a rule or not): never remembered.
+            if first and first[0] not in "-=_ー－―—" and len(_FIRST_CELL_KINDS) < 65536:
+                _FIRST_CELL_KINDS[first] = kind
+        self.kind: RowKind = kind
+
+    def __repr__(self) -> str:
+        return f"Row(line={self.line!r}, cells={self.cells!r}, kind={self.kind!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Row) and (self.line, self.cells) == (other.line, other.cells)
+
+    def __hash__(self) -> int:
+        return hash((self.line, self.cells))
 
     @property
     def label(self) -> str:
@@ -73,7 +126,9 @@ class Row:
 
     def nonempty(self, start: int = 0) -> list[tuple[int, str]]:
         """Return (index, text) of the non-empty cells from ``start`` on."""
-        return [(i, c) for i, c in enumerate(self.cells) if i >= start and c]
+        if start:
+            return [(i, c) for i, c in enumerate(self.cells[start:], start) if c]
+        return [(i, c) for i, c in enumerate(self.cells) if c]
 
     @property
     def text(self) -> str:
@@ -81,22 +136,124 @@ class Row:
         return " ".join(c for c in self.cells if c)
 
 
-def split_rows(text: str) -> list[Row]:
+#: The kind of a row by its first cell as written (most first cells repeat: 事業名, 効果, the empty cell).
+_FIRST_CELL_KINDS: dict[str, RowKind] = {}
+
+
+def split_rows(text: str, *, keep_blank: bool = True) -> list[Row]:
     """Split a document into rows: BOM dropped, CR/CRLF folded, cells split on tabs and stripped.
+
+    ``keep_blank=False`` leaves blank lines out (the sheet reader skips them anyway); line numbers stay right.
 
     >>> [r.cells for r in split_rows("\\ufeffa\\tb \\r\\n\\r\\nc")]
     [('a', 'b'), (), ('c',)]
+    >>> split_rows("事業名：圏域観光推進事業")[0].cells
+    ('事業名', '圏域観光推進事業')
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     rows: list[Row] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        cells = [c.strip() for c in line.split("\t")]  # str.strip() also removes the ideographic space
-        while cells and not cells[-1]:
-            cells.pop()
-        rows.append(Row(line=number, cells=tuple(cells)))
+    append = rows.append
+    strip = str.strip
+    lines = text.split("\n")
+    if '\t"' in text or '\n"' in text or text.startswith('"'):  # some cell opens with a quote
+        lines = _join_quoted_cells(lines)
+    for number, line in enumerate(lines, start=1):
+        if line is _CONSUMED:
+            continue
+        line = line.rstrip()  # trailing empty cells go with the trailing white space
+        if not line and not keep_blank:
+            continue
+        if "\t" in line:
+            cells = list(map(strip, line.split("\t")))  # str.strip() also removes the ideographic space
+        else:
+            line = line.lstrip()
+            cells = [line] if line else []
+        if cells and ("：" in cells[0] or ":" in cells[0]):
+            cells = _split_inline_label(cells)
+        append(Row(number, tuple(cells)))
     return rows
+
+
+_CONSUMED = "\x00consumed"  # a line that went into the quoted cell of the line above it
+_MAX_QUOTED_LINES = 30
+
+
+def _join_quoted_cells(lines: list[str]) -> list[str]:
+    """Join the lines of cells Excel wrote in quotes because they hold line breaks (``"48.4%⏎34.5%"``).
+
+    A cell that opens with ``"`` is taken as quoted only when its closing quote ends a cell within a few lines;
+    its doubled quotes become one. The lines it took are marked, so every other row keeps its line number.
+
+    >>> _join_quoted_cells(['KPI\\t"人口48.4%', '面積34.5%"\\t現状維持', 'next'])[:2]
+    ['KPI\\t人口48.4%\\n面積34.5%\\t現状維持', '\\x00consumed']
+    """
+    out = list(lines)
+    index = 0
+    while index < len(out):
+        line = out[index]
+        if line is _CONSUMED or not (line.startswith('"') or '\t"' in line):  # no cell opens with a quote
+            index += 1
+            continue
+        joined, taken = _unquote(out, index)
+        if joined is not None:
+            out[index] = joined
+            for other in range(index + 1, index + 1 + taken):
+                out[other] = _CONSUMED
+            index += taken
+        index += 1
+    return out
+
+
+def _unquote(lines: list[str], index: int) -> tuple[str | None, int]:
+    """Return the line with its quoted cells unquoted (and the following lines they take), or (None, 0)."""
+    text = lines[index]
+    taken = 0
+    cells: list[str] = []
+    position = 0
+    changed = False
+    while True:
+        if text.startswith('"', position):
+            end = position + 1
+            while True:
+                close = text.find('"', end)
+                while close == -1 and taken < _MAX_QUOTED_LINES and index + taken + 1 < len(lines):
+                    taken += 1
+                    text += "\n" + lines[index + taken]
+                    close = text.find('"', end)
+                if close == -1:
+                    return None, 0
+                if text.startswith('""', close):
+                    end = close + 2
+                    continue
+                break
+            if close + 1 < len(text) and text[close + 1] != "\t":
+                return None, 0  # not a quoted cell after all: leave the line as written
+            cells.append(text[position + 1 : close].replace('""', '"'))
+            changed = True
+            position = close + 2
+        else:
+            tab = text.find("\t", position)
+            cells.append(text[position:] if tab == -1 else text[position:tab])
+            position = len(text) + 1 if tab == -1 else tab + 1
+        if position > len(text):
+            break
+    return ("\t".join(cells) if changed else None), taken
+
+
+def _split_inline_label(cells: list[str]) -> list[str]:
+    """Split 「事業名：○○事業」 into its label and value when the part before the colon is a sheet label."""
+    match = _INLINE_LABEL.match(cells[0])
+    if match is None:
+        return cells
+    prefix = match.group(1)
+    if prefix.count("（") + prefix.count("(") != prefix.count("）") + prefix.count(")"):
+        return cells  # 「事業費（単位：千円）」: the colon is inside the label
+    if _classify_label(fold(prefix)) not in SHEET_KINDS | ATTACHED_KINDS:
+        return cells
+    return [match.group(1).strip(), match.group(2).strip(), *cells[1:]]
 
 
 def classify_row(row: Row) -> RowKind:
@@ -108,30 +265,44 @@ def classify_row(row: Row) -> RowKind:
     <RowKind.CONTINUATION: 'continuation'>
     >>> classify_row(Row(1, ("## (2) 圏域内外の結びつきやネットワークの強化に係る政策分野",)))
     <RowKind.POLICY_AREA: 'policy_area'>
+    >>> classify_row(Row(1, ("1 圏域全体の経済成長のけん引",)))
+    <RowKind.POLICY_AREA: 'policy_area'>
     >>> classify_row(Row(1, ("-------------------", "---")))
     <RowKind.RULE: 'rule'>
+    >>> [classify_row(Row(1, (label, "x"))).value for label in ("■事業概要", "【期待される効果】", "連携市", "担当課")]
+    ['content', 'effects', 'partners', 'extra']
     """
     return row.kind
 
 
 def _classify_cells(cells: tuple[str, ...]) -> RowKind:
-    if not any(cells):
+    if not cells:
         return RowKind.BLANK
-    if all(_DASHES.match(c) for c in cells if c) and any(_RULE.match(c) for c in cells):
-        return RowKind.RULE
     first = cells[0]
     if not first:
-        return RowKind.CONTINUATION
+        return RowKind.CONTINUATION if any(cells) else RowKind.BLANK
+    if first[0] in "-=_ー－―—" and all(_DASHES.match(c) for c in cells if c) and any(_RULE.match(c) for c in cells):
+        return RowKind.RULE
     return _classify_label(fold(first))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _classify_label(label: str) -> RowKind:
-    if label.startswith("#") or (_POLICY_AREA.match(label) and "政策分野" in label):
-        return RowKind.POLICY_AREA if _POLICY_AREA.match(label) else RowKind.HEADING
+    if label.startswith("#") or "政策分野" in label:
+        if _POLICY_AREA.match(label) or (not label.startswith("#") and _NUMBERED_AREA.match(label)):
+            return RowKind.POLICY_AREA
+        if label.startswith("#"):
+            heading = label.lstrip("#")
+            if recognise_framework_area(heading) is not None and _NUMBERED_AREA.match(label):
+                return RowKind.POLICY_AREA
+            return RowKind.HEADING
+    bare = _LABEL_DECORATION.sub("", label) or label
     for kind, pattern in _LABELS:
-        if pattern.match(label):
+        if pattern.match(bare):
             return kind
+    if len(label) <= 40 and recognise_framework_area(label) is not None and (
+            _NUMBERED_AREA.match(label) or _BRACKETED_AREA.match(label)):
+        return RowKind.POLICY_AREA
     return RowKind.OTHER
 
 
@@ -140,13 +311,33 @@ def read_policy_area(row: Row) -> tuple[int, str] | None:
 
     >>> read_policy_area(Row(1, ("### (3) 圏域マネジメント能力の強化に係る政策分野",)))
     (3, '圏域マネジメント能力の強化に係る政策分野')
+    >>> read_policy_area(Row(1, ("第2 高次の都市機能の集積・強化",)))
+    (2, '高次の都市機能の集積・強化')
+    >>> read_policy_area(Row(1, ("(イ) 結びつきやネットワークの強化に係る政策分野",)))
+    (2, '結びつきやネットワークの強化に係る政策分野')
+    >>> read_policy_area(Row(1, ("Ⅲ 圏域全体の生活関連機能サービスの向上",)))
+    (3, '圏域全体の生活関連機能サービスの向上')
+    >>> read_policy_area(Row(1, ("【高次の都市機能の集積・強化】",)))
+    (2, '高次の都市機能の集積・強化')
     >>> read_policy_area(Row(1, ("# 北九州都市圏域",))) is None
     True
     """
-    match = _POLICY_AREA.match(unicodedata.normalize("NFKC", row.cells[0]).strip())
-    if not match:
+    text = unicodedata.normalize("NFKC", row.cells[0]).strip()
+    match = _POLICY_AREA.match(text)
+    if match:
+        return int(match.group(1)), match.group(2).strip()
+    bracketed = _BRACKETED_AREA.match(text)
+    if bracketed is not None:
+        name = (bracketed["inner"] or bracketed["marked"]).strip()
+        area = recognise_framework_area(name)
+        return (area.order, name) if area is not None else None
+    numbered = _NUMBERED_AREA.match(text)
+    if numbered is None:
         return None
-    return int(match.group(1)), match.group(2).strip()
+    number, name = numbered["number"], numbered["name"].strip()
+    if "政策分野" not in name and recognise_framework_area(name) is None:
+        return None
+    return (int(number) if number.isdigit() else _SEQUENCE_NUMBERS.get(number, 0)), name
 
 
 def read_heading(row: Row) -> str:
@@ -163,3 +354,4 @@ def clear_label_caches() -> None:
     """Forget memoised folds and label kinds."""
     fold.cache_clear()
     _classify_label.cache_clear()
+    _FIRST_CELL_KINDS.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 _BULLET = "・●○◯◆◇■□•‣∙*"
@@ -95,15 +96,21 @@ def split_items(cell: str) -> list[str]:
     >>> split_items('')
     []
     """
+    return list(_items(cell))
+
+
+@lru_cache(maxsize=32768)  # pure; cells such as 「・本事業を推進する。」 repeat across sheets
+def _items(cell: str) -> tuple[str, ...]:
     items: list[str] = []
     for block in split_blocks(cell):
         for part in _INLINE_BULLET.split(block):
             part = _clean(part)
             if part:
                 items.append(part)
-    return items
+    return tuple(items)
 
 
+@lru_cache(maxsize=32768)
 def to_text(cell: str) -> str:
     """Return a cell as plain text: blocks become lines, tags are removed.
 

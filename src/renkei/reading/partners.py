@@ -1,8 +1,10 @@
 """Partner municipalities (連携市町) read from a sheet cell and resolved against the area.
 
-A cell names members (北九州市、直方市…), all of them (全市町), all but some (香春町を除く全市町,
-全市町（ただし香春町を除く）), a core and then all (…みやこ町を中心に全市町), and municipalities
-outside the area (…上毛町（圏域外：下関市、長門市）). Every name is resolved; what cannot be read
+A cell names members (北九州市、直方市…, also with their prefecture or county: 富山県高岡市, 阿蘇郡西原村),
+all of them (全市町, 全市 in an area of cities, 全市町村, 全構成市町村, 圏域内全市町, 構成市町全て, 構成6市, or
+just the count 6市 when the area has six cities), all but some (香春町を除く全市町, 氷見市を除く全市,
+全市町（ただし香春町を除く）), a core and then all (…みやこ町を中心に全市町), and municipalities outside
+the area (…上毛町（圏域外：下関市、長門市）). Every name is resolved; what cannot be read
 with confidence becomes a finding, never a silent guess.
 """
 
@@ -22,8 +24,12 @@ from renkei.domain.resolution import Resolution, resolve_municipality
 
 # Stands in for 全市町 once recognised, so that exclusions stop at it.
 _ALL = "\ue000"
-_ALL_MEMBERS = re.compile(r"(?:圏域内?の?)?(?:(?:全て|すべて|全)の?\d*(?:構成|連携|圏域)?市町村?"
-                          r"|(?:構成|連携)市町村?の?(?:全て|すべて|全部))")
+_KINDS = r"(?:市町村|市町|町村|市|自治体|団体)"
+_ALL_MEMBERS = re.compile(
+    rf"(?:圏域内?の?|圏域)?(?:(?:全て|すべて|全)の?\d*(?:構成|連携|圏域)?{_KINDS}"
+    rf"|(?:構成|連携|圏域|圏域内)?\d*{_KINDS}の?(?:全て|すべて|全部|全域)"
+    rf"|構成\d+{_KINDS})")
+_COUNT = re.compile(r"^(?:(\d+)市)?(?:(\d+)町)?(?:(\d+)村)?$")
 _PARENS = re.compile(r"\(([^()]*)\)")
 _OUTSIDE = re.compile(r"圏域外(?:の市町村?)?[:：]?")
 _EXCLUSION = re.compile(rf"(?:ただし|但し)?[:、,]?(?P<names>[^{_ALL}]*?)を?除[くき]")
@@ -120,7 +126,7 @@ def _read_listed(name: str, *, area: Area, registry: MunicipalityRegistry, colle
                               f"「{name}」は市町ではない関係団体として読みました / read {name} as a party "
                               "that is not a municipality")
         return
-    resolution = resolve_municipality(name, area=area, registry=registry)
+    resolution = _resolve(name, area, registry)
     found = resolution.municipality
     if resolution.is_member and found is not None:
         _add_member(found, name, resolution, collected.member_codes, collected)
@@ -138,6 +144,25 @@ def _read_listed(name: str, *, area: Area, registry: MunicipalityRegistry, colle
             f"連携市町「{name}」は構成市町にも全国の市区町村にも見当たりません / partner {name!r} is "
             "neither a member nor a municipality in Japan",
             _suggest_member(resolution))
+
+
+_RESOLVED: dict[tuple[str, int, int], tuple[Area, MunicipalityRegistry, Resolution]] = {}
+
+
+def _resolve(name: str, area: Area, registry: MunicipalityRegistry) -> Resolution:
+    """Resolve a name against the area (remembered: the same dozen names fill a document's partner cells)."""
+    key = (name, id(area), id(registry))
+    hit = _RESOLVED.get(key)
+    if hit is None or hit[0] is not area or hit[1] is not registry:
+        if len(_RESOLVED) >= 8192:
+            _RESOLVED.clear()
+        hit = _RESOLVED[key] = (area, registry, resolve_municipality(name, area=area, registry=registry))
+    return hit[2]
+
+
+def clear_resolved() -> None:
+    """Forget the names resolved before."""
+    _RESOLVED.clear()
 
 
 def _add_outside(name: str, collected: _Collected) -> None:
@@ -207,7 +232,10 @@ def read_partners(text: str | None, *, area: Area,
     if text is None or not text.strip():
         return Partners(text=text), []
     collected = _Collected()
-    normal = _ALL_MEMBERS.sub(f"、{_ALL}、", unicodedata.normalize("NFKC", text))
+    normal = unicodedata.normalize("NFKC", text)
+    if _counts_all_members("".join(normal.split()), area):
+        normal = _ALL  # 「6市」 in an area of six cities: all of them
+    normal = _ALL_MEMBERS.sub(f"、{_ALL}、", normal)
     listed: list[str] = []
     excluded: list[str] = []
     outside: list[str] = []
@@ -236,6 +264,21 @@ def read_partners(text: str | None, *, area: Area,
                               f"括弧書き「{note}」は市町名として読みませんでした / the note ({note}) was not "
                               "read as names")
     return _build(text, area, collected), collected.findings
+
+
+def _counts_all_members(text: str, area: Area) -> bool:
+    """Tell whether a cell that only counts municipalities (6市, 3市7町) counts exactly the area's members.
+
+    >>> from renkei.reading.area import load_area
+    >>> _counts_all_members("6市", load_area("toyama-gosei")), _counts_all_members("5市", load_area("toyama-gosei"))
+    (True, False)
+    """
+    match = _COUNT.match(text)
+    if not match or not any(match.groups()):
+        return False
+    wanted = [int(n) if n else 0 for n in match.groups()]
+    have = [sum(1 for m in area.members if m.name.endswith(kind)) for kind in "市町村"]
+    return wanted == have
 
 
 def _build(text: str, area: Area, collected: _Collected) -> Partners:

@@ -10,17 +10,19 @@ A malformed sheet gives a finding with its line number; no sheet is ever dropped
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 from renkei.domain.finding import Finding, Severity
+from renkei.domain.framework import recognise_framework_area
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project
 from renkei.domain.registry import MunicipalityRegistry
 from renkei.reading.area import load_area, load_registry
 from renkei.reading.layout import (
+    ATTACHED_KINDS,
     SHEET_KINDS,
     Row,
     RowKind,
@@ -32,7 +34,10 @@ from renkei.reading.partners import read_partners
 from renkei.reading.sheet_fields import SheetFields, read_sheet_fields
 
 _RELISTED = re.compile(r"\s*[【\[［(（〔]\s*再\s*掲\s*[】\]］)）〕]\s*")
-_CATEGORY = re.compile(r"^([a-zA-Zａ-ｚＡ-Ｚ])(?:[\s\u3000.．:：)）]+|(?=[^\x00-\x7f]))(.+)$")
+_CATEGORY = re.compile(
+    r"^(?P<code>[(（]\s*[A-Za-zＡ-Ｚａ-ｚア-ンｱ-ﾝ0-9０-９]{1,2}\s*[)）]|[①-⑳]"
+    r"|[a-zA-Zａ-ｚＡ-Ｚ](?:[\s\u3000.．:：)）、]+|(?=[^\x00-\x7f]))"
+    r"|[ア-ン](?:[\s\u3000.．:：)）、]+))\s*(?P<name>.+)$")
 _SUBTITLE = re.compile(r"\s*[—―]+\s*")
 
 
@@ -47,13 +52,33 @@ class PlanReadError(Exception):
 
 def clear_reader_caches() -> None:
     """Forget the memoised cell readings (for honest cold-start benchmarks; reading never needs it)."""
-    from renkei.reading.budget import read_header_year
+    from renkei.domain.direction import direction_of_wording
+    from renkei.domain.framework import recognise_framework_area
+    from renkei.reading.budget import (
+        _columns_of,
+        _read_budget_cell,
+        _simple_layout,
+        _unit_of,
+        read_header_year,
+    )
+    from renkei.reading.cost import read_cost_sharing
+    from renkei.reading.kpi import _columns_of as _kpi_columns
+    from renkei.reading.kpi import _nearest_columns, _years_of
     from renkei.reading.layout import clear_label_caches
-    from renkei.reading.quantity import read_quantity
+    from renkei.reading.markup import _items, to_text
+    from renkei.reading.partners import clear_resolved
+    from renkei.reading.quantity import clear_shapes
+    from renkei.reading.sheet_fields import _effects, clear_block_cache
 
-    read_quantity.cache_clear()
-    read_header_year.cache_clear()
+    clear_shapes()
+    for cached in (read_header_year, _read_budget_cell, _columns_of, _simple_layout, _unit_of, read_cost_sharing,
+                   _items, to_text, recognise_framework_area, direction_of_wording, _effects, _kpi_columns,
+                   _nearest_columns, _years_of):
+        cached.cache_clear()
+    clear_resolved()
     clear_label_caches()
+    clear_block_cache()
+    _PARTNERS.clear()
 
 
 def decode_document(data: bytes) -> str:
@@ -75,20 +100,26 @@ def decode_document(data: bytes) -> str:
 
 
 def read_category(text: str) -> Category | None:
-    """Read an agreement category line such as ``a 地域公共交通``.
+    """Read an agreement category line such as ``a 地域公共交通``; the code is kept as written.
 
     >>> read_category("a 地域公共交通")
     Category(code='a', name='地域公共交通', subtitle=None)
     >>> read_category("e 交流及び移住の促進等—アフターコロナをターゲットとした取組")
     Category(code='e', name='交流及び移住の促進等', subtitle='アフターコロナをターゲットとした取組')
-    >>> read_category("事業名") is None
+    >>> [read_category(t).code for t in ("A 医療", "ア 医療", "(ア) 医療", "① 医療", "（１）医療")]
+    ['A', 'ア', '(ア)', '①', '（１）']
+    >>> read_category("A 医療") == read_category("a 医療")
     True
+    >>> read_category("事業名") is None, read_category("アフターコロナ対策") is None
+    (True, True)
     """
     match = _CATEGORY.match(text.strip())
     if not match:
         return None
-    code = unicodedata.normalize("NFKC", match.group(1)).lower()
-    rest = match.group(2).strip()
+    code = match.group("code").strip().rstrip(".．:：、").strip()
+    if code.endswith((")", "）")) and not code.startswith(("(", "（")):
+        code = code[:-1].strip()  # 「a) 地域公共交通」
+    rest = match.group("name").strip()
     if not rest or (rest[0].isascii() and rest[0].isalpha()):
         return None
     parts = _SUBTITLE.split(rest, maxsplit=1)
@@ -126,8 +157,20 @@ def read_plan(
     """Read a vision document into a Plan and the findings about it. Never raises for any str input."""
     if not isinstance(text, str):
         raise PlanReadError("read_plan takes text (str); decode bytes with decode_document first")
+    # The reader makes millions of small objects and no reference cycles: the cyclic collector would only
+    # walk them again and again (a third of the time on 10,000 sheets). Reference counting still frees them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_plan(text, area=area, registry=registry)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_plan(text: str, *, area: Area | None, registry: MunicipalityRegistry | None) -> tuple[Plan, list[Finding]]:
     state = _State(area=area or load_area("kitakyushu"), registry=registry or load_registry())
-    rows = split_rows(text)
+    rows = split_rows(text, keep_blank=False)
     sheet: list[Row] = []
     seen: set[RowKind] = set()  # the sheet labels met in the current sheet
     for row in rows:
@@ -142,7 +185,7 @@ def read_plan(
             sheet.append(row)
             seen.add(kind)
             continue
-        if sheet and kind is RowKind.CONTINUATION:
+        if sheet and (kind is RowKind.CONTINUATION or kind in ATTACHED_KINDS):
             sheet.append(row)
             continue
         if sheet and kind is RowKind.OTHER and not _is_category_line(row):
@@ -233,6 +276,20 @@ def _read_structure(state: _State, row: Row, kind: RowKind) -> None:
                                   suggestion="事業シートの一部なら、行頭の項目名（事業名・事業内容など）を確認してください。"))
 
 
+# Partner cells read before, for the area and registry they were read against (documents repeat 全市町).
+_PARTNERS: dict[str, tuple[Area, MunicipalityRegistry, Partners, list[Finding]]] = {}
+
+
+def _read_partners(text: str, state: _State) -> tuple[Partners, list[Finding]]:
+    hit = _PARTNERS.get(text)
+    if hit is None or hit[0] is not state.area or hit[1] is not state.registry:
+        partners, findings = read_partners(text, area=state.area, registry=state.registry)
+        if len(_PARTNERS) >= 20_000:
+            _PARTNERS.clear()
+        hit = _PARTNERS[text] = (state.area, state.registry, partners, findings)
+    return hit[2], hit[3]
+
+
 def _close_sheet(state: _State, sheet: list[Row]) -> None:
     """Turn the rows of one sheet into a Project, with findings."""
     if not sheet:
@@ -248,13 +305,18 @@ def _close_sheet(state: _State, sheet: list[Row]) -> None:
                                 suggestion="「事業名」の行を補ってください。"))
     partners = Partners(text=None)
     if fields.partners_text is not None:
-        partners, partner_findings = read_partners(fields.partners_text, area=state.area, registry=state.registry)
+        partners, partner_findings = _read_partners(fields.partners_text, state)
         findings.extend(replace(f, line=f.line or fields.partners_line) for f in partner_findings)
+    policy_area = state.policy_area
+    if fields.policy_text is not None:  # 政策分野 | 圏域全体の経済成長のけん引: the sheet says its own area
+        framework = recognise_framework_area(fields.policy_text)
+        if framework is not None:
+            policy_area = PolicyArea(number=framework.order, name=fields.policy_text)
     project = Project(
         name=name,
         line=sheet[0].line,
         relisted=relisted,
-        policy_area=state.policy_area,
+        policy_area=policy_area,
         category=state.category,
         description=fields.description,
         effects=tuple(fields.effects),

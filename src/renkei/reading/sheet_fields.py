@@ -3,38 +3,61 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-from renkei.domain.direction import infer_direction
 from renkei.domain.finding import Finding, Severity
-from renkei.domain.plan import KPI, Budget, BudgetCell, CostSharing, Role
+from renkei.domain.plan import KPI, Budget, CostSharing, Role
 from renkei.domain.text import fold
-from renkei.reading.budget import make_cell, read_budget_unit, read_header_year
+from renkei.reading.budget import read_budget_block, read_header_year, read_simple_budget
 from renkei.reading.cost import read_cost_sharing
+from renkei.reading.kpi import build_kpis, read_kpi_rows
 from renkei.reading.layout import Row, RowKind
 from renkei.reading.markup import split_items, to_text
-from renkei.reading.quantity import read_quantity
 
-_PARTNER_HEADER = re.compile(r"^(連携市町村?|連携自治体|関係市町村?|参加市町村?)$")
+_PARTNER_HEADER = re.compile(r"^(?:連携|関係|参加|構成|実施|対象)(?:市町村|市町|市|町村|自治体|団体)(?:名|等)?$")
 _PARTY_LIKE = re.compile(
     r"^[^。、\s]{1,12}(市|町|村|県|都|道|府|国|市町|市町村|事業者|団体|機関|大学|企業|民間|各市町)$")
+# 「高岡市：事業の総括」 written in one cell: the party, then its duties.
+_PARTY_AND_DUTIES = re.compile(
+    r"^[・●○■\s]*(?P<party>[^。、\s：:]{1,12}(?:市|町|村|県|国|市町|市町村|各市町村?|構成市町村?|連携市町村?))"
+    r"\s*[：:]\s*(?P<duties>.+)$", re.DOTALL)
 
 
-@dataclass
 class SheetFields:
-    """The raw fields of one sheet, before partners are resolved."""
+    """The raw fields of one sheet, before partners are resolved (a plain class: one is made per sheet)."""
 
-    name: str | None = None
-    description: str | None = None
-    partners_text: str | None = None
-    partners_line: int | None = None
-    effects: list[str] = field(default_factory=list)
-    budget: Budget | None = None
-    roles: list[Role] = field(default_factory=list)
-    cost_sharing: CostSharing = field(default_factory=lambda: CostSharing(text=None))
-    kpis: list[KPI] = field(default_factory=list)
-    extra: list[tuple[str, str]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    __slots__ = (
+        "budget",
+        "cost_sharing",
+        "description",
+        "effects",
+        "extra",
+        "findings",
+        "kpis",
+        "name",
+        "partners_line",
+        "partners_text",
+        "policy_text",
+        "roles",
+    )
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+        self.description: str | None = None
+        self.partners_text: str | None = None
+        self.partners_line: int | None = None
+        self.effects: list[str] = []
+        self.budget: Budget | None = None
+        self.roles: list[Role] = []
+        self.cost_sharing: CostSharing = _NO_COST
+        self.kpis: list[KPI] = []
+        self.extra: list[tuple[str, str]] = []
+        self.findings: list[Finding] = []
+        self.policy_text: str | None = None  # a 政策分野 row of the sheet's own
+
+
+_NO_COST = CostSharing(text=None)
 
 
 def _warn(fields: SheetFields, rule: str, message: str, line: int, suggestion: str | None = None,
@@ -46,18 +69,31 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
     """Read one sheet's rows (its 事業名 row first, when present) into fields and findings."""
     fields = SheetFields()
     blocks: list[tuple[RowKind, Row, list[Row]]] = []
+    continuation = RowKind.CONTINUATION
     for row in rows:
         kind = row.kind
-        if kind is RowKind.CONTINUATION and blocks:
+        if kind is continuation and blocks:
             blocks[-1][2].append(row)
         else:
             blocks.append((kind, row, []))
+    kinds = {k for k, _, _ in blocks}
     partner_col: int | None = None
     previous: RowKind | None = None
-    for kind, head, more in blocks:
+    for position, (kind, head, more) in enumerate(blocks):
         if kind is RowKind.PARTNERS and previous is RowKind.ROLES and _reads_as_duties(head):
             # 役割分担 written with the party in the first column: 「連携市町 | ・協力する。」 is a role.
             _read_roles(fields, Row(head.line, ("", *head.cells)), more)
+            continue
+        if kind is RowKind.KPI_PART:
+            if previous is not RowKind.KPI:  # 指標 | 現状値 | 目標値 rows without a KPI heading row
+                parts = [row for k, h, m in blocks[position:] if k is RowKind.KPI_PART for row in (h, *m)]
+                _read_kpis(fields, Row(head.line, ("重要業績評価指数",)), parts)
+                previous = RowKind.KPI
+            continue  # otherwise read with the KPI block it follows
+        if kind is RowKind.BUDGET_YEARS and RowKind.BUDGET in (_next_kind(blocks, position), previous):
+            continue  # a 「年度」 row above or below the amounts: read with the 事業費 block
+        if kind is RowKind.BUDGET_YEARS and not any(read_header_year(c) for c in head.cells[1:]):
+            _read_extra(fields, RowKind.OTHER, head, more)  # 「区分」 that heads something else than years
             continue
         previous = kind
         if kind is RowKind.NAME:
@@ -65,11 +101,15 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
         elif kind is RowKind.CONTENT:
             _read_content(fields, head, more, partner_col)
         elif kind is RowKind.EFFECTS:
-            for row in (head, *more):
-                for _, cell in row.nonempty(1 if row is head else 0):
-                    fields.effects.extend(split_items(cell))
-        elif kind is RowKind.BUDGET:
-            _read_budget(fields, head, more, plan_years)
+            fields.effects.extend(_effects(head.cells, tuple(r.cells for r in more)))
+        elif kind is RowKind.BUDGET or kind is RowKind.BUDGET_YEARS:
+            budget_rows = [head, *more]
+            if RowKind.BUDGET_YEARS in kinds:
+                other = RowKind.BUDGET_YEARS if kind is RowKind.BUDGET else RowKind.BUDGET
+                budget_rows = sorted([*budget_rows, *_adjacent(blocks, position, other)], key=lambda r: r.line)
+            budget, findings = _budget_block(budget_rows, plan_years)
+            fields.budget = budget
+            fields.findings.extend(findings)
         elif kind is RowKind.ROLES:
             _read_roles(fields, head, more)
         elif kind is RowKind.PARTNERS:
@@ -78,27 +118,61 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
             cells = [c for row in (head, *more) for _, c in row.nonempty(1 if row is head else 0)]
             fields.cost_sharing = read_cost_sharing("\n".join(cells))
         elif kind is RowKind.KPI:
+            if RowKind.KPI_PART in kinds:
+                more = [*more, *(row for k, h, m in blocks[position + 1 :] if k is RowKind.KPI_PART for row in (h, *m))]
             _read_kpis(fields, head, more)
         else:
-            for row in (head, *more):
-                fields.extra.append((row.cells[0] if row.cells else "", to_text(row.text)))
-                _warn(fields, "sheet.unknown_row", f"事業シートの中に読めない行があります: 「{row.text[:60]}」",
-                      row.line,
-                      "項目名（事業内容・効果・事業費など）を確認してください。内容は「その他」として残しました。")
-    if fields.partners_text is None and any(k is RowKind.CONTENT for k, _, _ in blocks):
+            _read_extra(fields, kind, head, more)
+    if fields.partners_text is None and RowKind.CONTENT in kinds:
         line = next(h.line for k, h, _ in blocks if k is RowKind.CONTENT)
         _warn(fields, "partners.missing", "連携市町が書かれていません（事業内容の行の右端の列）。", line,
               "連携市町の列に「全市町」や市町名を記入してください。")
-    _check_complete(fields, rows[0].line, {k for k, _, _ in blocks})
+    if RowKind.KPI_PART in kinds:
+        kinds.add(RowKind.KPI)
+    if not kinds >= _COMPLETE:
+        _check_complete(fields, rows[0].line, kinds)
     return fields
+
+
+def _next_kind(blocks: list[tuple[RowKind, Row, list[Row]]], position: int) -> RowKind | None:
+    return blocks[position + 1][0] if position + 1 < len(blocks) else None
+
+
+def _adjacent(blocks: list[tuple[RowKind, Row, list[Row]]], position: int, kind: RowKind) -> list[Row]:
+    """Return the rows of a block of ``kind`` just before or after ``position`` (a 年度 row and its 事業費 row)."""
+    for other in (position - 1, position + 1):
+        if 0 <= other < len(blocks) and blocks[other][0] is kind:
+            return [blocks[other][1], *blocks[other][2]]
+    return []
+
+
+def _read_extra(fields: SheetFields, kind: RowKind, head: Row, more: list[Row]) -> None:
+    """Keep a row the sheet format does not use (担当課, 事業期間, …) with its label; say so when unknown."""
+    label = head.cells[0] if head.cells else ""
+    lines = [to_text(c) for _, c in head.nonempty(1)]
+    lines.extend(to_text(row.text) for row in more)
+    text = "\n".join(line for line in lines if line)
+    fields.extra.append((label, text))
+    if fold(label).endswith("分野"):
+        fields.policy_text = text or None
+    if kind is not RowKind.EXTRA:
+        _warn(fields, "sheet.unknown_row", f"事業シートの中に知らない項目「{label[:30]}」があります。残しました。",
+              head.line, "項目名（事業内容・効果・事業費など）を確認してください。その他の項目として表示します。",
+              Severity.INFO)
+
+
+@lru_cache(maxsize=4096)
+def _is_partner_header(cell: str) -> bool:
+    return bool(_PARTNER_HEADER.match(fold(cell)))
 
 
 def _read_name(fields: SheetFields, row: Row) -> int | None:
     partner_col = None
-    for index, cell in row.nonempty(1):
-        if _PARTNER_HEADER.match(fold(cell)):
+    cells = row.nonempty(1)
+    for index, cell in cells:
+        if _is_partner_header(cell):
             partner_col = index
-    names = [c for i, c in row.nonempty(1) if i != partner_col]
+    names = [c for i, c in cells if i != partner_col]
     fields.name = to_text(" ".join(names)) if names else None
     return partner_col
 
@@ -144,71 +218,42 @@ def _read_partner_row(fields: SheetFields, head: Row, more: list[Row]) -> None:
     fields.partners_line = head.line
 
 
-def _read_budget(fields: SheetFields, head: Row, more: list[Row], plan_years: range) -> None:
-    unit = read_budget_unit(head.cells[0], head.cells[1:])
-    years: dict[int, int] = {}
-    note_col = None
-    for index, cell in head.nonempty(1):
-        year = read_header_year(cell)
-        if year is not None:
-            years[index] = year
-        elif fold(cell).startswith("備考"):
-            note_col = index
-    if unit is None:
-        _warn(fields, "budget.no_unit", "事業費の単位が書かれていません。千円として読みました。", head.line,
-              "「事業費（千円）」のように単位を書いてください。")
-    if not years:
-        _warn(fields, "budget.no_years", "事業費の見出しに年度（R8 など）がありません。", head.line,
-              "見出し行に R8〜R12 のように年度を書いてください。", Severity.ERROR)
-        fields.budget = Budget(unit=unit, cells=(), note=None, line=head.line)
-        return
-    value_rows = [r for r in more if r.nonempty()]
-    if not value_rows:
-        _warn(fields, "budget.missing_amounts", "事業費の金額の行がありません。", head.line,
-              "見出しの下の行に各年度の金額を書いてください。")
-        fields.budget = Budget(unit=unit, cells=tuple(
-            make_cell(y, "", unit=unit)[0] for y in years.values()), line=head.line)
-        return
-    row = value_rows[0]
-    offset = _best_offset(row, set(years) | ({note_col} if note_col is not None else set()))
-    cells: list[BudgetCell] = []
-    note = None
-    for index, year in years.items():
-        source = index - offset
-        text = row.cells[source] if 0 <= source < len(row.cells) else ""
-        budget_cell, reading = make_cell(year, text, unit=unit)
-        cells.append(budget_cell)
-        if budget_cell.status.value == "invalid":
-            _warn(fields, "budget.non_numeric", f"{year}年度の事業費「{text}」は数値として読めません。", row.line,
-                  "金額（千円）、「—」（なし）または「未定」を書いてください。", Severity.ERROR)
-        elif reading.rounded:
-            _warn(fields, "budget.rounded", f"{year}年度の事業費「{text}」を千円単位に丸めました。", row.line)
-    if note_col is not None and 0 <= note_col - offset < len(row.cells):
-        note = row.cells[note_col - offset] or None
-    for extra in value_rows[1:]:
-        note = "\n".join(x for x in (note, extra.text) if x)
-        _warn(fields, "budget.extra_row", "事業費の金額の行が2行以上あります。2行目以降は備考として残しました。",
-              extra.line)
-    fields.budget = Budget(unit=unit, cells=tuple(cells), note=to_text(note) if note else None, line=head.line)
-
-
-def _best_offset(row: Row, columns: set[int]) -> int:
-    """Return the column shift that puts every non-empty value cell under a header column."""
-    used = [i for i, _ in row.nonempty()]
-    if not used:
-        return 0
-    for offset in (0, 1, -1, 2, -2, 3, -3):
-        if all(i + offset in columns for i in used):
-            return offset
-    return 0
+@lru_cache(maxsize=8192)
+def _effects(head: tuple[str, ...], more: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """Return the effects (効果) of a block's cells, items split (remembered: sheets share their effects)."""
+    items: list[str] = []
+    for cells in (head[1:], *more):
+        for cell in cells:
+            if cell:
+                items.extend(split_items(cell))
+    return tuple(items)
 
 
 def _read_roles(fields: SheetFields, head: Row, more: list[Row]) -> None:
+    if fields.roles:  # duties may continue the role of an earlier block
+        _read_roles_into(fields, head, more)
+        return
+    base = head.line
+    key = ("roles", tuple((r.line - base, r.cells) for r in (head, *more)))
+    hit = _BLOCKS.get(key)
+    if hit is None:
+        alone = SheetFields()
+        _read_roles_into(alone, Row(0, head.cells), [Row(r.line - base, r.cells) for r in more])
+        hit = _remember(key, (tuple(alone.roles), tuple(alone.findings)))
+    roles, remembered = hit
+    fields.roles.extend(roles)
+    fields.findings.extend(_shift(f, base) for f in remembered)
+
+
+def _read_roles_into(fields: SheetFields, head: Row, more: list[Row]) -> None:
     for row in (head, *more):
         cells = [c for _, c in row.nonempty(1 if row is head else 0)]
         if not cells:
             continue
         first = to_text(cells[0])
+        if len(cells) == 1 and "\n" not in first and (paired := _PARTY_AND_DUTIES.match(first)):
+            fields.roles.append(Role(party=paired["party"], duties=tuple(split_items(paired["duties"]))))
+            continue
         if len(cells) == 1 and not _PARTY_LIKE.match(fold(first)):
             if fields.roles:
                 last = fields.roles[-1]
@@ -221,48 +266,63 @@ def _read_roles(fields: SheetFields, head: Row, more: list[Row]) -> None:
         fields.roles.append(Role(party=first, duties=tuple(duties)))
 
 
-_KPI_HEADERS = (("indicator", re.compile(r"指標")), ("baseline", re.compile(r"現状|基準")),
-                ("target", re.compile(r"目標")))
-
-
 def _read_kpis(fields: SheetFields, head: Row, more: list[Row]) -> None:
-    columns: dict[str, int] = {}
-    for index, cell in head.nonempty(1):
-        for name, pattern in _KPI_HEADERS:
-            if name not in columns and pattern.search(fold(cell)):
-                columns[name] = index
-                break
-    data_rows = [r for r in more if r.nonempty()]
-    if len(columns) < 3 and len(head.nonempty(1)) >= 2:
-        data_rows.insert(0, Row(head.line, ("", *head.cells[1:])))
-        columns = {}
-    if not data_rows:
-        _warn(fields, "kpi.missing", "KPI（指標・現状値・目標値）の行がありません。", head.line,
-              "見出しの下の行に指標、現状値、目標値を書いてください。", Severity.WARNING)
-    for row in data_rows:
-        values = _assign_kpi_cells(row, columns)
-        indicator = to_text(values.get("indicator", ""))
-        if not indicator:
-            _warn(fields, "kpi.no_indicator", "KPIの指標名がありません。", row.line, severity=Severity.ERROR)
-        baseline = read_quantity(to_text(values.get("baseline", "")) or None)
-        target = read_quantity(to_text(values.get("target", "")) or None)
-        fields.kpis.append(KPI(indicator=indicator, baseline=baseline, target=target,
-                               direction=infer_direction(indicator, baseline, target), line=row.line))
+    base = head.line
+    key = ("kpi", tuple((r.line - base, r.cells) for r in (head, *more)))
+    hit = _BLOCKS.get(key)
+    if hit is None:
+        shifted = [Row(r.line - base, r.cells) for r in (head, *more)]
+        raws, header_years, findings = read_kpi_rows(shifted[0], shifted[1:])
+        kpis, more_findings = build_kpis(raws, header_years)
+        hit = _remember(key, (tuple(kpis), (*findings, *more_findings)))
+    kpis, remembered = hit
+    fields.kpis.extend(KPI(k.indicator, k.baseline, k.target, k.direction, (k.line or 0) + base) for k in kpis)
+    fields.findings.extend(_shift(f, base) for f in remembered)
 
 
-def _assign_kpi_cells(row: Row, columns: dict[str, int]) -> dict[str, str]:
-    """Match a KPI row's cells to the header's columns; fall back to order (indicator, baseline, target)."""
-    cells = row.nonempty()
-    if len(columns) == 3:
-        assigned: dict[str, str] = {}
-        for index, text in cells:
-            name = min(columns, key=lambda n: (abs(columns[n] - index), columns[n]))
-            if name in assigned:
-                break
-            assigned[name] = text
-        else:
-            return assigned
-    return dict(zip(("indicator", "baseline", "target"), (c for _, c in cells), strict=False))
+# Blocks (a budget, a KPI table) read before, by their cells and the lines relative to their first row:
+# documents repeat them, and the readers are pure. Bounded; cleared by clear_reader_caches().
+_BLOCKS: dict[tuple[object, ...], tuple[Any, tuple[Finding, ...]]] = {}
+_MAX_BLOCKS = 50_000
+
+
+def _remember(key: tuple[object, ...], value: tuple[Any, tuple[Finding, ...]]) -> tuple[Any, tuple[Finding, ...]]:
+    if len(_BLOCKS) >= _MAX_BLOCKS:
+        _BLOCKS.clear()
+    _BLOCKS[key] = value
+    return value
+
+
+def _shift(finding: Finding, base: int) -> Finding:
+    if finding.line is None:
+        return finding
+    return Finding(finding.rule, finding.severity, finding.message, finding.line + base, finding.project,
+                   finding.suggestion)
+
+
+def _budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[Finding]]:
+    if len(rows) == 2 and rows[1].cells and not rows[1].cells[0]:
+        simple = read_simple_budget(rows[0], rows[1])
+        if simple is not None:
+            return simple, []
+    base = rows[0].line
+    key = ("budget", tuple((r.line - base, r.cells) for r in rows))
+    hit = _BLOCKS.get(key)
+    if hit is None:
+        budget, findings = read_budget_block([Row(r.line - base, r.cells) for r in rows], plan_years)
+        hit = _remember(key, (budget, tuple(findings)))
+    budget, remembered = hit
+    moved = Budget(budget.unit, budget.cells, budget.note, (budget.line or 0) + base, budget.total_text,
+                   budget.total_amount)
+    return moved, [_shift(f, base) for f in remembered]
+
+
+def clear_block_cache() -> None:
+    """Forget the blocks read before."""
+    _BLOCKS.clear()
+
+
+_COMPLETE = frozenset({RowKind.CONTENT, RowKind.EFFECTS, RowKind.BUDGET, RowKind.ROLES, RowKind.COST, RowKind.KPI})
 
 
 def _check_complete(fields: SheetFields, line: int, kinds: set[RowKind]) -> None:

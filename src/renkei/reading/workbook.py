@@ -31,7 +31,7 @@ from renkei.domain.plan import (
     Project,
     Role,
 )
-from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind
+from renkei.domain.quantity import Direction, Quantity
 from renkei.reading.actuals import read_fiscal_year
 from renkei.reading.budget import UNIT_FACTORS, make_cell
 from renkei.reading.cost import read_cost_sharing
@@ -73,14 +73,7 @@ class WorkbookReadError(ValueError):
 
 def quantity_from_record(r: dict[str, Any]) -> Quantity:
     """Rebuild a Quantity from its JSON form."""
-    return Quantity(
-        text=r["text"], kind=QuantityKind(r["kind"]), value=r["value"], unit=r["unit"], per=r["per"],
-        fiscal_year=r["fiscal_year"], from_fiscal_year=r["from_fiscal_year"], from_month=r["from_month"],
-        to_month=r["to_month"], calendar_year=r["calendar_year"],
-        qualifier=Qualifier(r["qualifier"]) if r["qualifier"] else None,
-        direction=Direction(r["direction"]) if r["direction"] else None,
-        cumulative_from_plan_start=r["cumulative_from_plan_start"], note=r["note"],
-    )  # fmt: skip
+    return Quantity.from_dict(r)
 
 
 def quantity_record(q: Quantity) -> dict[str, Any]:
@@ -97,7 +90,8 @@ def project_record(p: Project) -> dict[str, Any]:
         "description": p.description, "effects": list(p.effects), "partners": p.partners.to_dict(),
         "budget": None if p.budget is None else {
             "unit": p.budget.unit, "note": p.budget.note, "line": p.budget.line,
-            "cells": [[c.fiscal_year, c.text, c.status.value, c.amount] for c in p.budget.cells]},
+            "cells": [[c.fiscal_year, c.text, c.status.value, c.amount] for c in p.budget.cells],
+            "total": [p.budget.total_text, p.budget.total_amount]},
         "roles": [r.to_dict() for r in p.roles],
         "cost_sharing": {"text": p.cost_sharing.text,
                          "principles": [[c.basis.value, c.text] for c in p.cost_sharing.principles]},
@@ -125,7 +119,7 @@ def project_from_record(r: dict[str, Any]) -> Project:
                           tuple(pt["excluded"]), tuple(pt["unresolved"]), pt["all_members"]),
         budget=None if b is None else Budget(
             b["unit"], tuple(BudgetCell(y, t, BudgetCellStatus(s), a) for y, t, s, a in b["cells"]), b["note"],
-            b["line"]),
+            b["line"], *(b.get("total") or (None, None))),
         roles=tuple(Role(x["party"], tuple(x["duties"])) for x in r["roles"]),
         cost_sharing=CostSharing(cs["text"], tuple(CostPrinciple(CostBasis(k), t) for k, t in cs["principles"])),
         kpis=tuple(_kpi_from_record(k) for k in r["kpis"]),
@@ -392,7 +386,8 @@ def _budget(cells: dict[str, object], years: list[tuple[str, int]], old: Budget 
         elif kept is not None or _text(value).strip():
             shown[year] = _edited_cell(year, value, unit)
     order = [y for y in before if y in shown] + sorted(y for y in shown if y not in before)
-    return Budget(unit, tuple(shown[y] for y in order), note, old.line if old else None)
+    return Budget(unit, tuple(shown[y] for y in order), note, old.line if old else None,
+                  old.total_text if old else None, old.total_amount if old else None)
 
 
 def _edited_cell(year: int, value: object, unit: str | None) -> BudgetCell:

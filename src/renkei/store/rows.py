@@ -22,7 +22,7 @@ from renkei.domain.plan import (
     Role,
     normalise_key_text,
 )
-from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind
+from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind, Relative
 from renkei.store.tables import (
     ActualRow,
     ActualValueByMunicipalityRow,
@@ -82,6 +82,11 @@ def quantity_columns(prefix: str, quantity: Quantity) -> dict[str, Any]:
         "direction": quantity.direction.value if quantity.direction else None,
         "cumulative_from_plan_start": quantity.cumulative_from_plan_start,
         "note": quantity.note,
+        "relative": quantity.relative.to_dict() if quantity.relative else None,
+        "average": quantity.average,
+        "scale": quantity.scale,
+        "duration_years": quantity.duration_years,
+        "measure": quantity.measure,
     }
     return {
         f"{prefix}_text": quantity.text,
@@ -116,6 +121,11 @@ def quantity_from_row(row: KpiRow, prefix: str) -> Quantity:
         direction=Direction(direction) if direction else None,
         cumulative_from_plan_start=bool(extra.get("cumulative_from_plan_start", False)),
         note=extra.get("note"),
+        relative=Relative.from_dict(extra["relative"]) if extra.get("relative") else None,
+        average=bool(extra.get("average", False)),
+        scale=extra.get("scale"),
+        duration_years=extra.get("duration_years"),
+        measure=extra.get("measure"),
     )
 
 
@@ -158,6 +168,8 @@ def project_columns(project: Project) -> dict[str, Any]:
         "budget_unit": budget.unit if budget else None,
         "budget_note": budget.note if budget else None,
         "budget_source_line": budget.line if budget else None,
+        "budget_total_text": budget.total_text if budget else None,
+        "budget_total_amount": budget.total_amount if budget else None,
         "cost_basis": project.cost_sharing.basis.value if project.cost_sharing.basis else None,
         "cost_text": project.cost_sharing.text,
         "cost_principles": [
@@ -232,7 +244,8 @@ def project_from_rows(
             )
             for b in sorted(budget_lines, key=lambda b: b.fiscal_year)
         )
-        budget = Budget(unit=row.budget_unit, cells=cells, note=row.budget_note, line=row.budget_source_line)
+        budget = Budget(unit=row.budget_unit, cells=cells, note=row.budget_note, line=row.budget_source_line,
+                        total_text=row.budget_total_text, total_amount=row.budget_total_amount)
     principles = tuple(
         CostPrinciple(basis=CostBasis(p["basis"]), text=p["text"]) for p in row.cost_principles or []
     )
