@@ -6,24 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
 from renkei.cli.database import DatabaseOpt, PlanOpt, open_session, out
 from renkei.cli.files import fail
-from renkei.domain.actual import Actual
-from renkei.domain.plan import Plan
 from renkei.export.workbook import write_plan_workbook
-from renkei.services.progress import KpiProgress, PlanNotFoundError, evaluate_stored_plan, resolve_plan_id
-from renkei.store import repository
-
-
-def evaluate_for_export(
-    session: Session, plan_id: int, as_of: int | None
-) -> tuple[Plan, list[KpiProgress], dict[tuple[str, str], list[Actual]]]:
-    """Load a stored plan, its approved actuals and its KPI evaluations: the one place exports evaluate progress."""
-    progress = evaluate_stored_plan(session, plan_id, as_of)
-    actuals = repository.list_actuals(session=session, plan_id=plan_id)
-    return progress.plan, list(progress.kpis), actuals
+from renkei.services.progress import PlanNotFoundError, evaluate_stored_plan, resolve_plan_id
 
 
 def export_xlsx(
@@ -39,8 +26,9 @@ def export_xlsx(
             plan_id = resolve_plan_id(session=session, plan=plan)
         except PlanNotFoundError as exc:
             raise fail(str(exc)) from None
-        chosen, results, actuals = evaluate_for_export(session, plan_id, as_of)
-    data = write_plan_workbook(chosen, results=results, actuals=actuals)
+        progress = evaluate_stored_plan(session, plan_id, as_of)
+    chosen = progress.plan
+    data = write_plan_workbook(chosen, results=progress.kpis, as_of=progress.as_of)
     try:
         output.write_bytes(data)
     except OSError as exc:
