@@ -203,8 +203,19 @@ def template(
     plan_file: Annotated[Path | None, typer.Option("--plan-file", help="文書から作る / from a document")] = None,
     database_url: DatabaseOpt = None,
     area: AreaOpt = "kitakyushu",
+    municipality: Annotated[str | None, typer.Option(
+        "--municipality", help="連携市町の団体コードか名前: その市町だけの報告シート（xlsx） / one partner's workbook",
+    )] = None,
 ) -> None:
     """実績値入力シート（CSV/xlsx）を作る / write the actuals template of a plan."""
+    if municipality is not None:
+        from renkei.cli.export import write_partner_template
+
+        if plan_file is not None:
+            raise fail("--municipality は保存済みの計画（--plan）で使います / --municipality needs a stored plan")
+        write_partner_template(plan=plan, municipality=municipality, year=year, output=output,
+                               database_url=database_url)
+        return
     if plan_file is not None:
         chosen, _, _ = _read_document(plan_file, area)
         key = f"{chosen.area_slug}-{chosen.first_year}"

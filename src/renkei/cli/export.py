@@ -1,4 +1,4 @@
-"""Export commands: the plan workbook (xlsx) a planner can edit and re-import."""
+"""Export commands: the plan workbook (xlsx), a partner's actuals workbook, open data and the progress report."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ import typer
 
 from renkei.cli.database import DatabaseOpt, PlanOpt, open_session, out
 from renkei.cli.files import fail
+from renkei.domain.fiscal import format_fiscal_year
+from renkei.domain.localcode import LocalCodeError, normalise_code
+from renkei.domain.municipality import Municipality
+from renkei.domain.text import fold
+from renkei.export.partner_actuals import PartnerTemplateError, write_partner_workbook
 from renkei.export.workbook import write_plan_workbook
 from renkei.services.progress import PlanNotFoundError, evaluate_stored_plan, resolve_plan_id
+from renkei.store.portal_queries import load_area_members
 
 
 def export_xlsx(
@@ -35,6 +41,44 @@ def export_xlsx(
         raise fail(f"書き込めません / cannot write {output}: {exc.strerror}") from None
     out.print(f"計画ワークブックを書きました / wrote {output}（{len(chosen.projects)}事業）", highlight=False,
               soft_wrap=True)
+
+
+def _find_member(members: tuple[Municipality, ...], written: str) -> Municipality | None:
+    try:
+        code = normalise_code(written)
+    except LocalCodeError:
+        code = None
+    folded = fold(written)
+    return next((m for m in members if m.code == code or fold(m.name) == folded), None)
+
+
+def write_partner_template(*, plan: str | None, municipality: str, year: int, output: Path | None,
+                           database_url: str | None) -> None:
+    """Write one partner municipality's actuals workbook (``renkei actuals template --municipality``)."""
+    with open_session(database_url) as session:
+        try:
+            plan_id = resolve_plan_id(session=session, plan=plan)
+        except PlanNotFoundError as exc:
+            raise fail(str(exc)) from None
+        progress = evaluate_stored_plan(session, plan_id)
+        area = load_area_members(session=session, area_slug=progress.plan.area_slug)
+    members = area.members if area else ()
+    town = _find_member(members, municipality)
+    if town is None:
+        listed = "、".join(f"{m.name} {m.code}" for m in members) or "なし / none"
+        raise fail(f"「{municipality}」は圏域の市町村ではありません / not a member of the area（{listed}）")
+    lead = next((m.name for m in members if area and m.code == area.lead_code), "")
+    try:
+        data = write_partner_workbook(progress.plan, progress.kpis, municipality=town, year=year, lead_name=lead)
+    except PartnerTemplateError as exc:
+        raise fail(str(exc)) from None
+    target = output or Path(f"actuals-{plan_id}-{town.code}-{year}.xlsx")
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise fail(f"書き込めません / cannot write {target}: {exc.strerror}") from None
+    out.print(f"{town.name}の実績値報告シートを書きました / wrote {target}（{format_fiscal_year(year)}）",
+              highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
