@@ -48,3 +48,12 @@ def test_a_partner_workbook_goes_out_and_comes_back_through_the_import(runner: C
     assert "更新 1件" in imported.output
     refused = runner.invoke(app, ["actuals", "template", "--municipality", "福岡市", "--year", "2026"])
     assert refused.exit_code != 0 and "圏域の市町村ではありません" in refused.output
+
+
+def test_the_command_writes_the_package(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0
+    result = runner.invoke(app, ["export", "opendata", "--as-of", "2027", "--license", "CC-BY-4.0", "out"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir())[:2] == ["actuals.csv", "actuals.json"]
+    refused = runner.invoke(app, ["export", "opendata", "--license", "secret", "out"])
+    assert refused.exit_code != 0 and "ライセンス" in refused.output

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from renkei.cli.database import DatabaseOpt, PlanOpt, open_session, out
 from renkei.cli.files import fail
@@ -13,9 +14,13 @@ from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Municipality
 from renkei.domain.text import fold
+from renkei.export.datapackage import LICENCES, write_package
+from renkei.export.opendata import OpenDataSource, build_tables, package_meta
 from renkei.export.partner_actuals import PartnerTemplateError, write_partner_workbook
 from renkei.export.workbook import write_plan_workbook
+from renkei.reading.area import load_registry
 from renkei.services.progress import PlanNotFoundError, evaluate_stored_plan, resolve_plan_id
+from renkei.store import repository
 from renkei.store.portal_queries import load_area_members
 
 
@@ -81,8 +86,53 @@ def write_partner_template(*, plan: str | None, municipality: str, year: int, ou
               highlight=False, soft_wrap=True)
 
 
+def load_opendata_source(session: Session, plan_id: int, as_of: int | None, *,
+                         include_pending: bool = False) -> OpenDataSource:
+    """Evaluate a stored plan and gather what its open data needs (the area's members, the approved actuals)."""
+    progress = evaluate_stored_plan(session, plan_id, as_of, include_pending=include_pending)
+    approved = repository.list_actuals(session=session, plan_id=plan_id)
+    area = load_area_members(session=session, area_slug=progress.plan.area_slug)
+    plan_key = next(p.plan_key for p in repository.list_plans(session=session) if p.id == plan_id)
+    return OpenDataSource(progress, plan_key, area.members if area else (), area.lead_code if area else "",
+                          approved, load_registry())
+
+
+def export_opendata(
+    folder: Annotated[Path, typer.Argument(help="出力するフォルダ / the folder to write")],
+    plan: PlanOpt = None,
+    as_of: Annotated[int | None, typer.Option(
+        "--as-of", help="評価年度（既定: 終了した最新の年度） / evaluation year")] = None,
+    include_pending: Annotated[bool, typer.Option(
+        "--include-pending", help="未承認の実績も含める（審査状況の列で区別） / include unapproved actuals",
+    )] = False,
+    licence: Annotated[str, typer.Option(
+        "--license", help=f"ライセンス / licence: {', '.join(LICENCES)}")] = "CC-BY-4.0",
+    source_url: Annotated[str | None, typer.Option(
+        "--source-url", help="原文（ビジョン）のURL / where the vision document is published")] = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """オープンデータ（CSV・JSON・datapackage.json）を書き出す / write the open-data package."""
+    if licence not in LICENCES:
+        raise fail(f"ライセンス「{licence}」は使えません / unknown licence（{', '.join(LICENCES)}）")
+    with open_session(database_url) as session:
+        try:
+            plan_id = resolve_plan_id(session=session, plan=plan)
+        except PlanNotFoundError as exc:
+            raise fail(str(exc)) from None
+        source = load_opendata_source(session, plan_id, as_of, include_pending=include_pending)
+    progress = source.progress
+    try:
+        written = write_package(folder, build_tables(source), package_meta(source, source_url=source_url), licence)
+    except OSError as exc:
+        raise fail(f"書き込めません / cannot write {folder}: {exc.strerror}") from None
+    status = "未承認を含む" if include_pending else "承認済みの実績"
+    out.print(f"オープンデータを書きました / wrote {len(written)} files to {folder}"
+              f"（{format_fiscal_year(progress.as_of)}時点、{status}、{licence}）", highlight=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add the export commands: export xlsx."""
-    export_app = typer.Typer(name="export", help="書き出し / exports: xlsx", no_args_is_help=True)
+    """Add the export commands: export xlsx, export opendata."""
+    export_app = typer.Typer(name="export", help="書き出し / exports: xlsx, opendata", no_args_is_help=True)
     export_app.command("xlsx")(export_xlsx)
+    export_app.command("opendata")(export_opendata)
     app.add_typer(export_app, name="export")
