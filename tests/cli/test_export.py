@@ -57,3 +57,14 @@ def test_the_command_writes_the_package(runner: CliRunner, tmp_path: Path) -> No
     assert sorted(p.name for p in (tmp_path / "out").iterdir())[:2] == ["actuals.csv", "actuals.json"]
     refused = runner.invoke(app, ["export", "opendata", "--license", "secret", "out"])
     assert refused.exit_code != 0 and "ライセンス" in refused.output
+
+
+def test_the_report_command_writes_a_pdf(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0
+    result = runner.invoke(app, ["report", "--as-of", "2027", "--issued", "2027-06-01", "--html", "report.html",
+                                 "report.pdf"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert "令和9年6月1日" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    refused = runner.invoke(app, ["report", "--issued", "6/1", "report.pdf"])
+    assert refused.exit_code != 0 and "YYYY-MM-DD" in refused.output

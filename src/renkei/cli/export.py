@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,8 @@ from renkei.domain.text import fold
 from renkei.export.datapackage import LICENCES, write_package
 from renkei.export.opendata import OpenDataSource, build_tables, package_meta
 from renkei.export.partner_actuals import PartnerTemplateError, write_partner_workbook
+from renkei.export.report import ReportError, render_report_html, render_report_pdf
+from renkei.export.report_view import ReportInput
 from renkei.export.workbook import write_plan_workbook
 from renkei.reading.area import load_registry
 from renkei.services.progress import PlanNotFoundError, evaluate_stored_plan, resolve_plan_id
@@ -130,9 +133,46 @@ def export_opendata(
               f"（{format_fiscal_year(progress.as_of)}時点、{status}、{licence}）", highlight=False, soft_wrap=True)
 
 
+def report(
+    output: Annotated[Path, typer.Argument(help="出力する PDF / the PDF to write")],
+    plan: PlanOpt = None,
+    as_of: Annotated[int | None, typer.Option(
+        "--as-of", help="報告する年度（既定: 終了した最新の年度） / the fiscal year reported")] = None,
+    issued: Annotated[str | None, typer.Option(
+        "--issued", help="発行日 YYYY-MM-DD（既定: 今日） / date of issue")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="HTMLも書き出す / also write the HTML")] = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """進捗状況報告書（PDF）を作る / write the annual progress report as PDF."""
+    try:
+        day = date.fromisoformat(issued) if issued else date.today()
+    except ValueError:
+        raise fail(f"--issued は YYYY-MM-DD で指定します / --issued must be YYYY-MM-DD: {issued!r}") from None
+    with open_session(database_url) as session:
+        try:
+            plan_id = resolve_plan_id(session=session, plan=plan)
+        except PlanNotFoundError as exc:
+            raise fail(str(exc)) from None
+        progress = evaluate_stored_plan(session, plan_id, as_of)
+        findings = repository.list_findings(session=session, plan_id=plan_id)
+        area = load_area_members(session=session, area_slug=progress.plan.area_slug)
+    source = ReportInput(progress, findings, area.members if area else (), area.lead_code if area else "", day)
+    try:
+        if html is not None:
+            html.write_text(render_report_html(source), encoding="utf-8")
+        output.write_bytes(render_report_pdf(source))
+    except ReportError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"書き込めません / cannot write {output}: {exc.strerror}") from None
+    out.print(f"進捗状況報告書を書きました / wrote {output}（{format_fiscal_year(progress.as_of)}、"
+              f"{len(progress.plan.projects)}事業）", highlight=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add the export commands: export xlsx, export opendata."""
+    """Add the export commands: export xlsx, export opendata, and report."""
     export_app = typer.Typer(name="export", help="書き出し / exports: xlsx, opendata", no_args_is_help=True)
     export_app.command("xlsx")(export_xlsx)
     export_app.command("opendata")(export_opendata)
     app.add_typer(export_app, name="export")
+    app.command("report")(report)
