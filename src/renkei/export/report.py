@@ -54,8 +54,7 @@ def render_report_pdf(source: ReportInput) -> bytes:
     folder = resources.files("renkei.export").joinpath("templates/report")
     stylesheet = CSS(string=folder.joinpath("report.css").read_text(encoding="utf-8"))
     document = HTML(string=html, base_url=str(folder))
-    pdf = document.write_pdf(stylesheets=[stylesheet], pdf_variant=None, uncompressed_pdf=False,
-                             custom_metadata=True)
+    pdf = document.write_pdf(stylesheets=[stylesheet])  # title, author and keywords come from the <meta> tags
     if pdf is None:  # only when a target is given; kept for the type checker
         raise ReportError("PDF was not produced")
     return bytes(pdf)
