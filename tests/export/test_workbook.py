@@ -258,3 +258,18 @@ def test_budget_cells_keep_text_status_and_amount(plan: Plan) -> None:
     one = replace(plan.projects[0], budget=Budget("千円", cells, None, 5))
     small = replace(plan, projects=(one,))
     assert read_plan_workbook(write_plan_workbook(small)) == small
+
+
+def test_the_kpi_sheet_shows_the_one_evaluation(plan: Plan) -> None:
+    from renkei.services.progress import evaluate_loaded_plan
+
+    story = plan.projects[0]
+    progress = evaluate_loaded_plan(plan, {(story.key, story.kpis[0].key): [Actual(2026, 18500)]}, as_of=2027)
+    book = load_workbook(io.BytesIO(write_plan_workbook(plan, results=progress.kpis, as_of=progress.as_of)))
+    kpis = book[KPIS]
+    row = {str(c.value).split("\n")[0]: c.column for c in kpis[1]}
+    assert kpis.cell(2, row["実績 令和8年度（2026）"]).value == 18500
+    assert kpis.cell(2, row["実績 令和9年度（2027）"]).value is None  # unreported, not 0
+    evaluation = progress.kpis[0].evaluation
+    assert kpis.cell(2, row["状況（参考）"]).value == evaluation.status.label_ja
+    assert kpis.cell(2, row["評価の説明（参考）"]).value == evaluation.explanation_ja
