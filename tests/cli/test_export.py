@@ -48,6 +48,8 @@ def test_a_partner_workbook_goes_out_and_comes_back_through_the_import(runner: C
     assert "更新 1件" in imported.output
     refused = runner.invoke(app, ["actuals", "template", "--municipality", "福岡市", "--year", "2026"])
     assert refused.exit_code != 0 and "圏域の市町村ではありません" in refused.output
+    as_csv = runner.invoke(app, ["actuals", "template", "--municipality", "402133", "--year", "2026", "-f", "csv"])
+    assert as_csv.exit_code != 0 and "xlsx だけ" in as_csv.output
 
 
 def test_the_command_writes_the_package(runner: CliRunner, tmp_path: Path) -> None:

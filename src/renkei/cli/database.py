@@ -198,7 +198,7 @@ def _read_actuals_file(file: Path) -> ActualsSheet:
 def template(
     year: Annotated[int, typer.Option("--year", help="対象年度（西暦） / the fiscal year")],
     plan: PlanOpt = None,
-    format: Annotated[TemplateFormat, typer.Option("--format", "-f")] = TemplateFormat.csv,
+    format: Annotated[TemplateFormat | None, typer.Option("--format", "-f", help="csv（既定）か xlsx")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル / output file")] = None,
     plan_file: Annotated[Path | None, typer.Option("--plan-file", help="文書から作る / from a document")] = None,
     database_url: DatabaseOpt = None,
@@ -213,9 +213,12 @@ def template(
 
         if plan_file is not None:
             raise fail("--municipality は保存済みの計画（--plan）で使います / --municipality needs a stored plan")
+        if format is TemplateFormat.csv:
+            raise fail("--municipality の報告シートは xlsx だけです / a partner's workbook is xlsx only")
         write_partner_template(plan=plan, municipality=municipality, year=year, output=output,
                                database_url=database_url)
         return
+    format = format or TemplateFormat.csv
     if plan_file is not None:
         chosen, _, _ = _read_document(plan_file, area)
         key = f"{chosen.area_slug}-{chosen.first_year}"
