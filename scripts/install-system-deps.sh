@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Install the Debian packages renkei needs (browser tests, PDF fonts) when they are missing.
+# Install the Debian packages renkei needs (browser tests, the PDF report, workbook tests) when they are missing.
 # Runs apt-get only as root and only when something is missing, so repeated runs are fast.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -e /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] || need+=(fonts-ipaexfont)
+# The PDF report: WeasyPrint draws text with Pango; its tests read the PDF with poppler's pdftotext,
+# pdffonts and pdftoppm.
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# The plan workbook's tests save it with LibreOffice Calc, as a planner using LibreOffice would.
+command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

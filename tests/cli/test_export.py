@@ -29,3 +29,44 @@ def test_export_then_import_changes_nothing_and_an_edit_is_the_diff(runner: CliR
     edited = runner.invoke(app, ["import", str(out)])
     assert edited.exit_code == 0, edited.output
     assert "description" in edited.output and "保存しました" in edited.output
+
+
+def test_a_partner_workbook_goes_out_and_comes_back_through_the_import(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0
+    sample = EXAMPLE.parent / "kitakyushu_actuals_sample.csv"
+    assert runner.invoke(app, ["actuals", "import", str(sample)]).exit_code == 0
+    written = runner.invoke(app, ["actuals", "template", "--municipality", "40213", "--year", "2026"])
+    assert written.exit_code == 0, written.output
+    path = tmp_path / "actuals-1-402133-2026.xlsx"
+    book = load_workbook(path)
+    sheet = book["実績入力"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 2).value == "自家消費PV導入施設数")
+    sheet.cell(row, 8).value = 6
+    book.save(path)
+    imported = runner.invoke(app, ["actuals", "import", str(path)])
+    assert imported.exit_code == 0, imported.output
+    assert "更新 1件" in imported.output
+    refused = runner.invoke(app, ["actuals", "template", "--municipality", "福岡市", "--year", "2026"])
+    assert refused.exit_code != 0 and "圏域の市町村ではありません" in refused.output
+    as_csv = runner.invoke(app, ["actuals", "template", "--municipality", "402133", "--year", "2026", "-f", "csv"])
+    assert as_csv.exit_code != 0 and "xlsx だけ" in as_csv.output
+
+
+def test_the_command_writes_the_package(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0
+    result = runner.invoke(app, ["export", "opendata", "--as-of", "2027", "--license", "CC-BY-4.0", "out"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir())[:2] == ["actuals.csv", "actuals.json"]
+    refused = runner.invoke(app, ["export", "opendata", "--license", "secret", "out"])
+    assert refused.exit_code != 0 and "ライセンス" in refused.output
+
+
+def test_the_report_command_writes_a_pdf(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0
+    result = runner.invoke(app, ["report", "--as-of", "2027", "--issued", "2027-06-01", "--html", "report.html",
+                                 "report.pdf"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert "令和9年6月1日" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    refused = runner.invoke(app, ["report", "--issued", "6/1", "report.pdf"])
+    assert refused.exit_code != 0 and "YYYY-MM-DD" in refused.output

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from sqlalchemy.orm import Session
 
+from renkei.domain.actual import Actual
 from renkei.domain.plan import KPI, Budget, BudgetCell, BudgetCellStatus, Plan, Project
 from renkei.export.workbook import write_plan_workbook
 from renkei.reading.quantity import read_quantity
 from renkei.reading.sheet import read_plan
-from renkei.reading.workbook import BUDGETS, KPIS, PROJECTS, WorkbookReadError, read_plan_workbook
-from renkei.services.plan_diff import diff_plan
+from renkei.reading.workbook import (
+    BUDGETS,
+    KPIS,
+    PROJECTS,
+    WorkbookEdition,
+    WorkbookReadError,
+    read_plan_workbook,
+    read_workbook_edition,
+)
+from renkei.services.plan_diff import PlanDiff
+from renkei.services.plan_import import import_plan
+from renkei.store import repository
+from renkei.store.actuals import find_kpi, list_actuals, upsert_actual
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kitakyushu_vision_r8.txt"
 
@@ -36,7 +56,8 @@ def _edit(data: bytes, edit: object) -> bytes:
 
 
 def _column(sheet: object, title: str) -> int:
-    header = [c.value for c in sheet[1]]  # type: ignore[index]
+    """Return the 1-based column whose header's first line is ``title``."""
+    header = [str(c.value or "").split("\n")[0] for c in sheet[1]]  # type: ignore[index]
     return header.index(title) + 1
 
 
@@ -47,48 +68,124 @@ def test_example_round_trips_losslessly(plan: Plan) -> None:
 
 
 def test_sheets_titles_and_formats_as_a_planner_sees_them(plan: Plan) -> None:
-    book = load_workbook(io.BytesIO(write_plan_workbook(plan)))
+    book = load_workbook(io.BytesIO(write_plan_workbook(plan, as_of=2027, issued=date(2027, 6, 1))))
     assert book.sheetnames == ["概要", "事業", "KPI", "事業費", "連携市町", "_renkei"]
     assert book["_renkei"].sheet_state == "hidden"
+    overview = book["概要"]
+    assert overview["A1"].value == "北九州都市圏域　計画ワークブック"
+    assert "令和9年度（2027）時点" in overview["A2"].value and "令和9年6月1日" in overview["A2"].value
     budgets = book[BUDGETS]
     r8 = _column(budgets, "令和8年度（2026）") - 1  # the example also states earlier years
-    assert budgets.freeze_panes == "C2" and budgets.auto_filter.ref
-    assert budgets.page_setup.orientation == "landscape" and budgets.print_title_rows in ("1:1", "$1:$1")
+    assert budgets.cell(1, r8 + 1).value == "令和8年度（2026）\n（千円）"
     story = next(r for r in budgets.iter_rows(min_row=2) if r[1].value == "自分らしく歩む女性たちのストーリー発信事業")
     assert story[r8].value == 2420 and story[r8].number_format == "#,##0"
     assert story[r8 + 1].value is None  # 記載なし stays blank, never 0
     fire = next(r for r in budgets.iter_rows(min_row=2) if r[1].value == "消防指令業務の共同運用に係る調査研究事業")
     assert fire[r8].value == "—"
-    assert book["連携市町"].protection.sheet
+    for name in ("事業", "KPI", "事業費", "連携市町"):
+        sheet = book[name]
+        assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref, name
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9), name
+        assert sheet.print_title_rows in ("1:1", "$1:$1") and sheet.print_title_cols in ("A:B", "$A:$B"), name
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and setup.fitToHeight == 0, name
+        assert all(isinstance(sheet.cell(1, c).value, str) for c in range(1, sheet.max_column + 1)), name
+    projects = book[PROJECTS]
+    widths = {projects.cell(1, c).value: projects.column_dimensions[projects.cell(1, c).column_letter].width
+              for c in range(1, projects.max_column + 1)}
+    assert widths["事業ID"] < 10 < widths["事業名"] <= 31 < widths["事業内容"] <= 49  # xlsx adds padding
+    heights = [projects.row_dimensions[r].height for r in range(2, projects.max_row + 1)]
+    assert all(h and h >= 13.5 for h in heights) and max(heights) > 100  # wrapped text shows whole
+    assert book["連携市町"].protection.sheet and book["KPI"].protection.sheet
 
 
-def test_edited_workbook_imports_as_exactly_its_edit(plan: Plan) -> None:
-    story, renamed = plan.projects[0], plan.projects[1]
+def _planner_edit(renamed: str) -> Callable[[Any], None]:
+    """Return the edit a planner makes: R8 budget of P001 to 3,000, a new KPI of P001, P002 renamed."""
 
-    def edit(book: object) -> None:
-        budgets = book[BUDGETS]  # type: ignore[index]
+    def edit(book: Any) -> None:
+        budgets = book[BUDGETS]
         budgets.cell(2, _column(budgets, "令和8年度（2026）")).value = 3000
-        kpis = book[KPIS]  # type: ignore[index]
+        kpis = book[KPIS]
         row = kpis.max_row + 1
         for title, value in (("事業ID", "P001"), ("指標", "動画再生回数"), ("現状値", "なし（令和7年度）"),
                              ("目標値", "5,000回（令和12年度）")):
             kpis.cell(row, _column(kpis, title)).value = value
-        projects = book[PROJECTS]  # type: ignore[index]
-        projects.cell(3, _column(projects, "事業名")).value = renamed.name + "（改称）"
+        projects = book[PROJECTS]
+        projects.cell(3, _column(projects, "事業名")).value = renamed
 
-    edited = read_plan_workbook(_edit(write_plan_workbook(plan), edit))
-    diff = diff_plan({"area_name": plan.area_name, "title": plan.title, "first_year": plan.first_year,
-                      "last_year": plan.last_year}, {p.key: (p, True) for p in plan.projects}, edited)
-    assert [e.name for e in diff.changed_projects] == [story.name]
-    assert diff.changed_projects[0].fields == ("budget",)
-    assert [e.name for e in diff.added_kpis] == ["動画再生回数"]
-    assert [e.name for e in diff.added_projects] == [renamed.name + "（改称）"]
-    assert [e.name for e in diff.removed_projects] == [renamed.name]
-    assert (diff.changed_kpis, diff.removed_kpis, diff.plan_fields) == ((), (), ())
-    cell = edited.projects[0].budget.cells[0]  # type: ignore[union-attr]
+    return edit
+
+
+def _import_edited(session: Session, plan: Plan, data: bytes) -> tuple[PlanDiff, WorkbookEdition]:
+    edition = read_workbook_edition(data)
+    result = import_plan(session=session, plan=edition.plan, findings=[], source_text="edited",
+                         renames=edition.renames)
+    return result.diff, edition
+
+
+def _assert_exactly_the_edit(diff: PlanDiff, edition: WorkbookEdition, plan: Plan) -> None:
+    story, renamed = plan.projects[0], plan.projects[1]
+    assert [(e.name, e.fields) for e in diff.changed_projects] == [(story.name, ("budget",)),
+                                                                   (renamed.name + "（改称）", ("name",))]
+    assert [(e.name, e.project_key) for e in diff.added_kpis] == [("動画再生回数", story.key)]
+    assert (diff.added_projects, diff.removed_projects, diff.changed_kpis, diff.removed_kpis, diff.plan_fields) == (
+        (), (), (), (), ())
+    assert edition.renames == {renamed.key: replace(renamed, name=renamed.name + "（改称）").key}
+    cell = edition.plan.projects[0].budget.cells[0]  # type: ignore[union-attr]
     assert (cell.text, cell.status, cell.amount) == ("3,000", BudgetCellStatus.AMOUNT, 3000)
-    added = edited.projects[0].kpis[-1]
-    assert added.target == read_quantity("5,000回（令和12年度）")
+    assert edition.plan.projects[0].kpis[-1].target == read_quantity("5,000回（令和12年度）")
+
+
+def test_edited_workbook_imports_as_exactly_its_edit_and_a_rename_keeps_its_actuals(
+        plan: Plan, session: Session) -> None:
+    import_plan(session=session, plan=plan, findings=[], source_text="vision")
+    renamed = plan.projects[1]
+    kpi = find_kpi(session=session, plan_id=1, project=renamed.key, indicator=renamed.kpis[0].indicator)
+    assert kpi is not None
+    upsert_actual(session=session, kpi_id=kpi.id, actual=Actual(2026, 1), actor="test")
+    session.commit()
+    diff, edition = _import_edited(session, plan, _edit(write_plan_workbook(plan), _planner_edit(
+        renamed.name + "（改称）")))
+    _assert_exactly_the_edit(diff, edition, plan)
+    actuals = list_actuals(session=session, plan_id=1)
+    assert actuals[(edition.renames[renamed.key], kpi.indicator_key)][0].value == 1
+    assert repository.load_plan(session=session, plan_id=1).projects[1].name == renamed.name + "（改称）"
+
+
+def _libreoffice() -> str:
+    found = shutil.which("libreoffice") or shutil.which("soffice")
+    if found is None:
+        message = "LibreOffice is not installed (Debian libreoffice-calc-nogui; make sysdeps installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return found
+
+
+def _saved_by_libreoffice(data: bytes, folder: Path) -> bytes:
+    """Open a workbook in LibreOffice Calc and save it again as xlsx, as a planner using LibreOffice would."""
+    source = folder / "plan.xlsx"
+    source.write_bytes(data)
+    out = folder / "libreoffice"
+    subprocess.run([_libreoffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{folder}/profile",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(source)],
+                   check=True, capture_output=True, timeout=300)
+    return (out / "plan.xlsx").read_bytes()
+
+
+def test_a_workbook_saved_by_libreoffice_round_trips(plan: Plan, tmp_path: Path) -> None:
+    saved = _saved_by_libreoffice(write_plan_workbook(plan), tmp_path)
+    with zipfile.ZipFile(io.BytesIO(saved)) as archive:  # really rewritten by LibreOffice, not copied
+        assert b"LibreOffice" in archive.read("docProps/app.xml")
+    assert read_plan_workbook(saved) == plan
+
+
+def test_a_workbook_edited_then_saved_by_libreoffice_imports_as_its_edit(
+        plan: Plan, session: Session, tmp_path: Path) -> None:
+    import_plan(session=session, plan=plan, findings=[], source_text="vision")
+    edited = _edit(write_plan_workbook(plan), _planner_edit(plan.projects[1].name + "（改称）"))
+    diff, edition = _import_edited(session, plan, _saved_by_libreoffice(edited, tmp_path))
+    _assert_exactly_the_edit(diff, edition, plan)
 
 
 def test_a_foreign_workbook_is_refused() -> None:
@@ -161,3 +258,18 @@ def test_budget_cells_keep_text_status_and_amount(plan: Plan) -> None:
     one = replace(plan.projects[0], budget=Budget("千円", cells, None, 5))
     small = replace(plan, projects=(one,))
     assert read_plan_workbook(write_plan_workbook(small)) == small
+
+
+def test_the_kpi_sheet_shows_the_one_evaluation(plan: Plan) -> None:
+    from renkei.services.progress import evaluate_loaded_plan
+
+    story = plan.projects[0]
+    progress = evaluate_loaded_plan(plan, {(story.key, story.kpis[0].key): [Actual(2026, 18500)]}, as_of=2027)
+    book = load_workbook(io.BytesIO(write_plan_workbook(plan, results=progress.kpis, as_of=progress.as_of)))
+    kpis = book[KPIS]
+    row = {str(c.value).split("\n")[0]: c.column for c in kpis[1]}
+    assert kpis.cell(2, row["実績 令和8年度（2026）"]).value == 18500
+    assert kpis.cell(2, row["実績 令和9年度（2027）"]).value is None  # unreported, not 0
+    evaluation = progress.kpis[0].evaluation
+    assert kpis.cell(2, row["状況（参考）"]).value == evaluation.status.label_ja
+    assert kpis.cell(2, row["評価の説明（参考）"]).value == evaluation.explanation_ja

@@ -111,17 +111,17 @@ def _is_xlsx(file: Path) -> bool:
         return False
 
 
-def _read_workbook(file: Path) -> tuple[Plan, list[Finding], str]:
+def _read_workbook(file: Path) -> tuple[Plan, list[Finding], str, dict[str, str]]:
     """Read a plan workbook (renkei export xlsx, possibly edited); the source text is the plan's JSON."""
     from renkei.export.plan_json import plan_to_json
     from renkei.lint import lint_plan
-    from renkei.reading.workbook import WorkbookReadError, read_plan_workbook
+    from renkei.reading.workbook import WorkbookReadError, read_workbook_edition
 
     try:
-        plan = read_plan_workbook(file.read_bytes())
+        edition = read_workbook_edition(file.read_bytes())
     except WorkbookReadError as exc:
         raise fail(f"{file}: {exc}") from None
-    return plan, lint_plan(plan), plan_to_json(plan, [])
+    return edition.plan, lint_plan(edition.plan), plan_to_json(edition.plan, []), edition.renames
 
 
 def _diff_table(diff: PlanDiff) -> Table:
@@ -153,7 +153,7 @@ def import_document(
     actor: Annotated[str, typer.Option("--actor", help="記録者 / who imports")] = "cli",
 ) -> None:
     """文書を読み込み、差分を表示してデータベースに保存する / import a document into the database."""
-    plan, findings, text = _read_workbook(file) if _is_xlsx(file) else _read_document(file, area)
+    plan, findings, text, renames = _read_workbook(file) if _is_xlsx(file) else (*_read_document(file, area), {})
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     out.print(f"{plan.area_name}：{len(plan.projects)}事業、KPI {sum(len(p.kpis) for p in plan.projects)}件 "
               f"（点検: エラー {counts[Severity.ERROR]}件、警告 {counts[Severity.WARNING]}件 / "
@@ -162,7 +162,8 @@ def import_document(
     with open_session(database_url) as session:
         try:
             result = import_plan(session=session, plan=plan, findings=findings, source_text=text,
-                                 plan_key=plan_id, dry_run=dry_run, area=load_area_option(area), actor=actor)
+                                 plan_key=plan_id, dry_run=dry_run, area=load_area_option(area), actor=actor,
+                                 renames=renames)
         except PlanImportError as exc:
             raise fail(f"{file}: {exc}") from None
     diff = result.diff
@@ -197,13 +198,27 @@ def _read_actuals_file(file: Path) -> ActualsSheet:
 def template(
     year: Annotated[int, typer.Option("--year", help="対象年度（西暦） / the fiscal year")],
     plan: PlanOpt = None,
-    format: Annotated[TemplateFormat, typer.Option("--format", "-f")] = TemplateFormat.csv,
+    format: Annotated[TemplateFormat | None, typer.Option("--format", "-f", help="csv（既定）か xlsx")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル / output file")] = None,
     plan_file: Annotated[Path | None, typer.Option("--plan-file", help="文書から作る / from a document")] = None,
     database_url: DatabaseOpt = None,
     area: AreaOpt = "kitakyushu",
+    municipality: Annotated[str | None, typer.Option(
+        "--municipality", help="連携市町の団体コードか名前: その市町だけの報告シート（xlsx） / one partner's workbook",
+    )] = None,
 ) -> None:
     """実績値入力シート（CSV/xlsx）を作る / write the actuals template of a plan."""
+    if municipality is not None:
+        from renkei.cli.export import write_partner_template
+
+        if plan_file is not None:
+            raise fail("--municipality は保存済みの計画（--plan）で使います / --municipality needs a stored plan")
+        if format is TemplateFormat.csv:
+            raise fail("--municipality の報告シートは xlsx だけです / a partner's workbook is xlsx only")
+        write_partner_template(plan=plan, municipality=municipality, year=year, output=output,
+                               database_url=database_url)
+        return
+    format = format or TemplateFormat.csv
     if plan_file is not None:
         chosen, _, _ = _read_document(plan_file, area)
         key = f"{chosen.area_slug}-{chosen.first_year}"

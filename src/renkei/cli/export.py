@@ -1,7 +1,8 @@
-"""Export commands: the plan workbook (xlsx) a planner can edit and re-import."""
+"""Export commands: the plan workbook (xlsx), a partner's actuals workbook, open data and the progress report."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -10,20 +11,20 @@ from sqlalchemy.orm import Session
 
 from renkei.cli.database import DatabaseOpt, PlanOpt, open_session, out
 from renkei.cli.files import fail
-from renkei.domain.actual import Actual
-from renkei.domain.plan import Plan
+from renkei.domain.fiscal import format_fiscal_year
+from renkei.domain.localcode import LocalCodeError, normalise_code
+from renkei.domain.municipality import Municipality
+from renkei.domain.text import fold
+from renkei.export.datapackage import LICENCES, write_package
+from renkei.export.opendata import OpenDataSource, build_tables, package_meta
+from renkei.export.partner_actuals import PartnerTemplateError, write_partner_workbook
+from renkei.export.report import ReportError, render_report_html, render_report_pdf
+from renkei.export.report_view import ReportInput
 from renkei.export.workbook import write_plan_workbook
-from renkei.services.progress import KpiProgress, PlanNotFoundError, evaluate_stored_plan, resolve_plan_id
+from renkei.reading.area import load_registry
+from renkei.services.progress import PlanNotFoundError, evaluate_stored_plan, resolve_plan_id
 from renkei.store import repository
-
-
-def evaluate_for_export(
-    session: Session, plan_id: int, as_of: int | None
-) -> tuple[Plan, list[KpiProgress], dict[tuple[str, str], list[Actual]]]:
-    """Load a stored plan, its approved actuals and its KPI evaluations: the one place exports evaluate progress."""
-    progress = evaluate_stored_plan(session, plan_id, as_of)
-    actuals = repository.list_actuals(session=session, plan_id=plan_id)
-    return progress.plan, list(progress.kpis), actuals
+from renkei.store.portal_queries import load_area_members
 
 
 def export_xlsx(
@@ -39,8 +40,9 @@ def export_xlsx(
             plan_id = resolve_plan_id(session=session, plan=plan)
         except PlanNotFoundError as exc:
             raise fail(str(exc)) from None
-        chosen, results, actuals = evaluate_for_export(session, plan_id, as_of)
-    data = write_plan_workbook(chosen, results=results, actuals=actuals)
+        progress = evaluate_stored_plan(session, plan_id, as_of)
+    chosen = progress.plan
+    data = write_plan_workbook(chosen, results=progress.kpis, as_of=progress.as_of)
     try:
         output.write_bytes(data)
     except OSError as exc:
@@ -49,8 +51,128 @@ def export_xlsx(
               soft_wrap=True)
 
 
+def _find_member(members: tuple[Municipality, ...], written: str) -> Municipality | None:
+    try:
+        code = normalise_code(written)
+    except LocalCodeError:
+        code = None
+    folded = fold(written)
+    return next((m for m in members if m.code == code or fold(m.name) == folded), None)
+
+
+def write_partner_template(*, plan: str | None, municipality: str, year: int, output: Path | None,
+                           database_url: str | None) -> None:
+    """Write one partner municipality's actuals workbook (``renkei actuals template --municipality``)."""
+    with open_session(database_url) as session:
+        try:
+            plan_id = resolve_plan_id(session=session, plan=plan)
+        except PlanNotFoundError as exc:
+            raise fail(str(exc)) from None
+        progress = evaluate_stored_plan(session, plan_id)
+        area = load_area_members(session=session, area_slug=progress.plan.area_slug)
+    members = area.members if area else ()
+    town = _find_member(members, municipality)
+    if town is None:
+        listed = "、".join(f"{m.name} {m.code}" for m in members) or "なし / none"
+        raise fail(f"「{municipality}」は圏域の市町村ではありません / not a member of the area（{listed}）")
+    lead = next((m.name for m in members if area and m.code == area.lead_code), "")
+    try:
+        data = write_partner_workbook(progress.plan, progress.kpis, municipality=town, year=year, lead_name=lead)
+    except PartnerTemplateError as exc:
+        raise fail(str(exc)) from None
+    target = output or Path(f"actuals-{plan_id}-{town.code}-{year}.xlsx")
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise fail(f"書き込めません / cannot write {target}: {exc.strerror}") from None
+    out.print(f"{town.name}の実績値報告シートを書きました / wrote {target}（{format_fiscal_year(year)}）",
+              highlight=False, soft_wrap=True)
+
+
+def load_opendata_source(session: Session, plan_id: int, as_of: int | None, *,
+                         include_pending: bool = False) -> OpenDataSource:
+    """Evaluate a stored plan and gather what its open data needs (the area's members, the approved actuals)."""
+    progress = evaluate_stored_plan(session, plan_id, as_of, include_pending=include_pending)
+    approved = repository.list_actuals(session=session, plan_id=plan_id)
+    area = load_area_members(session=session, area_slug=progress.plan.area_slug)
+    plan_key = next(p.plan_key for p in repository.list_plans(session=session) if p.id == plan_id)
+    return OpenDataSource(progress, plan_key, area.members if area else (), area.lead_code if area else "",
+                          approved, load_registry())
+
+
+def export_opendata(
+    folder: Annotated[Path, typer.Argument(help="出力するフォルダ / the folder to write")],
+    plan: PlanOpt = None,
+    as_of: Annotated[int | None, typer.Option(
+        "--as-of", help="評価年度（既定: 終了した最新の年度） / evaluation year")] = None,
+    include_pending: Annotated[bool, typer.Option(
+        "--include-pending", help="未承認の実績も含める（審査状況の列で区別） / include unapproved actuals",
+    )] = False,
+    licence: Annotated[str, typer.Option(
+        "--license", help=f"ライセンス / licence: {', '.join(LICENCES)}")] = "CC-BY-4.0",
+    source_url: Annotated[str | None, typer.Option(
+        "--source-url", help="原文（ビジョン）のURL / where the vision document is published")] = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """オープンデータ（CSV・JSON・datapackage.json）を書き出す / write the open-data package."""
+    if licence not in LICENCES:
+        raise fail(f"ライセンス「{licence}」は使えません / unknown licence（{', '.join(LICENCES)}）")
+    with open_session(database_url) as session:
+        try:
+            plan_id = resolve_plan_id(session=session, plan=plan)
+        except PlanNotFoundError as exc:
+            raise fail(str(exc)) from None
+        source = load_opendata_source(session, plan_id, as_of, include_pending=include_pending)
+    progress = source.progress
+    try:
+        written = write_package(folder, build_tables(source), package_meta(source, source_url=source_url), licence)
+    except OSError as exc:
+        raise fail(f"書き込めません / cannot write {folder}: {exc.strerror}") from None
+    status = "未承認を含む" if include_pending else "承認済みの実績"
+    out.print(f"オープンデータを書きました / wrote {len(written)} files to {folder}"
+              f"（{format_fiscal_year(progress.as_of)}時点、{status}、{licence}）", highlight=False, soft_wrap=True)
+
+
+def report(
+    output: Annotated[Path, typer.Argument(help="出力する PDF / the PDF to write")],
+    plan: PlanOpt = None,
+    as_of: Annotated[int | None, typer.Option(
+        "--as-of", help="報告する年度（既定: 終了した最新の年度） / the fiscal year reported")] = None,
+    issued: Annotated[str | None, typer.Option(
+        "--issued", help="発行日 YYYY-MM-DD（既定: 今日） / date of issue")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="HTMLも書き出す / also write the HTML")] = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """進捗状況報告書（PDF）を作る / write the annual progress report as PDF."""
+    try:
+        day = date.fromisoformat(issued) if issued else date.today()
+    except ValueError:
+        raise fail(f"--issued は YYYY-MM-DD で指定します / --issued must be YYYY-MM-DD: {issued!r}") from None
+    with open_session(database_url) as session:
+        try:
+            plan_id = resolve_plan_id(session=session, plan=plan)
+        except PlanNotFoundError as exc:
+            raise fail(str(exc)) from None
+        progress = evaluate_stored_plan(session, plan_id, as_of)
+        findings = repository.list_findings(session=session, plan_id=plan_id)
+        area = load_area_members(session=session, area_slug=progress.plan.area_slug)
+    source = ReportInput(progress, findings, area.members if area else (), area.lead_code if area else "", day)
+    try:
+        if html is not None:
+            html.write_text(render_report_html(source), encoding="utf-8")
+        output.write_bytes(render_report_pdf(source))
+    except ReportError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"書き込めません / cannot write {output}: {exc.strerror}") from None
+    out.print(f"進捗状況報告書を書きました / wrote {output}（{format_fiscal_year(progress.as_of)}、"
+              f"{len(progress.plan.projects)}事業）", highlight=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add the export commands: export xlsx."""
-    export_app = typer.Typer(name="export", help="書き出し / exports: xlsx", no_args_is_help=True)
+    """Add the export commands: export xlsx, export opendata, and report."""
+    export_app = typer.Typer(name="export", help="書き出し / exports: xlsx, opendata", no_args_is_help=True)
     export_app.command("xlsx")(export_xlsx)
+    export_app.command("opendata")(export_opendata)
     app.add_typer(export_app, name="export")
+    app.command("report")(report)

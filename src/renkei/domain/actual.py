@@ -148,6 +148,36 @@ class Actual:
         }
 
 
+def merge_shares(current: Actual | None, new: Actual) -> Actual | None:
+    """Merge a new entry into the one recorded for its year (and month), as one municipality reports its share.
+
+    An entry that states a total (``value``) replaces the recorded one. An entry of municipality shares
+    only updates those municipalities and keeps the others' shares, so a partner reporting its own figure
+    never erases another's. None means it cannot be merged: the recorded entry is a total without a
+    breakdown, which a share would silently replace.
+
+    >>> kept = Actual(2026, by_municipality=(("401005", 40.0), ("406210", 7.0)))
+    >>> merge_shares(kept, Actual(2026, by_municipality=(("402133", 5.0),))).by_municipality
+    (('401005', 40.0), ('406210', 7.0), ('402133', 5.0))
+    >>> merge_shares(kept, Actual(2026, by_municipality=(("406210", 8.0),))).total
+    48.0
+    >>> merge_shares(Actual(2026, 52), Actual(2026, by_municipality=(("402133", 5.0),))) is None
+    True
+    """
+    if current is None or new.value is not None or not new.by_municipality:
+        return new
+    if not current.by_municipality:
+        return None if current.value is not None else new
+    shares = dict(current.by_municipality)
+    shares.update(new.by_municipality)
+    return Actual(
+        fiscal_year=new.fiscal_year, value=None, month=new.month, by_municipality=tuple(shares.items()),
+        note=new.note if new.note is not None else current.note,
+        evidence=new.evidence if new.evidence is not None else current.evidence,
+        entered_by=new.entered_by, entered_at=new.entered_at,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     """A staff judgment (評価) of a qualitative KPI for a fiscal year, with the reason in words.

@@ -149,3 +149,25 @@ def format_fiscal_year(fiscal_year: int, lang: str = "ja") -> str:
         return f"{wareki_fiscal_year(fiscal_year)}（{fiscal_year}）"
     except FiscalYearError:
         return f"{fiscal_year}年度"
+
+
+# The day each era began: a calendar date belongs to the era in force that day.
+_ERA_START_DATES: tuple[tuple[str, tuple[int, int, int]], ...] = (
+    ("令和", (2019, 5, 1)),
+    ("平成", (1989, 1, 8)),
+    ("昭和", (1926, 12, 25)),
+    ("大正", (1912, 7, 30)),
+)
+
+
+def format_wareki_date(year: int, month: int, day: int) -> str:
+    """Write a calendar date in the Japanese era, as an official document dates itself (令和8年12月3日).
+
+    >>> format_wareki_date(2026, 12, 3), format_wareki_date(2019, 5, 1), format_wareki_date(2019, 4, 30)
+    ('令和8年12月3日', '令和元年5月1日', '平成31年4月30日')
+    """
+    for era, start in _ERA_START_DATES:
+        if (year, month, day) >= start:
+            number = year - start[0] + 1
+            return f"{era}{'元' if number == 1 else number}年{month}月{day}日"
+    raise FiscalYearError(f"no era name for {year}-{month:02d}-{day:02d}")

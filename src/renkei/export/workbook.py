@@ -2,23 +2,26 @@
 
 Sheets: 概要 (overview), 事業 (projects), KPI, 事業費 (budgets), 連携市町 (partners) and a hidden
 ``_renkei`` sheet holding the plan as JSON, which :func:`renkei.reading.workbook.read_plan_workbook`
-uses for every cell a planner left as it was.
+uses for every cell a planner left as it was. Every sheet has a frozen header with filters, columns
+fitted to their text, rows as tall as their wrapped text, and prints on A4 landscape with its titles
+repeated on each page.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from datetime import date
 from typing import Any, Protocol
 
-from renkei.domain.actual import Actual, value_by_fiscal_year
-from renkei.domain.fiscal import format_fiscal_year
-from renkei.domain.plan import KPI, BudgetCellStatus, Plan, Project, normalise_key_text
+from renkei.domain.fiscal import format_fiscal_year, format_wareki_date
+from renkei.domain.plan import KPI, BudgetCellStatus, Plan, Project
 from renkei.domain.progress import Evaluation
 from renkei.domain.relisting import Relisting
+from renkei.domain.text import fold
 from renkei.domain.totals import total_budget
-from renkei.export.actuals_template import unit_of
+from renkei.export.cell_layout import display_width, fit_width, row_height
 from renkei.reading.workbook import (
     BUDGET_HEAD,
     BUDGET_NOTE,
@@ -45,6 +48,10 @@ from renkei.reading.workbook import (
 STATUS_JA = {BudgetCellStatus.AMOUNT: "金額", BudgetCellStatus.NONE: "なし（—）", BudgetCellStatus.UNCLEAR: "不明（→）",
              BudgetCellStatus.UNDETERMINED: "未定",
              BudgetCellStatus.NOT_STATED: "記載なし（空欄）", BudgetCellStatus.INVALID: "読めない記載"}
+A4 = 9
+#: Width limits (min, max) of the 事業 sheet's columns, in PROJECT_COLUMNS order.
+PROJECT_WIDTHS = ((6, 8), (16, 30), (6, 8), (6, 8), (12, 22), (6, 8), (10, 18), (8, 18), (30, 48), (20, 36),
+                  (14, 26), (24, 40), (20, 34), (10, 24))
 
 
 class KpiResult(Protocol):
@@ -56,9 +63,11 @@ class KpiResult(Protocol):
     def kpi(self) -> KPI: ...
     @property
     def evaluation(self) -> Evaluation: ...
+    @property
+    def values(self) -> dict[int, float]: ...
 
 
-ActualsMap = Mapping[tuple[str, str], Sequence[Actual]]
+Cell = tuple[object, Any]
 
 
 def project_ids(plan: Plan) -> list[str]:
@@ -66,78 +75,117 @@ def project_ids(plan: Plan) -> list[str]:
     return [f"P{i:03d}" for i in range(1, len(plan.projects) + 1)]
 
 
-def kpi_actuals(rule: Relisting, project: Project, kpi: KPI, actuals: ActualsMap) -> dict[int, float]:
-    """Return a KPI's yearly actuals (a 【再掲】 copy shares its original's); ``actuals`` keyed by KPI key."""
-    for key in (project.key, rule.actuals_key(project, kpi)[0], rule.owner_key(project.key)):
-        items = actuals.get((key, kpi.key))
-        if items is not None:
-            return value_by_fiscal_year(list(items))
-    return {}
+def header_title(title: str) -> float:
+    """Return the width a header title needs when it may wrap onto two lines.
+
+    >>> header_title("政策分野番号"), header_title("ID")
+    (8.0, 3.0)
+    """
+    return float(-(-display_width(title) // 2) + 2)
 
 
 class _Writer:
-    def __init__(self, plan: Plan, results: Sequence[KpiResult], actuals: ActualsMap) -> None:
+    def __init__(self, plan: Plan, results: Sequence[KpiResult], as_of: int | None, issued: date) -> None:
         import xlsxwriter
 
-        self.plan, self.relisting = plan, Relisting.of(plan)
-        self.actuals = {(key, normalise_key_text(indicator)): items for (key, indicator), items in actuals.items()}
-        self.results = {(id(r.project), normalise_key_text(r.kpi.indicator)): r.evaluation for r in results}
+        self.plan, self.relisting, self.as_of, self.issued = plan, Relisting.of(plan), as_of, issued
+        self.results = {(id(r.project), fold(r.kpi.indicator)): r for r in results}
         self.buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True, "strings_to_numbers": False,
                                                      "strings_to_formulas": False, "strings_to_urls": False})
         self.book.set_properties({"title": f"{plan.area_name} {plan.title or ''}".strip(), "comments": FORMAT})
         base = {"font_name": "Meiryo UI", "font_size": 10, "valign": "top", "border": 1}
-        self.head = self.book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "text_wrap": True,
-                                          "locked": True})
+        self.head = self.book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "text_wrap": True})
+        self.title = self.book.add_format({"font_name": "Meiryo UI", "font_size": 14, "bold": True})
+        self.plain = self.book.add_format({"font_name": "Meiryo UI", "font_size": 10})
         self.input = self.book.add_format({**base, "text_wrap": True, "locked": False})
         self.ref = self.book.add_format({**base, "text_wrap": True, "bg_color": "#F2F2F2"})
+        self.center = self.book.add_format({**base, "align": "center", "bg_color": "#F2F2F2"})
         self.money = self.book.add_format({**base, "num_format": "#,##0", "locked": False})
         self.money_ref = self.book.add_format({**base, "num_format": "#,##0", "bg_color": "#F2F2F2"})
         self.number_ref = self.book.add_format({**base, "num_format": "#,##0.##", "bg_color": "#F2F2F2"})
         self.absent = self.book.add_format({**base, "pattern": 4, "fg_color": "#D9D9D9", "locked": False})
+        self.vertical = self.book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "rotation": 270,
+                                              "align": "center"})
         self.ids = project_ids(plan)
+        self.widths: dict[str, list[float]] = {}
         self.years = sorted({c.fiscal_year for p in plan.projects if p.budget for c in p.budget.cells}
                             | set(plan.years))
 
-    def sheet(self, name: str, titles: Sequence[str], widths: Sequence[int], rows: int) -> Any:
-        sheet = self.book.add_worksheet(name)
+    def heading(self) -> str:
+        return f"{self.plan.area_name} {self.plan.title or ''}".strip()
+
+    def print_setup(self, sheet: Any, name: str, *, repeat_columns: int = 0) -> None:
         sheet.set_landscape()
-        sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(0)
-        sheet.set_header(f"&L{self.plan.area_name} {self.plan.title or ''}&R{name}")
-        sheet.set_footer("&C&P / &N")
+        sheet.set_paper(A4)
+        sheet.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.6)
+        sheet.set_header(f"&L&\"Meiryo UI\"&9{self.heading()}&R&\"Meiryo UI\"&9{name}")
+        sheet.set_footer("&C&\"Meiryo UI\"&9&P / &N")
+        if repeat_columns:
+            sheet.repeat_columns(0, repeat_columns - 1)
+
+    def table(self, name: str, titles: Sequence[str], rows: Sequence[Sequence[Cell]],
+              limits: Sequence[tuple[float, float]], *, freeze: int = 2, header: Any = None) -> Any:
+        """Write a sheet of one header row and data rows, fitted, filtered, frozen and set up for print."""
+        sheet = self.book.add_worksheet(name)
+        widths = [fit_width([v for row in rows for v in (row[c][0],)], minimum=max(low, header_title(t)),
+                            maximum=high) for c, (t, (low, high)) in enumerate(zip(titles, limits, strict=True))]
         for column, (title, width) in enumerate(zip(titles, widths, strict=True)):
-            sheet.write_string(0, column, title, self.head)
             sheet.set_column(column, column, width)
-        sheet.freeze_panes(1, 2)
-        sheet.autofilter(0, 0, max(rows, 1), len(titles) - 1)
+            sheet.write_string(0, column, title, header or self.head)
+        sheet.set_row(0, row_height([(t, w) for t, w in zip(titles, widths, strict=True)]))
+        for number, row in enumerate(rows, start=1):
+            for column, (value, fmt) in enumerate(row):
+                self.write(sheet, number, column, value, fmt)
+            sheet.set_row(number, row_height([(v, w) for (v, _), w in zip(row, widths, strict=False)]))
+        sheet.freeze_panes(1, freeze)
+        sheet.autofilter(0, 0, max(len(rows), 1), len(titles) - 1)
+        self.print_setup(sheet, name, repeat_columns=freeze)
+        sheet.repeat_rows(0)
+        # as many pages across as keep the text readable (about 230 character widths a page), the ids repeated
+        sheet.fit_to_pages(-(-int(sum(widths)) // 230), 0)
+        sheet.print_across()
+        self.widths[name] = widths
         return sheet
+
+    def write(self, sheet: Any, row: int, column: int, value: object, fmt: Any) -> None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            sheet.write_number(row, column, value, fmt)
+        elif value == "" or value is None:
+            sheet.write_blank(row, column, None, fmt)
+        else:
+            sheet.write_string(row, column, str(value), fmt)
 
     def overview(self) -> None:
         plan, totals = self.plan, total_budget(self.plan, self.relisting)
         sheet = self.book.add_worksheet(OVERVIEW)
-        sheet.set_landscape()
-        sheet.set_paper(9)
-        sheet.set_column(0, 0, 34)
-        sheet.set_column(1, 1, 60)
+        self.print_setup(sheet, OVERVIEW)
+        sheet.fit_to_pages(1, 0)
+        sheet.write_string(0, 0, f"{self.heading()}　計画ワークブック", self.title)
+        as_of = f"評価: {format_fiscal_year(self.as_of)}時点（実績は承認済みの値）　" if self.as_of else ""
+        issued = self.issued
+        sheet.write_string(1, 0, f"{as_of}作成: {format_wareki_date(issued.year, issued.month, issued.day)}",
+                           self.plain)
         values: dict[str, str] = {"area_name": plan.area_name, "title": plan.title or "",
                                   "first_year": format_fiscal_year(plan.first_year),
                                   "last_year": format_fiscal_year(plan.last_year)}
-        for row, (label, name) in enumerate(HEADER_ROWS):
+        row = 3
+        for label, name in HEADER_ROWS:
             sheet.write_string(row, 0, label, self.head)
             sheet.write_string(row, 1, values[name], self.input)
+            row += 1
         facts = [("圏域（設定名）", plan.area_slug), ("原文のSHA-256", plan.source_sha256),
-                 ("事業数", str(len(plan.projects))), ("うち【再掲】", str(sum(p.relisted for p in plan.projects))),
-                 ("KPI数", str(sum(len(p.kpis) for p in plan.projects)))]
-        row = len(HEADER_ROWS)
-        for label, text in facts:
+                 ("事業数", len(plan.projects)), ("うち【再掲】", sum(p.relisted for p in plan.projects)),
+                 ("KPI数", sum(len(p.kpis) for p in plan.projects))]
+        for label, fact in facts:
             sheet.write_string(row, 0, label, self.head)
-            sheet.write_string(row, 1, text, self.ref)
+            self.write(sheet, row, 1, fact, self.ref)
             row += 1
         row += 1
-        sheet.write_string(row, 0, "事業費の合計（千円、【再掲】は1回だけ数える）", self.head)
-        sheet.write_string(row, 1, "合計（千円）", self.head)
+        sheet.write_string(row, 0, "事業費の合計（単位：千円、【再掲】は1回だけ数える）", self.plain)
+        row += 1
+        for column, title in enumerate(("年度", "合計（千円）", "金額の記載がある事業", "「—」（なし）", "未定")):
+            sheet.write_string(row, column, title, self.head)
         for year_total in (*totals.outside, *totals.years):
             row += 1
             outside = "" if year_total.in_period else "（計画期間外）"
@@ -146,7 +194,8 @@ class _Writer:
                 sheet.write_string(row, 1, "記載なし", self.ref)
             else:
                 sheet.write_number(row, 1, year_total.amount, self.money_ref)
-                sheet.write_string(row, 2, f"記載のある{year_total.stated}事業の合計", self.ref)
+            for column, count in enumerate((year_total.stated, year_total.none, year_total.undetermined), start=2):
+                sheet.write_string(row, column, f"{count}事業", self.ref)
         row += 1
         sheet.write_string(row, 0, "計画期間の合計", self.head)
         if totals.plan_period_total is None:
@@ -154,80 +203,74 @@ class _Writer:
         else:
             sheet.write_number(row, 1, totals.plan_period_total, self.money_ref)
         row += 2
-        notes = ("黄色でない灰色のセルは参考です。白いセルを編集して renkei import で読み込めます。",
+        notes = ("白いセルは編集できます。灰色のセルは参考です。編集したファイルは renkei import で読み込めます。",
                  "事業費: 数値は千円。「—」はなし、「未定」は未定、空欄は記載なし、斜線のセルはその年度の欄がありません。",  # noqa: E501
-                 "KPI: 行を追加するときは「KPI番号」を空欄にし、「事業ID」に事業シートのIDを書きます。")
+                 "KPI: 行を追加するときは「KPI番号」を空欄にし、「事業ID」に事業シートのIDを書きます。",
+                 "実績値・状況・評価は参考です（実績は renkei actuals import で記録します）。")
         for note in notes:
-            sheet.write_string(row, 0, note)
+            sheet.write_string(row, 0, note, self.plain)
             row += 1
+        sheet.set_column(0, 0, 40)
+        sheet.set_column(1, 1, 66)
+        sheet.set_column(2, 4, 18)
         sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
     def projects(self) -> None:
-        widths = (8, 40, 8, 8, 30, 8, 20, 20, 60, 40, 40, 50, 50, 30)
-        sheet = self.sheet(PROJECTS, PROJECT_COLUMNS, widths, len(self.plan.projects))
-        for row, (pid, p) in enumerate(zip(self.ids, self.plan.projects, strict=True), start=1):
+        rows: list[list[Cell]] = []
+        for pid, p in zip(self.ids, self.plan.projects, strict=True):
             cells: list[object] = [
                 pid, p.name, RELISTED_MARK if p.relisted else "",
                 p.policy_area.number if p.policy_area else "", p.policy_area.name if p.policy_area else "",
                 p.category.code if p.category else "", p.category.name if p.category else "",
                 (p.category.subtitle or "") if p.category else "", p.description or "", render_lines(p.effects),
                 p.partners.text or "", render_roles(p.roles), p.cost_sharing.text or "", render_pairs(p.extra)]
-            for column, value in enumerate(cells):
-                self.write(sheet, row, column, value, self.ref if column == 0 else self.input)
-
-    def write(self, sheet: Any, row: int, column: int, value: object, fmt: Any) -> None:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            sheet.write_number(row, column, value, fmt)
-        elif value == "":
-            sheet.write_blank(row, column, None, fmt)
-        else:
-            sheet.write_string(row, column, str(value), fmt)
+            rows.append([(value, self.ref if column == 0 else self.input) for column, value in enumerate(cells)])
+        self.table(PROJECTS, PROJECT_COLUMNS, rows, PROJECT_WIDTHS)
 
     def kpis(self) -> None:
         years = list(self.plan.years)
         titles = (*KPI_INPUT, "単位（参考）", *(f"実績 {format_fiscal_year(y)}" for y in years), "状況（参考）",
                   "評価（参考）", "評価の説明（参考）")
-        widths = (10, 8, 30, 40, 8, 26, 30, 10, *(14 for _ in years), 12, 8, 60)
-        rows = [(pid, p, i, k) for pid, p in zip(self.ids, self.plan.projects, strict=True)
-                for i, k in enumerate(p.kpis, start=1)]
-        sheet = self.sheet(KPIS, titles, widths, len(rows))
-        for column in range(len(KPI_INPUT)):
-            sheet.set_column(column, column, widths[column], self.input if column not in (0, 2) else self.ref)
+        limits = ((8, 10), (6, 8), (16, 28), (16, 32), (6, 8), (12, 24), (14, 28), (6, 10),
+                  *((10, 12) for _ in years), (8, 12), (6, 8), (30, 60))
+        rows: list[list[Cell]] = []
+        for pid, p in zip(self.ids, self.plan.projects, strict=True):
+            for i, k in enumerate(p.kpis, start=1):
+                result = self.results.get((id(p), fold(k.indicator)))
+                evaluation = result.evaluation if result else None
+                by_year = result.values if result else {}
+                rows.append([
+                    (f"{pid}-K{i}", self.ref), (pid, self.input), (p.name, self.ref), (k.indicator, self.input),
+                    (DIRECTIONS[k.direction] if k.direction else "", self.input), (k.baseline.text, self.input),
+                    (k.target.text, self.input), (k.unit, self.ref),
+                    *((by_year.get(y, ""), self.number_ref) for y in years),
+                    (evaluation.status.label_ja if evaluation else "", self.ref),
+                    (evaluation.rating.value if evaluation else "", self.ref),
+                    (evaluation.explanation_ja if evaluation else "", self.ref)])
+        sheet = self.table(KPIS, titles, rows, limits)
+        for column in range(len(KPI_INPUT)):  # rows a planner adds below are editable too
+            if column not in (0, 2):
+                sheet.set_column(column, column, self.widths[KPIS][column], self.input)
         sheet.data_validation(1, 4, 10000, 4, {"validate": "list", "source": ["", *DIRECTIONS.values()]})
-        for row, (pid, p, i, k) in enumerate(rows, start=1):
-            evaluation = self.results.get((id(p), normalise_key_text(k.indicator)))
-            by_year = kpi_actuals(self.relisting, p, k, self.actuals)
-            cells: list[tuple[object, Any]] = [
-                (f"{pid}-K{i}", self.ref), (pid, self.input), (p.name, self.ref), (k.indicator, self.input),
-                (DIRECTIONS[k.direction] if k.direction else "", self.input), (k.baseline.text, self.input),
-                (k.target.text, self.input), (unit_of(k), self.ref),
-                *((by_year.get(y, ""), self.number_ref) for y in years),
-                (evaluation.status.label_ja if evaluation else "", self.ref),
-                (evaluation.rating.value if evaluation else "", self.ref),
-                (evaluation.explanation_ja if evaluation else "", self.ref)]
-            for column, (value, fmt) in enumerate(cells):
-                self.write(sheet, row, column, value, fmt)
         sheet.protect("", {"insert_rows": True, "delete_rows": True, "autofilter": True, "sort": True,
                            "format_columns": True, "format_rows": True})
 
     def budgets(self) -> None:
-        titles = (*BUDGET_HEAD, *(format_fiscal_year(y) for y in self.years), BUDGET_NOTE)
-        widths = (8, 40, 8, *(16 for _ in self.years), 30)
-        rows = [(pid, p) for pid, p in zip(self.ids, self.plan.projects, strict=True) if p.budget is not None]
-        sheet = self.sheet(BUDGETS, titles, widths, len(rows))
-        for row, (pid, p) in enumerate(rows, start=1):
-            assert p.budget is not None
-            self.write(sheet, row, 0, pid, self.input)
-            self.write(sheet, row, 1, p.name, self.ref)
-            self.write(sheet, row, 2, p.budget.unit or "", self.input)
+        titles = (*BUDGET_HEAD, *(f"{format_fiscal_year(y)}\n（千円）" for y in self.years), BUDGET_NOTE)
+        limits = ((6, 8), (16, 30), (6, 8), *((11, 14) for _ in self.years), (10, 30))
+        rows: list[list[Cell]] = []
+        for pid, p in zip(self.ids, self.plan.projects, strict=True):
+            if p.budget is None:
+                continue
             cells = {c.fiscal_year: c for c in p.budget.cells}
-            for column, year in enumerate(self.years, start=3):
-                cell = cells.get(year)
-                if cell is None:
-                    sheet.write_blank(row, column, None, self.absent)
-                else:
-                    self.write(sheet, row, column, budget_cell_value(cell), self.money)
-            self.write(sheet, row, 3 + len(self.years), p.budget.note or "", self.input)
+            rows.append([(pid, self.input), (p.name, self.ref), (p.budget.unit or "", self.input),
+                         *((("", self.absent) if (c := cells.get(y)) is None else (budget_cell_value(c), self.money))
+                           for y in self.years),
+                         (p.budget.note or "", self.input)])
+        sheet = self.table(BUDGETS, titles, rows, limits)
+        # no note below the table: every row under the header is read back as a budget
+        sheet.set_footer("&L&\"Meiryo UI\"&9単位：千円。「—」なし、「未定」未定、空欄は記載なし、斜線はその年度の欄なし"
+                         "&R&\"Meiryo UI\"&9&P / &N")
 
     def partners(self) -> None:
         from renkei.reading.area import AreaConfigError, load_area
@@ -239,20 +282,25 @@ class _Writer:
         except (AreaConfigError, LookupError, FileNotFoundError):
             names = dict.fromkeys(n for p in self.plan.projects for n in p.partners.municipalities)
             members, lead = [(n, "") for n in names], ""
-        titles = ("事業ID", "事業名", *(f"{n}（{c}）" if c else n for n, c in members), "圏域外", "除外", "未確認")
-        widths = (8, 40, *(max(8, 2 * len(n) + 9) for n, _ in members), 20, 14, 14)
-        sheet = self.sheet(PARTNERS, titles, widths, len(self.plan.projects))
-        for row, (pid, p) in enumerate(zip(self.ids, self.plan.projects, strict=True), start=1):
-            self.write(sheet, row, 0, pid, self.ref)
-            self.write(sheet, row, 1, p.name, self.ref)
-            for column, (name, code) in enumerate(members, start=2):
-                mark = ("◎" if code and code == lead else "○") if name in p.partners.municipalities else (
-                    "×" if name in p.partners.excluded else "")
-                self.write(sheet, row, column, mark, self.ref)
+        titles = ("事業ID", "事業名", *(n for n, _ in members), "圏域外", "除外", "未確認")
+        rows: list[list[Cell]] = []
+        for pid, p in zip(self.ids, self.plan.projects, strict=True):
+            marks = [(("◎" if code and code == lead else "○") if name in p.partners.municipalities else
+                      "×" if name in p.partners.excluded else "", self.center) for name, code in members]
             tail = ("、".join(p.partners.outside_area), "、".join(p.partners.excluded), "、".join(p.partners.unresolved))  # noqa: E501
-            for column, text in enumerate(tail, start=2 + len(members)):
-                self.write(sheet, row, column, text, self.ref)
-        sheet.write_string(len(self.plan.projects) + 2, 1, "◎ 中心市（推進） ○ 連携市町（協力） × 除外  ※編集は「事業」シートの連携市町で")  # noqa: E501
+            rows.append([(pid, self.ref), (p.name, self.ref), *marks, *((t, self.ref) for t in tail)])
+        limits = ((6, 8), (16, 30), *((3.5, 3.5) for _ in members), (8, 16), (8, 14), (8, 14))
+        sheet = self.table(PARTNERS, titles, rows, limits)
+        for column in range(2, 2 + len(members)):
+            sheet.write_string(0, column, titles[column], self.vertical)
+        tallest = max((display_width(n) for n, _ in members), default=4) // 2
+        sheet.set_row(0, max(40.0, 12.5 * tallest + 8))
+        coded = [f"{n} {c}" for n, c in members if c]
+        legend = ["◎ 中心市（推進） ○ 連携市町（協力） × 除外。編集は「事業」シートの「連携市町（記載）」で。",
+                  *(("全国地方公共団体コード: " if i == 0 else "") + "、".join(coded[i:i + 6])
+                    for i in range(0, len(coded), 6))]
+        for offset, line in enumerate(legend):
+            sheet.write_string(len(rows) + 2 + offset, 1, line, self.plain)
         sheet.protect("", {"autofilter": True, "sort": True})
 
     def data(self) -> None:
@@ -275,9 +323,14 @@ class _Writer:
         return self.buffer.getvalue()
 
 
-def write_plan_workbook(plan: Plan, *, results: Sequence[KpiResult] = (), actuals: ActualsMap | None = None) -> bytes:
-    """Write the plan workbook: overview, projects, KPIs (with actuals and evaluations), budgets, partners."""
-    writer = _Writer(plan, results, actuals or {})
+def write_plan_workbook(plan: Plan, *, results: Sequence[KpiResult] = (), as_of: int | None = None,
+                        issued: date | None = None) -> bytes:
+    """Write the plan workbook: overview, projects, KPIs (with actuals and evaluations), budgets, partners.
+
+    ``results`` are the KPI evaluations (``evaluate_stored_plan(...).kpis``), ``as_of`` their evaluation year
+    and ``issued`` the date printed on the overview (today by default).
+    """
+    writer = _Writer(plan, results, as_of, issued or date.today())
     writer.overview()
     writer.projects()
     writer.kpis()

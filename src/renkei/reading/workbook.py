@@ -400,8 +400,25 @@ def _edited_cell(year: int, value: object, unit: str | None) -> BudgetCell:
     return make_cell(year, _text(value), unit=unit)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class WorkbookEdition:
+    """A plan read from a workbook, with the projects renamed in it: old ``Project.key`` → new key.
+
+    The 事業ID column ties a row to the project it was written from, so a changed name is a rename
+    (its KPIs and actuals go with it), not a withdrawn project and a new one.
+    """
+
+    plan: Plan
+    renames: dict[str, str]
+
+
 def read_plan_workbook(data: bytes | BinaryIO) -> Plan:
     """Read a plan workbook (bytes or a binary stream) into a Plan; visible edits win over the hidden copy."""
+    return read_workbook_edition(data).plan
+
+
+def read_workbook_edition(data: bytes | BinaryIO) -> WorkbookEdition:
+    """Read a plan workbook into a Plan and the renames made in it (see :class:`WorkbookEdition`)."""
     from openpyxl import load_workbook
 
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
@@ -434,14 +451,18 @@ def read_plan_workbook(data: bytes | BinaryIO) -> Plan:
         old = old_projects.get(pid)
         budgets[pid] = _budget(cells, years, old.budget if old else None)
     result = []
+    renames: dict[str, str] = {}
     for pid, project in projects:
         old = old_projects.get(pid)
         partners = project.partners
         if old is None or partners.text != old.partners.text:
             partners = _resolve_partners(header["area_slug"], partners.text)
         result.append(_rebuild(project, kpis.get(pid, ()), budgets.get(pid), partners))
-    return Plan(header["area_slug"], plan_fields["area_name"], plan_fields["first_year"], plan_fields["last_year"],
+        if old is not None and old.key != project.key:
+            renames[old.key] = project.key
+    plan = Plan(header["area_slug"], plan_fields["area_name"], plan_fields["first_year"], plan_fields["last_year"],
                 tuple(result), header["source_sha256"], plan_fields["title"])
+    return WorkbookEdition(plan, renames)
 
 
 def _rebuild(project: Project, kpis: Any, budget: Budget | None, partners: Partners) -> Project:

@@ -6,20 +6,22 @@ baseline year and the target years) and a number, in the KPI's unit when a unit 
 row is reported with its row number and nothing is written, unless ``skip_invalid`` is set: then the
 good rows are recorded and the bad ones reported. Re-importing the same sheet changes nothing; every
 write goes through :func:`renkei.store.actuals.upsert_actual`, which keeps history and the audit trail.
+A row of municipality shares without a total (a partner's own figure, 実績値:行橋市) updates those
+municipalities' shares of the year and keeps the others' (:func:`renkei.domain.actual.merge_shares`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
-from renkei.domain.actual import ASSESSMENT_WORDS, Actual, ActualError
+from renkei.domain.actual import ASSESSMENT_WORDS, Actual, ActualError, merge_shares
 from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Area
@@ -408,12 +410,14 @@ def import_actuals(
         session.rollback()
         raise ActualsImportError(f"計画 {plan_id} がありません / no plan with id {plan_id}") from None
     validation = validate_actuals(plan, sheet, area=area)
+    stored = _stored_actuals(session, plan_id)
+    validation = _reject_share_conflicts(validation, stored)
     if validation.errors and not skip_invalid:
         session.rollback()
         return ActualsImportReport(plan_id, (), validation.errors, validation.blank_rows, False, dry_run,
                                    validation.warnings)
     try:
-        results = _record(session, plan_id, validation.valid, actor)
+        results = _record(session, plan_id, validation.valid, actor, stored)
         written = any(r.outcome is not RowOutcome.UNCHANGED for r in results)
         if dry_run:
             session.rollback()
@@ -441,25 +445,52 @@ def _record_assessment(session: Session, plan_id: int, valid: ValidRow, actor: s
                      outcome=RowOutcome.IMPORTED if changed else RowOutcome.UNCHANGED)
 
 
-def _record(session: Session, plan_id: int, rows: Sequence[ValidRow], actor: str) -> tuple[RowResult, ...]:
-    stored: dict[tuple[str, str], list[Actual]] = {}
+StoredActuals = dict[tuple[str, str], list[Actual]]
+
+
+def _stored_actuals(session: Session, plan_id: int) -> StoredActuals:
     listed = repository.list_actuals(session=session, plan_id=plan_id, include_pending=True)
-    for (project_key, indicator), actuals in listed.items():
-        stored[(project_key, indicator_key(indicator))] = actuals
+    return {(project_key, indicator_key(indicator)): actuals for (project_key, indicator), actuals in listed.items()}
+
+
+def _current(stored: StoredActuals, valid: ValidRow) -> list[Actual]:
+    return [a for a in stored.get((valid.project.key, indicator_key(valid.kpi.indicator)), [])
+            if a.fiscal_year == valid.actual.fiscal_year and a.month == valid.actual.month]
+
+
+def _reject_share_conflicts(validation: ActualsValidation, stored: StoredActuals) -> ActualsValidation:
+    """Reject a row of municipality shares for a year recorded as a total only (see ``merge_shares``)."""
+    conflicts = []
+    for valid in validation.valid:
+        current = _current(stored, valid)
+        if valid.assessment is None and current and merge_shares(current[-1], valid.actual) is None:
+            conflicts.append(RowError(
+                valid.row, "value",
+                f"この指標の{valid.actual.fiscal_year}年度は合計（{current[-1].total:g}）だけが記録されていて、市町村別の内訳が"
+                "ありません。市町村別の値だけでは取り込めません（合計を市町村別の内訳と一緒に入力し直してください）",
+                f"FY{valid.actual.fiscal_year} is recorded as a total without a breakdown; a municipality's share "
+                "alone would replace it (enter the total with its breakdown instead)"))
+    if not conflicts:
+        return validation
+    rows = {e.row for e in conflicts}
+    return replace(validation, valid=tuple(v for v in validation.valid if v.row not in rows),
+                   errors=tuple(sorted((*validation.errors, *conflicts), key=lambda e: e.row)))
+
+
+def _record(session: Session, plan_id: int, rows: Sequence[ValidRow], actor: str,
+            stored: StoredActuals) -> tuple[RowResult, ...]:
     results: list[RowResult] = []
     for valid in rows:
         if valid.assessment is not None:
             results.append(_record_assessment(session, plan_id, valid, actor))
             continue
-        actual = Actual(
+        current = _current(stored, valid)
+        entered = Actual(
             fiscal_year=valid.actual.fiscal_year, value=valid.actual.value, month=valid.actual.month,
             by_municipality=valid.actual.by_municipality, note=valid.actual.note,
             evidence=valid.actual.evidence, entered_by=actor,
         )
-        current = [
-            a for a in stored.get((valid.project.key, indicator_key(valid.kpi.indicator)), [])
-            if a.fiscal_year == actual.fiscal_year and a.month == actual.month
-        ]
+        actual = merge_shares(current[-1] if current else None, entered) or entered
         if current and _same_content(current[-1], actual):
             outcome = RowOutcome.UNCHANGED
         else:

@@ -8,6 +8,7 @@ project missing from the new edition is withdrawn, never deleted.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -155,11 +156,14 @@ def import_plan(
     dry_run: bool = False,
     area: Area | None = None,
     actor: str = "import",
+    renames: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Store a plan edition and its findings in one transaction, committed unless ``dry_run``.
 
     ``area`` defaults to the configured area of ``plan.area_slug`` (a bare area row when there is
-    none). The session must carry no pending work: any failure rolls it back and re-raises.
+    none). ``renames`` maps a stored project's key to its new key (a project renamed in the plan
+    workbook): the stored project, its KPIs and actuals, carry on under the new name. The session must
+    carry no pending work: any failure rolls it back and re-raises.
     """
     check_plan(plan)
     plan = add_readings(plan)
@@ -169,7 +173,7 @@ def import_plan(
     if area is not None and area.slug != plan.area_slug:
         raise PlanImportError(f"the plan is for {plan.area_slug!r}, the area is {area.slug!r}", "area")
     try:
-        result = _import(session, plan, findings, source_text, key, sha256, area, actor, dry_run)
+        result = _import(session, plan, findings, source_text, key, sha256, area, actor, dry_run, renames or {})
         if dry_run:
             session.rollback()
         else:
@@ -190,6 +194,7 @@ def _import(
     area: Area | None,
     actor: str,
     dry_run: bool,
+    renames: Mapping[str, str],
 ) -> ImportResult:
     if area is not None:
         area_row = repository.save_area(session=session, area=area)
@@ -204,6 +209,7 @@ def _import(
     plan_row = repository.get_plan_row(session=session, area_slug=plan.area_slug, plan_key=key)
     created = plan_row is None
     stored = {} if plan_row is None else repository.load_projects(session=session, plan_id=plan_row.id)
+    _follow_renames(stored, renames, {p.key for p in plan.projects})
     header = None if plan_row is None else {n: getattr(plan_row, n) for n in PLAN_FIELDS}
     diff = diff_plan(header, {k: (s.project, s.row.status == "active") for k, s in stored.items()}, plan)
     if plan_row is None:
@@ -252,6 +258,14 @@ def _import(
         diff=diff,
         findings_written=findings_written,
     )
+
+
+def _follow_renames(stored: dict[str, repository.StoredProject], renames: Mapping[str, str],
+                    new_keys: set[str]) -> None:
+    """File each renamed stored project under its new key, so the diff sees a changed name, not a new project."""
+    for old, new in renames.items():
+        if old in stored and new not in stored and new in new_keys and old not in new_keys:
+            stored[new] = stored.pop(old)
 
 
 def _write_projects(

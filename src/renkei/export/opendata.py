@@ -1,0 +1,285 @@
+"""Open data of a plan (オープンデータ): projects, partners, budgets, KPIs, actuals and evaluations as tables.
+
+Column names follow the 自治体標準オープンデータセット conventions where one applies (全国地方公共団体コード,
+ID, 地方公共団体名, 名称), fiscal years are western integers, and every municipality carries its 6-digit
+全国地方公共団体コード. Blanks stay blank (a budget year nobody stated is not 0), and a budget cell keeps what it
+said: an amount, 「—」 (none), 未定 (undetermined) or nothing (not stated). Actuals are the approved ones unless
+pending ones are asked for, and then say so row by row. The evaluations are :class:`PlanProgress`'s, the
+same the portal shows. :func:`build_tables` makes the tables; :mod:`renkei.export.datapackage` writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from renkei.domain.actual import Actual
+from renkei.domain.fiscal import format_fiscal_year
+from renkei.domain.municipality import Municipality
+from renkei.domain.plan import BudgetCellStatus
+from renkei.domain.registry import MunicipalityRegistry
+from renkei.domain.text import fold
+from renkei.export.datapackage import Field, ForeignKey, Table
+from renkei.services.progress import KpiProgress, PlanProgress
+
+CODE_PATTERN = "[0-9]{6}"
+CODE = Field("全国地方公共団体コード", "string", "全国地方公共団体コード",
+             "6-digit local government code (with check digit)", pattern=CODE_PATTERN)
+BUDGET_STATUS = {BudgetCellStatus.AMOUNT: "金額", BudgetCellStatus.NONE: "なし", BudgetCellStatus.UNDETERMINED: "未定",
+                 BudgetCellStatus.NOT_STATED: "記載なし", BudgetCellStatus.INVALID: "読めない記載"}
+DIRECTION = {"increase": "増加", "decrease": "減少", "maintain": "維持"}
+APPROVED, PENDING = "承認済み", "未承認"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDataSource:
+    """What the tables are made of: the evaluated plan, the area's members and who publishes it."""
+
+    progress: PlanProgress
+    plan_key: str
+    members: tuple[Municipality, ...]
+    lead_code: str
+    #: Approved actuals by (project key, KPI key); entries of ``progress`` not among them are pending.
+    approved: Mapping[tuple[str, str], Sequence[Actual]]
+    registry: MunicipalityRegistry | None = None
+
+
+def _s(text: str, title: str, description: str = "", required: bool = False) -> Field:
+    return Field(text, "string", title, description, required)
+
+
+def _i(text: str, title: str, description: str = "", required: bool = False) -> Field:
+    return Field(text, "integer", title, description, required)
+
+
+def _n(text: str, title: str, description: str = "") -> Field:
+    return Field(text, "number", title, description)
+
+
+def _b(text: str, title: str, description: str = "") -> Field:
+    return Field(text, "boolean", title, description, True)
+
+
+class _Builder:
+    def __init__(self, source: OpenDataSource) -> None:
+        self.source, self.progress = source, source.progress
+        self.plan, self.rule = source.progress.plan, source.progress.relisting
+        self.lead = next((m for m in source.members if m.code == source.lead_code), None)
+        self.ids = {p.key: p.slug for p in self.plan.projects}
+        self.kpi_ids = {(k.project.key, k.kpi.key): f"{k.project.slug}-K{k.position + 1}" for k in self.progress.kpis}
+        self.places: dict[str, Municipality] = {m.code: m for m in source.members}
+        self.approved = {(p, fold(k)): entries for (p, k), entries in source.approved.items()}
+
+    def code_of(self, name: str) -> str | None:
+        registry = self.source.registry
+        found = registry.by_name(name) if registry is not None else ()
+        if len(found) != 1:
+            return None
+        self.places.setdefault(found[0].code, found[0])
+        return found[0].code
+
+    def projects(self) -> Table:
+        lead_code = self.lead.code if self.lead else None
+        lead_name = self.lead.name if self.lead else None
+        fields = (
+            CODE, _s("ID", "事業ID", "stable project id (the portal's URL id)", True),
+            _s("地方公共団体名", "地方公共団体名", "publisher: the lead city"), _s("圏域名", "圏域名"),
+            _s("計画ID", "計画ID"), _s("名称", "事業名", "project name", True),
+            _b("再掲", "【再掲】", "1 when the sheet repeats a project listed elsewhere (its budget counts once)"),
+            _s("再掲元ID", "再掲元の事業ID", "the sheet this one repeats"), _i("政策分野番号", "政策分野番号"),
+            _s("政策分野", "政策分野"), _s("連携協約の分類記号", "連携協約の分類記号"),
+            _s("連携協約の分類", "連携協約の分類"),
+            _s("分類の副題", "分類の副題"), _s("事業内容", "事業内容"), _s("効果", "効果", "one effect a line"),
+            _s("連携市町（記載）", "連携市町（記載のまま）"), _s("役割分担", "役割分担", "「団体：役割」 a line"),
+            _s("費用負担の基本方針", "費用負担の基本方針"), _s("費用負担の区分", "費用負担の区分",
+                                                        "lead_city, each_municipality, by_benefit, …"),
+            _i("原文の行", "原文の行番号", "line of the sheet in the vision document"))
+        rows = []
+        for p in self.plan.projects:
+            original = self.rule.original_key(p.key)
+            rows.append((
+                lead_code, p.slug, lead_name, self.plan.area_name, self.source.plan_key, p.name, p.relisted,
+                self.ids.get(original) if original else None, p.policy_area.number if p.policy_area else None,
+                p.policy_area.name if p.policy_area else None, p.category.code if p.category else None,
+                p.category.name if p.category else None, p.category.subtitle if p.category else None,
+                p.description, "\n".join(p.effects) or None, p.partners.text,
+                "\n".join(f"{r.party}：{d}" for r in p.roles for d in r.duties) or None, p.cost_sharing.text,
+                p.cost_sharing.basis.value if p.cost_sharing.basis else None, p.line))
+        return Table("projects", "事業", "事業シート1枚が1行 / one row per project sheet", fields, ("ID",), rows,
+                     (ForeignKey(("再掲元ID",), "", ("ID",)), ForeignKey(("全国地方公共団体コード",), "municipalities",
+                                                                      ("全国地方公共団体コード",))))
+
+    def partners(self) -> Table:
+        fields = (_s("事業ID", "事業ID", required=True), CODE, _s("地方公共団体名", "地方公共団体名", required=True),
+                  _s("区分", "区分", "中心市, 連携市町, 圏域外, 除外 (ただし…を除く) or 未確認 (not resolved)", True),
+                  _b("圏域内", "圏域の構成団体"))
+        rows: list[tuple[object, ...]] = []
+        for p in self.plan.projects:
+            codes = dict(zip(p.partners.municipalities, p.partners.codes, strict=False))
+            members = {m.name: m.code for m in self.source.members}
+            for name in p.partners.municipalities:
+                code = codes.get(name) or members.get(name)
+                kind = "中心市" if code and code == self.source.lead_code else "連携市町"
+                rows.append((p.slug, code, name, kind, True))
+            rows.extend((p.slug, self.code_of(n), n, "圏域外", False) for n in p.partners.outside_area)
+            rows.extend((p.slug, members.get(n), n, "除外", n in members) for n in p.partners.excluded)
+            rows.extend((p.slug, members.get(n), n, "未確認", n in members) for n in p.partners.unresolved)
+        return Table("partners", "連携市町", "事業と連携市町の組み合わせ / projects × municipalities", fields,
+                     ("事業ID", "区分", "地方公共団体名"), rows,
+                     (ForeignKey(("事業ID",), "projects", ("ID",)),
+                      ForeignKey(("全国地方公共団体コード",), "municipalities", ("全国地方公共団体コード",))))
+
+    def budgets(self) -> Table:
+        fields = (_s("事業ID", "事業ID", required=True), _i("年度", "年度（西暦）", "fiscal year (April-March)", True),
+                  _s("記載の区分", "記載の区分", "金額 (amount), なし (「—」), 未定 (undetermined), 記載なし (blank), "
+                                           "読めない記載 (unreadable)", True),
+                  _s("区分コード", "区分コード", "amount, none, undetermined, not_stated, invalid", True),
+                  _i("金額（千円）", "金額（千円）", "thousand yen; blank unless an amount is stated"),
+                  _s("記載", "記載のまま"), _s("単位（記載）", "記載された単位"),
+                  _b("計画期間内", "計画期間内の年度"),
+                  _b("集計対象", "合計に数える", "0 for a 【再掲】 sheet: each budget is counted once"))
+        rows = []
+        for p in self.plan.projects:
+            for cell in p.budget.cells if p.budget else ():
+                amount = cell.amount if cell.status is BudgetCellStatus.AMOUNT else None
+                rows.append((p.slug, cell.fiscal_year, BUDGET_STATUS[cell.status], cell.status.value, amount,
+                             cell.text or None, p.budget.unit if p.budget else None,
+                             self.plan.first_year <= cell.fiscal_year <= self.plan.last_year,
+                             self.rule.budget_counts(p.key)))
+        return Table("budgets", "事業費", "事業費の欄（年度ごと、千円）/ budget cells by fiscal year", fields,
+                     ("事業ID", "年度"), rows, (ForeignKey(("事業ID",), "projects", ("ID",)),))
+
+    def kpis(self) -> Table:
+        fields = (_s("ID", "KPI_ID", "project id + K + position", True), _s("事業ID", "事業ID", required=True),
+                  _i("番号", "事業内の番号", required=True), _s("指標名", "指標", required=True), _s("単位", "単位"),
+                  _s("方向", "方向", "増加, 減少 or 維持"),
+                  _s("形式", "形式", "point, maintain, cumulative, every_year, qualitative or none", True),
+                  _s("現状値（記載）", "現状値（記載のまま）"), _n("現状値", "現状値（数値）"),
+                  _i("現状値の年度", "現状値の年度"), _s("目標値（記載）", "目標値（記載のまま）"),
+                  _n("目標値", "目標値（数値）"), _i("目標年度", "目標年度"),
+                  _b("集計対象", "集計に数える", "0 for a 【再掲】 repeat: each KPI counts once"),
+                  _s("実績の記録先ID", "実績の記録先KPI_ID", "the KPI whose actuals this one shows"))
+        rows = []
+        for item in self.progress.kpis:
+            k, e = item.kpi, item.evaluation
+            home = self.kpi_ids.get(self.rule.actuals_key(item.project, k))
+            rows.append((self.kpi_ids[(item.project.key, k.key)], item.project.slug, item.position + 1, k.indicator,
+                         k.unit or None, DIRECTION[k.direction.value] if k.direction else None, e.kind.value,
+                         k.baseline.text or None, k.baseline.value, k.baseline.fiscal_year, k.target.text or None,
+                         k.target.value, e.target_year or k.target.fiscal_year, item.counted, home))
+        return Table("kpis", "KPI", "重要業績評価指数（現状値・目標値）/ key performance indicators", fields, ("ID",),
+                     rows, (ForeignKey(("事業ID",), "projects", ("ID",)), ForeignKey(("実績の記録先ID",), "", ("ID",))))
+
+    def actuals(self) -> tuple[Table, Table]:
+        fields = (_s("ID", "実績ID", "KPI_ID-year[-month]", True), _s("KPI_ID", "KPI_ID", required=True),
+                  _i("年度", "年度（西暦）", required=True),
+                  _i("月", "月", "1-12 for a monthly figure; blank for the year"),
+                  _n("実績値", "実績値", "the total; the sum of the municipalities' values when only they are given"),
+                  _s("備考", "備考"), _s("根拠", "根拠（出典）"),
+                  _s("審査状況", "審査状況", f"{APPROVED} (approved) or {PENDING} (not yet approved)", True))
+        share_fields = (_s("実績ID", "実績ID", required=True), CODE, _s("地方公共団体名", "地方公共団体名"),
+                        _n("実績値", "実績値"))
+        rows, shares = [], []
+        for item in self.progress.kpis:
+            if not item.counted:
+                continue
+            kpi_id = self.kpi_ids[(item.project.key, item.kpi.key)]
+            for actual in item.actuals:
+                actual_id = f"{kpi_id}-{actual.fiscal_year}" + (f"-{actual.month:02d}" if actual.month else "")
+                rows.append((actual_id, kpi_id, actual.fiscal_year, actual.month, actual.total, actual.note,
+                             actual.evidence, APPROVED if self.is_approved(item, actual) else PENDING))
+                for code, value in actual.by_municipality:
+                    place = self.places.get(code)
+                    shares.append((actual_id, code, place.name if place else None, value))
+        main = Table("actuals", "実績値", "KPIの実績値（年度・月ごと）/ KPI actuals", fields, ("ID",), rows,
+                     (ForeignKey(("KPI_ID",), "kpis", ("ID",)),))
+        split = Table("actuals_by_municipality", "実績値（市町村別）",
+                      "実績値の市町村別の内訳 / actuals by municipality", share_fields,
+                      ("実績ID", "全国地方公共団体コード"), shares,
+                      (ForeignKey(("実績ID",), "actuals", ("ID",)),
+                       ForeignKey(("全国地方公共団体コード",), "municipalities", ("全国地方公共団体コード",))))
+        return main, split
+
+    def is_approved(self, item: KpiProgress, actual: Actual) -> bool:
+        project_key, kpi_key = self.rule.actuals_key(item.project, item.kpi)
+        entries = self.approved.get((project_key, fold(kpi_key)), ())
+        return any(a.fiscal_year == actual.fiscal_year and a.month == actual.month and a.total == actual.total
+                   and a.by_municipality == actual.by_municipality and a.note == actual.note for a in entries)
+
+    def evaluations(self) -> Table:
+        fields = (_s("KPI_ID", "KPI_ID", required=True),
+                  _i("評価年度", "評価年度（この年度までの実績で評価）", required=True),
+                  _i("判定年度", "判定に用いた実績の年度", "blank when nothing was reported"),
+                  _s("状況", "進捗状況", "達成, 順調, 遅れ, 未達成, 実績未入力 or 測定不能", True),
+                  _s("状況コード", "状況コード",
+                     "achieved, on_track, behind, not_achieved, no_data, not_measurable", True),
+                  _s("評価", "評価", "A-E, or - when not rated", True), _n("最新実績", "最新の実績値"),
+                  _n("比較値", "目標と比べた値", "the running total for a cumulative KPI, else the latest actual"),
+                  _n("進捗率", "進捗率", "1.0 = the target"), _n("期待進捗率", "期待される進捗率"),
+                  _n("目標年度の見込み", "このペースでの目標年度の値"), _s("見通し", "見通し"),
+                  _s("評価の説明", "評価の説明", required=True), _s("判定方法", "判定の規則"),
+                  _s("職員評価", "職員の評価（定性的な指標）"), _s("職員評価の理由", "職員の評価の理由"),
+                  _b("未承認を含む", "未承認の実績を含む評価"))
+        rows = []
+        for item in self.progress.kpis:
+            e, a = item.evaluation, item.assessment
+            rows.append((self.kpi_ids[(item.project.key, item.kpi.key)], e.as_of, e.judged_year, e.status.label_ja,
+                         e.status.value, e.rating.value, e.latest_actual, e.measured, _ratio(e.progress),
+                         _ratio(e.expected_progress), e.forecast_at_target, e.forecast_ja or None, e.explanation_ja,
+                         e.rule, (a.word or a.status.label_ja) if a else None, (a.comment or None) if a else None,
+                         self.progress.include_pending))
+        return Table("evaluations", "進捗評価", f"KPIの進捗評価（{format_fiscal_year(self.progress.as_of)}時点）/ "
+                     "KPI progress judgements, as the portal shows them", fields, ("KPI_ID",), rows,
+                     (ForeignKey(("KPI_ID",), "kpis", ("ID",)),))
+
+    def municipalities(self) -> Table:
+        fields = (Field(CODE.name, "string", CODE.title, CODE.description, True, CODE_PATTERN),
+                  _s("都道府県名", "都道府県名"), _s("地方公共団体名", "地方公共団体名", required=True),
+                  _s("地方公共団体名_カナ", "地方公共団体名（かな）"), _b("圏域内", "圏域の構成団体"),
+                  _b("中心市", "連携中枢都市"))
+        member_codes = {m.code for m in self.source.members}
+        rows = [(m.code, m.prefecture or None, m.name, m.kana or None, m.code in member_codes,
+                 m.code == self.source.lead_code) for m in self.places.values()]
+        return Table("municipalities", "市町村", "この計画に現れる市町村（全国地方公共団体コード）/ municipalities",
+                     fields, ("全国地方公共団体コード",), rows)
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def build_tables(source: OpenDataSource) -> list[Table]:
+    """Return the open-data tables of an evaluated plan, municipalities last (the others fill it)."""
+    builder = _Builder(source)
+    actuals, shares = builder.actuals()
+    tables = [builder.projects(), builder.partners(), builder.budgets(), builder.kpis(), actuals, shares,
+              builder.evaluations()]
+    return [*tables, builder.municipalities()]
+
+
+def package_meta(source: OpenDataSource, *, source_url: str | None = None,
+                 created: datetime | None = None) -> dict[str, Any]:
+    """Return the package's name, title, description, source and publisher."""
+    plan, progress = source.progress.plan, source.progress
+    as_of = format_fiscal_year(progress.as_of)
+    title = plan.title or "連携中枢都市圏ビジョン"
+    lead = next((m.name for m in source.members if m.code == source.lead_code), plan.area_name)
+    pending = ("未承認の実績を含みます（審査状況の列を参照）。" if progress.include_pending
+               else "実績は承認済みの値だけです。")
+    sha = plan.source_sha256 or "不明"
+    sources: dict[str, Any] = {"title": f"{plan.area_name} {title}（事業シート、原文のSHA-256 {sha}）"}
+    if source_url:
+        sources["path"] = source_url
+    return {
+        "name": f"{source.plan_key}-progress".lower().replace(" ", "-"),
+        "title": f"{plan.area_name} {title} 事業・KPI・進捗（{as_of}時点）",
+        "description": (f"{plan.area_name}の{title}（{format_fiscal_year(plan.first_year)}〜"
+                        f"{format_fiscal_year(plan.last_year)}）の事業、連携市町、事業費、KPI、実績値と進捗評価。{pending}"
+                        "年度は西暦の整数、金額は千円、空欄は記載・報告がないことを表します（0ではありません）。"),
+        "keywords": ["連携中枢都市圏", "KPI", "事業費", plan.area_name],
+        "created": (created or datetime.now(UTC)).replace(microsecond=0).isoformat(),
+        "contributors": [{"title": lead, "role": "publisher"}],
+        "sources": [sources],
+    }

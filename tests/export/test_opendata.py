@@ -1,0 +1,166 @@
+"""The open-data package: valid for frictionless, every foreign key resolves, blanks blank, codes and years right."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from frictionless import Package
+from sqlalchemy.orm import Session
+
+from renkei.cli.export import load_opendata_source
+from renkei.domain.actual import Actual
+from renkei.domain.localcode import check_digit
+from renkei.export.datapackage import PackageError, write_package
+from renkei.export.opendata import OpenDataSource, build_tables, package_meta
+from renkei.reading.actuals import read_actuals_csv
+from renkei.reading.sheet import read_plan
+from renkei.services.actuals import import_actuals
+from renkei.services.plan_import import import_plan
+from renkei.services.progress import evaluate_loaded_plan
+from renkei.store.actuals import find_kpi, upsert_actual
+
+if TYPE_CHECKING:
+    from conftest import PlanBuilder
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLES = ("projects", "partners", "budgets", "kpis", "actuals", "actuals_by_municipality", "evaluations",
+          "municipalities")
+
+
+def _store_example(session: Session) -> None:
+    plan, findings = read_plan((ROOT / "examples" / "kitakyushu_vision_r8.txt").read_text(encoding="utf-8"))
+    import_plan(session=session, plan=plan, findings=findings, source_text="vision")
+    sample = (ROOT / "examples" / "kitakyushu_actuals_sample.csv").read_text(encoding="utf-8-sig")
+    assert import_actuals(session=session, plan_id=1, sheet=read_actuals_csv(sample), actor="test").written
+    pending = find_kpi(session=session, plan_id=1, project="首都圏などからの移住促進",
+                       indicator="移住相談窓口利用者中移住者")
+    assert pending is not None  # a figure a partner submitted but nobody approved yet
+    upsert_actual(session=session, kpi_id=pending.id, actual=Actual(2026, 68), actor="豊前市",
+                  review_status="submitted")
+    session.commit()
+
+
+def _write(session: Session, folder: Path, *, include_pending: bool = False, licence: str = "CC-BY-4.0") -> Path:
+    source = load_opendata_source(session, 1, 2027, include_pending=include_pending)
+    write_package(folder, build_tables(source), package_meta(source, source_url="https://example.jp/vision.pdf"),
+                  licence)
+    return folder
+
+
+def _csv(folder: Path, name: str) -> list[dict[str, str]]:
+    """Read a CSV file of the package, checking it is UTF-8 with a BOM, one header row and CRLF records."""
+    data = (folder / f"{name}.csv").read_bytes()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")
+    assert data.count(b"\r\n") == len(rows) + 1  # each record ends CRLF; a line break inside a text is LF
+    return rows
+
+
+@pytest.fixture
+def package(session: Session, tmp_path: Path) -> Path:
+    """Write the example's package (approved actuals only) and return its folder."""
+    _store_example(session)
+    return _write(session, tmp_path / "opendata")
+
+
+def test_frictionless_finds_the_package_valid(package: Path) -> None:
+    report = Package(str(package / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])[:10]
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["name"] for r in descriptor["resources"]} == {*TABLES, *(f"{t}-json" for t in TABLES)}
+    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
+    assert descriptor["sources"][0]["path"] == "https://example.jp/vision.pdf"
+    assert descriptor["contributors"] == [{"title": "北九州市", "role": "publisher"}]
+
+
+def test_every_foreign_key_resolves(package: Path) -> None:
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    tables = {r["name"]: _csv(package, r["name"]) for r in descriptor["resources"] if r["format"] == "csv"}
+    checked = 0
+    for resource in (r for r in descriptor["resources"] if r["format"] == "csv"):
+        for key in resource["schema"]["foreignKeys"]:
+            target = key["reference"]["resource"] or resource["name"]
+            known = {tuple(row[f] for f in key["reference"]["fields"]) for row in tables[target]}
+            for row in tables[resource["name"]]:
+                value = tuple(row[f] for f in key["fields"])
+                if all(value):
+                    assert value in known, (resource["name"], key, value)
+                    checked += 1
+    assert checked > 500
+
+
+def test_a_broken_key_is_caught_by_frictionless(package: Path) -> None:
+    path = package / "actuals.csv"
+    path.write_bytes(path.read_bytes().replace(b"496e4c64a9-K1,", b"000000000-K9,", 1))
+    report = Package(str(package / "datapackage.json")).validate()
+    assert not report.valid and "foreign-key" in {e.type for task in report.tasks for e in task.errors}
+
+
+def test_codes_years_and_blanks(package: Path) -> None:
+    for row in _csv(package, "municipalities"):
+        code = row["全国地方公共団体コード"]
+        assert len(code) == 6 and int(code[5]) == check_digit(code[:5])
+    partners = _csv(package, "partners")
+    assert {r["区分"] for r in partners} >= {"中心市", "連携市町", "圏域外"}
+    assert all(r["全国地方公共団体コード"] for r in partners if r["区分"] in ("中心市", "連携市町"))
+    budgets = _csv(package, "budgets")
+    assert all(r["年度"].isdigit() and len(r["年度"]) == 4 for r in budgets)
+    assert {r["区分コード"] for r in budgets} == {"amount", "none", "not_stated"}  # the example states no 未定
+    assert all(r["金額（千円）"] == "" for r in budgets if r["区分コード"] != "amount")  # blank, not 0
+    story = [r for r in budgets if r["事業ID"] == "496e4c64a9"]
+    assert [(r["年度"], r["金額（千円）"], r["記載の区分"]) for r in story][:2] == [("2026", "2420", "金額"),
+                                                                           ("2027", "", "記載なし")]
+    shares = _csv(package, "actuals_by_municipality")
+    assert {(r["全国地方公共団体コード"], r["実績値"]) for r in shares} == {("401005", "40"), ("402133", "5"),
+                                                                 ("406210", "7")}
+    evaluations = {r["KPI_ID"]: r for r in _csv(package, "evaluations")}
+    assert {r["評価年度"] for r in evaluations.values()} == {"2027"}
+    assert any(r["状況"] == "実績未入力" and r["判定年度"] == "" and r["最新実績"] == "" for r in evaluations.values())
+
+
+def test_approved_actuals_only_unless_asked(session: Session, tmp_path: Path) -> None:
+    _store_example(session)
+    approved = _csv(_write(session, tmp_path / "approved"), "actuals")
+    assert {r["審査状況"] for r in approved} == {"承認済み"} and len(approved) == 31  # 32 rows, one an assessment
+    everything = _write(session, tmp_path / "all", include_pending=True, licence="CC0-1.0")
+    rows = _csv(everything, "actuals")
+    assert [r["実績値"] for r in rows if r["審査状況"] == "未承認"] == ["68"]
+    assert {r["未承認を含む"] for r in _csv(everything, "evaluations")} == {"1"}
+    assert json.loads((everything / "datapackage.json").read_text(encoding="utf-8"))["licenses"][0]["name"] == "CC0-1.0"
+    assert Package(str(everything / "datapackage.json")).validate().valid
+
+
+def test_json_holds_the_same_data(package: Path) -> None:
+    for name in TABLES:
+        rows = _csv(package, name)
+        records = json.loads((package / f"{name}.json").read_text(encoding="utf-8"))
+        assert len(records) == len(rows) and list(records[0]) == list(rows[0]), name
+        for row, record in zip(rows, records, strict=True):
+            for column, text in row.items():
+                value = record[column]
+                shown = "" if value is None else ("1" if value is True else "0" if value is False else str(value))
+                assert shown == text, (name, column)
+
+
+def test_an_unknown_licence_is_refused(session: Session, tmp_path: Path) -> None:
+    _store_example(session)
+    with pytest.raises(PackageError, match="ライセンス"):
+        _write(session, tmp_path, licence="all-rights-reserved")
+
+
+def test_the_four_budget_statuses_stay_apart(build: PlanBuilder) -> None:
+    plan = build.plan()
+    source = OpenDataSource(evaluate_loaded_plan(plan, {}, as_of=2027), "kitakyushu-2026", build.area().members,
+                            "401005", {})
+    budgets = next(t for t in build_tables(source) if t.name == "budgets")
+    story = [r for r in budgets.records() if r["事業ID"] == plan.projects[0].slug]
+    assert [(r["年度"], r["記載の区分"], r["金額（千円）"], r["記載"]) for r in story] == [
+        (2026, "金額", 2420, "2,420"), (2027, "なし", None, "—"), (2028, "未定", None, "未定"),
+        (2029, "記載なし", None, None)]
+    relisted = [r for r in budgets.records() if r["事業ID"] == plan.projects[2].slug]
+    assert {r["集計対象"] for r in relisted} == {False}  # a 【再掲】 budget counts once, on its original

@@ -1,0 +1,180 @@
+"""The annual progress report: a real PDF read back with poppler (pdftotext, pdffonts, pdfimages, pdftoppm).
+
+The pages are rendered to PNG under test-output/report/ so a person can look at them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy.orm import Session
+
+from renkei.export.report import render_report_html, render_report_pdf
+from renkei.export.report_view import ReportInput
+from renkei.reading.actuals import read_actuals_csv
+from renkei.reading.sheet import read_plan
+from renkei.services.actuals import import_actuals
+from renkei.services.plan_import import import_plan
+from renkei.services.progress import evaluate_stored_plan
+from renkei.store import repository
+from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.store.migrate import upgrade_database
+from renkei.store.portal_queries import load_area_members
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "test-output" / "report"
+ISSUED = date(2027, 6, 1)
+
+
+def _store_example(session: Session) -> None:
+    text = (ROOT / "examples" / "kitakyushu_vision_r8.txt").read_text(encoding="utf-8")
+    plan, findings = read_plan(text)
+    from renkei.lint import lint_plan
+
+    import_plan(session=session, plan=plan, findings=[*findings, *lint_plan(plan)], source_text=text)
+    sample = (ROOT / "examples" / "kitakyushu_actuals_sample.csv").read_text(encoding="utf-8-sig")
+    assert import_actuals(session=session, plan_id=1, sheet=read_actuals_csv(sample), actor="test").written
+
+
+def _source(session: Session, **changes: object) -> ReportInput:
+    progress = evaluate_stored_plan(session, 1, 2027)
+    area = load_area_members(session=session, area_slug=progress.plan.area_slug)
+    assert area is not None
+    findings = repository.list_findings(session=session, plan_id=1)
+    return ReportInput(progress, findings, area.members, area.lead_code, ISSUED, **changes)  # type: ignore[arg-type]
+
+
+def _poppler(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        message = f"{tool} is missing (Debian poppler-utils; make sysdeps installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return found
+
+
+def _run(*args: str) -> str:
+    return subprocess.run([_poppler(args[0]), *args[1:]], check=True, capture_output=True, text=True,
+                          timeout=300).stdout
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The example's report as a PDF file, with what it was made from."""
+
+    pdf: Path
+    source: ReportInput
+
+    def page_text(self, page: int) -> str:
+        """Return one page's text (pdftotext, keeping the layout's lines)."""
+        return _run("pdftotext", "-layout", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(self.pdf), "-")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """Render the example plan with the sample actuals once for the module (SQLite), kept in test-output/."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'renkei.db'}"
+    upgrade_database(url)
+    engine = create_engine_from_url(url)
+    with create_session_factory(engine)() as session:
+        _store_example(session)
+        source = _source(session)
+    engine.dispose()
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    pdf = OUTPUT / "report.pdf"
+    pdf.write_bytes(render_report_pdf(source))
+    return Rendered(pdf, source)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_text_is_extractable_every_project_and_a_reiwa_date(rendered: Rendered) -> None:
+    text = _run("pdftotext", "-enc", "UTF-8", str(rendered.pdf), "-")
+    squashed = _squash(text)
+    missing = [p.name for p in rendered.source.progress.plan.projects if _squash(p.name) not in squashed]
+    assert missing == []
+    assert "令和9年6月1日" in text and "進捗状況報告書" in text
+    for heading in ("目次", "進捗の概要", "重要業績評価指標（KPI）の状況", "事業別の状況", "計画の点検結果",
+                    "実績が未報告の指標", "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"):
+        assert _squash(heading) in squashed, heading
+    assert "記載なし" in text  # budget years nobody stated, never 0
+
+
+def test_fonts_are_embedded_japanese_fonts(rendered: Rendered) -> None:
+    rows = _run("pdffonts", str(rendered.pdf)).splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), rows  # the "emb" column
+    assert any("IPAexGothic" in row for row in rows)
+
+
+def test_charts_and_map_are_vectors_not_pictures(rendered: Rendered) -> None:
+    images = _run("pdfimages", "-list", str(rendered.pdf)).splitlines()[2:]
+    assert images == []
+    html = render_report_html(rendered.source)
+    assert html.count('<svg class="chart kpi"') >= 25 and '<svg class="map"' in html
+
+
+def test_the_table_of_contents_gives_the_right_pages(rendered: Rendered) -> None:
+    toc = rendered.page_text(2)
+    entries = dict(re.findall(r"^\s*(3-\d+)\s.*?\.{3,}\s*(\d+)\s*$", toc, re.MULTILINE))
+    assert len(entries) == len(rendered.source.progress.plan.projects)
+    projects = rendered.source.progress.plan.projects
+    for index in (1, 15, 30):
+        number, page = f"3-{index}", int(entries[f"3-{index}"])
+        assert _squash(number + projects[index - 1].name) in _squash(rendered.page_text(page)), (number, page)
+    kpi_page = int(re.search(r"重要業績評価指標（KPI）の状況\s*\.{3,}\s*(\d+)", toc).group(1))  # type: ignore[union-attr]
+    assert kpi_page > 2
+    assert "重要業績評価指標（KPI）の状況" in rendered.page_text(kpi_page)
+
+
+def test_pages_render_to_png_for_a_person_to_look_at(rendered: Rendered) -> None:
+    pages = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(rendered.pdf))).group(1))  # type: ignore[union-attr]
+    for old in OUTPUT.glob("page-*.png"):
+        old.unlink()
+    _run("pdftoppm", "-r", "60", "-png", str(rendered.pdf), str(OUTPUT / "page"))
+    images = sorted(OUTPUT.glob("page-*.png"))
+    assert len(images) == pages > 30
+    cover = Image.open(images[0]).convert("L")
+    assert cover.width < cover.height  # A4 portrait
+    assert cover.getextrema()[0] < 100  # ink on the page, not a blank sheet
+    landscape = [i for i in images if Image.open(i).width > Image.open(i).height]
+    assert landscape  # the KPI table is printed on A4 landscape
+
+
+def test_the_report_prints_the_portal_judgements(session: Session) -> None:
+    _store_example(session)
+    source = _source(session)
+    html = render_report_html(source)
+    for item in source.progress.kpis:
+        assert item.evaluation.explanation_ja.replace("→", "&rarr;") in html or (
+            item.evaluation.explanation_ja in html), item.kpi.indicator
+    overall = source.progress.summary.overall
+    assert f"<td>{overall.kpis}</td>" in html
+    assert "事業評価（担当課による評価）" not in html  # nothing invented before staff evaluations exist
+
+
+@dataclass(frozen=True)
+class _Evaluation:
+    fiscal_year: int
+    direction: str
+    comment: str
+
+
+def test_staff_evaluations_have_their_place(session: Session) -> None:
+    _store_example(session)
+    plain = _source(session)
+    story = plain.progress.plan.projects[0]
+    source = _source(session, staff_evaluations={story.key: [_Evaluation(2026, "拡充", "閲覧数が順調に伸びた")]})
+    html = render_report_html(source)
+    assert "事業評価（担当課による評価）" in html and "拡充" in html and "閲覧数が順調に伸びた" in html
+    assert html.count("事業評価（担当課による評価）") == 1
