@@ -29,7 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "KPIの進捗を評価する（CSVの列は指標ごとの記録） / evaluate every KPI's progress."),
     "serve": ("renkei.cli.portal", "公開ポータルを起動する / run the public portal."),
     "actuals": ("renkei.cli.database", "KPIの実績値 / KPI actuals: template, import"),
-    "export": ("renkei.cli.export", "書き出し / exports: xlsx"),
+    "export": ("renkei.cli.export", "書き出し / exports: xlsx, opendata"),
+    "report": ("renkei.cli.export", "進捗状況報告書（PDF）を作る / write the annual progress report as PDF."),
 }
 
 
