@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     - ``echo_sql`` (``RENKEI_ECHO_SQL``, default false): log every SQL statement (for debugging).
     - ``response_cache_mb`` (``RENKEI_RESPONSE_CACHE_MB``, default 64): the most memory, in megabytes, the portal
       keeps replayable responses in (0 turns the cache off).
+    - ``session_key`` (``RENKEI_SESSION_KEY``, default empty): the secret that keys stored session tokens and CSRF
+      tokens; when empty, one is generated into ``<data_dir>/session.key`` (file mode 600) on first run.
+    - ``session_idle_minutes`` (``RENKEI_SESSION_IDLE_MINUTES``, default 60): a staff session ends after this long
+      without a request.
+    - ``session_max_hours`` (``RENKEI_SESSION_MAX_HOURS``, default 12): a staff session ends this long after
+      sign-in, whatever happens.
 
     >>> Settings(data_dir=Path("/srv/renkei")).database_url
     'sqlite:////srv/renkei/renkei.db'
@@ -33,6 +39,9 @@ class Settings(BaseSettings):
     database_url: str = ""
     echo_sql: bool = False
     response_cache_mb: int = 64
+    session_key: str = ""
+    session_idle_minutes: int = 60
+    session_max_hours: int = 12
 
     @model_validator(mode="after")
     def fill_database_url(self) -> Settings:

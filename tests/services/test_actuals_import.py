@@ -161,7 +161,7 @@ def test_a_corrected_value_is_a_new_version_with_an_audit_event(build: PlanBuild
     assert count(session, ActualRow) == 4
     events = [e for e in repository.list_audit_events(session=session, entity="actual") if e.actor == "B"]
     assert [(e.action, e.field, e.old_value, e.new_value) for e in events] == [
-        ("actual.update", "value", "15000", "15500"), ("actual.update", "note", "速報値", "確定値")]
+        ("actual.import", "value", "15000", "15500"), ("actual.import", "note", "速報値", "確定値")]
     current = repository.list_actuals(session=session, plan_id=plan_id)[(STORY, "WEBページ閲覧数")]
     assert current[-1] == Actual(2027, 15500.0, note="確定値", entered_by="B")
 
