@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 document.register(app)
 
-_OPTIONAL = ("renkei.cli.database", "renkei.cli.portal", "renkei.cli.export")
+_OPTIONAL = ("renkei.cli.database", "renkei.cli.portal", "renkei.cli.export", "renkei.cli.staff")
 
 
 def _register_optional() -> None:

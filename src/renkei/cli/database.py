@@ -236,16 +236,27 @@ def import_actuals_file(
     ] = False,
     actor: Annotated[str, typer.Option("--actor", help="入力者 / who enters the actuals")] = "cli",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="書き込まずに確認 / check only")] = False,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="職員として提出する（審査の流れに入る） / submit as a staff user, into review")] = None,
     database_url: DatabaseOpt = None,
 ) -> None:
-    """実績値を取り込む（不正な行があれば何も書き込まない） / import actuals, all rows or none."""
+    """実績値を取り込む（不正な行があれば何も書き込まない） / import actuals, all rows or none.
+
+    Without --user the figures are recorded as approved (the operator's own import). With --user they are
+    submitted for review, and rows the user may not report are rejected by row number.
+    """
+    from renkei.services.accounts import AccountError, get_staff
+
     sheet = _read_actuals_file(file)
     with open_session(database_url) as session:
         try:
+            staff = get_staff(session=session, username=user) if user is not None else None
+            if staff is not None and staff.disabled:
+                raise fail(f"ユーザー「{staff.username}」は無効です / user {staff.username!r} is disabled")
             plan_id = resolve_plan_id(session=session, plan=plan)
             report = import_actuals(session=session, plan_id=plan_id, sheet=sheet, actor=actor,
-                                    skip_invalid=skip_invalid, dry_run=dry_run)
-        except (PlanNotFoundError, ActualsImportError) as exc:
+                                    skip_invalid=skip_invalid, dry_run=dry_run, user=staff)
+        except (PlanNotFoundError, ActualsImportError, AccountError) as exc:
             raise fail(str(exc)) from None
     for problem in report.rejected:
         out.print(f"[red]{file}[/]: {problem.message}", highlight=False, soft_wrap=True)

@@ -86,7 +86,8 @@ def record_changes(
 ) -> list[AuditEventRow]:
     """Append one event per field whose value differs between ``before`` and ``after`` (one event when none)."""
     old, new = dict(before or {}), dict(after or {})
-    names = [n for n in dict.fromkeys([*old, *new]) if audit_text(old.get(n)) != audit_text(new.get(n))]
+    names = [n for n in dict.fromkeys([*old, *new]) if audit_text(old.get(n)) != audit_text(new.get(n))
+             and not (before is None and new.get(n) in (None, "", False, [], {}))]  # a new record's blanks
     if not names:
         return [record_audit_event(session=session, actor=actor, action=action, entity=entity, entity_key=entity_key,
                                    before=None, after=None, reason=reason, project_id=project_id)]
