@@ -26,7 +26,7 @@ from renkei.store import accounts as account_store
 from renkei.store import repository
 from renkei.store import rounds as store
 from renkei.store.rows import indicator_key
-from renkei.store.tables import ActualRow, AssessmentRow, now_utc
+from renkei.store.tables import ActualRow, AssessmentRow, KpiRow, ProjectRow, now_utc
 from renkei.store.workspace_tables import ReportingRoundRow
 
 
@@ -225,3 +225,17 @@ def to_do(user: StaffUser, items: Sequence[ReportItem]) -> list[ReportItem]:
              ReviewStatus.SUBMITTED: 3, ReviewStatus.APPROVED: 4}
     return sorted(own, key=lambda i: order[i.status])
 
+
+
+def report_item(*, session: Session, kpi_id: int, fiscal_year: int, due_date: date | None = None) -> ReportItem:
+    """Return one KPI's item for a year (LookupError when the KPI is not one a round asks for)."""
+    row = session.get(KpiRow, kpi_id)
+    project = session.get(ProjectRow, row.project_id) if row is not None else None
+    if row is None or project is None:
+        raise LookupError(f"no KPI {kpi_id}")
+    plan = repository.load_plan(session=session, plan_id=project.plan_id)
+    found = [i for i in build_items(session, project.plan_id, plan, fiscal_year, due_date, date.today())
+             if i.kpi_id == kpi_id]
+    if not found:
+        raise LookupError(f"KPI {kpi_id} is not reported for FY{fiscal_year}")
+    return found[0]
