@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from renkei.store.tables import ProjectRow
 from renkei.store.workspace_tables import ProjectEvaluationRow
 
 
@@ -23,3 +24,12 @@ def list_evaluations(*, session: Session, project_id: int) -> list[ProjectEvalua
 def list_published_evaluations(*, session: Session, project_id: int) -> list[ProjectEvaluationRow]:
     """Return a project's published (approved) evaluations, newest fiscal year first."""
     return [r for r in list_evaluations(session=session, project_id=project_id) if r.published_direction]
+
+
+def published_evaluations_of(*, session: Session, plan_id: int, project_key: str) -> list[ProjectEvaluationRow]:
+    """Return the published evaluations of a plan's project by key, newest fiscal year first (for the public page)."""
+    return list(session.scalars(
+        select(ProjectEvaluationRow).join(ProjectRow, ProjectRow.id == ProjectEvaluationRow.project_id)
+        .where(ProjectRow.plan_id == plan_id, ProjectRow.key == project_key,
+               ProjectEvaluationRow.published_direction.is_not(None))
+        .order_by(ProjectEvaluationRow.fiscal_year.desc())))
