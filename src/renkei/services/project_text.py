@@ -127,13 +127,19 @@ def save_text_draft(*, session: Session, user: StaffUser, project_id: int, descr
 
 
 def save_role_draft(*, session: Session, user: StaffUser, project_id: int, duties: str,
-                    expected_version: int) -> int:
-    """Save a municipality user's draft of its own role text (committed); return the draft's new version."""
+                    expected_version: int, municipality_code: str | None = None) -> int:
+    """Save the draft of one municipality's role text (committed); return the draft's new version.
+
+    A municipality user edits its own (``municipality_code`` is its own or None); an admin or the assigned editor
+    names the municipality.
+    """
     _, target = project_target(session, project_id)
-    code = user.municipality_code
+    code = municipality_code or user.municipality_code
     require(user, Action.EDIT_ROLE_TEXT, Target(target.project_id, target.partner_codes, target.assigned_user_ids,
                                                 code))
-    name = account_store.municipality_name(session=session, code=code or "") or ""
+    name = account_store.municipality_name(session=session, code=code or "")
+    if not name:
+        raise FormErrors({"own_duties": "役割を書く市町村を選んでください / choose the municipality"})
     text = load_project_text(session=session, project_id=project_id)
     _conflict(text, expected_version)
     wanted = lines(duties)

@@ -131,7 +131,7 @@ async def save_role(request: Request, session: SessionDep, user: UserDep, projec
     typed = _typed(form)
     return _run_text(request, session, user, project_id, typed, lambda: project_text.save_role_draft(
         session=session, user=user, project_id=project_id, duties=typed.get("own_duties", ""),
-        expected_version=_int(form, "version")))
+        expected_version=_int(form, "version"), municipality_code=typed.get("municipality_code") or None))
 
 
 @staff_post(router, "/projects/{project_id}/publish", Action.PUBLISH_PROJECT_TEXT)
