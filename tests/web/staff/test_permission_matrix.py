@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
 
 from renkei.domain.permission import Action, Role, Subject, Target, is_allowed, may_ever
 from renkei.web.app import create_app
-from renkei.web.staff import ROUTE_ACTIONS
+from renkei.web.staff import ROUTE_ACTIONS, walk_routes
 
 #: Who calls: seeded account (None: anonymous) → the role and municipality the matrix sees.
 CALLERS: dict[str | None, tuple[Role, str | None] | None] = {
@@ -80,26 +79,14 @@ CASES: dict[str, Case] = {
 UPLOAD_CSV = "事業名,指標,年度,実績値\n消防指令業務の共同運用に係る調査研究事業,検討会実施件数,R8,３\n"
 
 
-def all_routes(routes: list[Any]) -> list[APIRoute]:
-    """Return every API route, looking inside included routers (however this FastAPI version keeps them)."""
-    found: list[APIRoute] = []
-    for route in routes:
-        inner = getattr(route, "original_router", None)
-        if inner is not None:
-            found.extend(all_routes(list(inner.routes)))
-        elif isinstance(route, APIRoute):
-            found.append(route)
-    return found
-
-
 def state_changing_routes() -> dict[str, set[str]]:
     """Return every route of the application that changes something, with its methods."""
     app = create_app()
     found: dict[str, set[str]] = {}
-    for route in all_routes(list(app.routes)):
+    for route in walk_routes(list(app.routes)):
         if route.methods - {"GET", "HEAD"}:
             found[route.path] = set(route.methods)
-    assert len(all_routes(list(app.routes))) > 30, "the walk must see the portal's routes too"
+    assert len(walk_routes(list(app.routes))) > 30, "the walk must see the portal's routes too"
     return found
 
 
