@@ -20,6 +20,9 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "description": ("事業内容", "description"), "effects": ("効果", "effects"), "roles": ("役割分担", "roles"),
     "project": ("担当事業", "assigned project"),
 }
+#: Fields whose values are compared whole (a code or a number), not letter by letter.
+WHOLE_FIELDS = frozenset({"value", "review_status", "direction", "status", "by_municipality", "disabled", "role",
+                          "municipality_code", "project"})
 #: Audited action → (Japanese, English).
 ACTION_LABELS: dict[str, tuple[str, str]] = {
     "save": ("下書き保存", "saved"), "submit": ("提出", "submitted"), "return": ("差し戻し", "returned"),
@@ -72,7 +75,9 @@ class HistoryEntry:
 
     @property
     def diff(self) -> list[tuple[str, str]]:
-        """Return the field's change, piece by piece."""
+        """Return the field's change, piece by piece (whole values for codes and numbers)."""
+        if self.field in WHOLE_FIELDS:
+            return [(kind, text) for kind, text in (("removed", self.old_value), ("added", self.new_value)) if text]
         return diff_segments(self.old_value, self.new_value)
 
 
@@ -81,3 +86,32 @@ def project_history(*, session: Session, project_id: int) -> list[HistoryEntry]:
     events = list_audit_events(session=session, project_id=project_id)
     return [HistoryEntry(as_utc(e.at), e.actor, e.entity, e.action.split(".", 1)[-1], e.field, e.old_value,
                          e.new_value, e.reason, e.entity_key) for e in reversed(events)]
+
+
+def readable(value: object) -> str:
+    """Write a stored value for people: lists one item a line, roles as 「主体：役割」, shares as 「code: value」.
+
+    >>> readable(["効果A", "効果B"]), readable({"402133": 3.0}), readable([{"party": "行橋市", "duties": ["周知"]}])
+    ('効果A\\n効果B', '402133: 3', '行橋市：周知')
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {readable(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "\n".join(f"{v.get('party', '')}：{'、'.join(map(str, v.get('duties', [])))}" if isinstance(v, dict)
+                         else str(v) for v in value)
+    return str(value)
+
+
+def typed_fields(typed: dict[str, str]) -> list[tuple[str, str]]:
+    """Return what a person typed into a form as (field, text), roles gathered into one field."""
+    rows = [(name, value) for name, value in typed.items()
+            if name in FIELD_LABELS or name.startswith("share_") or name in ("word", "own_duties")]
+    roles = [f"{typed.get(f'party_{i}', '')}：{typed.get(f'duties_{i}', '').strip()}" for i in range(60)
+             if typed.get(f"party_{i}", "").strip()]
+    if roles:
+        rows.append(("roles", "\n".join(roles)))
+    return [(name, value) for name, value in rows if value.strip()]
