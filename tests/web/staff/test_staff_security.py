@@ -230,3 +230,29 @@ def test_user_text_is_sanitised_and_escaped(desk: Any, seeded: Any) -> None:
     assert "速報 1 < 2" in notes
     html = desk.as_user("yukuhashi").get(path).text
     assert "<script>alert" not in html and "速報 1 &lt; 2" in html
+
+
+def test_no_secret_is_shipped() -> None:
+    import subprocess
+    from pathlib import Path
+
+    from renkei.settings import Settings
+
+    root = Path(__file__).resolve().parents[3]
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    assert not [name for name in tracked if name.endswith((".key", ".pem")) or name.endswith("session.key")]
+    assert Settings.model_fields["session_key"].default == ""
+
+
+def test_the_security_document_names_only_tests_that_exist() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    text = (root / "docs" / "security.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", text))
+    assert len(named) > 25
+    for path, test in named:
+        source = (root / path).read_text(encoding="utf-8")
+        assert not test or f"def {test}(" in source, f"{path}::{test}"
+    for anchor in re.findall(r"`::(\w+)`", text):
+        assert any(f"def {anchor}(" in (root / p).read_text(encoding="utf-8") for p, _ in named), anchor
