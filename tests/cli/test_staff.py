@@ -76,5 +76,9 @@ def test_actuals_import_as_a_municipality_user_submits_its_own_rows(runner: CliR
     progress = json.loads(run(runner, "progress", "--format", "json", "--as-of", "2026"))
     fire = next(k for k in progress["kpis"] if k["project"] == "火災原因調査鑑識・鑑定連携事業")
     assert fire["latest_actual"] is None  # submitted, not approved: the public figures do not move
+    preview = runner.invoke(app, ["progress", "--format", "json", "--as-of", "2026", "--pending"])
+    assert preview.exit_code == 0 and "プレビュー" in preview.output
+    data = json.loads(preview.output[preview.output.index("{"):])
+    assert next(k for k in data["kpis"] if k["project"] == "火災原因調査鑑識・鑑定連携事業")["latest_actual"] == 4
     output = run(runner, "actuals", "import", str(sheet), "--user", "nobody", code=2)
     assert "nobody" in output

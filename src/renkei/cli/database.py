@@ -356,8 +356,10 @@ def progress(
     format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
     database_url: DatabaseOpt = None,
     area: AreaOpt = "kitakyushu",
+    pending: Annotated[bool, typer.Option(
+        "--pending", help="未承認の値も含めて試算する（職員向け） / preview with values not yet approved")] = False,
 ) -> None:
-    """KPIの進捗を評価する（CSVの列は指標ごとの記録） / evaluate every KPI's progress."""
+    """KPIの進捗を評価する（承認済みの値だけ。CSVの列は指標ごとの記録） / evaluate every KPI's progress."""
     if plan_file is None and actuals is not None:
         raise fail("--actuals は --plan-file と一緒に使います / --actuals goes with --plan-file")
     try:
@@ -378,11 +380,15 @@ def progress(
         else:
             with open_session(database_url) as session:
                 try:
-                    result = evaluate_stored_plan(session, plan, as_of)
+                    result = evaluate_stored_plan(session, plan, as_of, include_pending=pending)
                 except PlanNotFoundError as exc:
                     raise fail(str(exc)) from None
     except ProgressError as exc:
         raise fail(f"--as-of: {exc}") from None
+    if pending:
+        Console(stderr=True).print(
+            "[bold yellow]プレビュー：未承認（下書き・提出済み・差し戻し）の値を含みます。公開値ではありません / "
+            "preview: includes values not yet approved, not the published figures[/]", soft_wrap=True, highlight=False)
     if as_of is not None and as_of != result.as_of:
         shown = format_fiscal_year(result.as_of)
         Console(stderr=True).print(f"[yellow]--as-of {as_of} は計画期間外のため {shown} で評価しました / "

@@ -256,3 +256,14 @@ def test_the_security_document_names_only_tests_that_exist() -> None:
         assert not test or f"def {test}(" in source, f"{path}::{test}"
     for anchor in re.findall(r"`::(\w+)`", text):
         assert any(f"def {anchor}(" in (root / p).read_text(encoding="utf-8") for p, _ in named), anchor
+
+
+def test_every_page_has_an_english_version(desk: Any, seeded: Any) -> None:
+    client = desk.as_user("admin")
+    for template, _, _ in PAGES.values():
+        path = template.format(kpi=seeded.kpi_id, project=seeded.project_id)
+        if path.endswith(".csv") or path == "/staff/login":
+            continue
+        response = client.get(path + "?lang=en")
+        assert response.status_code == 200, path
+        assert '<html lang="en">' in response.text and "Sign out" in response.text, path
