@@ -137,3 +137,18 @@ def test_csrf_tokens_belong_to_their_session() -> None:
     assert signin.check_csrf(KEY, "session-a", token)
     assert not signin.check_csrf(KEY, "session-b", token)
     assert not signin.check_csrf(KEY, "session-a", None) and not signin.check_csrf(KEY, "session-a", "")
+
+
+def test_old_attempts_and_ended_sessions_are_forgotten(session: Session, staff: Any) -> None:
+    old = attempt(session, "admin", PASSWORD)
+    with pytest.raises(SignInError):
+        attempt(session, "viewer", "wrong password here")
+    past = datetime.now(UTC) - timedelta(days=40)
+    session.execute(update(LoginAttemptRow).values(at=past))
+    session.execute(update(StaffSessionRow).values(expires_at=past))
+    session.commit()
+    fresh = attempt(session, "admin", PASSWORD)
+    hashes = set(session.scalars(select(StaffSessionRow.token_hash)))
+    assert hashes == {signin.keyed_hash(KEY, "session", fresh.token)}
+    assert signin.keyed_hash(KEY, "session", old.token) not in hashes
+    assert len(session.scalars(select(LoginAttemptRow)).all()) == 1

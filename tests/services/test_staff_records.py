@@ -149,3 +149,17 @@ def test_rounds_to_do_lists_and_the_board(session: Session, staff: Any) -> None:
     assert text.startswith("\ufeff事業 / project") and text.count("\r\n") == 5 and "超過" in text
     rounds.close_round(session=session, plan_id=staff.plan_id, fiscal_year=2026, actor="admin")
     assert rounds.current_round(session=session, plan_id=staff.plan_id) is None
+
+
+def test_the_operator_s_import_approves_a_pending_record_with_the_same_figure(session: Session, staff: Any) -> None:
+    from renkei.services.workflow import ActualInput, enter_actual
+
+    enter_actual(session=session, user=staff.yukuhashi, kpi_id=staff.story_kpi, data=ActualInput("R8", "1200"),
+                 step=Step.SUBMIT, expected_version=0)
+    sheet = read_actuals_csv(f"事業名,指標,年度,実績値\n{STORY},参加者数,R8,1200\n")
+    report = import_actuals(session=session, plan_id=staff.plan_id, sheet=sheet, actor="cli")
+    assert [r.outcome.value for r in report.results] == ["updated"]
+    items = rounds.list_report_items(session=session, plan_id=staff.plan_id, fiscal_year=2026)
+    assert next(i for i in items if i.kpi_id == staff.story_kpi).status is ReviewStatus.APPROVED
+    again = import_actuals(session=session, plan_id=staff.plan_id, sheet=sheet, actor="cli")
+    assert [r.outcome.value for r in again.results] == ["unchanged"]

@@ -478,25 +478,22 @@ def _record(session: Session, plan_id: int, rows: Sequence[ValidRow], actor: str
             a for a in stored.get((valid.project.key, indicator_key(valid.kpi.indicator)), [])
             if a.fiscal_year == actual.fiscal_year and a.month == actual.month
         ]
-        same = bool(current) and _same_content(current[-1], actual)
-        if same and status == "approved":
-            outcome = RowOutcome.UNCHANGED
-        else:
-            kpi_row = repository.find_kpi(
-                session=session, plan_id=plan_id, project=valid.project.key, indicator=valid.kpi.indicator
+        kpi_row = repository.find_kpi(
+            session=session, plan_id=plan_id, project=valid.project.key, indicator=valid.kpi.indicator
+        )
+        if kpi_row is None:  # the plan was read from these very rows; only a concurrent change gets here
+            raise ActualsImportError(
+                f"指標が見つかりません / KPI not found: {valid.project.name} / {valid.kpi.indicator}"
             )
-            if kpi_row is None:  # the plan was read from these very rows; only a concurrent change gets here
-                raise ActualsImportError(
-                    f"指標が見つかりません / KPI not found: {valid.project.name} / {valid.kpi.indicator}"
-                )
-            existing = find_current_actual(session=session, kpi_id=kpi_row.id, fiscal_year=actual.fiscal_year,
-                                           month=actual.month)
-            if same and existing is not None and existing.review_status in (status, "approved"):
-                outcome = RowOutcome.UNCHANGED  # already submitted (or approved) as it stands
-            else:
-                repository.upsert_actual(session=session, kpi_id=kpi_row.id, actual=actual, actor=actor,
-                                         review_status=status, action=f"actual.{_IMPORT_ACTIONS[status]}")
-                outcome = RowOutcome.UPDATED if current else RowOutcome.IMPORTED
+        existing = find_current_actual(session=session, kpi_id=kpi_row.id, fiscal_year=actual.fiscal_year,
+                                       month=actual.month)
+        same = bool(current) and _same_content(current[-1], actual)
+        if same and existing is not None and existing.review_status in (status, "approved"):
+            outcome = RowOutcome.UNCHANGED  # already recorded (submitted, or approved) as it stands
+        else:
+            repository.upsert_actual(session=session, kpi_id=kpi_row.id, actual=actual, actor=actor,
+                                     review_status=status, action=f"actual.{_IMPORT_ACTIONS[status]}")
+            outcome = RowOutcome.UPDATED if current else RowOutcome.IMPORTED
         results.append(RowResult(
             row=valid.row, project=valid.project.name, indicator=valid.kpi.indicator,
             fiscal_year=actual.fiscal_year, month=actual.month, value=actual.total, outcome=outcome,

@@ -36,6 +36,9 @@ LOCKOUT = timedelta(minutes=15)
 #: A session's last-seen time is written at most this often (not on every request).
 TOUCH_EVERY = timedelta(seconds=60)
 KEY_FILE = "session.key"
+#: Sign-in attempts are kept this long (longer than any throttling window), ended sessions this long.
+KEEP_ATTEMPTS = timedelta(days=1)
+KEEP_ENDED_SESSIONS = timedelta(days=30)
 
 INVALID_JA = "ユーザー名またはパスワードが正しくありません。"
 INVALID_EN = "The user name or password is not correct."
@@ -131,6 +134,7 @@ def sign_in(*, session: Session, username: str, password: str, address: str, key
         session.commit()
         raise SignInError("invalid")
     token = secrets.token_urlsafe(32)
+    store.prune(session=session, attempts_before=now - KEEP_ATTEMPTS, sessions_before=now - KEEP_ENDED_SESSIONS)
     store.add_login_attempt(session=session, username=name, address=address, succeeded=True)
     store.add_session(session=session, user_id=row.id, token_hash=keyed_hash(key, "session", token),
                       expires_at=now + timedelta(hours=settings.session_max_hours), address=address)

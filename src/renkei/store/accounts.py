@@ -67,6 +67,13 @@ def revoke_sessions(*, session: Session, user_id: int | None = None, token_hash:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def prune(*, session: Session, attempts_before: datetime, sessions_before: datetime) -> None:
+    """Forget sign-in attempts older than a moment, and sessions that ended (expired or revoked) before another."""
+    session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < attempts_before))
+    session.execute(delete(StaffSessionRow).where(
+        (StaffSessionRow.expires_at < sessions_before) | (StaffSessionRow.revoked_at < sessions_before)))
+
+
 def count_live_sessions(*, session: Session, user_id: int) -> int:
     """Count a user's sessions that are not revoked (expired ones included)."""
     return session.scalar(select(func.count(StaffSessionRow.id)).where(

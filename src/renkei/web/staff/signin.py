@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from renkei.domain.permission import Action
 from renkei.services.signin import SignInError, sign_in, sign_out
-from renkei.web.rendering import SessionDep
+from renkei.web.rendering import SessionDep, get_language
 from renkei.web.staff.auth import (
     COOKIE_PATH,
     LOGIN_COOKIE,
@@ -74,8 +74,8 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form(m
         signed = sign_in(session=session, username=username, password=password, address=address,
                          key=session_key(request), settings=request.app.state.settings)
     except SignInError as exc:
-        lang_en = request.cookies.get("renkei_lang") == "en"
-        return _login_page(request, error=exc.message_en if lang_en else exc.message_ja, username=username,
+        english = get_language(request) == "en"
+        return _login_page(request, error=exc.message_en if english else exc.message_ja, username=username,
                            status=429 if exc.code == "throttled" else 401)
     response = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(response, request, SESSION_COOKIE, signed.token)
