@@ -101,7 +101,7 @@ def test_a_reporting_round_from_entry_to_publication(browser: Any, staff_server:
         item = kpi_item(town)
         assert item.count() == 1
         assert "25件（令和12年度までの累計）" in item.inner_text()  # the target beside the input
-        assert "前年度の実績" in item.inner_text() and "5件（令和7年度）" in item.inner_text()  # last year = the baseline
+        assert "前年度の実績" in item.inner_text() and "5件（令和7年度）" in item.inner_text()  # the baseline year
         item.get_by_label(re.compile("実績値")).fill("４")  # full-width digits
         with town.expect_navigation(wait_until="networkidle"):
             item.get_by_role("button", name="提出").click()
