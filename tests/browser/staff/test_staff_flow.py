@@ -116,6 +116,10 @@ def test_a_reporting_round_from_entry_to_publication(browser: Any, staff_server:
         with editor.expect_navigation(wait_until="networkidle"):
             editor.get_by_role("button", name="差し戻し").click()
         assert editor.locator("#e-comment").is_visible()
+        assert editor.evaluate("() => document.activeElement.id") == "error-summary"  # keyboard users land on it
+        editor.keyboard.press("Tab")  # the summary's link to the field comes first
+        with editor.expect_navigation(url=re.compile("#f-comment$")):
+            editor.keyboard.press("Enter")
         assert editor.locator("#f-comment").get_attribute("aria-invalid") == "true"
         shot(editor, "entry-error")
         editor.get_by_label(re.compile("差し戻し・再開の理由")).fill("件数の根拠（報告書名）を備考に書いてください")
@@ -231,6 +235,12 @@ def test_every_staff_page_passes_axe_and_fits_a_phone(browser: Any, staff_server
         shot(page, "login", docs=True)
         sign_in_by_keyboard(page, staff_server, "admin")
         pages = {**STAFF_PAGES, **project_pages(page, staff_server)}
+        page.goto(staff_server.url(pages["project-text"]), wait_until="networkidle")
+        page.get_by_role("link", name="事業評価", exact=True).focus()  # the tabs are links: Enter opens one
+        with page.expect_navigation(wait_until="networkidle"):
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/evaluation")
+        assert page.locator(".tabs a[aria-current=page]").inner_text() == "事業評価"
         failures = {}
         for name, path in pages.items():
             page.goto(staff_server.url(path), wait_until="networkidle")
