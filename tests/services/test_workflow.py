@@ -188,3 +188,19 @@ def test_user_text_is_cleaned_of_markup(session: Session, staff: Any) -> None:
                           expected_version=0)
     found = list_actuals(session=session, plan_id=staff.plan_id, include_pending=True)[(STORY, "参加者数")]
     assert found[0].note == "速報 値"
+
+
+def test_two_steps_on_one_kpi_wait_for_each_other_on_postgresql(session: Session, staff: Any) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session as OrmSession
+
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite lets one writer at a time by itself")
+    workflow.load_kpi(session=session, kpi_id=staff.story_kpi)  # the first step holds the KPI …
+    with OrmSession(bind=session.get_bind().engine) as other:
+        other.execute(text("SET lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock"):  # … so a second one waits instead of racing it
+            enter(other, staff.yukuhashi, staff.story_kpi, "1")
+    session.rollback()
+    assert enter(session, staff.yukuhashi, staff.story_kpi, "1") is ReviewStatus.SUBMITTED

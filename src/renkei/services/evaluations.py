@@ -41,9 +41,13 @@ class EvaluationInput:
     comment: str = ""
 
 
-def project_target(session: Session, project_id: int) -> tuple[ProjectRow, Target]:
-    """Return an active project's row and its permission target; LookupError when there is none."""
-    row = session.get(ProjectRow, project_id)
+def project_target(session: Session, project_id: int, *, lock: bool = False) -> tuple[ProjectRow, Target]:
+    """Return an active project's row and its permission target; LookupError when there is none.
+
+    ``lock`` holds the project's row until the step commits (PostgreSQL): writes to its evaluation or text run one
+    after the other, so a stale form is always caught by its version.
+    """
+    row = session.get(ProjectRow, project_id, with_for_update=lock)
     if row is None or row.status != "active":
         raise LookupError(f"no project {project_id}")
     return row, Target(row.id, account_store.partner_codes(session=session, project_id=row.id),
@@ -86,7 +90,7 @@ def _write(session: Session, row: ProjectEvaluationRow | None, project: ProjectR
 def enter_evaluation(*, session: Session, user: StaffUser, project_id: int, data: EvaluationInput, step: Step,
                      expected_version: int) -> ReviewStatus:
     """Save (or save and submit) a project's evaluation; return its new status (committed)."""
-    project, target = project_target(session, project_id)
+    project, target = project_target(session, project_id, lock=True)
     require(user, Action.EDIT_EVALUATION, target)
     year = _year(session, project, data.fiscal_year)
     row = find_evaluation(session=session, project_id=project_id, fiscal_year=year)
@@ -113,7 +117,7 @@ def enter_evaluation(*, session: Session, user: StaffUser, project_id: int, data
 def review_evaluation(*, session: Session, user: StaffUser, project_id: int, fiscal_year: int, step: Step,
                       comment: str, expected_version: int) -> ReviewStatus:
     """Return, approve (publish) or reopen a project's evaluation; return its new status (committed)."""
-    project, target = project_target(session, project_id)
+    project, target = project_target(session, project_id, lock=True)
     require(user, Action.REVIEW_EVALUATION, target)
     row = find_evaluation(session=session, project_id=project_id, fiscal_year=fiscal_year)
     status = ReviewStatus(row.review_status) if row else ReviewStatus.NOT_STARTED

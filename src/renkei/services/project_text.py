@@ -111,7 +111,7 @@ def _conflict(text: ProjectText, expected: int) -> None:
 def save_text_draft(*, session: Session, user: StaffUser, project_id: int, description: str, effects: str,
                     roles: Sequence[tuple[str, str]], expected_version: int) -> int:
     """Save an editor's draft of a project's whole text (committed); return the draft's new version."""
-    _, target = project_target(session, project_id)
+    _, target = project_target(session, project_id, lock=True)
     require(user, Action.EDIT_PROJECT_TEXT, target)
     text = load_project_text(session=session, project_id=project_id)
     _conflict(text, expected_version)
@@ -133,7 +133,7 @@ def save_role_draft(*, session: Session, user: StaffUser, project_id: int, dutie
     A municipality user edits its own (``municipality_code`` is its own or None); an admin or the assigned editor
     names the municipality.
     """
-    _, target = project_target(session, project_id)
+    _, target = project_target(session, project_id, lock=True)
     code = municipality_code or user.municipality_code
     require(user, Action.EDIT_ROLE_TEXT, Target(target.project_id, target.partner_codes, target.assigned_user_ids,
                                                 code))
@@ -157,7 +157,7 @@ def save_role_draft(*, session: Session, user: StaffUser, project_id: int, dutie
 
 def publish_text(*, session: Session, user: StaffUser, project_id: int, expected_version: int) -> None:
     """Publish a project's draft text (committed): the public page shows it from now on."""
-    _, target = project_target(session, project_id)
+    _, target = project_target(session, project_id, lock=True)
     require(user, Action.PUBLISH_PROJECT_TEXT, target)
     text = load_project_text(session=session, project_id=project_id)
     _conflict(text, expected_version)

@@ -89,8 +89,12 @@ class KpiContext:
 
 
 def load_kpi(*, session: Session, kpi_id: int) -> KpiContext:
-    """Return a reportable KPI's context; LookupError when there is none (or it is a 【再掲】 repeat)."""
-    kpi_row = session.get(KpiRow, kpi_id)
+    """Return a reportable KPI's context; LookupError when there is none (or it is a 【再掲】 repeat).
+
+    The KPI's row is locked until the step commits (PostgreSQL), so two steps on one KPI run one after the other
+    and the second sees the first's version: a conflict, never a lost update.
+    """
+    kpi_row = session.get(KpiRow, kpi_id, with_for_update=True)
     project_row = session.get(ProjectRow, kpi_row.project_id) if kpi_row is not None else None
     if kpi_row is None or project_row is None or kpi_row.status != "active" or project_row.status != "active":
         raise LookupError(f"no KPI {kpi_id}")
