@@ -27,6 +27,8 @@ run: venv
 	$(BIN)/renkei summary $(EXAMPLE)
 	$(BIN)/renkei lint $(EXAMPLE) || true
 	$(BIN)/renkei import $(EXAMPLE)
+	@echo "職員用ページ: http://127.0.0.1:8000/staff — 最初の管理者は次のコマンドで作ります / the first admin:"
+	@echo "  $(BIN)/renkei user add admin --role admin --name '企画課'"
 	$(BIN)/renkei serve --host 127.0.0.1 --port 8000
 
 lint: venv

@@ -22,6 +22,12 @@ class Settings(BaseSettings):
       keeps replayable responses in (0 turns the cache off).
     - ``data_licence`` (``RENKEI_DATA_LICENCE``, default ``CC BY 4.0``) and ``data_licence_url``
       (``RENKEI_DATA_LICENCE_URL``): the licence of the published data, named in every page's footer.
+    - ``session_key`` (``RENKEI_SESSION_KEY``, default empty): the secret that keys stored session tokens and CSRF
+      tokens; when empty, one is generated into ``<data_dir>/session.key`` (file mode 600) on first run.
+    - ``session_idle_minutes`` (``RENKEI_SESSION_IDLE_MINUTES``, default 60): a staff session ends after this long
+      without a request.
+    - ``session_max_hours`` (``RENKEI_SESSION_MAX_HOURS``, default 12): a staff session ends this long after
+      sign-in, whatever happens.
 
     >>> Settings(data_dir=Path("/srv/renkei")).database_url
     'sqlite:////srv/renkei/renkei.db'
@@ -37,6 +43,9 @@ class Settings(BaseSettings):
     response_cache_mb: int = 64
     data_licence: str = "CC BY 4.0"
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.ja"
+    session_key: str = ""
+    session_idle_minutes: int = 60
+    session_max_hours: int = 12
 
     @model_validator(mode="after")
     def fill_database_url(self) -> Settings:

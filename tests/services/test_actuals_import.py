@@ -159,10 +159,9 @@ def test_a_corrected_value_is_a_new_version_with_an_audit_event(build: PlanBuild
         (3, RowOutcome.UPDATED)
     ]
     assert count(session, ActualRow) == 4
-    event = repository.list_audit_events(session=session, entity="actual")[-1]
-    assert (event.action, event.actor) == ("actual.update", "B")
-    assert event.before is not None and event.before["value"] == 15000.0
-    assert event.after is not None and event.after["value"] == 15500.0
+    events = [e for e in repository.list_audit_events(session=session, entity="actual") if e.actor == "B"]
+    assert [(e.action, e.field, e.old_value, e.new_value) for e in events] == [
+        ("actual.import", "value", "15000", "15500"), ("actual.import", "note", "速報値", "確定値")]
     current = repository.list_actuals(session=session, plan_id=plan_id)[(STORY, "WEBページ閲覧数")]
     assert current[-1] == Actual(2027, 15500.0, note="確定値", entered_by="B")
 

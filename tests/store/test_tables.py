@@ -102,12 +102,15 @@ def test_upsert_actual_versions_and_audits(session: Session, build: PlanBuilder)
         ("消防指令業務の共同運用に係る調査研究事業", "参加者数"): [split, Actual(2026, 3.0, month=4)]
     }
     events = repository.list_audit_events(session=session, entity="actual")
-    assert [(e.actor, e.action, e.before is None) for e in events] == [
-        ("a", "actual.create", True),
-        ("b", "actual.update", False),
-        ("b", "actual.create", True),
+    assert [(e.actor, e.action, e.field, e.old_value, e.new_value) for e in events] == [
+        ("a", "actual.create", "value", None, "10"),
+        ("a", "actual.create", "review_status", None, "approved"),
+        ("b", "actual.update", "value", "10", None),
+        ("b", "actual.update", "by_municipality", None, '{"401005": 7, "402133": 4}'),
+        ("b", "actual.create", "value", None, "3"),
+        ("b", "actual.create", "review_status", None, "approved"),
     ]
-    assert events[1].before is not None and events[1].before["value"] == 10
+    assert {e.project_id for e in events} == {kpi.project_id}
     assert monthly.month == 4
     with pytest.raises(ActualError, match="fiscal_year"):
         repository.upsert_actual(session=session, kpi_id=kpi.id, actual=Actual(1850, 1), actor="a")

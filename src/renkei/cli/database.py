@@ -251,16 +251,27 @@ def import_actuals_file(
     ] = False,
     actor: Annotated[str, typer.Option("--actor", help="入力者 / who enters the actuals")] = "cli",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="書き込まずに確認 / check only")] = False,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="職員として提出する（審査の流れに入る） / submit as a staff user, into review")] = None,
     database_url: DatabaseOpt = None,
 ) -> None:
-    """実績値を取り込む（不正な行があれば何も書き込まない） / import actuals, all rows or none."""
+    """実績値を取り込む（不正な行があれば何も書き込まない） / import actuals, all rows or none.
+
+    Without --user the figures are recorded as approved (the operator's own import). With --user they are
+    submitted for review, and rows the user may not report are rejected by row number.
+    """
+    from renkei.services.accounts import AccountError, get_staff
+
     sheet = _read_actuals_file(file)
     with open_session(database_url) as session:
         try:
+            staff = get_staff(session=session, username=user) if user is not None else None
+            if staff is not None and staff.disabled:
+                raise fail(f"ユーザー「{staff.username}」は無効です / user {staff.username!r} is disabled")
             plan_id = resolve_plan_id(session=session, plan=plan)
             report = import_actuals(session=session, plan_id=plan_id, sheet=sheet, actor=actor,
-                                    skip_invalid=skip_invalid, dry_run=dry_run)
-        except (PlanNotFoundError, ActualsImportError) as exc:
+                                    skip_invalid=skip_invalid, dry_run=dry_run, user=staff)
+        except (PlanNotFoundError, ActualsImportError, AccountError) as exc:
             raise fail(str(exc)) from None
     for problem in report.rejected:
         out.print(f"[red]{file}[/]: {problem.message}", highlight=False, soft_wrap=True)
@@ -360,8 +371,10 @@ def progress(
     format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
     database_url: DatabaseOpt = None,
     area: AreaOpt = "kitakyushu",
+    pending: Annotated[bool, typer.Option(
+        "--pending", help="未承認の値も含めて試算する（職員向け） / preview with values not yet approved")] = False,
 ) -> None:
-    """KPIの進捗を評価する（CSVの列は指標ごとの記録） / evaluate every KPI's progress."""
+    """KPIの進捗を評価する（承認済みの値だけ。CSVの列は指標ごとの記録） / evaluate every KPI's progress."""
     if plan_file is None and actuals is not None:
         raise fail("--actuals は --plan-file と一緒に使います / --actuals goes with --plan-file")
     try:
@@ -382,11 +395,15 @@ def progress(
         else:
             with open_session(database_url) as session:
                 try:
-                    result = evaluate_stored_plan(session, plan, as_of)
+                    result = evaluate_stored_plan(session, plan, as_of, include_pending=pending)
                 except PlanNotFoundError as exc:
                     raise fail(str(exc)) from None
     except ProgressError as exc:
         raise fail(f"--as-of: {exc}") from None
+    if pending:
+        Console(stderr=True).print(
+            "[bold yellow]プレビュー：未承認（下書き・提出済み・差し戻し）の値を含みます。公開値ではありません / "
+            "preview: includes values not yet approved, not the published figures[/]", soft_wrap=True, highlight=False)
     if as_of is not None and as_of != result.as_of:
         shown = format_fiscal_year(result.as_of)
         Console(stderr=True).print(f"[yellow]--as-of {as_of} は計画期間外のため {shown} で評価しました / "

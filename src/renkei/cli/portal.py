@@ -63,6 +63,19 @@ def database_is_empty(database_url: str) -> bool:
         engine.dispose()
 
 
+def has_staff(database_url: str) -> bool:
+    """Tell whether any staff account exists (the first admin is made with `renkei user add --role admin`)."""
+    from renkei.services.accounts import list_staff
+    from renkei.store.engine import create_engine_from_url, create_session_factory
+
+    engine = create_engine_from_url(database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            return bool(list_staff(session=session))
+    finally:
+        engine.dispose()
+
+
 def serve(
     host: Annotated[str, typer.Option("--host", help="待ち受けるアドレス / address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="ポート番号 / port", min=1, max=65535)] = 8000,
@@ -91,6 +104,9 @@ def serve(
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
     out.print(f"ポータルを起動しました: {url} ")
     out.print(f"Portal running at {url}")
+    out.print(f"職員用ページ / staff workspace: {url}/staff")
+    if not has_staff(settings.database_url):
+        out.print("最初の管理者を作るには / to create the first admin: renkei user add admin --role admin")
     portal_app = create_app(settings)
     threading.Thread(target=warm_portal, args=(portal_app,), name="renkei-warm", daemon=True).start()
     uvicorn.run(portal_app, host=host, port=port, log_level="info")

@@ -399,6 +399,17 @@ def read_actuals_csv(text: str) -> ActualsSheet:
     return _read_rows(_csv_rows(text.lstrip("\ufeff")))
 
 
+def read_actuals_cells(rows: Sequence[Sequence[str]]) -> ActualsSheet:
+    """Read an actuals sheet from rows of cell texts, the header first (a form's input, row 2 onwards).
+
+    >>> header = ["事業名", "指標", "年度", "実績値"]
+    >>> sheet = read_actuals_cells([header, ["火災調査", "件数", "令和8年度", "１，２００"]])
+    >>> [(r.row, r.fiscal_year, r.value) for r in sheet.rows]
+    [(2, 2026, 1200.0)]
+    """
+    return _read_rows((number, list(cells)) for number, cells in enumerate(rows, start=1))
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""

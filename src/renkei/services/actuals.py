@@ -30,8 +30,9 @@ from renkei.domain.progress import KpiForm, classify_kpi
 from renkei.domain.text import fold
 from renkei.reading.actuals import ActualsRow, ActualsSheet, RowError
 from renkei.reading.sheet import strip_relisted
+from renkei.services.accounts import StaffUser
 from renkei.store import repository
-from renkei.store.actuals import upsert_assessment
+from renkei.store.actuals import find_current_actual, upsert_assessment
 from renkei.store.rows import indicator_key
 
 #: Lowest rapidfuzz score (0-100) at which a near name is offered as "did you mean".
@@ -398,11 +399,16 @@ def import_actuals(
     skip_invalid: bool = False,
     dry_run: bool = False,
     area: Area | None = None,
+    user: StaffUser | None = None,
 ) -> ActualsImportReport:
     """Validate a sheet against a stored plan and record its actuals in one transaction.
 
     With any bad row nothing is written (unless ``skip_invalid``). The session must carry no pending
     work: it is committed (rolled back for ``dry_run`` or on failure).
+
+    Without ``user`` (the operator's own import) the actuals are recorded as approved. With a staff
+    ``user`` the import enters the review workflow: rows for KPIs the user may not report, or whose
+    record is already submitted or approved, are rejected by row number, and the rest become submitted.
     """
     try:
         plan = repository.load_plan(session=session, plan_id=plan_id)
@@ -410,6 +416,12 @@ def import_actuals(
         session.rollback()
         raise ActualsImportError(f"計画 {plan_id} がありません / no plan with id {plan_id}") from None
     validation = validate_actuals(plan, sheet, area=area)
+    status = "approved"
+    if user is not None:
+        from renkei.services.actuals_upload import check_upload
+
+        validation = check_upload(session=session, plan_id=plan_id, plan=plan, validation=validation, user=user)
+        status, actor = "submitted", user.username
     stored = _stored_actuals(session, plan_id)
     validation = _reject_share_conflicts(validation, stored)
     if validation.errors and not skip_invalid:
@@ -417,7 +429,7 @@ def import_actuals(
         return ActualsImportReport(plan_id, (), validation.errors, validation.blank_rows, False, dry_run,
                                    validation.warnings)
     try:
-        results = _record(session, plan_id, validation.valid, actor, stored)
+        results = _record(session, plan_id, validation.valid, actor, stored, status)
         written = any(r.outcome is not RowOutcome.UNCHANGED for r in results)
         if dry_run:
             session.rollback()
@@ -432,18 +444,22 @@ def import_actuals(
     )
 
 
-def _record_assessment(session: Session, plan_id: int, valid: ValidRow, actor: str) -> RowResult:
+def _record_assessment(session: Session, plan_id: int, valid: ValidRow, actor: str, status: str) -> RowResult:
     kpi_row = repository.find_kpi(session=session, plan_id=plan_id, project=valid.project.key,
                                   indicator=valid.kpi.indicator)
     if kpi_row is None:  # the plan was read from these very rows; only a concurrent change gets here
         raise ActualsImportError(f"指標が見つかりません / KPI not found: {valid.project.name} / {valid.kpi.indicator}")
     word = valid.assessment or ""
     changed = upsert_assessment(session=session, kpi_id=kpi_row.id, fiscal_year=valid.actual.fiscal_year, word=word,
-                                comment=valid.actual.note or valid.actual.evidence or "", actor=actor)
+                                comment=valid.actual.note or "", evidence=valid.actual.evidence, actor=actor,
+                                review_status=status, action=f"assessment.{_IMPORT_ACTIONS[status]}")
     return RowResult(row=valid.row, project=valid.project.name, indicator=valid.kpi.indicator,
                      fiscal_year=valid.actual.fiscal_year, month=None, value=None,
                      outcome=RowOutcome.IMPORTED if changed else RowOutcome.UNCHANGED)
 
+
+#: Review status written by an import → the audit action's verb.
+_IMPORT_ACTIONS = {"approved": "import", "submitted": "upload"}
 
 StoredActuals = dict[tuple[str, str], list[Actual]]
 
@@ -478,11 +494,11 @@ def _reject_share_conflicts(validation: ActualsValidation, stored: StoredActuals
 
 
 def _record(session: Session, plan_id: int, rows: Sequence[ValidRow], actor: str,
-            stored: StoredActuals) -> tuple[RowResult, ...]:
+            stored: StoredActuals, status: str = "approved") -> tuple[RowResult, ...]:
     results: list[RowResult] = []
     for valid in rows:
         if valid.assessment is not None:
-            results.append(_record_assessment(session, plan_id, valid, actor))
+            results.append(_record_assessment(session, plan_id, valid, actor, status))
             continue
         current = _current(stored, valid)
         entered = Actual(
@@ -491,17 +507,21 @@ def _record(session: Session, plan_id: int, rows: Sequence[ValidRow], actor: str
             evidence=valid.actual.evidence, entered_by=actor,
         )
         actual = merge_shares(current[-1] if current else None, entered) or entered
-        if current and _same_content(current[-1], actual):
-            outcome = RowOutcome.UNCHANGED
-        else:
-            kpi_row = repository.find_kpi(
-                session=session, plan_id=plan_id, project=valid.project.key, indicator=valid.kpi.indicator
+        kpi_row = repository.find_kpi(
+            session=session, plan_id=plan_id, project=valid.project.key, indicator=valid.kpi.indicator
+        )
+        if kpi_row is None:  # the plan was read from these very rows; only a concurrent change gets here
+            raise ActualsImportError(
+                f"指標が見つかりません / KPI not found: {valid.project.name} / {valid.kpi.indicator}"
             )
-            if kpi_row is None:  # the plan was read from these very rows; only a concurrent change gets here
-                raise ActualsImportError(
-                    f"指標が見つかりません / KPI not found: {valid.project.name} / {valid.kpi.indicator}"
-                )
-            repository.upsert_actual(session=session, kpi_id=kpi_row.id, actual=actual, actor=actor)
+        existing = find_current_actual(session=session, kpi_id=kpi_row.id, fiscal_year=actual.fiscal_year,
+                                       month=actual.month)
+        same = bool(current) and _same_content(current[-1], actual)
+        if same and existing is not None and existing.review_status in (status, "approved"):
+            outcome = RowOutcome.UNCHANGED  # already recorded (submitted, or approved) as it stands
+        else:
+            repository.upsert_actual(session=session, kpi_id=kpi_row.id, actual=actual, actor=actor,
+                                     review_status=status, action=f"actual.{_IMPORT_ACTIONS[status]}")
             outcome = RowOutcome.UPDATED if current else RowOutcome.IMPORTED
         results.append(RowResult(
             row=valid.row, project=valid.project.name, indicator=valid.kpi.indicator,

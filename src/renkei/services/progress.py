@@ -356,7 +356,9 @@ def evaluate_stored_plan(
     except LookupError:
         raise PlanNotFoundError(f"計画 {resolved} がありません / no plan with id {resolved}") from None
     from renkei.store.portal_queries import list_assessments
+    from renkei.store.project_text import apply_published_text
 
+    plan = apply_published_text(session=session, plan_id=resolved, plan=plan)  # staff text, once published
     actuals = repository.list_actuals(session=session, plan_id=resolved, include_pending=include_pending)
     assessments = list_assessments(session=session, plan_id=resolved)
     return evaluate_loaded_plan(plan, actuals, as_of=as_of, assessments=assessments, thresholds=thresholds,

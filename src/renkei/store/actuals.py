@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Actual, ActualError
 from renkei.domain.plan import normalise_key_text
-from renkei.store.audit import record_audit_event
+from renkei.store.audit import record_changes
 from renkei.store.rows import actual_columns, actual_from_row, as_utc, indicator_key
 from renkei.store.tables import (
     FISCAL_YEAR_RANGE,
@@ -69,45 +69,77 @@ def _shares(session: Session, actual_ids: list[int]) -> defaultdict[int, list[Ac
     return grouped
 
 
-def _audit_form(actual: Actual, review_status: str) -> dict[str, Any]:
-    return {**actual.to_dict(), "review_status": review_status}
+def audit_form(actual: Actual, review_status: str, review_comment: str | None = None) -> dict[str, Any]:
+    """Return the fields of an actual the audit trail compares, field by field."""
+    return {
+        "value": actual.value,
+        "by_municipality": {code: value for code, value in actual.by_municipality} or None,
+        "note": actual.note,
+        "evidence": actual.evidence,
+        "review_status": review_status,
+        "review_comment": review_comment,
+    }
+
+
+def find_current_actual(*, session: Session, kpi_id: int, fiscal_year: int, month: int | None) -> ActualRow | None:
+    """Return the current row of a KPI's actual for a period (any review status), or None."""
+    return session.scalars(
+        select(ActualRow).where(
+            ActualRow.kpi_id == kpi_id,
+            ActualRow.fiscal_year == fiscal_year,
+            func.coalesce(ActualRow.month, 0) == (month or 0),
+            ActualRow.is_current.is_(True),
+        )
+    ).one_or_none()
+
+
+def read_actual(*, session: Session, row: ActualRow) -> Actual:
+    """Return the domain Actual of a stored row, with its per-municipality values."""
+    return actual_from_row(row, _shares(session, [row.id])[row.id])
 
 
 def upsert_actual(
-    *, session: Session, kpi_id: int, actual: Actual, actor: str, review_status: str = "approved"
+    *, session: Session, kpi_id: int, actual: Actual, actor: str, review_status: str = "approved",
+    review_comment: str | None = None, action: str | None = None,
 ) -> ActualRow:
     """Record an actual as the current one for its KPI and period, keeping the one it replaces.
 
-    An identical repeat writes nothing. A changed value inserts a new version and retires the old
-    row; either way an audit event records before and after. Imports write ``approved`` actuals.
+    An identical repeat writes nothing. A changed value or review status inserts a new version and retires
+    the old row; the audit trail gets one event per changed field. An ``approved`` version also becomes the
+    published one (the public keeps the previous approved version until then). Imports write ``approved``.
     """
     low, high = FISCAL_YEAR_RANGE
     if not low <= actual.fiscal_year <= high:
         raise ActualError(f"fiscal year {actual.fiscal_year} is outside {low}..{high}", "fiscal_year")
     if review_status not in REVIEW_STATUSES:
         raise ActualError(f"unknown review status {review_status!r}", "review_status")
-    if session.get(KpiRow, kpi_id) is None:
+    kpi = session.get(KpiRow, kpi_id)
+    if kpi is None:
         raise ActualError(f"no KPI with id {kpi_id}", "kpi_id")
-    current = session.scalars(
-        select(ActualRow).where(
-            ActualRow.kpi_id == kpi_id,
-            ActualRow.fiscal_year == actual.fiscal_year,
-            func.coalesce(ActualRow.month, 0) == (actual.month or 0),
-            ActualRow.is_current.is_(True),
-        )
-    ).one_or_none()
+    current = find_current_actual(session=session, kpi_id=kpi_id, fiscal_year=actual.fiscal_year, month=actual.month)
     before = None
     version = 1
+    comment = review_comment or None
     if current is not None:
-        stored = actual_from_row(current, _shares(session, [current.id])[current.id])
-        if stored == _comparable(actual) and current.review_status == review_status:
+        stored = read_actual(session=session, row=current)
+        if (stored == _comparable(actual) and current.review_status == review_status
+                and (current.review_comment or None) == comment):
             return current
-        before = _audit_form(stored, current.review_status)
+        before = audit_form(stored, current.review_status, current.review_comment)
         version = current.version + 1
         current.is_current = False
         session.flush()  # retire the old row before the unique index sees the new one
+    published = review_status == "approved"
+    if published:
+        session.execute(
+            update(ActualRow)
+            .where(ActualRow.kpi_id == kpi_id, ActualRow.fiscal_year == actual.fiscal_year,
+                   func.coalesce(ActualRow.month, 0) == (actual.month or 0), ActualRow.is_published.is_(True))
+            .values(is_published=False)
+        )
     row = ActualRow(
-        kpi_id=kpi_id, review_status=review_status, is_current=True, version=version, **actual_columns(actual)
+        kpi_id=kpi_id, review_status=review_status, is_current=True, version=version, review_comment=comment,
+        is_published=published, **actual_columns(actual),
     )
     session.add(row)
     session.flush()
@@ -115,16 +147,27 @@ def upsert_actual(
         ActualValueByMunicipalityRow(actual_id=row.id, municipality_code=code, position=i, value=value)
         for i, (code, value) in enumerate(actual.by_municipality)
     )
-    record_audit_event(
+    record_changes(
         session=session,
         actor=actor,
-        action="actual.update" if before else "actual.create",
+        action=action or ("actual.update" if before else "actual.create"),
         entity="actual",
-        entity_key=f"{kpi_id}/{actual.fiscal_year}/{actual.month or '-'}",
+        entity_key=actual_key(kpi_id, actual.fiscal_year, actual.month),
         before=before,
-        after=_audit_form(actual, review_status),
+        after=audit_form(actual, review_status, comment),
+        reason=comment,
+        project_id=kpi.project_id,
     )
     return row
+
+
+def actual_key(kpi_id: int, fiscal_year: int, month: int | None) -> str:
+    """Return the audit key of a KPI's actual for a period.
+
+    >>> actual_key(3, 2026, None), actual_key(3, 2026, 4)
+    ('3/2026/-', '3/2026/4')
+    """
+    return f"{kpi_id}/{fiscal_year}/{month or '-'}"
 
 
 def _comparable(actual: Actual) -> Actual:
@@ -146,16 +189,16 @@ def list_actuals(
 ) -> dict[tuple[str, str], list[Actual]]:
     """Return a plan's current actuals keyed by (project key, KPI key), by fiscal year and month.
 
-    Only approved actuals count unless ``include_pending`` (a staff preview also sees drafts and submissions).
+    Only the published (latest approved) versions count unless ``include_pending``: a staff preview sees the
+    current version whatever its review status (draft, submitted, returned or approved).
     """
-    statuses = REVIEW_STATUSES if include_pending else ("approved",)
+    shown = ActualRow.is_current.is_(True) if include_pending else ActualRow.is_published.is_(True)
     rows = (
         session.execute(
             select(ActualRow, ProjectRow.key, KpiRow.indicator_key)
             .join(KpiRow, KpiRow.id == ActualRow.kpi_id)
             .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-            .where(ProjectRow.plan_id == plan_id, ActualRow.is_current.is_(True),
-                   ActualRow.review_status.in_(statuses))
+            .where(ProjectRow.plan_id == plan_id, shown)
             .order_by(ActualRow.fiscal_year, func.coalesce(ActualRow.month, 0), ActualRow.id)
         )
         .all()
@@ -167,32 +210,55 @@ def list_actuals(
     return result
 
 
+def assessment_form(row: AssessmentRow) -> dict[str, Any]:
+    """Return the fields of an assessment the audit trail compares."""
+    return {"status": row.status, "evidence": row.evidence, "comment": row.comment or "",
+            "review_status": row.review_status, "review_comment": row.review_comment}
+
+
+def find_assessment(*, session: Session, kpi_id: int, fiscal_year: int) -> AssessmentRow | None:
+    """Return a KPI's assessment for a fiscal year, or None."""
+    return session.scalars(
+        select(AssessmentRow).where(AssessmentRow.kpi_id == kpi_id, AssessmentRow.fiscal_year == fiscal_year)
+    ).one_or_none()
+
+
 def upsert_assessment(
     *, session: Session, kpi_id: int, fiscal_year: int, word: str, comment: str, actor: str,
-    review_status: str = "approved",
+    review_status: str = "approved", evidence: str | None = None, review_comment: str | None = None,
+    action: str | None = None,
 ) -> bool:
     """Record a staff assessment (評価) of a qualitative KPI for a year; return whether anything changed.
 
-    The status column keeps the staff's own word (一部達成); an audit event records before and after.
+    The status column keeps the staff's own word (一部達成). An approved assessment is also published (the
+    public keeps the previous approved one until then); every changed field is audited.
     """
     if review_status not in REVIEW_STATUSES:
         raise ActualError(f"unknown review status {review_status!r}", "review_status")
-    row = session.scalars(
-        select(AssessmentRow).where(AssessmentRow.kpi_id == kpi_id, AssessmentRow.fiscal_year == fiscal_year)
-    ).one_or_none()
-    after = {"fiscal_year": fiscal_year, "status": word, "comment": comment, "review_status": review_status}
+    kpi = session.get(KpiRow, kpi_id)
+    if kpi is None:
+        raise ActualError(f"no KPI with id {kpi_id}", "kpi_id")
+    row = find_assessment(session=session, kpi_id=kpi_id, fiscal_year=fiscal_year)
+    after = {"status": word, "evidence": evidence or None, "comment": comment, "review_status": review_status,
+             "review_comment": review_comment or None}
     before = None
     if row is not None:
-        before = {"fiscal_year": row.fiscal_year, "status": row.status, "comment": row.comment or "",
-                  "review_status": row.review_status}
+        before = assessment_form(row)
         if before == after:
             return False
-        row.status, row.comment, row.review_status = word, comment, review_status
-        row.entered_by, row.entered_at = actor, now_utc()
+        row.version += 1
     else:
-        session.add(AssessmentRow(kpi_id=kpi_id, fiscal_year=fiscal_year, status=word, comment=comment,
-                                  entered_by=actor, entered_at=now_utc(), review_status=review_status))
+        row = AssessmentRow(kpi_id=kpi_id, fiscal_year=fiscal_year, version=1)
+        session.add(row)
+    row.status, row.comment, row.review_status = word, comment, review_status
+    row.evidence, row.review_comment = evidence or None, review_comment or None
+    row.entered_by, row.entered_at = actor, now_utc()
+    if review_status == "approved":
+        row.published_status, row.published_comment, row.published_evidence = word, comment, evidence or None
+        row.published_at = now_utc()
     session.flush()
-    record_audit_event(session=session, actor=actor, action="assessment.update" if before else "assessment.create",
-                       entity="assessment", entity_key=f"{kpi_id}/{fiscal_year}", before=before, after=after)
+    record_changes(session=session, actor=actor,
+                   action=action or ("assessment.update" if before else "assessment.create"),
+                   entity="assessment", entity_key=f"{kpi_id}/{fiscal_year}", before=before, after=after,
+                   reason=review_comment, project_id=kpi.project_id)
     return True

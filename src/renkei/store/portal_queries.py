@@ -21,12 +21,12 @@ from renkei.store.tables import (
     AreaMemberRow,
     AreaRow,
     AssessmentRow,
-    AuditEventRow,
     KpiRow,
     MunicipalityRow,
     PlanRow,
     ProjectRow,
 )
+from renkei.store.workspace_tables import ProjectEvaluationRow, ProjectTextRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,28 +71,30 @@ def load_area_members(*, session: Session, area_slug: str) -> AreaMembers | None
 
 
 def list_assessments(*, session: Session, plan_id: int) -> dict[tuple[str, str], list[Assessment]]:
-    """Return approved assessments of a plan's KPIs keyed by (project key, KPI key), oldest year first.
+    """Return published assessments of a plan's KPIs keyed by (project key, KPI key), oldest year first.
 
-    The status column holds a status value (``behind``) or the staff's own word (一部達成), read as
-    :data:`renkei.domain.actual.ASSESSMENT_WORDS` says.
+    The published version is the last approved one (kept while a correction is reviewed). Its status holds a
+    status value (``behind``) or the staff's own word (一部達成),
+    read as :data:`renkei.domain.actual.ASSESSMENT_WORDS` says.
     """
     rows = session.execute(
         select(AssessmentRow, ProjectRow.key, KpiRow.indicator_key)
         .join(KpiRow, KpiRow.id == AssessmentRow.kpi_id)
         .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-        .where(ProjectRow.plan_id == plan_id, AssessmentRow.review_status == "approved")
+        .where(ProjectRow.plan_id == plan_id, AssessmentRow.published_status.is_not(None))
         .order_by(AssessmentRow.fiscal_year, AssessmentRow.id)
     ).all()
     result: dict[tuple[str, str], list[Assessment]] = {}
     for row, key, indicator in rows:
-        word_reading = read_assessment_word(row.status)
+        published = row.published_status or ""
+        word_reading = read_assessment_word(published)
         rating = None
         word = ""
         if word_reading is not None:
             word, status, rating = word_reading
         else:
             try:
-                status = Status(row.status)
+                status = Status(published)
             except ValueError:
                 continue  # a free-text status a later migration may tighten; never break the portal over it
         result.setdefault((key, indicator), []).append(
@@ -101,9 +103,9 @@ def list_assessments(*, session: Session, plan_id: int) -> dict[tuple[str, str],
                 status=status,
                 rating=rating,
                 word=word,
-                comment=row.comment or "",
+                comment=row.published_comment or "",
                 entered_by=row.entered_by,
-                entered_at=as_utc(row.entered_at),
+                entered_at=as_utc(row.published_at),
             )
         )
     return result
@@ -138,14 +140,19 @@ _STORE_FINGERPRINT = select(
     select(func.max(ActualRow.id)).scalar_subquery(),
     select(func.count(AssessmentRow.id)).scalar_subquery(),
     select(func.max(AssessmentRow.id)).scalar_subquery(),
-    select(func.max(AuditEventRow.id)).scalar_subquery(),
+    select(func.max(AssessmentRow.published_at)).scalar_subquery(),
+    select(func.max(ProjectEvaluationRow.published_at)).scalar_subquery(),
+    select(func.count(ProjectTextRow.id)).where(ProjectTextRow.kind == "published").scalar_subquery(),
+    select(func.max(ProjectTextRow.updated_at)).where(ProjectTextRow.kind == "published").scalar_subquery(),
 )
 
 
 def read_store_fingerprint(*, connection: Connection) -> tuple[object, ...]:
     """Return one fingerprint of everything the portal shows, over every plan, in a single query.
 
-    Any import (plan version and time), actual, assessment or audit event changes it; the portal's response
-    cache replays a page only while it stays the same. It takes a plain connection: it runs on every request.
+    Any import (plan version and time), actual version, assessment, published assessment, published project
+    evaluation or published project text changes it; the portal's caches replay a page only while it stays the
+    same. Staff work that the public does not see (drafts, sign-ins) leaves it alone, so it never rebuilds the
+    portal. It takes a plain connection: it runs on every request.
     """
     return tuple(connection.execute(_STORE_FINGERPRINT).one())

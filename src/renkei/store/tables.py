@@ -45,7 +45,7 @@ FISCAL_YEAR_RANGE = (1900, 2200)
 
 PROJECT_STATUSES = ("active", "withdrawn")
 BUDGET_STATUSES = ("amount", "none", "unclear", "undetermined", "not_stated", "invalid")
-REVIEW_STATUSES = ("draft", "submitted", "approved")
+REVIEW_STATUSES = ("draft", "submitted", "returned", "approved")
 PARTNER_KINDS = ("member", "outside", "excluded", "unresolved")
 SEVERITIES = ("error", "warning", "info")
 
@@ -336,6 +336,10 @@ class ActualRow(Base):
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    #: The reviewer's comment on a return, or the reason of a reopening (staff workspace).
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    #: The version the public sees: the latest approved one, kept until a newer one is approved.
+    is_published: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 # One current row per KPI and period; a whole-year actual has month NULL, which plain UNIQUE would miss.
@@ -347,6 +351,16 @@ Index(
     unique=True,
     sqlite_where=ActualRow.is_current,
     postgresql_where=ActualRow.is_current,
+)
+# One published row per KPI and period: the public keeps it while a correction is under review.
+Index(
+    "uq_actual_published_period",
+    ActualRow.kpi_id,
+    ActualRow.fiscal_year,
+    func.coalesce(ActualRow.month, 0),
+    unique=True,
+    sqlite_where=ActualRow.is_published,
+    postgresql_where=ActualRow.is_published,
 )
 
 
@@ -364,7 +378,11 @@ class ActualValueByMunicipalityRow(Base):
 
 
 class AssessmentRow(Base):
-    """A qualitative KPI's yearly assessment (評価): a status word and a comment."""
+    """A qualitative KPI's yearly assessment (評価): a status word, evidence and a comment.
+
+    The ``published_*`` columns hold what the public sees: the last approved assessment, kept while a
+    correction is under review. ``version`` guards against two people overwriting each other.
+    """
 
     __tablename__ = "assessment"
     __table_args__ = (
@@ -381,10 +399,21 @@ class AssessmentRow(Base):
     entered_by: Mapped[str | None] = mapped_column(String(200))
     entered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_status: Mapped[str] = mapped_column(String(16), default="draft")
+    evidence: Mapped[str | None] = mapped_column(Text)
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    published_status: Mapped[str | None] = mapped_column(String(50))
+    published_comment: Mapped[str | None] = mapped_column(Text)
+    published_evidence: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEventRow(Base):
-    """Append-only audit trail: who did what to which record, with the record before and after."""
+    """Append-only audit trail: who did what to which record, with the record before and after.
+
+    Field-level events name the ``field`` changed, its ``old_value`` and ``new_value`` as text, and
+    the ``reason`` given; ``project_id`` lets a project's history be read in one query.
+    """
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_key"),)
@@ -397,6 +426,11 @@ class AuditEventRow(Base):
     entity_key: Mapped[str] = mapped_column(String(1000))
     before: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    field: Mapped[str | None] = mapped_column(String(100))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    project_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class FindingRow(Base):
@@ -415,3 +449,7 @@ class FindingRow(Base):
     project_name: Mapped[str | None] = mapped_column(Text)
     project_key: Mapped[str | None] = mapped_column(String(500), index=True)
     suggestion: Mapped[str | None] = mapped_column(Text)
+
+
+# The staff workspace's tables (accounts, sessions, rounds, drafts) live in their own module.
+from renkei.store import workspace_tables as _workspace_tables  # noqa: E402, F401

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from renkei.settings import Settings, get_settings
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.portal_queries import read_store_fingerprint
+from renkei.web import staff
 from renkei.web.i18n import translate
 from renkei.web.page_frame import frame_globals
 from renkei.web.parameter_errors import answer_bad_parameters
@@ -38,6 +39,8 @@ from renkei.web.response_cache import ResponseCache
 from renkei.web.routes import api, guide, home, kpis, map, method, municipalities, municipality, project, projects
 
 WEB_DIR = Path(__file__).resolve().parent
+#: Staff pages: never replayed by the response cache, never stored by a browser or proxy.
+STAFF_PREFIX = "/staff"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -106,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     for module in (home, projects, project, municipalities, municipality, map, kpis, method, guide, api):
         app.include_router(module.router)
+    staff.install(app, settings)  # /staff: the staff workspace (signed in, never cached)
 
     app.add_middleware(QueryLengthLimit)  # added before the security headers, so its 414 carries them too
 
@@ -116,13 +120,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.headers.setdefault(name, value)
         if request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "public, max-age=3600")
+        elif request.url.path.startswith(STAFF_PREFIX):
+            response.headers["Cache-Control"] = "private, no-store"
         return response
 
     def fingerprint() -> Hashable:
         with engine.connect() as connection:
             return read_store_fingerprint(connection=connection)
 
-    app.add_middleware(ResponseCache, fingerprint=fingerprint,
+    app.add_middleware(ResponseCache, fingerprint=fingerprint, skip_prefixes=("/static/", STAFF_PREFIX),
                        max_bytes=settings.response_cache_mb * 1024 * 1024)  # outermost: a replay skips everything else
 
     @app.exception_handler(HTTPException)

@@ -35,6 +35,20 @@ def normalise_query(query: bytes) -> bytes:
     return urlencode(sorted(pairs)).encode("latin-1")
 
 
+def replayable(start: Message) -> bool:
+    """Tell whether a response may be kept: not private or no-store, and setting no cookie.
+
+    >>> replayable({"headers": [(b"cache-control", b"private, no-store")]}), replayable({"headers": []})
+    (False, True)
+    """
+    for name, value in start.get("headers", []):
+        if name.lower() == b"set-cookie":
+            return False
+        if name.lower() == b"cache-control" and (b"private" in value or b"no-store" in value):
+            return False
+    return True
+
+
 class ResponseCache:
     """ASGI middleware replaying successful GET responses while ``fingerprint()`` returns the same value."""
 
@@ -78,7 +92,8 @@ class ResponseCache:
             nonlocal start, size
             if message["type"] == "http.response.start":
                 start = message
-            elif message["type"] == "http.response.body" and start is not None and start["status"] == 200:
+            elif message["type"] == "http.response.body" and start is not None and start["status"] == 200 \
+                    and replayable(start):
                 chunks.append(message.get("body", b""))
                 size += len(chunks[-1])
                 if not message.get("more_body", False) and size <= MAX_BODY:

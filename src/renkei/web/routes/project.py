@@ -5,16 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
+from renkei.services.evaluations import DIRECTION_LABELS
+from renkei.store.evaluations import published_evaluations_of
 from renkei.web.chart import build_kpi_series, render_bar_chart, render_kpi_chart
 from renkei.web.choropleth import load_shapes, render_map
 from renkei.web.i18n import format_year, short_year_labels, translate
-from renkei.web.rendering import LanguageDep, PortalDep, render_page
+from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
 
 router = APIRouter()
 
 
 @router.get("/projects/{slug}", include_in_schema=False)
-def show_project(request: Request, slug: str, portal: PortalDep, lang: LanguageDep) -> Response:
+def show_project(request: Request, slug: str, portal: PortalDep, lang: LanguageDep, session: SessionDep) -> Response:
     """Show one project sheet."""
     view = portal.project_by_slug(slug)
     if view is None:
@@ -51,7 +53,10 @@ def show_project(request: Request, slug: str, portal: PortalDep, lang: LanguageD
             description="、".join(m.name for m in portal.municipalities if m.code in partner_codes),
             highlight=partner_codes, label="{name}",
         )
+    evaluations = [(e.fiscal_year, DIRECTION_LABELS[e.published_direction or "continue"][lang == "en"],
+                    e.published_comment or "") for e in published_evaluations_of(
+                        session=session, plan_id=portal.summary.id, project_key=view.key)]
     return render_page(request, "projects/detail.html", {
         "portal": portal, "view": view, "budget_chart": budget_chart, "kpi_charts": kpi_charts,
-        "partner_map": partner_map, "partner_codes": partner_codes,
+        "partner_map": partner_map, "partner_codes": partner_codes, "evaluations": evaluations,
     })

@@ -1,0 +1,269 @@
+"""Staff accounts: create, list, change role, disable, reset password, assign projects; argon2id passwords.
+
+Passwords are hashed with argon2id (pwdlib). A password must be at least :data:`MIN_PASSWORD_LENGTH`
+characters and must not contain the user name. Changing a role, disabling an account or resetting a
+password revokes the account's sessions at once. Every change is in the audit trail; no password or hash
+ever is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy.orm import Session
+
+from renkei.domain.localcode import LocalCodeError, normalise_code
+from renkei.domain.permission import Role, Subject
+from renkei.store import accounts as store
+from renkei.store.audit import record_audit_event, record_changes
+from renkei.store.tables import ProjectRow, now_utc
+from renkei.store.workspace_tables import StaffUserRow
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
+HASHER = PasswordHash((Argon2Hasher(),))
+#: Verified against when the user name is unknown, so that a wrong name takes as long as a wrong password.
+_DUMMY_HASH = HASHER.hash("renkei-no-such-user-padding")
+
+
+class AccountError(ValueError):
+    """An account change that cannot be made, in Japanese and English; ``field`` names the input."""
+
+    def __init__(self, field: str, message_ja: str, message_en: str) -> None:
+        super().__init__(f"{message_ja} / {message_en}")
+        self.field = field
+        self.message_ja = message_ja
+        self.message_en = message_en
+
+
+@dataclass(frozen=True, slots=True)
+class StaffUser:
+    """A signed-in (or listed) staff member, safe to use after the session is closed."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    municipality_code: str | None
+    disabled: bool = False
+
+    @property
+    def subject(self) -> Subject:
+        """Return the user as the permission matrix sees them."""
+        return Subject(self.id, self.role, self.municipality_code)
+
+    @property
+    def label(self) -> str:
+        """Return the name shown on pages and in the audit trail."""
+        return self.display_name or self.username
+
+    @classmethod
+    def of(cls, row: StaffUserRow) -> StaffUser:
+        """Build from a stored account."""
+        return cls(row.id, row.username, row.display_name, Role(row.role), row.municipality_code, row.disabled)
+
+
+def fold_username(text: str) -> str:
+    """Fold a user name as typed (width, case, surrounding space).
+
+    >>> fold_username(" Ｙｕｋｕｈａｓｈｉ "), fold_username("Admin")
+    ('yukuhashi', 'admin')
+    """
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def check_password(username: str, password: str) -> None:
+    """Raise AccountError when a password is too short or too long, or contains the user name.
+
+    >>> check_password("yukuhashi", "correct horse battery")
+    >>> check_password("yukuhashi", "yukuhashi-2026!")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    renkei.services.accounts.AccountError: パスワードにユーザー名を含めないでください / the password must not ...
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError("password", f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください",
+                           f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError("password", f"パスワードは{MAX_PASSWORD_LENGTH}文字以下にしてください",
+                           f"the password must be at most {MAX_PASSWORD_LENGTH} characters")
+    folded = unicodedata.normalize("NFKC", password).lower()
+    if username and fold_username(username) in folded:
+        raise AccountError("password", "パスワードにユーザー名を含めないでください",
+                           "the password must not contain the user name")
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2id hash of a password."""
+    return HASHER.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Check a password against a hash (against a dummy hash when there is none, taking as long)."""
+    try:
+        return bool(HASHER.verify(password, password_hash or _DUMMY_HASH)) and password_hash is not None
+    except Exception:  # a damaged hash never lets anyone in
+        return False
+
+
+def _role(text: str) -> Role:
+    try:
+        return Role(text)
+    except ValueError:
+        raise AccountError("role", f"役割「{text}」はありません（admin・editor・municipality・viewer）",
+                           f"no role {text!r} (admin, editor, municipality, viewer)") from None
+
+
+def _municipality(session: Session, role: Role, code: str | None) -> str | None:
+    if role is not Role.MUNICIPALITY:
+        if code:
+            raise AccountError("municipality_code", "団体コードは連携市町の職員だけに設定します",
+                               "only a municipality user has a municipality code")
+        return None
+    if not code:
+        raise AccountError("municipality_code", "連携市町の職員には団体コード（6桁）が必要です",
+                           "a municipality user needs the municipality's 6-digit code")
+    try:
+        normalised = normalise_code(code)
+    except LocalCodeError as exc:
+        raise AccountError("municipality_code", f"団体コード「{code}」が正しくありません", str(exc)) from None
+    if store.municipality_name(session=session, code=normalised) is None:
+        raise AccountError("municipality_code", f"団体コード {normalised} の市町村は登録されていません",
+                           f"no stored municipality has code {normalised}")
+    return normalised
+
+
+def _form(row: StaffUserRow) -> dict[str, object]:
+    return {"role": row.role, "municipality_code": row.municipality_code, "display_name": row.display_name,
+            "disabled": row.disabled}
+
+
+def _get(session: Session, username: str) -> StaffUserRow:
+    row = store.find_user(session=session, username=fold_username(username))
+    if row is None:
+        raise AccountError("username", f"ユーザー「{username}」はいません", f"no user {username!r}")
+    return row
+
+
+def create_user(*, session: Session, username: str, role: str, password: str, actor: str,
+                municipality_code: str | None = None, display_name: str = "") -> StaffUser:
+    """Create an account (committed); raise AccountError on a bad name, role, code or password."""
+    name = fold_username(username)
+    if not USERNAME.match(name):
+        raise AccountError("username", "ユーザー名は3〜64文字の半角英数字と . _ @ - で入力してください",
+                           "a user name is 3-64 characters: a-z, 0-9 and . _ @ -")
+    if store.find_user(session=session, username=name) is not None:
+        raise AccountError("username", f"ユーザー「{name}」は既にあります", f"user {name!r} already exists")
+    chosen = _role(role)
+    code = _municipality(session, chosen, municipality_code)
+    check_password(name, password)
+    row = StaffUserRow(username=name, display_name=display_name.strip()[:200], role=chosen.value,
+                       municipality_code=code, password_hash=hash_password(password), disabled=False, version=1)
+    session.add(row)
+    session.flush()
+    record_changes(session=session, actor=actor, action="user.create", entity="user", entity_key=name, before=None,
+                   after=_form(row))
+    session.commit()
+    return StaffUser.of(row)
+
+
+def list_staff(*, session: Session) -> list[StaffUser]:
+    """Return every account."""
+    return [StaffUser.of(row) for row in store.list_users(session=session)]
+
+
+def get_staff(*, session: Session, username: str) -> StaffUser:
+    """Return one account by user name; raise AccountError when there is none."""
+    return StaffUser.of(_get(session, username))
+
+
+def _change(session: Session, row: StaffUserRow, actor: str, action: str, reason: str | None = None,
+            **values: object) -> bool:
+    before = _form(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    after = _form(row)
+    if before == after:
+        return False
+    row.version += 1
+    row.updated_at = now_utc()
+    session.flush()
+    store.revoke_sessions(session=session, user_id=row.id)
+    record_changes(session=session, actor=actor, action=action, entity="user", entity_key=row.username,
+                   before=before, after=after, reason=reason)
+    return True
+
+
+def _keep_an_admin(session: Session, row: StaffUserRow) -> None:
+    if row.role == "admin" and not row.disabled and store.count_admins(session=session) <= 1:
+        raise AccountError("role", "最後の管理者は変更・無効化できません",
+                           "the last admin cannot be changed or disabled")
+
+
+def set_role(*, session: Session, username: str, role: str, actor: str,
+             municipality_code: str | None = None) -> StaffUser:
+    """Change an account's role (and municipality); its sessions end at once."""
+    row = _get(session, username)
+    chosen = _role(role)
+    code = _municipality(session, chosen, municipality_code)
+    if chosen is not Role.ADMIN:
+        _keep_an_admin(session, row)
+    _change(session, row, actor, "user.role", role=chosen.value, municipality_code=code)
+    session.commit()
+    return StaffUser.of(row)
+
+
+def set_disabled(*, session: Session, username: str, disabled: bool, actor: str) -> StaffUser:
+    """Disable (or enable again) an account; disabling ends its sessions at once."""
+    row = _get(session, username)
+    if disabled:
+        _keep_an_admin(session, row)
+    _change(session, row, actor, "user.disable" if disabled else "user.enable", disabled=disabled)
+    session.commit()
+    return StaffUser.of(row)
+
+
+def reset_password(*, session: Session, username: str, password: str, actor: str) -> StaffUser:
+    """Set a new password; the account's sessions end at once."""
+    row = _get(session, username)
+    check_password(row.username, password)
+    row.password_hash = hash_password(password)
+    row.password_changed_at = now_utc()
+    row.version += 1
+    session.flush()
+    store.revoke_sessions(session=session, user_id=row.id)
+    record_audit_event(session=session, actor=actor, action="user.password_reset", entity="user",
+                       entity_key=row.username, before=None, after=None, field="password")
+    session.commit()
+    return StaffUser.of(row)
+
+
+def set_project_assignment(*, session: Session, username: str, project_id: int, assigned: bool,
+                           actor: str) -> bool:
+    """Assign an editor to a project (or take it away); return whether anything changed."""
+    row = _get(session, username)
+    if row.role != Role.EDITOR.value:
+        raise AccountError("username", "事業を担当できるのは担当課（editor）だけです",
+                           "only an editor is assigned to projects")
+    project = session.get(ProjectRow, project_id)
+    if project is None:
+        raise AccountError("project", f"事業 {project_id} はありません", f"no project {project_id}")
+    changed = store.set_assignment(session=session, project_id=project_id, user_id=row.id, assigned=assigned,
+                                   actor=actor)
+    if changed:
+        record_changes(session=session, actor=actor, action="user.assign" if assigned else "user.unassign",
+                       entity="user", entity_key=row.username, before={"project": None if assigned else project.name},
+                       after={"project": project.name if assigned else None}, project_id=project_id)
+    session.commit()
+    return changed
+
+
+def assigned_project_ids(*, session: Session, username: str) -> list[int]:
+    """Return the ids of the projects an editor is assigned to."""
+    row = _get(session, username)
+    return [p.id for p in store.assigned_projects(session=session, user_id=row.id)]

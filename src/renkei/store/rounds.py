@@ -1,0 +1,86 @@
+"""Reporting rounds in the store, and the per-year records the review board reads in a few queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from renkei.domain.actual import Actual
+from renkei.store.actuals import _shares
+from renkei.store.rows import actual_from_row
+from renkei.store.tables import ActualRow, AssessmentRow, KpiRow, ProjectRow, now_utc
+from renkei.store.workspace_tables import ProjectEvaluationRow, ReportingRoundRow
+
+
+def list_rounds(*, session: Session, plan_id: int | None = None) -> list[ReportingRoundRow]:
+    """Return reporting rounds, newest fiscal year first (of one plan, or all)."""
+    query = select(ReportingRoundRow).order_by(ReportingRoundRow.fiscal_year.desc(), ReportingRoundRow.id)
+    if plan_id is not None:
+        query = query.where(ReportingRoundRow.plan_id == plan_id)
+    return list(session.scalars(query))
+
+
+def find_round(*, session: Session, plan_id: int, fiscal_year: int) -> ReportingRoundRow | None:
+    """Return a plan's round for a fiscal year, or None."""
+    return session.scalars(select(ReportingRoundRow).where(
+        ReportingRoundRow.plan_id == plan_id, ReportingRoundRow.fiscal_year == fiscal_year)).one_or_none()
+
+
+def add_round(*, session: Session, plan_id: int, fiscal_year: int, due_date: date, actor: str,
+              note: str | None) -> ReportingRoundRow:
+    """Store a new open round."""
+    row = ReportingRoundRow(plan_id=plan_id, fiscal_year=fiscal_year, due_date=due_date, note=note, opened_by=actor,
+                            opened_at=now_utc())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _kpi_ids(plan_id: int):  # type: ignore[no-untyped-def]
+    return select(KpiRow.id).join(ProjectRow, ProjectRow.id == KpiRow.project_id).where(ProjectRow.plan_id == plan_id)
+
+
+def current_actuals(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, tuple[ActualRow, Actual]]:
+    """Return the current whole-year actual of each KPI of a plan for a year (any status), by KPI id."""
+    rows = list(session.scalars(select(ActualRow).where(
+        ActualRow.kpi_id.in_(_kpi_ids(plan_id)), ActualRow.fiscal_year == fiscal_year, ActualRow.month.is_(None),
+        ActualRow.is_current.is_(True))))
+    shares = _shares(session, [r.id for r in rows])
+    return {r.kpi_id: (r, actual_from_row(r, shares[r.id])) for r in rows}
+
+
+def published_actuals(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, Actual]:
+    """Return the published whole-year actual of each KPI of a plan for a year, by KPI id."""
+    rows = list(session.scalars(select(ActualRow).where(
+        ActualRow.kpi_id.in_(_kpi_ids(plan_id)), ActualRow.fiscal_year == fiscal_year, ActualRow.month.is_(None),
+        ActualRow.is_published.is_(True))))
+    shares = _shares(session, [r.id for r in rows])
+    return {r.kpi_id: actual_from_row(r, shares[r.id]) for r in rows}
+
+
+def assessments(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, AssessmentRow]:
+    """Return each KPI's assessment of a plan for a year, by KPI id."""
+    return {r.kpi_id: r for r in session.scalars(select(AssessmentRow).where(
+        AssessmentRow.kpi_id.in_(_kpi_ids(plan_id)), AssessmentRow.fiscal_year == fiscal_year))}
+
+
+def evaluations(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, ProjectEvaluationRow]:
+    """Return each project's evaluation of a plan for a year, by project id."""
+    return {r.project_id: r for r in session.scalars(
+        select(ProjectEvaluationRow).join(ProjectRow, ProjectRow.id == ProjectEvaluationRow.project_id)
+        .where(ProjectRow.plan_id == plan_id, ProjectEvaluationRow.fiscal_year == fiscal_year))}
+
+
+def project_rows(*, session: Session, plan_id: int) -> dict[str, ProjectRow]:
+    """Return a plan's active projects by key."""
+    return {r.key: r for r in session.scalars(select(ProjectRow).where(
+        ProjectRow.plan_id == plan_id, ProjectRow.status == "active"))}
+
+
+def kpi_rows(*, session: Session, plan_id: int) -> dict[tuple[int, str], KpiRow]:
+    """Return a plan's active KPIs by (project id, indicator key)."""
+    return {(r.project_id, r.indicator_key): r for r in session.scalars(
+        select(KpiRow).where(KpiRow.project_id.in_(
+            select(ProjectRow.id).where(ProjectRow.plan_id == plan_id)), KpiRow.status == "active"))}

@@ -1,0 +1,40 @@
+"""The staff workspace in the web application: routes per area under /staff, installed by :func:`install`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute
+from starlette.responses import Response
+
+from renkei.services.signin import load_session_key
+from renkei.settings import Settings
+from renkei.web.staff import admin, board, projects, reports, signin, upload
+from renkei.web.staff.auth import ROUTE_ACTIONS, SignInRequired
+
+__all__ = ["ROUTE_ACTIONS", "install", "walk_routes"]
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add the staff routes to the app, with the session key and the sign-in redirect."""
+    app.state.session_key = load_session_key(settings)
+    for module in (signin, reports, board, projects, upload, admin):
+        app.include_router(module.router)
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_first(request: Request, _exc: SignInRequired) -> Response:
+        return signin.login_redirect(request)
+
+
+def walk_routes(routes: list[Any]) -> list[APIRoute]:
+    """Return every API route of an app's route list, looking inside included routers (kept differently by
+    FastAPI versions); the permission-matrix test walks it to find routes missing from the matrix."""
+    found: list[APIRoute] = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            found.extend(walk_routes(list(inner.routes)))
+        elif isinstance(route, APIRoute):
+            found.append(route)
+    return found

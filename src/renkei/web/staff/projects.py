@@ -1,0 +1,225 @@
+"""Staff pages of a project: its text draft (publish), its annual evaluation (事業評価) and its history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from renkei.domain.permission import Action, Target, is_allowed
+from renkei.domain.workflow import ReviewStatus, Step, steps_from
+from renkei.services import evaluations, project_text
+from renkei.services.accounts import StaffUser
+from renkei.services.evaluations import EvaluationInput, project_target
+from renkei.services.workflow import ConflictError, FormErrors, WorkflowDenied
+from renkei.store import accounts as account_store
+from renkei.store.evaluations import find_evaluation, list_evaluations
+from renkei.store.project_text import pending_project_ids
+from renkei.store.rounds import project_rows
+from renkei.store.tables import ProjectRow
+from renkei.web.rendering import SessionDep
+from renkei.web.staff.auth import UserDep, allow, staff_post
+from renkei.web.staff.history import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, project_history
+from renkei.web.staff.pages import render_staff
+from renkei.web.staff.reports import EntryState
+from renkei.web.staff.workspace import load_workspace
+
+router = APIRouter(prefix="/staff")
+Drafts = Annotated[StaffUser, Depends(allow(Action.VIEW_DRAFTS))]
+FORBIDDEN = "この操作の権限がありません / you may not do this"
+
+
+def _visible(user: StaffUser, target: Target) -> bool:
+    """Tell whether a user sees a project's staff pages (a municipality: the projects it takes part in)."""
+    return is_allowed(user.subject, Action.VIEW_DRAFTS, target)
+
+
+def _project(session: Session, user: StaffUser, project_id: int) -> tuple[ProjectRow, Target]:
+    try:
+        row, target = project_target(session, project_id)
+    except LookupError:
+        raise HTTPException(status_code=404, detail="事業が見つかりません / no such project") from None
+    if not _visible(user, target):
+        raise HTTPException(status_code=403, detail=FORBIDDEN)
+    return row, target
+
+
+@router.get("/projects", include_in_schema=False)
+def list_projects(request: Request, session: SessionDep, user: Drafts) -> Response:
+    """List the projects the user works on, marking unpublished text."""
+    space = load_workspace(session)
+    partners = account_store.all_partner_codes(session=session, plan_id=space.plan.id)
+    assigned = account_store.assignments(session=session, plan_id=space.plan.id)
+    pending = pending_project_ids(session=session, plan_id=space.plan.id)
+    rows = sorted(project_rows(session=session, plan_id=space.plan.id).values(), key=lambda r: r.position)
+    shown = [(r, r.id in pending, user.id in assigned.get(r.id, frozenset())) for r in rows
+             if _visible(user, Target(r.id, partners.get(r.id, frozenset()), assigned.get(r.id, frozenset())))]
+    return render_staff(request, "staff/projects.html", {"space": space, "projects": shown}, user)
+
+
+def _text_page(request: Request, session: Session, user: StaffUser, project_id: int, state: EntryState,
+               status_code: int = 200) -> Response:
+    row, target = _project(session, user, project_id)
+    text = project_text.load_project_text(session=session, project_id=project_id)
+    code = user.municipality_code
+    own_name = account_store.municipality_name(session=session, code=code) if code else None
+    own_role = next((r for r in text.working.roles if r.party == own_name), None) if own_name else None
+    return render_staff(request, "staff/project_text.html", {
+        "project": row, "text": text, "state": state, "tab": "text",
+        "can_edit": is_allowed(user.subject, Action.EDIT_PROJECT_TEXT, target),
+        "can_edit_role": own_name is not None and is_allowed(user.subject, Action.EDIT_ROLE_TEXT, Target(
+            target.project_id, target.partner_codes, target.assigned_user_ids, code)),
+        "can_publish": is_allowed(user.subject, Action.PUBLISH_PROJECT_TEXT, target),
+        "own_name": own_name, "own_role": own_role, "role_rows": max(len(text.working.roles) + 1, 3),
+    }, user, status_code=status_code)
+
+
+@router.get("/projects/{project_id}", include_in_schema=False)
+def show_project(request: Request, session: SessionDep, user: Drafts, project_id: int) -> Response:
+    """Show a project's text tab (description, effects, roles; the draft and the published version)."""
+    return _text_page(request, session, user, project_id, EntryState())
+
+
+def _int(form: FormData, name: str) -> int:
+    try:
+        return int(str(form.get(name, "0")))
+    except ValueError:
+        raise HTTPException(status_code=400, detail=name) from None
+
+
+def _typed(form: FormData) -> dict[str, str]:
+    return {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+def _run_text(request: Request, session: Session, user: StaffUser, project_id: int, typed: dict[str, str],
+              action: Any) -> Response:
+    try:
+        action()
+    except WorkflowDenied:
+        session.rollback()
+        raise HTTPException(status_code=403, detail=FORBIDDEN) from None
+    except LookupError:
+        raise HTTPException(status_code=404, detail="事業が見つかりません / no such project") from None
+    except FormErrors as exc:
+        session.rollback()
+        return _text_page(request, session, user, project_id, EntryState(typed, exc.errors), 422)
+    except ConflictError as exc:
+        session.rollback()
+        return _text_page(request, session, user, project_id, EntryState(typed, conflict=exc), 409)
+    return RedirectResponse(f"/staff/projects/{project_id}", status_code=303)
+
+
+@staff_post(router, "/projects/{project_id}/text", Action.EDIT_PROJECT_TEXT)
+async def save_text(request: Request, session: SessionDep, user: UserDep, project_id: int) -> Response:
+    """Save the draft of a project's whole text."""
+    form = await request.form()
+    typed = _typed(form)
+    count = min(_int(form, "role_count"), 60)
+    roles = [(typed.get(f"party_{i}", ""), typed.get(f"duties_{i}", "")) for i in range(count)]
+    return _run_text(request, session, user, project_id, typed, lambda: project_text.save_text_draft(
+        session=session, user=user, project_id=project_id, description=typed.get("description", ""),
+        effects=typed.get("effects", ""), roles=roles, expected_version=_int(form, "version")))
+
+
+@staff_post(router, "/projects/{project_id}/role", Action.EDIT_ROLE_TEXT)
+async def save_role(request: Request, session: SessionDep, user: UserDep, project_id: int) -> Response:
+    """Save the draft of the user's own municipality's role text."""
+    form = await request.form()
+    typed = _typed(form)
+    return _run_text(request, session, user, project_id, typed, lambda: project_text.save_role_draft(
+        session=session, user=user, project_id=project_id, duties=typed.get("own_duties", ""),
+        expected_version=_int(form, "version"), municipality_code=typed.get("municipality_code") or None))
+
+
+@staff_post(router, "/projects/{project_id}/publish", Action.PUBLISH_PROJECT_TEXT)
+async def publish(request: Request, session: SessionDep, user: UserDep, project_id: int) -> Response:
+    """Publish the draft: the public page shows it from now on."""
+    form = await request.form()
+    return _run_text(request, session, user, project_id, _typed(form), lambda: project_text.publish_text(
+        session=session, user=user, project_id=project_id, expected_version=_int(form, "version")))
+
+
+def _evaluation_page(request: Request, session: Session, user: StaffUser, project_id: int, state: EntryState,
+                     status_code: int = 200) -> Response:
+    row, target = _project(session, user, project_id)
+    space = load_workspace(session)
+    year = int(state.typed.get("year") or (space.round.fiscal_year if space.round else space.plan.first_year))
+    current = find_evaluation(session=session, project_id=project_id, fiscal_year=year)
+    status = ReviewStatus(current.review_status) if current else ReviewStatus.NOT_STARTED
+    return render_staff(request, "staff/project_evaluation.html", {
+        "project": row, "state": state, "tab": "evaluation", "year": year, "current": current, "status": status,
+        "all": list_evaluations(session=session, project_id=project_id),
+        "can_edit": is_allowed(user.subject, Action.EDIT_EVALUATION, target),
+        "can_review": is_allowed(user.subject, Action.REVIEW_EVALUATION, target),
+        "review_steps": [s.value for s in steps_from(status) if s not in (Step.SAVE, Step.SUBMIT)],
+        "editable": status in (ReviewStatus.NOT_STARTED, ReviewStatus.DRAFT, ReviewStatus.RETURNED),
+    }, user, status_code=status_code)
+
+
+@router.get("/projects/{project_id}/evaluation", include_in_schema=False)
+def show_evaluation(request: Request, session: SessionDep, user: Drafts, project_id: int) -> Response:
+    """Show a project's evaluation tab for the open round's year."""
+    return _evaluation_page(request, session, user, project_id, EntryState())
+
+
+def _run_evaluation(request: Request, session: Session, user: StaffUser, project_id: int, typed: dict[str, str],
+                    action: Any) -> Response:
+    try:
+        action()
+    except WorkflowDenied:
+        session.rollback()
+        raise HTTPException(status_code=403, detail=FORBIDDEN) from None
+    except LookupError:
+        raise HTTPException(status_code=404, detail="事業が見つかりません / no such project") from None
+    except FormErrors as exc:
+        session.rollback()
+        return _evaluation_page(request, session, user, project_id, EntryState(typed, exc.errors), 422)
+    except ConflictError as exc:
+        session.rollback()
+        return _evaluation_page(request, session, user, project_id, EntryState(typed, conflict=exc), 409)
+    return RedirectResponse(f"/staff/projects/{project_id}/evaluation", status_code=303)
+
+
+def _step(form: FormData, allowed: tuple[Step, ...]) -> Step:
+    value = str(form.get("step", ""))
+    step = next((s for s in allowed if s.value == value), None)
+    if step is None:
+        raise HTTPException(status_code=400, detail="操作が分かりません / unknown step")
+    return step
+
+
+@staff_post(router, "/projects/{project_id}/evaluation", Action.EDIT_EVALUATION)
+async def save_evaluation(request: Request, session: SessionDep, user: UserDep, project_id: int) -> Response:
+    """Save or submit the project's evaluation."""
+    form = await request.form()
+    typed = _typed(form)
+    step = _step(form, (Step.SAVE, Step.SUBMIT))
+    data = EvaluationInput(typed.get("fiscal_year", ""), typed.get("direction", ""), typed.get("comment", ""))
+    return _run_evaluation(request, session, user, project_id, typed, lambda: evaluations.enter_evaluation(
+        session=session, user=user, project_id=project_id, data=data, step=step,
+        expected_version=_int(form, "version")))
+
+
+@staff_post(router, "/projects/{project_id}/evaluation/review", Action.REVIEW_EVALUATION)
+async def review_evaluation(request: Request, session: SessionDep, user: UserDep, project_id: int) -> Response:
+    """Return, approve (publish) or reopen the project's evaluation."""
+    form = await request.form()
+    typed = _typed(form)
+    step = _step(form, (Step.RETURN, Step.APPROVE, Step.REOPEN))
+    return _run_evaluation(request, session, user, project_id, typed, lambda: evaluations.review_evaluation(
+        session=session, user=user, project_id=project_id, fiscal_year=_int(form, "year"), step=step,
+        comment=typed.get("review_comment", ""), expected_version=_int(form, "version")))
+
+
+@router.get("/projects/{project_id}/history", include_in_schema=False)
+def show_history(request: Request, session: SessionDep,
+                 user: Annotated[StaffUser, Depends(allow(Action.VIEW_HISTORY))], project_id: int) -> Response:
+    """Show every audited change of a project, field by field."""
+    row, _ = _project(session, user, project_id)
+    return render_staff(request, "staff/project_history.html", {
+        "project": row, "tab": "history", "entries": project_history(session=session, project_id=project_id),
+        "field_labels": FIELD_LABELS, "action_labels": ACTION_LABELS, "entity_labels": ENTITY_LABELS,
+    }, user)

@@ -1,0 +1,270 @@
+"""The staff workspace in a real browser against a real `renkei serve`: a reporting round from end to end.
+
+A municipality user signs in with the keyboard, enters a figure in full-width digits and submits it; the editor
+returns it with a comment; the user corrects and resubmits; the editor approves. The public page then shows the
+value and its progress, the history shows every step and the board's counts follow each step. Two browsers
+editing the same project text get a conflict, and nothing typed is lost. Every staff page passes axe-core, works
+at 390 px and is saved as a screenshot.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[3]
+AXE = REPO / "src" / "renkei" / "web" / "static" / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PASSWORD = "correct horse battery staple"
+PROJECT_SLUG = "6ca2fb518e"
+INDICATOR = "鑑識・鑑定及び研修・会議等実施件数"
+DOC_IMAGES = REPO / "docs" / "images"
+
+
+@contextmanager
+def tab(browser: Any, *, width: int = 1280, axe: bool = False) -> Iterator[Any]:
+    """Open a browser context (Japanese); ``axe`` lifts the CSP so that axe-core can be injected."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900}, bypass_csp=axe)
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: page.errors.append(str(e)))  # type: ignore[attr-defined]
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def sign_in_by_keyboard(page: Any, server: Any, username: str) -> None:
+    """Sign in using only the keyboard: Tab to each field, type, Enter."""
+    page.goto(server.url("/staff"), wait_until="networkidle")
+    assert "/staff/login" in page.url
+    page.focus("body")
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => document.activeElement && document.activeElement.id")
+        reached.append(focused)
+        if focused == "f-username":
+            break
+    assert "f-username" in reached, f"the user name field is not reachable by Tab: {reached}"
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "f-password"
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation(wait_until="networkidle"):
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/staff"), page.url
+
+
+def board_counts(page: Any, server: Any) -> dict[str, int]:
+    """Return the board's totals by status."""
+    page.goto(server.url("/staff/board"), wait_until="networkidle")
+    cells = page.locator("#board-counts dd")
+    return {cells.nth(i).get_attribute("data-status"): int(cells.nth(i).inner_text()) for i in range(cells.count())}
+
+
+def shot(page: Any, name: str, *, docs: bool = False) -> None:
+    """Save a full-page screenshot for people to look at (and, when asked, a small one for the guide)."""
+    folder = REPO / "test-output" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"staff-{name}.png"), full_page=True)
+    assert (folder / f"staff-{name}.png").stat().st_size > 5_000
+    if docs and os.environ.get("RENKEI_UPDATE_DOC_IMAGES") == "1":  # the staff guide's pictures: small, the top
+        DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+        size = page.viewport_size
+        page.set_viewport_size({"width": 880, "height": 620})
+        page.screenshot(path=str(DOC_IMAGES / f"staff-{name}.png"), full_page=False)
+        page.set_viewport_size(size)
+
+
+def kpi_item(page: Any) -> Any:
+    return page.locator("li.todo-item", has=page.locator("h2", has_text=INDICATOR))
+
+
+def test_a_reporting_round_from_entry_to_publication(browser: Any, staff_server: Any) -> None:
+    with tab(browser) as town, tab(browser) as editor:
+        sign_in_by_keyboard(editor, staff_server, "editor")
+        counts = [board_counts(editor, staff_server)]
+        shot(editor, "board", docs=True)
+
+        sign_in_by_keyboard(town, staff_server, "yukuhashi")
+        shot(town, "todo", docs=True)
+        item = kpi_item(town)
+        assert item.count() == 1
+        assert "25件（令和12年度までの累計）" in item.inner_text()  # the target beside the input
+        assert "前年度の実績" in item.inner_text() and "5件（令和7年度）" in item.inner_text()  # the baseline year
+        item.get_by_label(re.compile("実績値")).fill("４")  # full-width digits
+        with town.expect_navigation(wait_until="networkidle"):
+            item.get_by_role("button", name="提出").click()
+        assert "提出済み" in kpi_item(town).inner_text()
+        counts.append(board_counts(editor, staff_server))
+
+        # The editor returns it; without a comment the form says why, next to the field.
+        editor.goto(staff_server.url("/staff/board"), wait_until="networkidle")
+        with editor.expect_navigation(wait_until="networkidle"):
+            editor.get_by_role("link", name=INDICATOR).first.click()
+        entry_url = editor.url
+        with editor.expect_navigation(wait_until="networkidle"):
+            editor.get_by_role("button", name="差し戻し").click()
+        assert editor.locator("#e-comment").is_visible()
+        assert editor.evaluate("() => document.activeElement.id") == "error-summary"  # keyboard users land on it
+        editor.keyboard.press("Tab")  # the summary's link to the field comes first
+        with editor.expect_navigation(url=re.compile("#f-comment$")):
+            editor.keyboard.press("Enter")
+        assert editor.locator("#f-comment").get_attribute("aria-invalid") == "true"
+        shot(editor, "entry-error")
+        editor.get_by_label(re.compile("差し戻し・再開の理由")).fill("件数の根拠（報告書名）を備考に書いてください")
+        with editor.expect_navigation(wait_until="networkidle"):
+            editor.get_by_role("button", name="差し戻し").click()
+        assert "差し戻し" in editor.locator("main").inner_text()
+        counts.append(board_counts(editor, staff_server))
+
+        # The municipality sees the comment, corrects and resubmits.
+        town.goto(staff_server.url("/staff"), wait_until="networkidle")
+        assert "件数の根拠" in kpi_item(town).inner_text()
+        with town.expect_navigation(wait_until="networkidle"):
+            kpi_item(town).get_by_role("link", name=INDICATOR).click()
+        town.get_by_role("textbox", name=re.compile("^実績値")).fill("５")
+        town.get_by_label("備考").fill("令和8年度 火災調査報告書")
+        shot(town, "entry", docs=True)
+        with town.expect_navigation(wait_until="networkidle"):
+            town.get_by_role("button", name="提出").click()
+        counts.append(board_counts(editor, staff_server))
+
+        # The editor approves.
+        editor.goto(entry_url, wait_until="networkidle")
+        with editor.expect_navigation(wait_until="networkidle"):
+            editor.get_by_role("button", name="承認").click()
+        counts.append(board_counts(editor, staff_server))
+
+        statuses = [(c["submitted"], c["returned"], c["approved"]) for c in counts]
+        assert statuses == [(0, 0, 0), (1, 0, 0), (0, 1, 0), (1, 0, 0), (0, 0, 1)]
+        assert counts[0]["not_started"] == counts[-1]["not_started"] + 1
+
+        # The public page shows the approved value and judges progress on it.
+        editor.goto(staff_server.url(f"/projects/{PROJECT_SLUG}"), wait_until="networkidle")
+        article = editor.locator("article.kpi", has=editor.locator("h3", has_text=INDICATOR))
+        text = article.inner_text()
+        assert "令和8年度（2026）" in text and "未報告" not in text.split("判定の基準年度")[1][:20]
+        article.locator("details.entries summary").click()
+        assert "5件" in article.locator("details.entries").inner_text()
+
+        # The history shows every step.
+        editor.goto(entry_url, wait_until="networkidle")
+        with editor.expect_navigation(wait_until="networkidle"):
+            editor.get_by_role("link", name="履歴").click()
+        history = editor.locator("table.history").inner_text()
+        for step in ("提出", "差し戻し", "承認", "件数の根拠（報告書名）を備考に書いてください", "yukuhashi", "editor"):
+            assert step in history
+        assert editor.locator("table.history ins", has_text="5").count() >= 1
+        shot(editor, "history", docs=True)
+        expected = ("status of 422", "status of 409")  # a form sent back with its errors, on purpose
+        problems = [e for e in [*town.errors, *editor.errors] if not any(x in e for x in expected)]  # type: ignore[attr-defined]
+        assert problems == []
+
+
+def test_two_people_editing_the_same_project_text(browser: Any, staff_server: Any) -> None:
+    with tab(browser) as first, tab(browser) as second:
+        sign_in_by_keyboard(first, staff_server, "editor")
+        sign_in_by_keyboard(second, staff_server, "admin")
+        first.goto(staff_server.url("/staff/projects"), wait_until="networkidle")
+        with first.expect_navigation(wait_until="networkidle"):
+            first.get_by_role("link", name="火災原因調査鑑識・鑑定連携事業").click()
+        project_url = first.url
+        second.goto(project_url, wait_until="networkidle")
+        first.get_by_label("事業内容").fill("一人目が書いた説明")
+        with first.expect_navigation(wait_until="networkidle"):
+            first.get_by_role("button", name="下書きを保存").click()
+        assert "未公開の変更があります" in first.locator("main").inner_text()
+        second.get_by_label("事業内容").fill("二人目が書いた説明")
+        with second.expect_navigation(wait_until="networkidle"):
+            second.get_by_role("button", name="下書きを保存").click()
+        conflict = second.locator("section.conflict")
+        assert conflict.is_visible() and "ほかの人がこの記録を先に保存しました" in conflict.inner_text()
+        assert "一人目が書いた説明" in conflict.inner_text()  # theirs, shown
+        assert second.get_by_label("事業内容").input_value() == "二人目が書いた説明"  # yours, kept
+        shot(second, "conflict", docs=True)
+        with second.expect_navigation(wait_until="networkidle"):  # saving again, on purpose, now wins
+            second.get_by_role("button", name="下書きを保存").click()
+        assert second.get_by_label("事業内容").input_value() == "二人目が書いた説明"
+        # The public page keeps the published (document) text until an admin publishes.
+        first.goto(staff_server.url(f"/projects/{PROJECT_SLUG}"), wait_until="networkidle")
+        assert "二人目が書いた説明" not in first.locator("main").inner_text()
+        with second.expect_navigation(wait_until="networkidle"):
+            second.get_by_role("button", name="公開する").click()
+        first.goto(staff_server.url(f"/projects/{PROJECT_SLUG}"), wait_until="networkidle")
+        assert "二人目が書いた説明" in first.locator("main").inner_text()
+
+
+STAFF_PAGES = {
+    "todo": "/staff", "board": "/staff/board", "projects": "/staff/projects", "upload": "/staff/upload",
+    "preview": "/staff/preview", "users": "/staff/admin/users", "rounds": "/staff/admin/rounds",
+}
+
+
+def project_pages(page: Any, server: Any) -> dict[str, str]:
+    """Return the staff pages of the test project and one KPI entry page."""
+    page.goto(server.url("/staff/projects"), wait_until="networkidle")
+    href = page.get_by_role("link", name="火災原因調査鑑識・鑑定連携事業").first.get_attribute("href")
+    page.goto(server.url("/staff/board"), wait_until="networkidle")
+    entry = page.locator("table.board-items a").first.get_attribute("href")
+    return {"project-text": href, "project-evaluation": f"{href}/evaluation", "project-history": f"{href}/history",
+            "kpi-entry": entry}
+
+
+def run_axe(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS)
+    return list(result["violations"])
+
+
+def test_every_staff_page_passes_axe_and_fits_a_phone(browser: Any, staff_server: Any) -> None:
+    with tab(browser, axe=True) as page:
+        page.goto(staff_server.url("/staff/login"), wait_until="networkidle")
+        assert run_axe(page) == []
+        shot(page, "login", docs=True)
+        sign_in_by_keyboard(page, staff_server, "admin")
+        pages = {**STAFF_PAGES, **project_pages(page, staff_server)}
+        page.goto(staff_server.url(pages["project-text"]), wait_until="networkidle")
+        page.get_by_role("link", name="事業評価", exact=True).focus()  # the tabs are links: Enter opens one
+        with page.expect_navigation(wait_until="networkidle"):
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/evaluation")
+        assert page.locator(".tabs a[aria-current=page]").inner_text() == "事業評価"
+        failures = {}
+        for name, path in pages.items():
+            page.goto(staff_server.url(path), wait_until="networkidle")
+            violations = run_axe(page)
+            if violations:
+                failures[name] = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+            shot(page, name, docs=name in ("project-text", "project-evaluation", "users", "rounds", "upload"))
+        assert failures == {}
+    with tab(browser, width=390, axe=True) as phone:
+        sign_in_by_keyboard(phone, staff_server, "yukuhashi")
+        for name, path in {"todo": "/staff", "board": "/staff/board", "upload": "/staff/upload"}.items():
+            phone.goto(staff_server.url(path), wait_until="networkidle")
+            overflow = phone.evaluate("() => document.documentElement.scrollWidth")
+            assert overflow <= 391, f"{name} is {overflow} px wide at 390 px"
+            assert run_axe(phone) == [], name
+            shot(phone, f"{name}-390")
+
+
+def test_a_viewer_sees_the_board_but_cannot_write(browser: Any, staff_server: Any) -> None:
+    with tab(browser) as page:
+        sign_in_by_keyboard(page, staff_server, "viewer")
+        page.goto(staff_server.url("/staff/board"), wait_until="networkidle")
+        assert page.locator("#board-counts").is_visible()
+        page.goto(staff_server.url("/staff/admin/users"))
+        assert "権限" in page.locator("main").inner_text()
+        page.goto(staff_server.url("/staff"), wait_until="networkidle")
+        assert page.locator("form.inline-entry").count() == 0

@@ -1,0 +1,84 @@
+"""`renkei user`, `renkei round`, `renkei audit export` and `renkei actuals import --user` on a real database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from renkei.cli import app
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kitakyushu_vision_r8.txt"
+PASSWORD = "correct horse battery\n"
+
+
+def run(runner: CliRunner, *args: str, input: str | None = None, code: int = 0) -> str:
+    result = runner.invoke(app, list(args), input=input)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_accounts_from_the_command_line(runner: CliRunner) -> None:
+    run(runner, "import", str(EXAMPLE))
+    assert "created: admin" in run(runner, "user", "add", "admin", "--role", "admin", input=PASSWORD * 2)
+    run(runner, "user", "add", "yukuhashi", "--role", "municipality", "--municipality", "402133",
+        "--password-stdin", input=PASSWORD)
+    short = run(runner, "user", "add", "tanaka", "--role", "viewer", "--password-stdin", input="short\n", code=2)
+    assert "12文字以上" in short
+    run(runner, "user", "add", "kikaku", "--role", "editor", "--password-stdin", input=PASSWORD)
+    listing = run(runner, "user", "list")
+    assert "yukuhashi" in listing and "402133" in listing and "kikaku" in listing
+    run(runner, "user", "set-role", "kikaku", "viewer")
+    run(runner, "user", "disable", "kikaku")
+    assert "disabled" in run(runner, "user", "list")
+    run(runner, "user", "enable", "kikaku")
+    run(runner, "user", "reset-password", "kikaku", "--password-stdin", input="a brand new secret\n")
+    run(runner, "user", "set-role", "kikaku", "editor")
+    assert "assigned" in run(runner, "user", "assign", "kikaku", "6ca2fb518e")
+    assert "がありません" in run(runner, "user", "assign", "kikaku", "nope", code=2)
+    assert "最後の管理者" in run(runner, "user", "disable", "admin", code=2)
+
+
+def test_rounds_and_the_audit_export(runner: CliRunner, tmp_path: Path) -> None:
+    run(runner, "import", str(EXAMPLE))
+    assert "round opened for FY2026" in run(runner, "round", "open", "--year", "R8", "--due", "2027-05-31")
+    assert "既に受付中" in run(runner, "round", "open", "--year", "2026", "--due", "2027-05-31", code=2)
+    assert "受付中" in run(runner, "round", "list")
+    run(runner, "round", "close", "--year", "令和8年度")
+    assert "終了" in run(runner, "round", "list")
+    assert "YYYY-MM-DD" in run(runner, "round", "open", "--year", "R8", "--due", "5月末", code=2)
+    lines = run(runner, "audit", "export", "--format", "jsonl").splitlines()
+    actions = [json.loads(line)["action"] for line in lines]
+    assert actions[0] == "plan.import" and actions[-2:] == ["round.open", "round.close"]
+    target = tmp_path / "audit.csv"
+    run(runner, "audit", "export", "--since", "2000-01-01", "-o", str(target))
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert [r["action"] for r in rows] == actions
+    assert run(runner, "audit", "export", "--since", "2999-01-01").strip() == "\ufeffid,at,actor,action,entity," \
+        "entity_key,field,old_value,new_value,reason,project_id,before,after"
+
+
+def test_actuals_import_as_a_municipality_user_submits_its_own_rows(runner: CliRunner, tmp_path: Path) -> None:
+    run(runner, "import", str(EXAMPLE))
+    run(runner, "user", "add", "ashiya", "--role", "municipality", "--municipality", "403814", "--password-stdin",
+        input=PASSWORD)
+    sheet = tmp_path / "actuals.csv"
+    sheet.write_text("事業名,指標,年度,実績値\n"
+                     "火災原因調査鑑識・鑑定連携事業,鑑識・鑑定及び研修・会議等実施件数,R8,４\n"
+                     "筑豊電気鉄道確保維持改善事業,国要望活動を共同で実施（補助による統支援）,R8,1\n", encoding="utf-8")
+    output = run(runner, "actuals", "import", str(sheet), "--user", "ashiya", code=1)
+    assert "3行目" in output and "権限" in output
+    output = run(runner, "actuals", "import", str(sheet), "--user", "ashiya", "--skip-invalid")
+    assert "1 imported" in output
+    progress = json.loads(run(runner, "progress", "--format", "json", "--as-of", "2026"))
+    fire = next(k for k in progress["kpis"] if k["project"] == "火災原因調査鑑識・鑑定連携事業")
+    assert fire["latest_actual"] is None  # submitted, not approved: the public figures do not move
+    preview = runner.invoke(app, ["progress", "--format", "json", "--as-of", "2026", "--pending"])
+    assert preview.exit_code == 0 and "プレビュー" in preview.output
+    data = json.loads(preview.output[preview.output.index("{"):])
+    assert next(k for k in data["kpis"] if k["project"] == "火災原因調査鑑識・鑑定連携事業")["latest_actual"] == 4
+    output = run(runner, "actuals", "import", str(sheet), "--user", "nobody", code=2)
+    assert "nobody" in output

@@ -1,0 +1,65 @@
+"""The permission matrix, row by row: every role, every action, every scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from renkei.domain.permission import MATRIX, Action, Role, Scope, Subject, Target, is_allowed, may_ever, scope_of
+
+ADMIN = Subject(1, Role.ADMIN)
+EDITOR = Subject(2, Role.EDITOR)
+OTHER_EDITOR = Subject(3, Role.EDITOR)
+YUKUHASHI = Subject(4, Role.MUNICIPALITY, "402133")
+ASHIYA = Subject(5, Role.MUNICIPALITY, "403814")
+VIEWER = Subject(6, Role.VIEWER)
+#: A project run by EDITOR, with 行橋市 as a partner and 芦屋町 not.
+PROJECT = Target(10, frozenset({"401005", "402133"}), frozenset({2}))
+
+EXPECTED: dict[Action, set[Subject]] = {
+    Action.VIEW_WORKSPACE: {ADMIN, EDITOR, OTHER_EDITOR, YUKUHASHI, ASHIYA, VIEWER},
+    Action.VIEW_BOARD: {ADMIN, EDITOR, OTHER_EDITOR, YUKUHASHI, VIEWER},
+    Action.VIEW_HISTORY: {ADMIN, EDITOR, OTHER_EDITOR, VIEWER},
+    Action.VIEW_DRAFTS: {ADMIN, EDITOR, OTHER_EDITOR, YUKUHASHI, VIEWER},
+    Action.ENTER_ACTUAL: {ADMIN, EDITOR, YUKUHASHI},
+    Action.ENTER_SHARE: {ADMIN, EDITOR, YUKUHASHI},
+    Action.REVIEW_ACTUAL: {ADMIN, EDITOR},
+    Action.UPLOAD_ACTUALS: {ADMIN, EDITOR, YUKUHASHI},
+    Action.EDIT_EVALUATION: {ADMIN, EDITOR},
+    Action.REVIEW_EVALUATION: {ADMIN},
+    Action.EDIT_PROJECT_TEXT: {ADMIN, EDITOR},
+    Action.EDIT_ROLE_TEXT: {ADMIN, EDITOR, YUKUHASHI},
+    Action.PUBLISH_PROJECT_TEXT: {ADMIN},
+    Action.MANAGE_ROUNDS: {ADMIN},
+    Action.MANAGE_USERS: {ADMIN},
+    Action.EXPORT_AUDIT: {ADMIN},
+}
+EVERYONE = (ADMIN, EDITOR, OTHER_EDITOR, YUKUHASHI, ASHIYA, VIEWER)
+
+
+def test_every_action_has_an_expectation() -> None:
+    assert set(EXPECTED) == set(Action)
+    assert set(MATRIX) == set(Role)
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("subject", EVERYONE, ids=lambda s: f"{s.role.value}{s.user_id}")
+def test_matrix_on_a_project(subject: Subject, action: Action) -> None:
+    assert is_allowed(subject, action, PROJECT) is (subject in EXPECTED[action])
+
+
+def test_a_municipality_touches_only_its_own_share_and_role_text() -> None:
+    for action in (Action.ENTER_SHARE, Action.EDIT_ROLE_TEXT):
+        assert is_allowed(YUKUHASHI, action, Target(10, PROJECT.partner_codes, municipality_code="402133"))
+        assert not is_allowed(YUKUHASHI, action, Target(10, PROJECT.partner_codes, municipality_code="401005"))
+        assert is_allowed(EDITOR, action, Target(10, PROJECT.partner_codes, frozenset({2}), "401005"))
+
+
+def test_without_a_target_only_unscoped_permissions_hold() -> None:
+    assert is_allowed(ADMIN, Action.MANAGE_USERS)
+    assert not is_allowed(EDITOR, Action.ENTER_ACTUAL)  # assigned: needs a project
+    assert may_ever(Role.EDITOR, Action.ENTER_ACTUAL) and not may_ever(Role.VIEWER, Action.ENTER_ACTUAL)
+    assert scope_of(Role.MUNICIPALITY, Action.VIEW_BOARD) is Scope.PARTNER
+
+
+def test_a_municipality_without_a_code_is_refused() -> None:
+    assert not is_allowed(Subject(7, Role.MUNICIPALITY, None), Action.ENTER_ACTUAL, PROJECT)

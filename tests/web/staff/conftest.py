@@ -1,0 +1,222 @@
+"""Fixtures of the staff workspace's web tests: a seeded database per backend, cloned per test, and signed-in clients.
+
+The seed is the bundled example plan with one account per role, an open round, a submitted actual, a submitted
+evaluation, a pending text draft and a live session for every account (so tests need no password checks).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+
+from renkei.cli.portal import read_example_text
+from renkei.domain.workflow import Step
+from renkei.reading.sheet import read_plan
+from renkei.services import evaluations, project_text, workflow
+from renkei.services.accounts import create_user, set_project_assignment
+from renkei.services.plan_import import import_plan
+from renkei.services.rounds import open_round
+from renkei.services.signin import csrf_token, sign_in
+from renkei.settings import Settings
+from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.store.rounds import kpi_rows, project_rows
+from renkei.store.tables import Base
+from renkei.web.app import create_app
+
+POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+KEY = "staff-test-session-key-0123456789abcdef"
+PASSWORD = "correct horse battery staple"
+#: The project the tests aim at: 消防指令業務… with five partners (行橋市 is one, 芦屋町 is not).
+TARGET_SLUG = "8a5d0d0ac6"
+#: Account name → (role, municipality code). "editor" is assigned the target project.
+ACCOUNTS = {
+    "admin": ("admin", None), "editor": ("editor", None), "editor2": ("editor", None),
+    "yukuhashi": ("municipality", "402133"), "ashiya": ("municipality", "403814"), "viewer": ("viewer", None),
+    "viewer2": ("viewer", None),
+}
+
+
+@dataclass
+class Seed:
+    """A seeded database: its URL, the target project and KPI, and each account's session token."""
+
+    url: str
+    project_id: int
+    kpi_id: int
+    tokens: dict[str, str] = field(default_factory=dict)
+    clone: Callable[[], Iterator[str]] | None = None
+
+
+def seed_database(url: str) -> Seed:
+    """Import the example and create what every staff test starts from."""
+    engine = create_engine_from_url(url)
+    factory = create_session_factory(engine)
+    try:
+        with factory() as session:
+            source = read_example_text()
+            plan, findings = read_plan(source)
+            result = import_plan(session=session, plan=plan, findings=findings, source_text=source, actor="seed")
+            assert result.plan_id is not None
+            project = next(r for r in project_rows(session=session, plan_id=result.plan_id).values()
+                           if r.slug == TARGET_SLUG)
+            kpi = next(k for (pid, _), k in kpi_rows(session=session, plan_id=result.plan_id).items()
+                       if pid == project.id)
+            users = {name: create_user(session=session, username=name, role=role, password=PASSWORD, actor="seed",
+                                       municipality_code=code) for name, (role, code) in ACCOUNTS.items()}
+            set_project_assignment(session=session, username="editor", project_id=project.id, assigned=True,
+                                   actor="seed")
+            open_round(session=session, plan_id=result.plan_id, fiscal_year=2026, due_date=date(2027, 5, 31),
+                       actor="seed")
+            workflow.enter_actual(session=session, user=users["admin"], kpi_id=kpi.id, step=Step.SUBMIT,
+                                  data=workflow.ActualInput("2027", "2"), expected_version=0)
+            evaluations.enter_evaluation(session=session, user=users["editor"], project_id=project.id, step=Step.SUBMIT,
+                                         data=evaluations.EvaluationInput("2026", "continue", "継続"),
+                                         expected_version=0)
+            project_text.save_text_draft(session=session, user=users["editor"], project_id=project.id,
+                                         description="下書きの説明", effects="効果", roles=[("北九州市", "推進")],
+                                         expected_version=0)
+            settings = Settings(session_key=KEY)
+            tokens = {name: sign_in(session=session, username=name, password=PASSWORD, address="127.0.0.1",
+                                    key=KEY.encode(), settings=settings).token for name in ACCOUNTS}
+            return Seed(url, project.id, kpi.id, tokens)
+    finally:
+        engine.dispose()
+
+
+def _admin() -> Any:
+    return create_engine_from_url(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seed]:
+    """Yield a seeded database per backend, with a function that clones it (a file copy, or a TEMPLATE)."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path_factory.mktemp("staff-seed") / "seed.db"
+        shutil.copy(template, path)
+        seed = seed_database(f"sqlite:///{path}")
+
+        def clone_sqlite() -> Iterator[str]:
+            copy = tmp_path_factory.mktemp("staff-case") / "case.db"
+            shutil.copy(path, copy)
+            yield f"sqlite:///{copy}"
+
+        seed.clone = clone_sqlite
+        yield seed
+        return
+    template_name: str = request.getfixturevalue("postgres_template")
+    name = f"staff_seed_{uuid.uuid4().hex[:12]}"
+    admin = _admin()
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template_name}"))
+    seed = seed_database(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+
+    def clone_postgres() -> Iterator[str]:
+        case = f"staff_case_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {case} TEMPLATE {name}"))
+        try:
+            yield make_url(POSTGRES_URL).set(database=case).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {case} WITH (FORCE)"))
+
+    seed.clone = clone_postgres
+    try:
+        yield seed
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+class Desk:
+    """A client of the staff workspace on one cloned database, signing in as any seeded account."""
+
+    def __init__(self, url: str, seed: Seed, data_dir: Path) -> None:
+        self.url = url
+        self.seed = seed
+        self.app = create_app(Settings(database_url=url, session_key=KEY, data_dir=data_dir))
+        self.client = TestClient(self.app, base_url="http://testserver")
+
+    def as_user(self, name: str | None) -> TestClient:
+        """Use the client as a seeded account (None: anonymous)."""
+        self.client.cookies.clear()
+        if name is not None:
+            self.client.cookies.set("renkei_session", self.seed.tokens[name])
+        return self.client
+
+    def csrf(self, name: str | None) -> str:
+        """Return the CSRF token of an account's session (empty for anonymous)."""
+        return csrf_token(KEY.encode(), self.seed.tokens[name]) if name else ""
+
+    def post(self, name: str | None, path: str, data: dict[str, str] | None = None,
+             files: dict[str, Any] | None = None) -> Any:
+        """Post a form as an account, with its CSRF token."""
+        client = self.as_user(name)
+        return client.post(path, data={"csrf_token": self.csrf(name), **(data or {})}, files=files,
+                           follow_redirects=False)
+
+    def snapshot(self) -> dict[str, list[tuple[object, ...]]]:
+        """Return every row of every table (sessions without their last-seen time), to compare before and after."""
+        engine = create_engine_from_url(self.url)
+        try:
+            with engine.connect() as connection:
+                tables: dict[str, list[tuple[object, ...]]] = {}
+                for table in Base.metadata.sorted_tables:
+                    columns = [c for c in table.columns if c.name != "last_seen_at"]
+                    order = list(table.primary_key.columns)
+                    tables[table.name] = [tuple(r) for r in connection.execute(select(*columns).order_by(*order))]
+                return tables
+        finally:
+            engine.dispose()
+
+    def close(self) -> None:
+        """Close the client and the application's connections."""
+        self.client.close()
+        self.app.state.engine.dispose()
+
+
+@pytest.fixture
+def desk_factory(seeded: Seed, tmp_path: Path) -> Iterator[Callable[[], Desk]]:
+    """Return a function opening a desk on a fresh clone of the seeded database (closed after the test)."""
+    opened: list[tuple[Desk, Iterator[str]]] = []
+
+    def open_desk() -> Desk:
+        assert seeded.clone is not None
+        clones = seeded.clone()
+        desk = Desk(next(clones), seeded, tmp_path)
+        opened.append((desk, clones))
+        return desk
+
+    yield open_desk
+    for desk, clones in opened:
+        desk.close()
+        for _ in clones:  # run the clone's cleanup
+            pass
+
+
+@pytest.fixture
+def desk(desk_factory: Callable[[], Desk]) -> Desk:
+    """Return a desk on a fresh clone of the seeded database."""
+    return desk_factory()
+
+
+def form_value(html: str, name: str) -> str:
+    """Return the value of the first hidden input with this name in a page."""
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, f"no {name} in the page"
+    return found.group(1)
+

@@ -1,0 +1,146 @@
+"""Every state-changing route × every role (and anonymous), against the one permission matrix.
+
+A route allowed by the matrix succeeds; a forbidden one answers 403 and leaves every table exactly as it was
+(an upload by a role that may upload its own rows, aimed at another's KPI, rejects the rows by number instead:
+422, nothing written). A new state-changing route that is not listed here fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from renkei.domain.permission import Action, Role, Subject, Target, is_allowed, may_ever
+from renkei.web.app import create_app
+from renkei.web.staff import ROUTE_ACTIONS, walk_routes
+
+#: Who calls: seeded account (None: anonymous) → the role and municipality the matrix sees.
+CALLERS: dict[str | None, tuple[Role, str | None] | None] = {
+    None: None, "admin": (Role.ADMIN, None), "editor": (Role.EDITOR, None), "editor2": (Role.EDITOR, None),
+    "yukuhashi": (Role.MUNICIPALITY, "402133"), "ashiya": (Role.MUNICIPALITY, "403814"),
+    "viewer": (Role.VIEWER, None),
+}
+TARGET_PARTNERS = frozenset({"401005", "402044", "402133", "402150", "406210"})
+
+
+@dataclass(frozen=True)
+class Case:
+    """A route as the test calls it: the concrete path, the form, and the record it aims at."""
+
+    path: Callable[[Any], str]
+    data: dict[str, str]
+    on_project: bool = True
+    #: The municipality whose share or role text is aimed at (None: the record as a whole).
+    code: str | None = None
+    upload: bool = False
+
+
+CASES: dict[str, Case] = {
+    "/staff/logout": Case(lambda s: "/staff/logout", {}, on_project=False),
+    "/staff/kpis/{kpi_id}/{year}/enter": Case(
+        lambda s: f"/staff/kpis/{s.kpi_id}/2026/enter",
+        {"fiscal_year": "令和8年度", "value": "３", "version": "0", "step": "submit"}),
+    "/staff/kpis/{kpi_id}/{year}/review": Case(
+        lambda s: f"/staff/kpis/{s.kpi_id}/2027/review", {"version": "1", "step": "approve"}),
+    "/staff/projects/{project_id}/text": Case(
+        lambda s: f"/staff/projects/{s.project_id}/text",
+        {"version": "1", "role_count": "1", "description": "新しい説明", "effects": "効果", "party_0": "北九州市",
+         "duties_0": "推進する"}),
+    "/staff/projects/{project_id}/role": Case(
+        lambda s: f"/staff/projects/{s.project_id}/role",
+        {"version": "1", "own_duties": "周知する", "municipality_code": "402133"}, code="402133"),
+    "/staff/projects/{project_id}/publish": Case(lambda s: f"/staff/projects/{s.project_id}/publish", {"version": "1"}),
+    "/staff/projects/{project_id}/evaluation": Case(
+        lambda s: f"/staff/projects/{s.project_id}/evaluation",
+        {"fiscal_year": "2027", "direction": "improve", "comment": "見直す", "step": "submit", "version": "0"}),
+    "/staff/projects/{project_id}/evaluation/review": Case(
+        lambda s: f"/staff/projects/{s.project_id}/evaluation/review",
+        {"year": "2026", "version": "1", "step": "approve"}),
+    "/staff/upload": Case(lambda s: "/staff/upload", {}, upload=True),
+    "/staff/admin/users": Case(lambda s: "/staff/admin/users",
+                               {"username": "newcomer", "role": "viewer", "password": "a long enough secret"},
+                               on_project=False),
+    "/staff/admin/users/{username}/role": Case(lambda s: "/staff/admin/users/viewer2/role", {"role": "editor"},
+                                               on_project=False),
+    "/staff/admin/users/{username}/disabled": Case(lambda s: "/staff/admin/users/viewer2/disabled",
+                                                   {"disabled": "1"}, on_project=False),
+    "/staff/admin/users/{username}/password": Case(lambda s: "/staff/admin/users/viewer2/password",
+                                                   {"password": "another long secret"}, on_project=False),
+    "/staff/admin/users/{username}/assignment": Case(
+        lambda s: "/staff/admin/users/editor2/assignment", {"project_id": "{project_id}", "assigned": "1"},
+        on_project=False),
+    "/staff/admin/rounds": Case(lambda s: "/staff/admin/rounds", {"fiscal_year": "R9", "due_date": "2028-05-31"},
+                                on_project=False),
+    "/staff/admin/rounds/{year}/close": Case(lambda s: "/staff/admin/rounds/2026/close", {}, on_project=False),
+}
+UPLOAD_CSV = "事業名,指標,年度,実績値\n消防指令業務の共同運用に係る調査研究事業,検討会実施件数,R8,３\n"
+
+
+def state_changing_routes() -> dict[str, set[str]]:
+    """Return every route of the application that changes something, with its methods."""
+    app = create_app()
+    found: dict[str, set[str]] = {}
+    for route in walk_routes(list(app.routes)):
+        if route.methods - {"GET", "HEAD"}:
+            found[route.path] = set(route.methods)
+    assert len(walk_routes(list(app.routes))) > 30, "the walk must see the portal's routes too"
+    return found
+
+
+def test_every_state_changing_route_is_in_the_matrix() -> None:
+    routes = state_changing_routes()
+    assert set(routes) == set(ROUTE_ACTIONS), "declare every state-changing route with staff_post (and its action)"
+    assert set(routes) - {"/staff/login"} == set(CASES), "add the new route to CASES with the form it takes"
+    assert {action for action in ROUTE_ACTIONS.values() if action is not None} <= set(Action)
+
+
+def expected(caller: str | None, route: str, case: Case, seed: Any) -> str:
+    """Return what the matrix says: ``allowed``, ``forbidden`` (403) or ``rejected`` (an upload's rows, 422)."""
+    action = ROUTE_ACTIONS[route]
+    identity = CALLERS[caller]
+    if identity is None or action is None:
+        return "forbidden"
+    role, code = identity
+    if not may_ever(role, action):
+        return "forbidden"
+    subject = Subject(0 if caller != "editor" else -1, role, code)
+    target = Target(seed.project_id, TARGET_PARTNERS, frozenset({-1}), case.code) if case.on_project else None
+    if is_allowed(subject, action, target) and (not case.upload or is_allowed(subject, Action.ENTER_ACTUAL, target)):
+        return "allowed"
+    return "rejected" if case.upload else "forbidden"
+
+
+@pytest.mark.parametrize("route", sorted(CASES))
+def test_route_against_every_role(route: str, desk_factory: Callable[[], Any], seeded: Any) -> None:
+    case = CASES[route]
+    shared = desk_factory()  # forbidden calls must change nothing, so they can share one database
+    problems: list[str] = []
+    for caller in CALLERS:
+        outcome = expected(caller, route, case, seeded)
+        desk = desk_factory() if outcome == "allowed" else shared
+        files = {"file": ("actuals.csv", UPLOAD_CSV.encode("utf-8"), "text/csv")} if case.upload else None
+        before = desk.snapshot()
+        data = {k: v.format(project_id=seeded.project_id) for k, v in case.data.items()}
+        response = desk.post(caller, case.path(seeded), data, files=files)
+        after = desk.snapshot()
+        changed = sorted(name for name in before if before[name] != after[name])
+        if outcome == "allowed" and (response.status_code not in (200, 303) or not changed):
+            problems.append(f"{caller}: expected success, got {response.status_code}, changed {changed}")
+        elif outcome == "forbidden" and (response.status_code != 403 or changed):
+            problems.append(f"{caller}: expected 403 and no change, got {response.status_code}, changed {changed}")
+        elif outcome == "rejected" and (response.status_code != 422 or changed):
+            problems.append(f"{caller}: expected rows rejected (422), got {response.status_code}, changed {changed}")
+    assert problems == [], f"{route}:\n" + "\n".join(problems)
+
+
+def test_a_municipality_cannot_aim_at_another_municipality_s_share(desk: Any, seeded: Any) -> None:
+    path = f"/staff/kpis/{seeded.kpi_id}/2026/enter"
+    before = desk.snapshot()
+    response = desk.post("yukuhashi", path, {"fiscal_year": "2026", "value": "", "share_401005": "5", "version": "0",
+                                             "step": "save"})
+    assert response.status_code == 403 and desk.snapshot() == before
+    assert desk.post("yukuhashi", path, {"fiscal_year": "2026", "value": "", "share_402133": "5", "version": "0",
+                                         "step": "save"}).status_code == 303
