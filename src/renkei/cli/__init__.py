@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("renkei.cli.database",
                "文書を読み込み、差分を表示してデータベースに保存する / import a document into the database."),
     "progress": ("renkei.cli.database",
-                 "KPIの進捗を評価する（CSVの列は指標ごとの記録） / evaluate every KPI's progress."),
+                 "KPIの進捗を評価する（承認済みの値だけ。CSVの列は指標ごとの記録） / evaluate every KPI's progress."),
     "serve": ("renkei.cli.portal", "公開ポータルを起動する / run the public portal."),
     "actuals": ("renkei.cli.database", "KPIの実績値 / KPI actuals: template, import"),
     "export": ("renkei.cli.export", "書き出し / exports: xlsx, opendata"),

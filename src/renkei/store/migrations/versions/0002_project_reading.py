@@ -27,6 +27,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the reading column."""
-    with op.batch_alter_table("project") as batch:
-        batch.drop_column("reading")
+    """Drop the reading column (a plain DROP COLUMN: rebuilding ``project`` would cascade to its rows)."""
+    op.drop_column("project", "reading")

@@ -34,8 +34,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("project") as batch:
-        batch.drop_column("budget_total_amount")
-        batch.drop_column("budget_total_text")
+    # A plain DROP COLUMN (SQLite 3.35+): rebuilding ``project`` in a batch would cascade to every row that
+    # refers to it while foreign keys are on.
+    op.drop_column("project", "budget_total_amount")
+    op.drop_column("project", "budget_total_text")
     op.execute("UPDATE budget_line SET status = 'undetermined' WHERE status = 'unclear'")
     _status_check(_OLD)
