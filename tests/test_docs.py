@@ -38,7 +38,7 @@ def test_every_command_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     group = load_commands()
     names: list[str] = []
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    for name, command in group.commands.items():
         sub = getattr(command, "commands", None)
         names.extend(f"renkei {name} {s}" for s in sub) if sub else names.append(f"renkei {name}")
     assert len(names) >= 8

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -37,7 +38,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def records(output: str) -> dict[str, dict[str, object]]:
+def records(output: str) -> dict[str, dict[str, Any]]:
     """Return the progress records of a JSON output, by indicator."""
     return {r["indicator"]: r for r in json.loads(output)["kpis"]}
 

@@ -34,9 +34,9 @@ def tab(browser: Any, *, width: int = 1280, axe: bool = False) -> Iterator[Any]:
     """Open a browser context (Japanese); ``axe`` lifts the CSP so that axe-core can be injected."""
     context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900}, bypass_csp=axe)
     page = context.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
-    page.on("pageerror", lambda e: page.errors.append(str(e)))  # type: ignore[attr-defined]
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
     try:
         yield page
     finally:
@@ -168,7 +168,7 @@ def test_a_reporting_round_from_entry_to_publication(browser: Any, staff_server:
         assert editor.locator("table.history ins", has_text="5").count() >= 1
         shot(editor, "history", docs=True)
         expected = ("status of 422", "status of 409")  # a form sent back with its errors, on purpose
-        problems = [e for e in [*town.errors, *editor.errors] if not any(x in e for x in expected)]  # type: ignore[attr-defined]
+        problems = [e for e in [*town.errors, *editor.errors] if not any(x in e for x in expected)]
         assert problems == []
 
 
