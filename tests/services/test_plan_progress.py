@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from renkei.services.actuals import import_actuals
 from renkei.services.plan_import import import_plan
 from renkei.services.progress import (
     PlanNotFoundError,
+    default_evaluation_year,
     evaluate_plan,
     evaluate_plan_kpis,
     evaluate_stored_plan,
@@ -190,3 +192,17 @@ def test_pending_actuals_count_only_in_a_preview(plan: Plan, session: Session) -
         return next(k.evaluation.status.value for k in progress.kpis if k.kpi.indicator == FIRE_KPI)
 
     assert (fire(False), fire(True)) == ("no_data", "behind")
+
+
+def test_a_reporting_round_sets_the_default_year(plan: Plan, session: Session) -> None:
+    from renkei.services.rounds import open_round
+
+    result = import_plan(session=session, plan=plan, findings=[], source_text=EXAMPLE.read_text(encoding="utf-8"))
+    assert result.plan_id is not None
+    calendar = default_evaluation_year(plan)  # before any round: the latest ended fiscal year, within the period
+    assert evaluate_stored_plan(session, result.plan_id).as_of == calendar
+    open_round(session=session, plan_id=result.plan_id, fiscal_year=2028, due_date=date(2029, 5, 31), actor="admin")
+    assert evaluate_stored_plan(session, result.plan_id).as_of == 2028  # the year being collected
+    open_round(session=session, plan_id=result.plan_id, fiscal_year=2027, due_date=date(2028, 5, 31), actor="admin")
+    assert evaluate_stored_plan(session, result.plan_id).as_of == 2028  # the latest round, not the newest opened
+    assert evaluate_stored_plan(session, result.plan_id, 2026).as_of == 2026  # a chosen year still wins

@@ -4,15 +4,18 @@ source; the API and the downloads have pages of their own; internal keys never r
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 
+from renkei.cli.portal import import_example
 from renkei.domain.actual import Actual
+from renkei.services.rounds import open_round
 from renkei.settings import Settings
 from renkei.store import repository
 from renkei.store.engine import create_engine_from_url, create_session_factory
@@ -149,3 +152,21 @@ def test_downloads_are_named_for_people(client: TestClient, path: str) -> None:
     assert "kitakyushu-2026" not in disposition
     kind = path.removeprefix("/api/").removesuffix(".csv")
     assert disposition == f"attachment; filename*=UTF-8''{kind}_{quote('北九州都市圏域')}_2026-2030.csv"
+
+
+def test_the_latest_reporting_round_is_the_default_year(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'renkei.db'}"
+    import_example(url)
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        assert "令和8年度（2026）（既定）" in client.get("/?lang=ja").text  # no round yet: the calendar's year
+        engine = create_engine_from_url(url)
+        with create_session_factory(engine)() as session:
+            plan_id = repository.list_plans(session=session)[0].id
+            open_round(session=session, plan_id=plan_id, fiscal_year=2027, due_date=date(2028, 5, 31),
+                       actor="admin")
+        engine.dispose()
+        for path in ("/?lang=ja", "/projects?lang=ja", "/kpis?lang=ja"):  # the cached pages see the new round
+            html = client.get(path).text
+            assert "令和9年度（2027）（既定）" in html
+            assert '<option value="2027" selected>' in html
+        assert client.get("/api/summary").json()["as_of"] == 2027

@@ -9,7 +9,7 @@ counts once (:class:`renkei.domain.relisting.Relisting`), and budgets are totall
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,6 +31,7 @@ from renkei.domain.relisting import Relisting
 from renkei.domain.text import fold
 from renkei.domain.totals import BudgetTotals, total_budget
 from renkei.store import repository
+from renkei.store.rounds import round_years
 
 ActualsByKpi = Mapping[tuple[str, str], Sequence[Actual]]
 AssessmentsByKpi = Mapping[tuple[str, str], Sequence[Assessment]]
@@ -40,13 +41,22 @@ class PlanNotFoundError(LookupError):
     """A plan asked for by id or key that the database does not hold."""
 
 
-def default_evaluation_year(plan: Plan, today: date | None = None) -> int:
-    """Return the year to judge as of: the latest fiscal year that has ended, kept within the plan period.
+def default_evaluation_year(plan: Plan, today: date | None = None, *, round_years: Iterable[int] = ()) -> int:
+    """Return the year to judge as of, kept within the plan period.
+
+    Once the staff workspace has opened a reporting round for the plan, it is the fiscal year of the latest
+    round (the year whose actuals are being collected); before that, the latest fiscal year that has ended
+    (a fiscal year ends on 31 March). Either way a KPI is then judged on its latest reported year up to it.
 
     >>> plan = Plan("a", "A", 2026, 2030, ())
     >>> default_evaluation_year(plan, date(2026, 12, 2)), default_evaluation_year(plan, date(2029, 5, 1))
     (2026, 2028)
+    >>> default_evaluation_year(plan, date(2029, 5, 1), round_years=[2026, 2027])
+    2027
     """
+    latest_round = max(round_years, default=None)
+    if latest_round is not None:
+        return clamp_year(plan, latest_round)
     today = today or date.today()
     return clamp_year(plan, latest_ended_fiscal_year(today.year, today.month, today.day))
 
@@ -347,7 +357,8 @@ def evaluate_stored_plan(
 ) -> PlanProgress:
     """Evaluate a stored plan (by id or key) from its approved actuals and assessments.
 
-    ``as_of`` is kept within the plan period; by default it is the latest fiscal year that has ended.
+    ``as_of`` is kept within the plan period; by default it is the year of the plan's latest reporting round,
+    or, before any round, the latest fiscal year that has ended (`default_evaluation_year`).
     ``include_pending`` previews drafts and submissions too (staff only, clearly marked by callers).
     """
     resolved = plan_id if isinstance(plan_id, int) else resolve_plan_id(session=session, plan=plan_id)
@@ -361,5 +372,7 @@ def evaluate_stored_plan(
     plan = apply_published_text(session=session, plan_id=resolved, plan=plan)  # staff text, once published
     actuals = repository.list_actuals(session=session, plan_id=resolved, include_pending=include_pending)
     assessments = list_assessments(session=session, plan_id=resolved)
+    if as_of is None:
+        as_of = default_evaluation_year(plan, round_years=round_years(session=session, plan_id=resolved))
     return evaluate_loaded_plan(plan, actuals, as_of=as_of, assessments=assessments, thresholds=thresholds,
                                 plan_id=resolved, include_pending=include_pending)

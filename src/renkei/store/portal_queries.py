@@ -26,7 +26,7 @@ from renkei.store.tables import (
     PlanRow,
     ProjectRow,
 )
-from renkei.store.workspace_tables import ProjectEvaluationRow, ProjectTextRow
+from renkei.store.workspace_tables import ProjectEvaluationRow, ProjectTextRow, ReportingRoundRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +144,8 @@ _STORE_FINGERPRINT = select(
     select(func.max(ProjectEvaluationRow.published_at)).scalar_subquery(),
     select(func.count(ProjectTextRow.id)).where(ProjectTextRow.kind == "published").scalar_subquery(),
     select(func.max(ProjectTextRow.updated_at)).where(ProjectTextRow.kind == "published").scalar_subquery(),
+    select(func.count(ReportingRoundRow.id)).scalar_subquery(),  # a new round moves the default year
+    select(func.max(ReportingRoundRow.fiscal_year)).scalar_subquery(),
 )
 
 
@@ -151,8 +153,8 @@ def read_store_fingerprint(*, connection: Connection) -> tuple[object, ...]:
     """Return one fingerprint of everything the portal shows, over every plan, in a single query.
 
     Any import (plan version and time), actual version, assessment, published assessment, published project
-    evaluation or published project text changes it; the portal's caches replay a page only while it stays the
-    same. Staff work that the public does not see (drafts, sign-ins) leaves it alone, so it never rebuilds the
-    portal. It takes a plain connection: it runs on every request.
+    evaluation, published project text or reporting round changes it; the portal's caches replay a page only
+    while it stays the same. Staff work that the public does not see (drafts, sign-ins) leaves it alone, so it
+    never rebuilds the portal. It takes a plain connection: it runs on every request.
     """
     return tuple(connection.execute(_STORE_FINGERPRINT).one())

@@ -22,6 +22,12 @@ def list_rounds(*, session: Session, plan_id: int | None = None) -> list[Reporti
     return list(session.scalars(query))
 
 
+def round_years(*, session: Session, plan_id: int) -> list[int]:
+    """Return the fiscal years of a plan's reporting rounds, newest first."""
+    query = select(ReportingRoundRow.fiscal_year).where(ReportingRoundRow.plan_id == plan_id)
+    return sorted(session.scalars(query), reverse=True)
+
+
 def find_round(*, session: Session, plan_id: int, fiscal_year: int) -> ReportingRoundRow | None:
     """Return a plan's round for a fiscal year, or None."""
     return session.scalars(select(ReportingRoundRow).where(

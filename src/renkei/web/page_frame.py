@@ -18,8 +18,6 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from renkei.domain.fiscal import format_fiscal_year
-from renkei.domain.plan import Plan
-from renkei.services.progress import default_evaluation_year
 from renkei.settings import Settings
 from renkei.web.readmodel import Portal
 
@@ -39,8 +37,8 @@ class YearOption:
 def year_options(portal: Portal) -> list[YearOption]:
     """Return every fiscal year of the plan period, marking the one shown and the default one."""
     plan = portal.plan
-    default = default_evaluation_year(Plan(plan.area_slug, plan.area_name, plan.first_year, plan.last_year, ()))
-    return [YearOption(y, y == portal.as_of, y == default) for y in range(plan.first_year, plan.last_year + 1)]
+    return [YearOption(y, y == portal.as_of, y == portal.default_year)
+            for y in range(plan.first_year, plan.last_year + 1)]
 
 
 def carried_parameters(params: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from renkei.domain.progress import Evaluation, KpiForm
 from renkei.domain.status import STATUS_PRIORITY, Status
 from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
 from renkei.services.progress import PlanProgress, clamp_year, default_evaluation_year, evaluate_stored_plan
-from renkei.store import portal_queries, repository
+from renkei.store import portal_queries, repository, rounds
 from renkei.store.portal_queries import AreaMembers
 from renkei.store.repository import PlanSummary
 
@@ -115,6 +115,8 @@ class Portal:
     members: AreaMembers | None
     projects: tuple[ProjectView, ...]
     findings: tuple[Finding, ...]
+    #: The year a visitor sees without choosing one (`services.progress.default_evaluation_year`).
+    default_year: int
     #: Indexes derived on first use by the listings (the portal itself never changes).
     memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -265,22 +267,23 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
     if summary is None:
         return None
     period = Plan(summary.area_slug, summary.area_name, summary.first_year, summary.last_year, ())
-    year = clamp_year(period, as_of) if as_of is not None else default_evaluation_year(period)
-    key = (summary.id, *portal_queries.read_store_fingerprint(connection=session.connection()), year)
+    default = default_evaluation_year(period, round_years=rounds.round_years(session=session, plan_id=summary.id))
+    year = clamp_year(period, as_of) if as_of is not None else default
+    key = (summary.id, *portal_queries.read_store_fingerprint(connection=session.connection()), year, default)
     if cache is None:
-        return _build_portal(session=session, summary=summary, as_of=year)
+        return _build_portal(session=session, summary=summary, as_of=year, default_year=default)
     cached = cache.get(key)
     if cached is not None:
         return cached
     with cache.building:  # one build at a time: concurrent requests wait for it instead of piling up
         cached = cache.get(key)
         if cached is None:
-            cached = _build_portal(session=session, summary=summary, as_of=year)
+            cached = _build_portal(session=session, summary=summary, as_of=year, default_year=default)
             cache.put(key, cached)
         return cached
 
 
-def _build_portal(*, session: Session, summary: PlanSummary, as_of: int) -> Portal:
+def _build_portal(*, session: Session, summary: PlanSummary, as_of: int, default_year: int) -> Portal:
     progress = evaluate_stored_plan(session, summary.id, as_of)
     findings = tuple(repository.list_findings(session=session, plan_id=summary.id))
     return Portal(
@@ -290,4 +293,5 @@ def _build_portal(*, session: Session, summary: PlanSummary, as_of: int) -> Port
         members=portal_queries.load_area_members(session=session, area_slug=progress.plan.area_slug),
         projects=build_project_views(progress, findings),
         findings=findings,
+        default_year=default_year,
     )
