@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from renkei.cli.portal import import_example
+from renkei.domain.actual import Actual
+from renkei.settings import Settings
+from renkei.store import repository
+from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.web.app import create_app
 from renkei.web.response_cache import ResponseCache
 
 
@@ -70,3 +78,69 @@ def test_query_variants_that_cannot_differ_share_an_entry() -> None:
     client.get("/projects?sort=name&status=behind")
     client.get("/projects?sort=name&q=&status=behind")
     assert len(calls) == 1
+
+
+def test_a_public_answer_carries_a_strong_etag_and_a_matching_request_gets_304() -> None:
+    client, calls, state = make_client()
+    first = client.get("/projects?sort=name&status=behind")
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and etag.endswith('"') and len(etag) == 34
+    assert first.headers["cache-control"] == "public, max-age=60" and first.headers["vary"] == "Cookie"
+    again = client.get("/projects?status=behind&sort=name&q=", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert client.get("/projects?page=2", headers={"If-None-Match": etag}).status_code == 200  # another page
+    assert len(calls) == 2
+    state["version"] = 2  # the data changed: the old tag no longer matches
+    changed = client.get("/projects?sort=name&status=behind", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag and changed.text.startswith("v2")
+
+
+def test_304_works_with_the_response_cache_turned_off() -> None:
+    calls: list[str] = []
+
+    def page(request: Request) -> PlainTextResponse:
+        calls.append(request.url.path)
+        return PlainTextResponse("page")
+
+    client = TestClient(ResponseCache(Starlette(routes=[Route("/{name}", page)]), fingerprint=lambda: 1, max_bytes=0))
+    etag = client.get("/kpis").headers["etag"]
+    assert client.get("/kpis").status_code == 200 and len(calls) == 2  # nothing kept
+    assert client.get("/kpis", headers={"If-None-Match": f'W/{etag}, "other"'}).status_code == 304
+    assert len(calls) == 2
+
+
+def test_private_answers_get_no_etag_and_are_not_kept() -> None:
+    calls: list[str] = []
+
+    def page(request: Request) -> PlainTextResponse:
+        calls.append(request.url.path)
+        return PlainTextResponse("mine", headers={"Cache-Control": "private, no-store"})
+
+    client = TestClient(ResponseCache(Starlette(routes=[Route("/{name}", page)]), fingerprint=lambda: 1))
+    answer = client.get("/account")
+    assert "etag" not in answer.headers and answer.headers["cache-control"] == "private, no-store"
+    assert client.get("/account", headers={"If-None-Match": "*"}).status_code == 200
+    assert len(calls) == 2
+
+
+def test_the_portal_answers_304_until_an_actual_changes_the_data(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'renkei.db'}"
+    import_example(url)
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        for path in ("/", "/projects", "/projects/6ca2fb518e", "/kpis", "/api/summary", "/docs"):
+            tag = client.get(path).headers["etag"]
+            assert client.get(path, headers={"If-None-Match": tag}).status_code == 304, path
+        tag = client.get("/projects/6ca2fb518e").headers["etag"]
+        staff = client.get("/staff/login")
+        assert "etag" not in staff.headers and "no-store" in staff.headers["cache-control"]
+        engine = create_engine_from_url(url)
+        with create_session_factory(engine)() as session:
+            plan_id = repository.list_plans(session=session)[0].id
+            fire = repository.find_kpi(session=session, plan_id=plan_id, project="火災原因調査鑑識・鑑定連携事業",
+                                       indicator="鑑識・鑑定及び研修・会議等実施件数")
+            assert fire is not None
+            repository.upsert_actual(session=session, kpi_id=fire.id, actual=Actual(2026, 6), actor="test")
+            session.commit()
+        engine.dispose()
+        fresh = client.get("/projects/6ca2fb518e", headers={"If-None-Match": tag})
+        assert fresh.status_code == 200 and fresh.headers["etag"] != tag

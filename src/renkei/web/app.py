@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -19,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from renkei.domain.fiscal import latest_ended_fiscal_year
 from renkei.settings import Settings, get_settings
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.portal_queries import read_store_fingerprint
@@ -125,9 +127,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     def fingerprint() -> Hashable:
+        """Return the data version, and the calendar's default year (it moves on 1 April with no data change)."""
+        today = date.today()
         with engine.connect() as connection:
-            return read_store_fingerprint(connection=connection)
+            return (read_store_fingerprint(connection=connection),
+                    latest_ended_fiscal_year(today.year, today.month, today.day))
 
+    app.state.read_version = fingerprint
     app.add_middleware(ResponseCache, fingerprint=fingerprint, skip_prefixes=("/static/", STAFF_PREFIX),
                        max_bytes=settings.response_cache_mb * 1024 * 1024)  # outermost: a replay skips everything else
 

@@ -258,10 +258,11 @@ class PortalCache:
 
 
 def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | None = None,
-                cache: PortalCache | None = None) -> Portal | None:
+                cache: PortalCache | None = None, fingerprint: Hashable | None = None) -> Portal | None:
     """Load a plan edition (the most recent by default) with everything the pages show; None if absent.
 
     ``as_of`` is kept within the plan period, so at most one build per year of the period and data version.
+    ``fingerprint`` is the data version the HTTP cache read for this request (read here when absent).
     """
     summary = portal_queries.choose_plan(session=session, plan_key=plan_key)
     if summary is None:
@@ -269,7 +270,9 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
     period = Plan(summary.area_slug, summary.area_name, summary.first_year, summary.last_year, ())
     default = default_evaluation_year(period, round_years=rounds.round_years(session=session, plan_id=summary.id))
     year = clamp_year(period, as_of) if as_of is not None else default
-    key = (summary.id, *portal_queries.read_store_fingerprint(connection=session.connection()), year, default)
+    if fingerprint is None:
+        fingerprint = portal_queries.read_store_fingerprint(connection=session.connection())
+    key = (summary.id, fingerprint, year, default)
     if cache is None:
         return _build_portal(session=session, summary=summary, as_of=year, default_year=default)
     cached = cache.get(key)

@@ -40,6 +40,15 @@ def get_language(request: Request) -> str:
 LanguageDep = Annotated[str, Depends(get_language)]
 
 
+def find_portal(request: Request, session: Session, plan: str | None, as_of: int | None) -> Portal | None:
+    """Return the plan's page data from the application's cache, keyed by the data version of this request
+    (read once by the HTTP cache, `web/response_cache.py`), or None when there is no such plan."""
+    state = request.scope.get("state", {})
+    fingerprint = state["fingerprint"] if "fingerprint" in state else request.app.state.read_version()
+    return load_portal(session=session, plan_key=plan, as_of=as_of, cache=request.app.state.portal_cache,
+                       fingerprint=fingerprint)
+
+
 def get_portal(
     session: SessionDep,
     request: Request,
@@ -47,7 +56,7 @@ def get_portal(
     as_of: Annotated[int | None, Query(description="evaluate KPIs as of this fiscal year", ge=1900, le=2200)] = None,
 ) -> Portal:
     """Load the chosen plan (the most recent by default); 404 when there is none."""
-    portal = load_portal(session=session, plan_key=plan, as_of=as_of, cache=request.app.state.portal_cache)
+    portal = find_portal(request, session, plan, as_of)
     if portal is None:
         raise HTTPException(status_code=404, detail=translate("error.no_plan", get_language(request)))
     check_year(as_of, portal.as_of, portal.plan.first_year, portal.plan.last_year)  # outside the period: nearest

@@ -7,14 +7,14 @@ from starlette.responses import Response
 
 from renkei.web.api_guide import describe_api, list_downloads
 from renkei.web.parameters import check_year
-from renkei.web.readmodel import Portal, load_portal
-from renkei.web.rendering import LanguageDep, SessionDep, render_page
+from renkei.web.readmodel import Portal
+from renkei.web.rendering import LanguageDep, SessionDep, find_portal, render_page
 
 router = APIRouter()
 
 
 def _portal(request: Request, session: SessionDep, plan: str | None, as_of: int | None) -> Portal | None:
-    portal = load_portal(session=session, plan_key=plan, as_of=as_of, cache=request.app.state.portal_cache)
+    portal = find_portal(request, session, plan, as_of)
     if portal is not None:
         check_year(as_of, portal.as_of, portal.plan.first_year, portal.plan.last_year)
     return portal

@@ -9,8 +9,7 @@ from renkei.web.chart import render_bar_chart
 from renkei.web.choropleth import build_classes, load_shapes, render_map
 from renkei.web.i18n import format_year, short_year_labels, translate
 from renkei.web.parameters import check_year
-from renkei.web.readmodel import load_portal
-from renkei.web.rendering import LanguageDep, SessionDep, render_page
+from renkei.web.rendering import LanguageDep, SessionDep, find_portal, render_page
 from renkei.web.schemas import build_summary
 
 router = APIRouter()
@@ -20,7 +19,7 @@ router = APIRouter()
 def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: str | None = None,
               as_of: int | None = None) -> Response:
     """Show the plan's overview (as of the chosen year), or an invitation to import one when the database is empty."""
-    portal = load_portal(session=session, plan_key=plan, as_of=as_of, cache=request.app.state.portal_cache)
+    portal = find_portal(request, session, plan, as_of)
     if portal is None:
         if plan is not None:
             return render_page(request, "errors/error.html",
