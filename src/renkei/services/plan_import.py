@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.finding import Finding
 from renkei.domain.municipality import Area
-from renkei.domain.plan import Partners, Plan, Project
+from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project
 from renkei.domain.registry import MunicipalityRegistry
 from renkei.services.furigana import add_readings
 from renkei.services.plan_diff import PLAN_FIELDS, PlanDiff, diff_plan
@@ -278,13 +278,14 @@ def _write_projects(
 ) -> bool:
     """Write new and changed projects, withdraw missing ones; return whether layout alone changed."""
     registry = _registry()
+    lookups = _Lookups(session, plan_row.id)
     changed = {e.key for e in diff.changed_projects}
     changed_kpis = {e.project_key for e in (*diff.added_kpis, *diff.changed_kpis, *diff.removed_kpis)}
     layout_changed = False
     for position, project in enumerate(plan.projects):
         current = stored.get(project.key)
         if current is None or project.key in changed:
-            row = _write_project(session, plan_row, project, position, current, area, registry)
+            row = _write_project(session, plan_row, project, position, current, area, registry, lookups)
             if current is not None:
                 row.version += 1
         else:
@@ -320,6 +321,7 @@ def _write_project(
     current: repository.StoredProject | None,
     area: Area | None,
     registry: MunicipalityRegistry | None,
+    lookups: _Lookups,
 ) -> ProjectRow:
     return repository.write_project(
         session=session,
@@ -328,10 +330,30 @@ def _write_project(
         position=position,
         row=current.row if current else None,
         partners=partner_entries(project.partners, area, registry),
-        policy_area_id=repository.ensure_policy_area(
-            session=session, plan_id=plan_row.id, policy_area=project.policy_area
-        ),
-        category_id=repository.ensure_category(
-            session=session, plan_id=plan_row.id, category=project.category
-        ),
+        policy_area_id=lookups.policy_area_id(project.policy_area),
+        category_id=lookups.category_id(project.category),
+        municipality_ids=lookups.municipality_ids,
     )
+
+
+class _Lookups:
+    """The rows an import refers to from many sheets, each looked up (or created) once per import."""
+
+    def __init__(self, session: Session, plan_id: int) -> None:
+        self.session = session
+        self.plan_id = plan_id
+        self.municipality_ids: dict[str, int] = {}
+        self._policy_areas: dict[PolicyArea | None, int | None] = {None: None}
+        self._categories: dict[Category | None, int | None] = {None: None}
+
+    def policy_area_id(self, policy_area: PolicyArea | None) -> int | None:
+        if policy_area not in self._policy_areas:
+            self._policy_areas[policy_area] = repository.ensure_policy_area(
+                session=self.session, plan_id=self.plan_id, policy_area=policy_area)
+        return self._policy_areas[policy_area]
+
+    def category_id(self, category: Category | None) -> int | None:
+        if category not in self._categories:
+            self._categories[category] = repository.ensure_category(
+                session=self.session, plan_id=self.plan_id, category=category)
+        return self._categories[category]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from renkei.domain.finding import Finding, Severity
@@ -24,12 +24,12 @@ from renkei.store.audit import list_audit_events, record_audit_event
 from renkei.store.rows import (
     PartnerEntry,
     as_utc,
-    budget_line_rows,
+    budget_line_values,
     kpi_columns,
     partners_from_rows,
     project_columns,
     project_from_rows,
-    role_rows,
+    role_values,
 )
 from renkei.store.tables import (
     AreaMemberRow,
@@ -353,8 +353,14 @@ def write_project(
     partners: Iterable[PartnerEntry],
     policy_area_id: int | None,
     category_id: int | None,
+    municipality_ids: dict[str, int] | None = None,
 ) -> ProjectRow:
-    """Insert a project, or overwrite a stored one's content and children (write_kpis does its KPIs)."""
+    """Insert a project, or overwrite a stored one's content and children (write_kpis does its KPIs).
+
+    ``municipality_ids`` (code → row id) is the import's memo: each partner municipality is ensured once per
+    import instead of once per sheet that names it.
+    """
+    known = municipality_ids if municipality_ids is not None else {}
     values = {
         **project_columns(project),
         "policy_area_id": policy_area_id,
@@ -372,26 +378,24 @@ def write_project(
         row.updated_at = now_utc()
         for table in (ProjectPartnerRow, RoleRow, BudgetLineRow):
             session.execute(delete(table).where(table.project_id == row.id))
+    partner_values: list[dict[str, Any]] = []
     for entry in partners:
         municipality_id = None
         if entry.code is not None:
-            municipality_id = ensure_municipality(
-                session=session, municipality=Municipality(code=entry.code, name=entry.name)
-            ).id
-        session.add(
-            ProjectPartnerRow(
-                project_id=row.id,
-                kind=entry.kind,
-                position=entry.position,
-                name=entry.name,
-                municipality_id=municipality_id,
-                is_lead=entry.is_lead,
-                in_area=entry.in_area,
-            )
-        )
-    session.add_all(role_rows(row.id, project.roles))
-    session.add_all(budget_line_rows(row.id, project.budget))
-    session.flush()
+            municipality_id = known.get(entry.code)
+            if municipality_id is None:
+                municipality_id = known[entry.code] = ensure_municipality(
+                    session=session, municipality=Municipality(code=entry.code, name=entry.name)
+                ).id
+        partner_values.append({
+            "project_id": row.id, "kind": entry.kind, "position": entry.position, "name": entry.name,
+            "municipality_id": municipality_id, "is_lead": entry.is_lead, "in_area": entry.in_area,
+        })
+    # Children go in as one executemany per table (ORM bulk INSERT: no object per row, defaults still applied).
+    for table, children in ((ProjectPartnerRow, partner_values), (RoleRow, role_values(row.id, project.roles)),
+                            (BudgetLineRow, budget_line_values(row.id, project.budget))):
+        if children:
+            session.execute(insert(table), children)
     return row
 
 
@@ -400,18 +404,21 @@ def write_kpis(
 ) -> None:
     """Insert or update KPIs matched by indicator key (actuals stay); withdraw the missing ones."""
     seen: set[str] = set()
+    new: list[dict[str, Any]] = []
     for position, kpi in enumerate(kpis):
         values = {**kpi_columns(kpi), "position": position, "source_line": kpi.line, "status": "active"}
         seen.add(values["indicator_key"])
         row = stored.get(values["indicator_key"])
         if row is None:
-            session.add(KpiRow(project_id=project_id, **values))
+            new.append({"project_id": project_id, **values})
         elif assign_columns(row, values):
             row.updated_at = now_utc()
     for key, row in stored.items():
         if key not in seen and row.status != "withdrawn":
             row.status = "withdrawn"
             row.updated_at = now_utc()
+    if new:
+        session.execute(insert(KpiRow), new)  # one executemany; the ORM creates no object per new KPI
     session.flush()
 
 

@@ -180,26 +180,21 @@ def project_columns(project: Project) -> dict[str, Any]:
     }
 
 
-def budget_line_rows(project_id: int, budget: Budget | None) -> list[BudgetLineRow]:
-    """Return the budget rows of a project's budget."""
+def budget_line_values(project_id: int, budget: Budget | None) -> list[dict[str, Any]]:
+    """Return the budget rows of a project's budget, as column values for one bulk insert."""
     if budget is None:
         return []
     return [
-        BudgetLineRow(
-            project_id=project_id,
-            fiscal_year=c.fiscal_year,
-            amount=c.amount,
-            status=c.status.value,
-            text=c.text,
-        )
+        {"project_id": project_id, "fiscal_year": c.fiscal_year, "amount": c.amount, "status": c.status.value,
+         "text": c.text}
         for c in budget.cells
     ]
 
 
-def role_rows(project_id: int, roles: tuple[Role, ...]) -> list[RoleRow]:
-    """Return the role rows (役割分担) of a project."""
+def role_values(project_id: int, roles: tuple[Role, ...]) -> list[dict[str, Any]]:
+    """Return the role rows (役割分担) of a project, as column values for one bulk insert."""
     return [
-        RoleRow(project_id=project_id, position=i, party=r.party, duties=list(r.duties))
+        {"project_id": project_id, "position": i, "party": r.party, "duties": list(r.duties)}
         for i, r in enumerate(roles)
     ]
 
