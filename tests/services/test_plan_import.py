@@ -75,7 +75,12 @@ def test_import_round_trips_the_plan(session: Session, build: PlanBuilder) -> No
     summary = run_import(session, plan, build)
     assert (summary.plan_key, summary.version, summary.project_count) == ("kitakyushu-2026", 1, 3)
     assert repository.load_plan(session=session, plan_id=summary.id) == plan
-    assert repository.list_findings(session=session, plan_id=summary.id) == FINDINGS
+    stored = repository.list_findings(session=session, plan_id=summary.id)
+    assert [replace(f, project_key=None) for f in stored] == FINDINGS
+    keys: dict[str, str] = {}
+    for project in plan.projects:
+        keys.setdefault(project.name, project.key)  # a finding with no line belongs to the original sheet
+    assert [f.project_key for f in stored] == [keys.get(f.project or "") for f in FINDINGS]
 
 
 def test_outside_partner_gets_its_national_code_and_members_theirs(session: Session, build: PlanBuilder) -> None:
@@ -260,3 +265,19 @@ def test_example_document_round_trips_and_reimports_as_a_no_op(session: Session)
     again = import_plan(session=session, plan=plan, findings=findings, source_text=text)
     assert (len(first.diff.added_projects), again.written, again.version) == (30, False, 1)
     assert repository.load_plan(session=session, plan_id=first.plan_id or 0) == plan
+
+
+def test_findings_are_joined_to_their_very_sheet_not_to_a_name(session: Session, build: PlanBuilder) -> None:
+    plan = build.plan()
+    original, copy = [p for p in plan.projects if p.name == STORY_NAME]  # the sheet and its 【再掲】 copy
+    assert original.key != copy.key and original.line is not None and copy.line is not None
+    about_copy = Finding("roles.party_not_partner", Severity.INFO, "on the copy", copy.line + 1, STORY_NAME)
+    about_original = Finding("budget.undetermined", Severity.INFO, "on the original", original.line, STORY_NAME)
+    result = import_plan(session=session, plan=plan, findings=[about_copy, about_original], source_text=SOURCE,
+                         area=build.area(plan.area_slug))
+    stored = repository.list_findings(session=session, plan_id=result.plan_id or 0)
+    assert [(f.message, f.project_key) for f in stored] == [
+        ("on the copy", copy.key), ("on the original", original.key)]
+    again = import_plan(session=session, plan=plan, findings=[about_copy, about_original], source_text=SOURCE,
+                        area=build.area(plan.area_slug))
+    assert not again.written  # keyed findings compare equal to the stored ones: a re-import is still a no-op

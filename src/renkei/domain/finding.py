@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -20,6 +22,8 @@ class Finding:
 
     ``rule`` is a stable dotted id (``municipality.misspelt``), ``line`` the 1-based line of the
     source document, ``project`` the name of the project concerned, ``suggestion`` a fix in words.
+    ``project_key`` names the very sheet (a 【再掲】 copy has the name of its original but a key of its own);
+    it is set at import (`with_project_keys`) and is not part of the document's JSON form.
     """
 
     rule: str
@@ -28,6 +32,7 @@ class Finding:
     line: int | None = None
     project: str | None = None
     suggestion: str | None = None
+    project_key: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""
@@ -39,6 +44,41 @@ class Finding:
             "project": self.project,
             "suggestion": self.suggestion,
         }
+
+
+def with_project_keys(findings: Iterable[Finding], sheets: Sequence[tuple[str, str, int | None]]) -> list[Finding]:
+    """Name each finding's sheet by key, from the sheets' ``(name, key, first line)`` in document order.
+
+    A finding about a project belongs to the sheet of that name whose lines hold the finding's line (the
+    last such sheet starting at or before it); without a line, to the first sheet of that name (the original
+    before its 【再掲】 copy). A finding about no project keeps no key.
+
+    >>> sheets = [("A", "a", 10), ("B", "b", 40), ("A", "a-2", 70)]
+    >>> [f.project_key for f in with_project_keys(
+    ...     [Finding("r", Severity.INFO, "m", 75, "A"), Finding("r", Severity.INFO, "m", 12, "A"),
+    ...      Finding("r", Severity.INFO, "m", None, "A"), Finding("r", Severity.INFO, "m", 5, None)], sheets)]
+    ['a-2', 'a', 'a', None]
+    """
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    first: dict[str, str] = {}
+    for name, sheet_key, line in sheets:
+        first.setdefault(name, sheet_key)
+        if line is not None:
+            by_name.setdefault(name, []).append((line, sheet_key))
+    for starts in by_name.values():
+        starts.sort()
+    result = []
+    for finding in findings:
+        key: str | None = None
+        if finding.project is not None:
+            key = first.get(finding.project)
+            starts = by_name.get(finding.project, [])
+            if finding.line is not None and starts:
+                at = bisect_right(starts, (finding.line, "\U0010ffff")) - 1
+                if at >= 0:
+                    key = starts[at][1]
+        result.append(replace(finding, project_key=key))
+    return result
 
 
 def has_errors(findings: list[Finding]) -> bool:

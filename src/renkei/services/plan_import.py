@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from renkei.domain.finding import Finding
+from renkei.domain.finding import Finding, with_project_keys
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project
 from renkei.domain.registry import MunicipalityRegistry
@@ -21,7 +21,7 @@ from renkei.services.furigana import add_readings
 from renkei.services.plan_diff import PLAN_FIELDS, PlanDiff, diff_plan
 from renkei.store import repository
 from renkei.store.rows import PartnerEntry, indicator_key
-from renkei.store.tables import FISCAL_YEAR_RANGE, PlanRow, ProjectRow, now_utc
+from renkei.store.tables import FISCAL_YEAR_RANGE, PlanRow, ProjectRow
 
 
 class PlanImportError(ValueError):
@@ -139,11 +139,9 @@ def partner_entries(
     return entries
 
 
-def _project_keys(plan: Plan) -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for project in plan.projects:
-        keys.setdefault(project.name, project.key)  # the original sheet before its 【再掲】 copy
-    return keys
+def _keyed(plan: Plan, findings: list[Finding]) -> list[Finding]:
+    """Return the findings with the key of the very sheet each is about (by line, not by name)."""
+    return with_project_keys(findings, [(p.name, p.key, p.line) for p in plan.projects])
 
 
 def import_plan(
@@ -221,13 +219,13 @@ def _import(
         plan_row, {**{n: getattr(plan, n) for n in PLAN_FIELDS}, "source_sha256": sha256}
     )
     if not diff.is_empty and not created:
-        plan_row.version += 1
+        repository.new_version(plan_row)
     findings_written = repository.save_findings(
-        session=session, plan_id=plan_row.id, findings=findings, project_keys=_project_keys(plan)
+        session=session, plan_id=plan_row.id, findings=_keyed(plan, findings)
     )
     written = created or not diff.is_empty or layout_changed or bool(header_changed) or findings_written
     if written:
-        plan_row.updated_at = now_utc()
+        repository.touch(plan_row)
         repository.record_import(
             session=session,
             plan_id=plan_row.id,
@@ -286,8 +284,6 @@ def _write_projects(
         current = stored.get(project.key)
         if current is None or project.key in changed:
             row = _write_project(session, plan_row, project, position, current, area, registry, lookups)
-            if current is not None:
-                row.version += 1
         else:
             row = current.row
             layout = {
@@ -299,8 +295,7 @@ def _write_projects(
             }
             layout_changed |= bool(repository.assign_columns(row, layout))
             if project.key in changed_kpis:
-                row.version += 1
-                row.updated_at = now_utc()
+                repository.new_version(row)
         repository.write_kpis(
             session=session, project_id=row.id, kpis=project.kpis, stored=current.kpis if current else {}
         )

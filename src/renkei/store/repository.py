@@ -91,6 +91,17 @@ class StoredProject:
     kpis: dict[str, KpiRow]
 
 
+def new_version(row: PlanRow | ProjectRow) -> None:
+    """Count one more version of a stored plan or project, changed now (the store owns versions and times)."""
+    row.version += 1
+    row.updated_at = now_utc()
+
+
+def touch(row: PlanRow) -> None:
+    """Record that a plan was written now (an import that changed only layout or findings keeps its version)."""
+    row.updated_at = now_utc()
+
+
 def assign_columns(row: Any, values: dict[str, Any]) -> tuple[str, ...]:
     """Set the columns whose values differ and return their names (nothing is touched when equal)."""
     changed = tuple(name for name, value in values.items() if getattr(row, name) != value)
@@ -355,7 +366,8 @@ def write_project(
     category_id: int | None,
     municipality_ids: dict[str, int] | None = None,
 ) -> ProjectRow:
-    """Insert a project, or overwrite a stored one's content and children (write_kpis does its KPIs).
+    """Insert a project (version 1), or overwrite a stored one's content and children as its next version
+    (write_kpis does its KPIs).
 
     ``municipality_ids`` (code → row id) is the import's memo: each partner municipality is ensured once per
     import instead of once per sheet that names it.
@@ -375,7 +387,7 @@ def write_project(
         session.flush()
     else:
         assign_columns(row, values)
-        row.updated_at = now_utc()
+        new_version(row)
         for table in (ProjectPartnerRow, RoleRow, BudgetLineRow):
             session.execute(delete(table).where(table.project_id == row.id))
     partner_values: list[dict[str, Any]] = []
@@ -441,6 +453,7 @@ def list_findings(*, session: Session, plan_id: int) -> list[Finding]:
             line=r.line,
             project=r.project_name,
             suggestion=r.suggestion,
+            project_key=r.project_key,
         )
         for r in session.scalars(
             select(FindingRow).where(FindingRow.plan_id == plan_id).order_by(FindingRow.position)
@@ -448,31 +461,20 @@ def list_findings(*, session: Session, plan_id: int) -> list[Finding]:
     ]
 
 
-def save_findings(
-    *, session: Session, plan_id: int, findings: list[Finding], project_keys: dict[str, str] | None = None
-) -> bool:
+def save_findings(*, session: Session, plan_id: int, findings: list[Finding]) -> bool:
     """Replace a plan's findings when they differ; return whether anything was written.
 
-    ``project_keys`` maps project names to keys, so a finding can be joined to its project.
+    Each finding's ``project_key`` (`domain.finding.with_project_keys`) joins it to its very sheet.
     """
     if list_findings(session=session, plan_id=plan_id) == list(findings):
         return False
     session.execute(delete(FindingRow).where(FindingRow.plan_id == plan_id))
-    keys = project_keys or {}
-    session.add_all(
-        FindingRow(
-            plan_id=plan_id,
-            position=i,
-            rule=f.rule,
-            severity=f.severity.value,
-            message=f.message,
-            line=f.line,
-            project_name=f.project,
-            project_key=keys.get(f.project) if f.project else None,
-            suggestion=f.suggestion,
-        )
-        for i, f in enumerate(findings)
-    )
+    if findings:
+        session.execute(insert(FindingRow), [
+            {"plan_id": plan_id, "position": i, "rule": f.rule, "severity": f.severity.value, "message": f.message,
+             "line": f.line, "project_name": f.project, "project_key": f.project_key, "suggestion": f.suggestion}
+            for i, f in enumerate(findings)
+        ])
     session.flush()
     return True
 

@@ -205,10 +205,13 @@ def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...]) -
             counted=item.counted, actuals=item.actuals, assessment=item.assessment,
         ))  # fmt: skip
     slugs = {p.key: p.slug for p in plan.projects}
+    by_key: dict[str | None, list[Finding]] = {}
+    for finding in findings:
+        by_key.setdefault(finding.project_key, []).append(finding)
     views = []
     for project in plan.projects:
         original = rule.original_key(project.key)
-        own = tuple(f for f in findings if _finding_of(f, project))
+        own = tuple(by_key.get(project.key, ()))  # joined by the sheet's key, never by name
         views.append(ProjectView(
             project=project,
             kpis=tuple(by_project.get(project.key, [])),
@@ -219,11 +222,6 @@ def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...]) -
             original_slug=slugs.get(original) if original else None,
         ))
     return tuple(views)
-
-
-def _finding_of(finding: Finding, project: Project) -> bool:
-    key = getattr(finding, "project_key", None)
-    return key == project.key if key else finding.project == project.name
 
 
 class PortalCache:
