@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from frictionless import Package
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renkei.cli.export import load_opendata_source
@@ -23,13 +25,15 @@ from renkei.services.actuals import import_actuals
 from renkei.services.plan_import import import_plan
 from renkei.services.progress import evaluate_loaded_plan
 from renkei.store.actuals import find_kpi, upsert_actual
+from renkei.store.tables import ProjectRow
+from renkei.store.workspace_tables import ProjectEvaluationRow
 
 if TYPE_CHECKING:
     from conftest import PlanBuilder
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ("projects", "partners", "budgets", "kpis", "actuals", "actuals_by_municipality", "evaluations",
-          "municipalities")
+          "project_evaluations", "municipalities")
 
 
 def _store_example(session: Session) -> None:
@@ -42,7 +46,23 @@ def _store_example(session: Session) -> None:
     assert pending is not None  # a figure a partner submitted but nobody approved yet
     upsert_actual(session=session, kpi_id=pending.id, actual=Actual(2026, 68), actor="豊前市",
                   review_status="submitted")
+    story = session.scalars(select(ProjectRow).where(ProjectRow.plan_id == 1).order_by(ProjectRow.position)).first()
+    assert story is not None
+    session.add_all([  # one approved staff evaluation, and a draft that must stay out of the open data
+        ProjectEvaluationRow(project_id=story.id, fiscal_year=2026, direction="continue", comment="順調",
+                             review_status="approved", published_direction="continue", published_comment="順調",
+                             published_at=datetime(2027, 6, 1, tzinfo=UTC)),
+        ProjectEvaluationRow(project_id=story.id, fiscal_year=2027, direction="end", comment="下書き",
+                             review_status="draft")])
     session.commit()
+
+
+def test_only_approved_project_evaluations_are_published(package: Path) -> None:
+    rows = _csv(package, "project_evaluations")
+    assert [(r["年度"], r["方向性"], r["方向性コード"], r["評価の理由"], r["公開日時"]) for r in rows] == [
+        ("2026", "継続", "continue", "順調", "2027-06-01T00:00:00+00:00")]
+    projects = {r["ID"] for r in _csv(package, "projects")}
+    assert rows[0]["事業ID"] in projects
 
 
 def _write(session: Session, folder: Path, *, include_pending: bool = False, licence: str = "CC-BY-4.0") -> Path:

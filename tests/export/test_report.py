@@ -10,12 +10,13 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import cast
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renkei.export.report import render_report_html, render_report_pdf
@@ -27,8 +28,11 @@ from renkei.services.plan_import import import_plan
 from renkei.services.progress import evaluate_stored_plan
 from renkei.store import repository
 from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.store.evaluations import published_evaluations_by_project
 from renkei.store.migrate import upgrade_database
 from renkei.store.portal_queries import load_area_members
+from renkei.store.tables import ProjectRow
+from renkei.store.workspace_tables import ProjectEvaluationRow
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "report"
@@ -165,18 +169,22 @@ def test_the_report_prints_the_portal_judgements(session: Session) -> None:
     assert "事業評価（担当課による評価）" not in html  # nothing invented before staff evaluations exist
 
 
-@dataclass(frozen=True)
-class _Evaluation:
-    fiscal_year: int
-    direction: str
-    comment: str
-
-
-def test_staff_evaluations_have_their_place(session: Session) -> None:
+def test_published_staff_evaluations_have_their_place_and_drafts_none(session: Session) -> None:
     _store_example(session)
-    plain = _source(session)
-    story = plain.progress.plan.projects[0]
-    source = _source(session, staff_evaluations={story.key: [_Evaluation(2026, "拡充", "閲覧数が順調に伸びた")]})
-    html = render_report_html(source)
+    story = _source(session).progress.plan.projects[0]
+    project_id = session.scalars(
+        select(ProjectRow.id).where(ProjectRow.plan_id == 1, ProjectRow.key == story.key)).one()
+    session.add_all([
+        ProjectEvaluationRow(project_id=project_id, fiscal_year=2026, direction="expand",
+                             comment="閲覧数が順調に伸びた", review_status="approved", published_direction="expand",
+                             published_comment="閲覧数が順調に伸びた", published_at=datetime(2027, 6, 1, tzinfo=UTC)),
+        ProjectEvaluationRow(project_id=project_id, fiscal_year=2027, direction="reduce", comment="下書きの理由",
+                             review_status="draft"),
+    ])
+    session.commit()
+    evaluations = published_evaluations_by_project(session=session, plan_id=1)
+    assert [(e.fiscal_year, e.direction) for e in evaluations[story.key]] == [(2026, "expand")]
+    html = render_report_html(_source(session, staff_evaluations=evaluations))
     assert "事業評価（担当課による評価）" in html and "拡充" in html and "閲覧数が順調に伸びた" in html
+    assert "下書きの理由" not in html and "縮小" not in html  # a draft never reaches the printed report
     assert html.count("事業評価（担当課による評価）") == 1

@@ -24,6 +24,7 @@ from renkei.export.workbook import write_plan_workbook
 from renkei.reading.area import load_registry
 from renkei.services.progress import PlanNotFoundError, evaluate_stored_plan, resolve_plan_id
 from renkei.store import repository
+from renkei.store.evaluations import published_evaluations_by_project
 from renkei.store.portal_queries import load_area_members
 
 
@@ -97,7 +98,8 @@ def load_opendata_source(session: Session, plan_id: int, as_of: int | None, *,
     area = load_area_members(session=session, area_slug=progress.plan.area_slug)
     plan_key = next(p.plan_key for p in repository.list_plans(session=session) if p.id == plan_id)
     return OpenDataSource(progress, plan_key, area.members if area else (), area.lead_code if area else "",
-                          approved, load_registry())
+                          approved, load_registry(),
+                          project_evaluations=published_evaluations_by_project(session=session, plan_id=plan_id))
 
 
 def export_opendata(
@@ -156,7 +158,9 @@ def report(
         progress = evaluate_stored_plan(session, plan_id, as_of)
         findings = repository.list_findings(session=session, plan_id=plan_id)
         area = load_area_members(session=session, area_slug=progress.plan.area_slug)
-    source = ReportInput(progress, findings, area.members if area else (), area.lead_code if area else "", day)
+        evaluations = published_evaluations_by_project(session=session, plan_id=plan_id)
+    source = ReportInput(progress, findings, area.members if area else (), area.lead_code if area else "", day,
+                         staff_evaluations=evaluations)
     try:
         if html is not None:
             html.write_text(render_report_html(source), encoding="utf-8")

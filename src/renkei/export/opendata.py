@@ -11,7 +11,7 @@ same the portal shows. :func:`build_tables` makes the tables; :mod:`renkei.expor
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +22,9 @@ from renkei.domain.plan import BudgetCellStatus
 from renkei.domain.registry import MunicipalityRegistry
 from renkei.domain.text import fold
 from renkei.export.datapackage import Field, ForeignKey, Table
+from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.services.progress import KpiProgress, PlanProgress
+from renkei.store.evaluations import PublishedEvaluation
 
 CODE_PATTERN = "[0-9]{6}"
 CODE = Field("全国地方公共団体コード", "string", "全国地方公共団体コード",
@@ -44,6 +46,8 @@ class OpenDataSource:
     #: Approved actuals by (project key, KPI key); entries of ``progress`` not among them are pending.
     approved: Mapping[tuple[str, str], Sequence[Actual]]
     registry: MunicipalityRegistry | None = None
+    #: Published (approved) staff annual project evaluations (事業評価) by project key.
+    project_evaluations: Mapping[str, Sequence[PublishedEvaluation]] = field(default_factory=dict)
 
 
 def _s(text: str, title: str, description: str = "", required: bool = False) -> Field:
@@ -234,6 +238,18 @@ class _Builder:
                      "KPI progress judgements, as the portal shows them", fields, ("KPI_ID",), rows,
                      (ForeignKey(("KPI_ID",), "kpis", ("ID",)),))
 
+    def project_evaluations(self) -> Table:
+        fields = (_s("事業ID", "事業ID", required=True), _i("年度", "評価した年度", required=True),
+                  _s("方向性", "今後の方向性（拡充・継続・改善・縮小・終了）", required=True),
+                  _s("方向性コード", "方向性コード", "expand, continue, improve, reduce or end", True),
+                  _s("評価の理由", "評価の理由"), _s("公開日時", "承認・公開された日時（UTC, ISO 8601）"))
+        rows = [(self.ids[key], e.fiscal_year, DIRECTION_LABELS.get(e.direction, (e.direction,))[0], e.direction,
+                 e.comment or None, e.published_at.isoformat() if e.published_at else None)
+                for key, found in self.source.project_evaluations.items() if key in self.ids for e in found]
+        return Table("project_evaluations", "事業評価", "担当課による事業評価（承認済みのものだけ）/ "
+                     "staff annual project evaluations, approved ones only", fields, ("事業ID", "年度"), rows,
+                     (ForeignKey(("事業ID",), "projects", ("ID",)),))
+
     def municipalities(self) -> Table:
         fields = (Field(CODE.name, "string", CODE.title, CODE.description, True, CODE_PATTERN),
                   _s("都道府県名", "都道府県名"), _s("地方公共団体名", "地方公共団体名", required=True),
@@ -255,7 +271,7 @@ def build_tables(source: OpenDataSource) -> list[Table]:
     builder = _Builder(source)
     actuals, shares = builder.actuals()
     tables = [builder.projects(), builder.partners(), builder.budgets(), builder.kpis(), actuals, shares,
-              builder.evaluations()]
+              builder.evaluations(), builder.project_evaluations()]
     return [*tables, builder.municipalities()]
 
 

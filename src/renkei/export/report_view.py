@@ -25,6 +25,7 @@ from renkei.domain.progress import KpiForm
 from renkei.domain.status import Rating, Status
 from renkei.domain.totals import budget_in_period, count_projects_by_municipality, outside_period_note
 from renkei.domain.verdict import format_number, year_ja
+from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.services.progress import KpiProgress, PlanProgress, ProgressGroup
 from renkei.web.chart import build_kpi_series, render_bar_chart, render_kpi_chart
 from renkei.web.choropleth import load_shapes, render_map
@@ -39,12 +40,12 @@ CHART_NAMES = {"actual": "実績", "baseline": "現状値", "target": "目標"}
 
 
 class StaffEvaluation(Protocol):
-    """A staff annual project evaluation (事業評価) as the report prints it: wired in once the workspace has them."""
+    """A staff annual project evaluation (事業評価) as the report prints it (`evaluations.PublishedEvaluation`)."""
 
     @property
     def fiscal_year(self) -> int: ...
     @property
-    def direction(self) -> str: ...  # 拡充 / 継続 / 改善 / 縮小 / 終了
+    def direction(self) -> str: ...  # expand / continue / improve / reduce / end (DIRECTION_LABELS)
     @property
     def comment(self) -> str: ...
 
@@ -58,7 +59,7 @@ class ReportInput:
     members: Sequence[Municipality]
     lead_code: str
     issued: date
-    #: Staff annual evaluations by project key (事業評価). Empty until the staff workspace provides them.
+    #: Published (approved) staff annual evaluations by project key (事業評価); drafts never reach the report.
     staff_evaluations: Mapping[str, Sequence[StaffEvaluation]] = field(default_factory=dict)
 
 
@@ -163,6 +164,11 @@ class ReportView:
     def money(amount: int | None) -> str:
         """Write an amount in 千円 (記載なし when none is stated)."""
         return thousand_yen(amount)
+
+    @staticmethod
+    def direction_name(direction: str) -> str:
+        """Write an evaluation's direction as Japanese administrations do (拡充, 継続, 改善, 縮小, 終了)."""
+        return DIRECTION_LABELS.get(direction, (direction, direction))[0]
 
     @staticmethod
     def year_name(year: int) -> str:

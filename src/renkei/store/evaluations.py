@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from renkei.store.rows import as_utc
 from renkei.store.tables import ProjectRow
 from renkei.store.workspace_tables import ProjectEvaluationRow
 
@@ -33,3 +37,28 @@ def published_evaluations_of(*, session: Session, plan_id: int, project_key: str
         .where(ProjectRow.plan_id == plan_id, ProjectRow.key == project_key,
                ProjectEvaluationRow.published_direction.is_not(None))
         .order_by(ProjectEvaluationRow.fiscal_year.desc())))
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedEvaluation:
+    """An approved annual project evaluation (事業評価) as published: never a draft or a pending change."""
+
+    fiscal_year: int
+    direction: str  # expand / continue / improve / reduce / end (拡充 / 継続 / 改善 / 縮小 / 終了)
+    comment: str
+    published_at: datetime | None
+
+
+def published_evaluations_by_project(*, session: Session, plan_id: int) -> dict[str, list[PublishedEvaluation]]:
+    """Return a plan's published evaluations by project key, oldest fiscal year first (for reports and open data)."""
+    rows = session.execute(
+        select(ProjectRow.key, ProjectEvaluationRow).join(ProjectRow, ProjectRow.id == ProjectEvaluationRow.project_id)
+        .where(ProjectRow.plan_id == plan_id, ProjectEvaluationRow.published_direction.is_not(None))
+        .order_by(ProjectRow.position, ProjectEvaluationRow.fiscal_year))
+    found: dict[str, list[PublishedEvaluation]] = {}
+    for key, row in rows:
+        assert row.published_direction is not None
+        found.setdefault(key, []).append(PublishedEvaluation(
+            row.fiscal_year, row.published_direction, row.published_comment or "",
+            as_utc(row.published_at)))
+    return found
