@@ -6,8 +6,9 @@ path, its query in one form, its cookies and the data version (``fingerprint()``
 event loop and handed to the routes in ``request.state.fingerprint``):
 
 - the key's digest is the response's strong ``ETag``; a browser, proxy or CDN that sends it back in
-  ``If-None-Match`` gets ``304 Not Modified`` without any rendering, and ``Cache-Control: public, max-age=…``
-  lets a proxy replay it for that long;
+  ``If-None-Match`` gets ``304 Not Modified`` without any rendering; ``Cache-Control: public, no-cache`` lets a
+  browser or proxy keep the page but makes it ask every time, so a figure published a second ago is never hidden
+  behind a stale copy (the answer to that question is a 304 of a few hundred bytes);
 - the response itself is kept and replayed in process while the key is the same (a page's first visit after a
   data change costs 15-60 ms at 10,000 projects, a replay about one small query; see benchmarks/README.md).
 
@@ -35,8 +36,8 @@ MAX_BODY = 4_000_000
 MAX_BYTES = 64 * 1024 * 1024
 #: What an entry costs beyond its body (key, headers, bookkeeping), counted towards the bound.
 ENTRY_OVERHEAD = 1024
-#: How long a browser or proxy may reuse a public page without asking again, in seconds.
-MAX_AGE = 60
+#: Keep, but ask before reuse: a browser or proxy revalidates with the ETag (a 304 when nothing changed).
+CACHE_CONTROL = b"public, no-cache"
 
 
 def entity_tag(key: Hashable) -> bytes:
@@ -91,13 +92,12 @@ class ResponseCache:
     """ASGI middleware: ETags and 304 for public GETs, and replay while ``fingerprint()`` returns the same value."""
 
     def __init__(self, app: ASGIApp, *, fingerprint: Callable[[], Hashable],
-                 skip_prefixes: tuple[str, ...] = ("/static/",), max_bytes: int = MAX_BYTES,
-                 max_age: int = MAX_AGE) -> None:
+                 skip_prefixes: tuple[str, ...] = ("/static/",), max_bytes: int = MAX_BYTES) -> None:
         self.app = app
         self.fingerprint = fingerprint
         self.skip_prefixes = skip_prefixes
         self.max_bytes = max_bytes
-        self.cache_control = f"public, max-age={max_age}".encode("ascii")
+        self.cache_control = CACHE_CONTROL
         self.size = 0
         self._entries: OrderedDict[Hashable, tuple[Message, bytes]] = OrderedDict()
         self._lock = threading.Lock()
