@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "actuals": ("renkei.cli.database", "KPIの実績値 / KPI actuals: template, import"),
     "export": ("renkei.cli.export", "書き出し / exports: xlsx, opendata"),
     "report": ("renkei.cli.export", "進捗状況報告書（PDF）を作る / write the annual progress report as PDF."),
+    "build-site": ("renkei.cli.export", "静的サイトを書き出す / write the public portal as a static site."),
     "user": ("renkei.cli.staff", "職員アカウント / staff accounts"),
     "round": ("renkei.cli.staff", "実績報告の受付 / reporting rounds"),
     "audit": ("renkei.cli.staff", "監査記録 / the audit trail"),

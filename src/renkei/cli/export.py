@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -173,6 +175,80 @@ def report(
               f"{len(progress.plan.projects)}事業）", highlight=False, soft_wrap=True)
 
 
+#: The file that marks a folder as a static copy written by renkei (only such a folder is ever replaced).
+SITE_MARK = ".renkei-site"
+
+
+def _check_site_folder(folder: Path) -> None:
+    if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not (folder / SITE_MARK).exists())):
+        raise fail(f"{folder} は空でなく、renkei の静的サイトでもありません。上書きしません"
+                   f" / {folder} is not empty and not a site renkei built: not overwriting it")
+
+
+def _swap_into_place(staging: Path, folder: Path) -> None:
+    """Put the finished copy where it belongs in two renames, so a reader never sees half a site."""
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    staging.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(
+    folder: Annotated[Path, typer.Argument(help="出力するフォルダ（空か、以前の出力） / the folder to write")],
+    plan: PlanOpt = None,
+    licence: Annotated[str, typer.Option(
+        "--license", help=f"オープンデータのライセンス / licence: {', '.join(LICENCES)}")] = "CC-BY-4.0",
+    source_url: Annotated[str | None, typer.Option(
+        "--source-url", help="原文（ビジョン）のURL / where the vision document is published")] = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """静的サイトを書き出す / write the public portal as a static site.
+
+    HTML・CSS・JS・JSON で、相対リンクなので file:// でも動く。オープンデータ一式を同梱する。
+    """
+    from renkei.settings import Settings
+    from renkei.web.static_site import STATIC_ASSETS, crawl_site, static_app
+
+    if licence not in LICENCES:
+        raise fail(f"ライセンス「{licence}」は使えません / unknown licence（{', '.join(LICENCES)}）")
+    folder = folder.resolve()
+    _check_site_folder(folder)
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    if licence != "CC-BY-4.0":
+        title, url = LICENCES[licence]
+        settings = settings.model_copy(update={"data_licence": title, "data_licence_url": url})
+    with open_session(settings.database_url) as session:
+        try:
+            plan_id = resolve_plan_id(session=session, plan=plan)
+        except PlanNotFoundError as exc:
+            raise fail(str(exc)) from None
+        source = load_opendata_source(session, plan_id, None)
+    staging = folder.with_name(f".{folder.name}.building")
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        shutil.copytree(STATIC_ASSETS, staging / "static")
+        write_package(staging / "opendata", build_tables(source), package_meta(source, source_url=source_url), licence)
+        report = crawl_site(static_app(settings), source.plan_key, staging,
+                            progress=lambda n: out.print(f"  {n:,} files…", highlight=False))
+        (staging / SITE_MARK).write_text(json.dumps({"plan": source.plan_key, "pages": report.pages}) + "\n",
+                                         encoding="utf-8")
+        _swap_into_place(staging, folder)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise fail(f"書き込めません / cannot write {folder}: {exc.strerror or exc}") from None
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    year = format_fiscal_year(source.progress.as_of)
+    out.print(f"静的サイトを書きました / wrote the static site to {folder}: {report.pages:,}ページ、"
+              f"{report.files:,}ファイル、{size / 1024 / 1024:,.1f} MB（{year}時点）", highlight=False, soft_wrap=True)
+    if report.problems:
+        for problem in report.problems[:20]:
+            out.print(f"  リンク切れ / broken link: {problem}", highlight=False, soft_wrap=True)
+        raise fail(f"{len(report.problems)}件のリンクを静的サイトに書けませんでした / links without a static copy")
+
+
 def register(app: typer.Typer) -> None:
     """Add the export commands: export xlsx, export opendata, and report."""
     export_app = typer.Typer(name="export", help="書き出し / exports: xlsx, opendata", no_args_is_help=True)
@@ -180,3 +256,4 @@ def register(app: typer.Typer) -> None:
     export_app.command("opendata")(export_opendata)
     app.add_typer(export_app, name="export")
     app.command("report")(report)
+    app.command("build-site")(build_site)

@@ -30,6 +30,23 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "nav.municipalities": ("市町村", "Municipalities"),
     "nav.map": ("地図", "Map"),
     "nav.kpis": ("KPI", "KPIs"),
+    "nav.search": ("検索", "Search"),
+    # The static copy of the portal (renkei build-site): no server, so one evaluation year and search in the page.
+    "static.one_year": ("（この静的版は既定の評価年度のみを載せています）",
+                        "(this static copy shows the default evaluation year only)"),
+    "static.opendata": ("オープンデータ（datapackage.json）", "Open data (datapackage.json)"),
+    "static.search": ("キーワードで検索", "Search by keyword"),
+    "static.showing": ("絞り込み", "Filtered by"),
+    "static.search_label": ("キーワード", "Keywords"),
+    "static.search_hint": ("事業名、内容、効果、連携市町、KPIなどから探します。複数の語は空白で区切ります。",
+                           "Searches names, content, effects, partners, KPIs and more. Separate words with spaces."),
+    "static.search_button": ("検索", "Search"),
+    "static.search_noscript": ("検索にはJavaScriptが必要です。一覧ページから探すこともできます。",
+                               "Search needs JavaScript. You can also browse the lists."),
+    "static.api_note": ("この静的版にはAPIサーバーがありません。各URLには条件なしで取得したJSON・CSVを置いています"
+                        "（絞り込みや検索の条件は使えません）。全件はオープンデータにあります。",
+                        "This static copy has no API server: each URL holds the JSON or CSV as fetched with no "
+                        "parameters (filters and search do not apply). Everything is in the open data."),
     "home.period": ("計画期間", "Plan period"),
     "home.projects": ("事業数", "Projects"),
     "home.kpis": ("KPI数", "KPIs"),

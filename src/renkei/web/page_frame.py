@@ -155,4 +155,5 @@ def paren(text: object, lang: str) -> str:
 def frame_globals() -> dict[str, Any]:
     """Return the functions templates call for the page frame (registered as Jinja globals)."""
     return {"year_options": year_options, "carried_parameters": carried_parameters, "footer_facts": footer_facts,
-            "plan_label": plan_label, "japanese": japanese, "mark_japanese": mark_japanese, "paren": paren}
+            "plan_label": plan_label, "japanese": japanese, "mark_japanese": mark_japanese, "paren": paren,
+            "static_site": False}  # True only while `renkei build-site` renders the static copy

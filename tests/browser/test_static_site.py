@@ -1,0 +1,142 @@
+"""The static copy in Chromium: served from a sub-path of a plain static server (127.0.0.1) and opened from file://.
+
+Navigation, a KPI chart, the English switch and the in-page search work with no portal behind them, and axe-core
+finds no WCAG 2.1 A/AA violation. The search's results are compared with the portal's own search over the same
+text, term by term.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.browser.conftest import Server, _tab, _wait_until_answering, free_port
+from tests.browser.test_accessibility import describe_violations, run_axe
+from typer.testing import CliRunner
+
+from renkei.cli import app
+from renkei.cli.portal import import_example
+from renkei.domain.plan import Plan
+
+pytestmark = pytest.mark.browser
+SUB_PATH = "/city/renkei/site/"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a static copy of the example, built by `renkei build-site` into <root>/city/renkei/site."""
+    root = tmp_path_factory.mktemp("static-root")
+    url = f"sqlite:///{root / 'renkei.db'}"
+    import_example(url)
+    folder = root / SUB_PATH.strip("/")
+    result = CliRunner().invoke(app, ["build-site", str(folder), "--database-url", url])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture(scope="module")
+def static_server(built: Path) -> Iterator[Server]:
+    """Serve the folder above the site with Python's plain static server, so the site lives under a sub-path."""
+    root = built.parents[2]
+    port = free_port()
+    log = root / "http.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                                    "--directory", str(root)], stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    running = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_until_answering(running)
+        yield running
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.fixture
+def tab(browser: Any, static_server: Server) -> Iterator[Any]:
+    with _tab(browser, static_server, bypass_csp=False) as visit:
+        yield visit
+
+
+def expected_matches(plan: Plan, word: str) -> list[str]:
+    """Return the projects the portal's own search finds for a word (kanji only: no reading variants)."""
+    from renkei.web.search import match_projects, searchable_text
+
+    found = match_projects({p.name: searchable_text(p) for p in plan.projects}, word) or set()
+    return sorted(found)
+
+
+def result_names(tab: Any) -> list[str]:
+    tab.page.wait_for_function("document.getElementById('h-results').textContent.length > 0")
+    names: list[str] = tab.page.locator("#search-results a").all_text_contents()
+    return sorted(names)
+
+
+def test_navigation_a_chart_and_the_english_switch_work_under_a_sub_path(tab: Any, example_plan: Plan) -> None:
+    tab.open(SUB_PATH + "index.html")
+    tab.page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="事業一覧").click()
+    assert tab.page.url.endswith(SUB_PATH + "projects/index.html")
+    project = next(p for p in example_plan.projects if p.kpis and not p.relisted)
+    tab.page.get_by_role("link", name=project.name, exact=True).first.click()
+    assert tab.page.url.endswith(f"{SUB_PATH}projects/{project.slug}.html")
+    assert tab.page.locator("svg.chart").count() >= 1
+    assert tab.page.locator("h1").inner_text() == project.name
+    tab.page.get_by_role("link", name="English").click()
+    assert tab.page.url.endswith(f"{SUB_PATH}en/projects/{project.slug}.html")
+    assert tab.page.locator("html").get_attribute("lang") == "en"
+    tab.page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Overview").click()
+    assert tab.page.url.endswith(SUB_PATH + "en/index.html")
+    assert not tab.problems(), tab.problems()
+
+
+@pytest.mark.parametrize("word", ["研修", "交通", "移住"])
+def test_search_finds_what_the_portal_finds(tab: Any, example_plan: Plan, word: str) -> None:
+    expected = expected_matches(example_plan, word)
+    assert expected, f"the example has no project with {word}: pick another word"
+    tab.open(SUB_PATH + "search.html")
+    tab.page.get_by_label("キーワード").fill(word)
+    tab.page.get_by_role("button", name="検索").click()
+    assert result_names(tab) == expected
+    assert tab.page.locator("#h-results").inner_text() == f"{len(expected)}件の事業"
+    first = tab.page.locator("#search-results a").first
+    first.click()
+    assert "/projects/" in tab.page.url and tab.page.locator("h1").inner_text() in expected
+    assert not tab.problems(), tab.problems()
+
+
+def test_search_folds_width_and_kana_like_the_portal(tab: Any, example_plan: Plan) -> None:
+    tab.open(SUB_PATH + "en/search.html?q=" + "ＤＸ")
+    assert result_names(tab) == expected_matches(example_plan, "DX")
+    tab.open(SUB_PATH + "search.html?q=" + "パスポート 文化")
+    assert result_names(tab) == expected_matches(example_plan, "ぱすぽーと 文化") != []
+    tab.open(SUB_PATH + "search.html?q=" + "存在しない語")
+    tab.page.wait_for_function("document.getElementById('h-results').textContent.length > 0")
+    assert tab.page.locator("#h-results").inner_text() == "条件に合う事業はありません。"
+
+
+@pytest.mark.parametrize("path", ["index.html", "projects/index.html", "search.html?q=研修", "map.html",
+                                  "en/index.html", "en/kpis/index.html", "municipalities/402044.html"])
+def test_static_pages_have_no_wcag_violations(tab: Any, path: str) -> None:
+    tab.open(SUB_PATH + path)
+    violations = run_axe(tab)
+    assert not violations, f"axe-core on {path}:\n{describe_violations(violations)}"
+
+
+def test_the_copy_works_from_file(browser: Any, built: Path, example_plan: Plan, static_server: Server) -> None:
+    with _tab(browser, static_server, bypass_csp=False) as visit:
+        page = visit.page
+        page.goto((built / "index.html").as_uri())
+        page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="検索").click()
+        page.get_by_label("キーワード").fill("研修")
+        page.get_by_role("button", name="検索").click()
+        assert result_names(visit) == expected_matches(example_plan, "研修")
+        page.locator("#search-results a").first.click()
+        assert page.url.startswith("file://") and page.locator("svg.chart").count() >= 1
+        page.get_by_role("link", name="オープンデータ（datapackage.json）").click()
+        assert page.url.endswith("/opendata/datapackage.json")
