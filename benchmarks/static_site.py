@@ -48,7 +48,10 @@ def main() -> None:
         result = CliRunner().invoke(app, ["build-site", str(folder), "--database-url", url])
         seconds = time.perf_counter() - started
         if result.exit_code != 0:
-            sys.exit(f"build-site failed ({result.exit_code}):\n{result.output[-3000:]}")
+            import traceback
+
+            trace = "".join(traceback.format_exception(result.exception)) if result.exception else ""
+            sys.exit(f"build-site failed ({result.exit_code}):\n{result.output[-3000:]}\n{trace}")
         files = [f for f in folder.rglob("*") if f.is_file()]
         pages = [f for f in files if f.suffix == ".html"]
         size = sum(f.stat().st_size for f in files)

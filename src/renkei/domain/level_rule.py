@@ -42,6 +42,7 @@ from renkei.domain.verdict import (
     sense_of,
     sentences,
     streak_start,
+    words_read_as_number,
     year_ja,
 )
 
@@ -102,6 +103,9 @@ def judge_point(frame: Frame) -> Verdict:
     # A target year at or before the baseline year leaves no path: all is due from the target year.
     expected = elapsed / span if span > 0 else 1.0 if at >= big_t else 0.0
     assumed_ja, assumed_en = ("とみなす", ", assumed") if baseline.fiscal_year is None else ("", "")
+    words = words_read_as_number(baseline)  # 「なし」 read as 0: say what the document wrote
+    if words:
+        assumed_ja, assumed_en = f"{assumed_ja}、文書では「{words}」", f"{assumed_en}; the document says 「{words}」"
     plan_ja = (
         f"現状値 {format_amount(start, baseline)}（{year_ja(base_year)}{assumed_ja}）→ 目標 "
         f"{format_amount(goal, target)}（{year_ja(big_t)}）"

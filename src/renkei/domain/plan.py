@@ -345,8 +345,13 @@ class Project:
 
     @property
     def category_label(self) -> str:
-        """Return the category's label, or 「（連携協約なし）」."""
-        return self.category.label if self.category else NO_CATEGORY_LABEL
+        """Return the category's label under its policy area's number (``(2) a 地域公共交通``), or 「（連携協約なし）」.
+
+        Codes restart in each policy area, so the number tells ``(2) a`` from ``(3) a``.
+        """
+        if self.category is None:
+            return NO_CATEGORY_LABEL
+        return f"({self.policy_area.number}) {self.category.label}" if self.policy_area else self.category.label
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""

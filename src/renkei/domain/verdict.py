@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -133,6 +134,24 @@ def format_amount(value: float, quantity: Quantity) -> str:
     """
     per = f"/{quantity.per}" if quantity.per else ""
     return f"{format_number(value)}{quantity.unit or ''}{per}"
+
+
+def words_read_as_number(quantity: Quantity) -> str | None:
+    """Return the words a value was read from when the document wrote no figure (「なし」 read as 0), else None.
+
+    An explanation that shows such a value says so, so that a reading never passes for a stated figure.
+
+    >>> words_read_as_number(Quantity(text="なし（令和7年度）", kind=QuantityKind.POINT, value=0))
+    'なし'
+    >>> words_read_as_number(Quantity(text="5件（令和7年度）", kind=QuantityKind.POINT, value=5)) is None
+    True
+    """
+    if quantity.value is None:
+        return None
+    words = unicodedata.normalize("NFKC", quantity.text).split("(")[0].strip()  # the figure, not its year
+    if not words or any(ch.isdigit() or ch in "〇一二三四五六七八九十百千万億" for ch in words):
+        return None
+    return words
 
 
 def format_percent(ratio: float) -> str:

@@ -6,7 +6,7 @@ import math
 from typing import Final
 
 from renkei.domain.fiscal import FiscalYearError, format_fiscal_year, western_to_era
-from renkei.domain.plan import CostBasis
+from renkei.domain.plan import NO_CATEGORY_LABEL, NO_POLICY_AREA_LABEL, CostBasis
 from renkei.domain.status import Status
 
 LANGUAGES: Final = ("ja", "en")
@@ -56,6 +56,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "home.budget_note": ("【再掲】事業の事業費は一度だけ数えています。", "Relisted projects are counted once."),
     "home.outside": ("計画期間外の年度", "Years outside the plan period"),
     "budget.not_stated": ("記載なし", "not stated"),
+    # What a budget cell written in words means (shown beside the words, so a reading never passes for a figure).
+    "budget.cell.none": ("なしと記載", "stated as none"),
+    "budget.cell.unclear": ("継続、額の記載なし", "continues, no amount given"),
+    "budget.cell.undetermined": ("未定と記載", "stated as undetermined"),
+    "budget.cell.invalid": ("金額として読めません", "not readable as an amount"),
     "home.rollup": ("政策分野・分類別のKPIの進捗", "KPI progress by policy area and category"),
     "col.kpis": ("KPI数", "KPIs"),
     "method.title": ("進捗の判定方法", "How progress is judged"),
@@ -157,6 +162,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "project.evaluation": ("事業評価（今後の方向性）", "Annual evaluation (direction)"),
     "project.source": ("文書の{line}行目", "Line {line} of the document"),
     "project.staff": ("職員向け：文書の点検結果", "For staff: document checks"),
+    "severity.error": ("誤り", "Error"),
+    "severity.warning": ("要確認", "Check"),
+    "severity.info": ("参考", "Note"),
     "project.no_findings": ("指摘はありません。", "No findings."),
     "project.chart_table": ("グラフの数値", "Chart values"),
     "project.not_found": ("事業が見つかりません。", "Project not found."),
@@ -287,6 +295,20 @@ def translate(key: str, lang: str, **values: object) -> str:
     ja, en = MESSAGES[key]
     message = en if lang == "en" else ja
     return message.format(**values) if values else message
+
+
+def label_group(label: str, lang: str) -> str:
+    """Name a policy area or category group in the language: the document's own names stay Japanese, and only the
+    groups the reader makes up (no policy area, no category) are translated.
+
+    >>> label_group("（政策分野なし）", "en"), label_group("（連携協約なし）", "ja")
+    ('(no policy area)', '（連携協約なし）')
+    >>> label_group("(2) a 地域公共交通", "en")
+    '(2) a 地域公共交通'
+    """
+    if lang != "en":
+        return label
+    return {NO_POLICY_AREA_LABEL: "(no policy area)", NO_CATEGORY_LABEL: "(no category)"}.get(label, label)
 
 
 def label_status(status: Status | str, lang: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from renkei.domain.collation import gojuon_key
 from renkei.domain.plan import Project
 from renkei.domain.status import RATING_PRIORITY, Status
-from renkei.web.i18n import label_status, translate
+from renkei.web.i18n import label_group, label_status, translate
 from renkei.web.readmodel import STATUS_PRIORITY, KpiView, Portal, ProjectView
 from renkei.web.search import match_projects, searchable_text
 
@@ -76,10 +76,8 @@ def category_key(project: Project) -> str:
 
 
 def category_label(project: Project) -> str:
-    """Return a project's category label (``a 人材の育成``)."""
-    if project.category is None:
-        return ""
-    return f"{project.category.code} {project.category.name}"
+    """Return a project's category label under its policy area (``(3) a 人材の育成``), or empty."""
+    return project.category_label if project.category is not None else ""
 
 
 def find_hits(portal: Portal, session: Session, query: str) -> set[str] | None:
@@ -227,10 +225,9 @@ def _build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, 
     areas: dict[str, str] = {}
     categories: dict[str, str] = {}
     for view in portal.projects:
-        areas.setdefault(policy_area_key(view.project), view.project.policy_area_label)
+        areas.setdefault(policy_area_key(view.project), label_group(view.project.policy_area_label, lang))
         if view.project.category is not None:
-            prefix = f"({view.project.policy_area.number}) " if view.project.policy_area else ""
-            categories.setdefault(category_key(view.project), prefix + category_label(view.project))
+            categories.setdefault(category_key(view.project), category_label(view.project))
     add("policy_area", translate("col.policy_area", lang), list(areas.items()))
     add("category", translate("col.category", lang), list(categories.items()))
     add("municipality", translate("col.municipality", lang), [(m.code, m.name) for m in portal.municipalities])

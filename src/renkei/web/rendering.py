@@ -108,6 +108,7 @@ def _context(request: Request, lang: str) -> dict[str, Any]:
         "num": i18n.format_count,
         "pct": i18n.format_percent,
         "status_label": lambda status: i18n.label_status(status, lang),
+        "group_label": lambda label: i18n.label_group(label, lang),
         "cost_label": lambda basis: i18n.label_cost_basis(basis, lang),
         "path": request.url.path,
     }

@@ -202,6 +202,7 @@ class MunicipalityProject(BaseModel):
     cost_basis: str | None
     cost_text: str | None
     cost_principles: list[str]
+    cost_bases: list[str] = Field(description="every cost-sharing basis the sheet states, main one first, each once")
     core_group: str | None = Field(description="the 「…を中心に」 core group the partner text names, if any")
     status: str | None
     own_actuals: list[dict[str, object]] = Field(description="this municipality's share of KPI actuals")
@@ -252,20 +253,18 @@ def _year_amount(y: YearTotal) -> YearAmount:
 
 
 def _build_summary(portal: Portal, lang: str) -> Summary:
-    from renkei.web.i18n import label_status
+    from renkei.web.i18n import label_group, label_status
 
     areas: dict[str, CountItem] = {}
     categories: dict[str, CountItem] = {}
     for view in portal.projects:
         key = policy_area_key(view.project)
-        item = areas.setdefault(key, CountItem(key=key, label=view.project.policy_area_label, count=0))
+        label = label_group(view.project.policy_area_label, lang)
+        item = areas.setdefault(key, CountItem(key=key, label=label, count=0))
         item.count += 1
         if view.project.category is not None:
             ckey = category_key(view.project)
-            prefix = f"({view.project.policy_area.number}) " if view.project.policy_area else ""
-            citem = categories.setdefault(
-                ckey, CountItem(key=ckey, label=prefix + category_label(view.project), count=0)
-            )
+            citem = categories.setdefault(ckey, CountItem(key=ckey, label=category_label(view.project), count=0))
             citem.count += 1
     totals = portal.totals
     counts = portal.status_counts()
@@ -404,7 +403,9 @@ def _municipality_detail(portal: Portal, code: str) -> MunicipalityDetail | None
         projects.append(MunicipalityProject(
             slug=view.slug, name=view.project.name, relisted=view.project.relisted, duties=duties,
             role_party=party, cost_basis=cost.basis.value if cost.basis else None, cost_text=cost.text,
-            cost_principles=[c.text for c in cost.principles], core_group=_core_group(view.project.partners.text),
+            cost_principles=[c.text for c in cost.principles],
+            cost_bases=list(dict.fromkeys(c.basis.value for c in cost.principles)),
+            core_group=_core_group(view.project.partners.text),
             status=view.status.value if view.status else None, own_actuals=_own_actuals(view, code),
         ))  # fmt: skip
     return MunicipalityDetail(**this.model_dump(), projects=projects)

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from renkei.web.api_guide import download_name
 from renkei.web.choropleth import load_shapes
-from renkei.web.i18n import translate
+from renkei.web.i18n import label_status, translate
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep
 from renkei.web.schemas import (
@@ -48,6 +48,21 @@ FILTER_DOC = (
 )
 
 
+def cell_text(value: object) -> object:
+    """Write a value for people reading the CSV in a spreadsheet: はい/いいえ for yes and no, blank for unknown.
+
+    (The open-data package, for machines, keeps typed booleans and codes with its schema.)
+
+    >>> cell_text(True), cell_text(False), cell_text(None), cell_text(3)
+    ('はい', 'いいえ', '', 3)
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    return value
+
+
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], filename: str) -> Response:
     """Return rows as a CSV download in UTF-8 with a BOM (so spreadsheet software reads Japanese right)."""
     buffer = io.StringIO()
@@ -55,7 +70,7 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], filename:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([cell_text(v) for v in row])
     return Response(
         buffer.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",
@@ -114,7 +129,8 @@ def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, l
     header = ["slug", "事業名", "再掲", "政策分野", "連携協約", "連携市町", "全市町", "事業費（計画期間・千円）",
               "事業費の注記", "事業費あり", "合計に算入", "進捗", "KPI数"]
     rows = ([p.slug, p.name, p.relisted, p.policy_area, p.category, "、".join(p.partners), p.all_members,
-             p.budget_plan_period, p.budget_period_note or "", p.has_budget, p.counted_in_totals, p.status, p.kpi_count]
+             p.budget_plan_period, p.budget_period_note or "", p.has_budget, p.counted_in_totals,
+             label_status(p.status, "ja") if p.status else None, p.kpi_count]
             for p in listing.projects)
     return write_csv(header, rows, download_name("projects", portal.plan))
 
@@ -179,9 +195,9 @@ def get_kpis_csv(request: Request, session: SessionDep, portal: PortalDep, lang:
     """Download the KPIs as CSV."""
     header = ["事業slug", "事業名", "指標", "形式", "現状値", "目標値", "目標年度", "判定年度", "最新実績", "進捗率",
               "期待進捗率", "進捗", "評価", "判定の根拠", "重複計上なし"]
-    rows = ([k.project_slug, k.project_name, k.indicator, k.form, k.baseline, k.target, k.target_fiscal_year,
-             k.judged_year, k.latest_actual, k.progress, k.expected_progress, k.status_label, k.rating, k.explanation,
-             k.counted]
+    rows = ([k.project_slug, k.project_name, k.indicator, translate(f"kpi.kind.{k.form}", "ja"), k.baseline, k.target,
+             k.target_fiscal_year, k.judged_year, k.latest_actual, k.progress, k.expected_progress, k.status_label,
+             k.rating, k.explanation, k.counted]
             for k in _kpis(request, session, portal, lang)[1])
     return write_csv(header, rows, download_name("kpis", portal.plan))
 

@@ -1,0 +1,68 @@
+"""Public pages and downloads speak to people: no internal codes, readings marked as readings, English in English."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi.testclient import TestClient
+
+from renkei.domain.plan import BudgetCellStatus, Plan
+from renkei.domain.status import Status
+
+JA = {"lang": "ja"}  # the client keeps the language cookie an English request set
+CODES = {s.value for s in Status} | {"point", "cumulative", "every_year", "maintain", "qualitative", "True", "False"}
+
+
+def rows(client: TestClient, path: str) -> list[dict[str, str]]:
+    text = client.get(path).content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_csv_downloads_carry_words_not_codes(client: TestClient) -> None:
+    for path in ("/api/projects.csv", "/api/kpis.csv"):
+        found = {value for row in rows(client, path) for value in row.values()}
+        assert not found & CODES, f"{path}: {sorted(found & CODES)}"
+    projects = rows(client, "/api/projects.csv")
+    assert {r["再掲"] for r in projects} == {"はい", "いいえ"}
+    assert {r["進捗"] for r in projects} <= {s.label_ja for s in Status} | {""}
+    assert "到達目標" in {r["形式"] for r in rows(client, "/api/kpis.csv")}
+
+
+def test_a_baseline_written_in_words_is_shown_as_read_not_as_stated(client: TestClient, example_plan: Plan) -> None:
+    project = next(p for p in example_plan.projects if any(k.baseline.text.startswith("なし") for k in p.kpis))
+    page = client.get(f"/projects/{project.slug}", params=JA).text
+    assert "現状値 0（令和7年度、文書では「なし」）" in page
+    english = client.get(f"/projects/{project.slug}", params={"lang": "en"}).text
+    assert "the document says 「なし」" in english or "the document says <span lang=\"ja\">「なし」" in english
+
+
+def test_a_budget_cell_in_words_says_what_it_means(client: TestClient, example_plan: Plan) -> None:
+    project = next(p for p in example_plan.projects
+                   if p.budget and any(c.status is BudgetCellStatus.NONE for c in p.budget.cells))
+    page = client.get(f"/projects/{project.slug}", params=JA).text
+    assert "（なしと記載）" in page
+    assert "(stated as none)" in client.get(f"/projects/{project.slug}", params={"lang": "en"}).text
+
+
+def test_document_checks_name_their_severity_in_words_not_rule_codes(client: TestClient, example_plan: Plan) -> None:
+    page = next(text for p in example_plan.projects
+                if 'class="findings"' in (text := client.get(f"/projects/{p.slug}", params=JA).text))
+    box = page[page.index('class="findings"'):page.index("</ul>", page.index('class="findings"'))]
+    assert "<code>" not in box and ">warning<" not in box and ">info<" not in box
+    assert any(word in box for word in (">誤り<", ">要確認<", ">参考<"))
+
+
+def test_english_pages_translate_the_groups_the_reader_makes_up(client: TestClient) -> None:
+    home = client.get("/", params={"lang": "en"}).text
+    assert "(no policy area)" in home and "（政策分野なし）" not in home
+    assert "（政策分野なし）" in client.get("/", params=JA).text
+    heading = client.get("/municipalities/402133", params={"lang": "en"}).text
+    assert "Projects it takes part in (" in heading
+
+
+def test_categories_carry_their_policy_area_number_everywhere(client: TestClient) -> None:
+    home = client.get("/", params=JA).text
+    assert "(2) a 地域公共交通" in home
+    facets = client.get("/projects", params=JA).text
+    assert "(2) a 地域公共交通" in facets
