@@ -7,7 +7,7 @@ choosing that value would show. The URL carries the whole state, so a filtered l
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import astuple, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
 from sqlalchemy.orm import Session
 
@@ -15,11 +15,18 @@ from renkei.domain.collation import gojuon_key
 from renkei.domain.plan import Project
 from renkei.domain.status import RATING_PRIORITY, Status
 from renkei.web.i18n import label_group, label_status, translate
-from renkei.web.readmodel import STATUS_PRIORITY, KpiView, Portal, ProjectView
-from renkei.web.search import match_projects, searchable_text
+from renkei.web.readmodel import (
+    STATUS_PRIORITY,
+    FacetRow,
+    KpiView,
+    Portal,
+    ProjectView,
+    category_key,
+    policy_area_key,
+)
+from renkei.web.search import match_projects
 
 SORTS = ("document", "name", "budget", "status")
-NO_POLICY_AREA = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +70,6 @@ class ProjectFilter:
         return any(getattr(self, f.name) for f in fields(self) if f.name != "sort")
 
 
-def policy_area_key(project: Project) -> str:
-    """Return a project's policy-area facet value: its number, or ``none``."""
-    return str(project.policy_area.number) if project.policy_area else NO_POLICY_AREA
-
-
-def category_key(project: Project) -> str:
-    """Return a project's category facet value: policy-area number and code (``3-a``), or empty."""
-    if project.category is None:
-        return ""
-    return f"{policy_area_key(project)}-{project.category.code}"
-
-
 def category_label(project: Project) -> str:
     """Return a project's category label under its policy area (``(3) a 人材の育成``), or empty."""
     return project.category_label if project.category is not None else ""
@@ -82,44 +77,14 @@ def category_label(project: Project) -> str:
 
 def find_hits(portal: Portal, session: Session, query: str) -> set[str] | None:
     """Return the keys of the projects a search matches (None for no search), over the portal's prepared text."""
-    documents = portal.remember("search_text", None,
-                                lambda: {v.project.key: searchable_text(v.project) for v in portal.projects})
-    return match_projects(documents, query)
+    return match_projects(portal.index.search_text, query)
 
 
 #: The facets, in the order the filter form shows them; each is a query parameter of ProjectFilter.
 FACETS = ("policy_area", "category", "municipality", "status", "budget", "relisted")
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """A project with its facet values worked out once per portal (a project may have several)."""
-
-    view: ProjectView
-    values: dict[str, frozenset[str]]
-
-
-def _facet_rows(portal: Portal) -> tuple[_Row, ...]:
-    cached = portal.memo.get("facet_rows")
-    if isinstance(cached, tuple):
-        return cached
-    rows = []
-    for view in portal.projects:
-        project = view.project
-        rows.append(_Row(view, {
-            "policy_area": frozenset({policy_area_key(project)}),
-            "category": frozenset({category_key(project)} if project.category else ()),
-            "municipality": frozenset(m.code for m in portal.municipalities if view.takes_part(m)),
-            "status": frozenset(s.value for s in view.statuses),
-            "budget": frozenset({"yes" if view.has_budget else "no"}),
-            "relisted": frozenset({"yes" if project.relisted else "no"}),
-        }))
-    result = tuple(rows)
-    portal.memo["facet_rows"] = result
-    return result
-
-
-def _failing(row: _Row, chosen: ProjectFilter, hits: set[str] | None, ignore: str = "") -> list[str]:
+def _failing(row: FacetRow, chosen: ProjectFilter, hits: set[str] | None, ignore: str = "") -> list[str]:
     """Return the facets whose chosen value the project lacks (``q`` when the search misses it)."""
     failing = [] if hits is None or row.view.project.key in hits else ["q"]
     for name in FACETS:
@@ -150,12 +115,8 @@ class Facet:
 
 def filter_projects(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> list[ProjectView]:
     """Return the projects matching the filters, in the chosen order."""
-    def compute() -> list[ProjectView]:
-        found = [row.view for row in _facet_rows(portal) if not _failing(row, chosen, hits)]
-        return sort_projects(found, chosen.sort)
-
-    key = (astuple(chosen), None if hits is None else frozenset(hits))
-    return list(portal.remember("projects", key, compute, size=256))
+    found = [row.view for row in portal.index.facet_rows if not _failing(row, chosen, hits)]
+    return sort_projects(found, chosen.sort)
 
 
 def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:
@@ -173,7 +134,7 @@ def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:
 def _project_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> dict[str, dict[str, int]]:
     """Count, for every facet, the projects per value among those matching every *other* filter."""
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    for row in _facet_rows(portal):
+    for row in portal.index.facet_rows:
         failing = _failing(row, chosen, hits)
         if len(failing) > 1:
             continue
@@ -189,7 +150,7 @@ def _project_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None
 def _kpi_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> dict[str, dict[str, int]]:
     """Count KPIs per facet value: a KPI's own status decides the status facet and the status filter."""
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    for row in _facet_rows(portal):
+    for row in portal.index.facet_rows:
         failing = _failing(row, chosen, hits, ignore="status")
         if len(failing) > 1 or failing == ["q"]:
             continue
@@ -208,8 +169,7 @@ def build_facets(
     portal: Portal, chosen: ProjectFilter, hits: set[str] | None, lang: str, *, count_kpis: bool = False
 ) -> list[Facet]:
     """Return the facets of a listing with their counts: of projects, or of KPIs for the KPI dashboard."""
-    key = (astuple(replace(chosen, sort="")), None if hits is None else frozenset(hits), lang, count_kpis)
-    return portal.remember("facets", key, lambda: _build_facets(portal, chosen, hits, lang, count_kpis))
+    return _build_facets(portal, chosen, hits, lang, count_kpis)
 
 
 def _build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, lang: str,

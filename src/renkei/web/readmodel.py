@@ -1,17 +1,18 @@
-"""The portal's read model: one stored plan's evaluation with what the pages show (members, findings).
+"""The portal's read model: one plan snapshot, with every index a page needs built eagerly.
 
-Built once per (plan, data version, evaluation year) from :func:`renkei.services.progress.evaluate_stored_plan`,
-the one evaluation every page, chart, the API and the CLI share. The evaluation year is the chosen ``as_of``
-or, by default, the latest fiscal year that has ended, always kept within the plan period.
+A :class:`Portal` is built once per (plan, data version, evaluation year clamped to the plan period) from
+:func:`renkei.services.progress.evaluate_stored_plan`, the one evaluation every page, chart, the API and the CLI
+share. Its :class:`PortalIndex` is built with it: projects by slug, each member's sheets and count, the prepared
+search text and every project's facet values. Nothing is added to a snapshot after it is built, so requests only
+read it; replaying whole answers is left to HTTP caching (``web/response_cache.py``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from typing import TypeVar
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -27,10 +28,11 @@ from renkei.store import portal_queries, repository, rounds
 from renkei.store.portal_queries import AreaMembers
 from renkei.store.repository import PlanSummary
 
-__all__ = ["STATUS_PRIORITY", "KpiView", "Portal", "PortalCache", "ProjectView", "load_portal"]
+__all__ = ["STATUS_PRIORITY", "FacetRow", "KpiView", "Portal", "PortalCache", "PortalIndex", "ProjectView",
+           "load_portal"]
 
-
-T = TypeVar("T")
+#: The policy-area facet value of a project without one.
+NO_POLICY_AREA = "none"
 
 @dataclass(frozen=True, slots=True)
 class KpiView:
@@ -105,9 +107,75 @@ class ProjectView:
         return municipality.code in partners.codes or municipality.name in partners.municipalities
 
 
+def policy_area_key(project: Project) -> str:
+    """Return a project's policy-area facet value: its number, or ``none``."""
+    return str(project.policy_area.number) if project.policy_area else NO_POLICY_AREA
+
+
+def category_key(project: Project) -> str:
+    """Return a project's category facet value: policy-area number and code (``3-a``), or empty."""
+    if project.category is None:
+        return ""
+    return f"{policy_area_key(project)}-{project.category.code}"
+
+
+@dataclass(frozen=True, slots=True)
+class FacetRow:
+    """A project with its value of every facet (a project may have several municipalities and statuses)."""
+
+    view: ProjectView
+    values: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class PortalIndex:
+    """Every index the pages read, built once with the snapshot."""
+
+    #: Every KPI in document order (relisted repeats too; see ``KpiView.counted``).
+    kpis: tuple[KpiView, ...]
+    by_slug: dict[str, ProjectView]
+    #: The sheets each member takes part in, by 6-digit code (【再掲】 sheets included, marked on its page).
+    projects_of: dict[str, tuple[ProjectView, ...]]
+    #: The projects each member takes part in, by code, each project once.
+    project_counts: dict[str, int]
+    #: Each project's folded searchable text, by project key (`web/search.py`).
+    search_text: dict[str, str]
+    facet_rows: tuple[FacetRow, ...]
+    #: KPIs by status, each KPI once (every status present, zero when none).
+    status_counts: dict[Status, int]
+
+
+def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...],
+                members: tuple[Municipality, ...]) -> PortalIndex:
+    """Build a snapshot's indexes from its project views and the area's members."""
+    from renkei.web.search import searchable_text  # the web layer's search reads this module's views
+
+    kpis = tuple(k for p in projects for k in p.kpis)
+    projects_of = {m.code: tuple(v for v in projects if v.takes_part(m)) for m in members}
+    by_name = count_projects_by_municipality(progress.plan, progress.relisting)
+    rows = tuple(FacetRow(view, {
+        "policy_area": frozenset({policy_area_key(view.project)}),
+        "category": frozenset({category_key(view.project)} if view.project.category else ()),
+        "municipality": frozenset(m.code for m in members if view.takes_part(m)),
+        "status": frozenset(s.value for s in view.statuses),
+        "budget": frozenset({"yes" if view.has_budget else "no"}),
+        "relisted": frozenset({"yes" if view.project.relisted else "no"}),
+    }) for view in projects)
+    counted = Counter(k.evaluation.status for k in kpis if k.counted)
+    return PortalIndex(
+        kpis=kpis,
+        by_slug={p.slug: p for p in reversed(projects)},  # the first sheet of a slug wins
+        projects_of=projects_of,
+        project_counts={m.code: by_name.get(m.name, 0) for m in members},
+        search_text={v.project.key: searchable_text(v.project) for v in projects},
+        facet_rows=rows,
+        status_counts={s: counted.get(s, 0) for s in Status},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Portal:
-    """Everything the pages show about one plan edition, as of one evaluation year."""
+    """Everything the pages show about one plan edition, as of one evaluation year: the plan snapshot."""
 
     summary: PlanSummary
     plans: tuple[PlanSummary, ...]
@@ -117,8 +185,7 @@ class Portal:
     findings: tuple[Finding, ...]
     #: The year a visitor sees without choosing one (`services.progress.default_evaluation_year`).
     default_year: int
-    #: Indexes derived on first use by the listings (the portal itself never changes).
-    memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
+    index: PortalIndex
 
     @property
     def plan(self) -> Plan:
@@ -138,7 +205,7 @@ class Portal:
     @property
     def kpis(self) -> tuple[KpiView, ...]:
         """Return every KPI in document order (relisted repeats too; see ``counted``)."""
-        return self.remember("kpis", None, lambda: tuple(k for p in self.projects for k in p.kpis))
+        return self.index.kpis
 
     @property
     def municipalities(self) -> tuple[Municipality, ...]:
@@ -152,8 +219,7 @@ class Portal:
 
     def project_by_slug(self, slug: str) -> ProjectView | None:
         """Return the project with this slug, if any."""
-        by_slug = self.remember("by_slug", None, lambda: {p.slug: p for p in reversed(self.projects)})
-        return by_slug.get(slug)
+        return self.index.by_slug.get(slug)
 
     def member_by_code(self, code: str) -> Municipality | None:
         """Return the member with this 6-digit code, if any."""
@@ -161,37 +227,15 @@ class Portal:
 
     def project_counts(self) -> dict[str, int]:
         """Count the projects each member takes part in, keyed by 6-digit code (a project once)."""
-        def compute() -> dict[str, int]:
-            by_name = count_projects_by_municipality(self.plan, self.progress.relisting)
-            return {m.code: by_name.get(m.name, 0) for m in self.municipalities}
-
-        return dict(self.remember("project_counts", None, compute))
-
-    def remember(self, bucket: str, key: Hashable, compute: Callable[[], T], size: int = 512) -> T:
-        """Return ``compute()``, remembered with this portal under (bucket, key).
-
-        A portal never changes (a change to the data builds a new one), so anything derived from it and a
-        request's parameters can be kept with it; at most ``size`` keys per bucket are kept.
-        """
-        cache = self.memo.setdefault(bucket, {})
-        assert isinstance(cache, dict)
-        if key in cache:
-            value: T = cache[key]
-            return value
-        value = compute()
-        if len(cache) < size:
-            cache[key] = value
-        return value
+        return dict(self.index.project_counts)
 
     def projects_of(self, municipality: Municipality) -> list[ProjectView]:
         """Return the sheets a member takes part in, 【再掲】 sheets included (marked on its page)."""
-        return self.remember("projects_of", municipality.code,
-                             lambda: [v for v in self.projects if v.takes_part(municipality)])
+        return list(self.index.projects_of.get(municipality.code, ()))
 
     def status_counts(self) -> dict[Status, int]:
         """Count KPIs by status, each KPI once (every status present, zero when none)."""
-        counted = Counter(k.evaluation.status for k in self.kpis if k.counted)
-        return {s: counted.get(s, 0) for s in Status}
+        return dict(self.index.status_counts)
 
 
 def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...]) -> tuple[ProjectView, ...]:
@@ -287,12 +331,15 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
 def _build_portal(*, session: Session, summary: PlanSummary, as_of: int, default_year: int) -> Portal:
     progress = evaluate_stored_plan(session, summary.id, as_of)
     findings = tuple(repository.list_findings(session=session, plan_id=summary.id))
+    members = portal_queries.load_area_members(session=session, area_slug=progress.plan.area_slug)
+    projects = build_project_views(progress, findings)
     return Portal(
         summary=summary,
         plans=tuple(repository.list_plans(session=session)),
         progress=progress,
-        members=portal_queries.load_area_members(session=session, area_slug=progress.plan.area_slug),
-        projects=build_project_views(progress, findings),
+        members=members,
+        projects=projects,
         findings=findings,
         default_year=default_year,
+        index=build_index(progress, projects, members.members if members else ()),
     )

@@ -9,8 +9,8 @@ from renkei.domain.status import Status
 from renkei.domain.totals import YearTotal
 from renkei.web.chart import build_kpi_series
 from renkei.web.choropleth import AreaShapes
-from renkei.web.listing import Facet, category_key, category_label, policy_area_key
-from renkei.web.readmodel import KpiView, Portal, ProjectView
+from renkei.web.listing import Facet, category_label
+from renkei.web.readmodel import KpiView, Portal, ProjectView, category_key, policy_area_key
 
 
 class PlanInfo(BaseModel):
@@ -243,8 +243,8 @@ def plan_info(portal: Portal) -> list[PlanInfo]:
 
 
 def build_summary(portal: Portal, lang: str) -> Summary:
-    """Summarise a plan for the home page and /api/summary (remembered per portal and language)."""
-    return portal.remember("summary", lang, lambda: _build_summary(portal, lang))
+    """Summarise a plan for the home page and /api/summary."""
+    return _build_summary(portal, lang)
 
 
 def _year_amount(y: YearTotal) -> YearAmount:
@@ -342,8 +342,8 @@ def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetai
 
 
 def municipality_items(portal: Portal) -> list[MunicipalityItem]:
-    """Describe every member with its number of projects and their budget (remembered per portal)."""
-    return list(portal.remember("municipality_items", None, lambda: _municipality_items(portal)))
+    """Describe every member with its number of projects and their budget."""
+    return _municipality_items(portal)
 
 
 def _municipality_items(portal: Portal) -> list[MunicipalityItem]:
@@ -368,8 +368,8 @@ def role_for(view: ProjectView, name: str, is_lead: bool) -> tuple[str | None, l
 
 
 def municipality_detail(portal: Portal, code: str) -> MunicipalityDetail | None:
-    """Describe a member's participation, or None when the code is not a member (remembered per portal)."""
-    return portal.remember("municipality_detail", code, lambda: _municipality_detail(portal, code), size=64)
+    """Describe a member's participation, or None when the code is not a member."""
+    return _municipality_detail(portal, code)
 
 
 def _core_group(text: str | None) -> str | None:
