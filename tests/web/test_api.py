@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from fastapi.testclient import TestClient
@@ -56,14 +57,17 @@ def test_project_detail_carries_every_field(client: TestClient, example_plan: Pl
     project = next(p for p in example_plan.projects if p.slug == "c26db145af")
     detail = client.get("/api/projects/c26db145af").json()
     assert detail["name"] == project.name
-    assert detail["description"] == project.description
-    assert detail["effects"] == list(project.effects)
-    assert detail["budget_by_year"] == {str(y): v for y, v in project.budget.by_fiscal_year.items()} \
-        if project.budget else {}
-    assert [r["party"] for r in detail["roles"]] == [r.party for r in project.roles]
+    # One JSON shape per concept: the sheet is exactly the domain's own JSON of the project.
+    assert detail["sheet"] == json.loads(json.dumps(project.to_dict(), ensure_ascii=False))
+    assert detail["sheet"]["description"] == project.description and detail["sheet"]["line"] == project.line
     assert detail["kpis"][0]["indicator"] == "都市計画道路の整備率"
     assert detail["kpis"][0]["chart"]["target"] == [2030, 85.9]
-    assert detail["source_line"] == project.line
+
+
+def test_project_findings_carry_the_key_of_their_very_sheet(client: TestClient, example_plan: Plan) -> None:
+    for project in example_plan.projects:
+        findings = client.get(f"/api/projects/{project.slug}").json()["findings"]
+        assert all(f["project_key"] == project.key for f in findings), project.name
 
 
 def test_map_data_has_every_member(client: TestClient) -> None:

@@ -21,8 +21,6 @@ from renkei.web.readmodel import (
     KpiView,
     Portal,
     ProjectView,
-    category_key,
-    policy_area_key,
 )
 from renkei.web.search import match_projects
 
@@ -182,14 +180,10 @@ def _build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, 
         values = tuple(FacetValue(v, label, counts[name].get(v, 0), v == selected) for v, label in options)
         facets.append(Facet(name, title, values))
 
-    areas: dict[str, str] = {}
-    categories: dict[str, str] = {}
-    for view in portal.projects:
-        areas.setdefault(policy_area_key(view.project), label_group(view.project.policy_area_label, lang))
-        if view.project.category is not None:
-            categories.setdefault(category_key(view.project), category_label(view.project))
-    add("policy_area", translate("col.policy_area", lang), list(areas.items()))
-    add("category", translate("col.category", lang), list(categories.items()))
+    index = portal.index
+    add("policy_area", translate("col.policy_area", lang),
+        [(key, label_group(label, lang)) for key, (label, _) in index.policy_areas.items()])
+    add("category", translate("col.category", lang), [(key, label) for key, (label, _) in index.categories.items()])
     add("municipality", translate("col.municipality", lang), [(m.code, m.name) for m in portal.municipalities])
     add("status", translate("col.status", lang), [(s.value, label_status(s, lang)) for s in Status])
     add("budget", translate("facet.budget", lang),

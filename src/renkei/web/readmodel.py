@@ -143,6 +143,9 @@ class PortalIndex:
     facet_rows: tuple[FacetRow, ...]
     #: KPIs by status, each KPI once (every status present, zero when none).
     status_counts: dict[Status, int]
+    #: Projects by policy area and by category, in document order: facet value → (label, number of sheets).
+    policy_areas: dict[str, tuple[str, int]]
+    categories: dict[str, tuple[str, int]]
 
 
 def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...],
@@ -162,6 +165,14 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...],
         "relisted": frozenset({"yes" if view.project.relisted else "no"}),
     }) for view in projects)
     counted = Counter(k.evaluation.status for k in kpis if k.counted)
+    areas: dict[str, tuple[str, int]] = {}
+    categories: dict[str, tuple[str, int]] = {}
+    for view in projects:
+        key, label = policy_area_key(view.project), view.project.policy_area_label
+        areas[key] = (label, areas.get(key, (label, 0))[1] + 1)
+        if view.project.category is not None:
+            key, label = category_key(view.project), view.project.category_label
+            categories[key] = (label, categories.get(key, (label, 0))[1] + 1)
     return PortalIndex(
         kpis=kpis,
         by_slug={p.slug: p for p in reversed(projects)},  # the first sheet of a slug wins
@@ -170,6 +181,8 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...],
         search_text={v.project.key: searchable_text(v.project) for v in projects},
         facet_rows=rows,
         status_counts={s: counted.get(s, 0) for s in Status},
+        policy_areas=areas,
+        categories=categories,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from renkei.domain.plan import LEAD_PARTIES, PARTNER_PARTIES
@@ -10,7 +12,7 @@ from renkei.domain.totals import YearTotal
 from renkei.web.chart import build_kpi_series
 from renkei.web.choropleth import AreaShapes
 from renkei.web.listing import Facet, category_label
-from renkei.web.readmodel import KpiView, Portal, ProjectView, category_key, policy_area_key
+from renkei.web.readmodel import KpiView, Portal, ProjectView, category_key
 
 
 class PlanInfo(BaseModel):
@@ -144,41 +146,23 @@ class ProjectList(BaseModel):
     next: str | None = None
 
 
-class RoleItem(BaseModel):
-    """One party's duties."""
-
-    party: str
-    duties: list[str]
-
-
 class FindingItem(BaseModel):
-    """A document check finding."""
+    """A document check finding, on the very sheet it is about."""
 
     rule: str
     severity: str
     message: str
     line: int | None
     suggestion: str | None
+    project_key: str | None = Field(description="the key of the sheet it is about (null: about the document)")
 
 
 class ProjectDetail(ProjectItem):
-    """Every field of a project sheet, with its KPIs evaluated."""
+    """A project: its list row, the sheet in the domain's one JSON shape, its KPIs evaluated and its findings."""
 
-    description: str | None
-    effects: list[str]
-    partners_text: str | None
-    outside_area: list[str]
-    excluded: list[str]
-    budget_by_year: dict[int, int | None]
-    budget_text_by_year: dict[int, str]
-    budget_note: str | None
-    roles: list[RoleItem]
-    cost_basis: str | None
-    cost_text: str | None
-    cost_principles: list[str]
+    sheet: dict[str, Any] = Field(description="every field of the sheet as read, in the one shape the domain writes "
+                                              "(`Project.to_dict`; `renkei parse --format json` writes the same)")
     kpis: list[KpiItem]
-    extra: list[list[str]]
-    source_line: int
     findings: list[FindingItem]
 
 
@@ -255,17 +239,9 @@ def _year_amount(y: YearTotal) -> YearAmount:
 def _build_summary(portal: Portal, lang: str) -> Summary:
     from renkei.web.i18n import label_group, label_status
 
-    areas: dict[str, CountItem] = {}
-    categories: dict[str, CountItem] = {}
-    for view in portal.projects:
-        key = policy_area_key(view.project)
-        label = label_group(view.project.policy_area_label, lang)
-        item = areas.setdefault(key, CountItem(key=key, label=label, count=0))
-        item.count += 1
-        if view.project.category is not None:
-            ckey = category_key(view.project)
-            citem = categories.setdefault(ckey, CountItem(key=ckey, label=category_label(view.project), count=0))
-            citem.count += 1
+    index = portal.index
+    areas = [CountItem(key=k, label=label_group(label, lang), count=n) for k, (label, n) in index.policy_areas.items()]
+    categories = [CountItem(key=k, label=label, count=n) for k, (label, n) in index.categories.items()]
     totals = portal.totals
     counts = portal.status_counts()
     info = plan_info(portal)
@@ -273,7 +249,7 @@ def _build_summary(portal: Portal, lang: str) -> Summary:
     return Summary(
         plan=info[0], plans=info[1:], as_of=portal.as_of, project_count=len(portal.projects),
         kpi_count=len(portal.kpis), member_count=len(portal.municipalities),
-        by_policy_area=list(areas.values()), by_category=list(categories.values()),
+        by_policy_area=areas, by_category=categories,
         budget_by_year=[_year_amount(y) for y in totals.years],
         budget_outside_period=[_year_amount(y) for y in totals.outside],
         budget_plan_period_total=totals.plan_period_total,
@@ -321,23 +297,13 @@ def project_item(view: ProjectView) -> ProjectItem:
 
 
 def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetail:
-    """Describe every field of a project sheet."""
-    p = view.project
-    budget = p.budget
+    """Describe a project: the domain's own JSON of the sheet, with its evaluated KPIs and findings beside it."""
     return ProjectDetail(
         **project_item(view).model_dump(),
-        description=p.description, effects=list(p.effects), partners_text=p.partners.text,
-        outside_area=list(p.partners.outside_area), excluded=list(p.partners.excluded),
-        budget_by_year=dict(budget.by_fiscal_year) if budget else {},
-        budget_text_by_year={c.fiscal_year: c.text for c in budget.cells} if budget else {},
-        budget_note=budget.note if budget else None,
-        roles=[RoleItem(party=r.party, duties=list(r.duties)) for r in p.roles],
-        cost_basis=p.cost_sharing.basis.value if p.cost_sharing.basis else None,
-        cost_text=p.cost_sharing.text, cost_principles=[c.text for c in p.cost_sharing.principles],
+        sheet=view.project.to_dict(),
         kpis=[kpi_item(k, portal, lang, chart=True) for k in view.kpis],
-        extra=[[label, text] for label, text in p.extra], source_line=p.line,
         findings=[FindingItem(rule=f.rule, severity=f.severity.value, message=f.message, line=f.line,
-                              suggestion=f.suggestion) for f in view.findings],
+                              suggestion=f.suggestion, project_key=f.project_key) for f in view.findings],
     )
 
 
