@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from renkei.domain.municipality import Municipality
-from renkei.domain.registry import MunicipalityRegistry, Prefecture, Ward, fold_text, to_hiragana
+from renkei.domain.registry import MunicipalityRegistry, Prefecture, Ward, to_hiragana
+from renkei.domain.text import fold
 from renkei.reading.area import load_registry
 
 REGISTRY = load_registry()
@@ -144,8 +145,8 @@ def test_small_hand_built_registry() -> None:
 @pytest.mark.parametrize(("text", "folded"), [
     ("　苅田 町\n", "苅田町"), ("ｶﾝﾀﾞ", "カンダ"), ("（圏域外）", "(圏域外)"),
 ])
-def test_fold_text(text: str, folded: str) -> None:
-    assert fold_text(text) == folded
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
 
 
 def test_to_hiragana() -> None:

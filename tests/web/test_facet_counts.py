@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from renkei.store.engine import create_engine_from_url, create_session_factory
-from renkei.web.listing import FACETS, ProjectFilter, build_facets, filter_kpis, filter_projects
-from renkei.web.readmodel import Portal, load_portal
+from renkei.web.listing import ProjectFilter, _kpi_counts, _project_counts, build_facets, filter_kpis, filter_projects
+from renkei.web.readmodel import FACETS, Portal, load_portal
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +55,11 @@ def test_search_hits_restrict_the_counts(portal: Portal) -> None:
     hits = {portal.projects[0].project.key, portal.projects[5].project.key}
     facets = {f.name: f for f in build_facets(portal, ProjectFilter(q="x"), hits, "ja")}
     assert sum(v.count for v in facets["budget"].values) == 2
+
+
+def test_the_snapshot_counts_the_unfiltered_facets_as_the_listing_would(portal: Portal) -> None:
+    # The first page of each list reads the counts made with the snapshot; any filter counts afresh. Both agree.
+    nothing = ProjectFilter()
+    assert portal.index.facet_counts == _project_counts(portal, nothing, None)
+    assert portal.index.kpi_facet_counts == _kpi_counts(portal, nothing, None)
+    assert sum(portal.index.kpi_facet_counts["status"].values()) == len(portal.kpis)

@@ -9,9 +9,10 @@ them lets plans of different areas be compared.
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import StrEnum
 from functools import lru_cache
+
+from renkei.domain.text import fold
 
 
 class FrameworkArea(StrEnum):
@@ -88,7 +89,7 @@ def recognise_framework_area(name: str) -> FrameworkArea | None:
     >>> recognise_framework_area("地域公共交通") is None
     True
     """
-    text = "".join(unicodedata.normalize("NFKC", name).split())
+    text = fold(name)
     text = re.sub(r"^[(\[【]?[\dA-Za-zア-ンⅠ-Ⅻ①-⑳]{1,3}[)\]】.:、]?", "", text)
     for area, pattern in _PATTERNS:
         if pattern.search(text):

@@ -8,13 +8,13 @@ prefecture (福岡県北九州市), a county (遠賀郡芦屋町) and a trailing
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Municipality
+from renkei.domain.text import fold
 
 _COUNTY = re.compile(r"^(?P<county>.{1,6}?郡)(?P<rest>.+[町村])$")
 _KANA = re.compile(r"^[\u3041-\u309f\u30a1-\u30ffー]+$")
@@ -45,17 +45,6 @@ class FoldedName:
 
     name: str
     prefecture: Prefecture | None = None
-
-
-def fold_text(text: str) -> str:
-    """Return the text in NFKC with all white space removed.
-
-    >>> fold_text("　苅田 町 ")
-    '苅田町'
-    >>> fold_text("ｶﾝﾀﾞﾏﾁ")
-    'カンダマチ'
-    """
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def to_hiragana(text: str) -> str:
@@ -118,20 +107,20 @@ class MunicipalityRegistry:
 
     def by_name(self, name: str) -> tuple[Municipality, ...]:
         """Return every municipality with exactly this official name (after NFKC)."""
-        return self._by_name.get(fold_text(name), ())
+        return self._by_name.get(fold(name), ())
 
     def by_kana(self, kana: str) -> tuple[Municipality, ...]:
         """Return every municipality read so (hiragana or katakana), e.g. かんだまち."""
-        return self._by_kana.get(to_hiragana(fold_text(kana)), ())
+        return self._by_kana.get(to_hiragana(fold(kana)), ())
 
     def prefecture_of(self, municipality: Municipality | str) -> Prefecture | None:
         """Return the prefecture of a municipality or of a code."""
-        code = municipality.code if isinstance(municipality, Municipality) else fold_text(municipality)
+        code = municipality.code if isinstance(municipality, Municipality) else fold(municipality)
         return self._prefs.get(code[:2]) if len(code) >= 2 else None
 
     def prefecture_by_name(self, name: str) -> Prefecture | None:
         """Return the prefecture with this name (福岡県), if any."""
-        key = fold_text(name)
+        key = fold(name)
         return next((p for p in self.prefectures if p.name == key), None)
 
     def wards_of(self, municipality: Municipality) -> tuple[Ward, ...]:
@@ -140,7 +129,7 @@ class MunicipalityRegistry:
 
     def city_of_ward(self, ward_name: str) -> tuple[Municipality, ...]:
         """Return the cities having a ward with this name (東区 is in several)."""
-        cities = (self._by_code.get(w.city_code) for w in self._wards.get(fold_text(ward_name), ()))
+        cities = (self._by_code.get(w.city_code) for w in self._wards.get(fold(ward_name), ()))
         return tuple(m for m in cities if m is not None)
 
     def fold_name(self, name: str) -> FoldedName:
@@ -148,7 +137,7 @@ class MunicipalityRegistry:
 
         Names that are municipality names as written (小郡市, 大和郡山市, 北区) are kept.
         """
-        text = fold_text(name)
+        text = fold(name)
         prefecture = None
         if text not in self._by_name:
             for p in self.prefectures:

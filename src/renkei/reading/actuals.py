@@ -27,13 +27,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from renkei.domain.actual import ASSESSMENT_WORDS, read_assessment_word
 from renkei.domain.fiscal import FiscalYearError, era_to_western, fiscal_year_of
+from renkei.domain.text import fold
 from renkei.reading.numeral import read_number
 
 #: Canonical column → Japanese name used in messages and in the template.
@@ -147,7 +147,7 @@ def read_fiscal_year(text: str) -> int | None:
     >>> read_fiscal_year("令和8年度（2027）") is None, read_fiscal_year("来年") is None
     (True, True)
     """
-    folded = "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    folded = fold(text).upper()
     western = _WESTERN_YEAR.match(folded)
     if western:
         year = int(western["year"])
@@ -176,7 +176,7 @@ def read_value(text: str) -> tuple[float, str | None] | None:
     >>> read_value("約5") is None, read_value("—") is None
     (True, True)
     """
-    folded = "".join(unicodedata.normalize("NFKC", text).split())
+    folded = fold(text)
     number = read_number(folded)
     if number is not None:
         return number, None
@@ -191,7 +191,7 @@ def read_value(text: str) -> tuple[float, str | None] | None:
 
 
 def _fold_header(text: str) -> str:
-    folded = "".join(unicodedata.normalize("NFKC", text).split()).lower()
+    folded = fold(text).lower()
     return folded.replace("：", ":")
 
 
@@ -200,7 +200,7 @@ def _header_column(text: str) -> tuple[str, str | None]:
     folded = _fold_header(text)
     municipality = _MUNICIPALITY_COLUMN.match(folded)
     if municipality:
-        who = "".join(unicodedata.normalize("NFKC", text).split()).replace("：", ":").split(":", 1)[1]
+        who = fold(text).replace("：", ":").split(":", 1)[1]
         return "municipality", who
     for part in _PARENTHESES.sub("", folded).split("/"):
         if part in _ALIASES:
@@ -344,7 +344,7 @@ class _SheetReader:
     def _read_month(self, text: str, year: int | None, error: _ErrorSink) -> int | None:
         if not text:
             return None
-        folded = "".join(unicodedata.normalize("NFKC", text).split())
+        folded = fold(text)
         plain, dated = _MONTH.match(folded), _YEAR_MONTH.match(folded)
         month = int(plain["month"]) if plain else int(dated["month"]) if dated else None
         if month is None or not 1 <= month <= 12:

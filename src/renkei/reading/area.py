@@ -14,7 +14,8 @@ from importlib import resources
 
 from renkei.domain.localcode import is_valid_code
 from renkei.domain.municipality import Area, Municipality
-from renkei.domain.registry import MunicipalityRegistry, Prefecture, Ward, fold_text
+from renkei.domain.registry import MunicipalityRegistry, Prefecture, Ward
+from renkei.domain.text import fold
 
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 # The keys an area file may have; docs/area-config.md documents each (a test checks it).
@@ -82,7 +83,7 @@ def _read_member(value: object, index: int, registry: MunicipalityRegistry | Non
         raise AreaConfigError("code と name を持つオブジェクトが必要です / an object with code and name "
                               "is required", field)
     code = _code(value.get("code"), f"{field}.code")
-    name = fold_text(_string(value.get("name"), f"{field}.name"))
+    name = fold(_string(value.get("name"), f"{field}.name"))
     prefecture = _string(value.get("prefecture"), f"{field}.prefecture", required=False)
     kana = _string(value.get("kana"), f"{field}.kana", required=False)
     if registry is not None:
@@ -114,7 +115,7 @@ def _read_parties(value: object) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list):
         raise AreaConfigError("文字列の一覧が必要です / a list of strings is required", "extra_parties")
-    return tuple(fold_text(_string(v, f"extra_parties[{i}]")) for i, v in enumerate(value))
+    return tuple(fold(_string(v, f"extra_parties[{i}]")) for i, v in enumerate(value))
 
 
 def read_area(text: str, *, registry: MunicipalityRegistry | None = None) -> Area:

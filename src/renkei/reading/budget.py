@@ -47,7 +47,7 @@ def read_header_year(cell: str) -> int | None:
     >>> [read_header_year(c) for c in ("2016(H28)", "H28（2016）", "平成28年度", "2026年度", "FY2027", "令和元年度")]
     [2016, 2016, 2016, 2026, 2027, 2019]
     """
-    text = "".join(unicodedata.normalize("NFKC", cell).split())
+    text = fold(cell)
     if not text:
         return None
     aliased = _ALIASED.match(text)
@@ -137,7 +137,7 @@ def _read_budget_cell(text: str, unit: str | None) -> CellReading:
     raw = text.strip()
     if not raw:
         return CellReading(BudgetCellStatus.NOT_STATED)
-    folded = "".join(unicodedata.normalize("NFKC", raw).split())
+    folded = fold(raw)
     if raw in _NONE_MARKS or folded in _NONE_MARKS:
         return CellReading(BudgetCellStatus.NONE)
     if folded in _UNCLEAR_MARKS or raw in _UNCLEAR_MARKS:

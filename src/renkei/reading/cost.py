@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from renkei.domain.plan import CostBasis, CostPrinciple, CostSharing
+from renkei.domain.text import fold
 from renkei.reading.markup import split_items
 
 _SENTENCE_END = re.compile(r"(?<=。)")
@@ -45,7 +45,7 @@ def classify_cost_sentence(sentence: str) -> CostBasis:
     >>> classify_cost_sentence("未定").value
     'unknown'
     """
-    text = "".join(unicodedata.normalize("NFKC", sentence).split())
+    text = fold(sentence)
     for basis, pattern in _RULES:
         if pattern.search(text):
             return basis

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
+
+from renkei.domain.text import fold
 
 KANJI_DIGITS: dict[str, int] = {
     "〇": 0, "零": 0, "一": 1, "壱": 1, "二": 2, "弐": 2, "三": 3, "参": 3, "四": 4,
@@ -19,15 +20,6 @@ LARGE_UNITS: dict[str, int] = {"万": 10**4, "億": 10**8, "兆": 10**12}
 NEGATIVE_MARKS = "▲△−-‐‑‒–—―"
 _ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _POSITIONAL_KANJI = re.compile(r"[〇零一二三四五六七八九]{2,}")
-
-
-def normalise_numeral_text(text: str) -> str:
-    """Fold full-width characters and white space out of a numeral.
-
-    >>> normalise_numeral_text(" １，２３４．５ ")
-    '1,234.5'
-    """
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def read_number(text: str) -> float | None:
@@ -48,7 +40,7 @@ def read_number(text: str) -> float | None:
     >>> read_number("12,34") is None
     True
     """
-    body = normalise_numeral_text(text)
+    body = fold(text)
     negative = False
     if body[:1] == "+":
         body = body[1:]

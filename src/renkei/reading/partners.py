@@ -19,8 +19,9 @@ from rapidfuzz import fuzz, process
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.municipality import Area, Municipality
 from renkei.domain.plan import Partners
-from renkei.domain.registry import MunicipalityRegistry, fold_text
+from renkei.domain.registry import MunicipalityRegistry
 from renkei.domain.resolution import Resolution, resolve_municipality
+from renkei.domain.text import fold
 
 # Stands in for 全市町 once recognised, so that exclusions stop at it.
 _ALL = "\ue000"
@@ -186,7 +187,7 @@ def _read_outside(name: str, *, area: Area, registry: MunicipalityRegistry, coll
     elif found:
         _add_outside(found[0].name, collected)
     elif registry.prefecture_by_name(registry.fold_name(name).name) is not None:
-        _add_outside(fold_text(name), collected)
+        _add_outside(fold(name), collected)
     else:
         collected.unresolved.append(name)
         collected.add_finding(

@@ -16,6 +16,7 @@ from renkei.domain.plan import Project
 from renkei.domain.status import RATING_PRIORITY, Status
 from renkei.web.i18n import label_group, label_status, translate
 from renkei.web.readmodel import (
+    FACETS,
     STATUS_PRIORITY,
     FacetRow,
     KpiView,
@@ -76,10 +77,6 @@ def category_label(project: Project) -> str:
 def find_hits(portal: Portal, session: Session, query: str) -> set[str] | None:
     """Return the keys of the projects a search matches (None for no search), over the portal's prepared text."""
     return match_projects(portal.index.search_text, query)
-
-
-#: The facets, in the order the filter form shows them; each is a query parameter of ProjectFilter.
-FACETS = ("policy_area", "category", "municipality", "status", "budget", "relisted")
 
 
 def _failing(row: FacetRow, chosen: ProjectFilter, hits: set[str] | None, ignore: str = "") -> list[str]:
@@ -173,7 +170,10 @@ def build_facets(
 def _build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, lang: str,
                   count_kpis: bool) -> list[Facet]:
     facets: list[Facet] = []
-    counts = (_kpi_counts if count_kpis else _project_counts)(portal, chosen, hits)
+    if hits is None and not any(getattr(chosen, name) for name in FACETS):  # no filter: counted with the snapshot
+        counts = portal.index.kpi_facet_counts if count_kpis else portal.index.facet_counts
+    else:
+        counts = (_kpi_counts if count_kpis else _project_counts)(portal, chosen, hits)
 
     def add(name: str, title: str, options: list[tuple[str, str]]) -> None:
         selected = getattr(chosen, name)

@@ -119,6 +119,10 @@ def category_key(project: Project) -> str:
     return f"{policy_area_key(project)}-{project.category.code}"
 
 
+#: The facets of the project and KPI lists, in the order the filter form shows them.
+FACETS = ("policy_area", "category", "municipality", "status", "budget", "relisted")
+
+
 @dataclass(frozen=True, slots=True)
 class FacetRow:
     """A project with its value of every facet (a project may have several municipalities and statuses)."""
@@ -143,6 +147,9 @@ class PortalIndex:
     facet_rows: tuple[FacetRow, ...]
     #: KPIs by status, each KPI once (every status present, zero when none).
     status_counts: dict[Status, int]
+    #: Projects, and KPIs, per facet value with no filter chosen (the lists' first pages read them).
+    facet_counts: dict[str, dict[str, int]]
+    kpi_facet_counts: dict[str, dict[str, int]]
     #: Projects by policy area and by category, in document order: facet value → (label, number of sheets).
     policy_areas: dict[str, tuple[str, int]]
     categories: dict[str, tuple[str, int]]
@@ -165,6 +172,13 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...],
         "relisted": frozenset({"yes" if view.project.relisted else "no"}),
     }) for view in projects)
     counted = Counter(k.evaluation.status for k in kpis if k.counted)
+    facet_counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    kpi_facet_counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for row in rows:
+        for name in FACETS:
+            facet_counts[name].update(row.values[name])
+            for kpi in row.view.kpis:  # a KPI counts under its own status, and under its project's other values
+                kpi_facet_counts[name].update({kpi.evaluation.status.value} if name == "status" else row.values[name])
     areas: dict[str, tuple[str, int]] = {}
     categories: dict[str, tuple[str, int]] = {}
     for view in projects:
@@ -181,6 +195,8 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...],
         search_text={v.project.key: searchable_text(v.project) for v in projects},
         facet_rows=rows,
         status_counts={s: counted.get(s, 0) for s in Status},
+        facet_counts={name: dict(c) for name, c in facet_counts.items()},
+        kpi_facet_counts={name: dict(c) for name, c in kpi_facet_counts.items()},
         policy_areas=areas,
         categories=categories,
     )

@@ -14,7 +14,8 @@ from rapidfuzz import fuzz, process
 
 from renkei.domain.municipality import Municipality
 from renkei.domain.text import fold_for_search, search_terms
-from renkei.web.listing import FACETS, ProjectFilter
+from renkei.web.listing import ProjectFilter
+from renkei.web.readmodel import FACETS
 from renkei.web.search_terms import query_variants
 
 #: Least rapidfuzz partial ratio (0-100) for a name to count as close to the query.
