@@ -260,7 +260,9 @@ def test_municipality_page_shows_roles_and_comparison(client: TestClient, exampl
     assert story["role_party"] == "連携市町" and "本事業の推進に協力する。" in story["duties"]
     assert story["cost_basis"] == "lead_city"
     html = client.get(f"/municipalities/{YUKUHASHI}", params={"lang": "ja"}).text
-    assert 'class="area on selected"' in html or 'class="area on' in html
+    assert html.count('class="area on"') == 1 and html.count('class="area off"') == 17  # this town alone is lit
+    lit = html[:html.index('class="area on"')]
+    assert lit[lit.rindex("<a href="):].startswith(f'<a href="/municipalities/{YUKUHASHI}"')
     assert "北九州市が負担" in html
 
 

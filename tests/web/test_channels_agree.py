@@ -60,12 +60,12 @@ def record_actuals(url: str) -> None:
     engine.dispose()
 
 
-@pytest.mark.parametrize("source", ["example", "generated"])
-def test_pages_api_and_cli_give_the_same_counts_and_verdicts(source: str, tmp_path: Path,
+@pytest.mark.parametrize("sheets", [0, 300, 10_000], ids=["example", "generated-300", "generated-10000"])
+def test_pages_api_and_cli_give_the_same_counts_and_verdicts(sheets: int, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    document = EXAMPLE if source == "example" else tmp_path / "generated.txt"
-    if source == "generated":
-        document.write_text(generated(300), encoding="utf-8")
+    document = EXAMPLE if not sheets else tmp_path / "generated.txt"
+    if sheets:
+        document.write_text(generated(sheets), encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'renkei.db'}"
     monkeypatch.setenv("RENKEI_DATABASE_URL", url)
     runner = CliRunner()

@@ -66,3 +66,10 @@ def test_categories_carry_their_policy_area_number_everywhere(client: TestClient
     assert "(2) a 地域公共交通" in home
     facets = client.get("/projects", params=JA).text
     assert "(2) a 地域公共交通" in facets
+
+
+def test_a_kpi_sparkline_never_draws_a_baseline_as_an_actual(client: TestClient) -> None:
+    page = client.get("/kpis", params=JA).text
+    # The example has no actuals: every mini chart shows its baseline as a hollow dot and no actual dot.
+    assert page.count('class="baseline-dot"') > 10
+    assert 'class="actual-dot"' not in page

@@ -293,12 +293,21 @@ def render_kpi_chart(series: KpiSeries, *, title: str, description: str, names: 
 
 
 def render_sparkline(points: Sequence[Point], *, target: float | None, years: Sequence[int], label: str,
-                     label_lang: str | None = None) -> Markup:
-    """Draw a small trend line of yearly values with the target as a thin line (no axes)."""
+                     label_lang: str | None = None, baseline: Point | None = None) -> Markup:
+    """Draw a small trend line of yearly actuals with the target as a thin line (no axes).
+
+    The baseline, when given, is a hollow dot, never drawn like an actual: a plan with no report yet shows where
+    it starts and nothing more.
+
+    >>> str(render_sparkline([], target=10, years=[2026, 2030], label="x", baseline=(2025, 0)))  # doctest: +ELLIPSIS
+    '<svg ...<circle class="baseline-dot" ...'
+    """
     width, height, pad = 120, 32, 4
-    values = [v for _, v in points] + ([target] if target is not None else [])
+    values = [v for _, v in points] + ([target] if target is not None else []) + ([baseline[1]] if baseline else [])
     top = max(values, default=0) or 1.0
     first, last = (years[0], years[-1]) if years else (0, 1)
+    if baseline is not None:
+        first = min(first, baseline[0])
     span = max(last - first, 1)
 
     def xy(year: int, value: float) -> str:
@@ -309,12 +318,15 @@ def render_sparkline(points: Sequence[Point], *, target: float | None, years: Se
     parts: list[str] = []
     if target is not None:
         parts.append(f'<polyline class="target" points="{xy(first, target)} {xy(last, target)}"/>')
+    if baseline is not None:
+        x, y = xy(*baseline).split(",")
+        parts.append(f'<circle class="baseline-dot" cx="{x}" cy="{y}" r="2.5"/>')
     if len(points) > 1:
         parts.append(f'<polyline class="actual" points="{" ".join(xy(y, v) for y, v in points)}"/>')
     for year, value in points[-1:]:
         x, y = xy(year, value).split(",")
         parts.append(f'<circle class="actual-dot" cx="{x}" cy="{y}" r="2.5"/>')
-    if not points:
+    if not points and baseline is None:
         parts.append(f'<line class="empty" x1="{pad}" x2="{width - pad}" y1="{height / 2}" y2="{height / 2}"/>')
     lang = f' lang="{escape(label_lang)}"' if label_lang else ""
     return Markup(

@@ -26,9 +26,8 @@ def list_kpis(request: Request, session: SessionDep, portal: PortalDep, lang: La
     check_page(request, page)
     for view in page.items:
         series = build_kpi_series(view, portal.plan.first_year, portal.plan.last_year)
-        points = list(series.actual) or ([series.baseline] if series.baseline else [])
-        line = render_sparkline(points, target=view.kpi.target.value, years=series.years,
-                                label=view.kpi.indicator, label_lang="ja")
+        line = render_sparkline(list(series.actual), target=view.kpi.target.value, years=series.years,
+                                label=view.kpi.indicator, label_lang="ja", baseline=series.baseline)
         rows.append((view, line))
     facets = [f for f in build_facets(portal, chosen, hits, lang, count_kpis=True) if f.name != "relisted"]
     search = describe_results(request, portal, session, chosen, (), len(found), lang, kpis=True)
