@@ -192,8 +192,11 @@ def judge_every_year(frame: Frame) -> Verdict:
     span = big_t - start + 1
     recorded = {y: v for y, v in frame.seen.items() if start <= y <= min(frame.as_of, big_t)}
     bound_ja, bound_en = ("以下", "at most") if sense < 0 else ("以上", "at least")
-    amount_ja = f"毎年度 {format_amount(amount, target)}{bound_ja}（{year_ja(start)}〜{year_ja(big_t)}）"
-    amount_en = f"{bound_en} {format_amount(amount, target)} each year (FY{start}-{big_t})"
+    # A range the target does not state is the plan period: say so, so that a reading never passes for the text.
+    assumed_ja, assumed_en = ("、計画期間とみなす", ", the plan period, assumed") if target.from_fiscal_year is None \
+        else ("", "")
+    amount_ja = f"毎年度 {format_amount(amount, target)}{bound_ja}（{year_ja(start)}〜{year_ja(big_t)}{assumed_ja}）"
+    amount_en = f"{bound_en} {format_amount(amount, target)} each year (FY{start}-{big_t}{assumed_en})"
     if not recorded:
         return Verdict(
             rule="every_year.count", status=Status.NO_DATA, direction=direction, target_year=big_t,
