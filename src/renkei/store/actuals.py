@@ -31,14 +31,12 @@ def find_kpi(*, session: Session, plan_id: int, project: str, indicator: str) ->
     """
     wanted = indicator_key(indicator)
     folded = normalise_key_text(project)
-    candidates = (
-        session.execute(
-            select(KpiRow, ProjectRow)
-            .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-            .where(ProjectRow.plan_id == plan_id, KpiRow.indicator_key == wanted)
-        )
-        .all()
-    )
+    query = (select(KpiRow, ProjectRow).join(ProjectRow, ProjectRow.id == KpiRow.project_id)
+             .where(ProjectRow.plan_id == plan_id, KpiRow.indicator_key == wanted))
+    # A project named by its key is found by the index; only a name written otherwise needs every sheet with the
+    # indicator (a key match always ranks first, so the answer is the same).
+    candidates = (session.execute(query.where(ProjectRow.key.in_({project, folded}))).all()
+                  or session.execute(query).all())
 
     def rank(pair: tuple[KpiRow, ProjectRow]) -> tuple[int, int, int, int]:
         kpi, row = pair
