@@ -37,6 +37,20 @@ def normalise_database_url(url: str | URL) -> URL:
     )
 
 
+#: The execution option of a writer's connections (see ``writer``).
+WRITE = "renkei_write"
+
+
+def writer(engine: Engine) -> Engine:
+    """Return the engine as a writer: on SQLite each transaction takes the write lock at once (BEGIN IMMEDIATE).
+
+    Two staff saves at the same moment then run one after the other, and the second meets the first's version (a
+    clear conflict message) instead of SQLite's "database is locked". PostgreSQL locks rows and ignores the option.
+    The writer shares the engine's pool.
+    """
+    return engine.execution_options(**{WRITE: True})
+
+
 def _is_file_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
@@ -57,7 +71,9 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer asks for BEGIN IMMEDIATE (`WRITE_OPTIONS`): it takes the write lock first, waiting up to the busy
+        # timeout for another writer, instead of reading a snapshot it may not upgrade ("database is locked").
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def create_engine_from_url(url: str | URL, *, echo: bool = False) -> Engine:

@@ -22,7 +22,7 @@ from starlette.responses import Response
 
 from renkei.domain.fiscal import latest_ended_fiscal_year
 from renkei.settings import Settings, get_settings
-from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.store.engine import create_engine_from_url, create_session_factory, writer
 from renkei.store.portal_queries import read_store_fingerprint
 from renkei.web import staff
 from renkei.web.i18n import translate
@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
+    app.state.write_engine = writer(engine)  # POSTs write: on SQLite they queue for the write lock (engine.py)
     app.state.portal_cache = PortalCache()
     app.state.templates = build_templates()
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")

@@ -23,9 +23,10 @@ from renkei.web.readmodel import Portal, load_portal
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """Yield a database session of the application (closed after the request)."""
+    """Yield a database session of the application (closed after the request); a writer's for a POST."""
     factory: sessionmaker[Session] = request.app.state.session_factory
-    with factory() as session:
+    bind = request.app.state.write_engine if request.method not in ("GET", "HEAD", "OPTIONS") else None
+    with (factory(bind=bind) if bind is not None else factory()) as session:
         yield session
 
 
