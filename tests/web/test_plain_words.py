@@ -73,3 +73,12 @@ def test_a_kpi_sparkline_never_draws_a_baseline_as_an_actual(client: TestClient)
     # The example has no actuals: every mini chart shows its baseline as a hollow dot and no actual dot.
     assert page.count('class="baseline-dot"') > 10
     assert 'class="actual-dot"' not in page
+
+
+def test_a_budget_without_a_stated_unit_says_the_unit_is_assumed(client: TestClient, example_plan: Plan) -> None:
+    unstated = [p for p in example_plan.projects if p.budget and p.budget.unit is None]
+    stated = next(p for p in example_plan.projects if p.budget and p.budget.unit == "千円")
+    assert unstated, "the example has one sheet whose header is 「事業費」 alone"
+    for project in unstated:
+        assert "千円とみなしています" in client.get(f"/projects/{project.slug}", params=JA).text
+    assert "千円とみなしています" not in client.get(f"/projects/{stated.slug}", params=JA).text

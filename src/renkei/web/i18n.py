@@ -56,6 +56,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "home.budget_note": ("【再掲】事業の事業費は一度だけ数えています。", "Relisted projects are counted once."),
     "home.outside": ("計画期間外の年度", "Years outside the plan period"),
     "budget.not_stated": ("記載なし", "not stated"),
+    "budget.unit_assumed": ("このシートは事業費の単位を書いていません。ほかのシートと同じ千円とみなしています。",
+                            "This sheet does not state the budget's unit; it is taken as thousand yen, as elsewhere."),
     # What a budget cell written in words means (shown beside the words, so a reading never passes for a figure).
     "budget.cell.none": ("なしと記載", "stated as none"),
     "budget.cell.unclear": ("継続、額の記載なし", "continues, no amount given"),
