@@ -323,7 +323,8 @@ def test_explanation_says_why(kpi: KPI, actuals: dict[int, float], as_of: int, w
 
 
 def test_an_every_year_range_the_target_does_not_state_is_said_to_be_assumed() -> None:
-    unstated = KPI("協議会の開催", q("年1回", POINT, 1, "回", per="年"), q("年1回", EVERY_YEAR, 1, "回", per="年"), None)
+    once = q("年1回", EVERY_YEAR, 1, "回", per="年")
+    unstated = KPI("協議会の開催", q("年1回", POINT, 1, "回", per="年"), once, None)
     assert "（令和8年度〜令和12年度、計画期間とみなす）" in run(unstated, {2026: 1}, 2026).explanation_ja
     assert "計画期間とみなす" not in run(WATER_TRAINING, {2026: 7}, 2026).explanation_ja  # 令和8年度～12年度 stated
 
