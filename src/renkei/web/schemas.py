@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -333,9 +334,15 @@ def role_for(view: ProjectView, name: str, is_lead: bool) -> tuple[str | None, l
     return None, []
 
 
-def municipality_detail(portal: Portal, code: str) -> MunicipalityDetail | None:
-    """Describe a member's participation, or None when the code is not a member."""
-    return _municipality_detail(portal, code)
+def municipality_detail(portal: Portal, code: str,
+                        window: Callable[[list[ProjectView]], Sequence[ProjectView]] | None = None,
+                        ) -> MunicipalityDetail | None:
+    """Describe a member's participation, or None when the code is not a member.
+
+    ``window`` picks the sheets to describe (a page of them); every one by default. ``project_count`` stays the
+    member's whole count.
+    """
+    return _municipality_detail(portal, code, window)
 
 
 def _core_group(text: str | None) -> str | None:
@@ -356,14 +363,17 @@ def _own_actuals(view: ProjectView, code: str) -> list[dict[str, object]]:
     return found
 
 
-def _municipality_detail(portal: Portal, code: str) -> MunicipalityDetail | None:
+def _municipality_detail(portal: Portal, code: str,
+                         window: Callable[[list[ProjectView]], Sequence[ProjectView]] | None,
+                         ) -> MunicipalityDetail | None:
     member = portal.member_by_code(code)
     if member is None:
         return None
     this = next(i for i in municipality_items(portal) if i.code == code)
     is_lead = code == portal.lead_code
     projects = []
-    for view in portal.projects_of(member):
+    sheets = portal.projects_of(member)
+    for view in (window(sheets) if window is not None else sheets):
         party, duties = role_for(view, member.name, is_lead)
         cost = view.project.cost_sharing
         projects.append(MunicipalityProject(

@@ -1,14 +1,17 @@
-"""A municipality page: its projects with its role and cost sharing, compared with the area average."""
+"""A municipality page: the projects it takes part in, a page at a time, with its role and cost sharing."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from renkei.web.choropleth import load_shapes, render_map
 from renkei.web.i18n import translate
-from renkei.web.pagination import paginate, read_page_number
+from renkei.web.pagination import Page, paginate, read_page_number
 from renkei.web.parameters import check_page
+from renkei.web.readmodel import ProjectView
 from renkei.web.rendering import LanguageDep, PortalDep, render_page
 from renkei.web.schemas import municipality_detail
 
@@ -18,7 +21,14 @@ router = APIRouter()
 @router.get("/municipalities/{code}", include_in_schema=False)
 def show_municipality(request: Request, code: str, portal: PortalDep, lang: LanguageDep) -> Response:
     """Show a member municipality."""
-    detail = municipality_detail(portal, code)
+    number = read_page_number(request.query_params.get("page"))
+    pages: list[Page[ProjectView]] = []
+
+    def one_page(sheets: list[ProjectView]) -> Sequence[ProjectView]:  # describe only the sheets shown
+        pages.append(paginate(sheets, number))
+        return pages[0].items
+
+    detail = municipality_detail(portal, code, one_page)
     if detail is None:
         raise HTTPException(status_code=404, detail=translate("muni.not_found", lang))
     shapes = load_shapes(portal.plan.area_slug)
@@ -26,7 +36,7 @@ def show_municipality(request: Request, code: str, portal: PortalDep, lang: Lang
     if shapes is not None:
         area_map = render_map(shapes, title=translate("map.title", lang), description=detail.name,
                               highlight=frozenset({code}), label="{name}")
-    page = paginate(detail.projects, read_page_number(request.query_params.get("page")))
+    page = Page(detail.projects, pages[0].number, pages[0].size, pages[0].total)
     check_page(request, page)
     return render_page(request, "municipalities/detail.html", {
         "portal": portal, "detail": detail, "area_map": area_map, "page": page,
