@@ -124,3 +124,23 @@ def test_an_unknown_plan_is_a_clear_error(example_url: str, tmp_path: Path) -> N
     code, output = build(example_url, tmp_path / "site", "--plan", "nowhere")
     assert code == 2 and "nowhere" in output
     assert not (tmp_path / "site").exists()
+
+
+def test_two_processes_build_exactly_what_one_builds(example_url: str, tmp_path: Path) -> None:
+    from renkei.settings import Settings
+    from renkei.store import repository
+    from renkei.store.engine import create_engine_from_url, create_session_factory
+    from renkei.web.static_site import crawl_site
+
+    engine = create_engine_from_url(example_url)
+    with create_session_factory(engine)() as session:
+        key = repository.list_plans(session=session)[0].plan_key
+    engine.dispose()
+    settings = Settings(database_url=example_url)
+    one, two = crawl_site(settings, key, tmp_path / "one", processes=1), crawl_site(settings, key, tmp_path / "two",
+                                                                                     processes=2)
+    assert (one.pages, one.files, one.bytes, one.problems) == (two.pages, two.files, two.bytes, two.problems)
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert all((tmp_path / "one" / f).read_bytes() == (tmp_path / "two" / f).read_bytes() for f in files)
+    assert one.pages > 200 and (tmp_path / "two" / "en" / "index.html").is_file()

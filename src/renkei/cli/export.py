@@ -175,6 +175,8 @@ def report(
               f"{len(progress.plan.projects)}事業）", highlight=False, soft_wrap=True)
 
 
+#: From this many projects the static site's two languages are built by two processes (where there are two cores).
+PARALLEL_FROM = 300
 #: The file that marks a folder as a static copy written by renkei (only such a folder is ever replaced).
 SITE_MARK = ".renkei-site"
 
@@ -209,7 +211,7 @@ def build_site(
     HTML・CSS・JS・JSON で、相対リンクなので file:// でも動く。オープンデータ一式を同梱する。
     """
     from renkei.settings import Settings
-    from renkei.web.static_site import STATIC_ASSETS, crawl_site, static_app
+    from renkei.web.static_site import STATIC_ASSETS, crawl_site
 
     if licence not in LICENCES:
         raise fail(f"ライセンス「{licence}」は使えません / unknown licence（{', '.join(LICENCES)}）")
@@ -231,7 +233,8 @@ def build_site(
         staging.mkdir(parents=True)
         shutil.copytree(STATIC_ASSETS, staging / "static")
         write_package(staging / "opendata", build_tables(source), package_meta(source, source_url=source_url), licence)
-        report = crawl_site(static_app(settings), source.plan_key, staging,
+        large = len(source.progress.plan.projects) >= PARALLEL_FROM  # a small plan builds faster in one process
+        report = crawl_site(settings, source.plan_key, staging, processes=None if large else 1,
                             progress=lambda n: out.print(f"  {n:,} files…", highlight=False))
         (staging / SITE_MARK).write_text(json.dumps({"plan": source.plan_key, "pages": report.pages}) + "\n",
                                          encoding="utf-8")

@@ -15,11 +15,13 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import multiprocessing
+import os
 import posixpath
 import re
 from collections import deque
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -168,8 +170,9 @@ class _Crawl:
     """Fetch every reachable page once, rewrite its links, and save it."""
 
     def __init__(self, client: httpx.AsyncClient, plan_key: str, folder: Path,
-                 progress: Callable[[int], None] | None) -> None:
+                 progress: Callable[[int], None] | None, part: Part) -> None:
         self.client = client
+        self.part = part
         self.plan_key = plan_key
         self.folder = folder
         self.progress = progress
@@ -179,10 +182,11 @@ class _Crawl:
         self.links: dict[tuple[str, str, str], str] = {}
 
     def add(self, address: _Address) -> str | None:
+        """Return the file of an address, queueing it when this part of the build fetches it and has not yet."""
         file = address.file
         if file is None:
             return None
-        if file not in self.seen and not address.path.startswith(("/static/", "/opendata/")):
+        if file not in self.seen and self.part.fetches(address):
             self.seen.add(file)
             self.queue.append(address)
         return file
@@ -227,9 +231,11 @@ class _Crawl:
         assert file is not None
         query = dict(address.params)
         query["plan"] = self.plan_key
-        if not address.path.startswith("/api/") and address.path not in LANGUAGE_FREE:
-            query["lang"] = address.lang
+        # Every answer names its language: the API's files are the Japanese answers, whichever page links them.
+        query["lang"] = address.lang if not address.path.startswith("/api/") and address.path not in LANGUAGE_FREE \
+            else "ja"
         response = await self.client.get(address.path, params=query)
+        self.client.cookies.clear()  # the portal remembers ?lang= in a cookie; a build remembers nothing
         if response.status_code != 200:
             self.report.problems.append(f"{address.path}?{address.params}: answered {response.status_code}")
             return
@@ -261,7 +267,7 @@ class _Crawl:
         return content
 
     async def run(self) -> SiteReport:
-        for lang in ("ja", "en"):
+        for lang in self.part.languages:
             for path in START_PAGES:
                 self.add(_Address(path, (), lang))
         for path in LANGUAGE_FREE:
@@ -271,19 +277,63 @@ class _Crawl:
         return self.report
 
 
-def crawl_site(app: FastAPI, plan_key: str, folder: Path, *,
-               progress: Callable[[int], None] | None = None) -> SiteReport:
-    """Save every public page of ``app`` for one plan into ``folder`` (which holds ``static/`` and ``opendata/``).
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What one process of the build fetches: the pages of some languages, and (one process) the shared files.
+
+    The languages' pages link each other only through the language switch, so each language's pages can be built
+    by a process of its own; every process still names the other's files when it rewrites a link.
+    """
+
+    languages: tuple[str, ...] = ("ja", "en")
+    shared: bool = True
+
+    def fetches(self, address: _Address) -> bool:
+        """Tell whether this part fetches an address (static files and open data are copied, never fetched)."""
+        if address.path.startswith(("/static/", "/opendata/")):
+            return False
+        if address.path.startswith("/api/") or address.path in LANGUAGE_FREE:
+            return self.shared
+        return address.lang in self.languages
+
+
+def crawl_app(app: FastAPI, plan_key: str, folder: Path, *, part: Part = Part(),
+              progress: Callable[[int], None] | None = None) -> SiteReport:
+    """Save the public pages of ``app`` that ``part`` covers, for one plan, into ``folder``.
 
     ``app`` is the portal built with ``static_site`` set in its templates and :func:`add_static_routes` added.
     """
     async def crawl() -> SiteReport:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://static.invalid") as client:
-            return await _Crawl(client, plan_key, folder, progress).run()
+            return await _Crawl(client, plan_key, folder, progress, part).run()
 
     try:  # on a thread of its own, so a caller already running an event loop (a notebook, a test) is no problem
         with ThreadPoolExecutor(max_workers=1) as runner:
             return runner.submit(anyio.run, crawl).result()
     finally:
         app.state.engine.dispose()
+
+
+def _crawl_part(settings: Settings, plan_key: str, folder: str, part: Part) -> SiteReport:
+    """Build one part in a process of its own (its own app, snapshot and database connections)."""
+    return crawl_app(static_app(settings), plan_key, Path(folder), part=part)
+
+
+def crawl_site(settings: Settings, plan_key: str, folder: Path, *, processes: int | None = None,
+               progress: Callable[[int], None] | None = None) -> SiteReport:
+    """Save every public page of the portal for one plan into ``folder`` (which holds ``static/`` and ``opendata/``).
+
+    With two processes or more (the default where the machine has two cores) the Japanese and the English pages
+    are built side by side, each by a process with its own snapshot; ``progress`` is reported by a single process
+    only.
+    """
+    processes = processes if processes is not None else min(2, os.cpu_count() or 1)
+    if processes < 2:
+        return crawl_app(static_app(settings), plan_key, folder, progress=progress)
+    parts = (Part(("ja",), shared=True), Part(("en",), shared=False))
+    with ProcessPoolExecutor(max_workers=len(parts), mp_context=multiprocessing.get_context("spawn")) as pool:
+        reports = list(pool.map(_crawl_part, *zip(*((settings, plan_key, str(folder), p) for p in parts),
+                                                  strict=True)))
+    return SiteReport(pages=sum(r.pages for r in reports), files=sum(r.files for r in reports),
+                      bytes=sum(r.bytes for r in reports), problems=[x for r in reports for x in r.problems])
