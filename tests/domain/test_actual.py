@@ -16,7 +16,6 @@ from renkei.domain.actual import (
     Assessment,
     MonthMerge,
     fiscal_month_order,
-    months_by_fiscal_year,
     value_by_fiscal_year,
 )
 from renkei.domain.status import Rating, Status, read_status
@@ -104,12 +103,6 @@ def test_bad_entries_raise_actual_error_naming_the_field(build: object, field: s
 )
 def test_value_by_fiscal_year(actuals: list[Actual], months: MonthMerge, expected: dict[int, float]) -> None:
     assert value_by_fiscal_year(actuals, months=months) == expected
-
-
-def test_months_by_fiscal_year_counts_only_years_without_a_whole_year_entry() -> None:
-    actuals = [Actual(2026, 1, month=4), Actual(2026, 1, month=4), Actual(2026, 1, month=5),
-               Actual(2027, 1, month=4), Actual(2027, 3)]
-    assert months_by_fiscal_year(actuals) == {2026: 2}
 
 
 def test_fiscal_month_order_runs_april_to_march() -> None:

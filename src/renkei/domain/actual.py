@@ -290,13 +290,3 @@ def value_by_fiscal_year(
         else:
             years[year] = values[max(values, key=fiscal_month_order)]
     return years
-
-
-def months_by_fiscal_year(actuals: Sequence[Actual]) -> dict[int, int]:
-    """Count the distinct months recorded for each fiscal year that has no whole-year entry."""
-    whole = {a.fiscal_year for a in actuals if a.month is None and a.total is not None}
-    counts: dict[int, set[int]] = {}
-    for a in actuals:
-        if a.month is not None and a.total is not None and a.fiscal_year not in whole:
-            counts.setdefault(a.fiscal_year, set()).add(a.month)
-    return {year: len(months) for year, months in sorted(counts.items())}

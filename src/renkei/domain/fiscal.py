@@ -108,15 +108,6 @@ def latest_ended_fiscal_year(year: int, month: int, day: int = 1) -> int:
     return fiscal_year_of(year, month) - 1
 
 
-def fiscal_year_months(fiscal_year: int) -> tuple[str, str]:
-    """Return the first and last month of a fiscal year as ``YYYY-MM``.
-
-    >>> fiscal_year_months(2026)
-    ('2026-04', '2027-03')
-    """
-    return f"{fiscal_year:04d}-04", f"{fiscal_year + 1:04d}-03"
-
-
 def wareki_fiscal_year(fiscal_year: int) -> str:
     """Name a fiscal year in the Japanese era (2026 -> 令和8年度; the first year is 元年度).
 

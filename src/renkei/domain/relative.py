@@ -108,12 +108,3 @@ def resolve_target(baseline: Quantity, target: Quantity) -> Quantity:
         qualifier=qualifier,
         direction=direction,
     )
-
-
-def is_lower_better(quantity: Quantity) -> bool:
-    """Tell whether a smaller value of this quantity is better (a ranking).
-
-    >>> is_lower_better(Quantity("6位", QuantityKind.POINT, value=6, unit="位"))
-    True
-    """
-    return quantity.unit in LOWER_IS_BETTER_UNITS

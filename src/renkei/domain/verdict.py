@@ -283,14 +283,3 @@ def sentences(*parts: str, sep: str = "。") -> str:
     'Actual 4; judged on FY2026'
     """
     return sep.join(p for p in parts if p)
-
-
-def format_years(first: int, last: int) -> tuple[str, str]:
-    """Write a span of fiscal years in Japanese and English.
-
-    >>> format_years(2030, 2030), format_years(2026, 2030)
-    (('2030年度', 'FY2030'), ('2026～2030年度', 'FY2026-2030'))
-    """
-    if first == last:
-        return f"{first}年度", f"FY{first}"
-    return f"{first}～{last}年度", f"FY{first}-{last}"
