@@ -71,7 +71,7 @@ def test_pages_api_and_cli_give_the_same_counts_and_verdicts(sheets: int, tmp_pa
     runner = CliRunner()
     assert runner.invoke(cli, ["import", str(document)]).exit_code == 0
     record_actuals(url)
-    for year in (2026, 2028):
+    for year in (2026, 2028) if sheets < 10_000 else (2028,):  # the large plan once: it takes a minute a year
         result = runner.invoke(cli, ["progress", "--format", "json", "--as-of", str(year)])
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
