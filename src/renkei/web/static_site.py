@@ -315,9 +315,12 @@ def crawl_app(app: FastAPI, plan_key: str, folder: Path, *, part: Part = Part(),
         app.state.engine.dispose()
 
 
-def _crawl_part(settings: Settings, plan_key: str, folder: str, part: Part) -> SiteReport:
+def _crawl_part(settings: Settings, plan_key: str, folder: str, part: Part, chatty: bool) -> SiteReport:
     """Build one part in a process of its own (its own app, snapshot and database connections)."""
-    return crawl_app(static_app(settings), plan_key, Path(folder), part=part)
+    def progress(files: int) -> None:  # a process of its own writes its own progress lines
+        print(f"  {'/'.join(part.languages)}: {files:,} files…", flush=True)
+
+    return crawl_app(static_app(settings), plan_key, Path(folder), part=part, progress=progress if chatty else None)
 
 
 def crawl_site(settings: Settings, plan_key: str, folder: Path, *, processes: int | None = None,
@@ -325,15 +328,16 @@ def crawl_site(settings: Settings, plan_key: str, folder: Path, *, processes: in
     """Save every public page of the portal for one plan into ``folder`` (which holds ``static/`` and ``opendata/``).
 
     With two processes or more (the default where the machine has two cores) the Japanese and the English pages
-    are built side by side, each by a process with its own snapshot; ``progress`` is reported by a single process
-    only.
+    are built side by side, each by a process with its own snapshot; then each process prints its own progress
+    lines when ``progress`` is given.
     """
     processes = processes if processes is not None else min(2, os.cpu_count() or 1)
     if processes < 2:
         return crawl_app(static_app(settings), plan_key, folder, progress=progress)
     parts = (Part(("ja",), shared=True), Part(("en",), shared=False))
     with ProcessPoolExecutor(max_workers=len(parts), mp_context=multiprocessing.get_context("spawn")) as pool:
-        reports = list(pool.map(_crawl_part, *zip(*((settings, plan_key, str(folder), p) for p in parts),
+        chatty = progress is not None
+        reports = list(pool.map(_crawl_part, *zip(*((settings, plan_key, str(folder), p, chatty) for p in parts),
                                                   strict=True)))
     return SiteReport(pages=sum(r.pages for r in reports), files=sum(r.files for r in reports),
                       bytes=sum(r.bytes for r in reports), problems=[x for r in reports for x in r.problems])
