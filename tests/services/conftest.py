@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from renkei.domain.plan import KPI, Partners
+from renkei.domain.plan import KPI, Partners, indicator_key
 from renkei.domain.quantity import Quantity, QuantityKind
 from renkei.services.accounts import StaffUser, create_user, set_project_assignment
 from renkei.services.plan_import import import_plan
 from renkei.store.rounds import kpi_rows, project_rows
-from renkei.store.rows import indicator_key
 
 PASSWORD = "correct horse battery staple"
 

@@ -248,6 +248,15 @@ class CostSharing:
         }
 
 
+def indicator_key(indicator: str) -> str:
+    """Return the key a KPI is matched by within its project: its indicator folded (no white space, NFKC).
+
+    >>> indicator_key("WEB ページ閲覧数")
+    'WEBページ閲覧数'
+    """
+    return fold(indicator)
+
+
 @dataclass(frozen=True, slots=True)
 class KPI:
     """A key performance indicator (重要業績評価指数): indicator, baseline (現状値) and target (目標値)."""
@@ -266,7 +275,7 @@ class KPI:
         >>> KPI("WEB ページ閲覧数", Quantity("-", QuantityKind.NONE), Quantity("-", QuantityKind.NONE), None).key
         'WEBページ閲覧数'
         """
-        return fold(self.indicator)
+        return indicator_key(self.indicator)
 
     @property
     def unit(self) -> str:

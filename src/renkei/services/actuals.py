@@ -25,7 +25,7 @@ from renkei.domain.actual import ASSESSMENT_WORDS, Actual, ActualError, merge_sh
 from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Area
-from renkei.domain.plan import KPI, Plan, Project, normalise_key_text
+from renkei.domain.plan import KPI, Plan, Project, indicator_key, normalise_key_text
 from renkei.domain.progress import KpiForm, classify_kpi
 from renkei.domain.text import fold
 from renkei.reading.actuals import ActualsRow, ActualsSheet, RowError
@@ -33,7 +33,6 @@ from renkei.reading.sheet import strip_relisted
 from renkei.services.accounts import StaffUser
 from renkei.store import repository
 from renkei.store.actuals import find_current_actual, upsert_assessment
-from renkei.store.rows import indicator_key
 
 #: Lowest rapidfuzz score (0-100) at which a near name is offered as "did you mean".
 SUGGESTION_CUTOFF = 60.0

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from renkei.domain.plan import KPI, Plan, Project
-from renkei.store.rows import indicator_key
+from renkei.domain.plan import KPI, Plan, Project, indicator_key
 
 #: Project fields compared between editions; ``line`` (layout) is not a change of content.
 PROJECT_FIELDS = (

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.finding import Finding, with_project_keys
 from renkei.domain.municipality import Area
-from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project
+from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project, indicator_key
 from renkei.domain.registry import MunicipalityRegistry
 from renkei.services.furigana import add_readings
 from renkei.services.plan_diff import PLAN_FIELDS, PlanDiff, diff_plan
 from renkei.store import repository
-from renkei.store.rows import PartnerEntry, indicator_key
+from renkei.store.rows import PartnerEntry
 from renkei.store.tables import FISCAL_YEAR_RANGE, PlanRow, ProjectRow
 
 

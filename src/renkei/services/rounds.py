@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Actual
 from renkei.domain.permission import Action, Role, Scope, Target, is_allowed, scope_of
-from renkei.domain.plan import KPI, Plan, Project
+from renkei.domain.plan import KPI, Plan, Project, indicator_key
 from renkei.domain.progress import KpiForm, classify_kpi
 from renkei.domain.relisting import Relisting
 from renkei.domain.workflow import RecordKind, ReviewStatus, is_overdue
@@ -25,7 +25,6 @@ from renkei.services.actuals import kpi_range
 from renkei.store import accounts as account_store
 from renkei.store import repository
 from renkei.store import rounds as store
-from renkei.store.rows import indicator_key
 from renkei.store.tables import ActualRow, AssessmentRow, KpiRow, ProjectRow, now_utc
 from renkei.store.workspace_tables import ReportingRoundRow
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Actual
 from renkei.domain.permission import Action, Target, is_allowed
-from renkei.domain.plan import KPI, Plan, Project
+from renkei.domain.plan import KPI, Plan, Project, indicator_key
 from renkei.domain.progress import KpiForm, classify_kpi
 from renkei.domain.relisting import Relisting
 from renkei.domain.workflow import RecordKind, ReviewStatus, Step, WorkflowError, plan_move
@@ -30,7 +30,6 @@ from renkei.services.actuals import ValidRow, validate_actuals
 from renkei.store import accounts as account_store
 from renkei.store import repository
 from renkei.store.actuals import find_assessment, find_current_actual, read_actual, upsert_actual, upsert_assessment
-from renkei.store.rows import indicator_key
 from renkei.store.tables import ActualRow, AssessmentRow, KpiRow, ProjectRow, now_utc
 
 MAX_TEXT = 4000

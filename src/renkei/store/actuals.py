@@ -9,9 +9,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Actual, ActualError
-from renkei.domain.plan import normalise_key_text
+from renkei.domain.plan import indicator_key, normalise_key_text
 from renkei.store.audit import record_changes
-from renkei.store.rows import actual_columns, actual_from_row, as_utc, indicator_key
+from renkei.store.rows import actual_columns, actual_from_row, as_utc
 from renkei.store.tables import (
     FISCAL_YEAR_RANGE,
     REVIEW_STATUSES,

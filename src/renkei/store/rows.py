@@ -20,7 +20,6 @@ from renkei.domain.plan import (
     PolicyArea,
     Project,
     Role,
-    normalise_key_text,
 )
 from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind, Relative
 from renkei.store.tables import (
@@ -61,15 +60,6 @@ def as_utc(moment: datetime | None) -> datetime | None:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
-
-
-def indicator_key(indicator: str) -> str:
-    """Return the key a KPI is matched by within its project (folded, no white space).
-
-    >>> indicator_key("WEB ページ閲覧数")
-    'WEBページ閲覧数'
-    """
-    return normalise_key_text(indicator)
 
 
 def quantity_columns(prefix: str, quantity: Quantity) -> dict[str, Any]:
@@ -133,7 +123,7 @@ def kpi_columns(kpi: KPI) -> dict[str, Any]:
     """Return the content columns of a KPI row (not its position or source line)."""
     return {
         "indicator": kpi.indicator,
-        "indicator_key": indicator_key(kpi.indicator),
+        "indicator_key": kpi.key,
         "direction": kpi.direction.value if kpi.direction else None,
         **quantity_columns("baseline", kpi.baseline),
         **quantity_columns("target", kpi.target),
