@@ -256,3 +256,22 @@ def test_name_soup_never_raises(text: str) -> None:
 def test_arbitrary_text_never_raises(text: str) -> None:
     partners, _ = read_partners(text, area=AREA, registry=REGISTRY)
     assert partners.text == text
+
+
+@pytest.mark.parametrize("slug", ["kitakyushu", "toyama-gosei", "hiroshima", "kumamoto"])
+@given(data=st.data())
+def test_plain_member_list_shortcut_agrees_with_the_general_reader(slug: str, data: st.DataObject) -> None:
+    """The shortcut for 「直方市、行橋市」 gives exactly what the general reader gives, or leaves the cell to it."""
+    from renkei.reading.partners import _read_cell, _read_member_list
+
+    area = load_area(slug)
+    names = [m.name for m in area.members]
+    pieces = data.draw(st.lists(st.sampled_from([*names, "全市町", "荻田町", " 直方市", "6市"]), min_size=1,
+                                max_size=8))
+    text = data.draw(st.sampled_from(["、", "・", ","])).join(pieces)
+    quick = _read_member_list(text, area)
+    general, findings = _read_cell(text, area=area, registry=REGISTRY)
+    if quick is not None:
+        assert (quick, []) == (general, findings)
+    else:
+        assert read_partners(text, area=area, registry=REGISTRY) == (general, findings)

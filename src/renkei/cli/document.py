@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +18,7 @@ from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.plan import Plan
 from renkei.domain.relisting import Relisting
 from renkei.domain.totals import count_projects_by_municipality, outside_period_note, total_budget
-from renkei.export.plan_json import plan_to_json_bytes
+from renkei.export.plan_json import write_plan_json
 
 out = Console(soft_wrap=False)
 FileArg = Annotated[Path, typer.Argument(help="ビジョン文書（タブ区切りテキスト） / the vision document")]
@@ -49,7 +50,11 @@ def parse(file: FileArg, format: Annotated[ParseFormat, typer.Option("--format",
     """文書を読み、事業の一覧を表示する / read a document and show its projects."""
     plan, findings = read_plan_file(file, area=area)
     if format is ParseFormat.json:
-        typer.echo(plan_to_json_bytes(plan, findings))  # bytes go to the binary stream as they are
+        sys.stdout.flush()
+        stream = sys.stdout.buffer
+        write_plan_json(plan, findings, stream)  # a few projects at a time: 10,000 sheets are 54 MB
+        stream.write(b"\n")
+        stream.flush()
         return
     table = Table(title=f"{plan.area_name} {format_fiscal_year(plan.first_year)}〜{format_fiscal_year(plan.last_year)}"
                         f"：{len(plan.projects)}事業")

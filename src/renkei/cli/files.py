@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -60,10 +61,18 @@ def load_area_option(slug: str) -> Area:
 
 def read_plan_file(path: Path, *, area: str = "kitakyushu") -> tuple[Plan, list[Finding]]:
     """Read a vision document file into a plan and all findings (reader and lint)."""
+    from renkei.cli import keep_until_exit
     from renkei.lint import lint_plan
 
     chosen = load_area_option(area)
     text = read_text_file(path)
     plan, findings = read_plan(text, area=chosen)
-    all_findings = sorted([*findings, *lint_plan(plan)], key=lambda f: (f.line or 0))
+    collecting = gc.isenabled()
+    gc.disable()  # the plan is millions of objects and no cycles: see renkei.reading.sheet.read_plan
+    try:
+        all_findings = sorted([*findings, *lint_plan(plan)], key=lambda f: (f.line or 0))
+    finally:
+        if collecting:
+            gc.enable()
+    keep_until_exit(plan, all_findings)
     return plan, all_findings

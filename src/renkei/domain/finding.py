@@ -38,7 +38,7 @@ class Finding:
         """Return the JSON form."""
         return {
             "rule": self.rule,
-            "severity": self.severity.value,
+            "severity": self.severity._value_,  # not .value: the enum property costs more than the dict
             "message": self.message,
             "line": self.line,
             "project": self.project,

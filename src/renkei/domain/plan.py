@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from renkei.domain.framework import FrameworkArea, recognise_framework_area
 from renkei.domain.quantity import Direction, Quantity
@@ -124,6 +125,10 @@ class BudgetCellStatus(StrEnum):
     INVALID = "invalid"  # text that is not a number
 
 
+# By plain names for the loops over every cell (an enum member read off its class costs more than a comparison).
+_AMOUNT, _NONE = BudgetCellStatus.AMOUNT, BudgetCellStatus.NONE
+
+
 @dataclass(frozen=True, slots=True)
 class BudgetCell:
     """One fiscal year's budget cell, as written and as read (in thousand yen)."""
@@ -176,11 +181,11 @@ class Budget:
         total = 0
         for c in self.cells:  # one pass: a plan of 10,000 sheets writes 50,000 cells
             year, status = str(c.fiscal_year), c.status
-            if status is BudgetCellStatus.AMOUNT:
+            if status is _AMOUNT:
                 amounts[year] = c.amount
                 total += c.amount or 0
             else:
-                amounts[year] = 0 if status is BudgetCellStatus.NONE else None
+                amounts[year] = 0 if status is _NONE else None
             statuses[year] = status._value_
             texts[year] = c.text
         return {
@@ -248,6 +253,34 @@ class CostSharing:
         }
 
 
+class _HasForm(Protocol):
+    def to_dict(self) -> dict[str, object]: ...
+
+
+#: The JSON forms of parts already written, by the identity of the (living) part: see :meth:`Project.to_dict`.
+SharedForms = dict[int, dict[str, object]]
+
+
+def shared_form(part: _HasForm, shared: SharedForms | None) -> dict[str, object]:
+    """Return a part's JSON form, remembered in ``shared`` by the part's identity when given.
+
+    >>> role, shared = Role("北九州市", ("推進する。",)), {}
+    >>> shared_form(role, shared) is shared_form(role, shared)
+    True
+    """
+    if shared is None:
+        return part.to_dict()
+    form = shared.get(id(part))
+    if form is None:
+        if len(shared) >= _MAX_SHARED_FORMS:  # bounded: what is shared is met again soon
+            shared.clear()
+        form = shared[id(part)] = part.to_dict()
+    return form
+
+
+_MAX_SHARED_FORMS = 8192
+
+
 def indicator_key(indicator: str) -> str:
     """Return the key a KPI is matched by within its project: its indicator folded (no white space, NFKC).
 
@@ -291,14 +324,14 @@ class KPI:
                 return quantity.unit + (f"/{quantity.per}" if quantity.per else "")
         return ""
 
-    def to_dict(self) -> dict[str, object]:
-        """Return the JSON form."""
+    def to_dict(self, shared: SharedForms | None = None) -> dict[str, object]:
+        """Return the JSON form (``shared``: see :meth:`Project.to_dict`)."""
         return {
             "indicator": self.indicator,
             "key": self.key,
-            "direction": self.direction.value if self.direction else None,
-            "baseline": self.baseline.to_dict(),
-            "target": self.target.to_dict(),
+            "direction": self.direction._value_ if self.direction else None,
+            "baseline": shared_form(self.baseline, shared),
+            "target": shared_form(self.target, shared),
             "line": self.line,
         }
 
@@ -362,22 +395,27 @@ class Project:
             return NO_CATEGORY_LABEL
         return f"({self.policy_area.number}) {self.category.label}" if self.policy_area else self.category.label
 
-    def to_dict(self) -> dict[str, object]:
-        """Return the JSON form."""
+    def to_dict(self, shared: SharedForms | None = None) -> dict[str, object]:
+        """Return the JSON form.
+
+        ``shared`` lets a writer that serialises the forms at once reuse the form of a part many sheets share
+        (the reader gives one object for a partner cell, a cost text, a role or a value it has read before);
+        the forms it holds are shared between sheets, so they must not be changed.
+        """
         return {
             "name": self.name,
             "key": self.key,
             "slug": self.slug,
             "relisted": self.relisted,
-            "policy_area": self.policy_area.to_dict() if self.policy_area else None,
-            "category": self.category.to_dict() if self.category else None,
+            "policy_area": shared_form(self.policy_area, shared) if self.policy_area else None,
+            "category": shared_form(self.category, shared) if self.category else None,
             "description": self.description,
             "effects": list(self.effects),
-            "partners": self.partners.to_dict(),
+            "partners": shared_form(self.partners, shared),
             "budget": self.budget.to_dict() if self.budget else None,
-            "roles": [r.to_dict() for r in self.roles],
-            "cost_sharing": self.cost_sharing.to_dict(),
-            "kpis": [k.to_dict() for k in self.kpis],
+            "roles": [shared_form(r, shared) for r in self.roles],
+            "cost_sharing": shared_form(self.cost_sharing, shared),
+            "kpis": [k.to_dict(shared) for k in self.kpis],
             "extra": [{"label": k, "text": v} for k, v in self.extra],
             "line": self.line,
         }

@@ -37,12 +37,7 @@ class Relisting:
         >>> rule.owner_key("X#再掲"), rule.budget_counts("X#再掲"), rule.budget_counts("X")
         ('X', False, True)
         """
-        owners: dict[str, str] = {}
-        first_by_name: dict[str, str] = {}
-        for project in sorted(plan.projects, key=lambda p: p.relisted):  # originals first, stable
-            first_by_name.setdefault(project.name_key, project.key)
-        for project in plan.projects:
-            owners[project.key] = first_by_name[project.name_key]
+        owners = cls.owners_of(plan)
         home_of: dict[tuple[str, str], str] = {}
         for project in sorted(plan.projects, key=lambda p: owners[p.key] != p.key):  # owners first, stable
             for kpi in project.kpis:
@@ -53,6 +48,14 @@ class Relisting:
             for kpi in project.kpis
         }
         return cls(owners=owners, kpi_homes=homes)
+
+    @staticmethod
+    def owners_of(plan: Plan) -> dict[str, str]:
+        """Return the key of the owning sheet of every sheet, by sheet key (the first half of :meth:`of`)."""
+        first_by_name: dict[str, str] = {}
+        for project in sorted(plan.projects, key=lambda p: p.relisted):  # originals first, stable
+            first_by_name.setdefault(project.name_key, project.key)
+        return {project.key: first_by_name[project.name_key] for project in plan.projects}
 
     def owner_key(self, project_key: str) -> str:
         """Return the key of the sheet that owns this project (itself for an original)."""

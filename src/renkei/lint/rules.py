@@ -19,6 +19,8 @@ from renkei.domain.verdict import format_number
 Rule = Callable[[Plan], Iterator[Finding]]
 
 _MUNICIPALITY_UNITS = frozenset({"市町", "市町村", "自治体", "団体", "市", "町"})
+# By plain names for the loops over every cell (an enum member read off its class costs more than a comparison).
+_UNDETERMINED, _UNCLEAR = BudgetCellStatus.UNDETERMINED, BudgetCellStatus.UNCLEAR
 
 
 def _years(years: list[int]) -> str:
@@ -29,13 +31,14 @@ def _years(years: list[int]) -> str:
 
 def check_budget_period(plan: Plan) -> Iterator[Finding]:
     """Budget years outside the plan period."""
+    first, last = plan.first_year, plan.last_year
     for p in plan.projects:
         if p.budget is None:
             continue
-        outside = sorted(y for y in p.budget.by_fiscal_year if y not in plan.years)
+        outside = [c.fiscal_year for c in p.budget.cells if not first <= c.fiscal_year <= last]
         if outside:
             yield Finding("budget.year_outside_period", Severity.WARNING,
-                          f"事業費の年度（{_years(outside)}）が計画期間（{_years(list(plan.years))}）の外です。",
+                          f"事業費の年度（{_years(sorted(set(outside)))}）が計画期間（{_years(list(plan.years))}）の外です。",
                           line=p.budget.line, project=p.name,
                           suggestion="計画期間の各年度の事業費に更新してください。合計では計画期間外の年度を別に示します。")
 
@@ -43,8 +46,7 @@ def check_budget_period(plan: Plan) -> Iterator[Finding]:
 def check_budget_undetermined(plan: Plan) -> Iterator[Finding]:
     """Budget years written 未定: undetermined, neither an amount nor none."""
     for p in plan.projects:
-        years = [c.fiscal_year for c in (p.budget.cells if p.budget else ())
-                 if c.status is BudgetCellStatus.UNDETERMINED]
+        years = [c.fiscal_year for c in (p.budget.cells if p.budget else ()) if c.status is _UNDETERMINED]
         if years and p.budget is not None:
             yield Finding("budget.undetermined", Severity.INFO,
                           f"事業費が未定の年度があります（{_years(years)}）。合計には数えず「未定」と示します。",
@@ -72,7 +74,7 @@ def check_budget_total(plan: Plan) -> Iterator[Finding]:
 def check_budget_unclear(plan: Plan) -> Iterator[Finding]:
     """Budget years written 「→」: the project goes on, but no amount is given."""
     for p in plan.projects:
-        years = [c.fiscal_year for c in (p.budget.cells if p.budget else ()) if c.status is BudgetCellStatus.UNCLEAR]
+        years = [c.fiscal_year for c in (p.budget.cells if p.budget else ()) if c.status is _UNCLEAR]
         if years and p.budget is not None:
             yield Finding("budget.unclear", Severity.INFO,
                           f"事業費が「→」の年度があります（{_years(years)}）。事業は続きますが金額が書かれていないため、"
@@ -82,14 +84,20 @@ def check_budget_unclear(plan: Plan) -> Iterator[Finding]:
 
 def check_role_parties(plan: Plan) -> Iterator[Finding]:
     """A named municipality with a role (役割分担) that is not among the project's partners (連携市町)."""
+    generic_parties = (*LEAD_PARTIES, *PARTNER_PARTIES)
     for p in plan.projects:
-        partners = {fold(n) for n in (*p.partners.municipalities, *p.partners.outside_area)}
-        if p.partners.all_members or not partners:
+        if p.partners.all_members or not (p.partners.municipalities or p.partners.outside_area):
             continue
+        partners: set[str] | None = None
         for role in p.roles:
+            if role.party in generic_parties:
+                continue
             party = fold(role.party)
-            generic = role.party in (*LEAD_PARTIES, *PARTNER_PARTIES) or not party.endswith(("市", "町", "村"))
-            if generic or party in partners:
+            if not party.endswith(("市", "町", "村")):
+                continue
+            if partners is None:
+                partners = {fold(n) for n in (*p.partners.municipalities, *p.partners.outside_area)}
+            if party in partners:
                 continue
             yield Finding("roles.party_not_partner", Severity.INFO,
                           f"役割分担の「{role.party}」が連携市町に含まれていません。",
@@ -99,15 +107,18 @@ def check_role_parties(plan: Plan) -> Iterator[Finding]:
 
 def check_relisted(plan: Plan) -> Iterator[Finding]:
     """Relisted projects: say where their budget is counted."""
-    rule = Relisting.of(plan)
+    if not any(p.relisted for p in plan.projects):
+        return
+    owners = Relisting.owners_of(plan)
     lines = {p.key: p.line for p in plan.projects}
     for p in plan.projects:
         if not p.relisted:
             continue
-        original = rule.original_key(p.key)
+        owner = owners.get(p.key, p.key)
+        original = None if owner == p.key else owner
         if original is not None and not original.endswith("#再掲"):
             message = f"【再掲】の事業です。事業費は原掲（{lines[original]}行目）で数え、合計には重ねて数えません。"
-        elif rule.budget_counts(p.key):
+        elif original is None:  # the sheet owns its budget
             message = "【再掲】の事業です。原掲がこの文書にないため、事業費はここで一度だけ合計に数えます。"
         else:
             message = "【再掲】の事業が重複しています。事業費は最初の掲載で一度だけ数えます。"
@@ -208,10 +219,13 @@ def _unresolved_message(kpi: KPI) -> str:
 def check_kpis(plan: Plan) -> Iterator[Finding]:
     """Measurability, years, units and periods of every KPI."""
     for p in plan.projects:
-        seen: Counter[str] = Counter()
+        seen: set[str] = set()
+        reported: set[str] = set()
         for kpi in p.kpis:
-            seen[kpi.indicator] += 1
-            if seen[kpi.indicator] == 2:
+            if kpi.indicator not in seen:
+                seen.add(kpi.indicator)
+            elif kpi.indicator not in reported:
+                reported.add(kpi.indicator)
                 yield Finding("kpi.duplicate_indicator", Severity.ERROR,
                               f"同じ事業に同じ指標「{kpi.indicator}」が2つあります。", line=kpi.line, project=p.name,
                               suggestion="指標名を区別してください（実績はこの名前で記録します）。")
@@ -230,26 +244,27 @@ def check_partner_count(plan: Plan) -> Iterator[Finding]:
     """A KPI counting municipalities whose number contradicts the partner list."""
     for p in plan.projects:
         members = len(p.partners.municipalities)
-        total = members + len(p.partners.outside_area)
         if not members:
             continue
+        counted = [(kpi, q, label) for kpi in p.kpis for q, label in ((kpi.baseline, "現状値"), (kpi.target, "目標値"))
+                   if q.unit in _MUNICIPALITY_UNITS and q.value is not None]
+        if not counted:
+            continue
+        total = members + len(p.partners.outside_area)
         cities, towns = _city_town_split(p.partners.municipalities + p.partners.outside_area)
-        for kpi in p.kpis:
-            for q, label in ((kpi.baseline, "現状値"), (kpi.target, "目標値")):
-                if q.unit not in _MUNICIPALITY_UNITS or q.value is None:
-                    continue
-                where = kpi.line
-                split = _BREAKDOWN.search(unicodedata.normalize("NFKC", q.text))
-                if q.value > total:
-                    yield Finding("partners.count_mismatch", Severity.INFO,
-                                  f"KPI「{kpi.indicator}」の{label}「{q.text}」（{q.value:g}）が連携市町の数"
-                                  f"（{total}）を超えています。", line=where, project=p.name,
-                                  suggestion="連携市町の欄かKPIの値を確認してください。")
-                elif split and (int(split.group(1)), int(split.group(2))) != (cities, towns):
-                    yield Finding("partners.count_mismatch", Severity.INFO,
-                                  f"KPI「{kpi.indicator}」の{label}「{q.text}」と、連携市町の欄の"
-                                  f"{cities}市{towns}町（圏域外を含む）が一致しません。", line=where, project=p.name,
-                                  suggestion="連携市町の欄かKPIの値を確認してください。")
+        for kpi, q, label in counted:
+            value = q.value or 0.0
+            split = _BREAKDOWN.search(unicodedata.normalize("NFKC", q.text))
+            if value > total:
+                yield Finding("partners.count_mismatch", Severity.INFO,
+                              f"KPI「{kpi.indicator}」の{label}「{q.text}」（{value:g}）が連携市町の数"
+                              f"（{total}）を超えています。", line=kpi.line, project=p.name,
+                              suggestion="連携市町の欄かKPIの値を確認してください。")
+            elif split and (int(split.group(1)), int(split.group(2))) != (cities, towns):
+                yield Finding("partners.count_mismatch", Severity.INFO,
+                              f"KPI「{kpi.indicator}」の{label}「{q.text}」と、連携市町の欄の"
+                              f"{cities}市{towns}町（圏域外を含む）が一致しません。", line=kpi.line, project=p.name,
+                              suggestion="連携市町の欄かKPIの値を確認してください。")
 
 
 def check_same_kpi_elsewhere(plan: Plan) -> Iterator[Finding]:

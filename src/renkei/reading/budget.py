@@ -222,14 +222,24 @@ def read_simple_budget(header: Row, values: Row) -> Budget | None:
         return None
     years, offset, note_column, total_column, unit = layout
     count = len(cells_in)
+    thousands = unit == "千円"
     cells: list[BudgetCell] = []
     for index, year in years:
         source = index - offset
         text = cells_in[source] if 0 <= source < count else ""
-        reading = read_budget_cell(text, unit=unit)
-        if reading.status is BudgetCellStatus.INVALID or reading.rounded or text in _SAME_AS_LEFT:
-            return None
-        cells.append(BudgetCell(year, text, reading.status, reading.amount))
+        if thousands and text and _PLAIN_AMOUNT.fullmatch(text):  # 「15,252」: the common cell, at once
+            cells.append(BudgetCell(year, text, _AMOUNT, int(text.replace(",", ""))))
+            continue
+        key = (year, text, unit)
+        cell = _CELLS.get(key)
+        if cell is None:
+            reading = read_budget_cell(text, unit=unit)
+            if reading.status is BudgetCellStatus.INVALID or reading.rounded or text in _SAME_AS_LEFT:
+                return None
+            if len(_CELLS) >= 16384:
+                _CELLS.clear()
+            cell = _CELLS[key] = BudgetCell(year, text, reading.status, reading.amount)
+        cells.append(cell)
     note = total_text = None
     total_amount = None
     if note_column is not None and 0 <= note_column - offset < count:
@@ -239,6 +249,17 @@ def read_simple_budget(header: Row, values: Row) -> Budget | None:
         if total_text is not None:
             total_amount = read_budget_cell(total_text, unit=unit).amount
     return Budget(unit, tuple(cells), to_text(note) if note else None, header.line, total_text, total_amount)
+
+
+_AMOUNT = BudgetCellStatus.AMOUNT
+# Cells read before that are not plain amounts (blank, 「—」, 未定, 1.2億円), by year, text and unit: documents
+# repeat them. BudgetCell is immutable. Cleared by clear_budget_cells().
+_CELLS: dict[tuple[int, str, str | None], BudgetCell] = {}
+
+
+def clear_budget_cells() -> None:
+    """Forget the budget cells read before."""
+    _CELLS.clear()
 
 
 def read_budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[Finding]]:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from renkei.domain.framework import recognise_framework_area
 from renkei.domain.text import fold
@@ -90,34 +92,27 @@ _SEQUENCE_NUMBERS = {**{c: i + 1 for i, c in enumerate("ⅠⅡⅢⅣⅤⅥⅦⅧ
                      **{r: i + 1 for i, r in enumerate(("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"))}}
 
 
-class Row:
+class _RowFields(NamedTuple):
+    line: int
+    cells: tuple[str, ...]
+    kind: RowKind
+
+
+class Row(_RowFields):
     """One line of the document: its 1-based number, its tab-separated cells (stripped) and its kind.
 
-    A plain slotted class rather than a dataclass: a document of 10,000 sheets makes 130,000 of them.
+    A named tuple whose kind is worked out from the cells when it is made: a document of 10,000 sheets makes
+    100,000 of them, and :func:`iter_rows` makes them without a Python-level constructor.
+
+    >>> Row(3, ("事業名", "圏域観光推進事業")).kind
+    <RowKind.NAME: 'name'>
     """
 
-    __slots__ = ("cells", "kind", "line")
+    __slots__ = ()
 
-    def __init__(self, line: int, cells: tuple[str, ...]) -> None:
-        self.line = line
-        self.cells = cells
-        first = cells[0] if cells else ""
-        kind = _FIRST_CELL_KINDS.get(first) if first else None
-        if kind is None:
-            kind = _classify_cells(cells)
-            # A dashed first cell's kind depends on the other cells (a rule or not): never remembered.
-            if first and first[0] not in "-=_ー－―—" and len(_FIRST_CELL_KINDS) < 65536:
-                _FIRST_CELL_KINDS[first] = kind
-        self.kind: RowKind = kind
-
-    def __repr__(self) -> str:
-        return f"Row(line={self.line!r}, cells={self.cells!r}, kind={self.kind!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Row) and (self.line, self.cells) == (other.line, other.cells)
-
-    def __hash__(self) -> int:
-        return hash((self.line, self.cells))
+    def __new__(cls, line: int, cells: tuple[str, ...]) -> Row:
+        """Make the row of a line and its cells."""
+        return _new_row(cls, (line, cells, _kind_of(cells)))
 
     @property
     def label(self) -> str:
@@ -136,6 +131,21 @@ class Row:
         return " ".join(c for c in self.cells if c)
 
 
+_new_row = tuple.__new__
+
+
+def _kind_of(cells: tuple[str, ...]) -> RowKind:
+    """Return the kind of a row's cells, remembered by the first cell when that alone decides it."""
+    first = cells[0] if cells else ""
+    kind = _FIRST_CELL_KINDS.get(first) if first else None
+    if kind is None:
+        kind = _classify_cells(cells)
+        # A dashed first cell's kind depends on the other cells (a rule or not): never remembered.
+        if first and first[0] not in "-=_ー－―—" and len(_FIRST_CELL_KINDS) < 65536:
+            _FIRST_CELL_KINDS[first] = kind
+    return kind
+
+
 #: The kind of a row by its first cell as written (most first cells repeat: 事業名, 効果, the empty cell).
 _FIRST_CELL_KINDS: dict[str, RowKind] = {}
 
@@ -150,31 +160,40 @@ def split_rows(text: str, *, keep_blank: bool = True) -> list[Row]:
     >>> split_rows("事業名：圏域観光推進事業")[0].cells
     ('事業名', '圏域観光推進事業')
     """
+    return list(iter_rows(text, keep_blank=keep_blank))
+
+
+def iter_rows(text: str, *, keep_blank: bool = True) -> Iterator[Row]:
+    """Yield the rows of :func:`split_rows` one by one (the sheet reader keeps only one sheet's rows at a time)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    rows: list[Row] = []
-    append = rows.append
     strip = str.strip
+    new_row, known_kinds, kind_of, continuation = _new_row, _FIRST_CELL_KINDS, _kind_of, RowKind.CONTINUATION
     lines = text.split("\n")
     if '\t"' in text or '\n"' in text or text.startswith('"'):  # some cell opens with a quote
         lines = _join_quoted_cells(lines)
+    del text
     for number, line in enumerate(lines, start=1):
         if line is _CONSUMED:
             continue
         line = line.rstrip()  # trailing empty cells go with the trailing white space
-        if not line and not keep_blank:
+        if not line:
+            if keep_blank:
+                yield Row(number, ())
             continue
         if "\t" in line:
-            cells = list(map(strip, line.split("\t")))  # str.strip() also removes the ideographic space
+            cells = tuple(map(strip, line.split("\t")))  # str.strip() also removes the ideographic space
+            if "：" in cells[0] or ":" in cells[0]:
+                cells = _split_inline_label(cells)
         else:
             line = line.lstrip()
-            cells = [line] if line else []
-        if cells and ("：" in cells[0] or ":" in cells[0]):
-            cells = _split_inline_label(cells)
-        append(Row(number, tuple(cells)))
-    return rows
+            cells = _split_inline_label((line,)) if "：" in line or ":" in line else (line,)
+        first = cells[0]
+        # An empty first cell on a line that is not blank: the line goes on the row above.
+        kind = (known_kinds.get(first) or kind_of(cells)) if first else continuation
+        yield new_row(Row, (number, cells, kind))
 
 
 _CONSUMED = "\x00consumed"  # a line that went into the quoted cell of the line above it
@@ -243,7 +262,7 @@ def _unquote(lines: list[str], index: int) -> tuple[str | None, int]:
     return ("\t".join(cells) if changed else None), taken
 
 
-def _split_inline_label(cells: list[str]) -> list[str]:
+def _split_inline_label(cells: tuple[str, ...]) -> tuple[str, ...]:
     """Split 「事業名：○○事業」 into its label and value when the part before the colon is a sheet label."""
     match = _INLINE_LABEL.match(cells[0])
     if match is None:
@@ -253,7 +272,7 @@ def _split_inline_label(cells: list[str]) -> list[str]:
         return cells  # 「事業費（単位：千円）」: the colon is inside the label
     if _classify_label(fold(prefix)) not in SHEET_KINDS | ATTACHED_KINDS:
         return cells
-    return [match.group(1).strip(), match.group(2).strip(), *cells[1:]]
+    return (match.group(1).strip(), match.group(2).strip(), *cells[1:])
 
 
 def classify_row(row: Row) -> RowKind:

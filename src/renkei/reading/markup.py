@@ -51,6 +51,8 @@ class _BlockParser(HTMLParser):
 
 
 def _clean(text: str) -> str:
+    if "  " not in text and "\t" not in text and "\u3000" not in text:
+        return text.strip()  # no run of spaces to fold (most cells)
     return _SPACE.sub(" ", text).strip()
 
 

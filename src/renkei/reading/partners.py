@@ -232,6 +232,14 @@ def read_partners(text: str | None, *, area: Area,
     """
     if text is None or not text.strip():
         return Partners(text=text), []
+    listed_members = _read_member_list(text, area)
+    if listed_members is not None:
+        return listed_members, []
+    return _read_cell(text, area=area, registry=registry)
+
+
+def _read_cell(text: str, *, area: Area, registry: MunicipalityRegistry) -> tuple[Partners, list[Finding]]:
+    """Read any non-empty partner cell (see :func:`read_partners`)."""
     collected = _Collected()
     normal = unicodedata.normalize("NFKC", text)
     if _counts_all_members("".join(normal.split()), area):
@@ -265,6 +273,40 @@ def read_partners(text: str | None, *, area: Area,
                               f"括弧書き「{note}」は市町名として読みませんでした / the note ({note}) was not "
                               "read as names")
     return _build(text, area, collected), collected.findings
+
+
+# Each area's members by exact name, with their position in the area (keyed by the area's identity).
+_MEMBER_POSITIONS: dict[int, tuple[Area, dict[str, int]]] = {}
+
+
+def _read_member_list(text: str, area: Area) -> Partners | None:
+    """Read at once the common cell that only lists members, each once, by exact name: 「直方市、行橋市」.
+
+    Anything else (another separator, a space, a note, a count, 全市町, an exclusion, a misspelling, a name
+    twice) returns None and is read by the general reader, which gives the same answer for this case (a
+    property test checks it).
+
+    >>> from renkei.reading.area import load_area
+    >>> _read_member_list("行橋市、直方市", load_area("kitakyushu")).municipalities
+    ('直方市', '行橋市')
+    >>> _read_member_list("行橋市・直方市", load_area("kitakyushu")) is None
+    True
+    """
+    known = _MEMBER_POSITIONS.get(id(area))
+    if known is None or known[0] is not area:
+        if len(_MEMBER_POSITIONS) >= 64:
+            _MEMBER_POSITIONS.clear()
+        known = _MEMBER_POSITIONS[id(area)] = (area, {m.name: i for i, m in enumerate(area.members)})
+    positions = known[1]
+    found: list[int] = []
+    for name in text.split("、"):
+        position = positions.get(name)
+        if position is None or position in found:
+            return None
+        found.append(position)
+    found.sort()
+    members = [area.members[i] for i in found]
+    return Partners(text=text, municipalities=tuple(m.name for m in members), codes=tuple(m.code for m in members))
 
 
 def _counts_all_members(text: str, area: Area) -> bool:

@@ -163,22 +163,36 @@ _UNSEEN = Quantity("", QuantityKind.NONE)
 
 def read_quantity(text: str | None) -> Quantity:
     """Read a KPI cell into a Quantity; never raise (see the module's grammar)."""
-    if text:
-        folded = unicodedata.normalize("NFKC", text).strip()
-        match = _LEADING_VALUE.match(folded)
-        if match is not None:
-            rest = folded[match.end() :]
-            if "比" not in rest and not _OUTSIDE_BRACKETS_DIGIT.search(rest):
-                shape = _SHAPES.get(rest, _UNSEEN)
-                if shape is _UNSEEN:
-                    shape = _read_shape(rest)
-                if shape is not None:
-                    q = shape
-                    return Quantity(text, q.kind, float(match.group(1).replace(",", "")), q.unit, q.per,
+    if not text:
+        return _read_quantity(text)
+    known = _READINGS.get(text)
+    if known is not None:  # the same cell read before (Quantity is immutable)
+        return known
+    folded = unicodedata.normalize("NFKC", text).strip()
+    match = _LEADING_VALUE.match(folded)
+    quantity = None
+    if match is not None:
+        rest = folded[match.end() :]
+        if "比" not in rest and not _OUTSIDE_BRACKETS_DIGIT.search(rest):
+            shape = _SHAPES.get(rest, _UNSEEN)
+            if shape is _UNSEEN:
+                shape = _read_shape(rest)
+            if shape is not None:
+                q = shape
+                quantity = Quantity(text, q.kind, float(match.group(1).replace(",", "")), q.unit, q.per,
                                     q.fiscal_year, q.from_fiscal_year, q.from_month, q.to_month, q.calendar_year,
                                     q.qualifier, q.direction, q.cumulative_from_plan_start, q.note, q.relative,
                                     q.average, q.scale, q.duration_years, q.measure)
-    return _read_quantity(text)
+    if quantity is None:
+        quantity = _read_quantity(text)
+    if len(_READINGS) >= 16384:
+        _READINGS.clear()
+    _READINGS[text] = quantity
+    return quantity
+
+
+# Cells read before, as written (bounded; cleared by clear_shapes()).
+_READINGS: dict[str, Quantity] = {}
 
 
 def _read_shape(rest: str) -> Quantity | None:
@@ -195,6 +209,7 @@ def _read_shape(rest: str) -> Quantity | None:
 def clear_shapes() -> None:
     """Forget the cell shapes read before (and the memoised readings)."""
     _SHAPES.clear()
+    _READINGS.clear()
     _read_quantity.cache_clear()
 
 

@@ -26,9 +26,9 @@ from renkei.reading.layout import (
     SHEET_KINDS,
     Row,
     RowKind,
+    iter_rows,
     read_heading,
     read_policy_area,
-    split_rows,
 )
 from renkei.reading.partners import read_partners
 from renkei.reading.sheet_fields import SheetFields, read_sheet_fields
@@ -39,6 +39,10 @@ _CATEGORY = re.compile(
     r"|[a-zA-Zａ-ｚＡ-Ｚ](?:[\s\u3000.．:：)）、]+|(?=[^\x00-\x7f]))"
     r"|[ア-ン](?:[\s\u3000.．:：)）、]+))\s*(?P<name>.+)$")
 _SUBTITLE = re.compile(r"\s*[—―]+\s*")
+# Row kinds by plain names for the loop over every row (an enum member read off its class costs more).
+_NAME, _PARTNERS_ROW, _CONTINUATION = RowKind.NAME, RowKind.PARTNERS, RowKind.CONTINUATION
+_OTHER, _BLANK, _RULE = RowKind.OTHER, RowKind.BLANK, RowKind.RULE
+_NO_PARTNERS = Partners(text=None)
 
 
 class PlanReadError(Exception):
@@ -59,6 +63,7 @@ def clear_reader_caches() -> None:
         _read_budget_cell,
         _simple_layout,
         _unit_of,
+        clear_budget_cells,
         read_header_year,
     )
     from renkei.reading.cost import read_cost_sharing
@@ -71,6 +76,7 @@ def clear_reader_caches() -> None:
     from renkei.reading.sheet_fields import _effects, clear_block_cache
 
     clear_shapes()
+    clear_budget_cells()
     for cached in (read_header_year, _read_budget_cell, _columns_of, _simple_layout, _unit_of, read_cost_sharing,
                    _items, to_text, recognise_framework_area, direction_of_wording, _effects, _kpi_columns,
                    _nearest_columns, _years_of):
@@ -135,6 +141,8 @@ def strip_relisted(name: str) -> tuple[str, bool]:
     >>> strip_relisted("DX人材育成研修の実施")
     ('DX人材育成研修の実施', False)
     """
+    if "再" not in name:
+        return name.strip(), False
     stripped, count = _RELISTED.subn("", name)
     return stripped.strip(), count > 0
 
@@ -170,7 +178,7 @@ def read_plan(
 
 def _read_plan(text: str, *, area: Area | None, registry: MunicipalityRegistry | None) -> tuple[Plan, list[Finding]]:
     state = _State(area=area or load_area("kitakyushu"), registry=registry or load_registry())
-    rows = split_rows(text, keep_blank=False)
+    rows = iter_rows(text, keep_blank=False)
     sheet: list[Row] = []
     seen: set[RowKind] = set()  # the sheet labels met in the current sheet
     for row in rows:
@@ -178,20 +186,20 @@ def _read_plan(text: str, *, area: Area | None, registry: MunicipalityRegistry |
         if kind in SHEET_KINDS:
             # A 事業名 row starts a sheet; so does a label already met (that sheet's 事業名 is missing).
             # (連携市町 may stand twice: as the partner row and as a party of 役割分担.)
-            if sheet and (kind is RowKind.NAME or (kind in seen and kind is not RowKind.PARTNERS)):
+            if sheet and (kind is _NAME or (kind in seen and kind is not _PARTNERS_ROW)):
                 _close_sheet(state, sheet)
                 sheet = []
                 seen = set()
             sheet.append(row)
             seen.add(kind)
             continue
-        if sheet and (kind is RowKind.CONTINUATION or kind in ATTACHED_KINDS):
+        if sheet and (kind is _CONTINUATION or kind in ATTACHED_KINDS):
             sheet.append(row)
             continue
-        if sheet and kind is RowKind.OTHER and not _is_category_line(row):
+        if sheet and kind is _OTHER and not _is_category_line(row):
             sheet.append(row)
             continue
-        if kind in (RowKind.BLANK, RowKind.RULE):
+        if kind in (_BLANK, _RULE):
             continue
         _close_sheet(state, sheet)
         sheet = []
@@ -303,7 +311,7 @@ def _close_sheet(state: _State, sheet: list[Row]) -> None:
         findings.append(Finding("sheet.missing_name", Severity.ERROR,
                                 "事業名がありません。シートは残し、仮の名前を付けました。", line=sheet[0].line,
                                 suggestion="「事業名」の行を補ってください。"))
-    partners = Partners(text=None)
+    partners = _NO_PARTNERS
     if fields.partners_text is not None:
         partners, partner_findings = _read_partners(fields.partners_text, state)
         findings.extend(replace(f, line=f.line or fields.partners_line) for f in partner_findings)

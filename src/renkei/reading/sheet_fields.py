@@ -59,6 +59,12 @@ class SheetFields:
 
 _NO_COST = CostSharing(text=None)
 
+# The row kinds by plain names: an enum member read off its class (RowKind.NAME) costs as much as eight
+# comparisons, and read_sheet_fields makes dozens per sheet.
+_NAME, _PARTNERS, _CONTENT, _EFFECTS = RowKind.NAME, RowKind.PARTNERS, RowKind.CONTENT, RowKind.EFFECTS
+_BUDGET, _BUDGET_YEARS, _ROLES, _COST = RowKind.BUDGET, RowKind.BUDGET_YEARS, RowKind.ROLES, RowKind.COST
+_KPI, _KPI_PART, _CONTINUATION, _OTHER = RowKind.KPI, RowKind.KPI_PART, RowKind.CONTINUATION, RowKind.OTHER
+
 
 def _warn(fields: SheetFields, rule: str, message: str, line: int, suggestion: str | None = None,
           severity: Severity = Severity.WARNING) -> None:
@@ -69,10 +75,9 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
     """Read one sheet's rows (its 事業名 row first, when present) into fields and findings."""
     fields = SheetFields()
     blocks: list[tuple[RowKind, Row, list[Row]]] = []
-    continuation = RowKind.CONTINUATION
     for row in rows:
         kind = row.kind
-        if kind is continuation and blocks:
+        if kind is _CONTINUATION and blocks:
             blocks[-1][2].append(row)
         else:
             blocks.append((kind, row, []))
@@ -80,55 +85,55 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
     partner_col: int | None = None
     previous: RowKind | None = None
     for position, (kind, head, more) in enumerate(blocks):
-        if kind is RowKind.PARTNERS and previous is RowKind.ROLES and _reads_as_duties(head):
+        if kind is _PARTNERS and previous is _ROLES and _reads_as_duties(head):
             # 役割分担 written with the party in the first column: 「連携市町 | ・協力する。」 is a role.
             _read_roles(fields, Row(head.line, ("", *head.cells)), more)
             continue
-        if kind is RowKind.KPI_PART:
-            if previous is not RowKind.KPI:  # 指標 | 現状値 | 目標値 rows without a KPI heading row
-                parts = [row for k, h, m in blocks[position:] if k is RowKind.KPI_PART for row in (h, *m)]
+        if kind is _KPI_PART:
+            if previous is not _KPI:  # 指標 | 現状値 | 目標値 rows without a KPI heading row
+                parts = [row for k, h, m in blocks[position:] if k is _KPI_PART for row in (h, *m)]
                 _read_kpis(fields, Row(head.line, ("重要業績評価指数",)), parts)
-                previous = RowKind.KPI
+                previous = _KPI
             continue  # otherwise read with the KPI block it follows
-        if kind is RowKind.BUDGET_YEARS and RowKind.BUDGET in (_next_kind(blocks, position), previous):
+        if kind is _BUDGET_YEARS and _BUDGET in (_next_kind(blocks, position), previous):
             continue  # a 「年度」 row above or below the amounts: read with the 事業費 block
-        if kind is RowKind.BUDGET_YEARS and not any(read_header_year(c) for c in head.cells[1:]):
-            _read_extra(fields, RowKind.OTHER, head, more)  # 「区分」 that heads something else than years
+        if kind is _BUDGET_YEARS and not any(read_header_year(c) for c in head.cells[1:]):
+            _read_extra(fields, _OTHER, head, more)  # 「区分」 that heads something else than years
             continue
         previous = kind
-        if kind is RowKind.NAME:
+        if kind is _NAME:
             partner_col = _read_name(fields, head)
-        elif kind is RowKind.CONTENT:
+        elif kind is _CONTENT:
             _read_content(fields, head, more, partner_col)
-        elif kind is RowKind.EFFECTS:
+        elif kind is _EFFECTS:
             fields.effects.extend(_effects(head.cells, tuple(r.cells for r in more)))
-        elif kind is RowKind.BUDGET or kind is RowKind.BUDGET_YEARS:
+        elif kind is _BUDGET or kind is _BUDGET_YEARS:
             budget_rows = [head, *more]
-            if RowKind.BUDGET_YEARS in kinds:
-                other = RowKind.BUDGET_YEARS if kind is RowKind.BUDGET else RowKind.BUDGET
+            if _BUDGET_YEARS in kinds:
+                other = _BUDGET_YEARS if kind is _BUDGET else _BUDGET
                 budget_rows = sorted([*budget_rows, *_adjacent(blocks, position, other)], key=lambda r: r.line)
             budget, findings = _budget_block(budget_rows, plan_years)
             fields.budget = budget
             fields.findings.extend(findings)
-        elif kind is RowKind.ROLES:
+        elif kind is _ROLES:
             _read_roles(fields, head, more)
-        elif kind is RowKind.PARTNERS:
+        elif kind is _PARTNERS:
             _read_partner_row(fields, head, more)
-        elif kind is RowKind.COST:
+        elif kind is _COST:
             cells = [c for row in (head, *more) for _, c in row.nonempty(1 if row is head else 0)]
             fields.cost_sharing = read_cost_sharing("\n".join(cells))
-        elif kind is RowKind.KPI:
-            if RowKind.KPI_PART in kinds:
-                more = [*more, *(row for k, h, m in blocks[position + 1 :] if k is RowKind.KPI_PART for row in (h, *m))]
+        elif kind is _KPI:
+            if _KPI_PART in kinds:
+                more = [*more, *(row for k, h, m in blocks[position + 1 :] if k is _KPI_PART for row in (h, *m))]
             _read_kpis(fields, head, more)
         else:
             _read_extra(fields, kind, head, more)
-    if fields.partners_text is None and RowKind.CONTENT in kinds:
-        line = next(h.line for k, h, _ in blocks if k is RowKind.CONTENT)
+    if fields.partners_text is None and _CONTENT in kinds:
+        line = next(h.line for k, h, _ in blocks if k is _CONTENT)
         _warn(fields, "partners.missing", "連携市町が書かれていません（事業内容の行の右端の列）。", line,
               "連携市町の列に「全市町」や市町名を記入してください。")
-    if RowKind.KPI_PART in kinds:
-        kinds.add(RowKind.KPI)
+    if _KPI_PART in kinds:
+        kinds.add(_KPI)
     if not kinds >= _COMPLETE:
         _check_complete(fields, rows[0].line, kinds)
     return fields
@@ -170,7 +175,7 @@ def _read_name(fields: SheetFields, row: Row) -> int | None:
     partner_col = None
     cells = row.nonempty(1)
     for index, cell in cells:
-        if _is_partner_header(cell):
+        if len(cell) <= 12 and _is_partner_header(cell):  # a header is short; the name is not looked up
             partner_col = index
     names = [c for i, c in cells if i != partner_col]
     fields.name = to_text(" ".join(names)) if names else None
