@@ -63,6 +63,7 @@ from functools import lru_cache
 
 from renkei.domain.direction import direction_of_wording
 from renkei.domain.quantity import Basis, Direction, Qualifier, Quantity, QuantityKind, Relation, Relative
+from renkei.domain.text import nfkc
 from renkei.reading.numeral import read_number
 from renkei.reading.period import Period, find_period, fold_aliases, take_reference_years
 
@@ -168,7 +169,7 @@ def read_quantity(text: str | None) -> Quantity:
     known = _READINGS.get(text)
     if known is not None:  # the same cell read before (Quantity is immutable)
         return known
-    folded = unicodedata.normalize("NFKC", text).strip()
+    folded = nfkc(text).strip()
     match = _LEADING_VALUE.match(folded)
     quantity = None
     if match is not None:

@@ -155,8 +155,12 @@ class _State:
     category: Category | None = None
     category_pending_line: int | None = None
     title: str | None = None
+    plan_years: range = field(init=False)
     projects: list[Project] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.plan_years = self.area.plan_years
 
 
 def read_plan(
@@ -302,7 +306,7 @@ def _close_sheet(state: _State, sheet: list[Row]) -> None:
     """Turn the rows of one sheet into a Project, with findings."""
     if not sheet:
         return
-    fields: SheetFields = read_sheet_fields(sheet, plan_years=state.area.plan_years)
+    fields: SheetFields = read_sheet_fields(sheet, plan_years=state.plan_years)
     raw_name = fields.name or ""
     name, relisted = strip_relisted(raw_name)
     findings = list(fields.findings)

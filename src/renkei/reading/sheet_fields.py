@@ -106,7 +106,7 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
         elif kind is _CONTENT:
             _read_content(fields, head, more, partner_col)
         elif kind is _EFFECTS:
-            fields.effects.extend(_effects(head.cells, tuple(r.cells for r in more)))
+            fields.effects.extend(_effects(head.cells, tuple([r.cells for r in more])))
         elif kind is _BUDGET or kind is _BUDGET_YEARS:
             budget_rows = [head, *more]
             if _BUDGET_YEARS in kinds:
@@ -239,7 +239,7 @@ def _read_roles(fields: SheetFields, head: Row, more: list[Row]) -> None:
         _read_roles_into(fields, head, more)
         return
     base = head.line
-    key = ("roles", tuple((r.line - base, r.cells) for r in (head, *more)))
+    key = ("roles", tuple([(r.line - base, r.cells) for r in (head, *more)]))
     hit = _BLOCKS.get(key)
     if hit is None:
         alone = SheetFields()
@@ -247,7 +247,8 @@ def _read_roles(fields: SheetFields, head: Row, more: list[Row]) -> None:
         hit = _remember(key, (tuple(alone.roles), tuple(alone.findings)))
     roles, remembered = hit
     fields.roles.extend(roles)
-    fields.findings.extend(_shift(f, base) for f in remembered)
+    if remembered:
+        fields.findings.extend([_shift(f, base) for f in remembered])
 
 
 def _read_roles_into(fields: SheetFields, head: Row, more: list[Row]) -> None:
@@ -273,7 +274,7 @@ def _read_roles_into(fields: SheetFields, head: Row, more: list[Row]) -> None:
 
 def _read_kpis(fields: SheetFields, head: Row, more: list[Row]) -> None:
     base = head.line
-    key = ("kpi", tuple((r.line - base, r.cells) for r in (head, *more)))
+    key = ("kpi", tuple([(r.line - base, r.cells) for r in (head, *more)]))
     hit = _BLOCKS.get(key)
     if hit is None:
         shifted = [Row(r.line - base, r.cells) for r in (head, *more)]
@@ -281,8 +282,9 @@ def _read_kpis(fields: SheetFields, head: Row, more: list[Row]) -> None:
         kpis, more_findings = build_kpis(raws, header_years)
         hit = _remember(key, (tuple(kpis), (*findings, *more_findings)))
     kpis, remembered = hit
-    fields.kpis.extend(KPI(k.indicator, k.baseline, k.target, k.direction, (k.line or 0) + base) for k in kpis)
-    fields.findings.extend(_shift(f, base) for f in remembered)
+    fields.kpis.extend([KPI(k.indicator, k.baseline, k.target, k.direction, (k.line or 0) + base) for k in kpis])
+    if remembered:
+        fields.findings.extend([_shift(f, base) for f in remembered])
 
 
 # Blocks (a budget, a KPI table) read before, by their cells and the lines relative to their first row:
