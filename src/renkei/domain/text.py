@@ -21,23 +21,29 @@ _JOINERS = str.maketrans("", "", "・･·‧")
 _JOINED_LETTERS = re.compile(r"((?:[A-Za-z]・)+[A-Za-z])([^\sA-Za-z・]\S*)")
 
 
-# Characters NFKC leaves as they are and that never combine with a neighbour: kanji (the unified block),
-# hiragana and katakana as Japanese is typed, their marks (々 、 。 ・ ー) and plain ASCII letters, digits and
-# spaces. A test checks every one of them.
-_NFKC_STABLE = re.compile(r"[\u4e00-\u9fff\u3041-\u3096\u30a1-\u30fa\u30fb\u30fc\u3005\u3001\u3002A-Za-z0-9 ]*")
+# Characters NFKC leaves as they are and that never combine with the one before: kanji (the unified block),
+# hiragana and katakana as Japanese is typed, their marks (々 、 。 ・ ー) and brackets (「」【】〔〕),
+# and printable ASCII. Tests check every one of them.
+_STABLE = "\u4e00-\u9fff\u3041-\u3096\u30a1-\u30fc\u3005\u3001\u3002\u3008-\u3011\u3014-\u301b\u0020-\u007e"
+_NFKC_STABLE = re.compile(f"[{_STABLE}]*")
+# The same with full-width ASCII and the ideographic space, which NFKC turns into their ASCII forms.
+_NFKC_WIDE = re.compile(f"[{_STABLE}\uff01-\uff5e\u3000]*")
+_WIDE_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def nfkc(text: str) -> str:
-    """Return ``unicodedata.normalize("NFKC", text)``, at once for text NFKC cannot change (most Japanese text).
+    """Return ``unicodedata.normalize("NFKC", text)``, at once for the characters Japanese documents are made of.
 
-    Normalising looks every character up in the Unicode tables; for thousands of different names that is most
-    of the time a fold takes.
+    Normalising looks every character up in the Unicode tables: for thousands of different names that was most
+    of the time a fold took.
 
-    >>> nfkc("ＤＸ人材育成（その２）"), nfkc("広域連携の推進")
-    ('DX人材育成(その2)', '広域連携の推進')
+    >>> nfkc("ＤＸ人材育成（その２）"), nfkc("広域連携の推進"), nfkc("ｶﾞｲﾄﾞ")
+    ('DX人材育成(その2)', '広域連携の推進', 'ガイド')
     """
     if _NFKC_STABLE.fullmatch(text):
         return text
+    if _NFKC_WIDE.fullmatch(text):
+        return text.translate(_WIDE_TO_ASCII)
     return unicodedata.normalize("NFKC", text)
 
 
