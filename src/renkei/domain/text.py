@@ -28,7 +28,12 @@ _STABLE = "\u4e00-\u9fff\u3041-\u3096\u30a1-\u30fc\u3005\u3001\u3002\u3008-\u301
 _NFKC_STABLE = re.compile(f"[{_STABLE}]*")
 # The same with full-width ASCII and the ideographic space, which NFKC turns into their ASCII forms.
 _NFKC_WIDE = re.compile(f"[{_STABLE}\uff01-\uff5e\u3000]*")
-_WIDE_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE_CHARACTER = re.compile("[\uff01-\uff5e\u3000]")
+_ASCII_OF = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+
+
+def _to_ascii(match: re.Match[str]) -> str:
+    return _ASCII_OF[match.group()]
 
 
 def nfkc(text: str) -> str:
@@ -43,7 +48,7 @@ def nfkc(text: str) -> str:
     if _NFKC_STABLE.fullmatch(text):
         return text
     if _NFKC_WIDE.fullmatch(text):
-        return text.translate(_WIDE_TO_ASCII)
+        return _WIDE_CHARACTER.sub(_to_ascii, text)
     return unicodedata.normalize("NFKC", text)
 
 
