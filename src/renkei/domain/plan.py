@@ -127,6 +127,7 @@ class BudgetCellStatus(StrEnum):
 
 # By plain names for the loops over every cell (an enum member read off its class costs more than a comparison).
 _AMOUNT, _NONE = BudgetCellStatus.AMOUNT, BudgetCellStatus.NONE
+_YEAR_KEYS = {year: str(year) for year in range(1989, 2100)}  # the JSON keys of fiscal years, made once
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,7 @@ class Budget:
         texts: dict[str, str] = {}
         total = 0
         for c in self.cells:  # one pass: a plan of 10,000 sheets writes 50,000 cells
-            year, status = str(c.fiscal_year), c.status
+            year, status = _YEAR_KEYS.get(c.fiscal_year) or str(c.fiscal_year), c.status
             if status is _AMOUNT:
                 amounts[year] = c.amount
                 total += c.amount or 0

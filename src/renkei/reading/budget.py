@@ -217,7 +217,7 @@ def read_simple_budget(header: Row, values: Row) -> Budget | None:
     Returns None for anything else (another layout, a cell to report, 同左), which :func:`read_budget_block` reads.
     """
     cells_in = values.cells
-    layout = _simple_layout(header.cells, tuple(i for i, c in enumerate(cells_in) if c))
+    layout = _simple_layout(header.cells, tuple([i for i, c in enumerate(cells_in) if c]))
     if layout is None:
         return None
     years, offset, note_column, total_column, unit = layout

@@ -318,7 +318,8 @@ def _close_sheet(state: _State, sheet: list[Row]) -> None:
     partners = _NO_PARTNERS
     if fields.partners_text is not None:
         partners, partner_findings = _read_partners(fields.partners_text, state)
-        findings.extend(replace(f, line=f.line or fields.partners_line) for f in partner_findings)
+        if partner_findings:
+            findings.extend([replace(f, line=f.line or fields.partners_line) for f in partner_findings])
     policy_area = state.policy_area
     if fields.policy_text is not None:  # 政策分野 | 圏域全体の経済成長のけん引: the sheet says its own area
         framework = recognise_framework_area(fields.policy_text)
@@ -340,4 +341,5 @@ def _close_sheet(state: _State, sheet: list[Row]) -> None:
         extra=tuple(fields.extra),
     )
     state.projects.append(project)
-    state.findings.extend(replace(f, project=f.project or name) for f in findings)
+    if findings:
+        state.findings.extend([replace(f, project=f.project or name) for f in findings])

@@ -75,13 +75,14 @@ def read_sheet_fields(rows: list[Row], *, plan_years: range) -> SheetFields:
     """Read one sheet's rows (its 事業名 row first, when present) into fields and findings."""
     fields = SheetFields()
     blocks: list[tuple[RowKind, Row, list[Row]]] = []
+    kinds: set[RowKind] = set()
     for row in rows:
         kind = row.kind
         if kind is _CONTINUATION and blocks:
             blocks[-1][2].append(row)
         else:
             blocks.append((kind, row, []))
-    kinds = {k for k, _, _ in blocks}
+            kinds.add(kind)
     partner_col: int | None = None
     previous: RowKind | None = None
     for position, (kind, head, more) in enumerate(blocks):
