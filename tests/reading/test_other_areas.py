@@ -167,3 +167,20 @@ def test_roles_written_party_colon_duties_and_a_year_row_called_kubun() -> None:
     assert [(r.party, r.duties) for r in project.roles] == [("北九州市", ("事業の総括・広報",)),
                                                             ("連携市町", ("協力する。",))]
     assert "roles.no_party" not in {f.rule for f in findings}
+
+
+def test_ditto_in_the_roles_repeats_the_duties_or_the_party_above() -> None:
+    text = ("事業名\t連携事業\t\t連携市町\n事業内容\t本文\t\t高岡市、射水市、砺波市\n"
+            "事業費（千円）\tH28\tH29\n\t100\t0\n役割分担\t高岡市\t事業の総括\n\t富山県射水市\t〃\n\t〃\t会場の提供\n\t砺波市\t同上\n")
+    plan, _ = read_plan(text, area=TOYAMA)
+    (project,) = plan.projects
+    assert [(r.party, r.duties) for r in project.roles] == [
+        ("高岡市", ("事業の総括",)), ("富山県射水市", ("事業の総括", "会場の提供")),
+        ("砺波市", ("事業の総括", "会場の提供"))]
+    assert "roles.party_not_partner" not in {f.rule for f in lint_plan(plan)}  # 富山県射水市 is 射水市
+
+
+def test_ditto_in_the_first_role_has_nothing_to_repeat() -> None:
+    text = "事業名\t連携事業\n事業内容\t本文\t\t全市\n役割分担\t高岡市\t〃\n"
+    _, findings = read_plan(text, area=TOYAMA)
+    assert [f.line for f in findings if f.rule == "roles.ditto_without_above"] == [3]

@@ -82,6 +82,12 @@ def check_budget_unclear(plan: Plan) -> Iterator[Finding]:
                           suggestion="年度ごとの金額（または「—」）を書いてください。")
 
 
+# A prefecture or county written before a municipality's name (富山県射水市, 遠賀郡芦屋町, 福岡県遠賀郡芦屋町);
+# names such as 小郡市 and 大和郡山市 end in 市 and keep their 郡.
+_PREFECTURE_OR_COUNTY = re.compile(
+    r"^(?:北海道|東京都|京都府|大阪府|.{2,3}県)?(?:.{1,6}?郡(?=.+[町村]$))?(?=.+[市町村]$)")
+
+
 def check_role_parties(plan: Plan) -> Iterator[Finding]:
     """A named municipality with a role (役割分担) that is not among the project's partners (連携市町)."""
     generic_parties = (*LEAD_PARTIES, *PARTNER_PARTIES)
@@ -92,7 +98,7 @@ def check_role_parties(plan: Plan) -> Iterator[Finding]:
         for role in p.roles:
             if role.party in generic_parties:
                 continue
-            party = fold(role.party)
+            party = _PREFECTURE_OR_COUNTY.sub("", fold(role.party))  # 富山県射水市, 遠賀郡芦屋町: the name
             if not party.endswith(("市", "町", "村")):
                 continue
             if partners is None:

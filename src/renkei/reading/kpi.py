@@ -24,13 +24,12 @@ from renkei.domain.quantity import Quantity, QuantityKind, Relation
 from renkei.domain.relative import resolve_target
 from renkei.domain.text import fold
 from renkei.reading.layout import Row, RowKind
-from renkei.reading.markup import to_text
+from renkei.reading.markup import is_ditto, to_text
 from renkei.reading.period import find_period
 from renkei.reading.quantity import read_quantity
 
 _HEADERS = (("indicator", re.compile(r"指標|項目")), ("baseline", re.compile(r"現状|基準|現況|実績")),
             ("target", re.compile(r"目標")), ("unit", re.compile(r"^単位")))
-_DITTO = frozenset({"〃", "”", "\"", "''", "同上", "々", "ゝ"})
 _NO_TARGET = frozenset({"なし", "無し", "未設定", "設定なし"})
 _LABEL = re.compile(r"^([^\d▲△+\-−±()]{1,16}?)\s*[:：]?\s*(?=[\d▲△+\-−±])")
 _MEASURE_SEPARATORS = " \u3000、／;；"
@@ -51,10 +50,6 @@ class _RawKpi:
     unit: str = ""
     same_as_above: bool = False
     ditto_below: bool = False
-
-
-def _is_ditto(text: str) -> bool:
-    return 0 < len(text) <= 4 and fold(text) in _DITTO
 
 
 def _header_columns(row: Row) -> dict[str, int]:
@@ -165,7 +160,7 @@ def read_kpi_rows(head: Row, more: list[Row]) -> tuple[list[_RawKpi], dict[str, 
                       values.get("unit", ""))
         above = raws[-1] if raws else None
         for name in ("indicator", "baseline", "target", "unit"):
-            if _is_ditto(getattr(raw, name)):
+            if is_ditto(getattr(raw, name)):
                 if above is None:
                     findings.append(Finding("kpi.ditto_without_above", Severity.WARNING,
                                             f"「{getattr(raw, name)}」（同上）の上に繰り返す値がありません。",

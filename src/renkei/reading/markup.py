@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -48,6 +49,20 @@ class _BlockParser(HTMLParser):
     def close(self) -> None:
         super().close()
         self._flush()
+
+
+#: Marks that repeat the cell above (ditto): 〃 and its look-alikes, 同上.
+DITTO_MARKS = frozenset({"〃", "”", "\"", "''", "同上", "々", "ゝ"})
+
+
+def is_ditto(text: str) -> bool:
+    """Tell whether a cell only says "the same as above" (「〃」「同上」).
+
+    >>> is_ditto("〃"), is_ditto(" 同上 "), is_ditto("〃の拡充")
+    (True, True, False)
+    """
+    text = text.strip()
+    return 0 < len(text) <= 4 and "".join(unicodedata.normalize("NFKC", text).split()) in DITTO_MARKS
 
 
 def _clean(text: str) -> str:

@@ -13,7 +13,7 @@ from renkei.reading.budget import read_budget_block, read_header_year, read_simp
 from renkei.reading.cost import read_cost_sharing
 from renkei.reading.kpi import build_kpis, read_kpi_rows
 from renkei.reading.layout import Row, RowKind
-from renkei.reading.markup import split_items, to_text
+from renkei.reading.markup import is_ditto, split_items, to_text
 
 _PARTNER_HEADER = re.compile(r"^(?:連携|関係|参加|構成|実施|対象)(?:市町村|市町|市|町村|自治体|団体)(?:名|等)?$")
 _PARTY_LIKE = re.compile(
@@ -270,6 +270,17 @@ def _read_roles_into(fields: SheetFields, head: Row, more: list[Row]) -> None:
                 fields.roles.append(Role(party="", duties=tuple(split_items(cells[0]))))
             continue
         duties = [item for cell in cells[1:] for item in split_items(cell)]
+        above = fields.roles[-1] if fields.roles else None
+        if duties and all(is_ditto(d) for d in duties):  # 「射水市 | 〃」: the duties of the row above
+            if above is None:
+                _warn(fields, "roles.ditto_without_above",
+                      f"役割分担の「{duties[0]}」（同上）の上に繰り返す役割がありません。", row.line,
+                      "役割を書いてください。")
+            else:
+                duties = list(above.duties)
+        if is_ditto(first) and above is not None:  # 「〃 | …」: more duties of the party above
+            fields.roles[-1] = Role(party=above.party, duties=(*above.duties, *duties))
+            continue
         fields.roles.append(Role(party=first, duties=tuple(duties)))
 
 
