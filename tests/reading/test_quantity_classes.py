@@ -125,6 +125,9 @@ RELATIVE = [
     ("前年度比105%", Relation.RATIO, 1.05, Basis.PREVIOUS_YEAR, None, None, Direction.INCREASE),
     ("現状比10%増", Relation.PERCENT, 10, Basis.BASELINE, None, None, Direction.INCREASE),
     ("1.2倍", Relation.RATIO, 1.2, Basis.BASELINE, None, None, None),
+    ("3倍増", Relation.RATIO, 3, Basis.BASELINE, None, None, Direction.INCREASE),
+    ("観光客数の倍増", Relation.RATIO, 2, Basis.BASELINE, None, None, Direction.INCREASE),
+    ("待機児童数の半減（令和12年度）", Relation.RATIO, 0.5, Basis.BASELINE, None, None, Direction.DECREASE),
 ]
 
 

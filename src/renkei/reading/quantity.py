@@ -23,7 +23,8 @@ A cell is::
   than). 以内 after a negative number bounds the fall (``△10%以内``: no lower than −10%, at least);
   after ``±`` it bounds the size (``±5%以内``: within).
 - **change** (a relative target, kept in ``relative`` and resolved later against the baseline): ``+20%``,
-  ``50%増``, ``0.3%削減``, ``20人増``, ``0.3ポイント増`` (a change of the unit), ``1.1倍`` (a multiple),
+  ``50%増``, ``0.3%削減``, ``20人増``, ``0.3ポイント増`` (a change of the unit), ``1.1倍``, ``3倍増`` (a
+  multiple), ``倍増`` (twice) and ``半減`` (half),
   each measured from the baseline, from a named year (``対26年度比``, ``令和3年度比``) or from each
   previous year (``前年度比5%増``, ``前年度比110%``). Without a number: ``現状維持``, ``現状維持以上``,
   ``現状値以上``, ``上位を維持``, 「…の維持を目指す」 are targets equal to the baseline (with the
@@ -116,6 +117,7 @@ _DURATION_BEFORE_VALUE = re.compile(r"\s*(?:年間|か年|ヵ年|カ年|ヶ年)\
 _EVERY_YEAR = re.compile(r"毎年|各年度|年度毎|年度ごと|毎年度")
 _RATIO_UNITS = {"%", "割", "ポイント", "pt", "倍", "‰"}
 _INCREASE_WORD = re.compile(r"^\s*(?:の)?(?:増加|増|アップ|上昇|向上|拡大|増進|伸び)")
+_DOUBLE_OR_HALF = re.compile(r"倍増|半減")
 _DECREASE_WORD = re.compile(r"^\s*(?:の)?(?:削減|減少|減|低減|縮減|ダウン|縮小|抑制|低下)")
 _PREVIOUS_YEAR = re.compile(r"(?:対)?前年(?:度)?(?:比|対比|実績比|から|より)?(?:で)?")
 _BASELINE_REFERENCE = re.compile(r"(?:対)?(?:現状値?|基準値|基準年度?|現在)(?:比|対比|から|より)")
@@ -307,6 +309,11 @@ def _read_value(
 ) -> Quantity:
     """Read the number and its surroundings out of the head text."""
     found = _find_number(head)
+    if found is None and (doubled := _DOUBLE_OR_HALF.search(head)):
+        ratio = 2.0 if doubled.group() == "倍増" else 0.5  # 利用者数の倍増, 待機児童の半減
+        return _build(original, QuantityKind.QUALITATIVE, base, note=_join(notes),
+                      direction=Direction.INCREASE if ratio > 1 else Direction.DECREASE,
+                      relative=Relative(Relation.RATIO, ratio, basis.basis or Basis.BASELINE, basis.year))
     if found is None:
         direction = direction_of_wording(head)
         relative = None
@@ -370,8 +377,8 @@ def _read_value(
 def _relative(quantity: Quantity, value: float, unit: str | None, sign: str, change: int, basis: _Basis) -> Quantity:
     """Turn a change (+20%, 50%増, 前年度比110%, 1.1倍) into a relative target; leave a level as it is."""
     stated = basis.basis is not None
-    if unit == "倍" and not change:
-        relation = Relation.RATIO  # 1.1倍: a multiple of the basis, unless the baseline is a ratio itself
+    if unit == "倍" and change >= 0:
+        relation = Relation.RATIO  # 1.1倍, 3倍増: a multiple of the basis, unless the baseline is a ratio itself
         return replace(quantity, relative=Relative(relation, value, basis.basis or Basis.BASELINE, basis.year))
     if not (change or sign == "+" or stated):
         return quantity
