@@ -184,3 +184,10 @@ def test_ditto_in_the_first_role_has_nothing_to_repeat() -> None:
     text = "事業名\t連携事業\n事業内容\t本文\t\t全市\n役割分担\t高岡市\t〃\n"
     _, findings = read_plan(text, area=TOYAMA)
     assert [f.line for f in findings if f.rule == "roles.ditto_without_above"] == [3]
+
+
+def test_ditto_after_a_party_and_a_colon() -> None:
+    text = "事業名\t連携事業\n事業内容\t本文\t\t全市\n役割分担\t高岡市：事業の総括\n\t構成市：〃\n"
+    plan, _ = read_plan(text, area=TOYAMA)
+    assert [(r.party, r.duties) for r in plan.projects[0].roles] == [("高岡市", ("事業の総括",)),
+                                                                     ("構成市", ("事業の総括",))]

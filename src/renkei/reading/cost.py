@@ -14,14 +14,18 @@ _SENTENCE_END = re.compile(r"(?<=。)")
 # Order matters: the first rule that matches a sentence classifies it.
 _RULES: tuple[tuple[CostBasis, re.Pattern[str]], ...] = (
     (CostBasis.NO_COST, re.compile(
-        r"(発生(する|しない)?こと?を?想定して(い)?ない|負担(は)?(発生し|生じ)ない|費用は(発生|生じ)しない|負担なし)")),
+        r"(発生(する|しない)?こと?を?想定して(い)?ない|負担(は)?(発生し|生じ)ない|費用は(発生|生じ)しない|負担金?(は)?(なし|無し)"
+        r"|(費用|経費)(は)?(かからない|不要))")),
     (CostBasis.NEGOTIATED, re.compile(
         r"(発生(が見込まれる|する|した)(時|とき|場合).*(協議|調整)|協議(の上|し|により|して)(決定|定める|負担))")),
-    (CostBasis.AGREEMENT, re.compile(r"(協定|協約|規約|契約|按分|案分)(に基づ|により|に従)")),
+    (CostBasis.AGREEMENT, re.compile(
+        r"(協定|協約|規約|契約|按分|案分)(に基づ|により|に従)|均等割|人口割|利用割|実績割|受益(の程度)?に応じ")),
     (CostBasis.SHARED, re.compile(
-        r"(及び|および|と|並びに)(連携市町|連携市町村|各市町).*(が|で)(適切に|それぞれ)?負担|それぞれ(が)?負担|各自(が)?負担")),
+        r"(及び|および|と|並びに)(連携市町|連携市町村|各市町).*(が|で)(適切に|それぞれ)?負担|それぞれ(が)?負担|各自(が)?負担"
+        r"|応分(に|の)?(負担|支出)"
+        r"|(各市町村?|各市|各町村?|各構成(市町村?|団体)|構成(市町村?|団体)|関係市町村?)(が|で)?(全額)?(負担|支出)")),
     (CostBasis.LEAD_CITY, re.compile(r"(中心市|連携中枢都市|本市|[^\s、。]{1,6}市)が(全額|全て|すべて)?(負担|支出)")),
-    (CostBasis.PARTNERS, re.compile(r"(連携市町|連携市町村|各市町|参加市町|受講市町)(が|の)?(全額)?(負担|支出)")),
+    (CostBasis.PARTNERS, re.compile(r"(連携市町|連携市町村|参加市町村?|受講市町村?)(が|の)?(全額)?(負担|支出)")),
 )
 
 
@@ -42,6 +46,8 @@ def classify_cost_sentence(sentence: str) -> CostBasis:
     'no_cost'
     >>> classify_cost_sentence("北九州市が全額負担する").value
     'lead_city'
+    >>> classify_cost_sentence("各市が応分に負担する。").value, classify_cost_sentence("人口割と均等割で負担").value
+    ('shared', 'agreement')
     >>> classify_cost_sentence("未定").value
     'unknown'
     """

@@ -259,8 +259,8 @@ def _read_roles_into(fields: SheetFields, head: Row, more: list[Row]) -> None:
             continue
         first = to_text(cells[0])
         if len(cells) == 1 and "\n" not in first and (paired := _PARTY_AND_DUTIES.match(first)):
-            fields.roles.append(Role(party=paired["party"], duties=tuple(split_items(paired["duties"]))))
-            continue
+            cells = [paired["party"], paired["duties"]]  # 「高岡市：事業の総括」: the party, then its duties
+            first = paired["party"]
         if len(cells) == 1 and not _PARTY_LIKE.match(fold(first)):
             if fields.roles:
                 last = fields.roles[-1]
