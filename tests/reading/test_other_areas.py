@@ -104,6 +104,7 @@ def test_a_hiroshima_style_kpi_table() -> None:
     ("kumamoto", "構成市町村全て", 17, True), ("kumamoto", "西原村、南阿蘇村", 2, False),
     ("kumamoto", "熊本県上益城郡益城町", 1, False), ("kumamoto", "5市10町2村", 17, True),
     ("hiroshima", "圏域内全市町", 24, True), ("hiroshima", "山口県岩国市、和木町", 2, False),
+    ("harima", "8市8町", 16, True), ("harima", "姫路市、たつの市、揖保郡太子町", 3, False),
 ])
 def test_partner_cells_of_other_areas(slug: str, text: str, count: int, all_members: bool) -> None:
     partners, findings = read_partners(text, area=load_area(slug), registry=REGISTRY)
@@ -112,12 +113,15 @@ def test_partner_cells_of_other_areas(slug: str, text: str, count: int, all_memb
 
 
 def test_the_areas_shipped() -> None:
-    assert {"kitakyushu", "toyama-gosei", "hiroshima", "kumamoto"} <= set(available_areas())
+    assert {"kitakyushu", "toyama-gosei", "hiroshima", "kumamoto", "harima"} <= set(available_areas())
     leads = {slug: load_area(slug).lead.name for slug in ("toyama-gosei", "hiroshima", "kumamoto")}
     assert leads == {"toyama-gosei": "高岡市", "hiroshima": "広島市", "kumamoto": "熊本市"}
     assert [m.name for m in load_area("toyama-gosei").members] == ["高岡市", "射水市", "氷見市", "砺波市", "小矢部市",
                                                                     "南砺市"]
     assert (len(load_area("hiroshima").members), len(load_area("kumamoto").members)) == (24, 17)
+    harima = load_area("harima")
+    assert (harima.lead.name, len(harima.members)) == ("姫路市", 16)
+    assert all(m.prefecture == "兵庫県" for m in harima.members)
 
 
 YEAR_HEADERS = st.sampled_from(["R{n}", "Ｒ{n}", "令和{n}年度", "{w}", "{w}年度", "{w}(H{h})", "H{h}",

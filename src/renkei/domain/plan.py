@@ -17,7 +17,8 @@ NO_CATEGORY_LABEL = "（連携協約なし）"
 
 #: Role parties (役割分担) that stand for the lead city, or for every partner, rather than naming one town.
 LEAD_PARTIES = ("連携中枢都市",)
-PARTNER_PARTIES = ("連携市町", "連携市町村", "圏域市町", "連携自治体", "構成市町", "構成市町村")
+PARTNER_PARTIES = ("連携市町", "連携市町村", "連携市", "圏域市町", "圏域市町村", "連携自治体", "構成市町", "構成市町村",
+                   "構成市", "関係市町", "関係市町村", "参加市町", "参加市町村", "各市町", "各市町村")
 
 
 @dataclass(frozen=True, slots=True)
