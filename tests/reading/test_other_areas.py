@@ -195,3 +195,13 @@ def test_ditto_after_a_party_and_a_colon() -> None:
     plan, _ = read_plan(text, area=TOYAMA)
     assert [(r.party, r.duties) for r in plan.projects[0].roles] == [("高岡市", ("事業の総括",)),
                                                                      ("構成市", ("事業の総括",))]
+
+
+@pytest.mark.parametrize("header", ["指標名\t平成27年度（実績）\t平成32年度（目標）", "指標\t2015年度\t2020年度",
+                                    "指標\tH27\tH32", "項目\t現状値（H27）\t目標値（2020年度）"])
+def test_kpi_columns_headed_by_their_years(header: str) -> None:
+    text = f"事業名\t観光推進\n事業内容\t本文\t\t全市町\n成果指標\t{header}\n\t観光入込客数\t450万人\t500万人\n"
+    plan, _ = read_plan(text)
+    (kpi,) = plan.projects[0].kpis
+    assert (kpi.indicator, kpi.baseline.value, kpi.baseline.fiscal_year) == ("観光入込客数", 4_500_000, 2015)
+    assert (kpi.target.value, kpi.target.fiscal_year) == (5_000_000, 2020)

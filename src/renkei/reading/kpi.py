@@ -23,6 +23,7 @@ from renkei.domain.plan import KPI
 from renkei.domain.quantity import Quantity, QuantityKind, Relation
 from renkei.domain.relative import resolve_target
 from renkei.domain.text import fold
+from renkei.reading.budget import read_header_year
 from renkei.reading.layout import Row, RowKind
 from renkei.reading.markup import is_ditto, to_text
 from renkei.reading.period import find_period
@@ -58,7 +59,16 @@ def _header_columns(row: Row) -> dict[str, int]:
 
 @lru_cache(maxsize=4096)  # KPI header rows repeat from sheet to sheet
 def _columns_of(cells: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """Find the indicator, baseline, target and unit columns of a KPI header row.
+
+    Columns headed by a year alone (``指標 | 2015年度 | 2020年度``) are the baseline (the first) and the
+    target (the last).
+
+    >>> _columns_of(("KPI", "指標", "2015年度", "2020年度"))
+    (('indicator', 1), ('baseline', 2), ('target', 3))
+    """
     columns: dict[str, int] = {}
+    years: list[int] = []
     for index, cell in enumerate(cells[1:], 1):
         if not cell:
             continue
@@ -67,7 +77,12 @@ def _columns_of(cells: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
             if name not in columns and pattern.search(folded):
                 columns[name] = index
                 break
-    return tuple(columns.items())
+        else:
+            if read_header_year(cell) is not None:
+                years.append(index)
+    if "baseline" not in columns and "target" not in columns and len(years) >= 2:
+        columns["baseline"], columns["target"] = years[0], years[-1]
+    return tuple(sorted(columns.items(), key=lambda item: item[1]))
 
 
 def _header_years(row: Row, columns: dict[str, int]) -> dict[str, Quantity]:
@@ -80,8 +95,9 @@ def _years_of(cells: tuple[str, str]) -> tuple[tuple[str, Quantity], ...]:
     years: list[tuple[str, Quantity]] = []
     for name, raw in zip(("baseline", "target"), cells, strict=True):
         cell = unicodedata.normalize("NFKC", raw)
-        if _DIGIT.search(cell) and find_period(cell) is not None:
-            years.append((name, read_quantity(re.sub(r"^[^(]*", "", cell) or cell)))
+        if _DIGIT.search(cell) and (period := find_period(cell)) is not None:
+            # 現状値(H27), 目標値(2020年), 平成27年度(実績), 2015年度: the header's period alone
+            years.append((name, read_quantity(cell[period.start : period.end])))
     return tuple(years)
 
 
