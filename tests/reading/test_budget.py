@@ -104,3 +104,28 @@ def test_the_common_layout_shortcut_reads_as_the_general_reader(cells: list[str]
     general, findings = read_budget_block([header, values], range(2026, 2031))
     if quick is not None:
         assert quick == general and findings == []
+
+
+def test_amounts_that_carry_their_unit_need_none_in_the_header() -> None:
+    rows = _block("事業費\tR8\tR9\n\t1,000千円\t0.5百万円")
+    budget, findings = read_budget_block(rows, range(2026, 2031))
+    assert budget.by_fiscal_year == {2026: 1000, 2027: 500}
+    assert "budget.no_unit" not in {f.rule for f in findings}
+    _, findings = read_budget_block(_block("事業費\tR8\tR9\n\t1,000\t500"), range(2026, 2031))
+    assert "budget.no_unit" in {f.rule for f in findings}
+
+
+@pytest.mark.parametrize("cell", ["令和8年度：500千円、令和9年度：―、令和10年度：未定", "R8:500千円,R9:―,R10:未定"])
+def test_years_and_amounts_written_in_one_cell(cell: str) -> None:
+    budget, findings = read_budget_block(_block(f"事業費見込額\t{cell}"), range(2026, 2031))
+    assert budget.by_fiscal_year == {2026: 500, 2027: 0, 2028: None}
+    assert [c.status for c in budget.cells] == [BudgetCellStatus.AMOUNT, BudgetCellStatus.NONE,
+                                                BudgetCellStatus.UNDETERMINED]
+    assert not {f.rule for f in findings} & {"budget.no_years", "budget.no_unit"}
+
+
+def test_one_amount_for_a_range_of_years_is_a_stated_total_not_a_yearly_amount() -> None:
+    budget, findings = read_budget_block(_block("事業費（千円）\tR8～R12\n\t5,000（5年間）"), range(2026, 2031))
+    assert budget.by_fiscal_year == dict.fromkeys(range(2026, 2031))
+    assert (budget.total_text, budget.total_amount) == ("5,000（5年間）", 5000)
+    assert [f.rule for f in findings] == ["budget.period_total"]

@@ -63,6 +63,8 @@ def check_budget_total(plan: Plan) -> Iterator[Finding]:
         statuses = {c.status for c in budget.cells}
         if statuses - {BudgetCellStatus.AMOUNT, BudgetCellStatus.NONE, BudgetCellStatus.NOT_STATED}:
             continue  # a 未定 or → year cannot be added up
+        if statuses <= {BudgetCellStatus.NOT_STATED}:
+            continue  # no year stated (a total for the whole period: budget.period_total says so)
         if budget.total != budget.total_amount:
             yield Finding("budget.total_mismatch", Severity.WARNING,
                           f"事業費の計「{budget.total_text}」（{budget.total_amount:,}千円）が各年度の合計"

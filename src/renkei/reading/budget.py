@@ -23,6 +23,7 @@ from renkei.domain.plan import Budget, BudgetCell, BudgetCellStatus
 from renkei.domain.text import fold
 from renkei.reading.layout import Row
 from renkei.reading.markup import to_text
+from renkei.reading.period import find_period
 
 _YEAR = re.compile(r"^(?:FY)?(令和|平成|昭和|R|H|S)?\.?(\d{1,4}|元)(?:年度|年)?$", re.IGNORECASE)
 _ALIASED = re.compile(r"^([^()]+)\(([^()]+)\)(?:年度|年)?$")
@@ -275,13 +276,18 @@ def read_budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[
     unit = _unit_of(labels[0] if labels else "", header_row.cells[1:])
     if unit is None and len(rows) > 1:  # 「年度」 above 「事業費（千円）」: the unit is on another row's label
         unit = read_budget_unit("", [*labels, *(c for r in rows for c in r.cells[1:])])
-    if unit is None:
+    if unit is None and not _amounts_state_their_unit(rows):
         findings.append(Finding("budget.no_unit", Severity.WARNING,
                                 "事業費の単位が書かれていません。千円として読みました。", line=head.line,
                                 suggestion="「事業費（千円）」のように単位を書いてください。"))
     vertical = [(r, c) for r, c in headers if len(c.years) == 1]
+    inline = _read_inline(rows, unit, findings) if not columns.years else None
     if len(columns.years) <= 1 and len(vertical) >= 2:
         budget = _read_vertical(rows, unit, findings)
+    elif inline is not None:
+        budget = inline
+    elif not columns.years and (over_range := _read_period_total(rows, unit, findings)) is not None:
+        budget = over_range
     elif not columns.years:
         findings.append(Finding("budget.no_years", Severity.ERROR,
                                 "事業費の見出しに年度（R8 など）がありません。書かれた内容は備考として残しました。",
@@ -292,6 +298,58 @@ def read_budget_block(rows: list[Row], plan_years: range) -> tuple[Budget, list[
         budget = _read_horizontal(rows, header_row, columns, unit, findings)
     del plan_years  # the period is checked by the lint rules, which know the plan
     return budget, findings
+
+
+def _amounts_state_their_unit(rows: list[Row]) -> bool:
+    """Tell whether every amount written carries its own money unit (1,000千円, 令和8年度：500千円)."""
+    written = [fold(c) for r in rows for _, c in r.nonempty(1 if r.cells and r.cells[0] else 0)]
+    amounts = [c for c in written if _NUMBER.match(c)] + [m.group(2) for c in written for m in _INLINE_PAIR.finditer(c)]
+    units = [match.group(4) for amount in amounts if (match := _NUMBER.match(amount))]  # numbers, not —/未定
+    return bool(units) and all(units)
+
+
+# 「令和8年度：500千円、令和9年度：500千円」: years and amounts written in one cell.
+_INLINE_PAIR = re.compile(r"([^:：、,，;；\s]+?)\s*[:：]\s*([^:：、,，;；\s]+)")
+
+
+def _read_inline(rows: list[Row], unit: str | None, findings: list[Finding]) -> Budget | None:
+    """Read years and amounts written as pairs in the cells (令和8年度：500千円、令和9年度：500千円), or None."""
+    texts = [c for r in rows for _, c in r.nonempty(1 if r is rows[0] else 0)]
+    pairs = [(m, read_header_year(m.group(1))) for text in texts for m in _INLINE_PAIR.finditer(fold(text))]
+    if not pairs or any(year is None for _, year in pairs):
+        return None
+    leftover = "".join(_INLINE_PAIR.sub("", fold(text)) for text in texts)
+    if leftover.strip("、,，;；"):
+        return None  # more than pairs: leave the cell to the other readings
+    cells: list[BudgetCell] = []
+    for match, year in pairs:
+        assert year is not None
+        cell, reading = make_cell(year, match.group(2), unit=unit)
+        _check_cell(cell, reading, rows[0].line, findings)
+        cells.append(cell)
+    return Budget(unit=unit, cells=tuple(cells), line=rows[0].line)
+
+
+def _read_period_total(rows: list[Row], unit: str | None, findings: list[Finding]) -> Budget | None:
+    """Read one amount for a range of years (R8～R12 | 5,000): a stated total, the years themselves not stated."""
+    texts = [c for r in rows for _, c in r.nonempty(1 if r is rows[0] else 0)]
+    ranges = [(text, found) for text in texts if (found := find_period(fold(text))) is not None
+              and found.first is not None and found.last is not None]
+    amounts = [text for text in texts if _NUMBER.match(fold(text))]
+    if len(ranges) != 1 or len(amounts) != 1:
+        return None
+    (written, period), amount = ranges[0], amounts[0]
+    assert period.first is not None and period.last is not None
+    first, last = period.first.fiscal_year, period.last.fiscal_year
+    findings.append(Finding(
+        "budget.period_total", Severity.WARNING,
+        f"事業費が年度ごとではなく期間（{written}）の合計「{amount}」で書かれています。"
+        "年度ごとの額は「記載なし」とし、合計には数えません。", line=rows[0].line,
+        suggestion="年度ごとの事業費を書いてください。"))
+    cells = tuple(BudgetCell(year, "", BudgetCellStatus.NOT_STATED) for year in range(first, last + 1)) \
+        if first <= last <= first + 20 else ()
+    return Budget(unit=unit, cells=cells, line=rows[0].line, total_text=amount,
+                  total_amount=read_budget_cell(fold(amount), unit=unit).amount)
 
 
 def _read_horizontal(rows: list[Row], header_row: Row, columns: _Columns, unit: str | None,
