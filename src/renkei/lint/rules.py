@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import wareki_fiscal_year
@@ -19,8 +20,12 @@ from renkei.domain.verdict import format_number
 Rule = Callable[[Plan], Iterator[Finding]]
 
 _MUNICIPALITY_UNITS = frozenset({"市町", "市町村", "自治体", "団体", "市", "町"})
-# By plain names for the loops over every cell (an enum member read off its class costs more than a comparison).
+# By plain names for the loops over every cell and KPI (an enum member read off its class costs more than a
+# comparison).
 _UNDETERMINED, _UNCLEAR = BudgetCellStatus.UNDETERMINED, BudgetCellStatus.UNCLEAR
+_NONE_KIND, _QUALITATIVE_KIND, _POINT_KIND = QuantityKind.NONE, QuantityKind.QUALITATIVE, QuantityKind.POINT
+_CUMULATIVE_KIND, _EVERY_YEAR_KIND = QuantityKind.CUMULATIVE, QuantityKind.EVERY_YEAR
+_PREVIOUS_YEAR, _PERCENT = Basis.PREVIOUS_YEAR, Relation.PERCENT
 
 
 def _years(years: list[int]) -> str:
@@ -90,9 +95,15 @@ _PREFECTURE_OR_COUNTY = re.compile(
     r"^(?:北海道|東京都|京都府|大阪府|.{2,3}県)?(?:.{1,6}?郡(?=.+[町村]$))?(?=.+[市町村]$)")
 
 
+@lru_cache(maxsize=4096)  # parties repeat from sheet to sheet
+def _party_name(party: str) -> str:
+    """Return a role party's municipality name: folded, without a prefecture or county (富山県射水市 → 射水市)."""
+    return _PREFECTURE_OR_COUNTY.sub("", fold(party))
+
+
 def check_role_parties(plan: Plan) -> Iterator[Finding]:
     """A named municipality with a role (役割分担) that is not among the project's partners (連携市町)."""
-    generic_parties = (*LEAD_PARTIES, *PARTNER_PARTIES)
+    generic_parties = frozenset((*LEAD_PARTIES, *PARTNER_PARTIES))
     for p in plan.projects:
         if p.partners.all_members or not (p.partners.municipalities or p.partners.outside_area):
             continue
@@ -100,7 +111,7 @@ def check_role_parties(plan: Plan) -> Iterator[Finding]:
         for role in p.roles:
             if role.party in generic_parties:
                 continue
-            party = _PREFECTURE_OR_COUNTY.sub("", fold(role.party))  # 富山県射水市, 遠賀郡芦屋町: the name
+            party = _party_name(role.party)
             if not party.endswith(("市", "町", "村")):
                 continue
             if partners is None:
@@ -151,24 +162,24 @@ def _check_kpi(plan: Plan, p: Project, kpi: KPI) -> Iterator[Finding]:
     def finding(rule: str, severity: Severity, message: str, suggestion: str | None = None) -> Finding:
         return Finding(rule, severity, message, line=kpi.line, project=p.name, suggestion=suggestion)
 
-    if target.kind is QuantityKind.NONE:
+    if target.kind is _NONE_KIND:
         yield finding("kpi.no_measurable_target", Severity.WARNING,
                       f"KPI「{kpi.indicator}」に目標値がありません（「{target.text or '空欄'}」）。",
                       "数値と達成年度で目標値を書いてください（例: 25件（令和12年度までの累計））。")
         return
     relative = target.relative
     if relative is not None and target.value is None:
-        yield finding("kpi.relative_unresolved", Severity.WARNING if relative.basis is not Basis.PREVIOUS_YEAR
+        yield finding("kpi.relative_unresolved", Severity.WARNING if relative.basis is not _PREVIOUS_YEAR
                       else Severity.INFO, _unresolved_message(kpi), "現状値を数値と調査時点で書いてください。")
-    elif target.kind is QuantityKind.QUALITATIVE:
+    elif target.kind is _QUALITATIVE_KIND:
         yield finding("kpi.no_measurable_target", Severity.WARNING,
                       f"KPI「{kpi.indicator}」の目標値「{target.text}」は定性的で、数値で測れません。",
                       "数値目標（例: 18市町（令和12年度））にするか、毎年度の評価を記録してください。")
-    if target.is_numeric and target.fiscal_year is None and target.kind is QuantityKind.POINT:
+    if target.is_numeric and target.fiscal_year is None and target.kind is _POINT_KIND:
         yield finding("kpi.target_year_missing", Severity.WARNING,
                       f"KPI「{kpi.indicator}」の目標値「{target.text}」に達成年度がありません。計画最終年度として評価します。",
                       f"「（{wareki_fiscal_year(plan.last_year)}）」のように達成年度を書いてください。")
-    if target.fiscal_year is not None and target.fiscal_year not in plan.years:
+    if target.fiscal_year is not None and not plan.first_year <= target.fiscal_year <= plan.last_year:
         yield finding("kpi.target_year_outside_period", Severity.WARNING,
                       f"KPI「{kpi.indicator}」の達成年度（{wareki_fiscal_year(target.fiscal_year)}）が計画期間の外です。",
                       "計画期間内の達成年度にしてください。")
@@ -186,19 +197,19 @@ def _check_kpi(plan: Plan, p: Project, kpi: KPI) -> Iterator[Finding]:
         yield finding("kpi.period_mismatch", Severity.WARNING,
                       f"KPI「{kpi.indicator}」の現状値は「/{base.per}」、目標値は「/{target.per}」あたりの値です。",
                       "同じ期間あたりの値で書いてください。")
-    elif {base.kind, target.kind} == {QuantityKind.CUMULATIVE, QuantityKind.EVERY_YEAR}:
+    elif {base.kind, target.kind} == {_CUMULATIVE_KIND, _EVERY_YEAR_KIND}:
         yield finding("kpi.period_mismatch", Severity.WARNING,
                       f"KPI「{kpi.indicator}」の現状値は累計、目標値は毎年度の値（またはその逆）です。",
                       "累計か毎年度かをそろえてください。")
-    if base.kind is QuantityKind.NONE and target.is_numeric:
+    if base.kind is _NONE_KIND and target.is_numeric:
         yield finding("kpi.baseline_missing", Severity.INFO,
                       f"KPI「{kpi.indicator}」に現状値がありません。進捗は目標値だけで判定します。")
     elif (base.is_numeric and base.fiscal_year is None and base.from_month is None
-          and base.kind is not QuantityKind.EVERY_YEAR):
+          and base.kind is not _EVERY_YEAR_KIND):
         yield finding("kpi.baseline_year_missing", Severity.INFO,
                       f"KPI「{kpi.indicator}」の現状値「{base.text}」に調査時点がありません。",
                       "「（令和7年度）」のように調査時点を書いてください。")
-    if (relative is not None and relative.relation is Relation.PERCENT and target.value is not None
+    if (relative is not None and relative.relation is _PERCENT and target.value is not None
             and base.unit == "%"):
         yield finding("kpi.relative_percent_of_percent", Severity.INFO,
                       f"KPI「{kpi.indicator}」の目標値「{target.text}」は、率（{format_number(base.value or 0)}%）の"
@@ -252,7 +263,7 @@ def check_partner_count(plan: Plan) -> Iterator[Finding]:
     """A KPI counting municipalities whose number contradicts the partner list."""
     for p in plan.projects:
         members = len(p.partners.municipalities)
-        if not members:
+        if not members or not p.kpis:
             continue
         counted = [(kpi, q, label) for kpi in p.kpis for q, label in ((kpi.baseline, "現状値"), (kpi.target, "目標値"))
                    if q.unit in _MUNICIPALITY_UNITS and q.value is not None]
