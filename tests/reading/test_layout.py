@@ -19,6 +19,11 @@ LABELS = [
     ("成果指標", RowKind.KPI), ("KPI", RowKind.KPI), ("現状値（H27）", RowKind.KPI_PART), ("目標値", RowKind.KPI_PART),
     ("国・県補助事業の名称・補助率", RowKind.EXTRA), ("事業の進捗状況", RowKind.EXTRA), ("事業期間", RowKind.EXTRA),
     ("担当課", RowKind.EXTRA), ("実施主体", RowKind.EXTRA), ("留意事項", RowKind.OTHER),
+    ("連携する市町村", RowKind.PARTNERS), ("期待する効果", RowKind.EFFECTS), ("事業の効果", RowKind.EFFECTS),
+    ("期待される成果", RowKind.EFFECTS), ("成果", RowKind.EFFECTS), ("主な取組内容", RowKind.CONTENT),
+    ("事業実施内容", RowKind.CONTENT), ("連携の内容", RowKind.CONTENT), ("負担の考え方", RowKind.COST),
+    ("事業目的", RowKind.EXTRA), ("【目的】", RowKind.EXTRA), ("現状と課題", RowKind.EXTRA),
+    ("取組の方向性", RowKind.EXTRA), ("事業スケジュール", RowKind.EXTRA), ("成果指標（KPI）", RowKind.KPI),
 ]
 
 

@@ -1,11 +1,12 @@
 """Document layout: lines split into cells, and each row's label (事業名, 事業費, 役割分担, …) recognised.
 
-Rows are recognised by the label in their first cell, in the variants areas use (事業概要 / 事業内容,
-期待される効果 / 効果, 関係市町村 / 連携市 / 連携市町, 事業費見込額 / 概算事業費 / 事業費, 成果指標 /
-重要業績評価指標（KPI）…), with numbering, bullets, brackets and a trailing colon ignored
-(「1 事業名」「■事業概要」「【効果】」「事業費：」). A first cell written 「事業名：○○事業」 is split into the
-label and its value. Rows that other areas' sheets have and Kitakyushu's lack (国・県補助事業の名称・補助率,
-事業の進捗状況, 事業期間, 担当課, …) are ``EXTRA`` rows: kept with their label.
+Rows are recognised by the label in their first cell, in the variants areas use (事業概要 / 事業内容 /
+主な取組内容, 期待される効果 / 期待する効果 / 効果, 関係市町村 / 連携する市町村 / 連携市 / 連携市町,
+事業費見込額 / 概算事業費 / 事業費, 成果指標 / 重要業績評価指標（KPI）…), with numbering, bullets, brackets and
+a trailing colon ignored (「1 事業名」「■事業概要」「【効果】」「事業費：」). A first cell written
+「事業名：○○事業」 is split into the label and its value. Rows that other areas' sheets have and Kitakyushu's
+lack (国・県補助事業の名称・補助率, 事業の進捗状況, 事業期間, 担当課, 目的, 現状と課題, …) are ``EXTRA`` rows: kept
+with their label.
 """
 
 from __future__ import annotations
@@ -52,24 +53,29 @@ SHEET_KINDS = frozenset(
 #: Rows that belong to the sheet they stand in and never start one.
 ATTACHED_KINDS = frozenset({RowKind.BUDGET_YEARS, RowKind.KPI_PART, RowKind.EXTRA})
 
-_PARTNER_LABEL = r"(?:連携|関係|参加|構成|実施|対象)(?:市町村|市町|市|町村|自治体|団体)(?:名|等)?"
+#: The label of the partner column or row: 連携市町, 関係市町村, 連携する市町村, 参加自治体名 …
+PARTNER_LABEL = r"(?:連携|関係|参加|構成|実施|対象)(?:する|の)?(?:市町村|市町|市|町村|自治体|団体)(?:名|等)?"
 _LABELS: tuple[tuple[RowKind, re.Pattern[str]], ...] = (
     (RowKind.NAME, re.compile(r"^(?:事業名|事業名称|連携事業名|具体的事業名|取組名|取組み名|取り組み名|名称)")),
-    (RowKind.PARTNERS, re.compile(rf"^{_PARTNER_LABEL}$")),
+    (RowKind.PARTNERS, re.compile(rf"^{PARTNER_LABEL}$")),
     (RowKind.CONTENT, re.compile(
-        r"^(?:事業の?内容|事業の?概要|取組の?内容|取組の?概要|取組み内容|具体的な?取組(?:内容)?|内容|概要)")),
-    (RowKind.EFFECTS, re.compile(r"^(?:効果|期待される(?:事業)?効果|事業効果|期待効果|想定される効果|見込まれる効果)")),
+        r"^(?:事業の?内容|事業の?概要|取組の?内容|取組の?概要|取組み内容|具体的な?取組(?:内容)?|主な取組(?:の?内容)?"
+        r"|事業実施内容|実施内容|連携の?内容|内容|概要)")),
+    (RowKind.EFFECTS, re.compile(
+        r"^(?:効果|期待される(?:事業)?効果|期待する効果|事業の?効果|期待効果|想定される効果|見込まれる効果"
+        r"|(?:期待される|期待する|見込まれる|想定される|事業の)成果$|成果$)")),
     (RowKind.BUDGET, re.compile(r"^(?:事業費|総事業費|概算事業費|予算額|予算|年度別事業費|所要(?:額|経費))")),
     (RowKind.BUDGET_YEARS, re.compile(r"^(?:年度|実施年度|区分|年度区分)$")),
     (RowKind.ROLES, re.compile(r"^(?:役割分担|役割)")),
-    (RowKind.COST, re.compile(r"^(?:費用負担|経費負担|費用分担|経費の負担)")),
+    (RowKind.COST, re.compile(r"^(?:費用負担|経費負担|費用分担|経費の負担|費用の負担|負担の考え方|経費の分担)")),
     (RowKind.KPI, re.compile(
         r"^(?:重要業績評価指[数標]|KPI|成果指標|評価指標|数値目標|成果目標|目標指標|業績指標)", re.IGNORECASE)),
     (RowKind.KPI_PART, re.compile(r"^(?:指標名?|現状値|基準値|目標値)(?:\(.*\))?$")),
     (RowKind.EXTRA, re.compile(
         r"^(?:(?:国|県|国・県|国及び県)?(?:の)?補助(?:事業|金|制度)?|事業の?進捗(?:状況)?|進捗状況|事業期間|実施期間|"
         r"担当(?:課|部署|部局)?|所管(?:課|部署)?|実施主体|事業主体|備考|関連(?:計画|事業)|財源|スケジュール|工程|"
-        r"事業区分|事業種別|根拠|政策分野$|取組分野$|分野$)")),
+        r"事業区分|事業種別|根拠|政策分野$|取組分野$|分野$|事業(?:の)?目的|目的$|現状(?:と|及び|・)課題|課題$|"
+        r"取組の方向性|方向性$|(?:事業|実施)スケジュール)")),
     (RowKind.AGREEMENT, re.compile(r"^[【\[［]?連携協約[】\]］]?")),
 )
 _POLICY_AREA = re.compile(r"^#*\s*[（(]\s*(\d+)\s*[)）]\s*(.+?)\s*$")

@@ -12,10 +12,10 @@ from renkei.domain.text import fold
 from renkei.reading.budget import read_budget_block, read_header_year, read_simple_budget
 from renkei.reading.cost import read_cost_sharing
 from renkei.reading.kpi import build_kpis, read_kpi_rows
-from renkei.reading.layout import Row, RowKind
+from renkei.reading.layout import PARTNER_LABEL, Row, RowKind
 from renkei.reading.markup import is_ditto, split_items, to_text
 
-_PARTNER_HEADER = re.compile(r"^(?:連携|関係|参加|構成|実施|対象)(?:市町村|市町|市|町村|自治体|団体)(?:名|等)?$")
+_PARTNER_HEADER = re.compile(rf"^{PARTNER_LABEL}$")
 _PARTY_LIKE = re.compile(
     r"^[^。、\s]{1,12}(市|町|村|県|都|道|府|国|市町|市町村|事業者|団体|機関|大学|企業|民間|各市町)$")
 # 「高岡市：事業の総括」 written in one cell: the party, then its duties.
