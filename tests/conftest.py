@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -254,3 +254,23 @@ class PlanBuilder:
 def build() -> PlanBuilder:
     """Return the builders of small areas, projects, KPIs and plans."""
     return PlanBuilder()
+
+
+def _benchmark_document(sheets: int) -> str:
+    """Return the benchmark generator's document of this many sheets (deterministic)."""
+    folder = str(Path(__file__).resolve().parents[1] / "benchmarks")
+    import sys
+
+    sys.path.insert(0, folder)
+    try:
+        from generate import generate_document
+    finally:
+        sys.path.remove(folder)
+    return str(generate_document(sheets))
+
+
+@pytest.fixture(scope="session")
+def generated_document() -> Callable[[int], str]:
+    """Return the function that writes the benchmarks' realistic document of N sheets."""
+    return _benchmark_document
+

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -17,19 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kitakyushu_vision_r8.txt"
 
 
-def generate_document(sheets: int) -> str:
-    """Return the benchmark generator's document of this many sheets (deterministic)."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from generate import generate_document as generate
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return str(generate(sheets))
-
-
 @pytest.mark.parametrize("sheets", [0, 1, 199, 200, 201, 450])
-def test_streamed_json_is_the_whole_document_indented(sheets: int) -> None:
-    text = EXAMPLE.read_text(encoding="utf-8") if sheets == 0 else generate_document(sheets)
+def test_streamed_json_is_the_whole_document_indented(sheets: int, generated_document: Callable[[int], str]) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8") if sheets == 0 else generated_document(sheets)
     plan, findings = read_plan(text)
     everything = [*findings, *lint_plan(plan)]
     expected = orjson.dumps(plan_to_dict(plan, everything), option=orjson.OPT_INDENT_2)
@@ -45,9 +35,9 @@ def test_unindented_json_is_one_line() -> None:
     assert plan_to_json_bytes(plan, findings, indent=None) == orjson.dumps(plan_to_dict(plan, findings))
 
 
-def test_shared_parts_are_written_like_the_others() -> None:
+def test_shared_parts_are_written_like_the_others(generated_document: Callable[[int], str]) -> None:
     """Sheets share the reader's objects (a partner cell, a cost text): their forms are reused, not changed."""
-    plan, _ = read_plan(generate_document(300))
+    plan, _ = read_plan(generated_document(300))
     shared: dict[int, dict[str, object]] = {}
     forms = [p.to_dict(shared) for p in plan.projects]
     assert forms == [p.to_dict() for p in plan.projects]

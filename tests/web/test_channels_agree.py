@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +27,6 @@ from renkei.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "kitakyushu_vision_r8.txt"
-
-
-def generated(sheets: int) -> str:
-    """Return the benchmark generator's document of this many sheets (deterministic)."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from generate import generate_document
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return str(generate_document(sheets))
 
 
 def record_actuals(url: str) -> None:
@@ -62,10 +52,11 @@ def record_actuals(url: str) -> None:
 
 @pytest.mark.parametrize("sheets", [0, 300, 10_000], ids=["example", "generated-300", "generated-10000"])
 def test_pages_api_and_cli_give_the_same_counts_and_verdicts(sheets: int, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             generated_document: Callable[[int], str]) -> None:
     document = EXAMPLE if not sheets else tmp_path / "generated.txt"
     if sheets:
-        document.write_text(generated(sheets), encoding="utf-8")
+        document.write_text(generated_document(sheets), encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'renkei.db'}"
     monkeypatch.setenv("RENKEI_DATABASE_URL", url)
     runner = CliRunner()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -67,12 +66,6 @@ def read_plan_file(path: Path, *, area: str = "kitakyushu") -> tuple[Plan, list[
     chosen = load_area_option(area)
     text = read_text_file(path)
     plan, findings = read_plan(text, area=chosen)
-    collecting = gc.isenabled()
-    gc.disable()  # the plan is millions of objects and no cycles: see renkei.reading.sheet.read_plan
-    try:
-        all_findings = sorted([*findings, *lint_plan(plan)], key=lambda f: (f.line or 0))
-    finally:
-        if collecting:
-            gc.enable()
+    all_findings = sorted([*findings, *lint_plan(plan)], key=lambda f: (f.line or 0))
     keep_until_exit(plan, all_findings)
     return plan, all_findings

@@ -67,6 +67,7 @@ from renkei.domain.quantity import Basis, Direction, Qualifier, Quantity, Quanti
 from renkei.domain.text import nfkc
 from renkei.reading.numeral import read_number
 from renkei.reading.period import Period, find_period, fold_aliases, take_reference_years
+from renkei.reading.unit import read_unit
 
 _PER_DAY = re.compile(r"(?:1|一)\s*(日|週|月|年)\s*(?:あたり|当たり|につき)")
 _DASH_ONLY = re.compile(r"[\s\-‐‑‒–—―−ー─━/・.…_]*")
@@ -91,21 +92,6 @@ _RATES = {
     "年度": "年", "各年度": "年", "毎年度": "年", "毎年": "年", "年間": "年",
     "毎月": "月", "月間": "月", "毎週": "週", "毎日": "日",
 }  # fmt: skip
-# Counters read before the generic rule, longest first, so that 人日 is not 人 + 日.
-_COUNTERS = (
-    "人日", "人泊", "事業者", "事業所", "事業", "市町村", "市町", "町村", "自治体", "団体", "箇所", "か所",
-    "カ所", "ヶ所", "ケ所", "ヵ所", "施設", "ポイント", "ルート", "機能", "世帯", "企業", "千円", "百万円",
-    "円", "件", "回", "人", "名", "社", "校", "泊", "倍", "割", "トン", "台", "本", "冊", "部", "戸", "店",
-    "店舗", "種類", "品目", "日", "週", "か月", "ヶ月", "ヵ月", "カ月", "年", "時間", "分", "基", "棟",
-    "区画", "路線", "便", "隻", "位", "点", "人回", "組", "園", "地区", "校区",
-)  # fmt: skip
-_KNOWN_UNITS = sorted(_COUNTERS, key=len, reverse=True)
-_LATIN_UNIT = re.compile(r"[A-Za-zμ㎡㎢][A-Za-z0-9\-²³]*|[%‰]")
-_WORD_UNIT = re.compile(r"[\u4e00-\u9fff\u3005\u30a1-\u30ff]+")
-_UNIT_STOPS = (
-    "以上", "以下", "以内", "未満", "超", "程度", "前後", "実施", "開催", "達成", "増", "減", "削減", "相当",
-    "上昇", "向上", "低下", "アップ", "ダウン", "拡大", "縮小", "維持",
-)  # fmt: skip
 _CONNECTIVES = re.compile(
     r"^(?:までの累計|までに|までの|まで|迄|の累計|累計|通算|時点|現在|以降|から|末|の|に|で|は|[\s:：、,。・~〜])+"
     r"|(?:の|に|で|[\s:：、,。・])+$"
@@ -325,7 +311,7 @@ def _read_value(
     prefix, per, sign = _read_prefix(head[:start])
     suffix = head[end:]
     if unit is None:
-        unit, suffix = _read_unit(suffix)
+        unit, suffix = read_unit(suffix)
     qualifier = None
     within = False
     while True:
@@ -538,7 +524,7 @@ def _find_number(head: str) -> tuple[float, str | None, int, int] | None:
         return value, unit, arabic.start(), end
     for kanji in _KANJI.finditer(head):
         value = read_number(kanji.group())
-        unit, rest = _read_unit(head[kanji.end() :])
+        unit, rest = read_unit(head[kanji.end() :])
         if value is not None and unit is not None and not _clean_note(_strip_bounds(rest)):
             return value, unit, kanji.start(), kanji.end() + len(head[kanji.end() :]) - len(rest)
     zero = _ZERO.search(head)
@@ -580,25 +566,6 @@ def _read_prefix(prefix: str) -> tuple[str, str | None, str]:
 def _is_word_char(char: str) -> bool:
     """Tell whether a character is part of a Japanese word (kanji, kana) rather than a break."""
     return char.isalnum() and not char.isdigit()
-
-
-def _read_unit(suffix: str) -> tuple[str | None, str]:
-    """Take the unit off the start of the text after the number."""
-    body = suffix.lstrip()
-    for unit in _KNOWN_UNITS:
-        if body.startswith(unit):
-            return unit, body[len(unit) :]
-    latin = _LATIN_UNIT.match(body)
-    if latin:
-        return latin.group(), body[latin.end() :]
-    word = _WORD_UNIT.match(body)
-    if word:
-        run = word.group()
-        cut = min((i for i in (run.find(stop) for stop in _UNIT_STOPS) if i > 0), default=len(run))
-        if any(run.startswith(stop) for stop in _UNIT_STOPS):
-            return None, suffix
-        return run[:cut], body[cut:]
-    return None, suffix
 
 
 def _clean_note(text: str) -> str:
