@@ -20,7 +20,7 @@ KEYS = {"project", "indicator", "kind", "direction", "as_of", "latest_actual", "
         "status", "rating", "years_met", "years_due", "forecast_at_target", "forecast_year_reached"}
 GOOD = (
     "事業名,指標,年度,実績値\n"
-    f"{FIRE},{FIRE_KPI},R8,４\n{FIRE},{FIRE_KPI},令和9年度,6\n{ROAD},{ROAD_KPI},2026,84.9%\n"
+    f"{FIRE},{FIRE_KPI},R8,１０\n{ROAD},{ROAD_KPI},2026,84.9%\n"
 )
 BAD = (
     "事業名,指標,年度,実績値,備考\n"
@@ -30,6 +30,12 @@ BAD = (
     f"{ROAD},{ROAD_KPI},2026,八十四点九,\n"
     f"{ROAD},整備率,2027,85,\n"
 )
+
+
+def open_round(runner: CliRunner) -> None:
+    """Open the FY2026 reporting round: only a year whose round is open takes actuals."""
+    result = runner.invoke(app, ["round", "open", "--year", "R8", "--due", "2027-05-31"])
+    assert result.exit_code == 0, result.output
 
 
 def write(path: Path, text: str) -> Path:
@@ -54,12 +60,11 @@ def test_progress_from_files_needs_no_database(runner: CliRunner, tmp_path: Path
     assert all(set(list(r)[:len(KEYS)]) == KEYS and "explanation" in r for r in data["kpis"])
     fire = records(result.stdout)[FIRE_KPI]
     assert {k: fire[k] for k in ("project", "latest_actual", "progress", "expected_progress", "status", "rating")} \
-        == {"project": FIRE, "latest_actual": 6.0, "progress": 0.4, "expected_progress": 0.4,
+        == {"project": FIRE, "latest_actual": 10.0, "progress": 0.4, "expected_progress": 0.2,
             "status": "on_track", "rating": "B"}
-    assert fire["explanation"]["ja"].startswith("累計 10件（4＋6）/ 目標 25件（40%）")
-    assert fire["explanation"]["ja"].endswith("期待進捗 40%（2年経過/5年）。このペースでは令和12年度に目標の100%。"
-                                              "令和9年度の実績で判定 → 順調")
-    assert fire["judged_year"] == 2027
+    assert fire["explanation"]["ja"].startswith("累計 10件") and "目標 25件（40%）" in fire["explanation"]["ja"]
+    assert "令和8年度の実績で判定。令和9年度は未報告" in fire["explanation"]["ja"]
+    assert fire["judged_year"] == 2026
     summary = data["summary"]
     assert summary["overall"]["by_status"]["on_track"] == 1
     assert {"by_policy_area", "by_category"} <= set(summary)
@@ -81,7 +86,8 @@ def test_progress_csv_has_one_row_per_kpi_with_the_fixed_columns(runner: CliRunn
     assert lines[0].startswith("project,indicator,kind,direction,as_of,latest_actual,progress,expected_progress,"
                                "status,rating,years_met,years_due,forecast_at_target,forecast_year_reached,")
     assert len(lines) == 31
-    assert any(line.startswith(f"{FIRE},{FIRE_KPI},cumulative,increase,2027,6.0,0.4,0.4,on_track,B,") for line in lines)
+    assert any(line.startswith(f"{FIRE},{FIRE_KPI},cumulative,increase,2027,10.0,0.4,0.2,on_track,B,")
+               for line in lines)
 
 
 def test_progress_table_is_japanese_first(runner: CliRunner, tmp_path: Path) -> None:
@@ -94,13 +100,14 @@ def test_progress_table_is_japanese_first(runner: CliRunner, tmp_path: Path) -> 
 
 def test_a_bad_actuals_file_is_rejected_row_by_row(runner: CliRunner, tmp_path: Path) -> None:
     runner.invoke(app, ["import", str(EXAMPLE)])
+    open_round(runner)
     bad = write(tmp_path / "bad.csv", BAD)
     result = runner.invoke(app, ["actuals", "import", str(bad)])
     assert result.exit_code == 1
     problems = [line for line in result.stdout.splitlines() if line.startswith(f"{bad}: ")]
     assert [line.split(": ", 1)[1].split("「", 1)[0] for line in problems] == ["3行目", "4行目", "5行目", "6行目"]
     assert "（「火災原因調査鑑識・鑑定連携事業」のことですか？）" in problems[0]
-    assert "期間（2025～2030年度）の外です" in problems[1]
+    assert "令和20年度（2038）はまだ始まっていません" in problems[1]  # a forecast is no actual: an error, not a warning
     assert "row 5, value" in problems[2]
     assert "取り込みませんでした" in result.stdout
     again = runner.invoke(app, ["progress", "--as-of", "2027", "--format", "json"])
@@ -109,6 +116,7 @@ def test_a_bad_actuals_file_is_rejected_row_by_row(runner: CliRunner, tmp_path: 
 
 def test_skip_invalid_imports_the_good_rows(runner: CliRunner, tmp_path: Path) -> None:
     runner.invoke(app, ["import", str(EXAMPLE)])
+    open_round(runner)
     result = runner.invoke(app, ["actuals", "import", str(write(tmp_path / "bad.csv", BAD)), "--skip-invalid"])
     assert result.exit_code == 0, result.output
     assert "新規 1件" in result.stdout and "不正 4行" in result.stdout
@@ -120,10 +128,13 @@ def test_import_then_actuals_then_progress_from_the_database(runner: CliRunner, 
     assert "新しい計画" in first.stdout and "保存しました" in first.stdout
     assert "変更はありません" in runner.invoke(app, ["import", str(EXAMPLE)]).stdout
     actuals = write(tmp_path / "actuals.csv", GOOD)
+    refused = runner.invoke(app, ["actuals", "import", str(actuals)])
+    assert refused.exit_code == 1 and "受け付けていません" in refused.stdout  # no round open for FY2026 yet
+    open_round(runner)
     imported = runner.invoke(app, ["actuals", "import", str(actuals), "--plan", "kitakyushu-2026", "--actor", "山田"])
     assert imported.exit_code == 0, imported.output
-    assert "新規 3件" in imported.stdout
-    assert "変更なし 3件" in runner.invoke(app, ["actuals", "import", str(actuals)]).stdout
+    assert "新規 2件" in imported.stdout
+    assert "変更なし 2件" in runner.invoke(app, ["actuals", "import", str(actuals)]).stdout
     stored = runner.invoke(app, ["progress", "--plan", "1", "--as-of", "2027", "--format", "json"])
     from_files = runner.invoke(app, ["progress", "--plan-file", str(EXAMPLE), "--actuals", str(actuals),
                                      "--as-of", "2027", "--format", "json"])
@@ -151,6 +162,7 @@ def test_dry_run_of_a_new_plan_keeps_nothing(runner: CliRunner) -> None:
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
 def test_template_from_the_database_reads_back(runner: CliRunner, tmp_path: Path, format: str) -> None:
     runner.invoke(app, ["import", str(EXAMPLE)])
+    open_round(runner)
     target = tmp_path / f"template.{format}"
     result = runner.invoke(app, ["actuals", "template", "--plan", "1", "--year", "2026", "--format", format,
                                  "--output", str(target)])

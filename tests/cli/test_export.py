@@ -33,6 +33,7 @@ def test_export_then_import_changes_nothing_and_an_edit_is_the_diff(runner: CliR
 
 def test_a_partner_workbook_goes_out_and_comes_back_through_the_import(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0
+    assert runner.invoke(app, ["round", "open", "--year", "2026", "--due", "2027-05-31"]).exit_code == 0
     sample = EXAMPLE.parent / "kitakyushu_actuals_sample.csv"
     assert runner.invoke(app, ["actuals", "import", str(sample)]).exit_code == 0
     written = runner.invoke(app, ["actuals", "template", "--municipality", "40213", "--year", "2026"])

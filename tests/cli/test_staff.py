@@ -63,14 +63,15 @@ def test_rounds_and_the_audit_export(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_actuals_import_as_a_municipality_user_submits_its_own_rows(runner: CliRunner, tmp_path: Path) -> None:
     run(runner, "import", str(EXAMPLE))
+    run(runner, "round", "open", "--year", "R8", "--due", "2027-05-31")
     run(runner, "user", "add", "ashiya", "--role", "municipality", "--municipality", "403814", "--password-stdin",
         input=PASSWORD)
     sheet = tmp_path / "actuals.csv"
-    sheet.write_text("事業名,指標,年度,実績値\n"
+    sheet.write_text("事業名,指標,年度,実績値:芦屋町\n"
                      "火災原因調査鑑識・鑑定連携事業,鑑識・鑑定及び研修・会議等実施件数,R8,４\n"
                      "筑豊電気鉄道確保維持改善事業,国要望活動を共同で実施（補助による統支援）,R8,1\n", encoding="utf-8")
     output = run(runner, "actuals", "import", str(sheet), "--user", "ashiya", code=1)
-    assert "3行目" in output and "権限" in output
+    assert "3行目" in output and "連携市町ではありません" in output
     output = run(runner, "actuals", "import", str(sheet), "--user", "ashiya", "--skip-invalid")
     assert "1 imported" in output
     progress = json.loads(run(runner, "progress", "--format", "json", "--as-of", "2026"))
@@ -79,6 +80,12 @@ def test_actuals_import_as_a_municipality_user_submits_its_own_rows(runner: CliR
     preview = runner.invoke(app, ["progress", "--format", "json", "--as-of", "2026", "--pending"])
     assert preview.exit_code == 0 and "プレビュー" in preview.output
     data = json.loads(preview.output[preview.output.index("{"):])
-    assert next(k for k in data["kpis"] if k["project"] == "火災原因調査鑑識・鑑定連携事業")["latest_actual"] == 4
+    fire = next(k for k in data["kpis"] if k["project"] == "火災原因調査鑑識・鑑定連携事業")
+    assert fire["latest_actual"] is None  # even pending, 芦屋町's share is not the area's figure
+    total = tmp_path / "total.csv"
+    total.write_text("事業名,指標,年度,実績値\n火災原因調査鑑識・鑑定連携事業,鑑識・鑑定及び研修・会議等実施件数,R8,4\n",
+                     encoding="utf-8")
+    output = run(runner, "actuals", "import", str(total), "--user", "ashiya", code=1)
+    assert "中心市・担当課が入力" in output  # a partner town never sends the total
     output = run(runner, "actuals", "import", str(sheet), "--user", "nobody", code=2)
     assert "nobody" in output

@@ -16,6 +16,7 @@ from renkei.domain.actual import (
     Assessment,
     MonthMerge,
     fiscal_month_order,
+    text_too_long,
     value_by_fiscal_year,
 )
 from renkei.domain.status import Rating, Status, read_status
@@ -24,52 +25,36 @@ KITAKYUSHU, NAKAMA, YUKUHASHI = "401005", "402125", "402133"
 
 
 @pytest.mark.parametrize(
-    ("actual", "total"),
+    ("actual", "is_share"),
     [
-        (Actual(2026, 4), 4.0),
-        (Actual(2026, 84.9), 84.9),
-        (Actual(2026, None), None),
-        (Actual(2026, None, by_municipality=((KITAKYUSHU, 3), (NAKAMA, 1.5))), 4.5),
-        (Actual(2026, 10, by_municipality=((KITAKYUSHU, 3),)), 10.0),  # the stated total wins
-        (Actual(2026, 0), 0.0),
+        (Actual(2026, 4), False),
+        (Actual(2026, None), False),
+        (Actual(2026, 5, municipality=YUKUHASHI), True),
     ],
 )
-def test_total(actual: Actual, total: float | None) -> None:
-    assert actual.total == total
+def test_a_record_is_the_kpis_own_figure_or_one_municipalitys_share(actual: Actual, is_share: bool) -> None:
+    assert actual.is_share is is_share
 
 
-def test_from_parts_accepts_a_mapping_and_a_matching_total() -> None:
-    actual = Actual.from_parts(
-        2026, 17, by_municipality={KITAKYUSHU: 10, NAKAMA: 4, YUKUHASHI: 3}, evidence="事業報告書",
-        entered_by="企画課", entered_at=datetime(2027, 5, 1, 9, 30),
-    )
-    assert actual.total == 17
-    assert actual.by_municipality == ((KITAKYUSHU, 10), (NAKAMA, 4), (YUKUHASHI, 3))
-    assert actual.to_dict()["by_municipality"] == {KITAKYUSHU: 10, NAKAMA: 4, YUKUHASHI: 3}
-    assert actual.to_dict()["entered_at"] == "2027-05-01T09:30:00"
-
-
-def test_from_parts_tolerates_float_rounding_in_the_sum() -> None:
-    actual = Actual.from_parts(2026, 0.3, by_municipality=[(KITAKYUSHU, 0.1), (NAKAMA, 0.2)])
-    assert actual.total == 0.3
+def test_the_public_form_has_no_note_and_no_login_name() -> None:
+    actual = Actual(2026, 5, municipality=YUKUHASHI, note="電話で確認中", comment="5施設に設置", evidence="施設台帳",
+                    entered_by="yukuhashi1", entered_at=datetime(2027, 5, 1, 9, 30), reported_by="行橋市")
+    shown = actual.public_dict()
+    assert shown == {"fiscal_year": 2026, "month": None, "municipality": YUKUHASHI, "value": 5,
+                     "comment": "5施設に設置", "evidence": "施設台帳", "reported_by": "行橋市"}
+    assert "電話で確認中" not in str(shown) and "yukuhashi1" not in str(shown)
 
 
 @pytest.mark.parametrize(
     ("build", "field"),
     [
-        (lambda: Actual.from_parts(2026, 5, by_municipality={KITAKYUSHU: 3, NAKAMA: 1}), "value"),
         (lambda: Actual(2026, 1, month=0), "month"),
         (lambda: Actual(2026, 1, month=13), "month"),
         (lambda: Actual(2026, math.nan), "value"),
         (lambda: Actual(2026, math.inf), "value"),
         (lambda: Actual(2026, MAX_ABS_VALUE * 10), "value"),
         (lambda: Actual(0, 1), "fiscal_year"),
-        (
-            lambda: Actual(2026, None, by_municipality=((KITAKYUSHU, 1), (KITAKYUSHU, 2))),
-            f"by_municipality[{KITAKYUSHU}]",
-        ),
-        (lambda: Actual(2026, None, by_municipality=(("", 1),)), "by_municipality"),
-        (lambda: Actual(2026, None, by_municipality=((NAKAMA, math.nan),)), f"by_municipality[{NAKAMA}]"),
+        (lambda: Actual(2026, 1, municipality=" "), "municipality"),
         (lambda: Assessment(2026, "達成"), "status"),  # type: ignore[arg-type]
     ],
 )
@@ -78,6 +63,18 @@ def test_bad_entries_raise_actual_error_naming_the_field(build: object, field: s
         build()  # type: ignore[operator]
     assert caught.value.field == field
     assert str(caught.value).startswith(f"{field}: ")
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "too_long"),
+    [("note", "あ" * 1000, False), ("note", "あ" * 1001, True), ("comment", "x" * 100_000, True),
+     ("evidence", "https://example.jp/" + "a" * 480, False), ("evidence", "a" * 501, True), ("note", None, False)],
+)
+def test_text_limits_say_which_field_and_how_long(field: str, text: str | None, too_long: bool) -> None:
+    problem = text_too_long(field, text)
+    assert (problem is not None) is too_long
+    if problem is not None and text is not None:
+        assert f"{len(text):,}" in problem[0] and f"{len(text):,}" in problem[1]
 
 
 @pytest.mark.parametrize(
@@ -97,8 +94,10 @@ def test_bad_entries_raise_actual_error_naming_the_field(build: object, field: s
         ([Actual(2026, 1, month=4), Actual(2026, 9)], MonthMerge.SUM, {2026: 9.0}),
         # a month entered twice: the later entry wins
         ([Actual(2026, 100, month=4), Actual(2026, 200, month=4)], MonthMerge.AVERAGE, {2026: 200.0}),
-        # per-municipality entries count through their total
-        ([Actual(2026, None, by_municipality=((KITAKYUSHU, 2), (NAKAMA, 3)))], MonthMerge.SUM, {2026: 5.0}),
+        # a municipality's share is never the KPI's figure, by default
+        ([Actual(2026, 2, municipality=KITAKYUSHU), Actual(2026, 3, municipality=NAKAMA)], MonthMerge.SUM, {}),
+        # ... and the KPI's own figure is taken beside its shares
+        ([Actual(2026, 2, municipality=KITAKYUSHU), Actual(2026, 40)], MonthMerge.SUM, {2026: 40.0}),
     ],
 )
 def test_value_by_fiscal_year(actuals: list[Actual], months: MonthMerge, expected: dict[int, float]) -> None:
@@ -109,11 +108,12 @@ def test_fiscal_month_order_runs_april_to_march() -> None:
     assert sorted(range(1, 13), key=fiscal_month_order) == [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 
 
-def test_assessment_to_dict() -> None:
-    assessment = Assessment(2026, Status.ON_TRACK, "新たに2町が参加を表明", entered_by="企画課", rating=Rating.B)
+def test_assessment_to_dict_is_public_and_names_the_organisation_not_the_login() -> None:
+    assessment = Assessment(2026, Status.ON_TRACK, "新たに2町が参加を表明", entered_by="kikaku1", rating=Rating.B,
+                            evidence="参加申込書", reported_by="企画課")
     assert assessment.to_dict() == {
         "fiscal_year": 2026, "status": "on_track", "rating": "B", "word": "", "comment": "新たに2町が参加を表明",
-        "entered_by": "企画課", "entered_at": None,
+        "evidence": "参加申込書", "reported_by": "企画課",
     }
 
 
@@ -132,8 +132,7 @@ entries = st.builds(
     fiscal_year=st.integers(2020, 2035),
     value=st.none() | values,
     month=st.none() | st.integers(1, 12),
-    by_municipality=st.lists(st.tuples(st.sampled_from([KITAKYUSHU, NAKAMA, YUKUHASHI]), values),
-                             max_size=3, unique_by=lambda pair: pair[0]).map(tuple),
+    municipality=st.none() | st.sampled_from([KITAKYUSHU, NAKAMA, YUKUHASHI]),
 )
 
 
@@ -142,7 +141,7 @@ def test_folding_gives_one_finite_value_per_year_with_a_valued_entry(
     actuals: list[Actual], months: MonthMerge
 ) -> None:
     folded = value_by_fiscal_year(actuals, months=months)
-    assert set(folded) == {a.fiscal_year for a in actuals if a.total is not None}
+    assert set(folded) == {a.fiscal_year for a in actuals if a.value is not None and a.municipality is None}
     assert all(math.isfinite(v) for v in folded.values())
 
 

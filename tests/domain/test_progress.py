@@ -23,6 +23,7 @@ from renkei.domain.progress import (
     month_merge_for,
 )
 from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind
+from renkei.domain.share import ShareMode, ShareRule
 
 POINT, CUMULATIVE, EVERY_YEAR = QuantityKind.POINT, QuantityKind.CUMULATIVE, QuantityKind.EVERY_YEAR
 QUALITATIVE, NONE = QuantityKind.QUALITATIVE, QuantityKind.NONE
@@ -387,10 +388,14 @@ def test_monthly_counts_of_a_total_add_up() -> None:
     assert evaluation.measured == 3
 
 
-def test_per_municipality_actuals_count_through_their_total() -> None:
+def test_shares_count_only_through_the_share_rule() -> None:
     members = ("402125", "402133", "402141", "402150", "403814", "403822")
-    entry = Actual.from_parts(2027, by_municipality=dict.fromkeys(members, 1))
-    evaluation = evaluate_kpi(NETWORK, [entry], as_of=2027, plan_first_year=2026, plan_last_year=2030)
+    entries = [Actual(2027, 1, municipality=code) for code in members]
+    unsummed = evaluate_kpi(NETWORK, entries, as_of=2027, plan_first_year=2026, plan_last_year=2030)
+    assert unsummed.status is Status.NO_DATA and unsummed.latest_actual is None
+    summed = ShareRule(ShareMode.SUM, members)
+    evaluation = evaluate_kpi(NETWORK, entries, as_of=2027, plan_first_year=2026, plan_last_year=2030,
+                              figure=summed.figure)
     assert evaluation.latest_actual == 6
     assert evaluation.progress == pytest.approx(6 / 11)
     assert (evaluation.status, evaluation.rating) == (Status.ON_TRACK, Rating.B)

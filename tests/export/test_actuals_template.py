@@ -32,7 +32,7 @@ def test_csv_is_utf8_with_bom_one_row_per_kpi(plan: Plan) -> None:
     assert len(rows) - 1 == sum(len(p.kpis) for p in plan.projects) == 30
     fire = next(r for r in rows if r[1] == "鑑識・鑑定及び研修・会議等実施件数")
     assert fire == ["火災原因調査鑑識・鑑定連携事業", "鑑識・鑑定及び研修・会議等実施件数", "件", "5件（令和7年度）",
-                    "25件（令和12年度までの累計）", "2026", "", "", ""]
+                    "25件（令和12年度までの累計）", "2026", "", "", "", ""]
 
 
 def test_unfilled_template_reads_back_as_blank_rows(plan: Plan) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from renkei.reading.sheet import read_plan
 from renkei.services.actuals import import_actuals
 from renkei.services.plan_import import import_plan
 from renkei.services.progress import evaluate_loaded_plan
+from renkei.services.rounds import open_round
 from renkei.store.actuals import find_kpi, upsert_actual
 from renkei.store.tables import ProjectRow
 from renkei.store.workspace_tables import ProjectEvaluationRow
@@ -39,6 +40,7 @@ TABLES = ("projects", "partners", "budgets", "kpis", "actuals", "actuals_by_muni
 def _store_example(session: Session) -> None:
     plan, findings = read_plan((ROOT / "examples" / "kitakyushu_vision_r8.txt").read_text(encoding="utf-8"))
     import_plan(session=session, plan=plan, findings=findings, source_text="vision")
+    open_round(session=session, plan_id=1, fiscal_year=2026, due_date=date(2027, 5, 31), actor="test")
     sample = (ROOT / "examples" / "kitakyushu_actuals_sample.csv").read_text(encoding="utf-8-sig")
     assert import_actuals(session=session, plan_id=1, sheet=read_actuals_csv(sample), actor="test").written
     pending = find_kpi(session=session, plan_id=1, project="首都圏などからの移住促進",
@@ -146,7 +148,13 @@ def test_codes_years_and_blanks(package: Path) -> None:
 def test_approved_actuals_only_unless_asked(session: Session, tmp_path: Path) -> None:
     _store_example(session)
     approved = _csv(_write(session, tmp_path / "approved"), "actuals")
-    assert {r["審査状況"] for r in approved} == {"承認済み"} and len(approved) == 31  # 32 rows, one an assessment
+    assert {r["審査状況"] for r in approved} == {"承認済み"} and len(approved) == 25  # 26 rows, one an assessment
+    # 自家消費PV導入施設数: three towns' shares and no total: the area's figure is unknown, never their sum
+    pv = next(r for r in approved if r["内訳の報告数"] == "3")
+    shown = (pv["実績値"], pv["値の出所"], pv["値の出所コード"], pv["内訳が必要な市町数"])
+    assert shown == ("", "不明", "unknown", "0")
+    web = next(r for r in approved if r["実績値"] == "18500")
+    assert (web["値の出所"], web["根拠"], web["報告した団体"]) == ("合計", "公式サイトのアクセス解析", "北九州市")
     everything = _write(session, tmp_path / "all", include_pending=True, licence="CC0-1.0")
     rows = _csv(everything, "actuals")
     assert [r["実績値"] for r in rows if r["審査状況"] == "未承認"] == ["68"]

@@ -26,6 +26,7 @@ from renkei.reading.sheet import read_plan
 from renkei.services.actuals import import_actuals
 from renkei.services.plan_import import import_plan
 from renkei.services.progress import evaluate_stored_plan
+from renkei.services.rounds import open_round
 from renkei.store import repository
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.evaluations import published_evaluations_by_project
@@ -45,6 +46,7 @@ def _store_example(session: Session) -> None:
     from renkei.lint import lint_plan
 
     import_plan(session=session, plan=plan, findings=[*findings, *lint_plan(plan)], source_text=text)
+    open_round(session=session, plan_id=1, fiscal_year=2026, due_date=date(2027, 5, 31), actor="test")
     sample = (ROOT / "examples" / "kitakyushu_actuals_sample.csv").read_text(encoding="utf-8-sig")
     assert import_actuals(session=session, plan_id=1, sheet=read_actuals_csv(sample), actor="test").written
 

@@ -89,8 +89,10 @@ def test_account_changes_are_audited_without_secrets(session: Session, staff: An
                       actor="admin")
     accounts.reset_password(session=session, username="ashiya", password="yet another secret", actor="admin")
     events = list_audit_events(session=session, entity="user", entity_key="ashiya")
-    assert [(e.action, e.field, e.old_value, e.new_value) for e in events][-2:] == [
-        ("user.role", "municipality_code", "403814", "402133"), ("user.password_reset", "password", None, None)]
+    assert [(e.action, e.field, e.old_value, e.new_value) for e in events][-3:] == [
+        ("user.role", "municipality_code", "403814", "402133"),
+        ("user.role", "organisation", "芦屋町", "行橋市"),  # the public name follows the municipality
+        ("user.password_reset", "password", None, None)]
     assert all("secret" not in (e.new_value or "") and "argon2" not in (e.new_value or "") for e in events)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
@@ -19,6 +20,7 @@ from renkei.services.actuals import (
     validate_actuals,
 )
 from renkei.services.plan_import import import_plan
+from renkei.services.rounds import open_round
 from renkei.store import repository
 from renkei.store.tables import ActualRow, AuditEventRow
 
@@ -31,15 +33,22 @@ FIRE = "消防指令業務の共同運用に係る調査研究事業"
 HEADER = "事業名,指標,年度,実績値,備考\n"
 GOOD = (
     f"{STORY},WEBページ閲覧数,R8,\"12,000\",\n"
-    f"{STORY},WEBページ閲覧数,令和9年度,１５０００,速報値\n"
+    f"{STORY},WEBページ閲覧数,令和7年度,１５０００,速報値\n"
     f"{FIRE},参加者数,2026,120,\n"
 )
 
 
+def open_rounds(session: Session, plan_id: int, *years: int) -> None:
+    """Open the reporting rounds of these years (FY2025 and FY2026 by default): only they take actuals."""
+    for year in years or (2025, 2026):
+        open_round(session=session, plan_id=plan_id, fiscal_year=year, due_date=date(year + 1, 5, 31), actor="test")
+
+
 def stored_plan(build: PlanBuilder, session: Session) -> int:
-    """Import the conftest plan (two projects and a 【再掲】 copy) and return its id."""
+    """Import the conftest plan (two projects and a 【再掲】 copy), open FY2025 and FY2026, and return its id."""
     result = import_plan(session=session, plan=build.plan(), findings=[], source_text="x", area=build.area())
     assert result.plan_id is not None
+    open_rounds(session, result.plan_id)
     return result.plan_id
 
 
@@ -60,8 +69,9 @@ def run(build: PlanBuilder, session: Session, plan_id: int, text: str) -> Actual
         ("自分らしく歩む女性のストーリー発信事業,WEBページ閲覧数,R8,1,", "project", f"「{STORY}」のことですか"),
         ("存在しない事業,WEBページ閲覧数,R8,1,", "project", "計画にありません"),
         (f"{STORY},WEBページ閲覧回数,R8,1,", "indicator", "「WEBページ閲覧数」のことですか"),
-        (f"{STORY},WEBページ閲覧数,R13,1,", "fiscal_year", "2025～2030年度"),
-        (f"{STORY},WEBページ閲覧数,2024,1,", "fiscal_year", "の外です"),
+        (f"{STORY},WEBページ閲覧数,R13,1,", "fiscal_year", "まだ始まっていません"),
+        (f"{STORY},WEBページ閲覧数,R9,1,", "fiscal_year", "見込み値は実績として記録できません"),
+        (f"{STORY},WEBページ閲覧数,2024,1,", "fiscal_year", "（2025～2030年度）の外です"),
         (f"{STORY},WEBページ閲覧数,R8,12%,", "value", "単位「%」"),
         (f"{STORY},WEBページ閲覧数,R8,x,", "value", "数値ではありません"),
         (f"{STORY},WEBページ閲覧数,R8,\"2,000,000,000,000,000\",", "value", "記録できない値です"),
@@ -90,13 +100,20 @@ def test_a_relisted_name_leads_to_the_original_sheet(build: PlanBuilder) -> None
     assert [(v.project.key, v.project.relisted) for v in validation.valid] == [(STORY, False)]
 
 
-def test_values_by_municipality_use_codes_and_add_up(build: PlanBuilder) -> None:
-    text = "事業名,指標,年度,実績値,実績値:行橋市,実績値:403814\n" + f"{FIRE},参加者数,R8,,3,1\n"
+def test_values_by_municipality_are_shares_never_a_total(build: PlanBuilder) -> None:
+    text = "事業名,指標,年度,実績値,実績値:行橋市,実績値:403814,根拠\n" + f"{FIRE},参加者数,R8,,3,1,各市町の集計\n"
     validation = validate_actuals(build.plan(), read_actuals_csv(text), area=build.area())
     (valid,) = validation.valid
-    assert valid.actual.by_municipality == (("402133", 3.0), ("403814", 1.0))
-    assert valid.actual.total == 4.0
-    assert actuals_by_kpi(validation) == {(FIRE, "参加者数"): [valid.actual]}
+    assert valid.actual.value is None
+    assert [(r.municipality, r.value, r.evidence) for r in valid.records] == [
+        ("402133", 3.0, "各市町の集計"), ("403814", 1.0, "各市町の集計")]
+    assert actuals_by_kpi(validation) == {(FIRE, "参加者数"): list(valid.records)}
+
+
+def test_a_total_with_some_shares_keeps_both(build: PlanBuilder) -> None:
+    text = "事業名,指標,年度,実績値,実績値:行橋市\n" + f"{FIRE},参加者数,R8,40,5\n"
+    (valid,) = validate_actuals(build.plan(), read_actuals_csv(text), area=build.area()).valid
+    assert [(r.municipality, r.value) for r in valid.records] == [(None, 40.0), ("402133", 5.0)]
 
 
 @pytest.mark.parametrize(
@@ -104,7 +121,7 @@ def test_values_by_municipality_use_codes_and_add_up(build: PlanBuilder) -> None
     [
         ("実績値:宗像市", "3", "市町村「宗像市」が分かりません"),
         ("実績値:401006", "3", "市町村「401006」が分かりません"),
-        ("実績値:行橋市", "3", "differs from the sum"),
+        ("実績値:北九州市", "3", "連携市町ではありません"),
     ],
 )
 def test_bad_municipality_values_are_row_errors(
@@ -135,7 +152,7 @@ def test_skip_invalid_imports_the_good_rows_and_reports_the_bad(build: PlanBuild
     assert count(session, ActualRow) == 3
     stored = repository.list_actuals(session=session, plan_id=plan_id)
     assert [(a.fiscal_year, a.value, a.note, a.entered_by) for a in stored[(STORY, "WEBページ閲覧数")]] == [
-        (2026, 12000.0, None, "担当者A"), (2027, 15000.0, "速報値", "担当者A")
+        (2025, 15000.0, "速報値", "担当者A"), (2026, 12000.0, None, "担当者A")
     ]
 
 
@@ -163,7 +180,7 @@ def test_a_corrected_value_is_a_new_version_with_an_audit_event(build: PlanBuild
     assert [(e.action, e.field, e.old_value, e.new_value) for e in events] == [
         ("actual.import", "value", "15000", "15500"), ("actual.import", "note", "速報値", "確定値")]
     current = repository.list_actuals(session=session, plan_id=plan_id)[(STORY, "WEBページ閲覧数")]
-    assert current[-1] == Actual(2027, 15500.0, note="確定値", entered_by="B")
+    assert current[0] == Actual(2025, 15500.0, note="確定値", entered_by="B", reported_by="北九州市")
 
 
 def test_dry_run_reports_but_writes_nothing(build: PlanBuilder, session: Session) -> None:
@@ -190,6 +207,7 @@ def example_plan_id(session: Session) -> int:
     plan, _ = read_plan(EXAMPLE_TEXT)
     result = import_plan(session=session, plan=plan, findings=[], source_text=EXAMPLE_TEXT)
     assert result.plan_id is not None
+    open_rounds(session, result.plan_id, 2026)
     return result.plan_id
 
 
@@ -197,13 +215,15 @@ def test_a_status_word_assesses_a_qualitative_kpi(session: Session) -> None:
     from renkei.services.progress import evaluate_stored_plan
 
     plan_id = example_plan_id(session)
-    sheet = read_actuals_csv(HEADER + f"{PASSPORT},参加自治体の数,R8,一部達成,2町と協議中\n")
+    sheet = read_actuals_csv("事業名,指標,年度,実績値,備考,公開コメント\n"
+                             f"{PASSPORT},参加自治体の数,R8,一部達成,担当者の内部メモ,2町と協議中\n")
     report = import_actuals(session=session, plan_id=plan_id, sheet=sheet, actor="企画課")
     assert report.rejected == () and len(report.imported) == 1
     progress = evaluate_stored_plan(session, plan_id, 2026)
     passport = next(k for k in progress.kpis if k.project.name == PASSPORT)
     assert (passport.evaluation.status.value, passport.evaluation.rating.value) == ("behind", "C")
     assert "「一部達成」" in passport.evaluation.explanation_ja and "2町と協議中" in passport.evaluation.explanation_ja
+    assert "内部メモ" not in passport.evaluation.explanation_ja  # the note stays inside
     again = import_actuals(session=session, plan_id=plan_id, sheet=sheet, actor="企画課")
     assert len(again.unchanged) == 1
 
@@ -213,6 +233,7 @@ def test_a_status_word_assesses_a_qualitative_kpi(session: Session) -> None:
     [
         ("火災原因調査鑑識・鑑定連携事業,鑑識・鑑定及び研修・会議等実施件数,R8,-3,", "value", "マイナス"),
         ("DX人材育成研修の実施,圏域内のDX推進,R8,5,", "value", "測定できる値がない"),
+        ("火災原因調査鑑識・鑑定連携事業,鑑識・鑑定及び研修・会議等実施件数,R8,,集計中", "value", "備考だけの行"),
         ("火災原因調査鑑識・鑑定連携事業,鑑識・鑑定及び研修・会議等実施件数,R8,達成,", "value", "定性的な指標の評価"),
     ],
 )
@@ -224,14 +245,26 @@ def test_implausible_actuals_are_rejected_by_row(session: Session, row: str, col
     assert words in report.rejected[0].message
 
 
-def test_a_year_that_has_not_begun_is_flagged_by_row() -> None:
-    from datetime import date
+def test_a_year_without_an_open_round_or_not_yet_begun_is_refused_by_row(build: PlanBuilder,
+                                                                        session: Session) -> None:
+    """A row for a year nobody is collecting is an error with its row number, never a warning."""
+    result = import_plan(session=session, plan=build.plan(), findings=[], source_text="x", area=build.area())
+    assert result.plan_id is not None
+    open_rounds(session, result.plan_id, 2026)
+    text = HEADER + f"{FIRE},参加者数,R8,120,\n{FIRE},参加者数,R7,100,\n{STORY},参加者数,R12,999,\n"
+    report = import_actuals(session=session, plan_id=result.plan_id, sheet=read_actuals_csv(text), actor="A",
+                            today=date(2026, 12, 7))
+    assert report.aborted and report.held_back == 1
+    assert [(e.row, e.column) for e in report.rejected] == [(3, "fiscal_year"), (4, "fiscal_year")]
+    assert "受け付けていません" in report.rejected[0].message and "まだ始まっていません" in report.rejected[1].message
+    assert count(session, ActualRow) == 0
 
-    from renkei.reading.sheet import read_plan
-    from renkei.services.actuals import _flags, _PlanIndex
 
-    plan, _ = read_plan(EXAMPLE_TEXT)
-    text = HEADER + "火災原因調査鑑識・鑑定連携事業,鑑識・鑑定及び研修・会議等実施件数,R10,3,\n"
-    row = read_actuals_csv(text).rows[0]
-    assert _flags(_PlanIndex(plan, None, today=date(2026, 12, 2)), row)[0].row == 2
-    assert _flags(_PlanIndex(plan, None, today=date(2028, 4, 1)), row) == []
+def test_a_year_after_the_current_one_is_refused_even_with_its_round(build: PlanBuilder, session: Session) -> None:
+    result = import_plan(session=session, plan=build.plan(), findings=[], source_text="x", area=build.area())
+    assert result.plan_id is not None
+    open_rounds(session, result.plan_id, 2026)
+    text = HEADER + f"{FIRE},参加者数,R8,120,\n"
+    report = import_actuals(session=session, plan_id=result.plan_id, sheet=read_actuals_csv(text), actor="A",
+                            today=date(2026, 3, 31))  # the last day of FY2025: FY2026 has not begun
+    assert [e.column for e in report.rejected] == ["fiscal_year"]

@@ -138,20 +138,26 @@ def test_an_impossible_year_is_the_progress_error(plan: Plan) -> None:
 
 CSV = (
     "事業名,指標,年度,実績値\n"
-    f"{FIRE},{FIRE_KPI},R8,4\n{FIRE},{FIRE_KPI},R9,6\n{ROAD},{ROAD_KPI},2026,84.9%\n"
+    f"{FIRE},{FIRE_KPI},R7,6\n{FIRE},{FIRE_KPI},R8,4\n{ROAD},{ROAD_KPI},2026,84.9%\n"
 )
+STORED = {(FIRE, FIRE_KPI): [Actual(2025, 6), Actual(2026, 4)], (ROAD, ROAD_KPI): [Actual(2026, 84.9)]}
 
 
 def test_the_database_form_gives_the_same_evaluations(plan: Plan, session: Session) -> None:
+    from renkei.services.rounds import open_round
+
     text = EXAMPLE.read_text(encoding="utf-8")
     result = import_plan(session=session, plan=plan, findings=[], source_text=text)
     assert result.plan_id is not None
+    for year in (2025, 2026):
+        open_round(session=session, plan_id=result.plan_id, fiscal_year=year, due_date=date(year + 1, 5, 31),
+                   actor="test")
     report = import_actuals(session=session, plan_id=result.plan_id, sheet=read_actuals_csv(CSV), actor="test")
     assert report.rejected == ()
     progress = evaluate_stored_plan(session, "kitakyushu-2026", 2027)
     assert progress.plan_id == result.plan_id
-    assert [k.evaluation for k in progress.kpis] == evaluate_plan(plan, ACTUALS, as_of=2027)
-    assert progress.summary == summarise_progress(plan, evaluate_plan_kpis(plan, ACTUALS, as_of=2027))
+    assert [k.evaluation for k in progress.kpis] == evaluate_plan(plan, STORED, as_of=2027)
+    assert progress.summary == summarise_progress(plan, evaluate_plan_kpis(plan, STORED, as_of=2027))
     assert resolve_plan_id(session=session, plan=None) == result.plan_id
     assert resolve_plan_id(session=session, plan=f"kitakyushu/{result.plan_key}") == result.plan_id
 
@@ -201,8 +207,11 @@ def test_a_reporting_round_sets_the_default_year(plan: Plan, session: Session) -
     assert result.plan_id is not None
     calendar = default_evaluation_year(plan)  # before any round: the latest ended fiscal year, within the period
     assert evaluate_stored_plan(session, result.plan_id).as_of == calendar
-    open_round(session=session, plan_id=result.plan_id, fiscal_year=2028, due_date=date(2029, 5, 31), actor="admin")
+    later = date(2029, 6, 1)  # rounds are opened for years that have begun
+    open_round(session=session, plan_id=result.plan_id, fiscal_year=2028, due_date=date(2029, 5, 31), actor="admin",
+               today=later)
     assert evaluate_stored_plan(session, result.plan_id).as_of == 2028  # the year being collected
-    open_round(session=session, plan_id=result.plan_id, fiscal_year=2027, due_date=date(2028, 5, 31), actor="admin")
+    open_round(session=session, plan_id=result.plan_id, fiscal_year=2027, due_date=date(2028, 5, 31), actor="admin",
+               today=later)
     assert evaluate_stored_plan(session, result.plan_id).as_of == 2028  # the latest round, not the newest opened
     assert evaluate_stored_plan(session, result.plan_id, 2026).as_of == 2026  # a chosen year still wins

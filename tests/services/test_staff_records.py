@@ -90,63 +90,88 @@ def test_a_municipality_edits_only_its_own_role_text(session: Session, staff: An
                                      duties="推進", expected_version=1)
 
 
-UPLOAD = ("事業名,指標,年度,実績値\n"
-          f"{STORY},参加者数,R8,１，２００\n"
-          f"{FIRE},参加者数,R8,30\n")
+UPLOAD = ("事業名,指標,年度,実績値:芦屋町,公開コメント\n"
+          f"{STORY},参加者数,R8,１，２００,会場2か所\n"
+          f"{FIRE},参加者数,R8,30,\n")
 
 
-def test_an_upload_by_a_municipality_submits_its_own_rows_and_rejects_the_rest(session: Session, staff: Any) -> None:
+def test_an_upload_by_a_municipality_submits_its_own_shares_and_rejects_the_rest(session: Session,
+                                                                                staff: Any) -> None:
     before = rows(session)
     report = import_actuals(session=session, plan_id=staff.plan_id, sheet=read_actuals_csv(UPLOAD), actor="web",
                             user=staff.ashiya)
-    assert report.aborted and report.rejected_rows == (3,)  # 芦屋町 is no partner of the fire project
-    assert "権限" in report.rejected[0].message
+    assert report.aborted and report.rejected_rows == (3,) and report.held_back == 1  # no partner of the fire project
+    assert "連携市町ではありません" in report.rejected[0].message
     assert rows(session) == before
     report = import_actuals(session=session, plan_id=staff.plan_id, sheet=read_actuals_csv(UPLOAD), actor="web",
                             user=staff.ashiya, skip_invalid=True)
     assert [r.row for r in report.imported] == [2]
     items = rounds.list_report_items(session=session, plan_id=staff.plan_id, fiscal_year=2026)
     story = next(i for i in items if i.kpi_id == staff.story_kpi)
-    assert (story.status, story.entered_by) == (ReviewStatus.SUBMITTED, "ashiya")
-    # A submitted record is not overwritten by another upload with other figures.
+    share = story.part("403814")
+    assert (share.status, share.entered_by, share.current.comment if share.current else None) == (
+        ReviewStatus.SUBMITTED, "ashiya", "会場2か所")
+    assert story.total.status is ReviewStatus.NOT_STARTED  # a share is never the total
+    # A submitted share is not overwritten by another upload with other figures.
     changed = read_actuals_csv(UPLOAD.replace("１，２００", "9"))
-    again = import_actuals(session=session, plan_id=staff.plan_id, sheet=changed, actor="web", user=staff.yukuhashi)
-    assert again.aborted and again.rejected_rows == (2,)
-    kitakyushu = import_actuals(session=session, plan_id=staff.plan_id, sheet=read_actuals_csv(UPLOAD), actor="web",
-                                user=staff.kitakyushu)
-    assert kitakyushu.rejected_rows == (2, 3)
+    again = import_actuals(session=session, plan_id=staff.plan_id, sheet=changed, actor="web", user=staff.ashiya)
+    assert again.aborted and 2 in again.rejected_rows
+    # A partner town never sends the area's total, nor another town's share.
+    total = read_actuals_csv(f"事業名,指標,年度,実績値\n{STORY},参加者数,R8,1500\n")
+    refused = import_actuals(session=session, plan_id=staff.plan_id, sheet=total, actor="web", user=staff.yukuhashi)
+    assert refused.rejected_rows == (2,) and "中心市・担当課が入力" in refused.rejected[0].message
+    other = read_actuals_csv(f"事業名,指標,年度,実績値:芦屋町\n{STORY},参加者数,R8,1\n")
+    refused = import_actuals(session=session, plan_id=staff.plan_id, sheet=other, actor="web", user=staff.yukuhashi)
+    assert refused.rejected_rows == (2,) and "自団体の分だけ" in refused.rejected[0].message
 
 
 def test_rounds_to_do_lists_and_the_board(session: Session, staff: Any) -> None:
+    from renkei.services.workflow import ActualInput, enter_actual, set_share_mode
+
     with pytest.raises(rounds.RoundError):
         rounds.open_round(session=session, plan_id=staff.plan_id, fiscal_year=2040, due_date=date(2041, 5, 31),
                           actor="admin")
-    opened = rounds.open_round(session=session, plan_id=staff.plan_id, fiscal_year=2026, due_date=date(2027, 5, 31),
-                               actor="admin")
-    assert rounds.current_round(session=session, plan_id=staff.plan_id) == opened
+    with pytest.raises(rounds.RoundError, match="既に受付中"):
+        rounds.open_round(session=session, plan_id=staff.plan_id, fiscal_year=2026, due_date=date(2027, 5, 31),
+                          actor="admin")
+    opened = rounds.current_round(session=session, plan_id=staff.plan_id)
+    assert opened is not None and opened.fiscal_year == 2026
+    set_share_mode(session=session, user=staff.admin, kpi_id=staff.story_kpi, mode="sum")
+    enter_actual(session=session, user=staff.yukuhashi, kpi_id=staff.story_kpi, fiscal_year=2026, part="402133",
+                 data=ActualInput("5"), step=Step.SUBMIT, expected_version=0)
     items = rounds.list_report_items(session=session, plan_id=staff.plan_id, fiscal_year=2026,
                                      due_date=opened.due_date, today=date(2027, 6, 1))
     # Each counted KPI once (the 【再掲】 copy is not asked for again); the qualitative one as an assessment.
     assert [(i.project.name, i.kpi.indicator, i.kind.value) for i in items] == [
         (STORY, "WEBページ閲覧数", "actual"), (STORY, "参加者数", "actual"),
         (FIRE, "参加者数", "actual"), (FIRE, "圏域の連携体制", "assessment")]
-    assert all(i.overdue and i.status is ReviewStatus.NOT_STARTED for i in items)
+    summed = items[1]
+    assert summed.rule.owed == ("402133", "403814")
+    assert (summed.status, summed.status_of("402133"), summed.status_of("403814")) == (
+        ReviewStatus.NOT_STARTED, ReviewStatus.SUBMITTED, ReviewStatus.NOT_STARTED)
+    assert summed.figure.value is None and summed.figure.missing == ("403814",)
     assert len(rounds.to_do(staff.editor, items)) == 2
-    assert len(rounds.to_do(staff.yukuhashi, items)) == 4
-    assert len(rounds.to_do(staff.ashiya, items)) == 2
+    assert len(rounds.to_do(staff.yukuhashi, items)) == 3  # its shares; the assessment is the lead city's
+    assert [i.kpi.indicator for i in rounds.to_do(staff.ashiya, items)] == ["参加者数", "WEBページ閲覧数"]  # owed first
     assert rounds.to_do(staff.viewer, items) == [] and rounds.to_do(staff.kitakyushu, items) == []
     members = load_area_members(session=session, area_slug="kitakyushu")
     assert members is not None
-    board = build_board(items, members.members, BoardFilter())
+    board = build_board(items, members.members, BoardFilter(), owners={staff.editor.id: "消防局予防課"})
     by_code = {t.key: t for t in board.by_municipality}
-    assert (by_code["402133"].total, by_code["403814"].total, by_code["401005"].total) == (4, 2, 0)
+    # a share counts against the town that owes it, by the status of its own share: one report is not two
+    assert (by_code["402133"].counts[ReviewStatus.SUBMITTED], by_code["402133"].total) == (1, 1)
+    assert (by_code["403814"].counts[ReviewStatus.NOT_STARTED], by_code["403814"].overdue) == (1, 1)
+    assert by_code["401005"].total == 0
+    # the totals count against the department assigned to the project, or the planning staff
+    assert {t.label: t.total for t in board.by_owner} == {"消防局予防課": 1, "企画担当（担当課の割当なし）": 2}
     assert board.overall.counts[ReviewStatus.NOT_STARTED] == 4 and board.overall.overdue == 4
     only_fire = build_board(items, members.members, BoardFilter(project=items[2].project.slug))
     assert only_fire.overall.total == 2
     mine = build_board(items, members.members, BoardFilter(), visible_codes=frozenset({"403814"}))
-    assert [t.key for t in mine.by_municipality] == ["403814"]
-    text = board_csv(board)
+    assert [t.key for t in mine.by_municipality] == ["403814"] and mine.by_owner == ()
+    text = board_csv(board, {"402133": "行橋市"})
     assert text.startswith("\ufeff事業 / project") and text.count("\r\n") == 5 and "超過" in text
+    assert "行橋市=5" in text
     rounds.close_round(session=session, plan_id=staff.plan_id, fiscal_year=2026, actor="admin")
     assert rounds.current_round(session=session, plan_id=staff.plan_id) is None
 
@@ -154,8 +179,8 @@ def test_rounds_to_do_lists_and_the_board(session: Session, staff: Any) -> None:
 def test_the_operator_s_import_approves_a_pending_record_with_the_same_figure(session: Session, staff: Any) -> None:
     from renkei.services.workflow import ActualInput, enter_actual
 
-    enter_actual(session=session, user=staff.yukuhashi, kpi_id=staff.story_kpi, data=ActualInput("R8", "1200"),
-                 step=Step.SUBMIT, expected_version=0)
+    enter_actual(session=session, user=staff.editor, kpi_id=staff.story_kpi, fiscal_year=2026, part=None,
+                 data=ActualInput("1200"), step=Step.SUBMIT, expected_version=0)
     sheet = read_actuals_csv(f"事業名,指標,年度,実績値\n{STORY},参加者数,R8,1200\n")
     report = import_actuals(session=session, plan_id=staff.plan_id, sheet=sheet, actor="cli")
     assert [r.outcome.value for r in report.results] == ["updated"]

@@ -58,7 +58,7 @@ def test_upgrade_keeps_data_and_publishes_approved_rows(database_url: str) -> No
     upgrade_database(database_url, "0001")
     for statement in ROWS:
         _run(database_url, statement)
-    upgrade_database(database_url)
+    upgrade_database(database_url, "0004")
     assert _rows(database_url, "SELECT id, is_published FROM actual ORDER BY id") == [(1, False), (2, True), (3, False)]
     assert _rows(database_url, "SELECT actual_id, municipality_code, value FROM actual_value_by_municipality "
                  "ORDER BY id") == [(2, "401005", 3.0), (2, "402133", 2.0)]
@@ -83,7 +83,7 @@ def test_downgrade_to_0001_keeps_shares_and_returns_to_draft(database_url: str) 
     upgrade_database(database_url, "0001")
     for statement in ROWS:
         _run(database_url, statement)
-    upgrade_database(database_url)
+    upgrade_database(database_url, "0004")
     _run(database_url, "UPDATE actual SET review_status = 'returned' WHERE id = 3")
     downgrade_database(database_url, "0001")
     assert _rows(database_url, "SELECT id, review_status FROM actual ORDER BY id") == [

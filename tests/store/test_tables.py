@@ -93,22 +93,30 @@ def test_upsert_actual_versions_and_audits(session: Session, build: PlanBuilder)
     first = repository.upsert_actual(session=session, kpi_id=kpi.id, actual=Actual(2026, 10), actor="a")
     same = repository.upsert_actual(session=session, kpi_id=kpi.id, actual=Actual(2026, 10), actor="a")
     assert same.id == first.id
-    split = Actual(2026, None, by_municipality=(("401005", 7.0), ("402133", 4.0)))
-    second = repository.upsert_actual(session=session, kpi_id=kpi.id, actual=split, actor="b")
+    corrected = Actual(2026, 11.0, comment="1件追加")
+    second = repository.upsert_actual(session=session, kpi_id=kpi.id, actual=corrected, actor="b")
+    # a share is a record of its own: it neither replaces the total nor is replaced by it
+    share = Actual(2026, 4.0, municipality="402133", note="電話で確認")
+    shared = repository.upsert_actual(session=session, kpi_id=kpi.id, actual=share, actor="c")
     monthly = repository.upsert_actual(session=session, kpi_id=kpi.id, actual=Actual(2026, 3, month=4), actor="b")
     session.commit()
     assert (second.version, first.is_current, second.is_current) == (2, False, True)
+    assert (shared.version, shared.is_current, second.is_current) == (1, True, True)
     assert repository.list_actuals(session=session, plan_id=plan_id) == {
-        ("消防指令業務の共同運用に係る調査研究事業", "参加者数"): [split, Actual(2026, 3.0, month=4)]
+        ("消防指令業務の共同運用に係る調査研究事業", "参加者数"): [corrected, share, Actual(2026, 3.0, month=4)]
     }
     events = repository.list_audit_events(session=session, entity="actual")
-    assert [(e.actor, e.action, e.field, e.old_value, e.new_value) for e in events] == [
-        ("a", "actual.create", "value", None, "10"),
-        ("a", "actual.create", "review_status", None, "approved"),
-        ("b", "actual.update", "value", "10", None),
-        ("b", "actual.update", "by_municipality", None, '{"401005": 7, "402133": 4}'),
-        ("b", "actual.create", "value", None, "3"),
-        ("b", "actual.create", "review_status", None, "approved"),
+    assert [(e.actor, e.action, e.entity_key.split("/", 1)[1], e.field, e.old_value, e.new_value)
+            for e in events] == [
+        ("a", "actual.create", "2026/-", "value", None, "10"),
+        ("a", "actual.create", "2026/-", "review_status", None, "approved"),
+        ("b", "actual.update", "2026/-", "value", "10", "11"),
+        ("b", "actual.update", "2026/-", "comment", None, "1件追加"),
+        ("c", "actual.create", "2026/-/402133", "value", None, "4"),
+        ("c", "actual.create", "2026/-/402133", "note", None, "電話で確認"),
+        ("c", "actual.create", "2026/-/402133", "review_status", None, "approved"),
+        ("b", "actual.create", "2026/4", "value", None, "3"),
+        ("b", "actual.create", "2026/4", "review_status", None, "approved"),
     ]
     assert {e.project_id for e in events} == {kpi.project_id}
     assert monthly.month == 4

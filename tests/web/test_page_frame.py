@@ -163,7 +163,7 @@ def test_the_latest_reporting_round_is_the_default_year(tmp_path: Path) -> None:
         with create_session_factory(engine)() as session:
             plan_id = repository.list_plans(session=session)[0].id
             open_round(session=session, plan_id=plan_id, fiscal_year=2027, due_date=date(2028, 5, 31),
-                       actor="admin")
+                       actor="admin", today=date(2027, 4, 1))  # once FY2027 has begun
         engine.dispose()
         for path in ("/?lang=ja", "/projects?lang=ja", "/kpis?lang=ja"):  # the cached pages see the new round
             html = client.get(path).text

@@ -275,8 +275,11 @@ def import_actuals_file(
             raise fail(str(exc)) from None
     for problem in report.rejected:
         out.print(f"[red]{file}[/]: {problem.message}", highlight=False, soft_wrap=True)
-    for flag in report.warnings:
-        out.print(f"[yellow]確認してください / check[/] （{file}）: {flag.message}", highlight=False, soft_wrap=True)
+    if report.aborted and report.held_back:
+        out.print(f"[yellow]正しい{report.held_back}行も取り込んでいません（1行でも誤りがあると何も取り込みません。"
+                  f"--skip-invalid で正しい行だけ取り込めます） / the {report.held_back} good rows were not imported "
+                  "either (nothing is imported while any row is bad; --skip-invalid imports the good rows)[/]",
+                  highlight=False, soft_wrap=True)
     out.print(
         f"新規 {len(report.imported)}件、更新 {len(report.updated)}件、変更なし {len(report.unchanged)}件、"
         f"不正 {len(report.rejected_rows)}行、空欄 {len(report.blank_rows)}行 / {len(report.imported)} imported, "

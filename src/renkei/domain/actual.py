@@ -1,21 +1,27 @@
 """Actuals (実績値) recorded per fiscal year, and staff assessments (評価) of qualitative KPIs.
 
-An :class:`Actual` is one entry: a fiscal year's value, optionally for one month (月次) and optionally
-split by municipality (市町村別). :func:`value_by_fiscal_year` folds entries into one value a year:
+An :class:`Actual` is one record: a fiscal year's figure, optionally for one month (月次), either for the KPI as
+a whole (``municipality`` None: the area's figure, 合計) or one municipality's share of it (``municipality``
+a 6-digit code: 市町村別の内訳). A share is never the area's figure: :mod:`renkei.domain.share` says when shares
+make one. :func:`value_by_fiscal_year` folds records into one value a year:
 
-- a later entry for the same fiscal year (and month) supersedes an earlier one: callers pass entries
-  in the order they were made, so a correction wins;
-- a whole-year entry (``month is None``) wins over monthly entries of that year;
-- monthly entries are folded by :class:`MonthMerge`: the average for a per-month KPI (人/月: the
-  fiscal year's value is the average of its months), the sum for amounts (件, 回), or the latest month
-  in fiscal order (April … March) for levels such as a percentage;
-- entries without a value (a note only) are ignored.
+- a later record for the same fiscal year (and month) supersedes an earlier one: callers pass records in the
+  order they were made, so a correction wins;
+- a whole-year record (``month is None``) wins over monthly records of that year;
+- monthly records are folded by :class:`MonthMerge`: the average for a per-month KPI (人/月: the fiscal year's
+  value is the average of its months), the sum for amounts (件, 回), or the latest month in fiscal order
+  (April … March) for levels such as a percentage;
+- records without a value (a note only) are ignored.
+
+What is public: the value, the public ``comment`` (公開コメント), the ``evidence`` (根拠) and the organisation
+that reported it (``reported_by``: 行橋市, 消防局予防課). The ``note`` (備考) and the login name
+(``entered_by``) are for staff only and never leave the workspace (:meth:`Actual.public_dict`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -24,6 +30,31 @@ from renkei.domain.status import Rating, Status
 
 #: Largest magnitude accepted for a value; anything larger is a typing or unit error.
 MAX_ABS_VALUE = 1e15
+#: The longest text each field takes, in characters (a note is a remark, not a report).
+TEXT_LIMITS: dict[str, int] = {"note": 1000, "comment": 1000, "evidence": 500, "review_comment": 1000,
+                               "evaluation_comment": 2000, "description": 4000, "line": 1000, "party": 200}
+#: What each limited field is called (Japanese, English).
+TEXT_LABELS: dict[str, tuple[str, str]] = {
+    "note": ("備考", "note"), "comment": ("公開コメント", "public comment"), "evidence": ("根拠", "evidence"),
+    "review_comment": ("審査コメント", "review comment"), "evaluation_comment": ("評価の理由", "evaluation comment"),
+    "description": ("事業内容", "description"), "line": ("1行", "line"), "party": ("主体", "party"),
+}
+
+
+def text_too_long(field: str, text: str | None) -> tuple[str, str] | None:
+    """Say (Japanese, English) that a text is longer than its field takes, or None when it fits.
+
+    >>> text_too_long("note", "短い備考") is None
+    True
+    >>> text_too_long("note", "あ" * 100_000)[0]
+    '備考は1,000字以内で入力してください（100,000字あります）'
+    """
+    limit = TEXT_LIMITS[field]
+    if text is None or len(text) <= limit:
+        return None
+    ja, en = TEXT_LABELS[field]
+    return (f"{ja}は{limit:,}字以内で入力してください（{len(text):,}字あります）",
+            f"the {en} takes at most {limit:,} characters ({len(text):,} given)")
 
 
 class ActualError(ValueError):
@@ -50,22 +81,24 @@ def _check_fiscal_year(year: int, field: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Actual:
-    """One recorded actual value of a KPI.
+    """One recorded actual of a KPI: the figure for the whole KPI, or one municipality's share of it.
 
-    ``value`` is the total; when it is ``None`` and ``by_municipality`` (6-digit code → value) is given,
-    the total is their sum (see :attr:`total`). ``month`` (1-12) marks a monthly figure of the fiscal
-    year ``fiscal_year`` (so January 2027 belongs to fiscal year 2026). ``evidence`` names the source
-    (a report, a URL); ``entered_by``/``entered_at`` who recorded it and when.
+    ``month`` (1-12) marks a monthly figure of the fiscal year ``fiscal_year`` (so January 2027 belongs to fiscal
+    year 2026). ``municipality`` is None for the KPI's own figure (合計), or the 6-digit code of the municipality
+    whose share (内訳) this is. ``comment`` and ``evidence`` are published with the value, ``reported_by`` names
+    the organisation that reported it; ``note`` and ``entered_by`` (a login name) are internal.
     """
 
     fiscal_year: int
     value: float | None = None
     month: int | None = None
-    by_municipality: tuple[tuple[str, float], ...] = ()
+    municipality: str | None = None
     note: str | None = None
     evidence: str | None = None
     entered_by: str | None = None
     entered_at: datetime | None = None
+    comment: str | None = None
+    reported_by: str | None = None
 
     def __post_init__(self) -> None:
         _check_fiscal_year(self.fiscal_year, "fiscal_year")
@@ -74,116 +107,54 @@ class Actual:
             isinstance(self.month, bool) or not isinstance(self.month, int) or not 1 <= self.month <= 12
         ):
             raise ActualError(f"month must be 1-12, got {self.month!r}", "month")
-        seen: set[str] = set()
-        for code, amount in self.by_municipality:
-            if not isinstance(code, str) or not code.strip():
-                raise ActualError(f"empty municipality code: {code!r}", "by_municipality")
-            if code in seen:
-                raise ActualError(f"municipality {code} given twice", f"by_municipality[{code}]")
-            seen.add(code)
-            _check_value(amount, f"by_municipality[{code}]")
+        if self.municipality is not None and (not isinstance(self.municipality, str)
+                                              or not self.municipality.strip()):
+            raise ActualError(f"empty municipality code: {self.municipality!r}", "municipality")
 
     @property
-    def total(self) -> float | None:
-        """Return the value, or the sum of the municipalities' values when no value is given."""
-        if self.value is not None:
-            return float(self.value)
-        if self.by_municipality:
-            return math.fsum(amount for _, amount in self.by_municipality)
-        return None
+    def is_share(self) -> bool:
+        """Tell whether this is one municipality's share rather than the KPI's own figure."""
+        return self.municipality is not None
 
-    @classmethod
-    def from_parts(
-        cls,
-        fiscal_year: int,
-        value: float | None = None,
-        *,
-        month: int | None = None,
-        by_municipality: Mapping[str, float] | Iterable[tuple[str, float]] = (),
-        note: str | None = None,
-        evidence: str | None = None,
-        entered_by: str | None = None,
-        entered_at: datetime | None = None,
-    ) -> Actual:
-        """Build an actual, checking that a given total equals the municipalities' sum.
+    @property
+    def period(self) -> tuple[int, int | None]:
+        """Return the (fiscal year, month) the record is for."""
+        return self.fiscal_year, self.month
 
-        >>> Actual.from_parts(2026, by_municipality={"401005": 3, "402133": 1}).total
-        4.0
-        >>> Actual.from_parts(2026, 5, by_municipality={"401005": 3, "402133": 1})
-        Traceback (most recent call last):
-        ...
-        renkei.domain.actual.ActualError: value: 5 differs from the sum by municipality 4
+    def public_dict(self) -> dict[str, object]:
+        """Return the JSON form the public sees: no internal note and no login name.
+
+        >>> sorted(Actual(2026, 5, municipality="402133", note="内部メモ", entered_by="yukuhashi1").public_dict())
+        ['comment', 'evidence', 'fiscal_year', 'month', 'municipality', 'reported_by', 'value']
         """
-        pairs = tuple(by_municipality.items() if isinstance(by_municipality, Mapping) else by_municipality)
-        actual = cls(
-            fiscal_year=fiscal_year,
-            value=value,
-            month=month,
-            by_municipality=tuple((code, amount) for code, amount in pairs),
-            note=note,
-            evidence=evidence,
-            entered_by=entered_by,
-            entered_at=entered_at,
-        )
-        if value is not None and actual.by_municipality:
-            parts = math.fsum(amount for _, amount in actual.by_municipality)
-            if not math.isclose(parts, value, rel_tol=1e-9, abs_tol=1e-9):
-                raise ActualError(
-                    f"{value:g} differs from the sum by municipality {parts:g}", "value"
-                )
-        return actual
-
-    def to_dict(self) -> dict[str, object]:
-        """Return the JSON form."""
         return {
             "fiscal_year": self.fiscal_year,
             "month": self.month,
+            "municipality": self.municipality,
             "value": self.value,
-            "total": self.total,
-            "by_municipality": {code: amount for code, amount in self.by_municipality},
-            "note": self.note,
+            "comment": self.comment,
             "evidence": self.evidence,
-            "entered_by": self.entered_by,
-            "entered_at": self.entered_at.isoformat() if self.entered_at else None,
+            "reported_by": self.reported_by,
         }
 
 
-def merge_shares(current: Actual | None, new: Actual) -> Actual | None:
-    """Merge a new entry into the one recorded for its year (and month), as one municipality reports its share.
+def whole_figures(actuals: Iterable[Actual]) -> list[Actual]:
+    """Return the records for the KPI as a whole (合計), leaving the municipalities' shares out.
 
-    An entry that states a total (``value``) replaces the recorded one. An entry of municipality shares
-    only updates those municipalities and keeps the others' shares, so a partner reporting its own figure
-    never erases another's. None means it cannot be merged: the recorded entry is a total without a
-    breakdown, which a share would silently replace.
-
-    >>> kept = Actual(2026, by_municipality=(("401005", 40.0), ("406210", 7.0)))
-    >>> merge_shares(kept, Actual(2026, by_municipality=(("402133", 5.0),))).by_municipality
-    (('401005', 40.0), ('406210', 7.0), ('402133', 5.0))
-    >>> merge_shares(kept, Actual(2026, by_municipality=(("406210", 8.0),))).total
-    48.0
-    >>> merge_shares(Actual(2026, 52), Actual(2026, by_municipality=(("402133", 5.0),))) is None
-    True
+    >>> [a.value for a in whole_figures([Actual(2026, 40), Actual(2026, 5, municipality="402133")])]
+    [40]
     """
-    if current is None or new.value is not None or not new.by_municipality:
-        return new
-    if not current.by_municipality:
-        return None if current.value is not None else new
-    shares = dict(current.by_municipality)
-    shares.update(new.by_municipality)
-    return Actual(
-        fiscal_year=new.fiscal_year, value=None, month=new.month, by_municipality=tuple(shares.items()),
-        note=new.note if new.note is not None else current.note,
-        evidence=new.evidence if new.evidence is not None else current.evidence,
-        entered_by=new.entered_by, entered_at=new.entered_at,
-    )
+    return [a for a in actuals if a.municipality is None]
 
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """A staff judgment (評価) of a qualitative KPI for a fiscal year, with the reason in words.
+    """A staff judgment (評価) of a KPI for a fiscal year, with the reason in words.
 
     ``rating`` overrides the rating implied by ``status`` (achieved A, on track B, behind C). ``word`` keeps
-    the staff's own word (達成, 一部達成, 未達成, 未着手 …, see :func:`read_assessment_word`).
+    the staff's own word (達成, 一部達成, 未達成, 未着手 …, see :func:`read_assessment_word`). ``comment`` and
+    ``evidence`` are published with it and ``reported_by`` names the organisation; ``entered_by`` (a login
+    name) stays in the workspace.
     """
 
     fiscal_year: int
@@ -193,6 +164,8 @@ class Assessment:
     entered_at: datetime | None = None
     rating: Rating | None = None
     word: str = ""
+    evidence: str | None = None
+    reported_by: str | None = None
 
     def __post_init__(self) -> None:
         _check_fiscal_year(self.fiscal_year, "fiscal_year")
@@ -202,15 +175,19 @@ class Assessment:
             raise ActualError(f"not a rating: {self.rating!r}", "rating")
 
     def to_dict(self) -> dict[str, object]:
-        """Return the JSON form."""
+        """Return the JSON form the public sees (no login name).
+
+        >>> sorted(Assessment(2026, Status.ACHIEVED, entered_by="kikaku1").to_dict())
+        ['comment', 'evidence', 'fiscal_year', 'rating', 'reported_by', 'status', 'word']
+        """
         return {
             "fiscal_year": self.fiscal_year,
             "status": self.status.value,
             "rating": self.rating.value if self.rating else None,
             "word": self.word,
             "comment": self.comment,
-            "entered_by": self.entered_by,
-            "entered_at": self.entered_at.isoformat() if self.entered_at else None,
+            "evidence": self.evidence,
+            "reported_by": self.reported_by,
         }
 
 
@@ -257,26 +234,35 @@ def fiscal_month_order(month: int) -> int:
 
 
 def value_by_fiscal_year(
-    actuals: Sequence[Actual], *, months: MonthMerge = MonthMerge.SUM
+    actuals: Sequence[Actual], *, months: MonthMerge = MonthMerge.SUM,
+    figure: Callable[[Sequence[Actual]], float | None] | None = None,
 ) -> dict[int, float]:
-    """Fold actual entries into one value per fiscal year (later entries supersede earlier ones).
+    """Fold records into one value per fiscal year (later records supersede earlier ones).
+
+    ``figure`` makes a period's value from all its records (the KPI's own and its shares, see
+    :func:`renkei.domain.share.ShareRule.figure`); by default only the KPI's own figure counts, never a share.
 
     >>> value_by_fiscal_year([Actual(2026, 4), Actual(2026, 5), Actual(2027, None)])
     {2026: 5.0}
+    >>> value_by_fiscal_year([Actual(2026, 5, municipality="402133")])
+    {}
     >>> monthly = [Actual(2026, 100, month=4), Actual(2026, 200, month=5), Actual(2026, 150, month=4)]
     >>> value_by_fiscal_year(monthly, months=MonthMerge.AVERAGE)
     {2026: 175.0}
     """
+    periods: dict[tuple[int, int | None], list[Actual]] = {}
+    for actual in actuals:
+        periods.setdefault(actual.period, []).append(actual)
     whole: dict[int, float] = {}
     by_month: dict[int, dict[int, float]] = {}
-    for actual in actuals:
-        total = actual.total
+    for (year, month), records in periods.items():
+        total = figure(records) if figure is not None else _own_figure(records)
         if total is None:
             continue
-        if actual.month is None:
-            whole[actual.fiscal_year] = total
+        if month is None:
+            whole[year] = total
         else:
-            by_month.setdefault(actual.fiscal_year, {})[actual.month] = total
+            by_month.setdefault(year, {})[month] = total
     years: dict[int, float] = {}
     for year in sorted(set(whole) | set(by_month)):
         if year in whole:
@@ -290,3 +276,9 @@ def value_by_fiscal_year(
         else:
             years[year] = values[max(values, key=fiscal_month_order)]
     return years
+
+
+def _own_figure(records: Sequence[Actual]) -> float | None:
+    """Return the latest stated value of the KPI's own figure among a period's records."""
+    own = [a.value for a in records if a.municipality is None and a.value is not None]
+    return float(own[-1]) if own else None

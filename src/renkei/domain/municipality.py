@@ -36,6 +36,8 @@ class Area:
     plan_last_year: int
     name_en: str = ""
     extra_parties: tuple[str, ...] = field(default=())
+    #: The area's review rule: a figure must be approved by someone other than who entered it (二者確認).
+    require_second_reviewer: bool = False
 
     @property
     def lead(self) -> Municipality:

@@ -40,8 +40,10 @@ class Action(StrEnum):
     VIEW_BOARD = "board.view"  # the review board (who still owes what)
     VIEW_HISTORY = "history.view"  # a project's field-level history
     VIEW_DRAFTS = "drafts.view"  # unpublished project text, evaluations, progress with pending values
-    ENTER_ACTUAL = "actual.enter"  # save and submit a KPI's actual or assessment
+    ENTER_ACTUAL = "actual.enter"  # save and submit a KPI's figures (its total, a share or an assessment)
+    ENTER_TOTAL = "total.enter"  # the KPI's own figure (合計) or its assessment: the lead city's, never a share's
     ENTER_SHARE = "share.enter"  # a municipality's share of an actual (市町村別の実績)
+    SET_SHARE_RULE = "share_rule.set"  # choose how a KPI's figure is made (a total, or the sum of the shares)
     REVIEW_ACTUAL = "actual.review"  # return, approve or reopen an actual or assessment
     UPLOAD_ACTUALS = "actuals.upload"  # send an actuals sheet (submitted records, own KPIs only)
     EDIT_EVALUATION = "evaluation.edit"  # save and submit a project's annual evaluation (事業評価)
@@ -71,7 +73,7 @@ MATRIX: dict[Role, dict[Action, Scope]] = {
     Role.ADMIN: {action: S.ANY for action in Action},
     Role.EDITOR: {
         **_VIEWS,
-        A.ENTER_ACTUAL: S.ASSIGNED, A.ENTER_SHARE: S.ASSIGNED, A.REVIEW_ACTUAL: S.ASSIGNED,
+        A.ENTER_ACTUAL: S.ASSIGNED, A.ENTER_TOTAL: S.ASSIGNED, A.ENTER_SHARE: S.ASSIGNED, A.REVIEW_ACTUAL: S.ASSIGNED,
         A.UPLOAD_ACTUALS: S.ASSIGNED, A.EDIT_EVALUATION: S.ASSIGNED, A.EDIT_PROJECT_TEXT: S.ASSIGNED,
         A.EDIT_ROLE_TEXT: S.ASSIGNED,
     },

@@ -19,7 +19,7 @@ the evaluation year are ignored; monthly actuals are folded into one value per f
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -220,14 +220,17 @@ def evaluate_kpi(
     assessment: Assessment | None = None,
     thresholds: Thresholds = Thresholds(),
     months: MonthMerge | None = None,
+    figure: Callable[[Sequence[Actual]], float | None] | None = None,
 ) -> Evaluation:
     """Evaluate a KPI's progress as of a fiscal year from its actuals (and assessment, if qualitative).
 
-    ``months`` overrides how monthly actuals make a year (default: :func:`month_merge_for`).
+    ``months`` overrides how monthly actuals make a year (default: :func:`month_merge_for`). ``figure`` makes a
+    period's value from its records (:meth:`renkei.domain.share.ShareRule.figure`); by default only the KPI's
+    own figure counts and a municipality's share never does.
     """
     _check_period(as_of, plan_first_year, plan_last_year)
     form = classify_kpi(kpi)
-    values = value_by_fiscal_year(actuals, months=months or month_merge_for(kpi))
+    values = value_by_fiscal_year(actuals, months=months or month_merge_for(kpi), figure=figure)
     frame = Frame(
         kpi=kpi, values=values, as_of=as_of, plan_first_year=plan_first_year,
         plan_last_year=plan_last_year, thresholds=thresholds,

@@ -19,9 +19,10 @@ from renkei.domain.relisting import Relisting
 TemplateFormat = Literal["csv", "xlsx"]
 
 #: Header of the template, in the order written.
-HEADER = ("事業名", "指標", "単位", "現状値", "目標値", "年度", "実績値", "備考", "根拠")
-_WIDTHS = (44, 40, 10, 22, 30, 8, 14, 30, 30)
-_INPUT_COLUMNS = frozenset({"実績値", "備考", "根拠"})
+HEADER = ("事業名", "指標", "単位", "現状値", "目標値", "年度", "実績値", "公開コメント", "根拠（公開）",
+          "備考（非公開）")
+_WIDTHS = (44, 40, 10, 22, 30, 8, 14, 30, 30, 30)
+_INPUT_COLUMNS = frozenset({"実績値", "公開コメント", "根拠（公開）", "備考（非公開）"})
 
 INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("実績値入力シートの記入方法", "How to fill in the actuals sheet"),
@@ -34,14 +35,17 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
      "2. For a cumulative KPI enter the year's own count; renkei adds the years up."),
     ("3. 実績がない年度は空欄のままにしてください（空欄の行は読み込みません）。ゼロの場合は 0 と入力します。",
      "3. Leave a year without a figure blank (blank rows are skipped); enter 0 for zero."),
-    ("4. 「備考」「根拠」には補足や出典（報告書名、URLなど）を自由に記入できます。",
-     "4. 備考 (note) and 根拠 (evidence) take free text: remarks, the report or URL the figure comes from."),
-    ("5. 「事業名」「指標」「年度」は変更しないでください。年度は 2026、令和8年度、R8 のいずれの書き方でも構いません。",
-     "5. Do not change 事業名, 指標 or 年度; a year may be written 2026, 令和8年度 or R8."),
+    ("4. 「公開コメント」「根拠」（報告書名、URLなど）は承認後に値と一緒に公開されます。「備考」は公開されません。",
+     "4. 公開コメント (public comment) and 根拠 (evidence) are published with the approved value; "
+     "備考 (note) never is."),
+    ("5. 「事業名」「指標」「年度」は変更しないでください。年度は報告を受け付けている年度だけ取り込めます。",
+     "5. Do not change 事業名, 指標 or 年度: only a year whose reporting round is open is taken."),
     ("6. 月別の実績は「月」列（1～12）を追加して1行ずつ入力できます。",
      "6. For monthly figures add a 月 (month, 1-12) column and enter one row per month."),
-    ("7. 市町村別の内訳は「実績値:行橋市」や「実績値:402133」のような列を追加すると、合計が実績値になります。",
-     "7. For a breakdown by municipality add columns such as 実績値:行橋市 or 実績値:402133; they add up."),
+    ("7. 市町村別の内訳は「実績値:行橋市」や「実績値:402133」のような列に入力します。内訳は合計の代わりになりません"
+     "（圏域の値は「実績値」の列、または集計方法が「内訳の合計」の指標で全連携市町の内訳がそろったときの合計）。",
+     "7. Shares go in columns such as 実績値:行橋市 or 実績値:402133; a share never stands for the total (the area's "
+     "figure is the 実績値 column, or the sum of every partner's share where a KPI is set so)."),
     ("8. 読み込み: renkei actuals import このファイル --plan 計画ID",
      "8. Import with: renkei actuals import THIS_FILE --plan PLAN_ID"),
 )
@@ -71,7 +75,7 @@ def unit_of(kpi: KPI) -> str:
 
 def _rows(plan: Plan, year: int) -> list[tuple[str, ...]]:
     return [
-        (project.name, kpi.indicator, unit_of(kpi), _text(kpi.baseline), _text(kpi.target), str(year), "", "", "")
+        (project.name, kpi.indicator, unit_of(kpi), _text(kpi.baseline), _text(kpi.target), str(year), "", "", "", "")
         for project, kpi in template_kpis(plan)
     ]
 

@@ -20,6 +20,7 @@ from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.municipality import Municipality
 from renkei.domain.plan import BudgetCellStatus
 from renkei.domain.registry import MunicipalityRegistry
+from renkei.domain.share import FigureSource
 from renkei.domain.text import fold
 from renkei.export.datapackage import Field, ForeignKey, Table
 from renkei.services.evaluations import DIRECTION_LABELS
@@ -33,6 +34,7 @@ BUDGET_STATUS = {BudgetCellStatus.AMOUNT: "金額", BudgetCellStatus.NONE: "な�
                  BudgetCellStatus.NOT_STATED: "記載なし", BudgetCellStatus.INVALID: "読めない記載"}
 DIRECTION = {"increase": "増加", "decrease": "減少", "maintain": "維持"}
 APPROVED, PENDING = "承認済み", "未承認"
+SOURCE = {FigureSource.TOTAL: "合計", FigureSource.SUM: "内訳の合計", FigureSource.UNKNOWN: "不明"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,27 +182,48 @@ class _Builder:
         fields = (_s("ID", "実績ID", "KPI_ID-year[-month]", True), _s("KPI_ID", "KPI_ID", required=True),
                   _i("年度", "年度（西暦）", required=True),
                   _i("月", "月", "1-12 for a monthly figure; blank for the year"),
-                  _n("実績値", "実績値", "the total; the sum of the municipalities' values when only they are given"),
-                  _s("備考", "備考"), _s("根拠", "根拠（出典）"),
+                  _n("実績値", "実績値（圏域の値）",
+                     "the area's figure: the total reported, or the sum of every owed share; blank while unknown"),
+                  _s("値の出所", "値の出所", f"{SOURCE[FigureSource.TOTAL]}, {SOURCE[FigureSource.SUM]} or "
+                                         f"{SOURCE[FigureSource.UNKNOWN]}", True),
+                  _s("値の出所コード", "値の出所コード", "total, sum or unknown", True),
+                  _i("内訳の報告数", "内訳を報告した市町の数", required=True),
+                  _i("内訳が必要な市町数", "内訳の報告が必要な市町の数",
+                     "0 unless the figure is the sum of the shares"),
+                  _s("公開コメント", "公開コメント"), _s("根拠", "根拠（出典）"),
+                  _s("報告した団体", "報告した団体・課", "the organisation that reported the total"),
                   _s("審査状況", "審査状況", f"{APPROVED} (approved) or {PENDING} (not yet approved)", True))
         share_fields = (_s("実績ID", "実績ID", required=True), CODE, _s("地方公共団体名", "地方公共団体名"),
-                        _n("実績値", "実績値"))
+                        _n("実績値", "実績値（その市町の内訳）", "this municipality's share, never the area's figure"),
+                        _s("公開コメント", "公開コメント"), _s("根拠", "根拠（出典）"),
+                        _s("報告した団体", "報告した団体・課"),
+                        _s("審査状況", "審査状況", f"{APPROVED} or {PENDING}", True))
         rows, shares = [], []
         for item in self.progress.kpis:
             if not item.counted:
                 continue
             kpi_id = self.kpi_ids[(item.project.key, item.kpi.key)]
-            for actual in item.actuals:
-                actual_id = f"{kpi_id}-{actual.fiscal_year}" + (f"-{actual.month:02d}" if actual.month else "")
-                rows.append((actual_id, kpi_id, actual.fiscal_year, actual.month, actual.total, actual.note,
-                             actual.evidence, APPROVED if self.is_approved(item, actual) else PENDING))
-                for code, value in actual.by_municipality:
-                    place = self.places.get(code)
-                    shares.append((actual_id, code, place.name if place else None, value))
-        main = Table("actuals", "実績値", "KPIの実績値（年度・月ごと）/ KPI actuals", fields, ("ID",), rows,
-                     (ForeignKey(("KPI_ID",), "kpis", ("ID",)),))
-        split = Table("actuals_by_municipality", "実績値（市町村別）",
-                      "実績値の市町村別の内訳 / actuals by municipality", share_fields,
+            for figure in item.figures:
+                actual_id = f"{kpi_id}-{figure.fiscal_year}" + (f"-{figure.month:02d}" if figure.month else "")
+                records = [a for a in item.actuals if a.period == (figure.fiscal_year, figure.month)]
+                total = next((a for a in reversed(records) if a.municipality is None), None)
+                approved = all(self.is_approved(item, a) for a in records)
+                rows.append((actual_id, kpi_id, figure.fiscal_year, figure.month, figure.value, SOURCE[figure.source],
+                             figure.source.value, len(figure.shares), len(figure.owed),
+                             total.comment if total else None, total.evidence if total else None,
+                             total.reported_by if total else None, APPROVED if approved else PENDING))
+                for record in records:
+                    if record.municipality is None or record.value is None:
+                        continue
+                    place = self.places.get(record.municipality)
+                    shares.append((actual_id, record.municipality, place.name if place else None, record.value,
+                                   record.comment, record.evidence, record.reported_by,
+                                   APPROVED if self.is_approved(item, record) else PENDING))
+        main = Table("actuals", "実績値", "KPIの実績値（年度・月ごとの圏域の値）/ KPI actuals: the area's figure",
+                     fields, ("ID",), rows, (ForeignKey(("KPI_ID",), "kpis", ("ID",)),))
+        split = Table("actuals_by_municipality", "実績値（市町村別の内訳）",
+                      "市町村が報告した内訳（圏域の値ではありません）/ each municipality's reported share",
+                      share_fields,
                       ("実績ID", "全国地方公共団体コード"), shares,
                       (ForeignKey(("実績ID",), "actuals", ("ID",)),
                        ForeignKey(("全国地方公共団体コード",), "municipalities", ("全国地方公共団体コード",))))
@@ -209,8 +232,8 @@ class _Builder:
     def is_approved(self, item: KpiProgress, actual: Actual) -> bool:
         project_key, kpi_key = self.rule.actuals_key(item.project, item.kpi)
         entries = self.approved.get((project_key, fold(kpi_key)), ())
-        return any(a.fiscal_year == actual.fiscal_year and a.month == actual.month and a.total == actual.total
-                   and a.by_municipality == actual.by_municipality and a.note == actual.note for a in entries)
+        return any(a.period == actual.period and a.municipality == actual.municipality and a.value == actual.value
+                   and a.comment == actual.comment and a.evidence == actual.evidence for a in entries)
 
     def evaluations(self) -> Table:
         fields = (_s("KPI_ID", "KPI_ID", required=True),

@@ -2,11 +2,12 @@
 
 ``renkei actuals template --municipality CODE`` writes it for one partner: a row for each KPI of the
 projects it takes part in whose value adds up across municipalities (:func:`renkei.domain.share.takes_shares`),
-with the target, the town's own figure last year and the area's total last year beside the input. Only the
-year, the town's figure (``実績値:<town>``), the note and the evidence can be edited; they are validated (a
-number, a year within the KPI's years) and everything else is protected. The first sheet is an ordinary
+with the target, the town's own figure last year and the area's figure last year beside the input. Only the
+town's figure (``実績値:<town>``), the public comment, the evidence and the internal note can be edited; they
+are validated and everything else (the round's year included) is protected. The first sheet is an ordinary
 actuals sheet, so ``renkei actuals import`` reads it with :mod:`renkei.reading.actuals` and checks it row by
-row like any other; a share updates that town's part of the year and keeps the others'.
+row like any other; each figure becomes that town's share, a record of its own that never becomes the area's
+figure (:mod:`renkei.domain.share`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from renkei.domain.actual import Actual
+from renkei.domain.actual import TEXT_LIMITS, Actual
 from renkei.domain.fiscal import format_fiscal_year, format_wareki_date
 from renkei.domain.municipality import Municipality
 from renkei.domain.plan import KPI, Plan, Project
@@ -88,8 +89,10 @@ def partner_rows(plan: Plan, kpis: Sequence[KpiEntries], municipality: Municipal
 
 
 TITLES = ("事業名", "指標", "単位", "目標値（圏域）", "前年度実績（{town}分）", "前年度実績（圏域計）", "年度",
-          "実績値:{town}", "備考", "根拠")
-LIMITS = ((16, 30), (16, 30), (5, 8), (12, 24), (10, 12), (10, 12), (8, 8), (12, 14), (16, 30), (16, 30))
+          "実績値:{town}", "公開コメント", "根拠（公開）", "備考（非公開）")
+LIMITS = ((16, 30), (16, 30), (5, 8), (12, 24), (10, 12), (10, 12), (8, 8), (12, 14), (16, 30), (16, 30), (16, 30))
+#: The first column the town fills in (its figure); the ones before it are for reference and locked.
+FIRST_INPUT = 7
 
 
 def write_partner_workbook(plan: Plan, kpis: Sequence[KpiEntries], *, municipality: Municipality, year: int,
@@ -122,7 +125,7 @@ class _Writer:
         self.number_ref = self.book.add_format({**base, "bg_color": "#F2F2F2", "num_format": "#,##0.##"})
         self.entry = self.book.add_format({**base, "bg_color": "#FFF2CC", "locked": False})
         self.number = self.book.add_format({**base, "bg_color": "#FFF2CC", "locked": False, "num_format": "#,##0.##"})
-        self.year_cell = self.book.add_format({**base, "bg_color": "#FFF2CC", "locked": False, "num_format": "0"})
+        self.year_cell = self.book.add_format({**base, "bg_color": "#F2F2F2", "num_format": "0"})
         self.title = self.book.add_format({"font_name": "Meiryo UI", "font_size": 14, "bold": True})
         self.plain = self.book.add_format({"font_name": "Meiryo UI", "font_size": 10, "text_wrap": True,
                                            "valign": "top"})
@@ -140,12 +143,12 @@ class _Writer:
             [(r.project.name, self.ref), (r.kpi.indicator, self.ref), (r.kpi.unit, self.ref),
              (" ".join(r.kpi.target.text.split()), self.ref), (r.previous_own, self.number_ref),
              (r.previous_total, self.number_ref), (self.year, self.year_cell), (None, self.number),
-             (None, self.entry), (None, self.entry)] for r in rows]
+             (None, self.entry), (None, self.entry), (None, self.entry)] for r in rows]
         widths = [fit_width([t.split("（")[0], *(c[i][0] for c in cells)], minimum=low, maximum=high)
                   for i, (t, (low, high)) in enumerate(zip(titles, LIMITS, strict=True))]
         for column, (title, width) in enumerate(zip(titles, widths, strict=True)):
             sheet.set_column(column, column, width)
-            sheet.write_string(0, column, title, self.input_head if column >= 6 else self.head)
+            sheet.write_string(0, column, title, self.input_head if column >= FIRST_INPUT else self.head)
         sheet.set_row(0, row_height([(t, w) for t, w in zip(titles, widths, strict=True)]))
         for number, (row, data) in enumerate(zip(rows, cells, strict=True), start=1):
             for column, (value, fmt) in enumerate(data):
@@ -170,11 +173,6 @@ class _Writer:
         sheet.activate()
 
     def validate(self, sheet: Any, number: int, row: PartnerRow) -> None:
-        sheet.data_validation(number, 6, number, 6, {
-            "validate": "integer", "criteria": "between", "minimum": row.first_year, "maximum": row.last_year,
-            "input_title": "年度（西暦）", "input_message": f"{row.first_year}〜{row.last_year} の西暦で入力",
-            "error_title": "年度が範囲外です",
-            "error_message": f"この指標の年度は {row.first_year}〜{row.last_year}（西暦）です。"})
         count = fold_unit(row.kpi.target.unit or row.kpi.baseline.unit) in COUNT_UNITS
         sheet.data_validation(number, 7, number, 7, {
             "validate": "integer" if count else "decimal", "criteria": "between",
@@ -182,7 +180,7 @@ class _Writer:
             "input_title": "貴団体分の実績", "input_message": "数値だけを入力（単位は不要）。該当がなければ空欄。",
             "error_title": "数値を入力してください",
             "error_message": "0以上の整数を入力してください。" if count else "数値だけを入力してください。"})
-        for column, limit in ((8, 1000), (9, 1000)):
+        for column, limit in ((8, TEXT_LIMITS["comment"]), (9, TEXT_LIMITS["evidence"]), (10, TEXT_LIMITS["note"])):
             sheet.data_validation(number, column, number, column, {
                 "validate": "length", "criteria": "<=", "value": limit, "ignore_blank": True,
                 "error_title": "長すぎます", "error_message": f"{limit}文字以内で入力してください。"})
@@ -200,8 +198,10 @@ class _Writer:
             (f"1. 「{INPUT_SHEET}」シートの黄色の欄に、{town.name}分の実績（圏域の合計のうち貴団体の分）を"
              "入力してください。該当がなければ空欄のままにします。ゼロの場合は 0 と入力します。", self.plain),
             ("2. 「前年度実績」は、承認済みの値です（空欄は未報告）。目標値は圏域全体の目標です。", self.plain),
-            ("3. 年度は西暦で入力します。前年度以前の実績を報告するときは年度を書き換えてください。", self.plain),
-            ("4. 「備考」「根拠」には補足や出典（報告書名、URLなど）を書けます。", self.plain),
+            (f"3. 年度は報告を受け付けている{year}に固定されています（書き換えられません）。前年度以前の実績は、"
+             "担当が報告の受付を再開してから、その年度のシートで報告します。", self.plain),
+            ("4. 「公開コメント」「根拠」（報告書名、URLなど）は、承認後に値と一緒に公開されます。"
+             "「備考」は公開されません（担当者へのメモ）。", self.plain),
             (f"5. 入力後、このファイルを{self.lead_name or '連携中枢都市'}の担当へ送ってください。"
              "取り込み: renkei actuals import このファイル --plan 計画ID", self.plain),
             ("", None),

@@ -72,6 +72,8 @@ class KpiBlock:
     #: The chart's numbers: fiscal years across, then rows (label, a figure per year).
     years: list[str]
     rows: list[tuple[str, list[str]]]
+    #: Each reported year's figure in words where shares were reported or the figure is unknown.
+    figure_lines: tuple[str, ...] = ()
 
     @property
     def evaluation_ja(self) -> str:
@@ -231,11 +233,32 @@ class ReportView:
         return list(groups.items())
 
     def actual_in(self, item: KpiProgress, year: int) -> str:
-        """Return a KPI's actual for a year as the table shows it (the unit stays in the header)."""
+        """Return a KPI's actual for a year as the table shows it (the unit stays in the header).
+
+        A year whose figure is not known yet (only some municipalities' shares) says 不明, never a share.
+        """
         value = item.values.get(year)
         if value is None and item.assessment is not None and item.assessment.fiscal_year == year:
             return item.assessment.word or item.assessment.status.label_ja
+        if value is None and any(f.fiscal_year == year and f.month is None for f in item.figures):
+            return "不明"
         return number(value)
+
+    def figure_lines(self, item: KpiProgress) -> tuple[str, ...]:
+        """Say, year by year, what the shares behind a figure are and whether the figure is known."""
+        names = {m.code: m.name for m in self.source.members}
+        unit = item.kpi.unit or ""
+        lines = []
+        for figure in item.figures:
+            if figure.fiscal_year > self.as_of or (not figure.shares and figure.value is not None):
+                continue
+            shares = "、".join(f"{names.get(code, code)} {number(value)}{unit}" for code, value in figure.shares)
+            owed = (f"{len(figure.owed)}市町のうち{len(figure.owed) - len(figure.missing)}市町が報告" if figure.owed
+                    else f"{len(figure.shares)}市町が内訳を報告")
+            head = (f"{number(figure.value)}{unit}（{'内訳の合計' if figure.source.value == 'sum' else '合計'}）"
+                    if figure.value is not None else "不明（圏域の値は未確定）")
+            lines.append(f"{self.year_name(figure.fiscal_year)}：{head}。{owed}" + (f"（{shares}）" if shares else ""))
+        return tuple(lines)
 
     def sections(self) -> list[ProjectSection]:
         """Return one section per project sheet, in document order."""
@@ -295,7 +318,7 @@ class ReportView:
         """Draw a KPI's chart from its evaluation (as the portal does) with the numbers behind it."""
         view = KpiView(item.project.key, item.project.slug, item.project.name, item.position, item.kpi,
                        item.evaluation, dict(item.values), counted=item.counted, actuals=item.actuals,
-                       assessment=item.assessment)
+                       assessment=item.assessment, figures=item.figures, shares=item.shares)
         series = build_kpi_series(view, self.plan.first_year, self.plan.last_year)
         chart = None
         if series.drawable and item.counted:
@@ -307,7 +330,7 @@ class ReportView:
         rows = [(label, [number(row[column]) for row in table])
                 for column, label in ((1, f"実績{cumulative}"), (2, "期待される推移"), (3, "目標"), (4, "見込み"))
                 if any(row[column] is not None for row in table)]
-        return KpiBlock(item, chart, [self.short_year(row[0]) for row in table], rows)
+        return KpiBlock(item, chart, [self.short_year(row[0]) for row in table], rows, self.figure_lines(item))
 
     def missing(self) -> list[tuple[KpiProgress, str]]:
         """Return the counted KPIs with no actual for the year reported, and their latest reported year."""

@@ -9,7 +9,8 @@ project    事業名       the project (事業) as named in the plan
 indicator  指標         the KPI's indicator (指標), as written in the plan
 fiscal_year 年度        2026, 令和8年度, R8, Ｒ８, 令和8年度（2026）
 value      実績値       the actual (full-width digits and 1,234 separators are fine)
-note       備考         optional remark
+note       備考         optional internal remark (never published)
+comment    公開コメント optional comment published with the figure
 month      月           optional month (1-12) for a monthly figure
 evidence   根拠         optional source of the figure (a report, a URL)
 value:<x>  実績値:<x>   optional value for one municipality (<x> a 6-digit code or a
@@ -31,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from renkei.domain.actual import ASSESSMENT_WORDS, read_assessment_word
+from renkei.domain.actual import ASSESSMENT_WORDS, read_assessment_word, text_too_long
 from renkei.domain.fiscal import FiscalYearError, era_to_western, fiscal_year_of
 from renkei.domain.text import fold
 from renkei.reading.numeral import read_number
@@ -43,6 +44,7 @@ COLUMN_LABELS: dict[str, str] = {
     "fiscal_year": "年度",
     "value": "実績値",
     "note": "備考",
+    "comment": "公開コメント",
     "month": "月",
     "evidence": "根拠",
 }
@@ -53,6 +55,7 @@ _ALIASES: dict[str, str] = {
     "年度": "fiscal_year",
     "value": "value", "actual": "value", "実績値": "value", "実績": "value",
     "note": "note", "notes": "note", "comment": "note", "備考": "note",
+    "publiccomment": "comment", "public_comment": "comment", "公開コメント": "comment",
     "month": "month", "月": "month",
     "evidence": "evidence", "source": "evidence", "根拠": "evidence", "出典": "evidence",
 }  # fmt: skip
@@ -123,6 +126,8 @@ class ActualsRow:
     evidence: str | None = None
     unit: str | None = None
     by_municipality: tuple[tuple[str, float], ...] = ()
+    #: A comment published with the figure (公開コメント); ``note`` stays internal.
+    comment: str | None = None
     #: A staff assessment word written in the value column of a qualitative KPI (達成, 一部達成, 未達成 …).
     assessment: str | None = None
 
@@ -282,9 +287,14 @@ class _SheetReader:
         project, indicator = self.cell(cells, "project"), self.cell(cells, "indicator")
         year_text, value_text = self.cell(cells, "fiscal_year"), self.cell(cells, "value")
         note, evidence = self.cell(cells, "note") or None, self.cell(cells, "evidence") or None
+        comment = self.cell(cells, "comment") or None
         shares, units = self._read_shares(number, cells, errors)
-        if not value_text and not shares and not note and not evidence:
+        if not value_text and not shares and not note and not evidence and not comment:
             return None  # a template row nobody filled in
+        for column, text in (("note", note), ("comment", comment), ("evidence", evidence)):
+            problem = text_too_long(column, text)
+            if problem is not None:
+                error(column, *problem)
         if not project:
             error("project", "事業名が空欄です", "the project is empty")
         if not indicator:
@@ -320,7 +330,7 @@ class _SheetReader:
         return ActualsRow(
             row=number, project=project, indicator=indicator, fiscal_year=year, value=value, month=month,
             note=note, evidence=evidence, unit=next(iter(written_units), None), by_municipality=tuple(shares),
-            assessment=word[0] if word is not None else None,
+            assessment=word[0] if word is not None else None, comment=comment,
         )
 
     def _read_shares(

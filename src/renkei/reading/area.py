@@ -20,7 +20,7 @@ from renkei.domain.text import fold
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 # The keys an area file may have; docs/area-config.md documents each (a test checks it).
 AREA_KEYS = frozenset({"slug", "name", "name_en", "lead", "plan_period", "members", "extra_parties",
-                        "description"})
+                        "description", "review"})
 _FIRST_YEAR, _LAST_YEAR, _LONGEST_PLAN = 2000, 2100, 10
 
 
@@ -152,7 +152,25 @@ def read_area(text: str, *, registry: MunicipalityRegistry | None = None) -> Are
         raise AreaConfigError(f"連携中枢都市 {lead} が構成市町にありません / the lead city is not a member",
                               "lead")
     return Area(slug=slug, name=name, lead_code=lead, members=members, plan_first_year=first,
-                plan_last_year=last, name_en=name_en, extra_parties=_read_parties(data.get("extra_parties")))
+                plan_last_year=last, name_en=name_en, extra_parties=_read_parties(data.get("extra_parties")),
+                require_second_reviewer=_read_review(data.get("review")))
+
+
+def _read_review(value: object) -> bool:
+    """Read the area's review rule: ``{"require_second_reviewer": true}`` (default: false).
+
+    >>> _read_review({"require_second_reviewer": True}), _read_review(None)
+    (True, False)
+    """
+    if value is None:
+        return False
+    if not isinstance(value, dict) or set(value) - {"require_second_reviewer"}:
+        raise AreaConfigError('{"require_second_reviewer": true|false} が必要です / '
+                              'expected {"require_second_reviewer": true|false}', "review")
+    flag = value.get("require_second_reviewer", False)
+    if not isinstance(flag, bool):
+        raise AreaConfigError("true か false を指定してください / use true or false", "review.require_second_reviewer")
+    return flag
 
 
 def _rows(value: object, field: str) -> list[list[object]]:

@@ -51,6 +51,8 @@ class StaffUser:
     role: Role
     municipality_code: str | None
     disabled: bool = False
+    #: The organisation the public sees on what this account reports (行橋市, 消防局予防課); never the login.
+    organisation: str = ""
 
     @property
     def subject(self) -> Subject:
@@ -65,7 +67,8 @@ class StaffUser:
     @classmethod
     def of(cls, row: StaffUserRow) -> StaffUser:
         """Build from a stored account."""
-        return cls(row.id, row.username, row.display_name, Role(row.role), row.municipality_code, row.disabled)
+        return cls(row.id, row.username, row.display_name, Role(row.role), row.municipality_code, row.disabled,
+                   row.organisation or "")
 
 
 def fold_username(text: str) -> str:
@@ -140,7 +143,18 @@ def _municipality(session: Session, role: Role, code: str | None) -> str | None:
 
 def _form(row: StaffUserRow) -> dict[str, object]:
     return {"role": row.role, "municipality_code": row.municipality_code, "display_name": row.display_name,
-            "disabled": row.disabled}
+            "organisation": row.organisation, "disabled": row.disabled}
+
+
+def _organisation(session: Session, code: str | None, organisation: str) -> str:
+    """Return the organisation to show for an account: as given, else a municipality user's municipality."""
+    text = " ".join(organisation.split())
+    if len(text) > 200:
+        raise AccountError("organisation", "所属は200文字以内にしてください",
+                           "the organisation takes at most 200 characters")
+    if not text and code:
+        return store.municipality_name(session=session, code=code) or ""
+    return text
 
 
 def _get(session: Session, username: str) -> StaffUserRow:
@@ -151,8 +165,12 @@ def _get(session: Session, username: str) -> StaffUserRow:
 
 
 def create_user(*, session: Session, username: str, role: str, password: str, actor: str,
-                municipality_code: str | None = None, display_name: str = "") -> StaffUser:
-    """Create an account (committed); raise AccountError on a bad name, role, code or password."""
+                municipality_code: str | None = None, display_name: str = "", organisation: str = "") -> StaffUser:
+    """Create an account (committed); raise AccountError on a bad name, role, code or password.
+
+    ``organisation`` is what the public sees on the figures the account reports (消防局予防課); a municipality
+    user's is its municipality's name unless given.
+    """
     name = fold_username(username)
     if not USERNAME.match(name):
         raise AccountError("username", "ユーザー名は3〜64文字の半角英数字と . _ @ - で入力してください",
@@ -161,9 +179,11 @@ def create_user(*, session: Session, username: str, role: str, password: str, ac
         raise AccountError("username", f"ユーザー「{name}」は既にあります", f"user {name!r} already exists")
     chosen = _role(role)
     code = _municipality(session, chosen, municipality_code)
+    org = _organisation(session, code, organisation)
     check_password(name, password)
     row = StaffUserRow(username=name, display_name=display_name.strip()[:200], role=chosen.value,
-                       municipality_code=code, password_hash=hash_password(password), disabled=False, version=1)
+                       municipality_code=code, organisation=org, password_hash=hash_password(password),
+                       disabled=False, version=1)
     session.add(row)
     session.flush()
     record_changes(session=session, actor=actor, action="user.create", entity="user", entity_key=name, before=None,
@@ -213,7 +233,19 @@ def set_role(*, session: Session, username: str, role: str, actor: str,
     code = _municipality(session, chosen, municipality_code)
     if chosen is not Role.ADMIN:
         _keep_an_admin(session, row)
-    _change(session, row, actor, "user.role", role=chosen.value, municipality_code=code)
+    org = row.organisation
+    if code != row.municipality_code:  # a new municipality: its name, unless an organisation was set by hand
+        org = _organisation(session, code, "")
+    _change(session, row, actor, "user.role", role=chosen.value, municipality_code=code, organisation=org)
+    session.commit()
+    return StaffUser.of(row)
+
+
+def set_organisation(*, session: Session, username: str, organisation: str, actor: str) -> StaffUser:
+    """Change the organisation shown for what an account reports (committed)."""
+    row = _get(session, username)
+    _change(session, row, actor, "user.organisation",
+            organisation=_organisation(session, row.municipality_code, organisation))
     session.commit()
     return StaffUser.of(row)
 

@@ -1,13 +1,15 @@
 """Actuals import: check an actuals sheet's rows against a plan's KPIs, then record them all or none.
 
 Each row must name a project of the plan (a 【再掲】 copy's name leads to its original sheet), one of
-that project's indicators, a fiscal year within the KPI's range (the plan period, widened to the
-baseline year and the target years) and a number, in the KPI's unit when a unit is written. A bad
-row is reported with its row number and nothing is written, unless ``skip_invalid`` is set: then the
-good rows are recorded and the bad ones reported. Re-importing the same sheet changes nothing; every
-write goes through :func:`renkei.store.actuals.upsert_actual`, which keeps history and the audit trail.
-A row of municipality shares without a total (a partner's own figure, 実績値:行橋市) updates those
-municipalities' shares of the year and keeps the others' (:func:`renkei.domain.actual.merge_shares`).
+that project's indicators, a fiscal year that takes actuals now (an open reporting round's year, never a
+year after the current one: :class:`renkei.domain.reporting_year.ReportingYears`) within the KPI's range
+(the plan period, widened to the baseline year and the target years) and a number, in the KPI's unit when
+a unit is written. A bad row is reported with its row number and nothing is written, unless
+``skip_invalid`` is set: then the good rows are recorded and the bad ones reported. Re-importing the same
+sheet changes nothing; every write goes through :func:`renkei.store.actuals.upsert_actual`, which keeps
+history and the audit trail. A row's total (実績値) is the KPI's own figure; each municipality column
+(実績値:行橋市) is that municipality's share, a record of its own that never replaces another's and never
+becomes the total (:mod:`renkei.domain.share`).
 """
 
 from __future__ import annotations
@@ -21,18 +23,19 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
-from renkei.domain.actual import ASSESSMENT_WORDS, Actual, ActualError, merge_shares
+from renkei.domain.actual import ASSESSMENT_WORDS, Actual, ActualError
 from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Area
 from renkei.domain.plan import KPI, Plan, Project, indicator_key, normalise_key_text
 from renkei.domain.progress import KpiForm, classify_kpi
+from renkei.domain.reporting_year import ReportingYears
 from renkei.domain.text import fold
 from renkei.reading.actuals import ActualsRow, ActualsSheet, RowError
 from renkei.reading.sheet import strip_relisted
 from renkei.services.accounts import StaffUser
 from renkei.store import repository
-from renkei.store.actuals import find_current_actual, upsert_assessment
+from renkei.store.actuals import find_current_actual, read_actual, upsert_assessment
 
 #: Lowest rapidfuzz score (0-100) at which a near name is offered as "did you mean".
 SUGGESTION_CUTOFF = 60.0
@@ -44,15 +47,34 @@ class ActualsImportError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ValidRow:
-    """A row that passed every check: the project and KPI it belongs to and the actual to record."""
+    """A row that passed every check: the project and KPI it belongs to and the records to make of it.
+
+    ``actual`` is the row as the KPI's own figure (its ``value`` None when the row gives shares only), with the
+    row's note, comment and evidence; ``shares`` the municipalities' shares it gives, each a record of its own.
+    """
 
     row: int
     project: Project
     kpi: KPI
     actual: Actual
-    #: A staff assessment word of a qualitative KPI (達成 …), recorded as its assessment for the year.
+    #: A staff assessment word (達成 …), recorded as the KPI's assessment for the year.
     assessment: str | None = None
+    shares: tuple[Actual, ...] = ()
 
+    @property
+    def records(self) -> tuple[Actual, ...]:
+        """Return what the row records: the KPI's own figure when a total is given, then each share.
+
+        A row of shares only gives its note, comment and evidence to its shares.
+        """
+        if self.actual.value is not None:
+            return (self.actual, *self.shares)
+        return tuple(replace(share, note=self.actual.note, comment=self.actual.comment,
+                             evidence=self.actual.evidence) for share in self.shares)
+
+
+#: KPI forms reported as a staff assessment (評価) rather than a number: an aim in words, or nothing measurable.
+ASSESSED_FORMS = frozenset({KpiForm.QUALITATIVE, KpiForm.NONE})
 
 #: Units of things that are counted: a negative figure of them is a typing error.
 COUNT_UNITS = frozenset({"件", "回", "人", "社", "施設", "団体", "市町", "市町村", "箇所", "か所", "校", "店舗", "企業",
@@ -63,12 +85,17 @@ def _plausibility(row: ActualsRow, kpi: KPI, error: Callable[[str, str, str], No
     """Reject what no real actual can be: a negative count, a number where nothing is measurable, a misplaced word."""
     form = classify_kpi(kpi)
     if row.assessment is not None:
-        if form is not KpiForm.QUALITATIVE:
+        if form not in ASSESSED_FORMS:
             error("value", f"「{row.assessment}」は定性的な指標の評価です。この指標には数値を入力してください",
                   f"{row.assessment!r} assesses a qualitative KPI; this KPI takes a number")
+        elif row.by_municipality:
+            error("value", "評価は指標全体について入力します（市町村別の列には入力できません）",
+                  "an assessment is for the KPI as a whole, not for one municipality")
         return
     numbers = [v for v in (row.value, *(v for _, v in row.by_municipality)) if v is not None]
     if not numbers:
+        error("value", "実績値が空欄です（備考だけの行は取り込めません）",
+              "the actual is empty (a note alone is not an actual)")
         return
     if form is KpiForm.NONE:
         error("value", "この指標の目標値には測定できる値がないため、数値の実績は記録できません",
@@ -89,8 +116,6 @@ class ActualsValidation:
     valid: tuple[ValidRow, ...]
     errors: tuple[RowError, ...]
     blank_rows: tuple[int, ...] = ()
-    #: Rows kept but flagged as implausible (a year that has not begun yet), by row number.
-    warnings: tuple[RowError, ...] = ()
 
     @property
     def rejected_rows(self) -> tuple[int, ...]:
@@ -143,10 +168,9 @@ def suggest(name: str, choices: Sequence[str]) -> str | None:
 class _PlanIndex:
     """Looks up projects by name (originals before 【再掲】 copies) and municipalities by name or code."""
 
-    def __init__(self, plan: Plan, area: Area | None, today: date | None = None) -> None:
+    def __init__(self, plan: Plan, area: Area | None, years: ReportingYears) -> None:
         self.plan = plan
-        moment = today or date.today()
-        self.current_year = fiscal_year_of(moment.year, moment.month)
+        self.years = years
         self.by_name: dict[str, list[Project]] = {}
         for project in sorted(plan.projects, key=lambda p: p.relisted):
             self.by_name.setdefault(normalise_key_text(project.name), []).append(project)
@@ -187,9 +211,25 @@ def _default_area(plan: Plan) -> Area | None:
         return None
 
 
-def validate_actuals(plan: Plan, sheet: ActualsSheet, *, area: Area | None = None) -> ActualsValidation:
-    """Check every row of a sheet against the plan's KPIs (``area`` names municipalities; default: configured)."""
-    index = _PlanIndex(plan, area if area is not None else _default_area(plan))
+def current_fiscal_year(today: date | None = None) -> int:
+    """Return the fiscal year under way (April to March).
+
+    >>> current_fiscal_year(date(2027, 3, 31)), current_fiscal_year(date(2027, 4, 1))
+    (2026, 2027)
+    """
+    moment = today or date.today()
+    return fiscal_year_of(moment.year, moment.month)
+
+
+def validate_actuals(plan: Plan, sheet: ActualsSheet, *, area: Area | None = None,
+                     years: ReportingYears | None = None) -> ActualsValidation:
+    """Check every row of a sheet against the plan's KPIs and the years that take actuals.
+
+    ``area`` names municipalities (default: the configured one); ``years`` says which fiscal years take actuals
+    (default: any year up to the current one, for a sheet read beside a document outside the database).
+    """
+    index = _PlanIndex(plan, area if area is not None else _default_area(plan),
+                       years or ReportingYears(current_fiscal_year()))
     errors = list(sheet.errors)
     valid: list[ValidRow] = []
     first_row: dict[tuple[str, str, int, int], int] = {}
@@ -211,18 +251,7 @@ def validate_actuals(plan: Plan, sheet: ActualsSheet, *, area: Area | None = Non
         elif checked is not None:
             valid.append(checked)
     errors.sort(key=lambda e: e.row)
-    warnings = tuple(w for row in sheet.rows for w in _flags(index, row))
-    return ActualsValidation(valid=tuple(valid), errors=tuple(errors), blank_rows=sheet.blank_rows,
-                             warnings=warnings)
-
-
-def _flags(index: _PlanIndex, row: ActualsRow) -> list[RowError]:
-    """Flag (without rejecting) what is unlikely: an actual for a fiscal year that has not begun."""
-    if row.fiscal_year > index.current_year:
-        return [RowError(row.row, "fiscal_year",
-                         f"{row.fiscal_year}年度はまだ始まっていません（今年度は{index.current_year}年度）。見込み値なら備考に書いてください",
-                         f"FY{row.fiscal_year} has not begun (this is FY{index.current_year})")]
-    return []
+    return ActualsValidation(valid=tuple(valid), errors=tuple(errors), blank_rows=sheet.blank_rows)
 
 
 def _check_row(index: _PlanIndex, row: ActualsRow, errors: list[RowError]) -> ValidRow | None:
@@ -252,7 +281,10 @@ def _check_row(index: _PlanIndex, row: ActualsRow, errors: list[RowError]) -> Va
         return None
     project, kpi = found[0]
     low, high = kpi_range(index.plan, kpi)
-    if not low <= row.fiscal_year <= high:
+    refused = index.years.refusal(row.fiscal_year)
+    if refused is not None:
+        error("fiscal_year", *refused)
+    elif not low <= row.fiscal_year <= high:
         error("fiscal_year", f"{row.fiscal_year}年度はこの指標の期間（{low}～{high}年度）の外です",
               f"FY{row.fiscal_year} is outside this KPI's years FY{low}-{high}")
     units = _kpi_units(kpi)
@@ -260,34 +292,41 @@ def _check_row(index: _PlanIndex, row: ActualsRow, errors: list[RowError]) -> Va
         error("value", f"単位「{row.unit}」がこの指標の単位（{'、'.join(sorted(units))}）と違います",
               f"unit {row.unit!r} differs from the KPI's unit {sorted(units)}")
     _plausibility(row, kpi, error)
-    shares: list[tuple[str, float]] = []
+    shares: list[Actual] = []
     for written, amount in row.by_municipality:
         code = index.municipality_code(written)
         if code is None:
             error(f"value:{written}", f"市町村「{written}」が分かりません（6桁の団体コードか連携市町名）",
                   f"unknown municipality {written!r} (use a 6-digit code or a member's name)")
+        elif code not in project.partners.codes:
+            error(f"value:{written}", f"「{written}」は事業「{project.name}」の連携市町ではありません",
+                  f"{written!r} is not a partner of {project.name!r}")
+        elif any(s.municipality == code for s in shares):
+            error(f"value:{written}", f"「{written}」の値が2回あります", f"{written!r} is given twice")
         else:
-            shares.append((code, amount))
+            try:
+                shares.append(Actual(row.fiscal_year, amount, month=row.month, municipality=code))
+            except ActualError as exc:
+                error(f"value:{written}", f"記録できない値です: {exc}", f"cannot record: {exc}")
     if errors:
         return None
     try:
-        actual = Actual.from_parts(
-            row.fiscal_year, row.value, month=row.month, by_municipality=shares, note=row.note,
-            evidence=row.evidence,
-        )
+        actual = Actual(row.fiscal_year, row.value, month=row.month, note=row.note, comment=row.comment,
+                        evidence=row.evidence)
     except ActualError as exc:
-        column = "value" if exc.field.startswith(("value", "by_municipality")) else exc.field
+        column = "value" if exc.field.startswith("value") else exc.field
         error(column, f"記録できない値です: {exc}", f"cannot record: {exc}")
         return None
-    return ValidRow(row=row.row, project=project, kpi=kpi, actual=actual, assessment=row.assessment)
+    return ValidRow(row=row.row, project=project, kpi=kpi, actual=actual, assessment=row.assessment,
+                    shares=tuple(shares))
 
 
 def actuals_by_kpi(validation: ActualsValidation) -> dict[tuple[str, str], list[Actual]]:
-    """Return the valid rows' actuals keyed by (project key, indicator), in row order."""
+    """Return the valid rows' records (figures and shares) keyed by (project key, indicator), in row order."""
     result: dict[tuple[str, str], list[Actual]] = {}
     for valid in validation.valid:
         if valid.assessment is None:
-            result.setdefault((valid.project.key, valid.kpi.indicator), []).append(valid.actual)
+            result.setdefault((valid.project.key, valid.kpi.indicator), []).extend(valid.records)
     return result
 
 
@@ -330,7 +369,8 @@ class ActualsImportReport:
     blank_rows: tuple[int, ...]
     written: bool
     dry_run: bool
-    warnings: tuple[RowError, ...] = ()
+    #: Good rows held back because other rows were rejected (all or nothing, without ``skip_invalid``).
+    held_back: int = 0
 
     def _with(self, outcome: RowOutcome) -> tuple[RowResult, ...]:
         return tuple(r for r in self.results if r.outcome is outcome)
@@ -369,6 +409,7 @@ class ActualsImportReport:
             "unchanged": [r.to_dict() for r in self.unchanged],
             "rejected": [{"row": e.row, "column": e.column, "message": e.message} for e in self.rejected],
             "blank_rows": list(self.blank_rows),
+            "held_back": self.held_back,
             "written": self.written,
             "dry_run": self.dry_run,
         }
@@ -378,15 +419,28 @@ def _same_content(stored: Actual, new: Actual) -> bool:
     def close(a: float | None, b: float | None) -> bool:
         return a is b or (a is not None and b is not None and math.isclose(a, b, rel_tol=1e-12, abs_tol=0))
 
-    return (
-        close(stored.value, new.value)
-        and stored.month == new.month
-        and len(stored.by_municipality) == len(new.by_municipality)
-        and all(c1 == c2 and close(v1, v2) for (c1, v1), (c2, v2)
-                in zip(stored.by_municipality, new.by_municipality, strict=True))
-        and stored.note == new.note
-        and stored.evidence == new.evidence
-    )
+    return (close(stored.value, new.value) and stored.month == new.month and stored.municipality == new.municipality
+            and stored.note == new.note and stored.comment == new.comment and stored.evidence == new.evidence)
+
+
+def reporting_years(session: Session, plan_id: int, today: date | None = None) -> ReportingYears:
+    """Return the years a stored plan takes actuals for now: its open rounds' years, up to the current year."""
+    from renkei.store.rounds import list_rounds
+
+    open_years = [r.fiscal_year for r in list_rounds(session=session, plan_id=plan_id) if r.closed_at is None]
+    return ReportingYears.of(current_fiscal_year(today), open_years)
+
+
+def organisation_of(session: Session, plan: Plan, user: StaffUser | None) -> str:
+    """Return the organisation the public sees for what a user reports (the lead city for an operator's import)."""
+    if user is not None and user.organisation:
+        return user.organisation
+    from renkei.store.accounts import municipality_name
+
+    area = _default_area(plan)
+    if user is not None and user.municipality_code:
+        return municipality_name(session=session, code=user.municipality_code) or user.municipality_code
+    return area.lead.name if area is not None else plan.area_name
 
 
 def import_actuals(
@@ -399,11 +453,13 @@ def import_actuals(
     dry_run: bool = False,
     area: Area | None = None,
     user: StaffUser | None = None,
+    today: date | None = None,
 ) -> ActualsImportReport:
     """Validate a sheet against a stored plan and record its actuals in one transaction.
 
     With any bad row nothing is written (unless ``skip_invalid``). The session must carry no pending
-    work: it is committed (rolled back for ``dry_run`` or on failure).
+    work: it is committed (rolled back for ``dry_run`` or on failure). A row's year must have an open
+    reporting round and must not be after the current fiscal year (``today`` says when now is).
 
     Without ``user`` (the operator's own import) the actuals are recorded as approved. With a staff
     ``user`` the import enters the review workflow: rows for KPIs the user may not report, or whose
@@ -414,21 +470,20 @@ def import_actuals(
     except LookupError:
         session.rollback()
         raise ActualsImportError(f"計画 {plan_id} がありません / no plan with id {plan_id}") from None
-    validation = validate_actuals(plan, sheet, area=area)
+    validation = validate_actuals(plan, sheet, area=area, years=reporting_years(session, plan_id, today))
     status = "approved"
     if user is not None:
         from renkei.services.actuals_upload import check_upload
 
         validation = check_upload(session=session, plan_id=plan_id, plan=plan, validation=validation, user=user)
         status, actor = "submitted", user.username
-    stored = _stored_actuals(session, plan_id)
-    validation = _reject_share_conflicts(validation, stored)
     if validation.errors and not skip_invalid:
         session.rollback()
         return ActualsImportReport(plan_id, (), validation.errors, validation.blank_rows, False, dry_run,
-                                   validation.warnings)
+                                   held_back=len(validation.valid))
+    organisation = organisation_of(session, plan, user)
     try:
-        results = _record(session, plan_id, validation.valid, actor, stored, status)
+        results = tuple(_record(session, plan_id, valid, actor, organisation, status) for valid in validation.valid)
         written = any(r.outcome is not RowOutcome.UNCHANGED for r in results)
         if dry_run:
             session.rollback()
@@ -437,93 +492,50 @@ def import_actuals(
     except BaseException:
         session.rollback()
         raise
-    return ActualsImportReport(
-        plan_id, results, validation.errors, validation.blank_rows, written and not dry_run, dry_run,
-        validation.warnings,
-    )
-
-
-def _record_assessment(session: Session, plan_id: int, valid: ValidRow, actor: str, status: str) -> RowResult:
-    kpi_row = repository.find_kpi(session=session, plan_id=plan_id, project=valid.project.key,
-                                  indicator=valid.kpi.indicator)
-    if kpi_row is None:  # the plan was read from these very rows; only a concurrent change gets here
-        raise ActualsImportError(f"指標が見つかりません / KPI not found: {valid.project.name} / {valid.kpi.indicator}")
-    word = valid.assessment or ""
-    changed = upsert_assessment(session=session, kpi_id=kpi_row.id, fiscal_year=valid.actual.fiscal_year, word=word,
-                                comment=valid.actual.note or "", evidence=valid.actual.evidence, actor=actor,
-                                review_status=status, action=f"assessment.{_IMPORT_ACTIONS[status]}")
-    return RowResult(row=valid.row, project=valid.project.name, indicator=valid.kpi.indicator,
-                     fiscal_year=valid.actual.fiscal_year, month=None, value=None,
-                     outcome=RowOutcome.IMPORTED if changed else RowOutcome.UNCHANGED)
+    return ActualsImportReport(plan_id, results, validation.errors, validation.blank_rows, written and not dry_run,
+                               dry_run)
 
 
 #: Review status written by an import → the audit action's verb.
 _IMPORT_ACTIONS = {"approved": "import", "submitted": "upload"}
 
-StoredActuals = dict[tuple[str, str], list[Actual]]
+
+def _kpi_row_id(session: Session, plan_id: int, valid: ValidRow) -> int:
+    kpi_row = repository.find_kpi(session=session, plan_id=plan_id, project=valid.project.key,
+                                  indicator=valid.kpi.indicator)
+    if kpi_row is None:  # the plan was read from these very rows; only a concurrent change gets here
+        raise ActualsImportError(f"指標が見つかりません / KPI not found: {valid.project.name} / {valid.kpi.indicator}")
+    return kpi_row.id
 
 
-def _stored_actuals(session: Session, plan_id: int) -> StoredActuals:
-    listed = repository.list_actuals(session=session, plan_id=plan_id, include_pending=True)
-    return {(project_key, indicator_key(indicator)): actuals for (project_key, indicator), actuals in listed.items()}
-
-
-def _current(stored: StoredActuals, valid: ValidRow) -> list[Actual]:
-    return [a for a in stored.get((valid.project.key, indicator_key(valid.kpi.indicator)), [])
-            if a.fiscal_year == valid.actual.fiscal_year and a.month == valid.actual.month]
-
-
-def _reject_share_conflicts(validation: ActualsValidation, stored: StoredActuals) -> ActualsValidation:
-    """Reject a row of municipality shares for a year recorded as a total only (see ``merge_shares``)."""
-    conflicts = []
-    for valid in validation.valid:
-        current = _current(stored, valid)
-        if valid.assessment is None and current and merge_shares(current[-1], valid.actual) is None:
-            conflicts.append(RowError(
-                valid.row, "value",
-                f"この指標の{valid.actual.fiscal_year}年度は合計（{current[-1].total:g}）だけが記録されていて、市町村別の内訳が"
-                "ありません。市町村別の値だけでは取り込めません（合計を市町村別の内訳と一緒に入力し直してください）",
-                f"FY{valid.actual.fiscal_year} is recorded as a total without a breakdown; a municipality's share "
-                "alone would replace it (enter the total with its breakdown instead)"))
-    if not conflicts:
-        return validation
-    rows = {e.row for e in conflicts}
-    return replace(validation, valid=tuple(v for v in validation.valid if v.row not in rows),
-                   errors=tuple(sorted((*validation.errors, *conflicts), key=lambda e: e.row)))
-
-
-def _record(session: Session, plan_id: int, rows: Sequence[ValidRow], actor: str,
-            stored: StoredActuals, status: str = "approved") -> tuple[RowResult, ...]:
-    results: list[RowResult] = []
-    for valid in rows:
-        if valid.assessment is not None:
-            results.append(_record_assessment(session, plan_id, valid, actor, status))
+def _record(session: Session, plan_id: int, valid: ValidRow, actor: str, organisation: str,
+            status: str) -> RowResult:
+    """Record one good row: its assessment, or its figure and each share, each a record of its own."""
+    kpi_id = _kpi_row_id(session, plan_id, valid)
+    year, month = valid.actual.fiscal_year, valid.actual.month
+    if valid.assessment is not None:
+        changed = upsert_assessment(
+            session=session, kpi_id=kpi_id, fiscal_year=year, word=valid.assessment,
+            comment=valid.actual.comment or "", evidence=valid.actual.evidence, note=valid.actual.note,
+            actor=actor, reported_by=organisation, review_status=status, action=f"assessment.{_IMPORT_ACTIONS[status]}")
+        return RowResult(row=valid.row, project=valid.project.name, indicator=valid.kpi.indicator,
+                         fiscal_year=year, month=None, value=None,
+                         outcome=RowOutcome.IMPORTED if changed else RowOutcome.UNCHANGED)
+    outcomes: list[RowOutcome] = []
+    for record in valid.records:
+        existing = find_current_actual(session=session, kpi_id=kpi_id, fiscal_year=year, month=month,
+                                       municipality=record.municipality)
+        stored = read_actual(session=session, row=existing) if existing is not None else None
+        if stored is not None and _same_content(stored, record) and existing is not None \
+                and existing.review_status in (status, "approved"):
+            outcomes.append(RowOutcome.UNCHANGED)  # already recorded (submitted, or approved) as it stands
             continue
-        current = _current(stored, valid)
-        entered = Actual(
-            fiscal_year=valid.actual.fiscal_year, value=valid.actual.value, month=valid.actual.month,
-            by_municipality=valid.actual.by_municipality, note=valid.actual.note,
-            evidence=valid.actual.evidence, entered_by=actor,
-        )
-        actual = merge_shares(current[-1] if current else None, entered) or entered
-        kpi_row = repository.find_kpi(
-            session=session, plan_id=plan_id, project=valid.project.key, indicator=valid.kpi.indicator
-        )
-        if kpi_row is None:  # the plan was read from these very rows; only a concurrent change gets here
-            raise ActualsImportError(
-                f"指標が見つかりません / KPI not found: {valid.project.name} / {valid.kpi.indicator}"
-            )
-        existing = find_current_actual(session=session, kpi_id=kpi_row.id, fiscal_year=actual.fiscal_year,
-                                       month=actual.month)
-        same = bool(current) and _same_content(current[-1], actual)
-        if same and existing is not None and existing.review_status in (status, "approved"):
-            outcome = RowOutcome.UNCHANGED  # already recorded (submitted, or approved) as it stands
-        else:
-            repository.upsert_actual(session=session, kpi_id=kpi_row.id, actual=actual, actor=actor,
-                                     review_status=status, action=f"actual.{_IMPORT_ACTIONS[status]}")
-            outcome = RowOutcome.UPDATED if current else RowOutcome.IMPORTED
-        results.append(RowResult(
-            row=valid.row, project=valid.project.name, indicator=valid.kpi.indicator,
-            fiscal_year=actual.fiscal_year, month=actual.month, value=actual.total, outcome=outcome,
-        ))  # fmt: skip
-    return tuple(results)
+        entered = replace(record, entered_by=actor, reported_by=organisation)
+        repository.upsert_actual(session=session, kpi_id=kpi_id, actual=entered, actor=actor, review_status=status,
+                                 action=f"actual.{_IMPORT_ACTIONS[status]}")
+        outcomes.append(RowOutcome.UPDATED if stored is not None else RowOutcome.IMPORTED)
+    written = [o for o in outcomes if o is not RowOutcome.UNCHANGED]
+    outcome = RowOutcome.UNCHANGED if not written else (
+        RowOutcome.IMPORTED if all(o is RowOutcome.IMPORTED for o in written) else RowOutcome.UPDATED)
+    return RowResult(row=valid.row, project=valid.project.name, indicator=valid.kpi.indicator, fiscal_year=year,
+                     month=month, value=valid.actual.value, outcome=outcome)

@@ -1,9 +1,10 @@
 """Actuals sent by a staff member (the upload form, ``renkei actuals import --user``): rows checked for rights.
 
 An upload enters the review workflow: a row is accepted only when the permission matrix lets the user enter
-that KPI's actual (for a municipality user, a KPI of a project its municipality takes part in) and each
-municipality's share it gives (a municipality user: its own only), and when the record is not already
-submitted or approved with other figures. Every other row is rejected by its row number.
+each record it makes. The KPI's own figure (合計) and an assessment need the right to enter the total (the lead
+city or the assigned department, never a partner municipality); each municipality's share needs the right to
+enter that share (a municipality user: its own only). A record already submitted or approved with other figures
+cannot be changed. Every other row is rejected by its row number.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
+from renkei.domain.actual import Actual
 from renkei.domain.permission import Action, Target, is_allowed
 from renkei.domain.plan import Plan
 from renkei.domain.relisting import Relisting
@@ -22,6 +24,25 @@ from renkei.services.actuals import ActualsValidation, ValidRow
 from renkei.store import accounts as account_store
 from renkei.store import repository
 from renkei.store.actuals import find_assessment, find_current_actual, read_actual
+
+_TOTAL_DENIED = ("合計（実績値の列）と評価は中心市・担当課が入力します。"
+                 "自団体の値は「実績値:団体名」の列に入力してください",
+                 "the total and assessments are entered by the lead city; enter your own figure in your "
+                 "municipality's column (実績値:name)")
+
+
+def _locked(session: Session, kpi_id: int, record: Actual) -> ReviewStatus | None:
+    """Return the status of a stored record this one would change while it cannot be changed, else None."""
+    row = find_current_actual(session=session, kpi_id=kpi_id, fiscal_year=record.fiscal_year, month=record.month,
+                              municipality=record.municipality)
+    if row is None:
+        return None
+    status = ReviewStatus(row.review_status)
+    stored = read_actual(session=session, row=row)
+    def content(a: Actual) -> tuple[object, ...]:
+        return a.value, a.note, a.comment, a.evidence
+
+    return status if not is_editable(status) and content(stored) != content(record) else None
 
 
 def _refusal(session: Session, plan_id: int, plan: Plan, valid: ValidRow, user: StaffUser) -> RowError | None:
@@ -36,29 +57,26 @@ def _refusal(session: Session, plan_id: int, plan: Plan, valid: ValidRow, user: 
             user.subject, Action.ENTER_ACTUAL, target):
         return RowError(valid.row, "project", f"事業「{valid.project.name}」の実績を報告する権限がありません",
                         f"you may not report the actuals of {valid.project.name!r}")
-    for code, _ in valid.actual.by_municipality:
-        share = Target(target.project_id, target.partner_codes, target.assigned_user_ids, code)
-        if not is_allowed(user.subject, Action.ENTER_SHARE, share):
+    gives_total = valid.assessment is not None or valid.actual.value is not None
+    if gives_total and not is_allowed(user.subject, Action.ENTER_TOTAL, target):
+        return RowError(valid.row, "value", *_TOTAL_DENIED)
+    for share in valid.shares:
+        code = share.municipality or ""
+        if not is_allowed(user.subject, Action.ENTER_SHARE, replace(target, municipality_code=code)):
             return RowError(valid.row, f"value:{code}",
                             f"団体コード {code} の実績は入力できません（自団体の分だけ入力できます）",
                             f"you may not enter the share of {code} (only your own)")
     if valid.assessment is not None:
         judged = find_assessment(session=session, kpi_id=kpi_row.id, fiscal_year=valid.actual.fiscal_year)
-        locked = judged is not None and not is_editable(ReviewStatus(judged.review_status)) and judged.status != \
-            valid.assessment
         status = ReviewStatus(judged.review_status) if judged else ReviewStatus.NOT_STARTED
+        locked = status if judged is not None and not is_editable(status) and judged.status != valid.assessment \
+            else None
     else:
-        row = find_current_actual(session=session, kpi_id=kpi_row.id, fiscal_year=valid.actual.fiscal_year,
-                                  month=valid.actual.month)
-        status = ReviewStatus(row.review_status) if row else ReviewStatus.NOT_STARTED
-        stored = read_actual(session=session, row=row) if row is not None else None
-        locked = stored is not None and not is_editable(status) and (
-            stored.total != valid.actual.total or stored.by_municipality != tuple(
-                (c, float(v)) for c, v in valid.actual.by_municipality))
-    if locked:
+        locked = next((s for s in (_locked(session, kpi_row.id, r) for r in valid.records) if s is not None), None)
+    if locked is not None:
         return RowError(valid.row, "value",
-                        f"この実績は「{status.label_ja}」のため変更できません（担当課に差し戻しを依頼してください）",
-                        f"this record is {status.label_en} and cannot be changed (ask for it to be returned)")
+                        f"この実績は「{locked.label_ja}」のため変更できません（担当課に差し戻しを依頼してください）",
+                        f"this record is {locked.label_en} and cannot be changed (ask for it to be returned)")
     return None
 
 

@@ -15,7 +15,14 @@ from renkei.domain.permission import Action, Target
 from renkei.domain.workflow import RecordKind, ReviewStatus, Step
 from renkei.reading.actuals import read_fiscal_year
 from renkei.services.accounts import StaffUser
-from renkei.services.workflow import ConflictError, FormErrors, clean_text, plan_move_checked, require
+from renkei.services.workflow import (
+    ConflictError,
+    FormErrors,
+    approval_note,
+    clean_text,
+    plan_move_checked,
+    require,
+)
 from renkei.store import accounts as account_store
 from renkei.store.audit import record_changes
 from renkei.store.evaluations import find_evaluation
@@ -101,7 +108,7 @@ def enter_evaluation(*, session: Session, user: StaffUser, project_id: int, data
     errors: dict[str, str] = {}
     if data.direction not in EVALUATION_DIRECTIONS:
         errors["direction"] = "方向性（拡充・継続・改善・縮小・終了）を選んでください / choose a direction"
-    comment = clean_text(data.comment)
+    comment = clean_text(data.comment, "evaluation_comment")
     if step is Step.SUBMIT and not comment:
         errors["comment"] = "評価の理由（コメント）を入力してください / enter the reason for the evaluation"
     if errors:
@@ -123,9 +130,12 @@ def review_evaluation(*, session: Session, user: StaffUser, project_id: int, fis
     status = ReviewStatus(row.review_status) if row else ReviewStatus.NOT_STARTED
     if (row.version if row else 0) != expected_version:
         raise ConflictError(status, row.version if row else 0, _form(row) if row else {})
-    note = clean_text(comment)
+    note = clean_text(comment, "review_comment")
     moved = plan_move_checked(RecordKind.EVALUATION, status, step, note)
-    _write(session, row, project, fiscal_year, user.username, f"evaluation.{step.value}", note or None,
+    assert row is not None  # a record that was never entered has no review step (plan_move refused it)
+    self_approval = approval_note(session, project.plan_id, user, step, row.entered_by)
+    reason = " / ".join(r for r in (note, self_approval) if r) or None
+    _write(session, row, project, fiscal_year, user.username, f"evaluation.{step.value}", reason,
            review_status=moved.value, review_comment=note or None)
     session.commit()
     return moved

@@ -28,6 +28,7 @@ from renkei.domain.progress import (
     month_merge_for,
 )
 from renkei.domain.relisting import Relisting
+from renkei.domain.share import ShareMode, ShareRule, YearFigure, figures_by_period
 from renkei.domain.text import fold
 from renkei.domain.totals import BudgetTotals, total_budget
 from renkei.store import repository
@@ -75,8 +76,9 @@ class KpiProgress:
     """A KPI's evaluation with where it sits: its project, position, yearly values and entries.
 
     ``counted`` is false for a 【再掲】 repeat (the KPI counts once, on its project's owning sheet).
-    ``values`` are the yearly values the evaluation read; ``actuals`` the entries behind them (evidence,
-    notes and per-municipality shares).
+    ``values`` are the yearly values the evaluation read; ``actuals`` the records behind them (the KPI's own
+    figures and the municipalities' shares); ``figures`` each period's figure with its source and shares, as
+    ``shares`` (the KPI's stated rule) makes it.
     """
 
     project: Project
@@ -87,6 +89,8 @@ class KpiProgress:
     values: dict[int, float] = field(default_factory=dict)
     actuals: tuple[Actual, ...] = ()
     assessment: Assessment | None = None
+    shares: ShareRule = field(default_factory=ShareRule)
+    figures: tuple[YearFigure, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -128,12 +132,17 @@ def evaluate_plan_kpis(
     assessments: AssessmentsByKpi | None = None,
     thresholds: Thresholds = Thresholds(),
     relisting: Relisting | None = None,
+    share_modes: Mapping[tuple[str, str], str] | None = None,
 ) -> list[KpiProgress]:
     """Evaluate every KPI of a plan as of a fiscal year, in document order, with its project.
 
     Actuals and assessments are keyed by (project key, KPI key); a 【再掲】 sheet reads its project's.
+    ``share_modes`` says which KPIs make their figure from their partners' shares (:mod:`renkei.domain.share`);
+    every other KPI's figure is its stated total.
     """
     rule = relisting or Relisting.of(plan)
+    by_key = {p.key: p for p in plan.projects}
+    modes = {(project, fold(kpi)): mode for (project, kpi), mode in (share_modes or {}).items()}
     by_kpi = {(project, fold(kpi)): list(items) for (project, kpi), items in actuals.items()}
     judged = {(project, fold(kpi)): list(items) for (project, kpi), items in (assessments or {}).items()}
     listings: dict[str, list[str]] = {}
@@ -148,14 +157,16 @@ def evaluate_plan_kpis(
             own = [a for a in _entries(by_kpi, keys) if isinstance(a, Actual)]
             assessment = _latest_assessment(
                 [a for a in _entries(judged, keys) if isinstance(a, Assessment)], as_of)
+            shares = ShareRule.of(by_key.get(home[0], project), kpi, modes.get(home, ShareMode.TOTAL))
             evaluation = evaluate_kpi(
                 kpi, own, as_of=as_of, plan_first_year=plan.first_year, plan_last_year=plan.last_year,
-                project=project.name, assessment=assessment, thresholds=thresholds,
+                project=project.name, assessment=assessment, thresholds=thresholds, figure=shares.figure,
             )
             results.append(KpiProgress(
                 project, kpi, evaluation, counted=rule.kpi_counts(project.key, kpi.key), position=position,
-                values=value_by_fiscal_year(own, months=month_merge_for(kpi)), actuals=tuple(own),
-                assessment=assessment,
+                values=value_by_fiscal_year(own, months=month_merge_for(kpi), figure=shares.figure),
+                actuals=tuple(own), assessment=assessment, shares=shares,
+                figures=tuple(figures_by_period(shares, own)),
             ))  # fmt: skip
     return results
 
@@ -311,6 +322,7 @@ def evaluate_loaded_plan(
     thresholds: Thresholds = Thresholds(),
     plan_id: int | None = None,
     include_pending: bool = False,
+    share_modes: Mapping[tuple[str, str], str] | None = None,
 ) -> PlanProgress:
     """Evaluate a plan already in hand (a stored one, or one read from a file) into its PlanProgress."""
     if as_of is not None and (isinstance(as_of, bool) or not isinstance(as_of, int) or not 1 <= as_of <= 9999):
@@ -318,7 +330,7 @@ def evaluate_loaded_plan(
     year = clamp_year(plan, as_of) if as_of is not None else default_evaluation_year(plan)
     rule = Relisting.of(plan)
     kpis = evaluate_plan_kpis(plan, actuals, as_of=year, assessments=assessments, thresholds=thresholds,
-                              relisting=rule)
+                              relisting=rule, share_modes=share_modes)
     return PlanProgress(
         plan_id=plan_id, plan=plan, as_of=year, kpis=tuple(kpis),
         summary=summarise_progress(plan, kpis, rule, as_of=year), totals=total_budget(plan, rule),
@@ -366,13 +378,15 @@ def evaluate_stored_plan(
         plan = repository.load_plan(session=session, plan_id=resolved)
     except LookupError:
         raise PlanNotFoundError(f"計画 {resolved} がありません / no plan with id {resolved}") from None
+    from renkei.store.actuals import list_share_modes
     from renkei.store.portal_queries import list_assessments
     from renkei.store.project_text import apply_published_text
 
     plan = apply_published_text(session=session, plan_id=resolved, plan=plan)  # staff text, once published
     actuals = repository.list_actuals(session=session, plan_id=resolved, include_pending=include_pending)
     assessments = list_assessments(session=session, plan_id=resolved)
+    share_modes = list_share_modes(session=session, plan_id=resolved)
     if as_of is None:
         as_of = default_evaluation_year(plan, round_years=round_years(session=session, plan_id=resolved))
     return evaluate_loaded_plan(plan, actuals, as_of=as_of, assessments=assessments, thresholds=thresholds,
-                                plan_id=resolved, include_pending=include_pending)
+                                plan_id=resolved, include_pending=include_pending, share_modes=share_modes)

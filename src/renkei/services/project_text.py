@@ -86,7 +86,7 @@ def lines(text: str) -> tuple[str, ...]:
     >>> lines(" 一つ目\\n\\n<b>二つ目</b> \\r\\n")
     ('一つ目', '二つ目')
     """
-    return tuple(c for c in (clean_text(line, 1000) for line in text.splitlines()) if c)[:MAX_LINES]
+    return tuple(c for c in (clean_text(line, "line") for line in text.splitlines()) if c)[:MAX_LINES]
 
 
 def _save(session: Session, project_id: int, content: TextContent, actor: str, version: int,
@@ -115,10 +115,11 @@ def save_text_draft(*, session: Session, user: StaffUser, project_id: int, descr
     require(user, Action.EDIT_PROJECT_TEXT, target)
     text = load_project_text(session=session, project_id=project_id)
     _conflict(text, expected_version)
-    parties = tuple(PartyRole(clean_text(party, 200), lines(duties)) for party, duties in roles)
+    parties = tuple(PartyRole(clean_text(party, "party"), lines(duties)) for party, duties in roles)
     if any(not p.party and p.duties for p in parties):
         raise FormErrors({"roles": "役割の主体（市町名など）を入力してください / name the party of each role"})
-    content = TextContent(clean_text(description), lines(effects), tuple(p for p in parties if p.party))
+    content = TextContent(clean_text(description, "description"), lines(effects),
+                          tuple(p for p in parties if p.party))
     if content == text.working:
         return text.version
     _save(session, project_id, content, user.username, text.version, text.working)

@@ -6,6 +6,7 @@ Search does not query the database: it runs over the read model's prepared text 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
@@ -70,6 +71,13 @@ def load_area_members(*, session: Session, area_slug: str) -> AreaMembers | None
     return AreaMembers(area.slug, area.name, area.name_en, area.lead_code, members)
 
 
+def plan_area_settings(*, session: Session, plan_id: int) -> dict[str, Any]:
+    """Return the settings of a plan's area (``require_second_reviewer`` …); empty when none are stored."""
+    settings = session.scalar(select(AreaRow.settings).join(PlanRow, PlanRow.area_id == AreaRow.id)
+                              .where(PlanRow.id == plan_id))
+    return dict(settings or {})
+
+
 def list_assessments(*, session: Session, plan_id: int) -> dict[tuple[str, str], list[Assessment]]:
     """Return published assessments of a plan's KPIs keyed by (project key, KPI key), oldest year first.
 
@@ -104,7 +112,8 @@ def list_assessments(*, session: Session, plan_id: int) -> dict[tuple[str, str],
                 rating=rating,
                 word=word,
                 comment=row.published_comment or "",
-                entered_by=row.entered_by,
+                evidence=row.published_evidence,
+                reported_by=row.published_reported_by,
                 entered_at=as_utc(row.published_at),
             )
         )

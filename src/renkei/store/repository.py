@@ -264,6 +264,7 @@ def save_area(*, session: Session, area: Area) -> AreaRow:
         "plan_first_year": area.plan_first_year,
         "plan_last_year": area.plan_last_year,
         "extra_parties": list(area.extra_parties),
+        "settings": {"require_second_reviewer": area.require_second_reviewer},
     }
     if row is None:
         row = AreaRow(slug=area.slug, **values)

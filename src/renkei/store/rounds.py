@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Actual
-from renkei.store.actuals import _shares
 from renkei.store.rows import actual_from_row
 from renkei.store.tables import ActualRow, AssessmentRow, KpiRow, ProjectRow, now_utc
 from renkei.store.workspace_tables import ProjectEvaluationRow, ReportingRoundRow
@@ -48,22 +47,37 @@ def _kpi_ids(plan_id: int):  # type: ignore[no-untyped-def]
     return select(KpiRow.id).join(ProjectRow, ProjectRow.id == KpiRow.project_id).where(ProjectRow.plan_id == plan_id)
 
 
-def current_actuals(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, tuple[ActualRow, Actual]]:
-    """Return the current whole-year actual of each KPI of a plan for a year (any status), by KPI id."""
-    rows = list(session.scalars(select(ActualRow).where(
+def current_actuals(*, session: Session, plan_id: int, fiscal_year: int,
+                    ) -> dict[int, dict[str | None, tuple[ActualRow, Actual]]]:
+    """Return the current whole-year records of each KPI of a plan for a year (any status), by KPI id and part.
+
+    The part is None for the KPI's own figure (合計) and a municipality code for that municipality's share.
+    """
+    rows = session.scalars(select(ActualRow).where(
         ActualRow.kpi_id.in_(_kpi_ids(plan_id)), ActualRow.fiscal_year == fiscal_year, ActualRow.month.is_(None),
-        ActualRow.is_current.is_(True))))
-    shares = _shares(session, [r.id for r in rows])
-    return {r.kpi_id: (r, actual_from_row(r, shares[r.id])) for r in rows}
+        ActualRow.is_current.is_(True)).order_by(ActualRow.id))
+    found: dict[int, dict[str | None, tuple[ActualRow, Actual]]] = {}
+    for row in rows:
+        found.setdefault(row.kpi_id, {})[row.municipality_code] = (row, actual_from_row(row))
+    return found
 
 
-def published_actuals(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, Actual]:
-    """Return the published whole-year actual of each KPI of a plan for a year, by KPI id."""
-    rows = list(session.scalars(select(ActualRow).where(
+def published_actuals(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, list[Actual]]:
+    """Return the published whole-year records (the figure and the shares) of each KPI of a plan, by KPI id."""
+    rows = session.scalars(select(ActualRow).where(
         ActualRow.kpi_id.in_(_kpi_ids(plan_id)), ActualRow.fiscal_year == fiscal_year, ActualRow.month.is_(None),
-        ActualRow.is_published.is_(True))))
-    shares = _shares(session, [r.id for r in rows])
-    return {r.kpi_id: actual_from_row(r, shares[r.id]) for r in rows}
+        ActualRow.is_published.is_(True)).order_by(ActualRow.id))
+    found: dict[int, list[Actual]] = {}
+    for row in rows:
+        found.setdefault(row.kpi_id, []).append(actual_from_row(row))
+    return found
+
+
+def kpi_share_modes(*, session: Session, plan_id: int) -> dict[int, str]:
+    """Return each KPI's share mode by KPI id (only those not made of a plain total)."""
+    rows = session.execute(select(KpiRow.id, KpiRow.share_mode).where(
+        KpiRow.id.in_(_kpi_ids(plan_id)), KpiRow.share_mode != "total")).all()
+    return {kpi_id: mode for kpi_id, mode in rows}
 
 
 def assessments(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, AssessmentRow]:

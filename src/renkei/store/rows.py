@@ -24,7 +24,6 @@ from renkei.domain.plan import (
 from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind, Relative
 from renkei.store.tables import (
     ActualRow,
-    ActualValueByMunicipalityRow,
     BudgetLineRow,
     CategoryRow,
     KpiRow,
@@ -261,25 +260,28 @@ def actual_columns(actual: Actual) -> dict[str, Any]:
     return {
         "fiscal_year": actual.fiscal_year,
         "month": actual.month,
+        "municipality_code": actual.municipality,
         "value": actual.value,
         "note": actual.note,
+        "comment": actual.comment,
         "evidence": actual.evidence,
         "entered_by": actual.entered_by,
+        "reported_by": actual.reported_by,
         "entered_at": actual.entered_at,
     }
 
 
-def actual_from_row(row: ActualRow, shares: list[ActualValueByMunicipalityRow]) -> Actual:
-    """Rebuild a domain Actual from its row and its by-municipality rows."""
+def actual_from_row(row: ActualRow) -> Actual:
+    """Rebuild a domain Actual (the KPI's figure or one municipality's share) from its row."""
     return Actual(
         fiscal_year=row.fiscal_year,
         value=float(row.value) if row.value is not None else None,
         month=row.month,
-        by_municipality=tuple(
-            (s.municipality_code, float(s.value)) for s in sorted(shares, key=lambda s: s.position)
-        ),
+        municipality=row.municipality_code,
         note=row.note,
+        comment=row.comment,
         evidence=row.evidence,
         entered_by=row.entered_by,
+        reported_by=row.reported_by,
         entered_at=as_utc(row.entered_at),
     )

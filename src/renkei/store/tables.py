@@ -47,6 +47,8 @@ PROJECT_STATUSES = ("active", "withdrawn")
 BUDGET_STATUSES = ("amount", "none", "unclear", "undetermined", "not_stated", "invalid")
 REVIEW_STATUSES = ("draft", "submitted", "returned", "approved")
 PARTNER_KINDS = ("member", "outside", "excluded", "unresolved")
+#: How a KPI's figure is made (:class:`renkei.domain.share.ShareMode`): a total, or the sum of the partners' shares.
+SHARE_MODES = ("total", "sum")
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -84,6 +86,8 @@ class AreaRow(Base):
     plan_first_year: Mapped[int] = mapped_column(Integer)
     plan_last_year: Mapped[int] = mapped_column(Integer)
     extra_parties: Mapped[list[Any]] = mapped_column(default=list)
+    #: The area's own settings (``require_second_reviewer``: a submitter may not approve their own figure).
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
 
@@ -280,6 +284,7 @@ class KpiRow(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "indicator_key"),
         CheckConstraint(_in("status", PROJECT_STATUSES), name="status"),
+        CheckConstraint(_in("share_mode", SHARE_MODES), name="share_mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -306,6 +311,8 @@ class KpiRow(Base):
     target_fiscal_year: Mapped[int | None] = mapped_column(Integer)
     target_from_fiscal_year: Mapped[int | None] = mapped_column(Integer)
     target_extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: How the KPI's figure is made from what is reported (set by the planning staff; kept across editions).
+    share_mode: Mapped[str] = mapped_column(String(8), default="total", server_default="total")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
 
@@ -313,7 +320,10 @@ class KpiRow(Base):
 class ActualRow(Base):
     """A KPI actual (実績値) for a fiscal year (or one month of it); versions are kept, one is current.
 
-    Correcting a value inserts a new row and clears ``is_current`` on the old one, so history stays.
+    ``municipality_code`` is NULL for the KPI's own figure (合計) and a 6-digit code for that municipality's share
+    (内訳): each is a record of its own in the review workflow. Correcting a value inserts a new row and clears
+    ``is_current`` on the old one, so history stays. ``note`` and ``entered_by`` are internal; ``comment``,
+    ``evidence`` and ``reported_by`` (the organisation) are published with the value.
     """
 
     __tablename__ = "actual"
@@ -327,10 +337,13 @@ class ActualRow(Base):
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id"), index=True)
     fiscal_year: Mapped[int] = mapped_column(Integer)
     month: Mapped[int | None] = mapped_column(Integer)
+    municipality_code: Mapped[str | None] = mapped_column(String(6))
     value: Mapped[float | None] = mapped_column(Double)
     note: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[str | None] = mapped_column(Text)
     entered_by: Mapped[str | None] = mapped_column(String(200))
+    reported_by: Mapped[str | None] = mapped_column(String(200))
     entered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_status: Mapped[str] = mapped_column(String(16), default="approved")
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -342,43 +355,20 @@ class ActualRow(Base):
     is_published: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-# One current row per KPI and period; a whole-year actual has month NULL, which plain UNIQUE would miss.
-Index(
-    "uq_actual_current_period",
-    ActualRow.kpi_id,
-    ActualRow.fiscal_year,
-    func.coalesce(ActualRow.month, 0),
-    unique=True,
-    sqlite_where=ActualRow.is_current,
-    postgresql_where=ActualRow.is_current,
-)
-# One published row per KPI and period: the public keeps it while a correction is under review.
-Index(
-    "uq_actual_published_period",
-    ActualRow.kpi_id,
-    ActualRow.fiscal_year,
-    func.coalesce(ActualRow.month, 0),
-    unique=True,
-    sqlite_where=ActualRow.is_published,
-    postgresql_where=ActualRow.is_published,
-)
-
-
-class ActualValueByMunicipalityRow(Base):
-    """The share of an actual attributed to one municipality (市町別内訳)."""
-
-    __tablename__ = "actual_value_by_municipality"
-    __table_args__ = (UniqueConstraint("actual_id", "municipality_code"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actual_id: Mapped[int] = mapped_column(ForeignKey("actual.id", ondelete="CASCADE"), index=True)
-    municipality_code: Mapped[str] = mapped_column(String(100), index=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    value: Mapped[float] = mapped_column(Double)
+#: The columns that make a record's period and part: one current (and one published) row for each.
+ACTUAL_PART = (ActualRow.kpi_id, ActualRow.fiscal_year, func.coalesce(ActualRow.month, 0),
+               func.coalesce(ActualRow.municipality_code, ""))
+# One current row per KPI, period and part; a whole-year total has month and municipality NULL, which plain
+# UNIQUE would miss.
+Index("uq_actual_current_part", *ACTUAL_PART, unique=True, sqlite_where=ActualRow.is_current,
+      postgresql_where=ActualRow.is_current)
+# One published row per KPI, period and part: the public keeps it while a correction is under review.
+Index("uq_actual_published_part", *ACTUAL_PART, unique=True, sqlite_where=ActualRow.is_published,
+      postgresql_where=ActualRow.is_published)
 
 
 class AssessmentRow(Base):
-    """A qualitative KPI's yearly assessment (評価): a status word, evidence and a comment.
+    """A KPI's yearly staff assessment (評価): a status word, evidence and a public comment, and an internal note.
 
     The ``published_*`` columns hold what the public sees: the last approved assessment, kept while a
     correction is under review. ``version`` guards against two people overwriting each other.
@@ -406,6 +396,11 @@ class AssessmentRow(Base):
     published_comment: Mapped[str | None] = mapped_column(Text)
     published_evidence: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The internal note (備考), never published.
+    note: Mapped[str | None] = mapped_column(Text)
+    #: The organisation that entered it (行橋市, 消防局予防課), and the one the public sees with the published word.
+    reported_by: Mapped[str | None] = mapped_column(String(200))
+    published_reported_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class AuditEventRow(Base):

@@ -37,6 +37,8 @@ class StaffUserRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    #: The organisation the public sees on what this account reports (行橋市, 消防局予防課); never the login name.
+    organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
     role: Mapped[str] = mapped_column(String(16))
     municipality_code: Mapped[str | None] = mapped_column(String(6))
     password_hash: Mapped[str] = mapped_column(String(255))

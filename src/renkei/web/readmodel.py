@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from renkei.domain.finding import Finding
 from renkei.domain.municipality import Municipality
 from renkei.domain.plan import KPI, Plan, Project
 from renkei.domain.progress import Evaluation, KpiForm
+from renkei.domain.share import ShareRule, YearFigure
 from renkei.domain.status import STATUS_PRIORITY, Status
 from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
 from renkei.services.progress import PlanProgress, clamp_year, default_evaluation_year, evaluate_stored_plan
@@ -48,6 +49,9 @@ class KpiView:
     counted: bool = True
     actuals: tuple[Actual, ...] = ()
     assessment: Assessment | None = None
+    #: Each year's figure: its value (or unknown), where it came from, and the municipalities' shares.
+    figures: tuple[YearFigure, ...] = ()
+    shares: ShareRule = field(default_factory=ShareRule)
 
     @property
     def anchor(self) -> str:
@@ -254,6 +258,11 @@ class Portal:
         """Return the member with this 6-digit code, if any."""
         return next((m for m in self.municipalities if m.code == code), None)
 
+    @property
+    def member_names(self) -> dict[str, str]:
+        """Return the members' names by 6-digit code."""
+        return {m.code: m.name for m in self.municipalities}
+
     def project_counts(self) -> dict[str, int]:
         """Count the projects each member takes part in, keyed by 6-digit code (a project once)."""
         return dict(self.index.project_counts)
@@ -275,7 +284,8 @@ def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...]) -
         p = item.project
         by_project.setdefault(p.key, []).append(KpiView(
             p.key, p.slug, p.name, item.position, item.kpi, item.evaluation, dict(item.values),
-            counted=item.counted, actuals=item.actuals, assessment=item.assessment,
+            counted=item.counted, actuals=item.actuals, assessment=item.assessment, figures=item.figures,
+            shares=item.shares,
         ))  # fmt: skip
     slugs = {p.key: p.slug for p in plan.projects}
     by_key: dict[str | None, list[Finding]] = {}

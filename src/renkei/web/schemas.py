@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from renkei.domain.actual import Actual
 from renkei.domain.plan import LEAD_PARTIES, PARTNER_PARTIES
 from renkei.domain.status import Status
 from renkei.domain.totals import YearTotal
@@ -84,7 +85,15 @@ class KpiItem(BaseModel):
     actual_by_year: dict[int, float]
     judged_year: int | None = Field(description="the latest reported year the verdict rests on")
     counted: bool = Field(description="false for a relisted repeat of a KPI counted elsewhere")
-    actuals: list[dict[str, object]] = Field(description="entries: evidence, notes, per-municipality values")
+    actuals: list[dict[str, object]] = Field(
+        description="approved records: the KPI's own figures (municipality null) and each municipality's share, with "
+                    "the public comment, the evidence and the organisation that reported it")
+    figures: list[dict[str, object]] = Field(
+        default_factory=list,
+        description="each year's figure: its value (null while unknown), its source (total: entered as a total; "
+                    "sum: the sum of every owed share; unknown), the shares with their municipalities, and the "
+                    "municipalities owing a share that have not reported")
+    share_rule: str = Field("total", description="how the figure is made: total (the lead city's) or sum (of shares)")
     assessment: dict[str, object] | None = None
     forecast_words: str = ""
     latest_actual: float | None
@@ -272,7 +281,8 @@ def kpi_item(view: KpiView, portal: Portal, lang: str, *, chart: bool = False) -
         form=e.kind.value, baseline=view.kpi.baseline.text, target=view.kpi.target.text,
         target_value=e.target_value, target_fiscal_year=e.target_year,
         unit=view.kpi.unit or None, actual_by_year=dict(view.values), judged_year=e.judged_year,
-        counted=view.counted, actuals=[a.to_dict() for a in view.actuals],
+        counted=view.counted, actuals=[_public_actual(a, portal) for a in view.actuals],
+        figures=[f.to_dict(portal.member_names) for f in view.figures], share_rule=view.shares.mode.value,
         assessment=view.assessment.to_dict() if view.assessment else None,
         forecast_words=e.forecast_en if lang == "en" else e.forecast_ja, latest_actual=e.latest_actual,
         progress=e.progress, expected_progress=e.expected_progress, status=e.status.value,
@@ -280,6 +290,13 @@ def kpi_item(view: KpiView, portal: Portal, lang: str, *, chart: bool = False) -
         explanation=e.explanation_en if lang == "en" else e.explanation_ja,
         forecast_at_target=e.forecast_at_target, chart=series.to_dict() if series else None,
     )
+
+
+def _public_actual(actual: Actual, portal: Portal) -> dict[str, object]:
+    """Return a record as the public sees it, with its municipality's name (no note, no login name)."""
+    shown = actual.public_dict()
+    shown["municipality_name"] = portal.member_names.get(actual.municipality) if actual.municipality else None
+    return shown
 
 
 def project_item(view: ProjectView) -> ProjectItem:
@@ -356,10 +373,10 @@ def _own_actuals(view: ProjectView, code: str) -> list[dict[str, object]]:
     found: list[dict[str, object]] = []
     for kpi in view.kpis:
         for actual in kpi.actuals:
-            for share_code, value in actual.by_municipality:
-                if share_code == code:
-                    found.append({"indicator": kpi.kpi.indicator, "fiscal_year": actual.fiscal_year,
-                                  "month": actual.month, "value": value, "unit": kpi.kpi.unit})
+            if actual.municipality == code and actual.value is not None:
+                found.append({"indicator": kpi.kpi.indicator, "fiscal_year": actual.fiscal_year,
+                              "month": actual.month, "value": actual.value, "unit": kpi.kpi.unit,
+                              "share": True, "comment": actual.comment, "evidence": actual.evidence})
     return found
 
 

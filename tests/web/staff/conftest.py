@@ -79,8 +79,8 @@ def seed_database(url: str) -> Seed:
                                    actor="seed")
             open_round(session=session, plan_id=result.plan_id, fiscal_year=2026, due_date=date(2027, 5, 31),
                        actor="seed")
-            workflow.enter_actual(session=session, user=users["admin"], kpi_id=kpi.id, step=Step.SUBMIT,
-                                  data=workflow.ActualInput("2027", "2"), expected_version=0)
+            workflow.enter_actual(session=session, user=users["admin"], kpi_id=kpi.id, fiscal_year=2026, part=None,
+                                  step=Step.SUBMIT, data=workflow.ActualInput("2"), expected_version=0)
             evaluations.enter_evaluation(session=session, user=users["editor"], project_id=project.id, step=Step.SUBMIT,
                                          data=evaluations.EvaluationInput("2026", "continue", "継続"),
                                          expected_version=0)

@@ -40,11 +40,13 @@ class Case:
 
 CASES: dict[str, Case] = {
     "/staff/logout": Case(lambda s: "/staff/logout", {}, on_project=False),
-    "/staff/kpis/{kpi_id}/{year}/enter": Case(
+    "/staff/kpis/{kpi_id}/{year}/enter": Case(  # 行橋市's share: its own for 行橋市, anyone's for the lead city
         lambda s: f"/staff/kpis/{s.kpi_id}/2026/enter",
-        {"fiscal_year": "令和8年度", "value": "３", "version": "0", "step": "submit"}),
+        {"part": "402133", "value": "３", "version": "0", "step": "submit"}, code="402133"),
     "/staff/kpis/{kpi_id}/{year}/review": Case(
-        lambda s: f"/staff/kpis/{s.kpi_id}/2027/review", {"version": "1", "step": "approve"}),
+        lambda s: f"/staff/kpis/{s.kpi_id}/2026/review", {"part": "total", "version": "1", "step": "approve"}),
+    "/staff/kpis/{kpi_id}/share-rule": Case(
+        lambda s: f"/staff/kpis/{s.kpi_id}/share-rule", {"share_mode": "sum", "year": "2026"}),
     "/staff/projects/{project_id}/text": Case(
         lambda s: f"/staff/projects/{s.project_id}/text",
         {"version": "1", "role_count": "1", "description": "新しい説明", "effects": "効果", "party_0": "北九州市",
@@ -72,11 +74,11 @@ CASES: dict[str, Case] = {
     "/staff/admin/users/{username}/assignment": Case(
         lambda s: "/staff/admin/users/editor2/assignment", {"project_id": "{project_id}", "assigned": "1"},
         on_project=False),
-    "/staff/admin/rounds": Case(lambda s: "/staff/admin/rounds", {"fiscal_year": "R9", "due_date": "2028-05-31"},
+    "/staff/admin/rounds": Case(lambda s: "/staff/admin/rounds", {"fiscal_year": "R7", "due_date": "2027-05-31"},
                                 on_project=False),
     "/staff/admin/rounds/{year}/close": Case(lambda s: "/staff/admin/rounds/2026/close", {}, on_project=False),
 }
-UPLOAD_CSV = "事業名,指標,年度,実績値\n消防指令業務の共同運用に係る調査研究事業,検討会実施件数,R8,３\n"
+UPLOAD_CSV = "事業名,指標,年度,実績値:行橋市\n消防指令業務の共同運用に係る調査研究事業,検討会実施件数,R8,３\n"
 
 
 def state_changing_routes() -> dict[str, set[str]]:
@@ -137,11 +139,11 @@ def test_route_against_every_role(route: str, desk_factory: Callable[[], Any], s
     assert problems == [], f"{route}:\n" + "\n".join(problems)
 
 
-def test_a_municipality_cannot_aim_at_another_municipality_s_share(desk: Any, seeded: Any) -> None:
+@pytest.mark.parametrize("part", ["401005", "total", ""])
+def test_a_municipality_cannot_aim_at_another_share_or_the_total(desk: Any, seeded: Any, part: str) -> None:
     path = f"/staff/kpis/{seeded.kpi_id}/2026/enter"
     before = desk.snapshot()
-    response = desk.post("yukuhashi", path, {"fiscal_year": "2026", "value": "", "share_401005": "5", "version": "0",
-                                             "step": "save"})
+    response = desk.post("yukuhashi", path, {"part": part, "value": "5", "version": "0", "step": "save"})
     assert response.status_code == 403 and desk.snapshot() == before
-    assert desk.post("yukuhashi", path, {"fiscal_year": "2026", "value": "", "share_402133": "5", "version": "0",
+    assert desk.post("yukuhashi", path, {"part": "402133", "value": "5", "version": "0",
                                          "step": "save"}).status_code == 303

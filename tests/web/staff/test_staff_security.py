@@ -76,7 +76,7 @@ def test_a_password_reset_and_a_role_change_end_sessions(desk: Any) -> None:
 @pytest.mark.parametrize("forgery", ["missing", "other session", "other origin", "garbage"])
 def test_a_write_without_the_session_s_csrf_token_is_refused(desk: Any, seeded: Any, forgery: str) -> None:
     client = desk.as_user("admin")
-    data = {"fiscal_year": "R9", "due_date": "2028-05-31"}
+    data = {"fiscal_year": "R7", "due_date": "2027-05-31"}
     headers = {}
     if forgery == "other session":
         data["csrf_token"] = desk.csrf("viewer")
@@ -221,7 +221,7 @@ def test_every_page_asks_the_matrix(desk: Any, seeded: Any, page: str,
 
 def test_user_text_is_sanitised_and_escaped(desk: Any, seeded: Any) -> None:
     path = f"/staff/kpis/{seeded.kpi_id}/2026"
-    desk.post("yukuhashi", path + "/enter", {"fiscal_year": "2026", "value": "1", "version": "0", "step": "save",
+    desk.post("yukuhashi", path + "/enter", {"part": "402133", "value": "1", "version": "0", "step": "save",
                                              "note": "<script>alert(1)</script><b>速報</b> 1 < 2"})
     engine = create_engine_from_url(desk.url)
     with create_session_factory(engine)() as session:

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from renkei.domain.permission import Action, Role
 from renkei.domain.workflow import ReviewStatus
-from renkei.services.accounts import StaffUser
+from renkei.services.accounts import StaffUser, list_staff
 from renkei.services.board import Board, BoardFilter, board_csv, build_board
 from renkei.services.rounds import build_items
 from renkei.store import repository
@@ -40,7 +40,8 @@ def _board(session: SessionDep, user: StaffUser, year: int | None, chosen: Board
         code = user.municipality_code or ""
         items = [i for i in items if code in i.partner_codes]
         visible = frozenset({code})
-    return space, build_board(items, space.members, chosen, visible)
+    owners = {u.id: u.organisation or u.label for u in list_staff(session=session)}
+    return space, build_board(items, space.members, chosen, visible, owners)
 
 
 Year = Annotated[int | None, Query(ge=1900, le=2200)]
@@ -62,6 +63,7 @@ def board_as_csv(request: Request, session: SessionDep, user: Viewer, year: Year
                  municipality: Text = None, project: Text = None, overdue: Text = None) -> Response:
     """Download the filtered board, one line per figure (UTF-8 with BOM)."""
     del request
-    _, board = _board(session, user, year, _filter(status, municipality, project, overdue))
-    return Response(board_csv(board), media_type="text/csv; charset=utf-8", headers={
+    space, board = _board(session, user, year, _filter(status, municipality, project, overdue))
+    names = {m.code: m.name for m in space.members}
+    return Response(board_csv(board, names), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="review-board.csv"', "Cache-Control": NO_STORE})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -10,11 +10,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from renkei.domain.permission import Action, Role, Target, is_allowed
+from renkei.domain.permission import Action, Role, is_allowed
+from renkei.domain.reporting_year import ReportingYears
+from renkei.domain.share import takes_shares
 from renkei.domain.workflow import RecordKind, Step, is_editable, steps_from
 from renkei.services import workflow
 from renkei.services.accounts import StaffUser
-from renkei.services.rounds import ReportItem, build_items, report_item, to_do
+from renkei.services.actuals import current_fiscal_year
+from renkei.services.rounds import TOTAL_PART, Part, ReportItem, build_items, own_part, report_item, to_do
 from renkei.services.workflow import ActualInput, AssessmentInput, ConflictError, FormErrors, WorkflowDenied
 from renkei.store import repository
 from renkei.store.actuals import actual_key
@@ -38,27 +41,30 @@ class EntryState:
     conflict: ConflictError | None = None
 
 
-def share_codes(user: StaffUser, item: ReportItem, space: Workspace) -> list[str]:
-    """Return the municipalities whose share the user may enter on this item, in the area's order."""
-    order = [m.code for m in space.members]
-    codes = sorted(item.partner_codes, key=lambda c: order.index(c) if c in order else len(order))
-    return [c for c in codes if is_allowed(user.subject, Action.ENTER_SHARE, Target(
-        item.project_id, item.partner_codes, item.assigned, c))]
-
-
-def item_view(user: StaffUser, item: ReportItem) -> dict[str, Any]:
-    """Return what a user may do with an item."""
+def item_view(user: StaffUser, item: ReportItem, part: Part | None = None) -> dict[str, Any]:
+    """Return what a user may do with one part of an item (by default the part the user reports)."""
+    chosen = part if part is not None else own_part(user, item)
+    target = item.target
+    if chosen.municipality is None:
+        may_enter = is_allowed(user.subject, Action.ENTER_TOTAL, target)
+    else:
+        may_enter = is_allowed(user.subject, Action.ENTER_SHARE, replace(target, municipality_code=chosen.municipality))
+    may_enter = may_enter and is_allowed(user.subject, Action.ENTER_ACTUAL, target)
     return {
-        "can_enter": is_allowed(user.subject, Action.ENTER_ACTUAL, item.target) and is_editable(item.status),
-        "can_review": is_allowed(user.subject, Action.REVIEW_ACTUAL, item.target),
-        "review_steps": [s.value for s in steps_from(item.status) if s not in (Step.SAVE, Step.SUBMIT)],
+        "part": chosen,
+        "can_enter": may_enter and is_editable(chosen.status) and item.open,
+        "can_review": is_allowed(user.subject, Action.REVIEW_ACTUAL, target) and item.open,
+        "review_steps": [s.value for s in steps_from(chosen.status) if s not in (Step.SAVE, Step.SUBMIT)],
+        "can_set_rule": is_allowed(user.subject, Action.SET_SHARE_RULE, target) and item.kind is RecordKind.ACTUAL
+        and takes_shares(item.kpi) and len(item.partner_codes) > 1,
     }
 
 
 @router.get("", include_in_schema=False)
 def show_to_do(request: Request, session: SessionDep,
                actor: Annotated[StaffUser, Depends(allow(Action.VIEW_WORKSPACE))],
-               year: Annotated[int | None, Query(ge=1900, le=2200)] = None) -> Response:
+               year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+               saved: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     """Show the user's to-do list for the open round: last year's value and the target beside each input."""
     space = load_workspace(session, year)
     items: list[ReportItem] = []
@@ -67,7 +73,8 @@ def show_to_do(request: Request, session: SessionDep,
         items = to_do(actor, build_items(session, space.plan.id, plan, space.round.fiscal_year, space.round.due_date,
                                          _today()))
     return render_staff(request, "staff/todo.html", {
-        "space": space, "items": [(i, item_view(actor, i)) for i in items], "choices": ASSESSMENT_CHOICES,
+        "space": space, "items": [(i, item_view(actor, _opened(i, space))) for i in items],
+        "choices": ASSESSMENT_CHOICES, "saved": _saved_notice(saved, space),
     }, actor)
 
 
@@ -75,32 +82,78 @@ def _today() -> date:
     return date.today()
 
 
+def _opened(item: ReportItem, space: Workspace) -> ReportItem:
+    """Mark whether the item's year has an open round (a closed year is shown, never entered)."""
+    return replace(item, open=any(r.open and r.fiscal_year == item.fiscal_year for r in space.rounds))
+
+
+def _saved_notice(saved: str | None, space: Workspace) -> dict[str, str] | None:
+    """Read the ``saved`` query (``<step>-<year>-<part>``) a save redirects with: what to confirm on the page."""
+    if not saved:
+        return None
+    step, _, rest = saved.partition("-")
+    year_text, _, part = rest.partition("-")
+    if step not in ("save", "submit") or not year_text.isdigit():
+        return None
+    who = space.member_name(part) if part and part != TOTAL_PART else ""
+    return {"step": step, "year": year_text, "who": who}
+
+
+def _part_key(text: str | None, user: StaffUser, item: ReportItem) -> Part:
+    if text in (None, ""):
+        return own_part(user, item)
+    if text == TOTAL_PART:
+        return item.total
+    if text not in item.partner_codes:
+        raise HTTPException(status_code=404, detail="この団体の内訳はありません / no such share")
+    return item.part(text)
+
+
 def _entry_page(request: Request, session: SessionDep, user: StaffUser, kpi_id: int, year: int,
-                state: EntryState, status_code: int = 200) -> Response:
+                state: EntryState, part: str | None = None, status_code: int = 200,
+                saved: str | None = None) -> Response:
     space = load_workspace(session)
-    due = space.round.due_date if space.round and space.round.fiscal_year == year else None
+    due = next((r.due_date for r in space.rounds if r.fiscal_year == year), None)
     try:
-        item = report_item(session=session, kpi_id=kpi_id, fiscal_year=year, due_date=due)
+        item = _opened(report_item(session=session, kpi_id=kpi_id, fiscal_year=year, due_date=due), space)
     except LookupError:
         raise HTTPException(status_code=404, detail="この指標の報告はありません / no such figure") from None
     if not (is_allowed(user.subject, Action.ENTER_ACTUAL, item.target) or is_allowed(
             user.subject, Action.REVIEW_ACTUAL, item.target) or (user.role is not Role.MUNICIPALITY and is_allowed(
             user.subject, Action.VIEW_BOARD, item.target))):
         raise HTTPException(status_code=403, detail="この指標を見る権限がありません / you may not see this figure")
+    chosen = _part_key(part, user, item)
+    if user.role is Role.MUNICIPALITY and chosen.municipality != user.municipality_code:
+        raise HTTPException(status_code=403, detail="自団体の内訳だけを見られます / you see your own share only")
     entity = "assessment" if item.kind is RecordKind.ASSESSMENT else "actual"
-    key = f"{kpi_id}/{year}" if entity == "assessment" else actual_key(kpi_id, year, None)
+    key = f"{kpi_id}/{year}" if entity == "assessment" else actual_key(kpi_id, year, None, chosen.municipality)
     events = list_audit_events(session=session, entity=entity, entity_key=key)
+    round_open = any(r.open and r.fiscal_year == year for r in space.rounds)
+    parts = [item.total, *(item.part(c) for c in _share_codes(item, space))]
+    if user.role is Role.MUNICIPALITY:
+        parts = [p for p in parts if p.municipality == user.municipality_code]
     return render_staff(request, "staff/entry.html", {
-        "space": space, "item": item, "view": item_view(user, item), "state": state,
-        "shares": share_codes(user, item, space), "choices": ASSESSMENT_CHOICES,
+        "space": space, "item": item, "view": item_view(user, item, chosen), "state": state, "parts": parts,
+        "choices": ASSESSMENT_CHOICES, "round_open": round_open, "saved": _saved_notice(saved, space),
+        "year_refusal": None if round_open else ReportingYears.of(current_fiscal_year(), [
+            r.fiscal_year for r in space.rounds if r.open]).refusal(year),
         "events": [e for e in events if e.field in ("review_status", None)],
     }, user, status_code=status_code)
 
 
+def _share_codes(item: ReportItem, space: Workspace) -> list[str]:
+    """Return the municipalities whose share the entry page lists: those owing one, and any that reported."""
+    order = [m.code for m in space.members]
+    codes = set(item.shares) | set(item.rule.owed)
+    return sorted(codes, key=lambda c: (order.index(c) if c in order else len(order), c))
+
+
 @router.get("/kpis/{kpi_id}/{year}", include_in_schema=False)
-def show_entry(request: Request, session: SessionDep, user: UserDep, kpi_id: int, year: int) -> Response:
-    """Show one KPI's figure for a year: the form to enter it, and the review actions."""
-    return _entry_page(request, session, user, kpi_id, year, EntryState())
+def show_entry(request: Request, session: SessionDep, user: UserDep, kpi_id: int, year: int,
+               part: Annotated[str | None, Query(max_length=10)] = None,
+               saved: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    """Show one KPI's figure for a year: its parts, the form to enter one, and the review actions."""
+    return _entry_page(request, session, user, kpi_id, year, EntryState(), part, saved=saved)
 
 
 def _step(form: FormData, allowed: tuple[Step, ...]) -> Step:
@@ -120,59 +173,108 @@ def _version(form: FormData) -> int:
         raise HTTPException(status_code=400, detail="version") from None
 
 
+def _form_part(typed: dict[str, str]) -> str | None:
+    part = typed.get("part") or TOTAL_PART
+    return None if part == TOTAL_PART else part
+
+
+def _after_save(typed: dict[str, str], kpi_id: int, year: int, step: Step, part: str | None) -> str:
+    """Return where a saved form goes: back where it came from, saying which year (and part) was saved."""
+    saved = f"saved={step.value}-{year}-{part or TOTAL_PART}"
+    target = typed.get("next")
+    if target:
+        path = safe_next(target)
+        return f"{path}{'&' if '?' in path else '?'}{saved}#item-{kpi_id}-{year}"
+    query = f"?part={part}&{saved}" if part else f"?{saved}"
+    return f"/staff/kpis/{kpi_id}/{year}{query}"
+
+
 @staff_post(router, "/kpis/{kpi_id}/{year}/enter", Action.ENTER_ACTUAL)
 async def enter(request: Request, session: SessionDep, user: UserDep, kpi_id: int, year: int) -> Response:
-    """Save or submit a KPI's figure; errors come back beside the fields with what was typed."""
+    """Save or submit one part of a KPI's figure; errors come back beside the fields with what was typed."""
     form = await request.form()
     step = _step(form, (Step.SAVE, Step.SUBMIT))
     typed = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    part = _form_part(typed)
     try:
         item = report_item(session=session, kpi_id=kpi_id, fiscal_year=year)
         if item.kind is RecordKind.ASSESSMENT:
             workflow.enter_assessment(
-                session=session, user=user, kpi_id=kpi_id, step=step, expected_version=_version(form),
-                data=AssessmentInput(typed.get("fiscal_year", str(year)), typed.get("word", ""),
-                                     typed.get("evidence", ""), typed.get("comment", "")))
+                session=session, user=user, kpi_id=kpi_id, fiscal_year=year, step=step,
+                expected_version=_version(form),
+                data=AssessmentInput(typed.get("word", ""), typed.get("evidence", ""), typed.get("comment", ""),
+                                     typed.get("note", "")))
         else:
-            shares = {k.removeprefix("share_"): v for k, v in typed.items() if k.startswith("share_")}
             workflow.enter_actual(
-                session=session, user=user, kpi_id=kpi_id, step=step, expected_version=_version(form),
-                data=ActualInput(typed.get("fiscal_year", str(year)), typed.get("value", ""), typed.get("note", ""),
-                                 typed.get("evidence", ""), shares))
+                session=session, user=user, kpi_id=kpi_id, fiscal_year=year, part=part, step=step,
+                expected_version=_version(form),
+                data=ActualInput(typed.get("value", ""), typed.get("note", ""), typed.get("comment", ""),
+                                 typed.get("evidence", "")))
     except WorkflowDenied:
         session.rollback()
         raise HTTPException(status_code=403, detail="この操作の権限がありません / you may not do this") from None
     except LookupError:
+        session.rollback()
         raise HTTPException(status_code=404, detail="この指標の報告はありません / no such figure") from None
     except FormErrors as exc:
         session.rollback()
-        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, exc.errors), 422)
+        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, exc.errors), part or TOTAL_PART,
+                           422)
     except ConflictError as exc:
         session.rollback()
-        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, conflict=exc), 409)
-    return RedirectResponse(safe_next(typed.get("next")) + f"#item-{kpi_id}-{year}", status_code=303)
+        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, conflict=exc), part or TOTAL_PART,
+                           409)
+    return RedirectResponse(_after_save(typed, kpi_id, year, step, part), status_code=303)
 
 
 @staff_post(router, "/kpis/{kpi_id}/{year}/review", Action.REVIEW_ACTUAL)
 async def review(request: Request, session: SessionDep, user: UserDep, kpi_id: int, year: int) -> Response:
-    """Return (with a comment), approve or reopen (with a reason) a KPI's figure."""
+    """Return (with a comment), approve or reopen (with a reason) one part of a KPI's figure."""
     form = await request.form()
     step = _step(form, (Step.RETURN, Step.APPROVE, Step.REOPEN))
     typed = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    part = _form_part(typed)
     try:
         item = report_item(session=session, kpi_id=kpi_id, fiscal_year=year)
-        run = workflow.review_assessment if item.kind is RecordKind.ASSESSMENT else workflow.review_actual
-        run(session=session, user=user, kpi_id=kpi_id, fiscal_year=year, step=step,
-            comment=typed.get("review_comment", ""), expected_version=_version(form))
+        if item.kind is RecordKind.ASSESSMENT:
+            workflow.review_assessment(session=session, user=user, kpi_id=kpi_id, fiscal_year=year, step=step,
+                                       comment=typed.get("review_comment", ""), expected_version=_version(form))
+        else:
+            workflow.review_actual(session=session, user=user, kpi_id=kpi_id, fiscal_year=year, part=part, step=step,
+                                   comment=typed.get("review_comment", ""), expected_version=_version(form))
     except WorkflowDenied:
         session.rollback()
         raise HTTPException(status_code=403, detail="この操作の権限がありません / you may not do this") from None
     except LookupError:
+        session.rollback()
         raise HTTPException(status_code=404, detail="この指標の報告はありません / no such figure") from None
     except FormErrors as exc:
         session.rollback()
-        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, exc.errors), 422)
+        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, exc.errors), part or TOTAL_PART,
+                           422)
     except ConflictError as exc:
         session.rollback()
-        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, conflict=exc), 409)
-    return RedirectResponse(safe_next(typed.get("next") or f"/staff/kpis/{kpi_id}/{year}"), status_code=303)
+        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, conflict=exc), part or TOTAL_PART,
+                           409)
+    back = f"/staff/kpis/{kpi_id}/{year}" + (f"?part={part}" if part else "")
+    return RedirectResponse(safe_next(typed.get("next") or back), status_code=303)
+
+
+@staff_post(router, "/kpis/{kpi_id}/share-rule", Action.SET_SHARE_RULE)
+async def share_rule(request: Request, session: SessionDep, user: UserDep, kpi_id: int) -> Response:
+    """Choose how a KPI's figure is made: the lead city's total, or the sum of every partner's share."""
+    form = await request.form()
+    typed = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    year = int(typed["year"]) if typed.get("year", "").isdigit() else 0
+    try:
+        workflow.set_share_mode(session=session, user=user, kpi_id=kpi_id, mode=typed.get("share_mode", ""))
+    except WorkflowDenied:
+        session.rollback()
+        raise HTTPException(status_code=403, detail="この操作の権限がありません / you may not do this") from None
+    except LookupError:
+        session.rollback()
+        raise HTTPException(status_code=404, detail="この指標はありません / no such KPI") from None
+    except FormErrors as exc:
+        session.rollback()
+        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, exc.errors), TOTAL_PART, 422)
+    return RedirectResponse(f"/staff/kpis/{kpi_id}/{year}", status_code=303)
