@@ -226,15 +226,17 @@ def _keep_an_admin(session: Session, row: StaffUserRow) -> None:
 
 
 def set_role(*, session: Session, username: str, role: str, actor: str,
-             municipality_code: str | None = None) -> StaffUser:
-    """Change an account's role (and municipality); its sessions end at once."""
+             municipality_code: str | None = None, organisation: str | None = None) -> StaffUser:
+    """Change an account's role (and municipality, and the organisation shown for it); its sessions end at once."""
     row = _get(session, username)
     chosen = _role(role)
     code = _municipality(session, chosen, municipality_code)
     if chosen is not Role.ADMIN:
         _keep_an_admin(session, row)
     org = row.organisation
-    if code != row.municipality_code:  # a new municipality: its name, unless an organisation was set by hand
+    if organisation is not None:
+        org = _organisation(session, code, organisation)
+    elif code != row.municipality_code:  # a new municipality: its name, unless an organisation is given
         org = _organisation(session, code, "")
     _change(session, row, actor, "user.role", role=chosen.value, municipality_code=code, organisation=org)
     session.commit()

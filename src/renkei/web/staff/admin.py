@@ -67,7 +67,8 @@ async def create(request: Request, session: SessionDep, user: UserDep) -> Respon
     return _account_change(request, session, user, form, lambda: accounts.create_user(
         session=session, username=t.get("username", ""), role=t.get("role", ""),
         password=str(form.get("password", "")), actor=user.username,
-        municipality_code=t.get("municipality_code") or None, display_name=t.get("display_name", "")))
+        municipality_code=t.get("municipality_code") or None, display_name=t.get("display_name", ""),
+        organisation=t.get("organisation", "")))
 
 
 @staff_post(router, "/users/{username}/role", Action.MANAGE_USERS)
@@ -77,7 +78,8 @@ async def change_role(request: Request, session: SessionDep, user: UserDep, user
     t = _typed(form)
     return _account_change(request, session, user, form, lambda: accounts.set_role(
         session=session, username=username, role=t.get("role", ""), actor=user.username,
-        municipality_code=t.get("municipality_code") or None))
+        municipality_code=t.get("municipality_code") or None,
+        organisation=t.get("organisation")))
 
 
 @staff_post(router, "/users/{username}/disabled", Action.MANAGE_USERS)

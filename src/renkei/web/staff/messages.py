@@ -107,6 +107,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                         "Nothing was submitted because {errors} rows have errors (the {good} good rows were held "
                         "back too). Correct them and send again, or choose “Submit the good rows only”."),
     "staff.organisation": ("所属（公開される名前）", "Organisation (the name published)"),
+    "staff.organisation_hint": ("承認された実績に「報告: 」として公開される団体・課の名前です（例: 消防局予防課）。"
+                                "ユーザー名は公開されません。連携市町の職員は、空欄なら市町名になります。",
+                                "Published with approved figures as who reported them (e.g. 消防局予防課); the user "
+                                "name never is. A municipality user's is the municipality's name when left blank."),
     "staff.assessment": ("評価", "Assessment"),
     "staff.assessment_hint": ("定性的な指標は、達成状況を言葉で評価します。", "A qualitative KPI is assessed in words."),
     "staff.choose": ("選んでください", "Choose"),
@@ -169,7 +173,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "staff.enabled": ("有効", "enabled"),
     "staff.disabled": ("無効", "disabled"),
     "staff.create_user": ("アカウントを作る", "Create an account"),
-    "staff.set_role": ("役割を変更", "Change role"),
+    "staff.set_role": ("役割・所属を変更", "Change role and organisation"),
     "staff.disable": ("無効にする", "Disable"),
     "staff.enable": ("有効にする", "Enable"),
     "staff.new_password": ("新しいパスワード（12文字以上、ユーザー名を含まない）",
