@@ -24,7 +24,8 @@ PASSWORD = "correct horse battery staple"
 #: 火災原因調査鑑識・鑑定連携事業: every member takes part; its KPI is a count (件).
 PROJECT_SLUG = "6ca2fb518e"
 ACCOUNTS = (("admin", "admin", None, "企画課"), ("editor", "editor", None, "消防局 予防課"),
-            ("yukuhashi", "municipality", "402133", "行橋市 総合政策課"), ("viewer", "viewer", None, "監査担当"))
+            ("yukuhashi", "municipality", "402133", "行橋市 総合政策課"),
+            ("kanda", "municipality", "406210", "苅田町 企画課"), ("viewer", "viewer", None, "監査担当"))
 STARTUP_SECONDS = 90.0
 
 
