@@ -47,14 +47,15 @@ def test_filled_csv_template_round_trips(plan: Plan) -> None:
     rows = list(csv.reader(io.StringIO(text)))
     for number, row in enumerate(rows[1:], start=1):
         row[HEADER.index("実績値")] = f"{number * 1000:,}"
-        row[HEADER.index("備考")] = f"備考{number}"
+        row[HEADER.index("備考（非公開）")] = f"備考{number}"
+        row[HEADER.index("公開コメント")] = f"説明{number}"
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     sheet = read_actuals_csv(buffer.getvalue())
     assert sheet.errors == ()
-    expected = [(p.name, k.indicator, 2027, n * 1000.0, f"備考{n}")
+    expected = [(p.name, k.indicator, 2027, n * 1000.0, f"備考{n}", f"説明{n}")
                 for n, (p, k) in enumerate(template_kpis(plan), start=1)]
-    assert [(r.project, r.indicator, r.fiscal_year, r.value, r.note) for r in sheet.rows] == expected
+    assert [(r.project, r.indicator, r.fiscal_year, r.value, r.note, r.comment) for r in sheet.rows] == expected
     assert [r.row for r in sheet.rows] == list(range(2, 32))
 
 
