@@ -144,3 +144,16 @@ def test_two_processes_build_exactly_what_one_builds(example_url: str, tmp_path:
     assert files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
     assert all((tmp_path / "one" / f).read_bytes() == (tmp_path / "two" / f).read_bytes() for f in files)
     assert one.pages > 200 and (tmp_path / "two" / "en" / "index.html").is_file()
+
+
+def test_no_staff_finding_reaches_the_copy(site: Path) -> None:
+    corrected = site / str(site_file("/projects/6a86f580d8", {}, "ja"))  # 荻田町 read as 苅田町
+    assert "荻田町" in corrected.read_text(encoding="utf-8")  # the plain note of the correction stays
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert 'data-rule="' not in text and 'class="findings"' not in text and "職員向け" not in text, page
+    answers = list((site / "api" / "projects").glob("*.json"))
+    assert len(answers) == 30
+    for answer in answers:
+        detail = json.loads(answer.read_text(encoding="utf-8"))
+        assert "findings" not in detail and "corrections" in detail, answer

@@ -62,6 +62,9 @@ class ReportInput:
     issued: date
     #: Published (approved) staff annual evaluations by project key (事業評価); drafts never reach the report.
     staff_evaluations: Mapping[str, Sequence[StaffEvaluation]] = field(default_factory=dict)
+    #: Appendix A lists every document check (a staff copy); a published report lists only where the reader
+    #: corrected the text (a misspelt member read as the member), as the public pages do.
+    staff_findings: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,10 +321,16 @@ class ReportView:
             rows.append((item, format_fiscal_year(e.judged_year) if e.judged_year else "報告なし"))
         return rows
 
+    @property
+    def staff_findings(self) -> bool:
+        """Tell whether appendix A lists every document check (a staff copy) or only the corrections."""
+        return self.source.staff_findings
+
     def findings(self) -> list[tuple[str, Finding]]:
-        """Return the findings, errors first, then by line."""
+        """Return appendix A's findings, errors first, then by line: every check for staff, else the corrections."""
         order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-        ranked = sorted(self.source.findings, key=lambda f: (order[f.severity], f.line or 0))
+        shown = [f for f in self.source.findings if self.staff_findings or f.is_correction]
+        ranked = sorted(shown, key=lambda f: (order[f.severity], f.line or 0))
         return [(SEVERITY_JA[f.severity], f) for f in ranked]
 
     @property

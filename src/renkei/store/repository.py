@@ -443,8 +443,9 @@ def withdraw_project(*, session: Session, row: ProjectRow) -> None:
     session.flush()
 
 
-def list_findings(*, session: Session, plan_id: int) -> list[Finding]:
-    """Return the findings stored for a plan, in the order they were reported."""
+def list_findings(*, session: Session, plan_id: int, project_key: str | None = None) -> list[Finding]:
+    """Return the findings stored for a plan (or for one of its sheets, by key), in the order they were reported."""
+    where = [FindingRow.plan_id == plan_id, *([FindingRow.project_key == project_key] if project_key else [])]
     return [
         Finding(
             rule=r.rule,
@@ -456,7 +457,7 @@ def list_findings(*, session: Session, plan_id: int) -> list[Finding]:
             project_key=r.project_key,
         )
         for r in session.scalars(
-            select(FindingRow).where(FindingRow.plan_id == plan_id).order_by(FindingRow.position)
+            select(FindingRow).where(*where).order_by(FindingRow.position)
         )
     ]
 

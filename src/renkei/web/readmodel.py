@@ -68,6 +68,7 @@ class ProjectView:
     kpis: tuple[KpiView, ...]
     counted_in_totals: bool
     budget_in_period: int | None
+    #: Every reader and lint finding about the sheet: for staff; the public pages show ``corrections`` only.
     findings: tuple[Finding, ...] = ()
     #: 「計画期間外（令和3〜7年度）の事業費のみ記載」 (ja, en) when only years outside the period are stated.
     budget_note: tuple[str, str] | None = None
@@ -83,6 +84,11 @@ class ProjectView:
     def key(self) -> str:
         """Return the project's key."""
         return self.project.key
+
+    @property
+    def corrections(self) -> tuple[Finding, ...]:
+        """Return the findings its public page tells about: where the reader corrected the document's text."""
+        return tuple(f for f in self.findings if f.is_correction)
 
     @property
     def has_budget(self) -> bool:
