@@ -157,3 +157,14 @@ def test_no_staff_finding_reaches_the_copy(site: Path) -> None:
     for answer in answers:
         detail = json.loads(answer.read_text(encoding="utf-8"))
         assert "findings" not in detail and "corrections" in detail, answer
+
+
+def test_english_pages_of_the_copy_name_the_area_in_english(site: Path) -> None:
+    from renkei.reading.area import load_area
+
+    area = load_area("kitakyushu")
+    english = [page for page in pages(site) if page.relative_to(site).parts[0] == "en"]
+    assert len(english) > 30
+    for page in english:
+        text = page.read_text(encoding="utf-8")
+        assert area.name_en in text and f">{area.name}<" not in text, page

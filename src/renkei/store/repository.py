@@ -80,6 +80,8 @@ class PlanSummary:
     source_sha256: str
     project_count: int
     updated_at: datetime
+    #: The area's English name from its configuration (``name_en``); empty when it has none.
+    area_name_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +118,13 @@ def _summaries(session: Session, *conditions: Any) -> list[PlanSummary]:
             PlanRow,
             AreaRow.slug,
             AreaRow.name,
+            AreaRow.name_en,
             func.count(ProjectRow.id).filter(ProjectRow.status == "active"),
         )
         .join(AreaRow, AreaRow.id == PlanRow.area_id)
         .outerjoin(ProjectRow, ProjectRow.plan_id == PlanRow.id)
         .where(*conditions)
-        .group_by(PlanRow.id, AreaRow.slug, AreaRow.name)
+        .group_by(PlanRow.id, AreaRow.slug, AreaRow.name, AreaRow.name_en)
         .order_by(AreaRow.slug, PlanRow.first_year, PlanRow.plan_key)
     )
     return [
@@ -137,8 +140,9 @@ def _summaries(session: Session, *conditions: Any) -> list[PlanSummary]:
             source_sha256=plan.source_sha256,
             project_count=count,
             updated_at=as_utc(plan.updated_at) or plan.updated_at,
+            area_name_en=area_name_en or "",
         )
-        for plan, slug, area_name, count in session.execute(query).all()
+        for plan, slug, area_name, area_name_en, count in session.execute(query).all()
     ]
 
 

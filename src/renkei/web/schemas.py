@@ -22,6 +22,7 @@ class PlanInfo(BaseModel):
     plan_key: str = Field(description="stable key of the edition, e.g. kitakyushu-2026")
     area_slug: str
     area_name: str
+    area_name_en: str | None = Field(description="the area's English name (null: the area configures none)")
     title: str | None
     first_fiscal_year: int
     last_fiscal_year: int
@@ -219,7 +220,8 @@ class MapData(BaseModel):
 def plan_info(portal: Portal) -> list[PlanInfo]:
     """Return the chosen plan and every stored plan."""
     return [
-        PlanInfo(plan_key=s.plan_key, area_slug=s.area_slug, area_name=s.area_name, title=s.title,
+        PlanInfo(plan_key=s.plan_key, area_slug=s.area_slug, area_name=s.area_name,
+                 area_name_en=s.area_name_en or None, title=s.title,
                  first_fiscal_year=s.first_year, last_fiscal_year=s.last_year, version=s.version,
                  project_count=s.project_count)
         for s in (portal.summary, *portal.plans)
