@@ -168,3 +168,25 @@ def test_english_pages_of_the_copy_name_the_area_in_english(site: Path) -> None:
     for page in english:
         text = page.read_text(encoding="utf-8")
         assert area.name_en in text and f">{area.name}<" not in text, page
+
+
+def test_the_search_index_has_each_member_s_reading_and_pages_that_exist(site: Path) -> None:
+    from renkei.domain.text import fold_for_search
+    from renkei.reading.area import load_area
+
+    text = (site / "search-index.js").read_text(encoding="utf-8")
+    index = json.loads(text.removeprefix("window.RENKEI_SEARCH=").removesuffix(";\n"))
+    area = load_area("kitakyushu")
+    by_code = {m.code: m for m in area.members}
+    towns = index["municipalities"]
+    assert len(towns) == len(area.members)
+    for file, name, folded, reading, filtered, count in towns:
+        member = next(m for m in by_code.values() if m.name == name)
+        assert member.kana and (folded, reading) == (fold_for_search(name), fold_for_search(member.kana))
+        assert (site / file).is_file() and (site / "en" / file).is_file()
+        assert count > 0 and (site / filtered).is_file() and (site / "en" / filtered).is_file()
+    assert all(p[5] == fold_for_search(p[1]) for p in index["projects"])
+    from renkei.web.search_terms import READING_ENDINGS
+    from renkei.web.suggestion import CLOSE_NAME_CUTOFF, CLOSE_NAMES
+
+    assert index["rules"] == {"endings": list(READING_ENDINGS), "cutoff": CLOSE_NAME_CUTOFF, "limit": CLOSE_NAMES}
