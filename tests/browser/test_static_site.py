@@ -7,14 +7,18 @@ text, term by term.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from fastapi.testclient import TestClient
 from tests.browser.conftest import Server, _tab, _wait_until_answering, free_port
 from tests.browser.test_accessibility import describe_violations, run_axe
 from typer.testing import CliRunner
@@ -22,6 +26,8 @@ from typer.testing import CliRunner
 from renkei.cli import app
 from renkei.cli.portal import import_example
 from renkei.domain.plan import Plan
+from renkei.settings import Settings
+from renkei.web.app import create_app
 
 pytestmark = pytest.mark.browser
 SUB_PATH = "/city/renkei/site/"
@@ -62,6 +68,28 @@ def static_server(built: Path) -> Iterator[Server]:
 def tab(browser: Any, static_server: Server) -> Iterator[Any]:
     with _tab(browser, static_server, bypass_csp=False) as visit:
         yield visit
+
+
+@pytest.fixture(scope="module")
+def live(built: Path) -> Iterator[TestClient]:
+    """Return the portal itself on the database the copy was built from, to compare the two searches."""
+    url = f"sqlite:///{built.parents[2] / 'renkei.db'}"
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        yield client
+
+
+def live_names(live: TestClient, query: str) -> list[str]:
+    """Return the names of the projects the portal's search finds (readings of places included)."""
+    answer = live.get("/api/projects", params={"q": query, "limit": 1000}).json()
+    return sorted(p["name"] for p in answer["projects"])
+
+
+def live_suggestions(live: TestClient, query: str, lang: str) -> list[str]:
+    """Return the portal's suggestions for a query as a reader sees them: each link's words and count."""
+    page = live.get("/projects", params={"q": query, "lang": lang}).text
+    section = re.search(r'<section class="suggestions".*?</section>', page, re.S)
+    items = re.findall(r"<li>(.*?)</li>", section.group(0), re.S) if section else []
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", item)).split()) for item in items]
 
 
 def expected_matches(plan: Plan, word: str) -> list[str]:
@@ -120,8 +148,64 @@ def test_search_folds_width_and_kana_like_the_portal(tab: Any, example_plan: Pla
     assert tab.page.locator("#h-results").inner_text() == "条件に合う事業はありません。"
 
 
+@pytest.mark.parametrize(("page", "query"), [("search.html", "かんだ"), ("search.html", "カンダマチ"),
+                                           ("en/search.html", "ゆくはし"), ("search.html", "のおがた 研修")])
+def test_search_finds_members_by_reading_as_the_portal_does(tab: Any, live: TestClient, page: str,
+                                                            query: str) -> None:
+    expected = live_names(live, query)
+    assert expected, f"the portal finds nothing for {query}: pick another reading"
+    tab.open(SUB_PATH + page)
+    tab.page.get_by_label("キーワード" if page == "search.html" else "Keywords").fill(query)
+    tab.page.locator("form.site-search button").click()
+    assert result_names(tab) == expected
+    members = tab.page.locator("#search-members a").all_text_contents()
+    line = re.search(r'<p class="found-members">(.*?)</p>', live.get("/projects", params={"q": query}).text, re.S)
+    assert members == (re.findall(r'lang="ja">([^<]+)</a>', line.group(1)) if line else [])
+    assert bool(members) == (" " not in query)  # every term must name the member: one term here, two there
+    assert tab.page.locator("#search-suggestions").is_hidden()
+    assert not tab.problems(), tab.problems()
+
+
+SUGGESTED = ["こどもぶんかぱすぽと", "研修実施", "下水道の広域化", "ＤＸ人材の育成研修", "研修 存在しない語句",
+             "かんだ 存在しない語句", "圏域 ゆくはしし 存在しない", "存在しない語句"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("query", SUGGESTED)
+def test_an_empty_search_suggests_what_the_portal_suggests(tab: Any, live: TestClient, query: str,
+                                                           lang: str) -> None:
+    assert live_names(live, query) == []  # the case this test is about
+    expected = live_suggestions(live, query, lang)
+    tab.open(SUB_PATH + ("en/" if lang == "en" else "") + "search.html?q=" + quote(query))
+    tab.page.wait_for_function("document.getElementById('h-results').textContent.length > 0")
+    items = tab.page.locator("#search-suggestions li")
+    shown = [" ".join(text.split()) for text in items.all_inner_texts()]
+    assert shown == expected
+    assert tab.page.locator("#search-suggestions").is_visible() == bool(expected)
+    if expected:
+        items.first.locator("a").click()
+        tab.page.wait_for_load_state()
+        assert tab.page.url.startswith(static_root(tab)) and "/opendata/" not in tab.page.url
+        if "search.html" in tab.page.url:  # one term alone: the copy's search finds what the count promised
+            found = int(re.findall(r"\d[\d,]*", shown[0])[-1].replace(",", ""))
+            tab.page.wait_for_function("document.getElementById('h-results').textContent.length > 0")
+            assert tab.page.locator("#search-results li").count() == found
+    assert not tab.problems(), tab.problems()
+
+
+def test_some_suggestion_of_every_kind_the_copy_can_make_is_tested(live: TestClient) -> None:
+    kinds = {"だけで探す", "もしかして"}  # one term alone, a close name
+    suggested = " ".join(" ".join(live_suggestions(live, q, "ja")) for q in SUGGESTED)
+    assert all(kind in suggested for kind in kinds)
+
+
+def static_root(tab: Any) -> str:
+    return str(tab.server.url(SUB_PATH))
+
+
 @pytest.mark.parametrize("path", ["index.html", "projects/index.html", "search.html?q=研修", "map.html",
-                                  "en/index.html", "en/kpis/index.html", "municipalities/402044.html"])
+                                  "en/index.html", "en/kpis/index.html", "municipalities/402044.html",
+                                  "search.html?q=こども文化パスポト"])
 def test_static_pages_have_no_wcag_violations(tab: Any, path: str) -> None:
     tab.open(SUB_PATH + path)
     violations = run_axe(tab)

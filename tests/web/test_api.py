@@ -64,10 +64,18 @@ def test_project_detail_carries_every_field(client: TestClient, example_plan: Pl
     assert detail["kpis"][0]["chart"]["target"] == [2030, 85.9]
 
 
-def test_project_findings_carry_the_key_of_their_very_sheet(client: TestClient, example_plan: Plan) -> None:
+def test_a_project_answer_has_plain_corrections_and_no_staff_findings(client: TestClient, example_plan: Plan) -> None:
+    corrected = []
     for project in example_plan.projects:
-        findings = client.get(f"/api/projects/{project.slug}").json()["findings"]
-        assert all(f["project_key"] == project.key for f in findings), project.name
+        detail = client.get(f"/api/projects/{project.slug}").json()
+        assert "findings" not in detail and "rule" not in json.dumps(detail["corrections"])
+        if detail["corrections"]:
+            corrected.append(project.slug)
+    assert corrected == ["6a86f580d8"]  # 荻田町 read as 苅田町, the one correction the reader made
+    english = client.get("/api/projects/6a86f580d8", params={"lang": "en"}).json()["corrections"]
+    japanese = client.get("/api/projects/6a86f580d8", params={"lang": "ja"}).json()["corrections"]
+    assert english[0]["message"].startswith("read partner") and japanese[0]["message"].startswith("連携市町「荻田町」")
+    assert english[0]["line"] == japanese[0]["line"] is not None
 
 
 def test_map_data_has_every_member(client: TestClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import unicodedata
@@ -26,7 +27,7 @@ YUKUHASHI = "402133"
                "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"]),
         ("/projects", ["30件の事業", "新任課長・係長研修の実施", "絞り込む", 'for="q"']),
         (f"/projects/{TRAINING}", ["新任課長・係長研修の実施", "重要業績評価指数（KPI）", "圏域自治体職員の研修受講",
-                                   "職員向け", "役割分担", "費用負担（基本方針）"]),
+                                   "文書の", "役割分担", "費用負担（基本方針）"]),
         (f"/projects/{FIRE}", ["鑑識・鑑定及び研修・会議等実施件数", "累計目標", "25件（令和12年度までの累計）",
                                'type="application/json"']),
         ("/municipalities", ["行橋市", "402133", "連携中枢都市"]),
@@ -245,10 +246,18 @@ def test_project_page_shows_every_field(client: TestClient, example_plan: Plan) 
     assert "文書の" in html and f"{project.line}行目" in html
 
 
-def test_staff_section_lists_the_project_findings(client: TestClient) -> None:
-    html = client.get("/projects/6a86f580d8", params={"lang": "ja"}).text  # 荻田町 → 苅田町
-    assert '<details class="staff">' in html
-    assert "municipality.misspelt" in html and "荻田町" in html
+def html_text(fragment: str) -> str:
+    """Return the text of some markup: tags dropped, entities read."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+@pytest.mark.parametrize(("lang", "note"), [("ja", "連携市町「荻田町」を構成市町「苅田町」と読みました"),
+                                          ("en", "read partner '荻田町' as member '苅田町'")])
+def test_a_public_page_says_plainly_where_the_text_was_corrected(client: TestClient, lang: str, note: str) -> None:
+    html = client.get("/projects/6a86f580d8", params={"lang": lang}).text  # 荻田町 → 苅田町
+    aside = html[html.index('<aside class="note"'):html.index("</aside>")]
+    assert note in html_text(aside)
+    assert "municipality.misspelt" not in html and 'class="staff"' not in html and 'class="findings"' not in html
 
 
 def test_municipality_page_shows_roles_and_comparison(client: TestClient, example_plan: Plan) -> None:

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from renkei.cli.portal import import_example
 from renkei.domain.actual import Actual
+from renkei.reading.area import load_area
 from renkei.services.rounds import open_round
 from renkei.settings import Settings
 from renkei.store import repository
@@ -122,6 +123,35 @@ def test_internal_keys_are_never_shown(client: TestClient, path: str, lang: str)
     assert "kitakyushu-2026" not in html
     chosen = client.get(f"{path}{'&' if '?' in path else '?'}lang={lang}&plan=kitakyushu-2026").text
     assert "kitakyushu-2026" not in visible_text(chosen)  # only in addresses, which keep the choice
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_english_pages_name_the_area_in_english(client: TestClient, path: str) -> None:
+    area = load_area("kitakyushu")
+    assert area.name_en  # the configuration this test is about
+    english = client.get(f"{path}{'&' if '?' in path else '?'}lang=en").text
+    assert area.name not in visible_text(english), path
+    header = english[english.index('<header'):english.index('</header>')]
+    assert f'<span class="area-name">{area.name_en}</span>' in header
+    footer = english[english.index('<footer'):]
+    assert f"Project sheets of <span>{area.name_en}</span>" in footer
+    japanese = client.get(f"{path}{'&' if '?' in path else '?'}lang=ja").text
+    assert f'<span class="area-name" lang="ja">{area.name}</span>' in japanese and area.name_en not in japanese
+
+
+@pytest.mark.parametrize(("lang", "field"), [("ja", "name"), ("en", "name_en")])
+def test_the_home_page_is_titled_by_the_area_in_its_language(client: TestClient, lang: str, field: str) -> None:
+    name = getattr(load_area("kitakyushu"), field)
+    html = client.get(f"/?lang={lang}").text
+    title = html[html.index("<title>") + 7:html.index("</title>")]
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html)
+    assert name in title and heading is not None and heading.group(1) == name
+
+
+def test_the_api_names_the_area_in_both_languages(client: TestClient) -> None:
+    area = load_area("kitakyushu")
+    plan = client.get("/api/summary", params={"lang": "en"}).json()["plan"]
+    assert (plan["area_name"], plan["area_name_en"]) == (area.name, area.name_en)
 
 
 def test_the_api_guide_describes_every_endpoint(client: TestClient) -> None:

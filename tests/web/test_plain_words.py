@@ -45,14 +45,6 @@ def test_a_budget_cell_in_words_says_what_it_means(client: TestClient, example_p
     assert "(stated as none)" in client.get(f"/projects/{project.slug}", params={"lang": "en"}).text
 
 
-def test_document_checks_name_their_severity_in_words_not_rule_codes(client: TestClient, example_plan: Plan) -> None:
-    page = next(text for p in example_plan.projects
-                if 'class="findings"' in (text := client.get(f"/projects/{p.slug}", params=JA).text))
-    box = page[page.index('class="findings"'):page.index("</ul>", page.index('class="findings"'))]
-    assert "<code>" not in box and ">warning<" not in box and ">info<" not in box
-    assert any(word in box for word in (">誤り<", ">要確認<", ">参考<"))
-
-
 def test_english_pages_translate_the_groups_the_reader_makes_up(client: TestClient) -> None:
     home = client.get("/", params={"lang": "en"}).text
     assert "(no policy area)" in home and "（政策分野なし）" not in home

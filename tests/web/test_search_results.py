@@ -118,3 +118,37 @@ def test_a_snippet_starts_at_a_sentence_when_one_starts_nearby() -> None:
     project = Project("事業", 1, description="あ" * 100 + "。圏域で研修を行う。")
     snippet = find_snippet(project, "研修")
     assert snippet is not None and str(snippet.text) == "…圏域で<mark>研修</mark>を行う。"
+
+
+#: Members in the example area and how a visitor may type them: the reading's start, in hiragana or katakana.
+READINGS = [("406210", "かんだ"), ("406210", "カンダマチ"), ("402133", "ゆくはし"), ("402044", "のおがた"),
+            ("403849", "おんが"), ("401005", "きたきゅう")]
+
+
+@pytest.mark.parametrize(("code", "query"), READINGS)
+def test_a_member_is_found_by_its_reading(client: TestClient, code: str, query: str) -> None:
+    member = next(m for m in client.get("/api/municipalities").json() if m["code"] == code)
+
+    def found(**params: str) -> set[str]:
+        answer = client.get("/api/projects", params={**params, "limit": "1000"}).json()
+        return {p["slug"] for p in answer["projects"]}
+
+    by_reading, by_name, taking_part = found(q=query), found(q=member["name"]), found(municipality=code)
+    assert taking_part and by_reading == by_name >= taking_part, member["name"]  # as if the name were typed
+    html = client.get("/projects", params={"q": query, "lang": "ja"}).text
+    assert f'<a href="/municipalities/{code}" lang="ja">{member["name"]}</a>' in html  # named above the results
+
+
+@pytest.mark.parametrize("query", ["まち", "かん", "きた"])  # an ending or two letters name no place in particular
+def test_a_reading_s_ending_or_two_letters_find_no_member(client: TestClient, query: str) -> None:
+    html = client.get("/projects", params={"q": query, "lang": "ja"}).text
+    assert 'class="found-members"' not in html
+    every = client.get("/api/projects", params={"q": query, "limit": 1000}).json()["count"]
+    assert every < 30  # not every project of the area, as any town's or city's reading would make it
+
+
+def test_a_reading_marks_the_member_s_name_in_a_snippet() -> None:
+    project = Project("連携事業", 1, description="苅田町と行橋市で実施する。")
+    snippet = find_snippet(project, "かんだ", [("かんだまち", "苅田町")])
+    assert snippet is not None and "<mark>苅田町</mark>" in str(snippet.text)
+    assert find_snippet(project, "かんだ") is None  # without the area's readings, no place is known

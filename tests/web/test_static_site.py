@@ -144,3 +144,49 @@ def test_two_processes_build_exactly_what_one_builds(example_url: str, tmp_path:
     assert files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
     assert all((tmp_path / "one" / f).read_bytes() == (tmp_path / "two" / f).read_bytes() for f in files)
     assert one.pages > 200 and (tmp_path / "two" / "en" / "index.html").is_file()
+
+
+def test_no_staff_finding_reaches_the_copy(site: Path) -> None:
+    corrected = site / str(site_file("/projects/6a86f580d8", {}, "ja"))  # 荻田町 read as 苅田町
+    assert "荻田町" in corrected.read_text(encoding="utf-8")  # the plain note of the correction stays
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert 'data-rule="' not in text and 'class="findings"' not in text and "職員向け" not in text, page
+    answers = list((site / "api" / "projects").glob("*.json"))
+    assert len(answers) == 30
+    for answer in answers:
+        detail = json.loads(answer.read_text(encoding="utf-8"))
+        assert "findings" not in detail and "corrections" in detail, answer
+
+
+def test_english_pages_of_the_copy_name_the_area_in_english(site: Path) -> None:
+    from renkei.reading.area import load_area
+
+    area = load_area("kitakyushu")
+    english = [page for page in pages(site) if page.relative_to(site).parts[0] == "en"]
+    assert len(english) > 30
+    for page in english:
+        text = page.read_text(encoding="utf-8")
+        assert area.name_en in text and f">{area.name}<" not in text, page
+
+
+def test_the_search_index_has_each_member_s_reading_and_pages_that_exist(site: Path) -> None:
+    from renkei.domain.text import fold_for_search
+    from renkei.reading.area import load_area
+
+    text = (site / "search-index.js").read_text(encoding="utf-8")
+    index = json.loads(text.removeprefix("window.RENKEI_SEARCH=").removesuffix(";\n"))
+    area = load_area("kitakyushu")
+    by_code = {m.code: m for m in area.members}
+    towns = index["municipalities"]
+    assert len(towns) == len(area.members)
+    for file, name, folded, reading, filtered, count in towns:
+        member = next(m for m in by_code.values() if m.name == name)
+        assert member.kana and (folded, reading) == (fold_for_search(name), fold_for_search(member.kana))
+        assert (site / file).is_file() and (site / "en" / file).is_file()
+        assert count > 0 and (site / filtered).is_file() and (site / "en" / filtered).is_file()
+    assert all(p[5] == fold_for_search(p[1]) for p in index["projects"])
+    from renkei.web.search_terms import READING_ENDINGS
+    from renkei.web.suggestion import CLOSE_NAME_CUTOFF, CLOSE_NAMES
+
+    assert index["rules"] == {"endings": list(READING_ENDINGS), "cutoff": CLOSE_NAME_CUTOFF, "limit": CLOSE_NAMES}

@@ -146,6 +146,9 @@ def report(
         "--issued", help="発行日 YYYY-MM-DD（既定: 今日） / date of issue")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="HTMLも書き出す / also write the HTML")] = None,
     database_url: DatabaseOpt = None,
+    staff_findings: Annotated[bool, typer.Option(
+        "--staff-findings", help="付録Aに点検結果をすべて載せる職員用の版 / a staff copy listing every document check")
+    ] = False,
 ) -> None:
     """進捗状況報告書（PDF）を作る / write the annual progress report as PDF."""
     try:
@@ -162,7 +165,7 @@ def report(
         area = load_area_members(session=session, area_slug=progress.plan.area_slug)
         evaluations = published_evaluations_by_project(session=session, plan_id=plan_id)
     source = ReportInput(progress, findings, area.members if area else (), area.lead_code if area else "", day,
-                         staff_evaluations=evaluations)
+                         staff_evaluations=evaluations, staff_findings=staff_findings)
     try:
         if html is not None:
             html.write_text(render_report_html(source), encoding="utf-8")

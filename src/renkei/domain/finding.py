@@ -7,6 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+#: Rules whose finding records a correction the reader made to the text (a misspelt member read as the member).
+#: A public page says so in a plain note; every other finding is for staff (the staff workspace and `renkei lint`).
+CORRECTION_RULES = frozenset({"municipality.misspelt"})
+
 
 class Severity(StrEnum):
     """How serious a finding is."""
@@ -33,6 +37,21 @@ class Finding:
     project: str | None = None
     suggestion: str | None = None
     project_key: str | None = None
+
+    @property
+    def is_correction(self) -> bool:
+        """Tell whether the finding records a correction of the text, which the public is told about."""
+        return self.rule in CORRECTION_RULES
+
+    def message_in(self, lang: str) -> str:
+        """Return the message in one language: a half of 「日本語 / English」, or the whole when it has one language.
+
+        >>> f = Finding("municipality.misspelt", Severity.ERROR, "荻田町を苅田町と読みました / read 荻田町 as 苅田町")
+        >>> f.message_in("ja"), f.message_in("en"), Finding("r", Severity.INFO, "一つだけ").message_in("en")
+        ('荻田町を苅田町と読みました', 'read 荻田町 as 苅田町', '一つだけ')
+        """
+        ja, slash, en = self.message.partition(" / ")
+        return en if slash and lang == "en" else ja
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form."""

@@ -3,7 +3,9 @@
 A :class:`Table` is a named list of rows with a Table Schema (fields, types, primary key, foreign keys).
 :func:`write_package` writes each table as ``<name>.csv`` and ``<name>.json`` and describes them all in
 ``datapackage.json`` (https://specs.frictionlessdata.io/data-package/) with the licence and the source.
-A missing value is an empty CSV cell and ``null`` in JSON, never 0; booleans are written 1 and 0.
+A missing value is an empty CSV cell and ``null`` in JSON, never 0; booleans are written 1 and 0. A table with no
+rows yet (no actuals early in a plan) is a CSV file of its header row and a JSON file ``[]``: the package stays
+valid (see :func:`json_resource`).
 """
 
 from __future__ import annotations
@@ -167,13 +169,33 @@ def package_descriptor(tables: Sequence[Table], meta: dict[str, Any], licence: s
         resources.append({"name": table.name, "path": f"{table.name}.csv", "format": "csv", "mediatype": "text/csv",
                           "encoding": "utf-8-sig", "profile": "tabular-data-resource",
                           "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True}, **common})
-    for table in tables:
-        schema = {**table.schema(), "foreignKeys": []}  # the keys are checked once, on the CSV files
-        resources.append({"name": f"{table.name}-json", "path": f"{table.name}.json", "format": "json",
-                          "mediatype": "application/json", "encoding": "utf-8", "profile": "tabular-data-resource",
-                          "title": f"{table.title}（JSON）", "description": table.description, "schema": schema})
-    return {"profile": "tabular-data-package", **meta,
+    resources.extend(json_resource(table) for table in tables)
+    tabular = all(r["profile"] == "tabular-data-resource" for r in resources)
+    return {"profile": "tabular-data-package" if tabular else "data-package", **meta,
             "licenses": [{"name": licence, "title": title, "path": path}], "resources": resources}
+
+
+def json_resource(table: Table) -> dict[str, Any]:
+    """Describe a table's JSON copy: a tabular resource, or a plain JSON file while the table has no rows.
+
+    A JSON table is an array of records, and an empty array has no header to read (frictionless cannot take it
+    as a table), yet no rows is the normal state of actuals and evaluations early in a plan. The CSV copy, a
+    header row alone, stays the described table; the empty JSON copy is then listed as a plain JSON file.
+
+    >>> empty = Table("actuals", "実績値", "", (Field("ID", "string", "ID"),), ("ID",))
+    >>> json_resource(empty)["profile"], "schema" in json_resource(empty)
+    ('data-resource', False)
+    >>> json_resource(Table("a", "A", "", empty.fields, ("ID",), [("x",)]))["profile"]
+    'tabular-data-resource'
+    """
+    common = {"name": f"{table.name}-json", "path": f"{table.name}.json", "format": "json",
+              "mediatype": "application/json", "encoding": "utf-8", "title": f"{table.title}（JSON）"}
+    if not table.rows:
+        return {**common, "profile": "data-resource",
+                "description": f"{table.description}（行はまだありません。空の配列です。列は {table.name}.csv を参照 / "
+                               f"no rows yet: an empty array; the columns are those of {table.name}.csv）"}
+    schema = {**table.schema(), "foreignKeys": []}  # the keys are checked once, on the CSV files
+    return {**common, "profile": "tabular-data-resource", "description": table.description, "schema": schema}
 
 
 def write_package(folder: Path, tables: Sequence[Table], meta: dict[str, Any], licence: str) -> list[Path]:

@@ -27,7 +27,8 @@ from renkei.domain.totals import budget_in_period, count_projects_by_municipalit
 from renkei.domain.verdict import format_number, year_ja
 from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.services.progress import KpiProgress, PlanProgress, ProgressGroup
-from renkei.web.chart import build_kpi_series, render_bar_chart, render_kpi_chart
+from renkei.web.budget_chart import cell_words, draw_budget_chart, total_budget_years
+from renkei.web.chart import build_kpi_series, render_kpi_chart
 from renkei.web.choropleth import load_shapes, render_map
 from renkei.web.geo import CREDIT
 from renkei.web.readmodel import KpiView
@@ -61,6 +62,9 @@ class ReportInput:
     issued: date
     #: Published (approved) staff annual evaluations by project key (事業評価); drafts never reach the report.
     staff_evaluations: Mapping[str, Sequence[StaffEvaluation]] = field(default_factory=dict)
+    #: Appendix A lists every document check (a staff copy); a published report lists only where the reader
+    #: corrected the text (a misspelt member read as the member), as the public pages do.
+    staff_findings: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +208,11 @@ class ReportView:
     def budget_chart(self) -> Markup | None:
         """Draw the budget by year (plan period and the years stated before it); a year without a figure is a gap."""
         totals = self.progress.totals
-        values = {y.fiscal_year: y.amount for y in (*totals.outside, *totals.years)}
-        if not any(v is not None for v in values.values()):
+        years = total_budget_years((*totals.outside, *totals.years), "ja")
+        if all(y.amount is None for y in years):
             return None
-        chart = render_bar_chart(values, title="事業費の合計（千円）", description="年度別の事業費",
-                                 highlight=self.plan.years, year_label={y: self.short_year(y) for y in values},
-                                 unit="千円")
+        chart = draw_budget_chart(years, title="事業費の合計（千円）", highlight=self.plan.years, lang="ja",
+                                  year_label={y.fiscal_year: self.short_year(y.fiscal_year) for y in years})
         return svg_with_style(chart, self.css)
 
     def area_map(self) -> tuple[Markup | None, list[tuple[Municipality, int]]]:
@@ -294,13 +297,12 @@ class ReportView:
         return [(label, text) for label, text in rows if text.strip()]
 
     def budget(self, p: Project) -> list[tuple[str, str]]:
-        """Return the sheet's budget cells as written (金額 in 千円, 「—」, 未定, 記載なし)."""
+        """Return the sheet's budget cells: an amount (千円) or what the cell says (記載なし, 「—」（なしと記載）)."""
         if p.budget is None:
             return []
-        shown = {BudgetCellStatus.NOT_STATED: "記載なし", BudgetCellStatus.INVALID: "読めない記載"}
         return [(format_fiscal_year(c.fiscal_year),
                  f"{c.amount:,}" if c.status is BudgetCellStatus.AMOUNT and c.amount is not None
-                 else shown.get(c.status, c.text)) for c in p.budget.cells]
+                 else cell_words(c, "ja")) for c in p.budget.cells]
 
     def budget_note(self, p: Project) -> str:
         """Say what the budget counts for: once for a 【再掲】 sheet, and only outside the period when so."""
@@ -342,10 +344,16 @@ class ReportView:
             rows.append((item, format_fiscal_year(e.judged_year) if e.judged_year else "報告なし"))
         return rows
 
+    @property
+    def staff_findings(self) -> bool:
+        """Tell whether appendix A lists every document check (a staff copy) or only the corrections."""
+        return self.source.staff_findings
+
     def findings(self) -> list[tuple[str, Finding]]:
-        """Return the findings, errors first, then by line."""
+        """Return appendix A's findings, errors first, then by line: every check for staff, else the corrections."""
         order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-        ranked = sorted(self.source.findings, key=lambda f: (order[f.severity], f.line or 0))
+        shown = [f for f in self.source.findings if self.staff_findings or f.is_correction]
+        ranked = sorted(shown, key=lambda f: (order[f.severity], f.line or 0))
         return [(SEVERITY_JA[f.severity], f) for f in ranked]
 
     @property

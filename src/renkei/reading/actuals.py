@@ -35,6 +35,7 @@ from datetime import date, datetime
 from renkei.domain.actual import ASSESSMENT_WORDS, read_assessment_word, text_too_long
 from renkei.domain.fiscal import FiscalYearError, era_to_western, fiscal_year_of
 from renkei.domain.text import fold
+from renkei.reading.file_kind import workbook_problem
 from renkei.reading.numeral import read_number
 
 #: Canonical column → Japanese name used in messages and in the template.
@@ -438,8 +439,8 @@ def read_actuals_xlsx(data: bytes) -> ActualsSheet:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise ActualsReadError(f"Excelファイル（.xlsx）として読めません / not an xlsx workbook: {exc}") from None
+    except Exception:  # openpyxl raises many types for a damaged or foreign file, in English: say what it is
+        raise ActualsReadError(workbook_problem(data)) from None
     try:
         first_problem: ActualsReadError | None = None
         for worksheet in workbook.worksheets:

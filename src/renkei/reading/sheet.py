@@ -21,6 +21,7 @@ from renkei.domain.municipality import Area
 from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project
 from renkei.domain.registry import MunicipalityRegistry
 from renkei.reading.area import load_area, load_registry
+from renkei.reading.file_kind import text_problem
 from renkei.reading.layout import (
     ATTACHED_KINDS,
     SHEET_KINDS,
@@ -95,6 +96,9 @@ def decode_document(data: bytes) -> str:
     >>> decode_document(b"\\xef\\xbb\\xbfabc")
     'abc'
     """
+    problem = text_problem(data)  # an image or a workbook may decode as Shift_JIS by chance: say what it is
+    if problem is not None:
+        raise PlanReadError(problem)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     for encoding in ("utf-8-sig", "cp932"):
@@ -102,7 +106,9 @@ def decode_document(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise PlanReadError("the document is neither UTF-8, UTF-16 nor Shift_JIS text")
+    raise PlanReadError("文字コードが UTF-8・UTF-16・Shift_JIS のどれでもないため読めません。"
+                        "UTF-8 で保存し直してください / the document is neither UTF-8, UTF-16 nor Shift_JIS "
+                        "text; save it again as UTF-8")
 
 
 def read_category(text: str) -> Category | None:

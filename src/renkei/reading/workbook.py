@@ -35,6 +35,7 @@ from renkei.domain.quantity import Direction, Quantity
 from renkei.reading.actuals import read_fiscal_year
 from renkei.reading.budget import UNIT_FACTORS, make_cell
 from renkei.reading.cost import read_cost_sharing
+from renkei.reading.file_kind import workbook_problem
 from renkei.reading.quantity import read_quantity
 
 FORMAT = "renkei-workbook/1"
@@ -421,11 +422,11 @@ def read_workbook_edition(data: bytes | BinaryIO) -> WorkbookEdition:
     """Read a plan workbook into a Plan and the renames made in it (see :class:`WorkbookEdition`)."""
     from openpyxl import load_workbook
 
-    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    content = data if isinstance(data, bytes) else data.read()
     try:
-        workbook = load_workbook(stream, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise WorkbookReadError(f"Excelファイル（.xlsx）として読めません / not an xlsx workbook: {exc}") from None
+        workbook = load_workbook(io.BytesIO(content), data_only=True)
+    except Exception:  # openpyxl raises many types for a damaged or foreign file, in English: say what it is
+        raise WorkbookReadError(workbook_problem(content)) from None
     header, hidden = _hidden(workbook)
     old_projects = {pid: project_from_record(r) for pid, r in hidden.items()}
     plan_fields = _overview(workbook, header)

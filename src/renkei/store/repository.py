@@ -80,6 +80,8 @@ class PlanSummary:
     source_sha256: str
     project_count: int
     updated_at: datetime
+    #: The area's English name from its configuration (``name_en``); empty when it has none.
+    area_name_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +118,13 @@ def _summaries(session: Session, *conditions: Any) -> list[PlanSummary]:
             PlanRow,
             AreaRow.slug,
             AreaRow.name,
+            AreaRow.name_en,
             func.count(ProjectRow.id).filter(ProjectRow.status == "active"),
         )
         .join(AreaRow, AreaRow.id == PlanRow.area_id)
         .outerjoin(ProjectRow, ProjectRow.plan_id == PlanRow.id)
         .where(*conditions)
-        .group_by(PlanRow.id, AreaRow.slug, AreaRow.name)
+        .group_by(PlanRow.id, AreaRow.slug, AreaRow.name, AreaRow.name_en)
         .order_by(AreaRow.slug, PlanRow.first_year, PlanRow.plan_key)
     )
     return [
@@ -137,8 +140,9 @@ def _summaries(session: Session, *conditions: Any) -> list[PlanSummary]:
             source_sha256=plan.source_sha256,
             project_count=count,
             updated_at=as_utc(plan.updated_at) or plan.updated_at,
+            area_name_en=area_name_en or "",
         )
-        for plan, slug, area_name, count in session.execute(query).all()
+        for plan, slug, area_name, area_name_en, count in session.execute(query).all()
     ]
 
 
@@ -444,8 +448,9 @@ def withdraw_project(*, session: Session, row: ProjectRow) -> None:
     session.flush()
 
 
-def list_findings(*, session: Session, plan_id: int) -> list[Finding]:
-    """Return the findings stored for a plan, in the order they were reported."""
+def list_findings(*, session: Session, plan_id: int, project_key: str | None = None) -> list[Finding]:
+    """Return the findings stored for a plan (or for one of its sheets, by key), in the order they were reported."""
+    where = [FindingRow.plan_id == plan_id, *([FindingRow.project_key == project_key] if project_key else [])]
     return [
         Finding(
             rule=r.rule,
@@ -457,7 +462,7 @@ def list_findings(*, session: Session, plan_id: int) -> list[Finding]:
             project_key=r.project_key,
         )
         for r in session.scalars(
-            select(FindingRow).where(FindingRow.plan_id == plan_id).order_by(FindingRow.position)
+            select(FindingRow).where(*where).order_by(FindingRow.position)
         )
     ]
 

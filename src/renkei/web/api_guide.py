@@ -19,7 +19,7 @@ SUMMARIES_JA: dict[str, str] = {
     "/api/projects": "事業の一覧（絞り込みと、絞り込みごとの件数）",
     "/api/projects.csv": "事業の一覧（CSV）",
     "/api/projects/{slug}": ("1つの事業：一覧の行、シートの全項目（sheet。renkei parse の JSON と同じ形）、"
-                             "KPIの判定、点検結果"),
+                             "KPIの判定、文書の記載を読み替えた箇所"),
     "/api/municipalities": "構成市町村と参加事業数",
     "/api/municipalities.csv": "構成市町村と参加事業数（CSV）",
     "/api/municipalities/{code}": "1つの市町村の参加事業、役割分担と費用負担",

@@ -134,10 +134,17 @@ def _dots(frame: Frame, points: Sequence[Point], css: str, name: str, unit: str)
 
 
 def render_bar_chart(values: Mapping[int, int | None], *, title: str, description: str, highlight: range,
-                     year_label: dict[int, str], unit: str, missing_label: str = "記載なし") -> Markup:
+                     year_label: dict[int, str], unit: str, missing_label: str = "記載なし",
+                     gap_labels: Mapping[int, str] | None = None) -> Markup:
     """Draw yearly amounts as bars; a year without an amount (None) is a gap labelled, never a zero bar.
 
-    Years outside ``highlight`` (the plan period) are drawn muted.
+    A gap says ``gap_labels[year]`` (what the cell says: 記載なし, なし, 未定 …), else ``missing_label``. Years outside
+    ``highlight`` (the plan period) are drawn muted.
+
+    >>> svg = str(render_bar_chart({2026: 2420, 2027: None}, title="t", description="d", highlight=range(2026, 2028),
+    ...                            year_label={}, unit="千円", gap_labels={2027: "未定"}))
+    >>> svg.count("<rect"), '<text class="gap-label"' in svg and ">未定</text>" in svg
+    (1, True)
     """
     years = tuple(range(min(values), max(values) + 1)) if values else tuple(highlight)
     frame = Frame(years, nice_ceiling(max((v for v in values.values() if v is not None), default=0)))
@@ -146,8 +153,9 @@ def render_bar_chart(values: Mapping[int, int | None], *, title: str, descriptio
     for year in years:
         value = values.get(year)
         if value is None:
+            label = (gap_labels or {}).get(year, missing_label)
             parts.append(f'<text class="gap-label" x="{_num(frame.x(year))}" y="{_num(frame.y(0) - 6)}" '
-                         f'text-anchor="middle">{escape(missing_label)}</text>')
+                         f'text-anchor="middle">{escape(label)}</text>')
             continue
         css = "bar" if year in highlight else "bar muted"
         top = frame.y(value)

@@ -76,7 +76,7 @@ def category_label(project: Project) -> str:
 
 def find_hits(portal: Portal, session: Session, query: str) -> set[str] | None:
     """Return the keys of the projects a search matches (None for no search), over the portal's prepared text."""
-    return match_projects(portal.index.search_text, query)
+    return match_projects(portal.index.search_text, query, portal.index.member_readings)
 
 
 def _failing(row: FacetRow, chosen: ProjectFilter, hits: set[str] | None, ignore: str = "") -> list[str]:

@@ -75,13 +75,29 @@ def last_updated(portal: Portal) -> datetime:
     return max(moments, key=lambda m: m.timestamp() if m.tzinfo else m.replace(tzinfo=JAPAN).timestamp())
 
 
-def plan_label(plan_title: str | None, area_name: str, first_year: int, last_year: int, lang: str) -> str:
+def area_label(area_name: str, area_name_en: str, lang: str) -> str:
+    """Name an area in the page's language: its English name (the area's ``name_en``) on English pages when it has one.
+
+    >>> area_label("北九州都市圏域", "Kitakyushu Metropolitan Area", "en"), area_label("北九州都市圏域", "", "en")
+    ('Kitakyushu Metropolitan Area', '北九州都市圏域')
+    >>> area_label("北九州都市圏域", "Kitakyushu Metropolitan Area", "ja")
+    '北九州都市圏域'
+    """
+    return area_name_en if lang == "en" and area_name_en else area_name
+
+
+def plan_label(plan_title: str | None, area_name: str, first_year: int, last_year: int, lang: str,
+               area_name_en: str = "") -> str:
     """Name a plan edition for people: its title, else its area, with its period (never its internal key).
+
+    An English page names it by the area's English name when there is one (the title is the document's Japanese).
 
     >>> plan_label(None, "北九州都市圏域", 2026, 2030, "ja")
     '北九州都市圏域（令和8年度（2026）〜令和12年度（2030））'
+    >>> plan_label("第2次ビジョン", "北九州都市圏域", 2026, 2030, "en", "Kitakyushu Metropolitan Area")
+    'Kitakyushu Metropolitan Area (FY2026–FY2030)'
     """
-    name = plan_title or area_name
+    name = area_name_en if lang == "en" and area_name_en else plan_title or area_name
     first, last = format_fiscal_year(first_year, lang), format_fiscal_year(last_year, lang)
     return f"{name} ({first}–{last})" if lang == "en" else f"{name}（{first}〜{last}）"
 
@@ -107,7 +123,7 @@ def footer_facts(portal: Portal, settings: Settings, lang: str) -> FooterFacts:
         licence_url=settings.data_licence_url,
         updated=format_date(moment, lang),
         updated_iso=moment.astimezone(JAPAN).date().isoformat() if moment.tzinfo else moment.date().isoformat(),
-        source=plan.title or plan.area_name,
+        source=plan.title or area_label(plan.area_name, portal.summary.area_name_en, lang),
         source_is_title=plan.title is not None,
     )
 
@@ -155,5 +171,6 @@ def paren(text: object, lang: str) -> str:
 def frame_globals() -> dict[str, Any]:
     """Return the functions templates call for the page frame (registered as Jinja globals)."""
     return {"year_options": year_options, "carried_parameters": carried_parameters, "footer_facts": footer_facts,
-            "plan_label": plan_label, "japanese": japanese, "mark_japanese": mark_japanese, "paren": paren,
+            "plan_label": plan_label, "area_label": area_label, "japanese": japanese, "mark_japanese": mark_japanese,
+            "paren": paren,
             "static_site": False}  # True only while `renkei build-site` renders the static copy

@@ -23,6 +23,7 @@ from renkei.domain.plan import KPI, Plan, Project
 from renkei.domain.progress import Evaluation, KpiForm
 from renkei.domain.share import ShareRule, YearFigure
 from renkei.domain.status import STATUS_PRIORITY, Status
+from renkei.domain.text import fold_for_search
 from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
 from renkei.services.progress import PlanProgress, clamp_year, default_evaluation_year, evaluate_stored_plan
 from renkei.store import portal_queries, repository, rounds
@@ -72,6 +73,7 @@ class ProjectView:
     kpis: tuple[KpiView, ...]
     counted_in_totals: bool
     budget_in_period: int | None
+    #: Every reader and lint finding about the sheet: for staff; the public pages show ``corrections`` only.
     findings: tuple[Finding, ...] = ()
     #: 「計画期間外（令和3〜7年度）の事業費のみ記載」 (ja, en) when only years outside the period are stated.
     budget_note: tuple[str, str] | None = None
@@ -87,6 +89,11 @@ class ProjectView:
     def key(self) -> str:
         """Return the project's key."""
         return self.project.key
+
+    @property
+    def corrections(self) -> tuple[Finding, ...]:
+        """Return the findings its public page tells about: where the reader corrected the document's text."""
+        return tuple(f for f in self.findings if f.is_correction)
 
     @property
     def has_budget(self) -> bool:
@@ -148,6 +155,8 @@ class PortalIndex:
     project_counts: dict[str, int]
     #: Each project's folded searchable text, by project key (`web/search.py`).
     search_text: dict[str, str]
+    #: The members' readings and names, folded, for finding places by reading (かんだ → 苅田町; `web/search_terms.py`).
+    member_readings: tuple[tuple[str, str], ...]
     facet_rows: tuple[FacetRow, ...]
     #: KPIs by status, each KPI once (every status present, zero when none).
     status_counts: dict[Status, int]
@@ -197,6 +206,7 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...],
         projects_of=projects_of,
         project_counts={m.code: by_name.get(m.name, 0) for m in members},
         search_text={v.project.key: searchable_text(v.project) for v in projects},
+        member_readings=tuple((fold_for_search(m.kana), fold_for_search(m.name)) for m in members if m.kana),
         facet_rows=rows,
         status_counts={s: counted.get(s, 0) for s in Status},
         facet_counts={name: dict(c) for name, c in facet_counts.items()},

@@ -23,6 +23,7 @@ class PlanInfo(BaseModel):
     plan_key: str = Field(description="stable key of the edition, e.g. kitakyushu-2026")
     area_slug: str
     area_name: str
+    area_name_en: str | None = Field(description="the area's English name (null: the area configures none)")
     title: str | None
     first_fiscal_year: int
     last_fiscal_year: int
@@ -156,24 +157,23 @@ class ProjectList(BaseModel):
     next: str | None = None
 
 
-class FindingItem(BaseModel):
-    """A document check finding, on the very sheet it is about."""
+class CorrectionItem(BaseModel):
+    """Where the document's text was read as corrected (a misspelt member read as the member), in plain words."""
 
-    rule: str
-    severity: str
-    message: str
-    line: int | None
-    suggestion: str | None
-    project_key: str | None = Field(description="the key of the sheet it is about (null: about the document)")
+    message: str = Field(description="what was read as what, in the answer's language")
+    line: int | None = Field(description="line of the vision document")
 
 
 class ProjectDetail(ProjectItem):
-    """A project: its list row, the sheet in the domain's one JSON shape, its KPIs evaluated and its findings."""
+    """A project: its list row, the sheet in the domain's one JSON shape, its KPIs evaluated and its corrections.
+
+    The document checks (lint findings) are for staff and are not part of the public answer.
+    """
 
     sheet: dict[str, Any] = Field(description="every field of the sheet as read, in the one shape the domain writes "
                                               "(`Project.to_dict`; `renkei parse --format json` writes the same)")
     kpis: list[KpiItem]
-    findings: list[FindingItem]
+    corrections: list[CorrectionItem] = Field(description="where the document's text was read as corrected")
 
 
 class MunicipalityItem(BaseModel):
@@ -229,7 +229,8 @@ class MapData(BaseModel):
 def plan_info(portal: Portal) -> list[PlanInfo]:
     """Return the chosen plan and every stored plan."""
     return [
-        PlanInfo(plan_key=s.plan_key, area_slug=s.area_slug, area_name=s.area_name, title=s.title,
+        PlanInfo(plan_key=s.plan_key, area_slug=s.area_slug, area_name=s.area_name,
+                 area_name_en=s.area_name_en or None, title=s.title,
                  first_fiscal_year=s.first_year, last_fiscal_year=s.last_year, version=s.version,
                  project_count=s.project_count)
         for s in (portal.summary, *portal.plans)
@@ -315,13 +316,12 @@ def project_item(view: ProjectView) -> ProjectItem:
 
 
 def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetail:
-    """Describe a project: the domain's own JSON of the sheet, with its evaluated KPIs and findings beside it."""
+    """Describe a project: the domain's own JSON of the sheet, with its evaluated KPIs and corrections beside it."""
     return ProjectDetail(
         **project_item(view).model_dump(),
         sheet=view.project.to_dict(),
         kpis=[kpi_item(k, portal, lang, chart=True) for k in view.kpis],
-        findings=[FindingItem(rule=f.rule, severity=f.severity.value, message=f.message, line=f.line,
-                              suggestion=f.suggestion, project_key=f.project_key) for f in view.findings],
+        corrections=[CorrectionItem(message=f.message_in(lang), line=f.line) for f in view.corrections],
     )
 
 

@@ -3,7 +3,8 @@
 Japanese has no spaces between words, so a term matches anywhere in a project's text. Text and terms are folded
 alike by :func:`renkei.domain.text.fold_for_search` (width, case, katakana = hiragana, middle dots, and
 ``U・Iターン`` also read as ``Uターン`` and ``Iターン``). A term written with kana also matches by its reading
-(子ども finds こども, こども finds 子ども食堂: see :mod:`renkei.web.search_terms`). The prepared text lives with the
+(子ども finds こども, こども finds 子ども食堂), and a place name by its reading (かんだ finds 苅田町's projects: see
+:mod:`renkei.web.search_terms`). The prepared text lives with the
 plan's read model, so a search reads nothing from the database and writes nothing.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from renkei.domain.plan import Project
 from renkei.domain.text import fold_for_search
-from renkei.web.search_terms import query_variants
+from renkei.web.search_terms import MemberReadings, query_variants
 
 
 def searchable_text(project: Project) -> str:
@@ -35,15 +36,19 @@ def searchable_text(project: Project) -> str:
     return fold_for_search("\n".join(p for p in parts if p))
 
 
-def match_projects(documents: dict[str, str], query: str) -> set[str] | None:
+def match_projects(documents: dict[str, str], query: str, readings: MemberReadings = ()) -> set[str] | None:
     """Return the keys whose text holds every term of the query; None for an empty query (no filtering).
+
+    A term in kana that begins a member's reading also matches the member's name (``readings``: かんだ → 苅田町).
 
     >>> match_projects({"a": "こども文化ぱすぽーと", "b": "移住"}, "コドモ　文化")
     {'a'}
     >>> match_projects({"a": "x"}, "   ") is None
     True
+    >>> match_projects({"a": "連携市町 苅田町", "b": "行橋市"}, "かんだ", [("かんだまち", "苅田町")])
+    {'a'}
     """
-    terms = query_variants(query)
+    terms = query_variants(query, readings)
     if not terms:
         return None
     return {key for key, text in documents.items() if all(any(v in text for v in term) for term in terms)}

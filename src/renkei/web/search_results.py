@@ -36,9 +36,10 @@ def describe_results(request: Request, portal: Portal, session: Session, chosen:
     names: dict[str, Markup] = {}
     snippets: dict[str, Snippet] = {}
     if chosen.q:
+        readings = portal.index.member_readings  # かんだ marks 苅田町
         for view in shown:
-            names[view.slug] = highlight(view.project.name, chosen.q)
-            snippet = find_snippet(view.project, chosen.q)
+            names[view.slug] = highlight(view.project.name, chosen.q, readings)
+            snippet = find_snippet(view.project, chosen.q, readings)
             if snippet is not None:
                 snippets[view.slug] = snippet
     members = tuple(matching_members(chosen.q, portal.municipalities)) if chosen.q else ()

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from renkei.domain.plan import Project
 from renkei.domain.text import fold_for_search
-from renkei.web.search_terms import query_variants
+from renkei.web.search_terms import MemberReadings, query_variants
 
 #: Characters kept either side of the first match in a snippet.
 BEFORE, AFTER = 24, 56
@@ -113,15 +113,17 @@ def mark(text: str, spans: Sequence[tuple[int, int]], window: tuple[int, int] | 
     return Markup("".join(out))
 
 
-def highlight(text: str, query: str) -> Markup:
+def highlight(text: str, query: str, readings: MemberReadings = ()) -> Markup:
     """Return text escaped with every match of the query marked (the whole text; for names and titles).
 
     >>> str(highlight("こども文化パスポート事業", "コドモ 事業"))
     '<mark>こども</mark>文化パスポート<mark>事業</mark>'
     >>> str(highlight("<script>", ""))
     '&lt;script&gt;'
+    >>> str(highlight("苅田町の取組", "かんだ", [("かんだまち", "苅田町")]))
+    '<mark>苅田町</mark>の取組'
     """
-    return mark(text, find_spans(text, query_variants(query)))
+    return mark(text, find_spans(text, query_variants(query, readings)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,17 +153,17 @@ def _fields(project: Project) -> Iterable[tuple[str, str]]:
     yield "search.reading", fold_for_search(project.reading or "")
 
 
-def find_snippet(project: Project, query: str) -> Snippet | None:
+def find_snippet(project: Project, query: str, readings: MemberReadings = ()) -> Snippet | None:
     """Return the first field (after the name) where a term of the query occurs, cut around the match.
 
-    None when the query is empty or only the name matches.
+    None when the query is empty or only the name matches. ``readings`` let a place's reading mark its name.
 
     >>> from renkei.domain.plan import Project
     >>> found = find_snippet(Project("研修", 1, description="職員の<DX>研修を実施し、DX人材を育てる。"), "ｄｘ")
     >>> found.field, str(found.text)
     ('project.description', '職員の&lt;<mark>DX</mark>&gt;研修を実施し、<mark>DX</mark>人材を育てる。')
     """
-    variants = query_variants(query)
+    variants = query_variants(query, readings)
     if not variants:
         return None
     for field, text in _fields(project):

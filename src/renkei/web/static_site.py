@@ -34,13 +34,19 @@ from starlette.responses import Response
 from renkei.domain.text import fold_for_search
 from renkei.settings import Settings
 from renkei.web.app import WEB_DIR, create_app
-from renkei.web.rendering import PortalDep, render_page
+from renkei.web.i18n import translate
+from renkei.web.readmodel import Portal
+from renkei.web.rendering import LanguageDep, PortalDep, render_page
 from renkei.web.search import searchable_text
+from renkei.web.search_terms import READING_ENDINGS
+from renkei.web.suggestion import CLOSE_NAME_CUTOFF, CLOSE_NAMES
 
 #: Query parameters a static page never varies by: one plan, one year, no free search or sort.
 IGNORED = frozenset({"plan", "as_of", "q", "sort"})
 #: Pages every visitor can open from the navigation; the crawl starts here in each language.
 START_PAGES = ("/", "/projects", "/kpis", "/municipalities", "/map", "/method", "/docs", "/downloads", "/search")
+#: The live search's suggestions (`web/suggestion.py`) that a page with no filters can offer, made in the browser.
+STATIC_SUGGESTIONS = ("term", "municipality", "municipality_filter", "name")
 #: Files fetched once, whatever the language: the search index and the API description.
 LANGUAGE_FREE = ("/search-index.js", "/openapi.json")
 _LINK = re.compile(r'\b(href|src|action)="([^"]*)"')
@@ -148,22 +154,38 @@ def add_static_routes(app: FastAPI) -> None:
     """Add the two answers only the static copy has: the search page and its index (``/search-index.js``)."""
 
     @app.get("/search", include_in_schema=False)
-    def show_search(request: Request, portal: PortalDep) -> Response:
-        return render_page(request, "search/index.html", {"portal": portal})
+    def show_search(request: Request, portal: PortalDep, lang: LanguageDep) -> Response:
+        words = {"count": translate("suggest.count", lang, count="{count}"),
+                 "kinds": {kind: [translate(f"suggest.{kind}.before", lang), translate(f"suggest.{kind}.after", lang)]
+                           for kind in STATIC_SUGGESTIONS}}
+        return render_page(request, "search/index.html", {"portal": portal, "suggest_words": words})
 
     @app.get("/search-index.js", include_in_schema=False)
     def search_index(portal: PortalDep) -> Response:
-        projects = []
-        for view in portal.projects:
-            project = view.project
-            category = project.category_label if project.category else ""
-            summary = (project.description or "")[:90] + ("…" if len(project.description or "") > 90 else "")
-            projects.append([site_file(f"/projects/{view.slug}", {}, "ja"), project.name, category, summary,
-                             searchable_text(project)])
-        towns = [[site_file(f"/municipalities/{m.code}", {}, "ja"), m.name, fold_for_search(m.name)]
-                 for m in portal.municipalities]
-        body = json.dumps({"projects": projects, "municipalities": towns}, ensure_ascii=False, separators=(",", ":"))
-        return Response("window.RENKEI_SEARCH=" + body + ";\n", media_type="text/javascript")
+        return Response("window.RENKEI_SEARCH=" + search_index_json(portal) + ";\n", media_type="text/javascript")
+
+
+def search_index_json(portal: Portal) -> str:
+    """Return what the static copy's search reads (``site-search.js``), folded as the portal's search folds.
+
+    Projects: [file, name, category, summary, searchable text, folded name]; the folded name is what close names
+    (「もしかして」) are measured against. Members: [file of their page, name, folded name, folded reading, file of
+    the project list filtered by them, number of sheets they take part in]. Files are the Japanese ones, relative
+    to a language's root, so the English search page (``en/search.html``) links English pages with the same paths.
+    """
+    projects = []
+    for view in portal.projects:
+        project = view.project
+        category = project.category_label if project.category else ""
+        summary = (project.description or "")[:90] + ("…" if len(project.description or "") > 90 else "")
+        projects.append([site_file(f"/projects/{view.slug}", {}, "ja"), project.name, category, summary,
+                         searchable_text(project), fold_for_search(project.name)])
+    towns = [[site_file(f"/municipalities/{m.code}", {}, "ja"), m.name, fold_for_search(m.name),
+              fold_for_search(m.kana), site_file("/projects", {"municipality": m.code}, "ja"),
+              len(portal.projects_of(m))] for m in portal.municipalities]
+    rules = {"endings": list(READING_ENDINGS), "cutoff": CLOSE_NAME_CUTOFF, "limit": CLOSE_NAMES}
+    return json.dumps({"projects": projects, "municipalities": towns, "rules": rules}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 class _Crawl:

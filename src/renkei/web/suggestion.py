@@ -1,8 +1,8 @@
 """What to try when a search finds nothing: drop a filter, drop the keyword, a close name, a municipality.
 
 Every suggestion is a link with the number of results it leads to, so a visitor never follows one to another
-empty page. Close names come from rapidfuzz over the folded project names; municipalities match by name or kana
-(ゆくはし finds 行橋市).
+empty page. Close names come from rapidfuzz over the folded project names; municipalities match by name or by how
+their reading begins (ゆくはし finds 行橋市, see :func:`renkei.web.search_terms.reads_as`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from renkei.domain.municipality import Municipality
 from renkei.domain.text import fold_for_search, search_terms
 from renkei.web.listing import ProjectFilter
 from renkei.web.readmodel import FACETS
-from renkei.web.search_terms import query_variants
+from renkei.web.search_terms import reads_as, term_variants
 
 #: Least rapidfuzz partial ratio (0-100) for a name to count as close to the query.
 CLOSE_NAME_CUTOFF = 70
@@ -54,20 +54,22 @@ def close_names(query: str, names: Mapping[str, str], *, limit: int = CLOSE_NAME
 
 
 def matching_members(query: str, members: Sequence[Municipality]) -> list[Municipality]:
-    """Return the members whose name or kana holds every term of the query.
+    """Return the members each term of the query names: in their name, or in kana as their reading begins.
+
+    The reading follows :func:`renkei.web.search_terms.reads_as` (かんだ, ゆくはし; not まち, which towns end with).
 
     >>> towns = [Municipality("402133", "行橋市", "福岡県", "ゆくはしし"),
     ...          Municipality("406210", "苅田町", "福岡県", "かんだまち")]
     >>> [m.name for m in matching_members("ユクハシ", towns)], [m.name for m in matching_members("苅田", towns)]
     (['行橋市'], ['苅田町'])
+    >>> [m.name for m in matching_members("かんだ", towns)], matching_members("まち", towns)
+    (['苅田町'], [])
     """
-    variants = query_variants(query)
-    if not variants:
-        return []
+    terms = search_terms(query)
     found = []
     for member in members:
-        text = fold_for_search(f"{member.name} {member.kana}")
-        if all(any(v in text for v in term) for term in variants):
+        name, reading = fold_for_search(member.name), fold_for_search(member.kana)
+        if terms and all(any(v in name for v in term_variants(term)) or reads_as(term, reading) for term in terms):
             found.append(member)
     return found
 

@@ -138,7 +138,7 @@ def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, l
 @router.get("/projects/{slug}", response_model=ProjectDetail, summary="One project sheet")
 def get_project(slug: str, portal: PortalDep, lang: LanguageDep) -> ProjectDetail:
     """Return a project: its list row, ``sheet`` (every field as read, the shape `renkei parse --format json` writes),
-    its KPIs evaluated with their chart series, and its document checks."""
+    its KPIs evaluated with their chart series, and where the document's text was read as corrected."""
     view = portal.project_by_slug(slug)
     if view is None:
         raise HTTPException(status_code=404, detail=translate("project.not_found", lang))

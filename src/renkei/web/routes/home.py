@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from renkei.web.chart import render_bar_chart
+from renkei.web.budget_chart import draw_budget_chart, total_budget_years
 from renkei.web.choropleth import build_classes, load_shapes, render_map
-from renkei.web.i18n import format_year, short_year_labels, translate
+from renkei.web.i18n import short_year_labels, translate
 from renkei.web.parameters import check_year
 from renkei.web.rendering import LanguageDep, SessionDep, find_portal, render_page
 from renkei.web.schemas import build_summary
@@ -27,18 +27,10 @@ def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: st
         return render_page(request, "home/empty.html", {})
     check_year(as_of, portal.as_of, portal.plan.first_year, portal.plan.last_year)
     summary = build_summary(portal, lang)
-    totals = portal.totals
-    amounts = {y.fiscal_year: y.amount for y in totals.years}  # the plan period only; blanks stay None
-    years = short_year_labels(tuple(amounts), lang)
-    none_text = translate("budget.not_stated", lang)
-    budget_chart = render_bar_chart(
-        amounts,
-        title=translate("home.budget_by_year", lang),
-        description=", ".join(f"{format_year(y, lang)}: {f'{v:,}' if v is not None else none_text}"
-                              for y, v in amounts.items()),
-        highlight=portal.plan.years, missing_label=none_text,
-        year_label=years,
-        unit=translate("col.amount", lang),
+    years = total_budget_years(portal.totals.years, lang)  # the plan period only; a year no sheet states is a gap
+    budget_chart = draw_budget_chart(
+        years, title=translate("home.budget_by_year", lang), highlight=portal.plan.years, lang=lang,
+        year_label=short_year_labels(tuple(y.fiscal_year for y in years), lang),
     )
     shapes = load_shapes(portal.plan.area_slug)
     counts = portal.project_counts()

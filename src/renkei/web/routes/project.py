@@ -7,9 +7,10 @@ from starlette.responses import Response
 
 from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.store.evaluations import published_evaluations_of
-from renkei.web.chart import build_kpi_series, render_bar_chart, render_kpi_chart
+from renkei.web.budget_chart import draw_budget_chart, project_budget_years
+from renkei.web.chart import build_kpi_series, render_kpi_chart
 from renkei.web.choropleth import load_shapes, render_map
-from renkei.web.i18n import format_year, short_year_labels, translate
+from renkei.web.i18n import short_year_labels, translate
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
 
 router = APIRouter()
@@ -23,13 +24,11 @@ def show_project(request: Request, slug: str, portal: PortalDep, lang: LanguageD
         raise HTTPException(status_code=404, detail=translate("project.not_found", lang))
     budget = view.project.budget
     budget_chart = None
-    if budget is not None and budget.has_amount:
-        amounts = {y: v or 0 for y, v in budget.by_fiscal_year.items()}
-        budget_chart = render_bar_chart(
-            amounts, title=translate("project.budget", lang),
-            description=", ".join(f"{format_year(y, lang)}: {v:,}" for y, v in amounts.items()),
-            highlight=portal.plan.years, year_label=short_year_labels(tuple(amounts), lang),
-            unit=translate("col.amount", lang),
+    if budget is not None and budget.has_amount:  # a blank year is a gap saying 記載なし, never a zero bar
+        years = project_budget_years(budget, lang)
+        budget_chart = draw_budget_chart(
+            years, title=translate("project.budget", lang), highlight=portal.plan.years, lang=lang,
+            year_label=short_year_labels(tuple(y.fiscal_year for y in years), lang),
         )
     names = {"actual": translate("col.actual", lang), "baseline": translate("col.baseline", lang),
              "target": translate("col.target", lang)}

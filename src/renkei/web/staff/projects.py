@@ -16,6 +16,7 @@ from renkei.services.accounts import StaffUser
 from renkei.services.evaluations import EvaluationInput, project_target
 from renkei.services.workflow import ConflictError, FormErrors, WorkflowDenied
 from renkei.store import accounts as account_store
+from renkei.store import repository
 from renkei.store.evaluations import find_evaluation, list_evaluations
 from renkei.store.project_text import pending_project_ids
 from renkei.store.rounds import project_rows
@@ -74,6 +75,8 @@ def _text_page(request: Request, session: Session, user: StaffUser, project_id: 
             target.project_id, target.partner_codes, target.assigned_user_ids, code)),
         "can_publish": is_allowed(user.subject, Action.PUBLISH_PROJECT_TEXT, target),
         "own_name": own_name, "own_role": own_role, "role_rows": max(len(text.working.roles) + 1, 3),
+        # The reader's and lint's findings on this sheet: for staff only (the public page says only what was corrected).
+        "findings": repository.list_findings(session=session, plan_id=row.plan_id, project_key=row.key),
     }, user, status_code=status_code)
 
 

@@ -47,11 +47,12 @@ async def upload(request: Request, session: SessionDep, user: UserDep) -> Respon
     if len(data) > MAX_UPLOAD:
         return _page(request, user, error="ファイルが大きすぎます（5MBまで） / the file is too large (5 MB)",
                      status_code=413)
+    name = sent.filename or ""
     try:
-        is_xlsx = data.startswith(b"PK\x03\x04")
+        is_xlsx = data.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm"))
         sheet = read_actuals_xlsx(data) if is_xlsx else read_actuals_csv(decode_document(data))
-    except (ActualsReadError, PlanReadError) as exc:
-        return _page(request, user, error=str(exc), status_code=422)
+    except (ActualsReadError, PlanReadError) as exc:  # the message says what the file is, in both languages
+        return _page(request, user, error=f"「{name}」: {exc}" if name else str(exc), status_code=422)
     space = load_workspace(session)
     report = import_actuals(session=session, plan_id=space.plan.id, sheet=sheet, actor=user.username,
                             skip_invalid=form.get("skip_invalid") == "1", user=user)
