@@ -37,6 +37,7 @@ from renkei.reading.sheet import read_plan
 from renkei.services.actuals import import_actuals
 from renkei.services.plan_import import import_plan
 from renkei.services.progress import evaluate_stored_plan
+from renkei.services.rounds import open_round
 from renkei.store import repository
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.migrate import upgrade_database
@@ -59,10 +60,10 @@ def actuals_csv(plan: Plan, seed: int) -> str:
             goal = kpi.target.value
             if goal is None or goal <= 0:
                 continue
-            for year in (2026, 2027):
+            for year in (2025, 2026):  # years that have begun: the future takes no actuals
                 if rng.random() < 0.15:
                     continue  # some years go unreported
-                share = (year - 2025) / 5 * rng.uniform(0.5, 1.3)
+                share = (year - 2024) / 5 * rng.uniform(0.5, 1.3)
                 writer.writerow([project.name, kpi.indicator, year, max(0, round(goal * share))])
     return buffer.getvalue()
 
@@ -77,6 +78,8 @@ def prepare(projects: int, folder: Path) -> str:
     engine = create_engine_from_url(url)
     with create_session_factory(engine)() as session:
         import_plan(session=session, plan=plan, findings=[*findings, *lint_plan(plan)], source_text=text, area=area)
+        for year in (2025, 2026):  # only a year whose round is open takes actuals
+            open_round(session=session, plan_id=1, fiscal_year=year, due_date=date(year + 1, 5, 31), actor="bench")
         sheet = read_actuals_csv(actuals_csv(plan, DEFAULT_SEED))
         import_actuals(session=session, plan_id=1, sheet=sheet, actor="bench", skip_invalid=True)
     engine.dispose()
