@@ -265,9 +265,9 @@ _ASSESSED_RATING = {
 }
 
 
-def is_due(assessment: Assessment | None, frame: Frame) -> bool:
+def is_due(assessment: Assessment, frame: Frame) -> bool:
     """Tell whether a staff assessment is for a year at or before the evaluation year."""
-    return assessment is not None and assessment.fiscal_year <= frame.as_of
+    return assessment.fiscal_year <= frame.as_of
 
 
 def judge_assessment(frame: Frame, assessment: Assessment, *, rule: str, ja: str, en: str) -> Verdict:
