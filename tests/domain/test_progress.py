@@ -169,9 +169,13 @@ CASES = {
     "参加自治体の増 17": Case(PARTICIPANTS, {2026: 17}, 2026, Status.ACHIEVED, Rating.A, KpiForm.QUALITATIVE,
                          rule="qualitative.baseline"),
     # --- maintain ---
-    "年1回 held": Case(EXCHANGE, {2026: 1}, 2026, Status.ACHIEVED, Rating.A, KpiForm.MAINTAIN, 1.0, 1.0),
+    "年1回 held": Case(EXCHANGE, {2026: 1}, 2026, Status.ON_TRACK, Rating.B, KpiForm.MAINTAIN, 1.0, 1.0),
+    "年1回 held through the target year": Case(EXCHANGE, dict.fromkeys(range(2026, 2031), 1), 2030,
+                                            Status.ACHIEVED, Rating.A, KpiForm.MAINTAIN, 1.0, 1.0),
     "年1回 skipped": Case(EXCHANGE, {2026: 1, 2027: 0}, 2027, Status.BEHIND, Rating.D, KpiForm.MAINTAIN, 0.0),
-    "年1回 above": Case(EXCHANGE, {2026: 3}, 2026, Status.ACHIEVED, Rating.A, KpiForm.MAINTAIN),
+    "年1回 skipped in the target year": Case(EXCHANGE, {2029: 1, 2030: 0}, 2030, Status.NOT_ACHIEVED, Rating.E,
+                                          KpiForm.MAINTAIN, 0.0),
+    "年1回 above": Case(EXCHANGE, {2026: 3}, 2026, Status.ON_TRACK, Rating.B, KpiForm.MAINTAIN),
     # --- cumulative ---
     "GX baseline inside the range": Case(GX, {2025: 4, 2026: 8}, 2026, Status.ON_TRACK, Rating.B,
                                          KpiForm.CUMULATIVE, 0.5, 0.5, measured=15),
@@ -358,7 +362,7 @@ def test_baseline_outside_or_straddling_the_range_does_not_count() -> None:
         (FORENSICS, {2026: 0}, 2026, 0.0, None),  # no pace
         (ROADS, {2030: 86.0}, 2030, None, None),  # the target year is reported: no forecast into the past
         (ROADS, {2029: 85.0}, 2031, 85.1, 2038),  # judged on 2029, the target year unreported: a forecast for 2030
-        (EXCHANGE, {2026: 1}, 2026, None, 2026),  # a single point has no trend
+        (EXCHANGE, {2026: 1, 2027: 2}, 2027, None, None),  # a level to hold has no forecast
     ],
 )
 def test_forecast(kpi: KPI, actuals: dict[int, float], as_of: int, at_target: float | None,
@@ -375,7 +379,7 @@ def test_monthly_actuals_of_a_per_month_kpi_average_over_the_months() -> None:
     months = [Actual(2026, v, month=m) for m, v in [(4, 14800), (5, 15200), (6, 14900), (7, 15100)]]
     evaluation = evaluate_kpi(G_MOTTY, months, as_of=2026, plan_first_year=2026, plan_last_year=2030)
     assert evaluation.latest_actual == 15000
-    assert evaluation.status is Status.ACHIEVED
+    assert evaluation.status is Status.ON_TRACK  # a rate per month: met in 2026, to hold until 2030
     assert month_merge_for(G_MOTTY) is MonthMerge.AVERAGE
     summed = evaluate_kpi(G_MOTTY, months, as_of=2026, plan_first_year=2026, plan_last_year=2030,
                           months=MonthMerge.SUM)
@@ -530,7 +534,8 @@ actual_values = st.floats(min_value=-1e15, max_value=1e15) | st.integers(-5, 50)
 entries = st.builds(Actual, fiscal_year=st.integers(1990, 2100), value=st.none() | actual_values,
                     month=st.none() | st.integers(1, 12))
 assessments = st.none() | st.builds(Assessment, fiscal_year=st.integers(1990, 2100),
-                                    status=st.sampled_from(list(Status)), comment=st.text(max_size=5))
+                                    status=st.sampled_from(list(Status)), comment=st.text(max_size=5),
+                                    rating=st.none() | st.sampled_from(list(Rating)))
 
 
 @settings(max_examples=500)
@@ -550,10 +555,11 @@ def test_evaluate_never_raises_and_stays_consistent(
         assert 0.0 <= evaluation.expected_progress <= 1.0
     if evaluation.years_met is not None and evaluation.years_due is not None:
         assert 0 <= evaluation.years_met <= evaluation.years_due
-    if evaluation.rule != "qualitative.assessment":
-        allowed = {
-            Status.ACHIEVED: {Rating.A}, Status.ON_TRACK: {Rating.B}, Status.BEHIND: {Rating.C, Rating.D},
-            Status.NOT_ACHIEVED: {Rating.E}, Status.NO_DATA: {Rating.NONE}, Status.NOT_MEASURABLE: {Rating.NONE},
-        }
-        assert evaluation.rating in allowed[evaluation.status]
+    # Every rating fits its status, staff assessments included, so a badge never contradicts the status filter.
+    allowed = {
+        Status.ACHIEVED: {Rating.A}, Status.ON_TRACK: {Rating.B}, Status.BEHIND: {Rating.C, Rating.D},
+        Status.NOT_ACHIEVED: {Rating.E}, Status.NO_DATA: {Rating.NONE}, Status.NOT_MEASURABLE: {Rating.NONE},
+    }
+    assert evaluation.rating in allowed[evaluation.status]
+    assert evaluation.rating in evaluation.status.ratings
     assert evaluation.explanation_ja and evaluation.explanation_en

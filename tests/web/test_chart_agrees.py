@@ -56,6 +56,13 @@ def test_chart_table_equals_the_numbers_the_explanation_uses(
     if series.forecast:
         assert e.judged_year is not None and series.forecast[0][0] == e.judged_year
         assert e.target_year is not None and e.judged_year < e.target_year
+    # The line, its column in the table and the words come and go together, and only for a level to reach or
+    # a total: a level to hold, an amount each year or an aim in words is never extrapolated.
+    assert bool(series.forecast) == bool(e.forecast_ja) == bool(e.forecast_en)
+    forecast_column = {year: value for year, *_, value in series.table() if value is not None}
+    assert forecast_column == dict(series.forecast[1:])
+    if view.form not in (KpiForm.POINT, KpiForm.CUMULATIVE):
+        assert not series.forecast and e.forecast_at_target is None and not e.forecast_ja
 
 
 def test_unreported_years_are_gaps_not_zeros(example_plan: Plan) -> None:

@@ -83,7 +83,7 @@ def test_an_empty_result_suggests_dropping_a_filter_with_its_count(client: TestC
     training = client.get("/api/projects", params={"q": "研修"}).json()["count"]
     html = client.get("/projects?q=研修&status=achieved&lang=ja").text
     assert "0件の事業" in html and "条件を変えると見つかります" in html
-    link = re.search(r'<li><a href="([^"]+)">「<span lang="ja">達成</span>」の条件を外す</a> '
+    link = re.search(r'<li><a href="([^"]+)">「<span lang="ja">達成（A）</span>」の条件を外す</a> '
                      r'<span class="count">(\d+)件</span></li>', html)
     assert link, html[html.find("suggestions"):][:800]
     assert link.group(1) == f"/projects?q={quote('研修')}" and int(link.group(2)) == training

@@ -23,6 +23,7 @@ from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.plan import Plan
 from renkei.domain.progress import ProgressError
+from renkei.domain.status import Rating, Status, label_status_group
 from renkei.domain.verdict import format_number
 from renkei.export.actuals_template import TemplateError, write_actuals_template
 from renkei.reading.actuals import ActualsReadError, ActualsSheet, read_actuals_csv, read_actuals_xlsx
@@ -318,21 +319,20 @@ def _kpi_table(kpis: list[KpiProgress], as_of: int) -> Table:
         table.add_row(item.project.name + ("【再掲】" if item.project.relisted else ""), e.indicator, e.kind.value,
                       format_fiscal_year(e.judged_year) if e.judged_year else "未報告", _number(e.latest_actual),
                       _percent(e.progress), _percent(e.expected_progress),
-                      f"{e.status.label_ja} / {e.status.value}", e.rating.value, forecast)
+                      f"{e.status.label_ja} / {e.status.value}", f"{e.rating.value} {e.rating.label_ja}", forecast)
     return table
 
 
 def _summary_table(title: str, groups: tuple[ProgressGroup, ...] | list[ProgressGroup]) -> Table:
     table = Table(title=title)
     table.add_column("区分 / group")
-    for column in ("事業", "KPI", "達成", "順調", "遅れ", "未達成", "未入力", "測定不能", "A", "B", "C", "D", "E", "-",
-                   "事業費（期間計, 千円）"):
+    statuses, ratings = (label_status_group(s) for s in Status), (f"{r.value} {r.label_ja}" for r in Rating)
+    for column in ("事業", "KPI", *statuses, *ratings, "事業費（期間計, 千円）"):
         table.add_column(column, justify="right")
     for g in groups:
         s, r = g.by_status, g.by_rating
-        table.add_row(g.label, str(g.projects), str(g.kpis), *(str(s[k]) for k in
-                      ("achieved", "on_track", "behind", "not_achieved", "no_data", "not_measurable")),
-                      *(str(r[k]) for k in ("A", "B", "C", "D", "E", "-")),
+        table.add_row(g.label, str(g.projects), str(g.kpis), *(str(s[k.value]) for k in Status),
+                      *(str(r[k.value]) for k in Rating),
                       "記載なし" if g.budget_total is None else f"{g.budget_total:,}")
     return table
 
@@ -351,12 +351,13 @@ def _print_progress(result: PlanProgress, format: ProgressFormat) -> None:
         buffer = io.StringIO()
         columns = [*RECORD_KEYS, "judged_year", "explanation_ja", "explanation_en", "project_key", "relisted",
                    "counted", "policy_area", "category", "unit", "baseline", "target", "measured", "target_value",
-                   "target_year", "rule"]
+                   "target_year", "rule", "status_label", "rating_label"]
         writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for item, record in zip(kpis, records, strict=True):
-            writer.writerow({**record, "explanation_ja": item.evaluation.explanation_ja,
-                             "explanation_en": item.evaluation.explanation_en})
+            e = item.evaluation
+            writer.writerow({**record, "explanation_ja": e.explanation_ja, "explanation_en": e.explanation_en,
+                             "status_label": e.status.label_ja, "rating_label": e.rating.label_ja})
         typer.echo(buffer.getvalue(), nl=False)
         return
     out.print(_kpi_table(kpis, as_of))

@@ -24,14 +24,16 @@ missed year (staff reported later years but not this one), while years after it 
 reported. Once *t* is past *T* every range year is judged and an unreported year is missed.
 years_met / years_due count these; progress = years met / years in range and expected = years due /
 years in range. Achieved when every year of the range is met (only possible from *T* on); on track
-when every judged year is met; behind otherwise; no data when no due year has an actual.
+when every judged year is met (「令和8年度は目標を満たしている。令和12年度まで続けば達成」); behind otherwise;
+no data when no due year has an actual. An amount each year has no forecast: the amount is the same every
+year, so a trend through the reported years (1回, then 2回) would predict a number nobody aims at.
 """
 
 from __future__ import annotations
 
 import math
 
-from renkei.domain.forecast import Forecast, fit_trend, forecast_total
+from renkei.domain.forecast import Forecast, forecast_total
 from renkei.domain.quantity import Direction, Qualifier, Quantity, QuantityKind
 from renkei.domain.status import Rating, Status, judge_pace
 from renkei.domain.verdict import (
@@ -41,6 +43,7 @@ from renkei.domain.verdict import (
     format_amount,
     format_number,
     format_percent,
+    hold_words,
     is_usable,
     meets,
     ratio,
@@ -222,13 +225,6 @@ def judge_every_year(frame: Frame) -> Verdict:
     rating: Rating | None = None
     if status is Status.BEHIND:
         rating = Rating.C if years_met >= frame.thresholds.c_rating * years_judged else Rating.D
-    forecast = Forecast()
-    if judged < big_t:
-        trend = fit_trend(list(recorded.items()))
-        at_target = trend.value_at(big_t) if trend else None
-        if at_target is not None and all(v >= 0 for v in recorded.values()):
-            at_target = max(at_target, 0.0)  # a yearly count cannot fall below zero
-        forecast = Forecast(at_target=at_target)
     detail_ja = detail_en = ""
     if missed:
         years = "・".join(year_ja(y) for y in missed[:10]) + ("…" if len(missed) > 10 else "")
@@ -238,17 +234,19 @@ def judge_every_year(frame: Frame) -> Verdict:
         detail_ja += f"、{'・'.join(year_ja(y) for y in gaps)}は未報告"
         detail_en += f"; FY{', FY'.join(str(y) for y in gaps)} not reported"
     basis_ja, basis_en = frame.basis(judged)
+    hold_ja, hold_en = hold_words(judged, big_t) if status is Status.ON_TRACK else ("", "")
     return Verdict(
         rule="every_year.count", status=status, direction=direction, target_year=big_t, rating=rating,
         latest_actual=recorded[judged], measured=recorded[judged], progress=progress,
-        expected=expected, years_met=years_met, years_due=years_judged, forecast=forecast,
+        expected=expected, years_met=years_met, years_due=years_judged,
         judged_year=judged, used=tuple(recorded.items()),
         ja=sentences(f"{amount_ja}：報告のある{years_judged}年度中 {years_met}年度達成{detail_ja}",
                      f"最新の実績 {format_amount(recorded[judged], target)}（{year_ja(judged)}）",
-                     f"進捗 {format_percent(progress)}（{years_met}/{span}年度）", basis_ja),
+                     f"進捗 {format_percent(progress)}（{years_met}/{span}年度）", hold_ja, basis_ja),
         en=sentences(f"{amount_en}: met in {years_met} of {years_judged} reported years{detail_en}",
                      f"latest actual {format_amount(recorded[judged], target)} (FY{judged})",
-                     f"progress {format_percent(progress)} ({years_met} of {span} years)", basis_en, sep="; "),
+                     f"progress {format_percent(progress)} ({years_met} of {span} years)", hold_en, basis_en,
+                     sep="; "),
     )
 
 
@@ -303,6 +301,7 @@ def judge_year_on_year(frame: Frame) -> Verdict:
     missed_ja = "、未達 " + "・".join(year_ja(y) for y in missed) if missed else ""
     missed_en = "; missed FY" + ", FY".join(str(y) for y in missed) if missed else ""
     basis_ja, basis_en = frame.basis(judged)
+    hold_ja, hold_en = hold_words(judged, big_t) if status is Status.ON_TRACK else ("", "")
     return Verdict(
         rule="every_year.previous", status=status, direction=direction, target_year=big_t, rating=rating,
         latest_actual=latest, measured=latest, progress=len(met) / span,
@@ -310,8 +309,8 @@ def judge_year_on_year(frame: Frame) -> Verdict:
         judged_year=judged, used=tuple((y, v) for y, (v, _) in sorted(judged_years.items())),
         ja=sentences(f"{aim_ja}：比べられた{len(judged_years)}年度中 {len(met)}年度達成{missed_ja}",
                      f"{year_ja(judged)}の実績 {format_number(latest)}（前年度からの目標 {format_number(goal)}）",
-                     basis_ja),
+                     hold_ja, basis_ja),
         en=sentences(f"{aim_en}: met in {len(met)} of {len(judged_years)} comparable years{missed_en}",
                      f"FY{judged} actual {format_number(latest)} (target from the previous year "
-                     f"{format_number(goal)})", basis_en, sep="; "),
+                     f"{format_number(goal)})", hold_en, basis_en, sep="; "),
     )

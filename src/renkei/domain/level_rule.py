@@ -5,21 +5,32 @@ actual at or before the evaluation year *t*; the expected path is linear from th
 baseline's fiscal year, else the year before the plan) to the target year *T*, so expected =
 (t − baseline year) / (T − baseline year) clipped to [0, 1]. A decrease KPI (25件 → 0件) needs nothing
 special: target − baseline is negative. The KPI is achieved when the latest actual meets the target
-in its direction; not achieved by *T* means behind, whatever the pace said.
+in its direction; not achieved by *T* means behind, whatever the pace said. A target that must hold
+until *T* (a rate per period such as 1回/年（令和12年度）, or a level to keep, see
+:func:`~renkei.domain.verdict.must_hold`) is only on track while it is met before *T*: the explanation
+says 「令和8年度は目標を満たしている。令和12年度まで続けば達成」, and it is achieved once *T* is reported
+and met.
 
 Point without a usable baseline (rule ``point.target_only``: no number, a total, or another unit): the
 pace cannot be measured, so the latest actual is judged against the target alone: achieved when it
 meets the target, otherwise behind, rated C before the target year and D from it on.
 
-Maintain (rule ``maintain.hold``): the target equals the baseline (年1回 → 年1回). Achieved when the
-latest actual holds the target (at or above it; at or below for a decrease KPI or 以下); otherwise
-behind, with progress = how close the actual comes to the target (rated C from half-way).
+Maintain (rule ``maintain.hold``): the target equals the baseline (2回（令和7年度） → 2回（令和12年度）).
+While the latest actual holds the target (at or above it; at or below for a decrease KPI or 以下) it is on
+track, and achieved once the target year's actual (or a later one) holds it; otherwise behind, with
+progress = how close the actual comes to the target (rated C from half-way), and not achieved once the
+target year is reported and missed. A level to hold has no forecast: there is nothing to extrapolate.
 
 Qualitative (rules ``qualitative.*``): a staff assessment for a year at or before *t* decides
 (``qualitative.assessment``). Without one, an aim with a direction (参加自治体の増) and a numeric
 baseline is judged on numeric actuals (``qualitative.baseline``): achieved once the latest actual has
-moved past the baseline in that direction; otherwise behind (D once the target year has come or when
-it moved the wrong way, C before). Anything else is no data (``qualitative.no_data``).
+moved past the baseline in that direction (an aim to keep, 現状維持, is on track while it holds and
+achieved from the target year on); otherwise behind (D once the target year has come or when it moved
+the wrong way, C before). Anything else is no data (``qualitative.no_data``).
+
+No measurable target (「-」, rules ``none.*``): a staff assessment for a year at or before *t* decides, as
+for a qualitative aim (``none.assessment``); without one the KPI is not measurable (``none.not_measurable``,
+rated ``-``).
 """
 
 from __future__ import annotations
@@ -35,9 +46,11 @@ from renkei.domain.verdict import (
     forecast_words,
     format_amount,
     format_percent,
+    hold_words,
     is_usable,
     level_baseline,
     meets,
+    must_hold,
     ratio,
     sense_of,
     sentences,
@@ -56,10 +69,11 @@ def _reached_then_lost(seen: dict[int, float], goal: float, sense: int, target: 
 
 
 def _level_status(frame: Frame, *, reached: bool, judged: int, progress: float | None, expected: float,
-                  paced: bool) -> Status:
-    """Achieved when met; not achieved once the target year is reported and missed; else by pace."""
+                  paced: bool, hold: bool) -> Status:
+    """Achieved when met (a target to hold: from the target year on, on track before); not achieved once the
+    target year is reported and missed; else by pace."""
     if reached:
-        return Status.ACHIEVED
+        return Status.ON_TRACK if hold and judged < frame.target_year else Status.ACHIEVED
     if judged >= frame.target_year:
         return Status.NOT_ACHIEVED
     if not paced or progress is None:
@@ -69,7 +83,11 @@ def _level_status(frame: Frame, *, reached: bool, judged: int, progress: float |
 
 def _reach_note(seen: dict[int, float], goal: float, sense: int, target: Quantity, big_t: int,
                 reached: bool) -> tuple[str, str]:
-    """Say when the target was reached early, or that a later actual fell back below it."""
+    """Say when the target was reached early (or, for a target to hold, that it holds so far), or that a later
+    actual fell back below it."""
+    if reached and must_hold(target):
+        judged = max(seen)
+        return hold_words(judged, big_t) if judged < big_t else ("", "")
     if reached:
         first = streak_start(seen, goal, sense, target.qualifier)
         if first is not None and first < big_t:
@@ -126,10 +144,11 @@ def judge_point(frame: Frame) -> Verdict:
     latest = seen[judged]
     progress = ratio(latest - start, goal - start)
     reached = meets(latest, goal, sense, target.qualifier)
-    status = _level_status(frame, reached=reached, judged=judged, progress=progress, expected=expected, paced=True)
+    status = _level_status(frame, reached=reached, judged=judged, progress=progress, expected=expected, paced=True,
+                           hold=must_hold(target))
     points = [(base_year, start), *seen.items()]
     forecast = Forecast()
-    if judged < big_t:
+    if judged < big_t and not (reached and must_hold(target)):  # a rate met so far is held, not extrapolated
         forecast = forecast_level(
             points, target=goal, target_year=big_t, sense=sense,
             reached_in=streak_start(seen, goal, sense, target.qualifier) if reached else None,
@@ -141,7 +160,7 @@ def judge_point(frame: Frame) -> Verdict:
     shown = format_percent(progress) if progress is not None else "-"
     late_ja = "（目標年度後の実績）" if judged > big_t else ""
     late_en = " (after the target year)" if judged > big_t else ""
-    pace = status not in (Status.ACHIEVED, Status.NOT_ACHIEVED)
+    pace = status not in (Status.ACHIEVED, Status.NOT_ACHIEVED) and not reached
     return Verdict(
         rule="point.linear", status=status, direction=direction, target_year=big_t,
         latest_actual=latest, measured=latest, progress=progress, expected=expected, forecast=forecast,
@@ -173,11 +192,12 @@ def _judge_target_only(frame: Frame) -> Verdict:
         )
     latest = seen[judged]
     reached = meets(latest, goal, sense, target.qualifier)
-    status = _level_status(frame, reached=reached, judged=judged, progress=None, expected=0.0, paced=False)
+    status = _level_status(frame, reached=reached, judged=judged, progress=None, expected=0.0, paced=False,
+                           hold=must_hold(target))
     # Without a baseline there is no pace: a miss before the target year is behind, C.
     rating = Rating.C if status is Status.BEHIND else None
     forecast = Forecast()
-    if judged < big_t:
+    if judged < big_t and not (reached and must_hold(target)):  # a rate met so far is held, not extrapolated
         forecast = forecast_level(
             list(seen.items()), target=goal, target_year=big_t, sense=sense,
             reached_in=streak_start(seen, goal, sense, target.qualifier) if reached else None,
@@ -198,15 +218,15 @@ def _judge_target_only(frame: Frame) -> Verdict:
 
 
 def judge_maintain(frame: Frame) -> Verdict:
-    """Judge a level to hold: the latest actual against the target."""
+    """Judge a level to hold: on track while the latest actual holds the target, achieved once the target year does."""
     kpi, target = frame.kpi, frame.kpi.target
     goal = target.value if target.value is not None else 0.0
     big_t = frame.target_year
     stated = kpi.direction if kpi.direction is Direction.DECREASE else target.direction
     sense = sense_of(target, stated)
     bound_ja, bound_en = ("以下", "at most") if sense < 0 else ("以上", "at least")
-    goal_ja = f"目標 {format_amount(goal, target)}{bound_ja}を維持"
-    goal_en = f"hold {bound_en} {format_amount(goal, target)}"
+    goal_ja = f"目標 {format_amount(goal, target)}{bound_ja}を{year_ja(big_t)}まで維持"
+    goal_en = f"hold {bound_en} {format_amount(goal, target)} through FY{big_t}"
     seen = frame.seen
     judged = frame.judged_year
     if judged is None:
@@ -222,24 +242,18 @@ def judge_maintain(frame: Frame) -> Verdict:
     else:
         closeness = ratio(latest, goal) if sense > 0 else ratio(goal, latest)
         progress = clip(closeness) if closeness is not None else 0.0
-    status = _level_status(frame, reached=held, judged=judged, progress=progress, expected=1.0, paced=False)
-    baseline = level_baseline(kpi)
-    points = list(seen.items())
-    if baseline is not None and baseline.value is not None and baseline.fiscal_year is not None:
-        points.insert(0, (baseline.fiscal_year, baseline.value))
-    forecast = Forecast()
-    if judged < big_t:
-        forecast = forecast_level(
-            points, target=goal, target_year=big_t, sense=sense,
-            reached_in=streak_start(seen, goal, sense, target.qualifier) if held else None,
-        )
+    status = _level_status(frame, reached=held, judged=judged, progress=progress, expected=1.0, paced=False,
+                           hold=True)
     lost = _reached_then_lost(seen, goal, sense, target)
     note_ja = f"{year_ja(lost)}は維持していたが{year_ja(judged)}は下回った" if lost is not None else ""
     note_en = f"held in FY{lost} but not in FY{judged}" if lost is not None else ""
+    if held and judged < big_t:
+        note_ja, note_en = hold_words(judged, big_t)
     basis_ja, basis_en = frame.basis(judged)
+    # No forecast: a level to hold has no trend to extend (a line from 1回 to 6回/年 would say nothing true).
     return Verdict(
         rule="maintain.hold", status=status, direction=Direction.MAINTAIN, target_year=big_t,
-        latest_actual=latest, measured=latest, progress=progress, expected=1.0, forecast=forecast,
+        latest_actual=latest, measured=latest, progress=progress, expected=1.0,
         judged_year=judged, used=tuple(seen.items()),
         ja=sentences(f"実績 {format_amount(latest, target)}（{year_ja(judged)}）", goal_ja, note_ja, basis_ja),
         en=sentences(f"Actual {format_amount(latest, target)} (FY{judged})", goal_en, note_en, basis_en, sep="; "),
@@ -251,23 +265,55 @@ _ASSESSED_RATING = {
 }
 
 
+def is_due(assessment: Assessment, frame: Frame) -> bool:
+    """Tell whether a staff assessment is for a year at or before the evaluation year."""
+    return assessment.fiscal_year <= frame.as_of
+
+
+def judge_assessment(frame: Frame, assessment: Assessment, *, rule: str, ja: str, en: str) -> Verdict:
+    """Take a staff assessment as the verdict; ``ja``/``en`` say what was assessed (「参加自治体の増」について).
+
+    A rating that does not fit the status (A for 遅れ) gives way to the status's own, so that the badge and the
+    status filter never disagree.
+    """
+    status = assessment.status
+    fits = assessment.rating is not None and assessment.rating in status.ratings
+    assessed = assessment.rating if fits else _ASSESSED_RATING.get(status, Rating.NONE)
+    comment_ja = assessment.comment.strip() or "（コメントなし）"
+    comment_en = assessment.comment.strip() or "(no comment)"
+    word_ja = f"「{assessment.word}」" if assessment.word else ""
+    return Verdict(
+        rule=rule, status=status, direction=frame.kpi.target.direction or frame.kpi.direction, rating=assessed,
+        judged_year=assessment.fiscal_year,
+        ja=f"{ja}{year_ja(assessment.fiscal_year)}の評価{word_ja}：{comment_ja}",
+        en=f"{en} assessed for FY{assessment.fiscal_year}: {comment_en}",
+    )
+
+
+def judge_none(frame: Frame, assessment: Assessment | None) -> Verdict:
+    """Judge a KPI whose target states nothing measurable (「-」): by a staff assessment, else not measurable."""
+    text = frame.kpi.target.text.strip() or "（空欄）"
+    if assessment is not None and is_due(assessment, frame):
+        return judge_assessment(
+            frame, assessment, rule="none.assessment",
+            ja=f"目標値「{text}」に測定できる値がないため担当課の評価による。",
+            en=f"Target 「{text}」 states nothing measurable, so the staff assessment decides;",
+        )
+    return Verdict(
+        rule="none.not_measurable", status=Status.NOT_MEASURABLE, direction=frame.kpi.direction,
+        ja=f"目標値「{text}」に測定できる値がありません",
+        en=f"Target 「{text}」 states nothing measurable",
+    )
+
+
 def judge_qualitative(frame: Frame, assessment: Assessment | None) -> Verdict:
     """Judge a qualitative aim by the staff assessment, else by numeric actuals against the baseline."""
     kpi = frame.kpi
     direction = kpi.target.direction or kpi.direction
     aim = kpi.target.text.strip() or "-"
-    if assessment is not None and assessment.fiscal_year <= frame.as_of:
-        status = assessment.status
-        assessed = assessment.rating or _ASSESSED_RATING.get(status, Rating.NONE)
-        comment_ja = assessment.comment.strip() or "（コメントなし）"
-        comment_en = assessment.comment.strip() or "(no comment)"
-        word_ja = f"「{assessment.word}」" if assessment.word else ""
-        return Verdict(
-            rule="qualitative.assessment", status=status, direction=direction, rating=assessed,
-            judged_year=assessment.fiscal_year,
-            ja=f"「{aim}」について{year_ja(assessment.fiscal_year)}の評価{word_ja}：{comment_ja}",
-            en=f"Aim 「{aim}」 assessed for FY{assessment.fiscal_year}: {comment_en}",
-        )
+    if assessment is not None and is_due(assessment, frame):
+        return judge_assessment(frame, assessment, rule="qualitative.assessment", ja=f"「{aim}」について",
+                                en=f"Aim 「{aim}」")
     baseline = kpi.baseline
     seen = frame.seen
     if direction is None or baseline.value is None or not is_usable(baseline.value) or not seen:
@@ -290,8 +336,9 @@ def judge_qualitative(frame: Frame, assessment: Assessment | None) -> Verdict:
         sense = 1 if direction is Direction.INCREASE else -1
         reached = (latest - start) * sense > 0
         wrong_way = (latest - start) * sense < 0
+    hold = direction is Direction.MAINTAIN and latest_year < frame.target_year
     if reached:
-        status = Status.ACHIEVED
+        status = Status.ON_TRACK if hold else Status.ACHIEVED
     elif latest_year >= frame.target_year:
         status = Status.NOT_ACHIEVED
     else:
@@ -299,12 +346,13 @@ def judge_qualitative(frame: Frame, assessment: Assessment | None) -> Verdict:
     rating: Rating | None = None
     if status is Status.BEHIND:
         rating = Rating.D if wrong_way else Rating.C
+    note_ja, note_en = hold_words(latest_year, frame.target_year) if reached and hold else ("", "")
     return Verdict(
         rule="qualitative.baseline", status=status, direction=direction, target_year=frame.target_year,
         latest_actual=latest, measured=latest, rating=rating, forecast=Forecast(), judged_year=latest_year,
         used=tuple(seen.items()),
         ja=sentences(f"実績 {format_amount(latest, baseline)}（{year_ja(latest_year)}）、現状値 {baseline.text.strip()}"
-                     f"（{format_amount(start, baseline)}）に対し「{aim}」", basis_ja),
+                     f"（{format_amount(start, baseline)}）に対し「{aim}」", note_ja, basis_ja),
         en=sentences(f"Actual {format_amount(latest, baseline)} (FY{latest_year}) against baseline "
-                     f"{format_amount(start, baseline)} for aim 「{aim}」", basis_en, sep="; "),
+                     f"{format_amount(start, baseline)} for aim 「{aim}」", note_en, basis_en, sep="; "),
     )

@@ -6,7 +6,7 @@ KPI forms differ, so no single formula judges them all. The form is mainly the t
 - ``point`` and ``maintain`` and ``qualitative``: :mod:`renkei.domain.level_rule`;
 - ``cumulative`` and ``every_year`` (also a target measured from each previous year, 前年度比):
   :mod:`renkei.domain.amount_rule`;
-- ``none`` (「-」, blank): not measurable, rated ``-``.
+- ``none`` (「-」, blank): a staff assessment when there is one, else not measurable, rated ``-``.
 
 Each KPI is judged on its data: at its latest reported fiscal year at or before the evaluation year, and
 a year nobody has reported is unknown, never 0 and never behind. Ratings follow the status: achieved A,
@@ -25,11 +25,11 @@ from enum import StrEnum
 
 from renkei.domain.actual import Actual, Assessment, MonthMerge, value_by_fiscal_year
 from renkei.domain.amount_rule import judge_cumulative, judge_every_year, judge_year_on_year
-from renkei.domain.level_rule import judge_maintain, judge_point, judge_qualitative
+from renkei.domain.level_rule import judge_maintain, judge_none, judge_point, judge_qualitative
 from renkei.domain.plan import KPI
 from renkei.domain.quantity import Basis, Direction, QuantityKind
 from renkei.domain.status import Rating, Status, Thresholds, rate_status
-from renkei.domain.verdict import Frame, Verdict, conclude, level_baseline
+from renkei.domain.verdict import Frame, conclude, level_baseline
 
 __all__ = [
     "Evaluation",
@@ -189,15 +189,6 @@ class Evaluation:
         }
 
 
-def _judge_none(frame: Frame) -> Verdict:
-    text = frame.kpi.target.text.strip() or "（空欄）"
-    return Verdict(
-        rule="none.not_measurable", status=Status.NOT_MEASURABLE, direction=frame.kpi.direction,
-        ja=f"目標値「{text}」に測定できる値がありません",
-        en=f"Target 「{text}」 states nothing measurable",
-    )
-
-
 def _check_period(as_of: int, plan_first_year: int, plan_last_year: int) -> None:
     named = (("as_of", as_of), ("plan_first_year", plan_first_year), ("plan_last_year", plan_last_year))
     for name, year in named:
@@ -222,7 +213,7 @@ def evaluate_kpi(
     months: MonthMerge | None = None,
     figure: Callable[[Sequence[Actual]], float | None] | None = None,
 ) -> Evaluation:
-    """Evaluate a KPI's progress as of a fiscal year from its actuals (and assessment, if qualitative).
+    """Evaluate a KPI's progress as of a fiscal year from its actuals (and assessment, if qualitative or 「-」).
 
     ``months`` overrides how monthly actuals make a year (default: :func:`month_merge_for`). ``figure`` makes a
     period's value from its records (:meth:`renkei.domain.share.ShareRule.figure`); by default only the KPI's
@@ -249,7 +240,7 @@ def evaluate_kpi(
     elif form is KpiForm.QUALITATIVE:
         verdict = judge_qualitative(frame, assessment)
     else:
-        verdict = _judge_none(frame)
+        verdict = judge_none(frame, assessment)
     rating = verdict.rating or rate_status(verdict.status, verdict.progress, verdict.expected, thresholds)
     explanation_ja, explanation_en = conclude(verdict.ja, verdict.en, verdict.status)
     return Evaluation(

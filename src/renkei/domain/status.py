@@ -1,4 +1,9 @@
-"""Progress status (進捗状況) and rating (評価) of a KPI, shared by actuals and evaluations."""
+"""Progress status (進捗状況) and rating (評価) of a KPI, and the one vocabulary every channel shows them in.
+
+The words are defined here once: the portal's badges, filters and tallies, the API, the PDF report, the open
+data, ``renkei progress`` and the docs all take them from :attr:`Status.label_ja`, :attr:`Rating.label_ja`,
+:func:`label_verdict` and :func:`rating_legend` (and their English twins).
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,10 @@ EPSILON = 1e-9
 class Status(StrEnum):
     """Where a KPI stands in a fiscal year.
 
-    - ``achieved`` (達成): the target is reached (held, for a maintain or every-year KPI).
-    - ``on_track`` (順調): not reached yet, but at or ahead of the expected pace.
+    - ``achieved`` (達成): the target is reached; a target to hold (every year, a rate per year, 維持) only once
+      the target year is reported and holds.
+    - ``on_track`` (順調): not reached yet, but at or ahead of the expected pace; or a target to hold that holds
+      so far.
     - ``behind`` (遅れ): below the expected pace at the latest reported year.
     - ``not_achieved`` (未達成): the target year's actual (or a later one) is reported and misses the target.
     - ``no_data`` (実績未入力): nothing recorded that the rule could judge.
@@ -38,6 +45,15 @@ class Status(StrEnum):
         """Return the English label."""
         return self.value.replace("_", " ")
 
+    @property
+    def ratings(self) -> tuple[Rating, ...]:
+        """Return the ratings a KPI with this status can have (遅れ is C or D; no data is not rated).
+
+        >>> "・".join(r.value for r in Status.BEHIND.ratings)
+        'C・D'
+        """
+        return _STATUS_RATINGS[self]
+
 
 _LABELS_JA = {
     Status.ACHIEVED: "達成",
@@ -50,9 +66,13 @@ _LABELS_JA = {
 
 
 class Rating(StrEnum):
-    """A letter rating: A achieved, B on track, C somewhat behind, D well behind, E not achieved, ``-`` not rated.
+    """A letter rating: A 達成, B 順調, C やや遅れ, D 遅れ, E 未達成, ``-`` 判定なし.
 
-    E is the rating of 未達成: the target year is reported and the target missed, which no pace can mend.
+    C and D split 遅れ (behind) by pace (:class:`Thresholds`). E is the rating of 未達成: the target year is
+    reported and the target missed, which no pace can mend.
+
+    >>> Rating.C.label_ja, Rating.C.label_en
+    ('やや遅れ', 'slightly behind')
     """
 
     A = "A"
@@ -61,6 +81,62 @@ class Rating(StrEnum):
     D = "D"
     E = "E"
     NONE = "-"
+
+    @property
+    def label_ja(self) -> str:
+        """Return the Japanese word for the rating."""
+        return _RATING_LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        """Return the English words for the rating."""
+        return _RATING_LABELS[self][1]
+
+
+_RATING_LABELS = {
+    Rating.A: ("達成", "achieved"),
+    Rating.B: ("順調", "on track"),
+    Rating.C: ("やや遅れ", "slightly behind"),
+    Rating.D: ("遅れ", "behind"),
+    Rating.E: ("未達成", "not achieved"),
+    Rating.NONE: ("判定なし", "not rated"),
+}
+
+_STATUS_RATINGS = {
+    Status.ACHIEVED: (Rating.A,),
+    Status.ON_TRACK: (Rating.B,),
+    Status.BEHIND: (Rating.C, Rating.D),
+    Status.NOT_ACHIEVED: (Rating.E,),
+    Status.NO_DATA: (Rating.NONE,),
+    Status.NOT_MEASURABLE: (Rating.NONE,),
+}
+
+
+def label_verdict(status: Status, rating: Rating, lang: str = "ja") -> str:
+    """Name what a KPI's badge says: the rating's word, or the status's when the KPI is not rated.
+
+    >>> label_verdict(Status.BEHIND, Rating.C), label_verdict(Status.BEHIND, Rating.D)
+    ('やや遅れ', '遅れ')
+    >>> label_verdict(Status.NO_DATA, Rating.NONE), label_verdict(Status.NOT_MEASURABLE, Rating.NONE, "en")
+    ('実績未入力', 'not measurable')
+    """
+    if rating is Rating.NONE:
+        return status.label_en if lang == "en" else status.label_ja
+    return rating.label_en if lang == "en" else rating.label_ja
+
+
+def label_status_group(status: Status, lang: str = "ja") -> str:
+    """Name a status as a group of ratings, for filters and tallies: 遅れ（C・D）.
+
+    >>> label_status_group(Status.BEHIND), label_status_group(Status.ACHIEVED, "en")
+    ('遅れ（C・D）', 'achieved (A)')
+    >>> label_status_group(Status.NO_DATA)
+    '実績未入力'
+    """
+    letters = [r.value for r in status.ratings if r is not Rating.NONE]
+    if lang == "en":
+        return f"{status.label_en} ({', '.join(letters)})" if letters else status.label_en
+    return f"{status.label_ja}（{'・'.join(letters)}）" if letters else status.label_ja
 
 
 def read_status(text: str) -> Status:
@@ -107,6 +183,55 @@ class Thresholds:
             raise ValueError(
                 f"thresholds need 0 <= c_rating ({self.c_rating}) <= on_track ({self.on_track})"
             )
+
+
+@dataclass(frozen=True, slots=True)
+class LegendEntry:
+    """One line of the legend (凡例) beside a group of badges: a rating, its word and what it means."""
+
+    rating: Rating
+    #: The status whose colour the badge wears (実績未入力's for ``-``).
+    status: Status
+    label_ja: str
+    label_en: str
+    meaning_ja: str
+    meaning_en: str
+
+    @property
+    def mark(self) -> str:
+        """Return the rating's letter (``-`` when not rated)."""
+        return self.rating.value
+
+
+def rating_legend(thresholds: Thresholds | None = None) -> tuple[LegendEntry, ...]:
+    """Return the legend of the ratings, A to E then ``-``, with the pace boundary of C and D in words.
+
+    >>> [(e.mark, e.label_ja) for e in rating_legend()][2:4]
+    [('C', 'やや遅れ'), ('D', '遅れ')]
+    >>> rating_legend()[2].meaning_ja
+    '期待進捗に届かないが、その50%以上'
+    >>> rating_legend()[-1].label_ja
+    '判定なし（実績未入力・測定不能）'
+    """
+    share = round((thresholds or Thresholds()).c_rating * 100)
+    none_ja = f"{Rating.NONE.label_ja}（{Status.NO_DATA.label_ja}・{Status.NOT_MEASURABLE.label_ja}）"
+    none_en = f"{Rating.NONE.label_en} ({Status.NO_DATA.label_en}, {Status.NOT_MEASURABLE.label_en})"
+    rows = (
+        (Rating.A, Status.ACHIEVED, "目標に達した（毎年度・維持の目標は目標年度まで満たしたとき）",
+         "target reached (a target to hold: held through the target year)"),
+        (Rating.B, Status.ON_TRACK, "期待どおりに進んでいる（毎年度・維持の目標は満たし続けている）",
+         "at or ahead of the expected pace (a target to hold: held so far)"),
+        (Rating.C, Status.BEHIND, f"期待進捗に届かないが、その{share}%以上",
+         f"below the expected progress, but at least {share}% of it"),
+        (Rating.D, Status.BEHIND, f"期待進捗の{share}%未満", f"below {share}% of the expected progress"),
+        (Rating.E, Status.NOT_ACHIEVED, "目標年度の実績が目標に届かなかった",
+         "the target year's actual missed the target"),
+    )
+    entries = [LegendEntry(r, s, r.label_ja, r.label_en, ja, en) for r, s, ja, en in rows]
+    entries.append(LegendEntry(Rating.NONE, Status.NO_DATA, none_ja, none_en,
+                               "判定できる実績がない、または目標に測定できる値がない",
+                               "no actual to judge yet, or a target with nothing measurable"))
+    return tuple(entries)
 
 
 def judge_pace(progress: float, expected: float, thresholds: Thresholds) -> Status:

@@ -117,6 +117,28 @@ def forecast_words(share: float | None, judged: int | None, target_year: int) ->
             f"at this pace, {format_percent(share)} of the target by FY{target_year}")
 
 
+def must_hold(target: Quantity) -> bool:
+    """Tell whether a target must hold until its target year: a rate per period (1回/年, 年1回, 15,000人/月), an
+    amount each year (毎年度) or a level to keep (維持). Met early, such a target is on track, not yet achieved.
+
+    >>> must_hold(Quantity("1回/年（令和12年度）", QuantityKind.POINT, value=1, unit="回", per="年"))
+    True
+    >>> must_hold(Quantity("85.9%(令和12年度)", QuantityKind.POINT, value=85.9, unit="%"))
+    False
+    """
+    return target.per is not None or target.kind is QuantityKind.EVERY_YEAR or target.direction is Direction.MAINTAIN
+
+
+def hold_words(judged: int, target_year: int) -> tuple[str, str]:
+    """Say that a target to hold is met so far, and what would make it achieved.
+
+    >>> hold_words(2026, 2030)[0]
+    '令和8年度は目標を満たしている。令和12年度まで続けば達成'
+    """
+    return (f"{year_ja(judged)}は目標を満たしている。{year_ja(target_year)}まで続けば達成",
+            f"FY{judged} meets the target; achieved if it holds through FY{target_year}")
+
+
 def format_number(value: float) -> str:
     """Write a number as planning documents do: grouped thousands, no trailing zeros.
 

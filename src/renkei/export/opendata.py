@@ -21,6 +21,7 @@ from renkei.domain.municipality import Municipality
 from renkei.domain.plan import BudgetCellStatus
 from renkei.domain.registry import MunicipalityRegistry
 from renkei.domain.share import FigureSource
+from renkei.domain.status import Rating
 from renkei.domain.text import fold
 from renkei.export.datapackage import Field, ForeignKey, Table
 from renkei.services.evaluations import DIRECTION_LABELS
@@ -242,21 +243,24 @@ class _Builder:
                   _s("状況", "進捗状況", "達成, 順調, 遅れ, 未達成, 実績未入力 or 測定不能", True),
                   _s("状況コード", "状況コード",
                      "achieved, on_track, behind, not_achieved, no_data, not_measurable", True),
-                  _s("評価", "評価", "A-E, or - when not rated", True), _n("最新実績", "最新の実績値"),
+                  _s("評価", "評価", "A-E, or - when not rated", True),
+                  _s("評価の名称", "評価の名称", "、".join(f"{r.value} {r.label_ja}" for r in Rating), True),
+                  _n("最新実績", "最新の実績値"),
                   _n("比較値", "目標と比べた値", "the running total for a cumulative KPI, else the latest actual"),
                   _n("進捗率", "進捗率", "1.0 = the target"), _n("期待進捗率", "期待される進捗率"),
                   _n("目標年度の見込み", "このペースでの目標年度の値"), _s("見通し", "見通し"),
                   _s("評価の説明", "評価の説明", required=True), _s("判定方法", "判定の規則"),
-                  _s("職員評価", "職員の評価（定性的な指標）"), _s("職員評価の理由", "職員の評価の理由"),
+                  _s("職員評価", "職員の評価（定性的な指標、目標値が「-」の指標）"),
+                  _s("職員評価の理由", "職員の評価の理由"),
                   _b("未承認を含む", "未承認の実績を含む評価"))
         rows = []
         for item in self.progress.kpis:
             e, a = item.evaluation, item.assessment
             rows.append((self.kpi_ids[(item.project.key, item.kpi.key)], e.as_of, e.judged_year, e.status.label_ja,
-                         e.status.value, e.rating.value, e.latest_actual, e.measured, _ratio(e.progress),
-                         _ratio(e.expected_progress), e.forecast_at_target, e.forecast_ja or None, e.explanation_ja,
-                         e.rule, (a.word or a.status.label_ja) if a else None, (a.comment or None) if a else None,
-                         self.progress.include_pending))
+                         e.status.value, e.rating.value, e.rating.label_ja, e.latest_actual, e.measured,
+                         _ratio(e.progress), _ratio(e.expected_progress), e.forecast_at_target, e.forecast_ja or None,
+                         e.explanation_ja, e.rule, (a.word or a.status.label_ja) if a else None,
+                         (a.comment or None) if a else None, self.progress.include_pending))
         return Table("evaluations", "進捗評価", f"KPIの進捗評価（{format_fiscal_year(self.progress.as_of)}時点）/ "
                      "KPI progress judgements, as the portal shows them", fields, ("KPI_ID",), rows,
                      (ForeignKey(("KPI_ID",), "kpis", ("ID",)),))

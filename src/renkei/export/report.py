@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from renkei.domain.status import Rating, Status
+from renkei.domain.status import Rating, Status, label_verdict, rating_legend
 from renkei.export.report_view import ReportInput, ReportView
 
 TEMPLATE = "report/report.html"
@@ -39,6 +39,8 @@ def render_report_html(source: ReportInput) -> str:
         "view": view, "plan": view.plan, "progress": view.progress, "statuses": list(Status),
         "ratings": list(Rating), "area_map": area_map, "member_counts": member_counts,
         "budget_chart": view.budget_chart(), "sections": view.sections(),
+        # The portal's vocabulary: a badge's word (やや遅れ), a status as its ratings (遅れ（C・D）), the legend.
+        "verdict": label_verdict, "legend": rating_legend(),
     }
     return _environment().get_template(TEMPLATE).render(context)
 

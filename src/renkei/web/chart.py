@@ -214,8 +214,9 @@ def build_kpi_series(view: KpiView, plan_first: int, plan_last: int) -> KpiSerie
 
     A level KPI plots the actuals the rule read; a cumulative KPI the running total of the contributions it
     added up (the baseline included where it counts); an every-year KPI each reported year. Unreported years
-    are gaps, never zeros. The forecast starts from the last value judged and only when the target year is
-    still ahead of it.
+    are gaps, never zeros. The forecast starts from the last value judged, only when the target year is
+    still ahead of it, and only where the explanation states it in words (「このペースでは…」): a level to reach
+    or a total, never a level to hold, an amount each year or an aim in words.
     """
     kpi, evaluation, form = view.kpi, view.evaluation, view.form
     unit = kpi.unit
@@ -224,6 +225,9 @@ def build_kpi_series(view: KpiView, plan_first: int, plan_last: int) -> KpiSerie
     used = list(evaluation.used)
     judged = evaluation.judged_year
     forecast: tuple[Point, ...] = ()
+    # The line shows what the words say, so both come and go together.
+    foreseen = form in (KpiForm.POINT, KpiForm.CUMULATIVE) and bool(evaluation.forecast_ja) \
+        and evaluation.forecast_at_target is not None and judged is not None and judged < big_t
     if form in (KpiForm.NONE, KpiForm.QUALITATIVE) or goal is None:
         years = tuple(range(plan_first, plan_last + 1))
         return KpiSeries(form, years, unit, actual=tuple(used))
@@ -234,7 +238,7 @@ def build_kpi_series(view: KpiView, plan_first: int, plan_last: int) -> KpiSerie
         span = big_t - first + 1
         running = evaluation.running_total
         expected = tuple((y, goal * (y - first + 1) / span) for y in range(first, big_t + 1))
-        if evaluation.forecast_at_target is not None and running and judged is not None and judged < big_t:
+        if foreseen and running and judged is not None and evaluation.forecast_at_target is not None:
             forecast = ((judged, running[-1][1]), (big_t, evaluation.forecast_at_target))
         return KpiSeries(form, years, unit, target=(big_t, goal),
                          target_line=tuple((y, goal) for y in range(first, big_t + 1)), expected=expected,
@@ -252,7 +256,7 @@ def build_kpi_series(view: KpiView, plan_first: int, plan_last: int) -> KpiSerie
     first = min([plan_first, big_t, *([base_point[0]] if base_point else []), *(y for y, _ in used)])
     years = tuple(range(first, max(plan_last, big_t, *(y for y, _ in used)) + 1))
     expected = (base_point, (big_t, goal)) if base_point and form is KpiForm.POINT else ()
-    if evaluation.forecast_at_target is not None and used and judged is not None and judged < big_t:
+    if foreseen and used and judged is not None and evaluation.forecast_at_target is not None:
         forecast = ((judged, dict(used)[judged]), (big_t, evaluation.forecast_at_target))
     return KpiSeries(form, years, unit, baseline=base_point, target=(big_t, goal),
                      target_line=tuple((y, goal) for y in years if y >= (base_point[0] if base_point else first)),

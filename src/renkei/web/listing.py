@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.collation import gojuon_key
 from renkei.domain.plan import Project
-from renkei.domain.status import RATING_PRIORITY, Status
-from renkei.web.i18n import label_group, label_status, translate
+from renkei.domain.status import RATING_PRIORITY, Status, label_status_group
+from renkei.web.i18n import label_group, translate
 from renkei.web.readmodel import (
     FACETS,
     STATUS_PRIORITY,
@@ -185,7 +185,7 @@ def _build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, 
         [(key, label_group(label, lang)) for key, (label, _) in index.policy_areas.items()])
     add("category", translate("col.category", lang), [(key, label) for key, (label, _) in index.categories.items()])
     add("municipality", translate("col.municipality", lang), [(m.code, m.name) for m in portal.municipalities])
-    add("status", translate("col.status", lang), [(s.value, label_status(s, lang)) for s in Status])
+    add("status", translate("col.status", lang), [(s.value, label_status_group(s, lang)) for s in Status])
     add("budget", translate("facet.budget", lang),
         [("yes", translate("facet.budget.yes", lang)), ("no", translate("facet.budget.no", lang))])
     add("relisted", translate("facet.relisted", lang),

@@ -22,7 +22,7 @@ from renkei.domain.municipality import Municipality
 from renkei.domain.plan import KPI, Plan, Project
 from renkei.domain.progress import Evaluation, KpiForm
 from renkei.domain.share import ShareRule, YearFigure
-from renkei.domain.status import STATUS_PRIORITY, Status
+from renkei.domain.status import RATING_PRIORITY, STATUS_PRIORITY, Rating, Status
 from renkei.domain.text import fold_for_search
 from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
 from renkei.services.progress import PlanProgress, clamp_year, default_evaluation_year, evaluate_stored_plan
@@ -111,6 +111,15 @@ class ProjectView:
         if not self.kpis:
             return None
         return min(self.statuses, key=STATUS_PRIORITY.__getitem__)
+
+    @property
+    def rating(self) -> Rating | None:
+        """Return the rating of its most pressing KPI (the worst among the KPIs of its status), None without KPIs."""
+        status = self.status
+        if status is None:
+            return None
+        return min((k.evaluation.rating for k in self.kpis if k.evaluation.status is status),
+                   key=RATING_PRIORITY.__getitem__)
 
     def takes_part(self, municipality: Municipality) -> bool:
         """Tell whether a member municipality is one of its partners."""

@@ -16,8 +16,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
 
+from renkei.domain.status import Status, label_status_group
 from renkei.web import i18n
 from renkei.web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translate
+from renkei.web.legend import badge_words, legend_items
 from renkei.web.parameters import check_year
 from renkei.web.readmodel import Portal, load_portal
 
@@ -109,6 +111,9 @@ def _context(request: Request, lang: str) -> dict[str, Any]:
         "num": i18n.format_count,
         "pct": i18n.format_percent,
         "status_label": lambda status: i18n.label_status(status, lang),
+        "badge_words": lambda status, rating=None: badge_words(status, rating, lang),
+        "status_group_label": lambda status: label_status_group(Status(status), lang),
+        "legend_entries": legend_items(lang),
         "group_label": lambda label: i18n.label_group(label, lang),
         "cost_label": lambda basis: i18n.label_cost_basis(basis, lang),
         "path": request.url.path,

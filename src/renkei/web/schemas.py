@@ -103,6 +103,7 @@ class KpiItem(BaseModel):
     status: str
     status_label: str
     rating: str
+    rating_label: str = Field(description="the rating's word: 達成, 順調, やや遅れ, 遅れ, 未達成 or 判定なし")
     rule: str
     explanation: str
     forecast_at_target: float | None
@@ -127,6 +128,7 @@ class ProjectItem(BaseModel):
     has_budget: bool
     counted_in_totals: bool
     status: str | None = Field(description="the most pressing status among its KPIs")
+    rating: str | None = Field(default=None, description="the rating of its most pressing KPI (A-E, -)")
     kpi_count: int
 
 
@@ -199,6 +201,7 @@ class MunicipalityProject(BaseModel):
     cost_bases: list[str] = Field(description="every cost-sharing basis the sheet states, main one first, each once")
     core_group: str | None = Field(description="the 「…を中心に」 core group the partner text names, if any")
     status: str | None
+    rating: str | None = Field(default=None, description="the rating of its most pressing KPI (A-E, -)")
     own_actuals: list[dict[str, object]] = Field(description="this municipality's share of KPI actuals")
 
 
@@ -287,7 +290,8 @@ def kpi_item(view: KpiView, portal: Portal, lang: str, *, chart: bool = False) -
         assessment=view.assessment.to_dict() if view.assessment else None,
         forecast_words=e.forecast_en if lang == "en" else e.forecast_ja, latest_actual=e.latest_actual,
         progress=e.progress, expected_progress=e.expected_progress, status=e.status.value,
-        status_label=label_status(e.status, lang), rating=e.rating.value, rule=e.rule,
+        status_label=label_status(e.status, lang), rating=e.rating.value,
+        rating_label=e.rating.label_en if lang == "en" else e.rating.label_ja, rule=e.rule,
         explanation=e.explanation_en if lang == "en" else e.explanation_ja,
         forecast_at_target=e.forecast_at_target, chart=series.to_dict() if series else None,
     )
@@ -311,7 +315,8 @@ def project_item(view: ProjectView) -> ProjectItem:
         all_members=p.partners.all_members, budget_plan_period=view.budget_in_period,
         budget_period_note=view.budget_note[0] if view.budget_note else None,
         has_budget=view.has_budget, counted_in_totals=view.counted_in_totals,
-        status=view.status.value if view.status else None, kpi_count=len(view.kpis),
+        status=view.status.value if view.status else None, rating=view.rating.value if view.rating else None,
+        kpi_count=len(view.kpis),
     )
 
 
@@ -399,7 +404,8 @@ def _municipality_detail(portal: Portal, code: str,
             cost_principles=[c.text for c in cost.principles],
             cost_bases=list(dict.fromkeys(c.basis.value for c in cost.principles)),
             core_group=_core_group(view.project.partners.text),
-            status=view.status.value if view.status else None, own_actuals=_own_actuals(view, code),
+            status=view.status.value if view.status else None, rating=view.rating.value if view.rating else None,
+            own_actuals=_own_actuals(view, code),
         ))  # fmt: skip
     return MunicipalityDetail(**this.model_dump(), projects=projects)
 

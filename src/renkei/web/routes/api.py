@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
+from renkei.domain.status import Rating
 from renkei.web.api_guide import download_name
 from renkei.web.choropleth import load_shapes
 from renkei.web.i18n import label_status, translate
@@ -127,10 +128,11 @@ def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, l
     """Download the filtered project list as CSV."""
     listing = _projects(request, session, portal, lang)
     header = ["slug", "事業名", "再掲", "政策分野", "連携協約", "連携市町", "全市町", "事業費（計画期間・千円）",
-              "事業費の注記", "事業費あり", "合計に算入", "進捗", "KPI数"]
+              "事業費の注記", "事業費あり", "合計に算入", "進捗", "評価", "評価の名称", "KPI数"]
     rows = ([p.slug, p.name, p.relisted, p.policy_area, p.category, "、".join(p.partners), p.all_members,
              p.budget_plan_period, p.budget_period_note or "", p.has_budget, p.counted_in_totals,
-             label_status(p.status, "ja") if p.status else None, p.kpi_count]
+             label_status(p.status, "ja") if p.status else None, p.rating,
+             Rating(p.rating).label_ja if p.rating else None, p.kpi_count]
             for p in listing.projects)
     return write_csv(header, rows, download_name("projects", portal.plan))
 
@@ -195,10 +197,10 @@ def get_kpis(request: Request, response: Response, session: SessionDep, portal: 
 def get_kpis_csv(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Download the KPIs as CSV."""
     header = ["事業slug", "事業名", "指標", "形式", "現状値", "目標値", "目標年度", "判定年度", "最新実績", "進捗率",
-              "期待進捗率", "進捗", "評価", "判定の根拠", "重複計上なし"]
+              "期待進捗率", "進捗", "評価", "評価の名称", "判定の根拠", "重複計上なし"]
     rows = ([k.project_slug, k.project_name, k.indicator, translate(f"kpi.kind.{k.form}", "ja"), k.baseline, k.target,
              k.target_fiscal_year, k.judged_year, k.latest_actual, k.progress, k.expected_progress, k.status_label,
-             k.rating, k.explanation, k.counted]
+             k.rating, k.rating_label, k.explanation, k.counted]
             for k in _kpis(request, session, portal, lang)[1])
     return write_csv(header, rows, download_name("kpis", portal.plan))
 
