@@ -268,3 +268,20 @@ def test_a_year_after_the_current_one_is_refused_even_with_its_round(build: Plan
     report = import_actuals(session=session, plan_id=result.plan_id, sheet=read_actuals_csv(text), actor="A",
                             today=date(2026, 3, 31))  # the last day of FY2025: FY2026 has not begun
     assert [e.column for e in report.rejected] == ["fiscal_year"]
+
+
+def test_a_kpi_whose_target_is_a_dash_takes_a_staff_assessment(session: Session) -> None:
+    from renkei.services.progress import evaluate_stored_plan
+    from renkei.services.rounds import list_report_items
+
+    plan_id = example_plan_id(session)
+    items = list_report_items(session=session, plan_id=plan_id, fiscal_year=2026)
+    dx = next(i for i in items if i.kpi.indicator == "圏域内のDX推進")
+    assert dx.kind.value == "assessment"  # asked for in the round, as an assessment
+    sheet = read_actuals_csv("事業名,指標,年度,実績値,公開コメント\nDX人材育成研修の実施,圏域内のDX推進,R8,順調,研修を2回実施\n")
+    report = import_actuals(session=session, plan_id=plan_id, sheet=sheet, actor="企画課")
+    assert report.rejected == () and len(report.imported) == 1
+    progress = evaluate_stored_plan(session, plan_id, 2026)
+    judged = next(k.evaluation for k in progress.kpis if k.kpi.indicator == "圏域内のDX推進")
+    assert (judged.rule, judged.status.value, judged.rating.value) == ("none.assessment", "on_track", "B")
+    assert "研修を2回実施" in judged.explanation_ja
