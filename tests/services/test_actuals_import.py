@@ -278,7 +278,8 @@ def test_a_kpi_whose_target_is_a_dash_takes_a_staff_assessment(session: Session)
     items = list_report_items(session=session, plan_id=plan_id, fiscal_year=2026)
     dx = next(i for i in items if i.kpi.indicator == "圏域内のDX推進")
     assert dx.kind.value == "assessment"  # asked for in the round, as an assessment
-    sheet = read_actuals_csv("事業名,指標,年度,実績値,公開コメント\nDX人材育成研修の実施,圏域内のDX推進,R8,順調,研修を2回実施\n")
+    sheet = read_actuals_csv("事業名,指標,年度,実績値,公開コメント\n"
+                             "DX人材育成研修の実施,圏域内のDX推進,R8,順調,研修を2回実施\n")
     report = import_actuals(session=session, plan_id=plan_id, sheet=sheet, actor="企画課")
     assert report.rejected == () and len(report.imported) == 1
     progress = evaluate_stored_plan(session, plan_id, 2026)
