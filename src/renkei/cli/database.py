@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -41,8 +42,13 @@ from renkei.services.progress import (
 )
 from renkei.settings import Settings
 from renkei.store import repository
-from renkei.store.engine import DatabaseUrlError, create_engine_from_url, create_session_factory
-from renkei.store.migrate import upgrade_database
+from renkei.store.engine import (
+    DatabaseUrlError,
+    create_engine_from_url,
+    create_session_factory,
+    normalise_database_url,
+)
+from renkei.store.migrate import Absence, DatabaseMissingError, require_database, upgrade_database
 
 out = Console(soft_wrap=False)
 
@@ -70,18 +76,57 @@ class ProgressFormat(StrEnum):
     csv = "csv"
 
 
+def _url_source(given: str | None) -> str:
+    """Name where the database URL came from, for messages: the option, a variable or the default."""
+    if given:
+        return "--database-url"
+    for variable in ("RENKEI_DATABASE_URL", "RENKEI_DATA_DIR"):
+        if os.environ.get(variable):
+            return variable
+    return "既定値 / the default (var/renkei.db)"
+
+
+def _shown_url(url: str) -> str:
+    return normalise_database_url(url).render_as_string(hide_password=True)
+
+
+def missing_database_message(exc: DatabaseMissingError, source: str) -> str:
+    """Say which database is missing (its URL without the password) and how one is made, Japanese first."""
+    shown = exc.url.render_as_string(hide_password=True)
+    where = f"{shown}（{exc.path}）" if exc.path is not None else shown
+    if exc.absence is Absence.NO_DATABASE:
+        head, made, made_en = f"データベースがありません / no database at {where}", "データベース", "it"
+    else:
+        head = f"データベースに renkei の表がありません / the database holds no renkei tables: {where}"
+        made, made_en = "表", "them"
+    return (f"{head}\n  URL の指定元 / URL from: {source}\n"
+            f"  計画を取り込むと{made}ができます（renkei import FILE）。URL の誤りなら指定元を直してください。"
+            "何も作成していません。\n"
+            f"  `renkei import FILE` creates {made_en}. If the URL is mistyped, correct it where it is set. "
+            "Nothing was created.")
+
+
 @contextmanager
-def open_session(url: str | None) -> Iterator[Session]:
-    """Open a session on the database (created and migrated when needed), or exit with a clear message."""
+def open_session(url: str | None, *, create: bool = False) -> Iterator[Session]:
+    """Open a session on the database (brought up to the newest schema), or exit with a clear message.
+
+    Only a command that can start a database from nothing passes ``create=True`` (``renkei import``, ``renkei user
+    add``): every other command needs an existing renkei database and refuses, creating nothing, when there is none
+    at the URL (a mistyped RENKEI_DATABASE_URL must not look like an empty database).
+    """
     chosen = url or Settings().database_url
     try:
+        if not create:
+            require_database(chosen)
         upgrade_database(chosen)
         engine = create_engine_from_url(chosen)
     except DatabaseUrlError as exc:
-        raise fail(str(exc)) from None
+        raise fail(f"{exc}\n  URL の指定元 / URL from: {_url_source(url)}") from None
+    except DatabaseMissingError as exc:
+        raise fail(missing_database_message(exc, _url_source(url))) from None
     except SQLAlchemyError as exc:
-        raise fail(f"データベースを開けません / cannot open the database: {exc.__class__.__name__}: "
-                   f"{str(exc).splitlines()[0]}") from None
+        raise fail(f"データベースを開けません / cannot open the database {_shown_url(chosen)}: "
+                   f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
     try:
         with create_session_factory(engine)() as session:
             yield session
@@ -89,6 +134,19 @@ def open_session(url: str | None) -> Iterator[Session]:
         raise fail(f"データベースの操作に失敗しました / database error: {str(exc).splitlines()[0]}") from None
     finally:
         engine.dispose()
+
+
+def database_exists(url: str | None) -> bool:
+    """Tell whether a renkei database exists at the URL (creating nothing); exit on a URL renkei cannot use."""
+    try:
+        require_database(url or Settings().database_url)
+    except DatabaseUrlError as exc:
+        raise fail(str(exc)) from None
+    except DatabaseMissingError:
+        return False
+    except SQLAlchemyError:
+        return True  # it exists but cannot be read: opening it says why
+    return True
 
 
 def _read_document(file: Path, area: str) -> tuple[Plan, list[Finding], str]:
@@ -159,7 +217,14 @@ def import_document(
               f"（点検: エラー {counts[Severity.ERROR]}件、警告 {counts[Severity.WARNING]}件 / "
               f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings）",
               highlight=False, soft_wrap=True)
-    with open_session(database_url) as session:
+    if dry_run and not database_exists(database_url):
+        count = len(plan.projects)
+        out.print(f"renkei のデータベースはまだありません。取り込むと作成し、新しい計画として{count}事業を保存します / "
+                  f"no renkei database yet: the import would create it and store a new plan of {count} projects",
+                  highlight=False, soft_wrap=True)
+        out.print("[yellow]--dry-run: 書き込みませんでした / nothing was written[/]", soft_wrap=True)
+        return
+    with open_session(database_url, create=True) as session:
         try:
             result = import_plan(session=session, plan=plan, findings=findings, source_text=text,
                                  plan_key=plan_id, dry_run=dry_run, area=load_area_option(area), actor=actor,

@@ -224,7 +224,7 @@ def build_site(
     if licence != "CC-BY-4.0":
         title, url = LICENCES[licence]
         settings = settings.model_copy(update={"data_licence": title, "data_licence_url": url})
-    with open_session(settings.database_url) as session:
+    with open_session(database_url) as session:
         try:
             plan_id = resolve_plan_id(session=session, plan=plan)
         except PlanNotFoundError as exc:

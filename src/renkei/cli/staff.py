@@ -59,7 +59,7 @@ def add(
 ) -> None:
     """職員のアカウントを作る（最初の管理者は --role admin） / create a staff account."""
     password = _password(password_stdin, username)
-    with open_session(database_url) as session:
+    with open_session(database_url, create=True) as session:
         _account(lambda: accounts.create_user(session=session, username=username, role=role, password=password,
                                               actor=actor, municipality_code=municipality, display_name=name))
     out.print(f"アカウントを作りました / created: {accounts.fold_username(username)}（{role}）")
