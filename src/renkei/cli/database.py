@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from renkei.cli.files import AreaOpt, fail, load_area_option, read_text_file
+from renkei.cli.fiscal_year import check_year_in_period, year_option
 from renkei.domain.actual import Actual
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import format_fiscal_year
@@ -38,6 +39,7 @@ from renkei.services.progress import (
     ProgressGroup,
     evaluate_loaded_plan,
     evaluate_stored_plan,
+    resolve_plan,
     resolve_plan_id,
 )
 from renkei.settings import Settings
@@ -147,6 +149,16 @@ def database_exists(url: str | None) -> bool:
     except SQLAlchemyError:
         return True  # it exists but cannot be read: opening it says why
     return True
+
+
+def find_plan(session: Session, plan: str | None, *, as_of: int | None = None) -> int:
+    """Return the id of the stored plan --plan names; exit when there is none, or when --as-of is outside its period."""
+    try:
+        found = resolve_plan(session=session, plan=plan)
+    except PlanNotFoundError as exc:
+        raise fail(str(exc)) from None
+    check_year_in_period("--as-of", as_of, found.first_year, found.last_year)
+    return found.id
 
 
 def _read_document(file: Path, area: str) -> tuple[Plan, list[Finding], str]:
@@ -261,7 +273,7 @@ def _read_actuals_file(file: Path) -> ActualsSheet:
 
 
 def template(
-    year: Annotated[int, typer.Option("--year", help="対象年度（西暦） / the fiscal year")],
+    year: Annotated[int, year_option("--year", "対象年度", "the fiscal year")],
     plan: PlanOpt = None,
     format: Annotated[TemplateFormat | None, typer.Option("--format", "-f", help="csv（既定）か xlsx")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル / output file")] = None,
@@ -289,10 +301,7 @@ def template(
         key = f"{chosen.area_slug}-{chosen.first_year}"
     else:
         with open_session(database_url) as session:
-            try:
-                plan_id = resolve_plan_id(session=session, plan=plan)
-            except PlanNotFoundError as exc:
-                raise fail(str(exc)) from None
+            plan_id = find_plan(session, plan)
             chosen = repository.load_plan(session=session, plan_id=plan_id)
             key = str(plan_id)
     try:
@@ -434,8 +443,8 @@ def progress(
     plan: PlanOpt = None,
     plan_file: Annotated[Path | None, typer.Option("--plan-file", help="文書ファイル（DB不要） / a document")] = None,
     actuals: Annotated[Path | None, typer.Option("--actuals", help="実績値のCSV/xlsx / actuals sheet")] = None,
-    as_of: Annotated[int | None, typer.Option(
-        "--as-of", help="評価年度（既定: 終了した最新の年度、計画期間内） / evaluation year")] = None,
+    as_of: Annotated[int | None, year_option(
+        "--as-of", "評価年度（計画期間内。既定: 最新の報告の年度か終了した最新の年度）", "evaluation year")] = None,
     format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
     database_url: DatabaseOpt = None,
     area: AreaOpt = "kitakyushu",
@@ -445,11 +454,12 @@ def progress(
     """KPIの進捗を評価する（承認済みの値だけ。CSVの列は指標ごとの記録） / evaluate every KPI's progress."""
     if plan_file is None and actuals is not None:
         raise fail("--actuals は --plan-file と一緒に使います / --actuals goes with --plan-file")
+    if plan_file is not None and plan is not None:
+        raise fail("--plan と --plan-file はどちらか一方です / give --plan or --plan-file, not both")
     try:
         if plan_file is not None:
-            if plan is not None:
-                raise fail("--plan と --plan-file はどちらか一方です / give --plan or --plan-file, not both")
             chosen, _, _ = _read_document(plan_file, area)
+            check_year_in_period("--as-of", as_of, chosen.first_year, chosen.last_year)
             by_kpi: dict[tuple[str, str], list[Actual]] = {}
             if actuals is not None:
                 validation = validate_actuals(chosen, _read_actuals_file(actuals), area=load_area_option(area))
@@ -462,21 +472,14 @@ def progress(
             result = evaluate_loaded_plan(chosen, by_kpi, as_of=as_of)
         else:
             with open_session(database_url) as session:
-                try:
-                    result = evaluate_stored_plan(session, plan, as_of, include_pending=pending)
-                except PlanNotFoundError as exc:
-                    raise fail(str(exc)) from None
+                plan_id = find_plan(session, plan, as_of=as_of)
+                result = evaluate_stored_plan(session, plan_id, as_of, include_pending=pending)
     except ProgressError as exc:
         raise fail(f"--as-of: {exc}") from None
     if pending:
         Console(stderr=True).print(
             "[bold yellow]プレビュー：未承認（下書き・提出済み・差し戻し）の値を含みます。公開値ではありません / "
             "preview: includes values not yet approved, not the published figures[/]", soft_wrap=True, highlight=False)
-    if as_of is not None and as_of != result.as_of:
-        shown = format_fiscal_year(result.as_of)
-        Console(stderr=True).print(f"[yellow]--as-of {as_of} は計画期間外のため {shown} で評価しました / "
-                                   f"outside the plan period: evaluated as of FY{result.as_of}[/]",
-                                   soft_wrap=True, highlight=False)
     _print_progress(result, format)
 
 

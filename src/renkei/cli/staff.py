@@ -13,15 +13,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from renkei.cli.database import DatabaseOpt, PlanOpt, open_session
+from renkei.cli.database import DatabaseOpt, PlanOpt, find_plan, open_session
 from renkei.cli.files import fail
+from renkei.cli.fiscal_year import year_option
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.permission import Role
-from renkei.reading.actuals import read_fiscal_year
 from renkei.services import accounts
 from renkei.services.accounts import AccountError
 from renkei.services.audit_export import export_audit
-from renkei.services.progress import PlanNotFoundError, resolve_plan_id
 from renkei.services.rounds import RoundError, close_round, list_all_rounds, open_round
 
 out = Console(soft_wrap=True, highlight=False)
@@ -131,10 +130,7 @@ def assign(
     from renkei.store.rounds import project_rows
 
     with open_session(database_url) as session:
-        try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-        except PlanNotFoundError as exc:
-            raise fail(str(exc)) from None
+        plan_id = find_plan(session, plan)
         rows = project_rows(session=session, plan_id=plan_id).values()
         found = next((r for r in rows if project in (r.slug, str(r.id))), None)
         if found is None:
@@ -145,15 +141,8 @@ def assign(
     out.print(f"{done}: {username} — {found.name}")
 
 
-def _year(text: str) -> int:
-    year = read_fiscal_year(text)
-    if year is None:
-        raise fail(f"「{text}」を年度として読めません（例: 2026、令和8年度、R8） / not a fiscal year: {text!r}")
-    return year
-
-
 def round_open(
-    year: Annotated[str, typer.Option("--year", help="報告する年度（2026、令和8年度、R8） / the fiscal year")],
+    year: Annotated[int, year_option("--year", "報告する年度", "the fiscal year reported")],
     due: Annotated[str, typer.Option("--due", help="提出期限（2027-05-31） / due date")],
     note: Annotated[str | None, typer.Option("--note", help="連絡事項 / a note for everyone")] = None,
     plan: PlanOpt = None,
@@ -166,11 +155,11 @@ def round_open(
     except ValueError:
         raise fail(f"期限「{due}」は YYYY-MM-DD で書いてください / write the due date as YYYY-MM-DD") from None
     with open_session(database_url) as session:
+        plan_id = find_plan(session, plan)
         try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-            opened = open_round(session=session, plan_id=plan_id, fiscal_year=_year(year), due_date=due_date,
+            opened = open_round(session=session, plan_id=plan_id, fiscal_year=year, due_date=due_date,
                                 actor=actor, note=note)
-        except (PlanNotFoundError, RoundError) as exc:
+        except RoundError as exc:
             raise fail(str(exc)) from None
     out.print(f"{format_fiscal_year(opened.fiscal_year)}の実績の報告受付を始めました（期限 {opened.due_date}） / "
               f"round opened for FY{opened.fiscal_year}, due {opened.due_date}")
@@ -179,10 +168,7 @@ def round_open(
 def round_list(plan: PlanOpt = None, database_url: DatabaseOpt = None) -> None:
     """報告の受付の一覧 / list reporting rounds."""
     with open_session(database_url) as session:
-        try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-        except PlanNotFoundError as exc:
-            raise fail(str(exc)) from None
+        plan_id = find_plan(session, plan)
         found = list_all_rounds(session=session, plan_id=plan_id)
     table = Table(title="実績報告の受付 / reporting rounds")
     for column in ("年度 / year", "期限 / due", "状態 / state", "連絡事項 / note"):
@@ -194,17 +180,17 @@ def round_list(plan: PlanOpt = None, database_url: DatabaseOpt = None) -> None:
 
 
 def round_close(
-    year: Annotated[str, typer.Option("--year", help="年度 / the fiscal year")],
+    year: Annotated[int, year_option("--year", "受付を終える年度", "the fiscal year of the round")],
     plan: PlanOpt = None,
     database_url: DatabaseOpt = None,
     actor: ActorOpt = "cli",
 ) -> None:
     """報告の受付を終える / close a reporting round."""
     with open_session(database_url) as session:
+        plan_id = find_plan(session, plan)
         try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-            closed = close_round(session=session, plan_id=plan_id, fiscal_year=_year(year), actor=actor)
-        except (PlanNotFoundError, RoundError) as exc:
+            closed = close_round(session=session, plan_id=plan_id, fiscal_year=year, actor=actor)
+        except RoundError as exc:
             raise fail(str(exc)) from None
     out.print(f"{format_fiscal_year(closed.fiscal_year)}の受付を終えました / round closed")
 
