@@ -7,14 +7,14 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from renkei.cli.database import DatabaseOpt, PlanOpt, find_plan, open_session
-from renkei.cli.files import fail
+from renkei.cli.files import err, fail
 from renkei.cli.fiscal_year import year_option
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.permission import Role
@@ -27,6 +27,7 @@ out = Console(soft_wrap=True, highlight=False)
 ActorOpt = Annotated[str, typer.Option("--actor", help="操作者（監査記録に残る名前） / who does this")]
 UserArg = Annotated[str, typer.Argument(help="ユーザー名 / the user name")]
 RoleText = ", ".join(r.value for r in Role)
+T = TypeVar("T")
 
 
 class AuditFormat(StrEnum):
@@ -35,14 +36,29 @@ class AuditFormat(StrEnum):
 
 
 def _password(stdin: bool, username: str) -> str:
+    """Read the new password from stdin, or ask for it (again until it meets the rules); asked after every check."""
     if stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return str(typer.prompt(f"{username} のパスワード / password", hide_input=True, confirmation_prompt=True))
+        password = sys.stdin.readline().rstrip("\r\n")
+        _account(lambda: accounts.check_password(username, password))
+        return password
+
+    label = f"{username} のパスワード（{accounts.MIN_PASSWORD_LENGTH}文字以上） / password"
+    while True:  # Ctrl+C or the end of input stops it (typer's Abort)
+        password = str(typer.prompt(label, hide_input=True))
+        try:
+            accounts.check_password(username, password)
+        except AccountError as exc:
+            err.print(f"[yellow]{exc}[/]", soft_wrap=True)
+            continue
+        if str(typer.prompt("もう一度 / repeat", hide_input=True)) == password:
+            return password
+        err.print("[yellow]2回の入力が一致しません / the two entries do not match[/]", soft_wrap=True)
 
 
-def _account(action: Callable[[], object]) -> None:
+def _account(action: Callable[[], T]) -> T:
+    """Run an account action; exit with its bilingual message when it is refused."""
     try:
-        action()
+        return action()
     except AccountError as exc:
         raise fail(str(exc)) from None
 
@@ -57,7 +73,12 @@ def add(
     actor: ActorOpt = "cli",
 ) -> None:
     """職員のアカウントを作る（最初の管理者は --role admin） / create a staff account."""
-    password = _password(password_stdin, username)
+    # Every argument is checked before the password is asked for: first on its own, then against the database.
+    _account(lambda: accounts.read_new_account(username=username, role=role, municipality_code=municipality))
+    with open_session(database_url, create=True) as session:
+        _account(lambda: accounts.check_new_account(session=session, username=username, role=role,
+                                                    municipality_code=municipality))
+    password = _password(password_stdin, accounts.fold_username(username))
     with open_session(database_url, create=True) as session:
         _account(lambda: accounts.create_user(session=session, username=username, role=role, password=password,
                                               actor=actor, municipality_code=municipality, display_name=name))
@@ -112,7 +133,9 @@ def reset_password(
     actor: ActorOpt = "cli",
 ) -> None:
     """パスワードを再設定する（ログイン中なら即時に終了） / set a new password (ends the user's sessions)."""
-    password = _password(password_stdin, username)
+    with open_session(database_url) as session:  # the user must exist before a password is asked for
+        staff = _account(lambda: accounts.get_staff(session=session, username=username))
+    password = _password(password_stdin, staff.username)
     with open_session(database_url) as session:
         _account(lambda: accounts.reset_password(session=session, username=username, password=password, actor=actor))
     out.print(f"パスワードを再設定しました / password reset: {username}")
