@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,7 @@ from renkei.export.actuals_template import TemplateError, write_actuals_template
 from renkei.reading.actuals import ActualsReadError, ActualsSheet, read_actuals_csv, read_actuals_xlsx
 from renkei.reading.sheet import PlanReadError, decode_document, read_plan
 from renkei.services.actuals import ActualsImportError, actuals_by_kpi, import_actuals, validate_actuals
-from renkei.services.plan_diff import PlanDiff
+from renkei.services.plan_diff import FieldChange, PlanDiff
 from renkei.services.plan_import import PlanImportError, import_plan
 from renkei.services.progress import (
     KpiProgress,
@@ -194,10 +195,52 @@ def _read_workbook(file: Path) -> tuple[Plan, list[Finding], str, dict[str, str]
     return edition.plan, lint_plan(edition.plan), plan_to_json(edition.plan, []), edition.renames
 
 
-def _diff_table(diff: PlanDiff) -> Table:
-    table = Table(title="変更内容 / changes")
-    for column in ("区分 / change", "対象 / item", "名称 / name", "変更項目 / fields"):
-        table.add_column(column)
+#: What each compared field is called in the diff table (the plan workbook's and the sheet's words).
+FIELD_LABELS: dict[str, str] = {
+    "name": "事業名", "policy_area": "政策分野", "category": "連携協約の分類", "description": "事業内容",
+    "effects": "期待される効果", "partners": "連携市町", "budget": "事業費", "roles": "役割分担",
+    "cost_sharing": "費用負担", "extra": "その他の項目", "status": "状態", "indicator": "指標", "direction": "方向",
+    "baseline": "現状値", "target": "目標値", "area_name": "圏域名", "title": "表題", "first_year": "計画の初年度",
+    "last_year": "計画の最終年度",
+}  # fmt: skip
+_BUDGET_PARTS = {"unit": ("単位", "unit"), "note": ("備考", "note"), "total": ("計", "total")}
+#: The most characters of an old or new value the diff shows (the part that changed, with some context).
+DIFF_WIDTH = 60
+#: Old and new values this short, on one line, share it: 「2,420 → 2,600」.
+SHORT_VALUE = 16
+
+
+def field_label(change: FieldChange) -> str:
+    """Name a changed field, Japanese first: 「事業内容 / description」, 「事業費 令和9年度 / budget FY2027」."""
+    ja = FIELD_LABELS.get(change.field, change.field)
+    if not change.part:
+        return f"{ja} / {change.field}"
+    if change.part.isdigit():
+        year = int(change.part)
+        return f"{ja} {format_fiscal_year(year)} / {change.field} FY{year}"
+    part_ja, part_en = _BUDGET_PARTS.get(change.part, (change.part, change.part))
+    return f"{ja}の{part_ja} / {change.field} {part_en}"
+
+
+def describe_diff(diff: PlanDiff) -> list[str]:
+    """Write the diff as lines: each added, changed or withdrawn item, then each changed field, old → new.
+
+    Lines rather than a table, so that long names and texts stay whole and readable on any terminal width.
+    """
+    lines = ["変更内容 / changes"]
+
+    def add(change: str, item: str, name: str, changes: tuple[FieldChange, ...]) -> None:
+        lines.append(f"・{change} {item}: {name}".rstrip(": "))
+        for field_change in changes:
+            old, new = (value.replace("\n", " ") or "—" for value in field_change.excerpt(DIFF_WIDTH))
+            if len(old) <= SHORT_VALUE and len(new) <= SHORT_VALUE:
+                lines.append(f"    {field_label(field_change)}: {old} → {new}")
+            else:
+                lines.extend((f"    {field_label(field_change)}:", f"      変更前 / before: {old}",
+                              f"      変更後 / after:  {new}"))
+
+    if diff.plan_changes:
+        add("変更 / changed", "計画 / plan", "", diff.plan_changes)
     groups = (
         ("追加 / added", "事業 / project", diff.added_projects),
         ("変更 / changed", "事業 / project", diff.changed_projects),
@@ -208,10 +251,8 @@ def _diff_table(diff: PlanDiff) -> Table:
     )
     for change, item, entries in groups:
         for entry in entries:
-            table.add_row(change, item, entry.name, ", ".join(entry.fields))
-    if diff.plan_fields:
-        table.add_row("変更 / changed", "計画 / plan", "", ", ".join(diff.plan_fields))
-    return table
+            add(change, item, entry.name, entry.changes)
+    return lines
 
 
 def import_document(
@@ -250,7 +291,8 @@ def import_document(
     elif diff.is_empty:
         out.print("変更はありません / no changes", soft_wrap=True)
     if not diff.is_empty and not result.created:
-        out.print(_diff_table(diff))
+        for line in describe_diff(diff):
+            out.print(Text(line), soft_wrap=True)
     if dry_run:
         out.print("[yellow]--dry-run: 書き込みませんでした / nothing was written[/]", soft_wrap=True)
     elif result.written:
