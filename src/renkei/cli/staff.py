@@ -230,7 +230,8 @@ def audit_export(
         try:
             moment = datetime.fromisoformat(since)
         except ValueError:
-            raise fail(f"--since「{since}」は 2026-12-01 や 2026-12-01T09:00 の形で書いてください") from None
+            raise fail(f"--since: 「{since}」は 2026-12-01 や 2026-12-01T09:00 の形で書いてください / "
+                       f"write the date as 2026-12-01 or 2026-12-01T09:00, not {since!r}") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
     with open_session(database_url) as session:
