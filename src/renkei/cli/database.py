@@ -89,6 +89,10 @@ def _url_source(given: str | None) -> str:
     return "既定値 / the default (var/renkei.db)"
 
 
+def _unusable_url(exc: DatabaseUrlError, given: str | None) -> typer.Exit:
+    return fail(f"{exc}\n  URL の指定元 / URL from: {_url_source(given)}")
+
+
 def _shown_url(url: str) -> str:
     return normalise_database_url(url).render_as_string(hide_password=True)
 
@@ -124,7 +128,7 @@ def open_session(url: str | None, *, create: bool = False) -> Iterator[Session]:
         upgrade_database(chosen)
         engine = create_engine_from_url(chosen)
     except DatabaseUrlError as exc:
-        raise fail(f"{exc}\n  URL の指定元 / URL from: {_url_source(url)}") from None
+        raise _unusable_url(exc, url) from None
     except DatabaseMissingError as exc:
         raise fail(missing_database_message(exc, _url_source(url))) from None
     except SQLAlchemyError as exc:
@@ -144,7 +148,7 @@ def database_exists(url: str | None) -> bool:
     try:
         require_database(url or Settings().database_url)
     except DatabaseUrlError as exc:
-        raise fail(str(exc)) from None
+        raise _unusable_url(exc, url) from None
     except DatabaseMissingError:
         return False
     except SQLAlchemyError:
@@ -195,7 +199,7 @@ def _read_workbook(file: Path) -> tuple[Plan, list[Finding], str, dict[str, str]
     return edition.plan, lint_plan(edition.plan), plan_to_json(edition.plan, []), edition.renames
 
 
-#: What each compared field is called in the diff table (the plan workbook's and the sheet's words).
+#: What each compared field is called in the import's diff (the plan workbook's and the sheet's words).
 FIELD_LABELS: dict[str, str] = {
     "name": "事業名", "policy_area": "政策分野", "category": "連携協約の分類", "description": "事業内容",
     "effects": "期待される効果", "partners": "連携市町", "budget": "事業費", "roles": "役割分担",
