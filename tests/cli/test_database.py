@@ -152,11 +152,14 @@ def test_a_changed_document_shows_its_diff(runner: CliRunner, tmp_path: Path) ->
     assert "変更はありません" in runner.invoke(app, ["import", str(edited)]).stdout
 
 
-def test_dry_run_of_a_new_plan_keeps_nothing(runner: CliRunner) -> None:
-    assert runner.invoke(app, ["import", str(EXAMPLE), "--dry-run"]).exit_code == 0
+def test_dry_run_of_a_new_plan_keeps_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    dry = runner.invoke(app, ["import", str(EXAMPLE), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "新しい計画として30事業" in dry.output and "nothing was written" in dry.output
+    assert not (tmp_path / "renkei.db").exists()
     result = runner.invoke(app, ["progress", "--as-of", "2027"])
     assert result.exit_code == 2
-    assert "--plan" in result.output
+    assert "no database at" in result.output
 
 
 @pytest.mark.parametrize("format", ["csv", "xlsx"])

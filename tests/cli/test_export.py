@@ -71,3 +71,36 @@ def test_the_report_command_writes_a_pdf(runner: CliRunner, tmp_path: Path) -> N
     assert "令和9年6月1日" in (tmp_path / "report.html").read_text(encoding="utf-8")
     refused = runner.invoke(app, ["report", "--issued", "6/1", "report.pdf"])
     assert refused.exit_code != 0 and "YYYY-MM-DD" in refused.output
+
+
+def test_the_dry_run_of_an_edited_workbook_shows_old_and_new_values(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0
+    out = tmp_path / "plan.xlsx"
+    assert runner.invoke(app, ["export", "xlsx", str(out)]).exit_code == 0
+    book = load_workbook(out)
+    projects, budgets, kpis = book["事業"], book["事業費"], book["KPI"]
+    header = [c.value for c in projects[1]]
+    description = projects.cell(2, header.index("事業内容") + 1)
+    assert "自分らしい働き方を見つける" in description.value and len(description.value) > 80
+    description.value = description.value.replace("自分らしい働き方を見つける", "自分らしい働き方と暮らし方を見つける")
+    year = [c.value for c in budgets[1]].index("令和8年度（2026）\n（千円）") + 1
+    assert budgets.cell(2, year).value == 2420
+    budgets.cell(2, year).value = 2600
+    target = [c.value for c in kpis[1]].index("目標値") + 1
+    assert kpis.cell(2, target).value == "100,000回（令和12年度）"
+    kpis.cell(2, target).value = "120,000回（令和12年度）"
+    book.save(out)
+    dry = runner.invoke(app, ["import", str(out), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    lines = dry.output.splitlines()
+    at = lines.index("・変更 / changed 事業 / project: 自分らしく歩む女性たちのストーリー発信事業")
+    assert lines[at + 1:at + 5] == [
+        "    事業内容 / description:",
+        "      変更前 / before: …発信し、自分らしい働き方を見つけるきっかけを提供…",
+        "      変更後 / after:  …発信し、自分らしい働き方と暮らし方を見つけるきっかけを提供…",
+        "    事業費 令和8年度（2026） / budget FY2026: 2,420 → 2,600",
+    ]
+    assert lines[lines.index("・変更 / changed KPI: WEBページ閲覧数") + 1] == \
+        "    目標値 / target: 100,000回（令和12年度） → 120,000回（令和12年度）"
+    assert lines[-1] == "--dry-run: 書き込みませんでした / nothing was written"
+    assert runner.invoke(app, ["import", str(out), "--dry-run"]).output == dry.output  # the dry run wrote nothing

@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from renkei.cli import app
@@ -89,3 +90,47 @@ def test_actuals_import_as_a_municipality_user_submits_its_own_rows(runner: CliR
     assert "中心市・担当課が入力" in output  # a partner town never sends the total
     output = run(runner, "actuals", "import", str(sheet), "--user", "nobody", code=2)
     assert "nobody" in output
+
+
+#: (arguments, what the refusal says): every argument is checked before a password is asked for (issue 18).
+REFUSED_BEFORE_THE_PROMPT = [
+    (["user", "add", "root", "--role", "superuser"], "no role 'superuser'"),
+    (["user", "add", "ab", "--role", "viewer"], "a user name is 3-64 characters"),
+    (["user", "add", "tanaka", "--role", "municipality"], "needs the municipality's 6-digit code"),
+    (["user", "add", "tanaka", "--role", "municipality", "--municipality", "999999"], "wrong check digit"),
+    (["user", "add", "tanaka", "--role", "viewer", "--municipality", "402133"], "only a municipality user"),
+    (["user", "add", "tanaka", "--role", "municipality", "--municipality", "131016"], "no stored municipality"),
+    (["user", "add", "Admin", "--role", "viewer"], "user 'admin' already exists"),
+    (["user", "reset-password", "nobody"], "no user 'nobody'"),
+]
+
+
+@pytest.mark.parametrize(("args", "refusal"), REFUSED_BEFORE_THE_PROMPT,
+                         ids=[" ".join(args) for args, _ in REFUSED_BEFORE_THE_PROMPT])
+@pytest.mark.parametrize("stdin", [False, True], ids=["prompt", "stdin"])
+def test_arguments_are_checked_before_the_password_is_asked(runner: CliRunner, args: list[str], refusal: str,
+                                                            stdin: bool) -> None:
+    run(runner, "import", str(EXAMPLE))
+    run(runner, "user", "add", "admin", "--role", "admin", "--password-stdin", input=PASSWORD)
+    result = runner.invoke(app, [*args, *(["--password-stdin"] if stdin else [])], input=PASSWORD * 2)
+    assert result.exit_code == 2, result.output
+    assert refusal in result.output
+    assert "パスワード" not in result.output.replace("パスワードにユーザー名", "")  # no prompt was shown
+
+
+def test_a_bad_role_is_refused_before_any_database_is_made(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["user", "add", "root", "--role", "superuser"], input=PASSWORD * 2)
+    assert result.exit_code == 2 and "no role 'superuser'" in result.output
+    assert not (tmp_path / "renkei.db").exists()
+
+
+def test_the_prompt_asks_again_until_the_password_meets_the_rules(runner: CliRunner) -> None:
+    run(runner, "import", str(EXAMPLE))
+    typed = "short\n" + "yamada-is-my-name\n" + PASSWORD + "not the same one\n" + PASSWORD * 2
+    output = run(runner, "user", "add", "yamada", "--role", "viewer", input=typed)
+    assert "12文字以上にしてください / the password must be at least 12 characters" in output
+    assert "must not contain the user name" in output
+    assert "2回の入力が一致しません / the two entries do not match" in output
+    assert "created: yamada" in output
+    again = run(runner, "user", "reset-password", "yamada", input="tiny\n" + "a new long secret\n" * 2)
+    assert "12文字以上" in again and "password reset: yamada" in again

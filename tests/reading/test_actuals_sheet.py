@@ -14,42 +14,11 @@ from renkei.reading.actuals import (
     ActualsReadError,
     read_actuals_csv,
     read_actuals_xlsx,
-    read_fiscal_year,
     read_value,
 )
 
 FIRE = "火災原因調査鑑識・鑑定連携事業"
 COUNT = "鑑識・鑑定及び研修・会議等実施件数"
-
-
-@pytest.mark.parametrize(
-    ("text", "year"),
-    [
-        ("2026", 2026),
-        ("２０２６", 2026),
-        ("2026年度", 2026),
-        ("FY2027", 2027),
-        ("令和8年度", 2026),
-        ("令和８年度", 2026),
-        ("R8", 2026),
-        ("Ｒ８", 2026),
-        ("r12", 2030),
-        ("R.8", 2026),
-        ("令和元年度", 2019),
-        ("令和八年度", 2026),
-        ("平成30年度", 2018),
-        ("H31", 2019),
-        ("令和8年度（2026）", 2026),
-        (" 令和 8 年度 ", 2026),
-    ],
-)
-def test_fiscal_years_read_in_every_written_style(text: str, year: int) -> None:
-    assert read_fiscal_year(text) == year
-
-
-@pytest.mark.parametrize("text", ["", "来年度", "26", "令和0年度", "令和8年度（2027）", "R", "2026-04-01", "X8"])
-def test_not_a_fiscal_year(text: str) -> None:
-    assert read_fiscal_year(text) is None
 
 
 @pytest.mark.parametrize(

@@ -131,6 +131,11 @@ def test_corrected_edition_updates_by_key_and_keeps_actuals(session: Session, bu
     assert [(e.project_key, e.name, e.fields) for e in result.diff.changed_kpis] == [
         (build.project().key, "WEBページ閲覧数", ("target",))
     ]
+    assert [(c.field, c.old, c.new) for e in (*result.diff.changed_projects, *result.diff.changed_kpis)
+            for c in e.changes] == [
+        ("description", "圏域市町で活躍する多様な女性ロールモデルを紹介する。", "改訂後の事業内容。"),
+        ("target", "100,000回（令和12年度）", "120,000回（令和12年度）"),
+    ]
     assert [e.name for e in result.diff.removed_kpis] == ["参加者数"]
     assert repository.list_actuals(session=session, plan_id=summary.id) == {
         (build.project().key, "WEBページ閲覧数"): [Actual(2026, 4200.0, entered_by="北九州市", entered_at=at)]
@@ -170,6 +175,8 @@ def test_missing_project_is_withdrawn_not_deleted(session: Session, build: PlanB
         (build.FIRE, "status"),
         (build.STORY, "status"),
     ]
+    assert back.diff.changed_projects[0].changes[0].to_dict() == {
+        "field": "status", "old": "削除済み / withdrawn", "new": "有効 / active"}
 
 
 def test_diff_names_added_changed_and_removed(session: Session, build: PlanBuilder) -> None:
@@ -178,7 +185,11 @@ def test_diff_names_added_changed_and_removed(session: Session, build: PlanBuild
     result = import_plan(session=session, plan=new, findings=FINDINGS, source_text=SOURCE, area=build.area())
     diff = result.diff.to_dict()
     assert diff["added_projects"] == [{"key": "新規事業", "name": "新規事業"}]
-    assert diff["changed_projects"] == [{"key": build.project().key, "name": build.STORY, "fields": ["effects"]}]
+    assert diff["changed_projects"] == [{
+        "key": build.project().key, "name": build.STORY, "fields": ["effects"],
+        "changes": [{"field": "effects", "old": "女性のキャリア形成支援 / 女性の定着によるまちの活性化",
+                     "new": "効果"}],
+    }]
     assert diff["removed_projects"] == [{"key": build.project(build.FIRE).key, "name": build.FIRE}]
     history = repository.list_imports(session=session, plan_id=result.plan_id or 0)
     assert [h.plan_version for h in history] == [1, 2] and history[1].diff == diff

@@ -19,6 +19,9 @@ REDIRECTS = [
     ("/?as_of=1990", "/?as_of=2026"),
     (f"/projects/{PROJECT}?as_of=2031", f"/projects/{PROJECT}?as_of=2030"),
     ("/map?as_of=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%97", "/map?as_of=2027"),  # ２０２７ in full-width digits
+    ("/projects?as_of=R8", "/projects?as_of=2026"),  # the spellings the command line takes
+    (f"/kpis?as_of={quote('令和9年度')}&status=no_data", "/kpis?as_of=2027&status=no_data"),
+    ("/?as_of=FY2028", "/?as_of=2028"),
     ("/projects?page=-1", "/projects"),
     ("/projects?page=0&q=研修", f"/projects?q={quote('研修')}"),
     ("/projects?page=abc", "/projects"),
@@ -44,8 +47,10 @@ def test_a_value_with_a_nearest_valid_one_is_redirected(client: TestClient, aske
 
 #: (address, language, words the page must say): no nearest value can be guessed, so the page explains.
 MESSAGES = [
-    ("/projects?as_of=abc", "ja", ["評価年度（as_of）の「abc」は年度として読めません", "西暦の年度（例: 2026）"]),
-    ("/projects?as_of=abc", "en", ["The evaluation year (as_of) “abc” is not a fiscal year"]),
+    ("/projects?as_of=abc", "ja", ["評価年度（as_of）の「abc」は年度として読めません",
+                                   "西暦の年度（例: 2026）か和暦（令和8年度、R8）"]),
+    ("/projects?as_of=abc", "en", ["The evaluation year (as_of) “abc” is not a fiscal year", "2026, 令和8年度 or R8"]),
+    ("/projects?as_of=R99x", "ja", ["「R99x」は年度として読めません"]),
     ("/?as_of=99999", "ja", ["「99999」は年度として読めません"]),
     (f"/projects?q={LONG_Q}", "ja", ["キーワードは200文字以内で入力してください（201文字あります）"]),
     (f"/kpis?q={LONG_Q}", "en", ["A keyword can be at most 200 characters long (this one has 201)"]),
@@ -74,6 +79,7 @@ def test_the_message_links_to_the_corrected_page(client: TestClient) -> None:
 API_ERRORS = [
     ("/api/projects?as_of=abc", "as_of", "年度として読めません", None),
     ("/api/summary?as_of=1990", "as_of", "計画期間", "2026"),
+    ("/api/summary?as_of=R8", "as_of", "西暦の半角数字で 2026", "2026"),  # the API names the year, never redirects
     ("/api/kpis?limit=0", "limit", "1以上で指定してください", None),
     ("/api/kpis?limit=abc", "limit", "整数で指定してください", None),
     ("/api/projects?limit=5000", "limit", "1000以下で指定してください", None),

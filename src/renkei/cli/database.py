@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -14,10 +15,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from renkei.cli.files import AreaOpt, fail, load_area_option, read_text_file
+from renkei.cli.fiscal_year import check_year_in_period, year_option
 from renkei.domain.actual import Actual
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import format_fiscal_year
@@ -29,7 +32,7 @@ from renkei.export.actuals_template import TemplateError, write_actuals_template
 from renkei.reading.actuals import ActualsReadError, ActualsSheet, read_actuals_csv, read_actuals_xlsx
 from renkei.reading.sheet import PlanReadError, decode_document, read_plan
 from renkei.services.actuals import ActualsImportError, actuals_by_kpi, import_actuals, validate_actuals
-from renkei.services.plan_diff import PlanDiff
+from renkei.services.plan_diff import FieldChange, PlanDiff
 from renkei.services.plan_import import PlanImportError, import_plan
 from renkei.services.progress import (
     KpiProgress,
@@ -38,12 +41,18 @@ from renkei.services.progress import (
     ProgressGroup,
     evaluate_loaded_plan,
     evaluate_stored_plan,
+    resolve_plan,
     resolve_plan_id,
 )
 from renkei.settings import Settings
 from renkei.store import repository
-from renkei.store.engine import DatabaseUrlError, create_engine_from_url, create_session_factory
-from renkei.store.migrate import upgrade_database
+from renkei.store.engine import (
+    DatabaseUrlError,
+    create_engine_from_url,
+    create_session_factory,
+    normalise_database_url,
+)
+from renkei.store.migrate import Absence, DatabaseMissingError, require_database, upgrade_database
 
 out = Console(soft_wrap=False)
 
@@ -71,18 +80,61 @@ class ProgressFormat(StrEnum):
     csv = "csv"
 
 
+def _url_source(given: str | None) -> str:
+    """Name where the database URL came from, for messages: the option, a variable or the default."""
+    if given:
+        return "--database-url"
+    for variable in ("RENKEI_DATABASE_URL", "RENKEI_DATA_DIR"):
+        if os.environ.get(variable):
+            return variable
+    return "既定値 / the default (var/renkei.db)"
+
+
+def _unusable_url(exc: DatabaseUrlError, given: str | None) -> typer.Exit:
+    return fail(f"{exc}\n  URL の指定元 / URL from: {_url_source(given)}")
+
+
+def _shown_url(url: str) -> str:
+    return normalise_database_url(url).render_as_string(hide_password=True)
+
+
+def missing_database_message(exc: DatabaseMissingError, source: str) -> str:
+    """Say which database is missing (its URL without the password) and how one is made, Japanese first."""
+    shown = exc.url.render_as_string(hide_password=True)
+    where = f"{shown}（{exc.path}）" if exc.path is not None else shown
+    if exc.absence is Absence.NO_DATABASE:
+        head, made, made_en = f"データベースがありません / no database at {where}", "データベース", "it"
+    else:
+        head = f"データベースに renkei の表がありません / the database holds no renkei tables: {where}"
+        made, made_en = "表", "them"
+    return (f"{head}\n  URL の指定元 / URL from: {source}\n"
+            f"  計画を取り込むと{made}ができます（renkei import FILE）。URL の誤りなら指定元を直してください。"
+            "何も作成していません。\n"
+            f"  `renkei import FILE` creates {made_en}. If the URL is mistyped, correct it where it is set. "
+            "Nothing was created.")
+
+
 @contextmanager
-def open_session(url: str | None) -> Iterator[Session]:
-    """Open a session on the database (created and migrated when needed), or exit with a clear message."""
+def open_session(url: str | None, *, create: bool = False) -> Iterator[Session]:
+    """Open a session on the database (brought up to the newest schema), or exit with a clear message.
+
+    Only a command that can start a database from nothing passes ``create=True`` (``renkei import``, ``renkei user
+    add``): every other command needs an existing renkei database and refuses, creating nothing, when there is none
+    at the URL (a mistyped RENKEI_DATABASE_URL must not look like an empty database).
+    """
     chosen = url or Settings().database_url
     try:
+        if not create:
+            require_database(chosen)
         upgrade_database(chosen)
         engine = create_engine_from_url(chosen)
     except DatabaseUrlError as exc:
-        raise fail(str(exc)) from None
+        raise _unusable_url(exc, url) from None
+    except DatabaseMissingError as exc:
+        raise fail(missing_database_message(exc, _url_source(url))) from None
     except SQLAlchemyError as exc:
-        raise fail(f"データベースを開けません / cannot open the database: {exc.__class__.__name__}: "
-                   f"{str(exc).splitlines()[0]}") from None
+        raise fail(f"データベースを開けません / cannot open the database {_shown_url(chosen)}: "
+                   f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
     try:
         with create_session_factory(engine)() as session:
             yield session
@@ -90,6 +142,29 @@ def open_session(url: str | None) -> Iterator[Session]:
         raise fail(f"データベースの操作に失敗しました / database error: {str(exc).splitlines()[0]}") from None
     finally:
         engine.dispose()
+
+
+def database_exists(url: str | None) -> bool:
+    """Tell whether a renkei database exists at the URL (creating nothing); exit on a URL renkei cannot use."""
+    try:
+        require_database(url or Settings().database_url)
+    except DatabaseUrlError as exc:
+        raise _unusable_url(exc, url) from None
+    except DatabaseMissingError:
+        return False
+    except SQLAlchemyError:
+        return True  # it exists but cannot be read: opening it says why
+    return True
+
+
+def find_plan(session: Session, plan: str | None, *, as_of: int | None = None) -> int:
+    """Return the id of the stored plan --plan names; exit when there is none, or when --as-of is outside its period."""
+    try:
+        found = resolve_plan(session=session, plan=plan)
+    except PlanNotFoundError as exc:
+        raise fail(str(exc)) from None
+    check_year_in_period("--as-of", as_of, found.first_year, found.last_year)
+    return found.id
 
 
 def _read_document(file: Path, area: str) -> tuple[Plan, list[Finding], str]:
@@ -125,10 +200,52 @@ def _read_workbook(file: Path) -> tuple[Plan, list[Finding], str, dict[str, str]
     return edition.plan, lint_plan(edition.plan), plan_to_json(edition.plan, []), edition.renames
 
 
-def _diff_table(diff: PlanDiff) -> Table:
-    table = Table(title="変更内容 / changes")
-    for column in ("区分 / change", "対象 / item", "名称 / name", "変更項目 / fields"):
-        table.add_column(column)
+#: What each compared field is called in the import's diff (the plan workbook's and the sheet's words).
+FIELD_LABELS: dict[str, str] = {
+    "name": "事業名", "policy_area": "政策分野", "category": "連携協約の分類", "description": "事業内容",
+    "effects": "期待される効果", "partners": "連携市町", "budget": "事業費", "roles": "役割分担",
+    "cost_sharing": "費用負担", "extra": "その他の項目", "status": "状態", "indicator": "指標", "direction": "方向",
+    "baseline": "現状値", "target": "目標値", "area_name": "圏域名", "title": "表題", "first_year": "計画の初年度",
+    "last_year": "計画の最終年度",
+}  # fmt: skip
+_BUDGET_PARTS = {"unit": ("単位", "unit"), "note": ("備考", "note"), "total": ("計", "total")}
+#: The most characters of an old or new value the diff shows (the part that changed, with some context).
+DIFF_WIDTH = 60
+#: Old and new values this short, on one line, share it: 「2,420 → 2,600」.
+SHORT_VALUE = 16
+
+
+def field_label(change: FieldChange) -> str:
+    """Name a changed field, Japanese first: 「事業内容 / description」, 「事業費 令和9年度 / budget FY2027」."""
+    ja = FIELD_LABELS.get(change.field, change.field)
+    if not change.part:
+        return f"{ja} / {change.field}"
+    if change.part.isdigit():
+        year = int(change.part)
+        return f"{ja} {format_fiscal_year(year)} / {change.field} FY{year}"
+    part_ja, part_en = _BUDGET_PARTS.get(change.part, (change.part, change.part))
+    return f"{ja}の{part_ja} / {change.field} {part_en}"
+
+
+def describe_diff(diff: PlanDiff) -> list[str]:
+    """Write the diff as lines: each added, changed or withdrawn item, then each changed field, old → new.
+
+    Lines rather than a table, so that long names and texts stay whole and readable on any terminal width.
+    """
+    lines = ["変更内容 / changes"]
+
+    def add(change: str, item: str, name: str, changes: tuple[FieldChange, ...]) -> None:
+        lines.append(f"・{change} {item}: {name}".rstrip(": "))
+        for field_change in changes:
+            old, new = (value.replace("\n", " ") or "—" for value in field_change.excerpt(DIFF_WIDTH))
+            if len(old) <= SHORT_VALUE and len(new) <= SHORT_VALUE:
+                lines.append(f"    {field_label(field_change)}: {old} → {new}")
+            else:
+                lines.extend((f"    {field_label(field_change)}:", f"      変更前 / before: {old}",
+                              f"      変更後 / after:  {new}"))
+
+    if diff.plan_changes:
+        add("変更 / changed", "計画 / plan", "", diff.plan_changes)
     groups = (
         ("追加 / added", "事業 / project", diff.added_projects),
         ("変更 / changed", "事業 / project", diff.changed_projects),
@@ -139,10 +256,8 @@ def _diff_table(diff: PlanDiff) -> Table:
     )
     for change, item, entries in groups:
         for entry in entries:
-            table.add_row(change, item, entry.name, ", ".join(entry.fields))
-    if diff.plan_fields:
-        table.add_row("変更 / changed", "計画 / plan", "", ", ".join(diff.plan_fields))
-    return table
+            add(change, item, entry.name, entry.changes)
+    return lines
 
 
 def import_document(
@@ -160,7 +275,14 @@ def import_document(
               f"（点検: エラー {counts[Severity.ERROR]}件、警告 {counts[Severity.WARNING]}件 / "
               f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings）",
               highlight=False, soft_wrap=True)
-    with open_session(database_url) as session:
+    if dry_run and not database_exists(database_url):
+        count = len(plan.projects)
+        out.print(f"renkei のデータベースはまだありません。取り込むと作成し、新しい計画として{count}事業を保存します / "
+                  f"no renkei database yet: the import would create it and store a new plan of {count} projects",
+                  highlight=False, soft_wrap=True)
+        out.print("[yellow]--dry-run: 書き込みませんでした / nothing was written[/]", soft_wrap=True)
+        return
+    with open_session(database_url, create=True) as session:
         try:
             result = import_plan(session=session, plan=plan, findings=findings, source_text=text,
                                  plan_key=plan_id, dry_run=dry_run, area=load_area_option(area), actor=actor,
@@ -174,7 +296,8 @@ def import_document(
     elif diff.is_empty:
         out.print("変更はありません / no changes", soft_wrap=True)
     if not diff.is_empty and not result.created:
-        out.print(_diff_table(diff))
+        for line in describe_diff(diff):
+            out.print(Text(line), soft_wrap=True)
     if dry_run:
         out.print("[yellow]--dry-run: 書き込みませんでした / nothing was written[/]", soft_wrap=True)
     elif result.written:
@@ -197,7 +320,7 @@ def _read_actuals_file(file: Path) -> ActualsSheet:
 
 
 def template(
-    year: Annotated[int, typer.Option("--year", help="対象年度（西暦） / the fiscal year")],
+    year: Annotated[int, year_option("--year", "対象年度", "the fiscal year")],
     plan: PlanOpt = None,
     format: Annotated[TemplateFormat | None, typer.Option("--format", "-f", help="csv（既定）か xlsx")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル / output file")] = None,
@@ -225,10 +348,7 @@ def template(
         key = f"{chosen.area_slug}-{chosen.first_year}"
     else:
         with open_session(database_url) as session:
-            try:
-                plan_id = resolve_plan_id(session=session, plan=plan)
-            except PlanNotFoundError as exc:
-                raise fail(str(exc)) from None
+            plan_id = find_plan(session, plan)
             chosen = repository.load_plan(session=session, plan_id=plan_id)
             key = str(plan_id)
     try:
@@ -370,8 +490,8 @@ def progress(
     plan: PlanOpt = None,
     plan_file: Annotated[Path | None, typer.Option("--plan-file", help="文書ファイル（DB不要） / a document")] = None,
     actuals: Annotated[Path | None, typer.Option("--actuals", help="実績値のCSV/xlsx / actuals sheet")] = None,
-    as_of: Annotated[int | None, typer.Option(
-        "--as-of", help="評価年度（既定: 終了した最新の年度、計画期間内） / evaluation year")] = None,
+    as_of: Annotated[int | None, year_option(
+        "--as-of", "評価年度（計画期間内。既定: 最新の報告の年度か終了した最新の年度）", "evaluation year")] = None,
     format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
     database_url: DatabaseOpt = None,
     area: AreaOpt = "kitakyushu",
@@ -381,11 +501,12 @@ def progress(
     """KPIの進捗を評価する（承認済みの値だけ。CSVの列は指標ごとの記録） / evaluate every KPI's progress."""
     if plan_file is None and actuals is not None:
         raise fail("--actuals は --plan-file と一緒に使います / --actuals goes with --plan-file")
+    if plan_file is not None and plan is not None:
+        raise fail("--plan と --plan-file はどちらか一方です / give --plan or --plan-file, not both")
     try:
         if plan_file is not None:
-            if plan is not None:
-                raise fail("--plan と --plan-file はどちらか一方です / give --plan or --plan-file, not both")
             chosen, _, _ = _read_document(plan_file, area)
+            check_year_in_period("--as-of", as_of, chosen.first_year, chosen.last_year)
             by_kpi: dict[tuple[str, str], list[Actual]] = {}
             if actuals is not None:
                 validation = validate_actuals(chosen, _read_actuals_file(actuals), area=load_area_option(area))
@@ -398,21 +519,14 @@ def progress(
             result = evaluate_loaded_plan(chosen, by_kpi, as_of=as_of)
         else:
             with open_session(database_url) as session:
-                try:
-                    result = evaluate_stored_plan(session, plan, as_of, include_pending=pending)
-                except PlanNotFoundError as exc:
-                    raise fail(str(exc)) from None
+                plan_id = find_plan(session, plan, as_of=as_of)
+                result = evaluate_stored_plan(session, plan_id, as_of, include_pending=pending)
     except ProgressError as exc:
         raise fail(f"--as-of: {exc}") from None
     if pending:
         Console(stderr=True).print(
             "[bold yellow]プレビュー：未承認（下書き・提出済み・差し戻し）の値を含みます。公開値ではありません / "
             "preview: includes values not yet approved, not the published figures[/]", soft_wrap=True, highlight=False)
-    if as_of is not None and as_of != result.as_of:
-        shown = format_fiscal_year(result.as_of)
-        Console(stderr=True).print(f"[yellow]--as-of {as_of} は計画期間外のため {shown} で評価しました / "
-                                   f"outside the plan period: evaluated as of FY{result.as_of}[/]",
-                                   soft_wrap=True, highlight=False)
     _print_progress(result, format)
 
 

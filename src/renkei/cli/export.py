@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from renkei.cli.database import DatabaseOpt, PlanOpt, open_session, out
+from renkei.cli.database import DatabaseOpt, PlanOpt, find_plan, open_session, out
 from renkei.cli.files import fail
+from renkei.cli.fiscal_year import year_option
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Municipality
@@ -24,7 +25,7 @@ from renkei.export.report import ReportError, render_report_html, render_report_
 from renkei.export.report_view import ReportInput
 from renkei.export.workbook import write_plan_workbook
 from renkei.reading.area import load_registry
-from renkei.services.progress import PlanNotFoundError, evaluate_stored_plan, resolve_plan_id
+from renkei.services.progress import evaluate_stored_plan
 from renkei.store import repository
 from renkei.store.evaluations import published_evaluations_by_project
 from renkei.store.portal_queries import load_area_members
@@ -33,16 +34,13 @@ from renkei.store.portal_queries import load_area_members
 def export_xlsx(
     output: Annotated[Path, typer.Argument(help="出力する .xlsx / the workbook to write")],
     plan: PlanOpt = None,
-    as_of: Annotated[int | None, typer.Option(
-        "--as-of", help="評価年度（既定: 終了した最新の年度） / evaluation year")] = None,
+    as_of: Annotated[int | None, year_option(
+        "--as-of", "評価年度（計画期間内。既定: 終了した最新の年度）", "evaluation year")] = None,
     database_url: DatabaseOpt = None,
 ) -> None:
     """計画ワークブック（xlsx）を書き出す（編集して renkei import で戻せる） / write the plan workbook."""
     with open_session(database_url) as session:
-        try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-        except PlanNotFoundError as exc:
-            raise fail(str(exc)) from None
+        plan_id = find_plan(session, plan, as_of=as_of)
         progress = evaluate_stored_plan(session, plan_id, as_of)
     chosen = progress.plan
     data = write_plan_workbook(chosen, results=progress.kpis, as_of=progress.as_of)
@@ -67,10 +65,7 @@ def write_partner_template(*, plan: str | None, municipality: str, year: int, ou
                            database_url: str | None) -> None:
     """Write one partner municipality's actuals workbook (``renkei actuals template --municipality``)."""
     with open_session(database_url) as session:
-        try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-        except PlanNotFoundError as exc:
-            raise fail(str(exc)) from None
+        plan_id = find_plan(session, plan)
         progress = evaluate_stored_plan(session, plan_id)
         area = load_area_members(session=session, area_slug=progress.plan.area_slug)
     members = area.members if area else ()
@@ -107,8 +102,8 @@ def load_opendata_source(session: Session, plan_id: int, as_of: int | None, *,
 def export_opendata(
     folder: Annotated[Path, typer.Argument(help="出力するフォルダ / the folder to write")],
     plan: PlanOpt = None,
-    as_of: Annotated[int | None, typer.Option(
-        "--as-of", help="評価年度（既定: 終了した最新の年度） / evaluation year")] = None,
+    as_of: Annotated[int | None, year_option(
+        "--as-of", "評価年度（計画期間内。既定: 終了した最新の年度）", "evaluation year")] = None,
     include_pending: Annotated[bool, typer.Option(
         "--include-pending", help="未承認の実績も含める（審査状況の列で区別） / include unapproved actuals",
     )] = False,
@@ -122,10 +117,7 @@ def export_opendata(
     if licence not in LICENCES:
         raise fail(f"ライセンス「{licence}」は使えません / unknown licence（{', '.join(LICENCES)}）")
     with open_session(database_url) as session:
-        try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-        except PlanNotFoundError as exc:
-            raise fail(str(exc)) from None
+        plan_id = find_plan(session, plan, as_of=as_of)
         source = load_opendata_source(session, plan_id, as_of, include_pending=include_pending)
     progress = source.progress
     try:
@@ -140,8 +132,8 @@ def export_opendata(
 def report(
     output: Annotated[Path, typer.Argument(help="出力する PDF / the PDF to write")],
     plan: PlanOpt = None,
-    as_of: Annotated[int | None, typer.Option(
-        "--as-of", help="報告する年度（既定: 終了した最新の年度） / the fiscal year reported")] = None,
+    as_of: Annotated[int | None, year_option(
+        "--as-of", "報告する年度（計画期間内。既定: 終了した最新の年度）", "the fiscal year reported")] = None,
     issued: Annotated[str | None, typer.Option(
         "--issued", help="発行日 YYYY-MM-DD（既定: 今日） / date of issue")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="HTMLも書き出す / also write the HTML")] = None,
@@ -156,10 +148,7 @@ def report(
     except ValueError:
         raise fail(f"--issued は YYYY-MM-DD で指定します / --issued must be YYYY-MM-DD: {issued!r}") from None
     with open_session(database_url) as session:
-        try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-        except PlanNotFoundError as exc:
-            raise fail(str(exc)) from None
+        plan_id = find_plan(session, plan, as_of=as_of)
         progress = evaluate_stored_plan(session, plan_id, as_of)
         findings = repository.list_findings(session=session, plan_id=plan_id)
         area = load_area_members(session=session, area_slug=progress.plan.area_slug)
@@ -224,11 +213,8 @@ def build_site(
     if licence != "CC-BY-4.0":
         title, url = LICENCES[licence]
         settings = settings.model_copy(update={"data_licence": title, "data_licence_url": url})
-    with open_session(settings.database_url) as session:
-        try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-        except PlanNotFoundError as exc:
-            raise fail(str(exc)) from None
+    with open_session(database_url) as session:
+        plan_id = find_plan(session, plan)
         source = load_opendata_source(session, plan_id, None)
     staging = folder.with_name(f".{folder.name}.building")
     try:

@@ -23,7 +23,7 @@ AreaOpt = Annotated[
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print an error in Japanese/English and return the Exit to raise."""
-    err.print(f"[bold red]エラー / error:[/] {message}")
+    err.print(f"[bold red]エラー / error:[/] {message}", soft_wrap=True)
     return typer.Exit(code)
 
 

@@ -7,27 +7,27 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from renkei.cli.database import DatabaseOpt, PlanOpt, open_session
-from renkei.cli.files import fail
+from renkei.cli.database import DatabaseOpt, PlanOpt, find_plan, open_session
+from renkei.cli.files import err, fail
+from renkei.cli.fiscal_year import year_option
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.permission import Role
-from renkei.reading.actuals import read_fiscal_year
 from renkei.services import accounts
 from renkei.services.accounts import AccountError
 from renkei.services.audit_export import export_audit
-from renkei.services.progress import PlanNotFoundError, resolve_plan_id
 from renkei.services.rounds import RoundError, close_round, list_all_rounds, open_round
 
 out = Console(soft_wrap=True, highlight=False)
 ActorOpt = Annotated[str, typer.Option("--actor", help="操作者（監査記録に残る名前） / who does this")]
 UserArg = Annotated[str, typer.Argument(help="ユーザー名 / the user name")]
 RoleText = ", ".join(r.value for r in Role)
+T = TypeVar("T")
 
 
 class AuditFormat(StrEnum):
@@ -36,14 +36,29 @@ class AuditFormat(StrEnum):
 
 
 def _password(stdin: bool, username: str) -> str:
+    """Read the new password from stdin, or ask for it (again until it meets the rules); asked after every check."""
     if stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return str(typer.prompt(f"{username} のパスワード / password", hide_input=True, confirmation_prompt=True))
+        password = sys.stdin.readline().rstrip("\r\n")
+        _account(lambda: accounts.check_password(username, password))
+        return password
+
+    label = f"{username} のパスワード（{accounts.MIN_PASSWORD_LENGTH}文字以上） / password"
+    while True:  # Ctrl+C or the end of input stops it (typer's Abort)
+        password = str(typer.prompt(label, hide_input=True))
+        try:
+            accounts.check_password(username, password)
+        except AccountError as exc:
+            err.print(f"[yellow]{exc}[/]", soft_wrap=True)
+            continue
+        if str(typer.prompt("もう一度 / repeat", hide_input=True)) == password:
+            return password
+        err.print("[yellow]2回の入力が一致しません / the two entries do not match[/]", soft_wrap=True)
 
 
-def _account(action: Callable[[], object]) -> None:
+def _account(action: Callable[[], T]) -> T:
+    """Run an account action; exit with its bilingual message when it is refused."""
     try:
-        action()
+        return action()
     except AccountError as exc:
         raise fail(str(exc)) from None
 
@@ -58,8 +73,13 @@ def add(
     actor: ActorOpt = "cli",
 ) -> None:
     """職員のアカウントを作る（最初の管理者は --role admin） / create a staff account."""
-    password = _password(password_stdin, username)
-    with open_session(database_url) as session:
+    # Every argument is checked before the password is asked for: first on its own, then against the database.
+    _account(lambda: accounts.read_new_account(username=username, role=role, municipality_code=municipality))
+    with open_session(database_url, create=True) as session:
+        _account(lambda: accounts.check_new_account(session=session, username=username, role=role,
+                                                    municipality_code=municipality))
+    password = _password(password_stdin, accounts.fold_username(username))
+    with open_session(database_url, create=True) as session:
         _account(lambda: accounts.create_user(session=session, username=username, role=role, password=password,
                                               actor=actor, municipality_code=municipality, display_name=name))
     out.print(f"アカウントを作りました / created: {accounts.fold_username(username)}（{role}）")
@@ -113,7 +133,9 @@ def reset_password(
     actor: ActorOpt = "cli",
 ) -> None:
     """パスワードを再設定する（ログイン中なら即時に終了） / set a new password (ends the user's sessions)."""
-    password = _password(password_stdin, username)
+    with open_session(database_url) as session:  # the user must exist before a password is asked for
+        staff = _account(lambda: accounts.get_staff(session=session, username=username))
+    password = _password(password_stdin, staff.username)
     with open_session(database_url) as session:
         _account(lambda: accounts.reset_password(session=session, username=username, password=password, actor=actor))
     out.print(f"パスワードを再設定しました / password reset: {username}")
@@ -131,10 +153,7 @@ def assign(
     from renkei.store.rounds import project_rows
 
     with open_session(database_url) as session:
-        try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-        except PlanNotFoundError as exc:
-            raise fail(str(exc)) from None
+        plan_id = find_plan(session, plan)
         rows = project_rows(session=session, plan_id=plan_id).values()
         found = next((r for r in rows if project in (r.slug, str(r.id))), None)
         if found is None:
@@ -145,15 +164,8 @@ def assign(
     out.print(f"{done}: {username} — {found.name}")
 
 
-def _year(text: str) -> int:
-    year = read_fiscal_year(text)
-    if year is None:
-        raise fail(f"「{text}」を年度として読めません（例: 2026、令和8年度、R8） / not a fiscal year: {text!r}")
-    return year
-
-
 def round_open(
-    year: Annotated[str, typer.Option("--year", help="報告する年度（2026、令和8年度、R8） / the fiscal year")],
+    year: Annotated[int, year_option("--year", "報告する年度", "the fiscal year reported")],
     due: Annotated[str, typer.Option("--due", help="提出期限（2027-05-31） / due date")],
     note: Annotated[str | None, typer.Option("--note", help="連絡事項 / a note for everyone")] = None,
     plan: PlanOpt = None,
@@ -166,11 +178,11 @@ def round_open(
     except ValueError:
         raise fail(f"期限「{due}」は YYYY-MM-DD で書いてください / write the due date as YYYY-MM-DD") from None
     with open_session(database_url) as session:
+        plan_id = find_plan(session, plan)
         try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-            opened = open_round(session=session, plan_id=plan_id, fiscal_year=_year(year), due_date=due_date,
+            opened = open_round(session=session, plan_id=plan_id, fiscal_year=year, due_date=due_date,
                                 actor=actor, note=note)
-        except (PlanNotFoundError, RoundError) as exc:
+        except RoundError as exc:
             raise fail(str(exc)) from None
     out.print(f"{format_fiscal_year(opened.fiscal_year)}の実績の報告受付を始めました（期限 {opened.due_date}） / "
               f"round opened for FY{opened.fiscal_year}, due {opened.due_date}")
@@ -179,10 +191,7 @@ def round_open(
 def round_list(plan: PlanOpt = None, database_url: DatabaseOpt = None) -> None:
     """報告の受付の一覧 / list reporting rounds."""
     with open_session(database_url) as session:
-        try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-        except PlanNotFoundError as exc:
-            raise fail(str(exc)) from None
+        plan_id = find_plan(session, plan)
         found = list_all_rounds(session=session, plan_id=plan_id)
     table = Table(title="実績報告の受付 / reporting rounds")
     for column in ("年度 / year", "期限 / due", "状態 / state", "連絡事項 / note"):
@@ -194,17 +203,17 @@ def round_list(plan: PlanOpt = None, database_url: DatabaseOpt = None) -> None:
 
 
 def round_close(
-    year: Annotated[str, typer.Option("--year", help="年度 / the fiscal year")],
+    year: Annotated[int, year_option("--year", "受付を終える年度", "the fiscal year of the round")],
     plan: PlanOpt = None,
     database_url: DatabaseOpt = None,
     actor: ActorOpt = "cli",
 ) -> None:
     """報告の受付を終える / close a reporting round."""
     with open_session(database_url) as session:
+        plan_id = find_plan(session, plan)
         try:
-            plan_id = resolve_plan_id(session=session, plan=plan)
-            closed = close_round(session=session, plan_id=plan_id, fiscal_year=_year(year), actor=actor)
-        except (PlanNotFoundError, RoundError) as exc:
+            closed = close_round(session=session, plan_id=plan_id, fiscal_year=year, actor=actor)
+        except RoundError as exc:
             raise fail(str(exc)) from None
     out.print(f"{format_fiscal_year(closed.fiscal_year)}の受付を終えました / round closed")
 
@@ -221,7 +230,8 @@ def audit_export(
         try:
             moment = datetime.fromisoformat(since)
         except ValueError:
-            raise fail(f"--since「{since}」は 2026-12-01 や 2026-12-01T09:00 の形で書いてください") from None
+            raise fail(f"--since: 「{since}」は 2026-12-01 や 2026-12-01T09:00 の形で書いてください / "
+                       f"write the date as 2026-12-01 or 2026-12-01T09:00, not {since!r}") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
     with open_session(database_url) as session:

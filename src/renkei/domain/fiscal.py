@@ -142,6 +142,32 @@ def format_fiscal_year(fiscal_year: int, lang: str = "ja") -> str:
         return f"{fiscal_year}年度"
 
 
+class OutsidePeriodError(FiscalYearError):
+    """A fiscal year asked for that lies outside a plan period (it is refused, never moved into the period)."""
+
+
+def check_within_period(fiscal_year: int, first_year: int, last_year: int) -> int:
+    """Return the fiscal year when it lies within the period; raise OutsidePeriodError, Japanese first, otherwise.
+
+    >>> check_within_period(2027, 2026, 2030)
+    2027
+    >>> try:
+    ...     check_within_period(2040, 2026, 2030)
+    ... except OutsidePeriodError as exc:
+    ...     for words in str(exc).split(" / "):
+    ...         print(words)
+    令和22年度（2040）は計画期間（令和8年度（2026）〜令和12年度（2030））の外です
+    FY2040 is outside the plan period FY2026–FY2030
+    """
+    if not first_year <= fiscal_year <= last_year:
+        raise OutsidePeriodError(
+            f"{format_fiscal_year(fiscal_year)}は計画期間（{format_fiscal_year(first_year)}〜"
+            f"{format_fiscal_year(last_year)}）の外です / FY{fiscal_year} is outside the plan period "
+            f"FY{first_year}–FY{last_year}"
+        )
+    return fiscal_year
+
+
 # The day each era began: a calendar date belongs to the era in force that day.
 _ERA_START_DATES: tuple[tuple[str, tuple[int, int, int]], ...] = (
     ("令和", (2019, 5, 1)),

@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from renkei.domain.actual import ASSESSMENT_WORDS, read_assessment_word, text_too_long
-from renkei.domain.fiscal import FiscalYearError, era_to_western, fiscal_year_of
+from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.text import fold
 from renkei.reading.file_kind import workbook_problem
+from renkei.reading.fiscal_year import read_fiscal_year as read_fiscal_year  # re-exported: staff services use it
 from renkei.reading.numeral import read_number
 
 #: Canonical column → Japanese name used in messages and in the template.
@@ -65,11 +66,6 @@ INFORMATIONAL = frozenset({"unit", "単位", "baseline", "現状値", "target", 
 REQUIRED = ("project", "indicator", "fiscal_year")
 _MUNICIPALITY_COLUMN = re.compile(r"^(?:value|実績値|実績)[:](?P<who>.+)$")
 _PARENTHESES = re.compile(r"[(（][^)）]*[)）]")
-_WESTERN_YEAR = re.compile(r"^(?:FY)?(?P<year>\d{4})(?:年度?)?$")
-_ERA_YEAR = re.compile(
-    r"^(?P<era>令和|平成|昭和|大正|[RHST])\.?(?P<year>元|\d{1,2}|[〇一二三四五六七八九十]{1,3})(?:年度?)?"
-    r"(?:[(（](?:FY)?(?P<western>\d{4})(?:年度?)?[)）])?$"
-)
 _MONTH = re.compile(r"^(?P<month>\d{1,2})月?$")
 _YEAR_MONTH = re.compile(r"^(?P<year>\d{4})[-/.年](?P<month>\d{1,2})月?$")
 _DASHES = frozenset("-－—―‐−ー–")
@@ -143,35 +139,6 @@ class ActualsSheet:
     columns: tuple[str, ...] = ()
     municipality_columns: tuple[str, ...] = ()
     ignored_columns: tuple[str, ...] = ()
-
-
-def read_fiscal_year(text: str) -> int | None:
-    """Read a fiscal year written in the western or the Japanese era style; None when it is not one.
-
-    >>> [read_fiscal_year(t) for t in ("2026", "令和8年度", "R8", "Ｒ８", "令和元年度", "FY2027", "令和8年度（2026）")]
-    [2026, 2026, 2026, 2026, 2019, 2027, 2026]
-    >>> read_fiscal_year("令和8年度（2027）") is None, read_fiscal_year("来年") is None
-    (True, True)
-    """
-    folded = fold(text).upper()
-    western = _WESTERN_YEAR.match(folded)
-    if western:
-        year = int(western["year"])
-        return year if year >= 1000 else None
-    era = _ERA_YEAR.match(folded)
-    if era is None:
-        return None
-    written = era["year"]
-    number = 1.0 if written == "元" else read_number(written)
-    if number is None or not number.is_integer():
-        return None
-    try:
-        year = era_to_western(era["era"], int(number))
-    except FiscalYearError:
-        return None
-    if era["western"] is not None and int(era["western"]) != year:
-        return None
-    return year
 
 
 def read_value(text: str) -> tuple[float, str | None] | None:

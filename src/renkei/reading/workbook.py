@@ -32,10 +32,10 @@ from renkei.domain.plan import (
     Role,
 )
 from renkei.domain.quantity import Direction, Quantity
-from renkei.reading.actuals import read_fiscal_year
 from renkei.reading.budget import UNIT_FACTORS, make_cell
 from renkei.reading.cost import read_cost_sharing
 from renkei.reading.file_kind import workbook_problem
+from renkei.reading.fiscal_year import read_fiscal_year
 from renkei.reading.quantity import read_quantity
 
 FORMAT = "renkei-workbook/1"

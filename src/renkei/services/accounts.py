@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -122,7 +122,8 @@ def _role(text: str) -> Role:
                            f"no role {text!r} (admin, editor, municipality, viewer)") from None
 
 
-def _municipality(session: Session, role: Role, code: str | None) -> str | None:
+def _municipality_form(role: Role, code: str | None) -> str | None:
+    """Return the normalised code a role needs (None for the others), checked without the database."""
     if role is not Role.MUNICIPALITY:
         if code:
             raise AccountError("municipality_code", "団体コードは連携市町の職員だけに設定します",
@@ -132,13 +133,59 @@ def _municipality(session: Session, role: Role, code: str | None) -> str | None:
         raise AccountError("municipality_code", "連携市町の職員には団体コード（6桁）が必要です",
                            "a municipality user needs the municipality's 6-digit code")
     try:
-        normalised = normalise_code(code)
+        return normalise_code(code)
     except LocalCodeError as exc:
         raise AccountError("municipality_code", f"団体コード「{code}」が正しくありません", str(exc)) from None
-    if store.municipality_name(session=session, code=normalised) is None:
+
+
+def _municipality(session: Session, role: Role, code: str | None) -> str | None:
+    normalised = _municipality_form(role, code)
+    if normalised is not None and store.municipality_name(session=session, code=normalised) is None:
         raise AccountError("municipality_code", f"団体コード {normalised} の市町村は登録されていません",
                            f"no stored municipality has code {normalised}")
     return normalised
+
+
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    """A new account's user name (folded), role, municipality code and organisation, checked before a password is
+    asked for (the organisation as given until :func:`check_new_account` fills in a municipality's name)."""
+
+    username: str
+    role: Role
+    municipality_code: str | None
+    organisation: str = ""
+
+
+def read_new_account(*, username: str, role: str, municipality_code: str | None = None,
+                     organisation: str = "") -> NewAccount:
+    """Check what a new account's name, role, code and organisation say without the database; raise AccountError.
+
+    >>> read_new_account(username="Yukuhashi", role="municipality", municipality_code="40213").municipality_code
+    '402133'
+    >>> read_new_account(username="root", role="superuser")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    renkei.services.accounts.AccountError: 役割「superuser」はありません（admin・editor・municipality・viewer） / ...
+    """
+    name = fold_username(username)
+    if not USERNAME.match(name):
+        raise AccountError("username", "ユーザー名は3〜64文字の半角英数字と . _ @ - で入力してください",
+                           "a user name is 3-64 characters: a-z, 0-9 and . _ @ -")
+    chosen = _role(role)
+    return NewAccount(name, chosen, _municipality_form(chosen, municipality_code), _organisation_text(organisation))
+
+
+def check_new_account(*, session: Session, username: str, role: str, municipality_code: str | None = None,
+                      organisation: str = "") -> NewAccount:
+    """Check a new account against the database too (a free name, a stored municipality); raise AccountError."""
+    account = read_new_account(username=username, role=role, municipality_code=municipality_code,
+                               organisation=organisation)
+    if store.find_user(session=session, username=account.username) is not None:
+        raise AccountError("username", f"ユーザー「{account.username}」は既にあります",
+                           f"user {account.username!r} already exists")
+    code = _municipality(session, account.role, municipality_code)
+    return replace(account, organisation=_organisation(session, code, organisation))
 
 
 def _form(row: StaffUserRow) -> dict[str, object]:
@@ -146,12 +193,17 @@ def _form(row: StaffUserRow) -> dict[str, object]:
             "organisation": row.organisation, "disabled": row.disabled}
 
 
-def _organisation(session: Session, code: str | None, organisation: str) -> str:
-    """Return the organisation to show for an account: as given, else a municipality user's municipality."""
+def _organisation_text(organisation: str) -> str:
     text = " ".join(organisation.split())
     if len(text) > 200:
         raise AccountError("organisation", "所属は200文字以内にしてください",
                            "the organisation takes at most 200 characters")
+    return text
+
+
+def _organisation(session: Session, code: str | None, organisation: str) -> str:
+    """Return the organisation to show for an account: as given, else a municipality user's municipality."""
+    text = _organisation_text(organisation)
     if not text and code:
         return store.municipality_name(session=session, code=code) or ""
     return text
@@ -171,19 +223,13 @@ def create_user(*, session: Session, username: str, role: str, password: str, ac
     ``organisation`` is what the public sees on the figures the account reports (消防局予防課); a municipality
     user's is its municipality's name unless given.
     """
-    name = fold_username(username)
-    if not USERNAME.match(name):
-        raise AccountError("username", "ユーザー名は3〜64文字の半角英数字と . _ @ - で入力してください",
-                           "a user name is 3-64 characters: a-z, 0-9 and . _ @ -")
-    if store.find_user(session=session, username=name) is not None:
-        raise AccountError("username", f"ユーザー「{name}」は既にあります", f"user {name!r} already exists")
-    chosen = _role(role)
-    code = _municipality(session, chosen, municipality_code)
-    org = _organisation(session, code, organisation)
+    account = check_new_account(session=session, username=username, role=role, municipality_code=municipality_code,
+                                organisation=organisation)
+    name = account.username
     check_password(name, password)
-    row = StaffUserRow(username=name, display_name=display_name.strip()[:200], role=chosen.value,
-                       municipality_code=code, organisation=org, password_hash=hash_password(password),
-                       disabled=False, version=1)
+    row = StaffUserRow(username=name, display_name=display_name.strip()[:200], role=account.role.value,
+                       municipality_code=account.municipality_code, organisation=account.organisation,
+                       password_hash=hash_password(password), disabled=False, version=1)
     session.add(row)
     session.flush()
     record_changes(session=session, actor=actor, action="user.create", entity="user", entity_key=name, before=None,

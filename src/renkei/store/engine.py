@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -24,15 +25,24 @@ def normalise_database_url(url: str | URL) -> URL:
     >>> normalise_database_url("mysql://x@y/z")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     ...
-    renkei.store.engine.DatabaseUrlError: unsupported database URL mysql://x@y/z: use sqlite:/// or postgresql+psycopg://
+    renkei.store.engine.DatabaseUrlError: 使えないデータベースURLです（…） / unsupported database URL mysql://x@y/z: …
+    >>> normalise_database_url("var/renkei.db")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    renkei.store.engine.DatabaseUrlError: データベースURLを読めません / cannot read the database URL (…)
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number (postgresql://u@h:x/db)
+        raise DatabaseUrlError("データベースURLを読めません / cannot read the database URL "
+                               "(sqlite:///var/renkei.db, postgresql+psycopg://user@host/db)") from None
     if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
         return parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         return parsed
+    shown = parsed.render_as_string(hide_password=True)
     raise DatabaseUrlError(
-        f"unsupported database URL {parsed.render_as_string(hide_password=True)}: "
+        f"使えないデータベースURLです（sqlite:/// か postgresql+psycopg://） / unsupported database URL {shown}: "
         "use sqlite:/// or postgresql+psycopg://"
     )
 

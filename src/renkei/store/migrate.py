@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, create_engine
 from sqlalchemy.engine import URL
 
 from renkei.store.engine import create_engine_from_url, normalise_database_url
@@ -67,3 +68,55 @@ def read_head_revision() -> str:
     if head is None:
         raise RuntimeError("no migrations found in " + str(MIGRATIONS_DIR))
     return head
+
+
+class Absence(StrEnum):
+    """Why a database cannot be read: there is none at the URL, or it holds no renkei tables."""
+
+    NO_DATABASE = "no_database"
+    NO_SCHEMA = "no_schema"
+
+
+class DatabaseMissingError(LookupError):
+    """A database a command needs that does not exist or holds no renkei schema (nothing was created).
+
+    ``url`` is the URL as parsed (render it with ``hide_password=True``); ``path`` the absolute path of a SQLite file.
+    """
+
+    def __init__(self, url: URL, absence: Absence) -> None:
+        super().__init__(f"{absence.value}: {url.render_as_string(hide_password=True)}")
+        self.url = url
+        self.absence = absence
+
+    @property
+    def path(self) -> Path | None:
+        """Return the absolute path of a SQLite file, None for a server database."""
+        if self.url.get_backend_name() != "sqlite" or self.url.database in (None, "", ":memory:"):
+            return None
+        return Path(self.url.database).absolute()
+
+
+def require_database(url: str | URL) -> None:
+    """Raise DatabaseMissingError unless a database with a renkei schema exists at ``url``; create nothing.
+
+    A SQLite file that is absent is not opened (opening would create it, and its folder); an existing one is opened
+    without the engine's WAL set-up, which would write to it. A PostgreSQL server refuses a database that does not
+    exist itself (an OperationalError naming it). A schema older than this version of renkei passes:
+    :func:`upgrade_database` brings it up to date.
+    """
+    parsed = normalise_database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):  # an in-memory database starts empty every time
+            raise DatabaseMissingError(parsed, Absence.NO_SCHEMA)
+        if not Path(parsed.database).is_file():
+            raise DatabaseMissingError(parsed, Absence.NO_DATABASE)
+        engine = create_engine(parsed)
+    else:
+        engine = create_engine_from_url(parsed)
+    try:
+        with engine.connect() as connection:
+            revision = read_revision(connection)
+    finally:
+        engine.dispose()
+    if revision is None:
+        raise DatabaseMissingError(parsed, Absence.NO_SCHEMA)

@@ -2,10 +2,11 @@
 
 Every page and API call checks its query before any work (:func:`guard_parameters`, an application-wide
 dependency). A value with an obvious nearest valid one (``page=-1``, ``sort=xyz``, ``as_of=1990`` outside the plan
-period, a page past the end) sends a page to that address (303); a value nobody can guess at (``as_of=abc``, a
-keyword over 200 characters) gets a page saying what is wrong, in the visitor's language, with a link to the
-corrected address (400). The API never redirects: it answers 422 with a readable message per parameter. A query
-string too long to be a real request is refused with 414 before anything else runs (:class:`QueryLengthLimit`).
+period, ``as_of=R8`` for 2026, a page past the end) sends a page to that address (303); a value nobody can guess at
+(``as_of=abc``, a keyword over 200 characters) gets a page saying what is wrong, in the visitor's language, with a
+link to the corrected address (400). The API never redirects: it answers 422 with a readable message per
+parameter. A query string too long to be a real request is refused with 414 before anything else runs
+(:class:`QueryLengthLimit`).
 The answers themselves are made in :mod:`renkei.web.parameter_errors`.
 """
 
@@ -24,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.status import Status
+from renkei.reading.fiscal_year import read_fiscal_year
 from renkei.web.listing import SORTS
 from renkei.web.pagination import Page
 
@@ -115,22 +117,25 @@ def check_query(params: Mapping[str, str]) -> list[ParameterProblem]:
     []
     >>> [(p.fix, p.redirect) for p in check_query({"as_of": "２０２６"})]
     [('2026', True)]
+    >>> [p.fix for p in check_query({"as_of": "R8"}) + check_query({"as_of": "令和9年度"})]
+    ['2026', '2027']
     """
     problems: list[ParameterProblem] = []
     as_of = params.get("as_of")
     if as_of is not None and as_of.strip():
-        year = _number(as_of)
+        year = read_fiscal_year(as_of)  # the command line's reader: 2026, ２０２６, 令和8年度, R8, FY2026
         low, high = PLAUSIBLE_YEARS
         if year is not None and low <= year <= high and str(year) != as_of:
-            problems.append(ParameterProblem(  # ２０２６ or " 2026": the same year, written the plain way
-                "as_of", as_of, f"評価年度（as_of）は半角数字で {year} と指定してください。",
-                f"Write the evaluation year (as_of) in plain digits: {year}.", str(year), True))
+            problems.append(ParameterProblem(  # R8 or ２０２６: the same year, written the one way the URLs use
+                "as_of", as_of, f"評価年度（as_of）は西暦の半角数字で {year} と指定してください。",
+                f"Write the evaluation year (as_of) as a western year in plain digits: {year}.", str(year), True))
         elif year is None or not low <= year <= high:
             problems.append(ParameterProblem(
                 "as_of", as_of,
                 f"評価年度（as_of）の「{_short(as_of)}」は年度として読めません。"
-                "西暦の年度（例: 2026）で指定してください。",
-                f"The evaluation year (as_of) “{_short(as_of)}” is not a fiscal year. Give a western year, e.g. 2026.",
+                "西暦の年度（例: 2026）か和暦（令和8年度、R8）で指定してください。",
+                f"The evaluation year (as_of) “{_short(as_of)}” is not a fiscal year. "
+                "Give a year such as 2026, 令和8年度 or R8.",
             ))
     page = params.get("page")
     if page is not None and page.strip():
