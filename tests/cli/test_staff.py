@@ -29,9 +29,15 @@ def test_accounts_from_the_command_line(runner: CliRunner) -> None:
         "--password-stdin", input=PASSWORD)
     short = run(runner, "user", "add", "tanaka", "--role", "viewer", "--password-stdin", input="short\n", code=2)
     assert "12文字以上" in short
-    run(runner, "user", "add", "kikaku", "--role", "editor", "--password-stdin", input=PASSWORD)
+    run(runner, "user", "add", "kikaku", "--role", "editor", "--org", "消防局予防課", "--password-stdin",
+        input=PASSWORD)
     listing = run(runner, "user", "list")
     assert "yukuhashi" in listing and "402133" in listing and "kikaku" in listing
+    listing = runner.invoke(app, ["user", "list"], env={"COLUMNS": "200"}).output  # wide enough for every name
+    assert "消防局予防課" in listing and "行橋市" in listing  # a town's organisation is its name by default
+    assert "企画課" in run(runner, "user", "set-org", "kikaku", "企画課")
+    too_long = run(runner, "user", "add", "sato", "--role", "viewer", "--org", "課" * 201, code=2)
+    assert "200文字以内" in too_long and "password" not in too_long.lower()  # refused before any prompt
     run(runner, "user", "set-role", "kikaku", "viewer")
     run(runner, "user", "disable", "kikaku")
     assert "disabled" in run(runner, "user", "list")

@@ -68,20 +68,27 @@ def add(
     role: Annotated[str, typer.Option("--role", help=f"役割 / role: {RoleText}")],
     municipality: Annotated[str | None, typer.Option("--municipality", help="団体コード（6桁） / code")] = None,
     name: Annotated[str, typer.Option("--name", help="表示名（例: 企画課 山田） / display name")] = "",
+    org: Annotated[str, typer.Option(
+        "--org", help="所属: 承認した実績に「報告: 」として公開される名前（例: 消防局予防課。"
+                      "連携市町は省略すると市町名） / organisation: the name published with the figures it reports "
+                      "(a town's defaults to its name)",
+    )] = "",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="パスワードを標準入力から読む")] = False,
     database_url: DatabaseOpt = None,
     actor: ActorOpt = "cli",
 ) -> None:
     """職員のアカウントを作る（最初の管理者は --role admin） / create a staff account."""
     # Every argument is checked before the password is asked for: first on its own, then against the database.
-    _account(lambda: accounts.read_new_account(username=username, role=role, municipality_code=municipality))
+    _account(lambda: accounts.read_new_account(username=username, role=role, municipality_code=municipality,
+                                               organisation=org))
     with open_session(database_url, create=True) as session:
         _account(lambda: accounts.check_new_account(session=session, username=username, role=role,
-                                                    municipality_code=municipality))
+                                                    municipality_code=municipality, organisation=org))
     password = _password(password_stdin, accounts.fold_username(username))
     with open_session(database_url, create=True) as session:
         _account(lambda: accounts.create_user(session=session, username=username, role=role, password=password,
-                                              actor=actor, municipality_code=municipality, display_name=name))
+                                              actor=actor, municipality_code=municipality, display_name=name,
+                                              organisation=org))
     out.print(f"アカウントを作りました / created: {accounts.fold_username(username)}（{role}）")
 
 
@@ -90,12 +97,26 @@ def list_users(database_url: DatabaseOpt = None) -> None:
     with open_session(database_url) as session:
         users = accounts.list_staff(session=session)
     table = Table(title="職員アカウント / staff accounts")
-    for column in ("ユーザー名 / user", "表示名 / name", "役割 / role", "団体コード / code", "状態 / state"):
-        table.add_column(column)
+    for column in ("ユーザー名 / user", "表示名 / name", "所属（公開） / organisation", "役割 / role",
+                   "団体コード / code", "状態 / state"):
+        table.add_column(column, overflow="fold")  # wrap, never cut, a name in a narrow terminal
     for user in users:
-        table.add_row(user.username, user.display_name, f"{user.role.label_ja} / {user.role.value}",
+        table.add_row(user.username, user.display_name, user.organisation, f"{user.role.label_ja} / {user.role.value}",
                       user.municipality_code or "", "無効 / disabled" if user.disabled else "有効 / enabled")
     out.print(table)
+
+
+def set_org(
+    username: UserArg,
+    org: Annotated[str, typer.Argument(help="所属（公開される名前） / the organisation published with its figures")],
+    database_url: DatabaseOpt = None,
+    actor: ActorOpt = "cli",
+) -> None:
+    """所属（実績と一緒に公開される名前）を変える / change the organisation published with the user's figures."""
+    with open_session(database_url) as session:
+        user = _account(lambda: accounts.set_organisation(session=session, username=username, organisation=org,
+                                                          actor=actor))
+    out.print(f"所属を変えました / organisation set: {user.username} → {user.organisation or '—'}")
 
 
 def set_role(
@@ -253,6 +274,7 @@ def register(app: typer.Typer) -> None:
     user_app.command("add")(add)
     user_app.command("list")(list_users)
     user_app.command("set-role")(set_role)
+    user_app.command("set-org")(set_org)
     user_app.command("disable")(disable)
     user_app.command("enable")(enable)
     user_app.command("reset-password")(reset_password)

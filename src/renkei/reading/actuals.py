@@ -36,7 +36,7 @@ from renkei.domain.actual import ASSESSMENT_WORDS, read_assessment_word, text_to
 from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.text import fold
 from renkei.reading.file_kind import workbook_problem
-from renkei.reading.fiscal_year import read_fiscal_year as read_fiscal_year  # re-exported: staff services use it
+from renkei.reading.fiscal_year import read_fiscal_year
 from renkei.reading.numeral import read_number
 
 #: Canonical column → Japanese name used in messages and in the template.

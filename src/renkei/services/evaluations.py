@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.permission import Action, Target
 from renkei.domain.workflow import RecordKind, ReviewStatus, Step
-from renkei.reading.actuals import read_fiscal_year
+from renkei.reading.fiscal_year import read_fiscal_year
 from renkei.services.accounts import StaffUser
 from renkei.services.workflow import (
     ConflictError,

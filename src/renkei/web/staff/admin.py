@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from renkei.domain.permission import Action, Role
-from renkei.reading.actuals import read_fiscal_year
+from renkei.reading.fiscal_year import read_fiscal_year
 from renkei.services import accounts
 from renkei.services.accounts import AccountError, StaffUser
 from renkei.services.audit_export import export_audit
