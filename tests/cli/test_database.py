@@ -181,6 +181,7 @@ def test_template_from_the_database_reads_back(runner: CliRunner, tmp_path: Path
         (["progress", "--plan-file", "missing.txt"], "ファイルがありません"),
         (["progress", "--plan-file", str(EXAMPLE), "--as-of", "0"], "--as-of"),
         (["actuals", "import", "missing.csv"], "missing.csv"),
+        (["actuals", "template", "--plan-file", str(EXAMPLE), "--year", "R22"], "まだ始まっていません"),
         (["actuals", "template", "--plan-file", str(EXAMPLE), "--year", "26"], "not a fiscal year"),
         (["import", str(EXAMPLE), "--database-url", "mysql://x@y/z"], "unsupported database URL"),
     ],

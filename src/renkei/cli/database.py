@@ -26,12 +26,19 @@ from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.plan import Plan
 from renkei.domain.progress import ProgressError
+from renkei.domain.reporting_year import ReportingYears
 from renkei.domain.status import Rating, Status, label_status_group
 from renkei.domain.verdict import format_number
 from renkei.export.actuals_template import TemplateError, write_actuals_template
 from renkei.reading.actuals import ActualsReadError, ActualsSheet, read_actuals_csv, read_actuals_xlsx
 from renkei.reading.sheet import PlanReadError, decode_document, read_plan
-from renkei.services.actuals import ActualsImportError, actuals_by_kpi, import_actuals, validate_actuals
+from renkei.services.actuals import (
+    ActualsImportError,
+    actuals_by_kpi,
+    current_fiscal_year,
+    import_actuals,
+    validate_actuals,
+)
 from renkei.services.plan_diff import FieldChange, PlanDiff
 from renkei.services.plan_import import PlanImportError, import_plan
 from renkei.services.progress import (
@@ -332,6 +339,9 @@ def template(
     )] = None,
 ) -> None:
     """実績値入力シート（CSV/xlsx）を作る / write the actuals template of a plan."""
+    future = ReportingYears(current_fiscal_year()).refusal(year)
+    if future is not None:  # a sheet for a year that has not begun could only ever be refused on its way back
+        raise fail(f"--year: {future[0]} / {future[1]}")
     if municipality is not None:
         from renkei.cli.export import write_partner_template
 
