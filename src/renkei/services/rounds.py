@@ -21,7 +21,7 @@ from renkei.domain.permission import Action, Role, Scope, Target, is_allowed, sc
 from renkei.domain.plan import KPI, Plan, Project, indicator_key
 from renkei.domain.progress import classify_kpi
 from renkei.domain.relisting import Relisting
-from renkei.domain.share import FigureSource, ShareMode, ShareRule, YearFigure, read_figure
+from renkei.domain.share import FigureSource, ShareMode, ShareRule, YearFigure, read_figure, takes_shares
 from renkei.domain.status import Status
 from renkei.domain.workflow import RecordKind, ReviewStatus, is_overdue
 from renkei.services.accounts import StaffUser
@@ -374,8 +374,8 @@ def owes(user: StaffUser, item: ReportItem) -> bool:
     """Tell whether an item is on a user's to-do list: what they may enter, by their role's scope.
 
     An admin's list is everything; an editor's, the assigned projects; a municipality's, the figures of the
-    projects it takes part in that take a share (never an assessment, which is the lead city's); a viewer's is
-    empty.
+    projects it takes part in whose quantity adds up across municipalities, so that its share means something
+    (never a rate or an assessment, which are the lead city's); a viewer's is empty.
     """
     if user.role is Role.ADMIN:
         return True
@@ -385,7 +385,8 @@ def owes(user: StaffUser, item: ReportItem) -> bool:
         return False
     if is_allowed(user.subject, Action.ENTER_TOTAL, item.target):
         return True
-    return item.kind is RecordKind.ACTUAL and user.municipality_code in item.partner_codes
+    return (item.kind is RecordKind.ACTUAL and user.municipality_code in item.partner_codes
+            and takes_shares(item.kpi))
 
 
 def own_part(user: StaffUser, item: ReportItem) -> Part:
