@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from renkei.store.engine import create_engine_from_url
 from renkei.store.migrate import downgrade_database, upgrade_database
 
 NOW = "2026-05-01 00:00:00"
@@ -33,34 +33,16 @@ ROWS = [
 ]
 
 
-def _rows(url: str, query: str) -> list[tuple[object, ...]]:
-    engine = create_engine_from_url(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(r) for r in connection.execute(text(query)).all()]
-    finally:
-        engine.dispose()
-
-
-def _run(url: str, statement: str) -> None:
-    engine = create_engine_from_url(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
-def _populated(url: str) -> None:
+def _populated(url: str, sql: Any) -> None:
     upgrade_database(url, "0004")
     for statement in ROWS:
-        _run(url, statement)
+        sql.run(url, statement)
 
 
-def test_upgrade_makes_each_share_a_record_of_its_own(database_url: str) -> None:
-    _populated(database_url)
+def test_upgrade_makes_each_share_a_record_of_its_own(database_url: str, sql: Any) -> None:
+    _populated(database_url, sql)
     upgrade_database(database_url)
-    rows = _rows(database_url, "SELECT fiscal_year, municipality_code, value, note, evidence, review_status, "
+    rows = sql.rows(database_url, "SELECT fiscal_year, municipality_code, value, note, evidence, review_status, "
                                "is_current, is_published, version FROM actual ORDER BY fiscal_year, id")
     assert [tuple(bool(v) if i in (6, 7) else v for i, v in enumerate(r)) for r in rows] == [
         (2026, None, 4.0, None, None, "approved", False, False, 1),  # the older version stays, unpublished
@@ -70,25 +52,26 @@ def test_upgrade_makes_each_share_a_record_of_its_own(database_url: str) -> None
         (2027, "402133", 6.0, "集計中", None, "submitted", True, False, 1),  # shares only: no total, the note kept
     ]
     with pytest.raises(DBAPIError):  # one current record per KPI, period and part
-        _run(database_url, "INSERT INTO actual (kpi_id, fiscal_year, municipality_code, value, review_status, "
-             f"is_current, version, recorded_at, is_published) VALUES (1, 2026, '402133', 9, 'draft', true, 3, "
-             f"'{NOW}', false)")
-    _run(database_url, "INSERT INTO actual (kpi_id, fiscal_year, municipality_code, value, review_status, is_current, "
-         f"version, recorded_at, is_published) VALUES (1, 2027, '401005', 9, 'draft', true, 1, '{NOW}', false)")
-    assert _rows(database_url, "SELECT share_mode FROM kpi") == [("total",)]
+        sql.run(database_url, "INSERT INTO actual (kpi_id, fiscal_year, municipality_code, value, review_status, "
+                f"is_current, version, recorded_at, is_published) VALUES (1, 2026, '402133', 9, 'draft', true, 3, "
+                f"'{NOW}', false)")
+    sql.run(database_url, "INSERT INTO actual (kpi_id, fiscal_year, municipality_code, value, review_status, "
+            f"is_current, version, recorded_at, is_published) VALUES (1, 2027, '401005', 9, 'draft', true, 1, "
+            f"'{NOW}', false)")
+    assert sql.rows(database_url, "SELECT share_mode FROM kpi") == [("total",)]
     with pytest.raises(DBAPIError):
-        _run(database_url, "UPDATE kpi SET share_mode = 'average'")
-    assert _rows(database_url, "SELECT count(*) FROM staff_user WHERE organisation <> ''") == [(0,)]
+        sql.run(database_url, "UPDATE kpi SET share_mode = 'average'")
+    assert sql.rows(database_url, "SELECT count(*) FROM staff_user WHERE organisation <> ''") == [(0,)]
 
 
-def test_downgrade_puts_the_shares_back_under_their_totals(database_url: str) -> None:
-    _populated(database_url)
+def test_downgrade_puts_the_shares_back_under_their_totals(database_url: str, sql: Any) -> None:
+    _populated(database_url, sql)
     upgrade_database(database_url)
     downgrade_database(database_url, "0004")
-    assert _rows(database_url, "SELECT a.fiscal_year, a.value, s.municipality_code, s.value FROM actual a "
+    assert sql.rows(database_url, "SELECT a.fiscal_year, a.value, s.municipality_code, s.value FROM actual a "
                                "JOIN actual_value_by_municipality s ON s.actual_id = a.id "
                                "ORDER BY a.fiscal_year, s.municipality_code") == [
         (2026, 5.0, "401005", 3.0), (2026, 5.0, "402133", 2.0), (2027, None, "402133", 6.0)]
-    assert _rows(database_url, "SELECT count(*) FROM actual WHERE is_current") == [(2,)]
+    assert sql.rows(database_url, "SELECT count(*) FROM actual WHERE is_current") == [(2,)]
     upgrade_database(database_url)  # and up again
-    assert _rows(database_url, "SELECT count(*) FROM actual WHERE municipality_code IS NOT NULL") == [(3,)]
+    assert sql.rows(database_url, "SELECT count(*) FROM actual WHERE municipality_code IS NOT NULL") == [(3,)]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from renkei.store.engine import create_engine_from_url
 from renkei.store.migrate import downgrade_database, upgrade_database
 
 NOW = "2026-05-01 00:00:00"
@@ -36,59 +36,42 @@ ROWS = [
 ]
 
 
-def _rows(url: str, query: str) -> list[tuple[object, ...]]:
-    engine = create_engine_from_url(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(r) for r in connection.execute(text(query)).all()]
-    finally:
-        engine.dispose()
-
-
-def _run(url: str, statement: str) -> None:
-    engine = create_engine_from_url(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
-def test_upgrade_keeps_data_and_publishes_approved_rows(database_url: str) -> None:
+def test_upgrade_keeps_data_and_publishes_approved_rows(database_url: str, sql: Any) -> None:
     upgrade_database(database_url, "0001")
     for statement in ROWS:
-        _run(database_url, statement)
+        sql.run(database_url, statement)
     upgrade_database(database_url, "0004")
-    assert _rows(database_url, "SELECT id, is_published FROM actual ORDER BY id") == [(1, False), (2, True), (3, False)]
-    assert _rows(database_url, "SELECT actual_id, municipality_code, value FROM actual_value_by_municipality "
-                 "ORDER BY id") == [(2, "401005", 3.0), (2, "402133", 2.0)]
-    assert _rows(database_url, "SELECT id, published_status, published_comment, version FROM assessment ORDER BY id") \
-        == [(1, "達成", "よし", 1), (2, None, None, 1)]
-    _run(database_url, "UPDATE actual SET review_status = 'returned' WHERE id = 3")
+    published = sql.rows(database_url, "SELECT id, is_published FROM actual ORDER BY id")
+    assert published == [(1, False), (2, True), (3, False)]
+    assert sql.rows(database_url, "SELECT actual_id, municipality_code, value FROM actual_value_by_municipality "
+                    "ORDER BY id") == [(2, "401005", 3.0), (2, "402133", 2.0)]
+    assert sql.rows(database_url, "SELECT id, published_status, published_comment, version FROM assessment "
+                    "ORDER BY id") == [(1, "達成", "よし", 1), (2, None, None, 1)]
+    sql.run(database_url, "UPDATE actual SET review_status = 'returned' WHERE id = 3")
     with pytest.raises(DBAPIError):
-        _run(database_url, "UPDATE actual SET review_status = 'lost' WHERE id = 3")
+        sql.run(database_url, "UPDATE actual SET review_status = 'lost' WHERE id = 3")
     with pytest.raises(DBAPIError):  # the current-period index survived the rebuild
-        _run(database_url, "INSERT INTO actual (kpi_id, fiscal_year, value, review_status, is_current, version, "
+        sql.run(database_url, "INSERT INTO actual (kpi_id, fiscal_year, value, review_status, is_current, version, "
              f"recorded_at, is_published) VALUES (1, 2027, 7, 'draft', true, 2, '{NOW}', false)")
     with pytest.raises(DBAPIError):  # and the published-period one exists
-        _run(database_url, "INSERT INTO actual (kpi_id, fiscal_year, value, review_status, is_current, version, "
+        sql.run(database_url, "INSERT INTO actual (kpi_id, fiscal_year, value, review_status, is_current, version, "
              f"recorded_at, is_published) VALUES (1, 2026, 7, 'approved', false, 3, '{NOW}', true)")
     with pytest.raises(DBAPIError):  # the audit trail is still append-only
-        _run(database_url, "UPDATE audit_event SET actor = 'x'")
-    _run(database_url, "DELETE FROM actual WHERE id = 1")  # an ordinary table stays writable
-    assert _rows(database_url, "SELECT count(*) FROM actual_value_by_municipality") == [(2,)]
+        sql.run(database_url, "UPDATE audit_event SET actor = 'x'")
+    sql.run(database_url, "DELETE FROM actual WHERE id = 1")  # an ordinary table stays writable
+    assert sql.rows(database_url, "SELECT count(*) FROM actual_value_by_municipality") == [(2,)]
 
 
-def test_downgrade_to_0001_keeps_shares_and_returns_to_draft(database_url: str) -> None:
+def test_downgrade_to_0001_keeps_shares_and_returns_to_draft(database_url: str, sql: Any) -> None:
     upgrade_database(database_url, "0001")
     for statement in ROWS:
-        _run(database_url, statement)
+        sql.run(database_url, statement)
     upgrade_database(database_url, "0004")
-    _run(database_url, "UPDATE actual SET review_status = 'returned' WHERE id = 3")
+    sql.run(database_url, "UPDATE actual SET review_status = 'returned' WHERE id = 3")
     downgrade_database(database_url, "0001")
-    assert _rows(database_url, "SELECT id, review_status FROM actual ORDER BY id") == [
+    assert sql.rows(database_url, "SELECT id, review_status FROM actual ORDER BY id") == [
         (1, "approved"), (2, "approved"), (3, "draft")]
-    assert _rows(database_url, "SELECT count(*) FROM actual_value_by_municipality") == [(2,)]
-    assert _rows(database_url, "SELECT count(*) FROM audit_event") == [(1,)]
+    assert sql.rows(database_url, "SELECT count(*) FROM actual_value_by_municipality") == [(2,)]
+    assert sql.rows(database_url, "SELECT count(*) FROM audit_event") == [(1,)]
     upgrade_database(database_url)
-    assert _rows(database_url, "SELECT count(*) FROM staff_user") == [(0,)]
+    assert sql.rows(database_url, "SELECT count(*) FROM staff_user") == [(0,)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Annotated, Any
@@ -189,27 +190,14 @@ def _after_save(typed: dict[str, str], kpi_id: int, year: int, step: Step, part:
     return f"/staff/kpis/{kpi_id}/{year}{query}"
 
 
-@staff_post(router, "/kpis/{kpi_id}/{year}/enter", Action.ENTER_ACTUAL)
-async def enter(request: Request, session: SessionDep, user: UserDep, kpi_id: int, year: int) -> Response:
-    """Save or submit one part of a KPI's figure; errors come back beside the fields with what was typed."""
-    form = await request.form()
-    step = _step(form, (Step.SAVE, Step.SUBMIT))
-    typed = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-    part = _form_part(typed)
+def _run_step(request: Request, session: SessionDep, user: StaffUser, kpi_id: int, year: int, typed: dict[str, str],
+              part: str | None, step: Callable[[], object]) -> Response | None:
+    """Run a step of a KPI's figure; answer its refusal (403, 404, the form again with errors or the conflict).
+
+    None means the step was taken (and committed) and the route redirects.
+    """
     try:
-        item = report_item(session=session, kpi_id=kpi_id, fiscal_year=year)
-        if item.kind is RecordKind.ASSESSMENT:
-            workflow.enter_assessment(
-                session=session, user=user, kpi_id=kpi_id, fiscal_year=year, step=step,
-                expected_version=_version(form),
-                data=AssessmentInput(typed.get("word", ""), typed.get("evidence", ""), typed.get("comment", ""),
-                                     typed.get("note", "")))
-        else:
-            workflow.enter_actual(
-                session=session, user=user, kpi_id=kpi_id, fiscal_year=year, part=part, step=step,
-                expected_version=_version(form),
-                data=ActualInput(typed.get("value", ""), typed.get("note", ""), typed.get("comment", ""),
-                                 typed.get("evidence", "")))
+        step()
     except WorkflowDenied:
         session.rollback()
         raise HTTPException(status_code=403, detail="この操作の権限がありません / you may not do this") from None
@@ -224,7 +212,36 @@ async def enter(request: Request, session: SessionDep, user: UserDep, kpi_id: in
         session.rollback()
         return _entry_page(request, session, user, kpi_id, year, EntryState(typed, conflict=exc), part or TOTAL_PART,
                            409)
-    return RedirectResponse(_after_save(typed, kpi_id, year, step, part), status_code=303)
+    return None
+
+
+def _typed(form: FormData) -> dict[str, str]:
+    return {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+@staff_post(router, "/kpis/{kpi_id}/{year}/enter", Action.ENTER_ACTUAL)
+async def enter(request: Request, session: SessionDep, user: UserDep, kpi_id: int, year: int) -> Response:
+    """Save or submit one part of a KPI's figure; errors come back beside the fields with what was typed."""
+    form = await request.form()
+    step = _step(form, (Step.SAVE, Step.SUBMIT))
+    typed = _typed(form)
+    part = _form_part(typed)
+
+    def take() -> object:
+        if report_item(session=session, kpi_id=kpi_id, fiscal_year=year).kind is RecordKind.ASSESSMENT:
+            return workflow.enter_assessment(
+                session=session, user=user, kpi_id=kpi_id, fiscal_year=year, step=step,
+                expected_version=_version(form),
+                data=AssessmentInput(typed.get("word", ""), typed.get("evidence", ""), typed.get("comment", ""),
+                                     typed.get("note", "")))
+        return workflow.enter_actual(
+            session=session, user=user, kpi_id=kpi_id, fiscal_year=year, part=part, step=step,
+            expected_version=_version(form),
+            data=ActualInput(typed.get("value", ""), typed.get("note", ""), typed.get("comment", ""),
+                             typed.get("evidence", "")))
+
+    refused = _run_step(request, session, user, kpi_id, year, typed, part, take)
+    return refused or RedirectResponse(_after_save(typed, kpi_id, year, step, part), status_code=303)
 
 
 @staff_post(router, "/kpis/{kpi_id}/{year}/review", Action.REVIEW_ACTUAL)
@@ -232,49 +249,29 @@ async def review(request: Request, session: SessionDep, user: UserDep, kpi_id: i
     """Return (with a comment), approve or reopen (with a reason) one part of a KPI's figure."""
     form = await request.form()
     step = _step(form, (Step.RETURN, Step.APPROVE, Step.REOPEN))
-    typed = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    typed = _typed(form)
     part = _form_part(typed)
-    try:
-        item = report_item(session=session, kpi_id=kpi_id, fiscal_year=year)
-        if item.kind is RecordKind.ASSESSMENT:
-            workflow.review_assessment(session=session, user=user, kpi_id=kpi_id, fiscal_year=year, step=step,
-                                       comment=typed.get("review_comment", ""), expected_version=_version(form))
-        else:
-            workflow.review_actual(session=session, user=user, kpi_id=kpi_id, fiscal_year=year, part=part, step=step,
-                                   comment=typed.get("review_comment", ""), expected_version=_version(form))
-    except WorkflowDenied:
-        session.rollback()
-        raise HTTPException(status_code=403, detail="この操作の権限がありません / you may not do this") from None
-    except LookupError:
-        session.rollback()
-        raise HTTPException(status_code=404, detail="この指標の報告はありません / no such figure") from None
-    except FormErrors as exc:
-        session.rollback()
-        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, exc.errors), part or TOTAL_PART,
-                           422)
-    except ConflictError as exc:
-        session.rollback()
-        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, conflict=exc), part or TOTAL_PART,
-                           409)
+
+    def take() -> object:
+        if report_item(session=session, kpi_id=kpi_id, fiscal_year=year).kind is RecordKind.ASSESSMENT:
+            return workflow.review_assessment(session=session, user=user, kpi_id=kpi_id, fiscal_year=year, step=step,
+                                              comment=typed.get("review_comment", ""),
+                                              expected_version=_version(form))
+        return workflow.review_actual(session=session, user=user, kpi_id=kpi_id, fiscal_year=year, part=part,
+                                      step=step, comment=typed.get("review_comment", ""),
+                                      expected_version=_version(form))
+
+    refused = _run_step(request, session, user, kpi_id, year, typed, part, take)
     back = f"/staff/kpis/{kpi_id}/{year}" + (f"?part={part}" if part else "")
-    return RedirectResponse(safe_next(typed.get("next") or back), status_code=303)
+    return refused or RedirectResponse(safe_next(typed.get("next") or back), status_code=303)
 
 
 @staff_post(router, "/kpis/{kpi_id}/share-rule", Action.SET_SHARE_RULE)
 async def share_rule(request: Request, session: SessionDep, user: UserDep, kpi_id: int) -> Response:
     """Choose how a KPI's figure is made: the lead city's total, or the sum of every partner's share."""
     form = await request.form()
-    typed = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    typed = _typed(form)
     year = int(typed["year"]) if typed.get("year", "").isdigit() else 0
-    try:
-        workflow.set_share_mode(session=session, user=user, kpi_id=kpi_id, mode=typed.get("share_mode", ""))
-    except WorkflowDenied:
-        session.rollback()
-        raise HTTPException(status_code=403, detail="この操作の権限がありません / you may not do this") from None
-    except LookupError:
-        session.rollback()
-        raise HTTPException(status_code=404, detail="この指標はありません / no such KPI") from None
-    except FormErrors as exc:
-        session.rollback()
-        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, exc.errors), TOTAL_PART, 422)
-    return RedirectResponse(f"/staff/kpis/{kpi_id}/{year}", status_code=303)
+    refused = _run_step(request, session, user, kpi_id, year, typed, None, lambda: workflow.set_share_mode(
+        session=session, user=user, kpi_id=kpi_id, mode=typed.get("share_mode", "")))
+    return refused or RedirectResponse(f"/staff/kpis/{kpi_id}/{year}", status_code=303)
