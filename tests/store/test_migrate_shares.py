@@ -10,21 +10,12 @@ from sqlalchemy.exc import DBAPIError
 from renkei.store.migrate import downgrade_database, upgrade_database
 
 NOW = "2026-05-01 00:00:00"
+
 ACTUAL = ("INSERT INTO actual (id, kpi_id, fiscal_year, value, note, evidence, review_status, is_current, version, "
           "recorded_at, is_published) VALUES ")
 #: A plan with one KPI: FY2026 recorded as a total with a breakdown (an older version kept, the current one
 #: published); FY2027 as shares only, submitted and not published.
-ROWS = [
-    "INSERT INTO area (id, slug, name, name_en, lead_code, plan_first_year, plan_last_year, extra_parties, "
-    f"created_at, updated_at) VALUES (1, 'a', 'A', '', '401005', 2026, 2030, '[]', '{NOW}', '{NOW}')",
-    "INSERT INTO plan (id, area_id, plan_key, area_name, first_year, last_year, source_sha256, version, created_at, "
-    f"updated_at) VALUES (1, 1, 'a-2026', 'A', 2026, 2030, 'x', 1, '{NOW}', '{NOW}')",
-    "INSERT INTO project (id, plan_id, key, slug, name, relisted, status, effects, partners_all_members, has_budget, "
-    "cost_principles, extra, source_line, position, version, created_at, updated_at) VALUES (1, 1, 'p', 'p', 'P', "
-    f"false, 'active', '[]', false, false, '[]', '[]', 1, 0, 1, '{NOW}', '{NOW}')",
-    "INSERT INTO kpi (id, project_id, indicator, indicator_key, status, position, baseline_text, baseline_kind, "
-    "baseline_extra, target_text, target_kind, target_extra, created_at, updated_at) VALUES (1, 1, 'K', 'K', "
-    f"'active', 0, '', 'none', '{{}}', '', 'none', '{{}}', '{NOW}', '{NOW}')",
+ROWS = [  # after sql.plan_rows
     ACTUAL + f"(1, 1, 2026, 4, NULL, NULL, 'approved', false, 1, '{NOW}', false)",
     ACTUAL + f"(2, 1, 2026, 5, '確認済み', '台帳', 'approved', true, 2, '{NOW}', true)",
     ACTUAL + f"(3, 1, 2027, NULL, '集計中', NULL, 'submitted', true, 1, '{NOW}', false)",
@@ -35,7 +26,7 @@ ROWS = [
 
 def _populated(url: str, sql: Any) -> None:
     upgrade_database(url, "0004")
-    for statement in ROWS:
+    for statement in (*sql.plan_rows, *ROWS):
         sql.run(url, statement)
 
 

@@ -10,17 +10,8 @@ from sqlalchemy.exc import DBAPIError
 from renkei.store.migrate import downgrade_database, upgrade_database
 
 NOW = "2026-05-01 00:00:00"
-ROWS = [
-    "INSERT INTO area (id, slug, name, name_en, lead_code, plan_first_year, plan_last_year, extra_parties, "
-    f"created_at, updated_at) VALUES (1, 'a', 'A', '', '401005', 2026, 2030, '[]', '{NOW}', '{NOW}')",
-    "INSERT INTO plan (id, area_id, plan_key, area_name, first_year, last_year, source_sha256, version, created_at, "
-    f"updated_at) VALUES (1, 1, 'a-2026', 'A', 2026, 2030, 'x', 1, '{NOW}', '{NOW}')",
-    "INSERT INTO project (id, plan_id, key, slug, name, relisted, status, effects, partners_all_members, has_budget, "
-    "cost_principles, extra, source_line, position, version, created_at, updated_at) VALUES (1, 1, 'p', 'p', 'P', "
-    f"false, 'active', '[]', false, false, '[]', '[]', 1, 0, 1, '{NOW}', '{NOW}')",
-    "INSERT INTO kpi (id, project_id, indicator, indicator_key, status, position, baseline_text, baseline_kind, "
-    "baseline_extra, target_text, target_kind, target_extra, created_at, updated_at) VALUES (1, 1, 'K', 'K', "
-    f"'active', 0, '', 'none', '{{}}', '', 'none', '{{}}', '{NOW}', '{NOW}')",
+
+ROWS = [  # after sql.plan_rows
     "INSERT INTO actual (id, kpi_id, fiscal_year, value, review_status, is_current, version, recorded_at) "
     f"VALUES (1, 1, 2026, 4, 'approved', false, 1, '{NOW}')",
     "INSERT INTO actual (id, kpi_id, fiscal_year, value, review_status, is_current, version, recorded_at) "
@@ -38,7 +29,7 @@ ROWS = [
 
 def test_upgrade_keeps_data_and_publishes_approved_rows(database_url: str, sql: Any) -> None:
     upgrade_database(database_url, "0001")
-    for statement in ROWS:
+    for statement in (*sql.plan_rows, *ROWS):
         sql.run(database_url, statement)
     upgrade_database(database_url, "0004")
     published = sql.rows(database_url, "SELECT id, is_published FROM actual ORDER BY id")
@@ -64,7 +55,7 @@ def test_upgrade_keeps_data_and_publishes_approved_rows(database_url: str, sql: 
 
 def test_downgrade_to_0001_keeps_shares_and_returns_to_draft(database_url: str, sql: Any) -> None:
     upgrade_database(database_url, "0001")
-    for statement in ROWS:
+    for statement in (*sql.plan_rows, *ROWS):
         sql.run(database_url, statement)
     upgrade_database(database_url, "0004")
     sql.run(database_url, "UPDATE actual SET review_status = 'returned' WHERE id = 3")
