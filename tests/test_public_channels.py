@@ -100,8 +100,9 @@ def channels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     application = create_app(Settings(database_url=url, data_dir=folder))
     with TestClient(application) as client:
         for lang in ("ja", "en"):
-            for path in ("/", f"/projects/{FIRE_SLUG}", "/projects", "/kpis", "/municipalities/402133",
+            for page in ("/", f"/projects/{FIRE_SLUG}", "/projects", "/kpis", "/municipalities/402133",
                          "/municipalities/406210", "/map", "/method", "/downloads", "/kpis?q=鑑識"):
+                path = f"/a/kitakyushu{page}"
                 response = client.get(path, params={"lang": lang, "as_of": "2026"})
                 assert response.status_code == 200, path
                 texts["pages"].append(response.text)
@@ -109,11 +110,11 @@ def channels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         for path, methods in spec["paths"].items():
             if "get" not in methods or not path.startswith("/api"):
                 continue
-            concrete = path.replace("{slug}", FIRE_SLUG).replace("{code}", "402133")
+            concrete = path.replace("{area}", "kitakyushu").replace("{slug}", FIRE_SLUG).replace("{code}", "402133")
             response = client.get(concrete, params={"as_of": 2026})
             assert response.status_code == 200, concrete
             texts["api"].append(response.text)
-        texts["project json"] = [client.get(f"/api/projects/{FIRE_SLUG}", params={"as_of": 2026}).text]
+        texts["project json"] = [client.get(f"/api/a/kitakyushu/projects/{FIRE_SLUG}", params={"as_of": 2026}).text]
     application.state.engine.dispose()
     site = folder / "site"
     assert runner.invoke(cli, ["build-site", str(site), "--database-url", url]).exit_code == 0

@@ -214,20 +214,20 @@ def page_paths(example_plan: Plan) -> dict[str, str]:
     """Return one path of every page type, by name."""
     project = next(p for p in example_plan.projects if p.kpis and not p.relisted)
     return {
-        "home": "/",
-        "projects": "/projects",
-        "project": f"/projects/{project.slug}",
-        "municipality": "/municipalities/402044",  # 直方市
-        "map": "/map",
-        "kpis": "/kpis",
-        "home-en": "/?lang=en",
-        "projects-search": "/projects?q=研修&sort=name",
-        "projects-empty": "/projects?q=こども文化パスポト&status=behind",
-        "municipalities": "/municipalities",
-        "method": "/method",
-        "docs": "/docs",
-        "downloads": "/downloads",
-        "projects-en": "/projects?lang=en",
-        "project-en": f"/projects/{project.slug}?lang=en",
-        "kpis-en": "/kpis?lang=en",
+        "home": "/a/kitakyushu/",
+        "projects": "/a/kitakyushu/projects",
+        "project": f"/a/kitakyushu/projects/{project.slug}",
+        "municipality": "/a/kitakyushu/municipalities/402044",  # 直方市
+        "map": "/a/kitakyushu/map",
+        "kpis": "/a/kitakyushu/kpis",
+        "home-en": "/a/kitakyushu/?lang=en",
+        "projects-search": "/a/kitakyushu/projects?q=研修&sort=name",
+        "projects-empty": "/a/kitakyushu/projects?q=こども文化パスポト&status=behind",
+        "municipalities": "/a/kitakyushu/municipalities",
+        "method": "/a/kitakyushu/method",
+        "docs": "/a/kitakyushu/docs",
+        "downloads": "/a/kitakyushu/downloads",
+        "projects-en": "/a/kitakyushu/projects?lang=en",
+        "project-en": f"/a/kitakyushu/projects/{project.slug}?lang=en",
+        "kpis-en": "/a/kitakyushu/kpis?lang=en",
     }

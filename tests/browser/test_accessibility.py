@@ -14,7 +14,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGE_TYPES = ["home", "projects", "project", "municipality", "map", "kpis", "home-en", "projects-search",
               "projects-empty", "municipalities", "method", "docs", "downloads", "projects-en", "project-en", "kpis-en"]
 #: Pages that answer with an error status, audited all the same.
-ERROR_PAGES = {"not-found": "/projects/0000000000", "bad-parameters": "/projects?as_of=abc"}
+ERROR_PAGES = {"not-found": "/a/kitakyushu/projects/0000000000", "bad-parameters": "/a/kitakyushu/projects?as_of=abc"}
 
 
 def run_axe(visit: Any) -> list[dict[str, Any]]:
@@ -42,7 +42,7 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
 
 def test_axe_is_vendored_and_finds_a_known_violation(axe_visit: Any) -> None:
     # Guard against a test that cannot fail: the same check must flag an image without alt text.
-    axe_visit.open("/")
+    axe_visit.open("/a/kitakyushu/")
     axe_visit.page.evaluate(
         "() => document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"data:,\">')")
     assert "image-alt" in {v["id"] for v in run_axe(axe_visit)}
@@ -85,7 +85,7 @@ def test_save_full_page_screenshot(visit: Any, page_paths: dict[str, str], page_
 def test_recorder_sees_csp_violations_and_script_errors(visit: Any) -> None:
     # Guard against a test that cannot fail: an inline script under the portal's CSP and a thrown error
     # must both be reported.
-    visit.open("/")
+    visit.open("/a/kitakyushu/")
     visit.page.evaluate("""() => {
         const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.body.append(s);
         setTimeout(() => { throw new Error('boom from the test'); }, 0);

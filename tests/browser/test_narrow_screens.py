@@ -56,25 +56,25 @@ def narrow_pages(example_plan: Plan) -> dict[str, str]:
     """Return one path of every page type, filtered and English ones included (an error page answers 404)."""
     project = next(p for p in example_plan.projects if p.kpis and not p.relisted)
     return {
-        "home": "/",
-        "projects": "/projects?policy_area=3&sort=name",
-        "projects-search": "/projects?q=研修&sort=status",
-        "projects-empty": "/projects?q=こども文化パスポト&status=behind",
-        "project": f"/projects/{project.slug}",
-        "kpis": "/kpis?status=no_data",
-        "municipalities": "/municipalities",
-        "municipality": "/municipalities/402044",
-        "map": "/map",
-        "method": "/method",
-        "docs": "/docs",
-        "downloads": "/downloads",
-        "error": "/projects/0000000000",
-        "bad-parameters": "/projects?as_of=abc",
-        "home-en": "/?lang=en",
-        "projects-en": "/projects?lang=en",
-        "project-en": f"/projects/{project.slug}?lang=en",
-        "kpis-en": "/kpis?lang=en",
-        "municipality-en": "/municipalities/402044?lang=en",
+        "home": "/a/kitakyushu/",
+        "projects": "/a/kitakyushu/projects?policy_area=3&sort=name",
+        "projects-search": "/a/kitakyushu/projects?q=研修&sort=status",
+        "projects-empty": "/a/kitakyushu/projects?q=こども文化パスポト&status=behind",
+        "project": f"/a/kitakyushu/projects/{project.slug}",
+        "kpis": "/a/kitakyushu/kpis?status=no_data",
+        "municipalities": "/a/kitakyushu/municipalities",
+        "municipality": "/a/kitakyushu/municipalities/402044",
+        "map": "/a/kitakyushu/map",
+        "method": "/a/kitakyushu/method",
+        "docs": "/a/kitakyushu/docs",
+        "downloads": "/a/kitakyushu/downloads",
+        "error": "/a/kitakyushu/projects/0000000000",
+        "bad-parameters": "/a/kitakyushu/projects?as_of=abc",
+        "home-en": "/a/kitakyushu/?lang=en",
+        "projects-en": "/a/kitakyushu/projects?lang=en",
+        "project-en": f"/a/kitakyushu/projects/{project.slug}?lang=en",
+        "kpis-en": "/a/kitakyushu/kpis?lang=en",
+        "municipality-en": "/a/kitakyushu/municipalities/402044?lang=en",
     }
 
 
@@ -113,7 +113,7 @@ def test_page_fits_a_phone(phone: tuple[Any, int], server: Server, narrow_pages:
 def test_the_check_sees_a_wide_table(phone: tuple[Any, int], server: Server) -> None:
     # Guard against a check that cannot fail: a table wider than the phone must be caught.
     page, width = phone
-    page.goto(server.url("/municipalities"), wait_until="networkidle")
+    page.goto(server.url("/a/kitakyushu/municipalities"), wait_until="networkidle")
     page.evaluate("() => document.querySelector('main').insertAdjacentHTML('beforeend',"
                   " '<table><tr><td><span>' + 'x'.repeat(200) + '</span></td></tr></table>')")
     assert page.evaluate("() => document.documentElement.scrollWidth") > width

@@ -61,7 +61,7 @@ def has_budget(project: Project, plan: Plan) -> bool:
 
 
 def test_unfiltered_list_shows_every_sheet(visit: Any, example_plan: Plan) -> None:
-    visit.open("/projects")
+    visit.open("/a/kitakyushu/projects")
     assert shown_count(visit) == len(example_plan.projects)
     assert Counter(listed_names(visit)) == Counter(p.name for p in example_plan.projects)
 
@@ -69,7 +69,7 @@ def test_unfiltered_list_shows_every_sheet(visit: Any, example_plan: Plan) -> No
 def test_municipality_filter_counts(visit: Any, example_plan: Plan) -> None:
     code, name, expected = least_involved_member(example_plan)
     assert expected < len(example_plan.projects), "the example must let the filter remove something"
-    visit.open("/projects")
+    visit.open("/a/kitakyushu/projects")
     option = visit.page.locator(f"select[name=municipality] option[value='{code}']").inner_text()
     assert f"({expected})" in option, f"facet option for {name}: {option!r}"
     apply_filters(visit, municipality=code)
@@ -82,7 +82,7 @@ def test_municipality_filter_counts(visit: Any, example_plan: Plan) -> None:
 def test_combined_filters_count_the_intersection(visit: Any, example_plan: Plan) -> None:
     code, name, _ = least_involved_member(example_plan)
     expected = [p.name for p in example_plan.projects if takes_part(p, code, name) and not has_budget(p, example_plan)]
-    visit.open("/projects")
+    visit.open("/a/kitakyushu/projects")
     apply_filters(visit, municipality=code, budget="no")
     assert shown_count(visit) == len(expected)
     assert Counter(listed_names(visit)) == Counter(expected)
@@ -93,7 +93,7 @@ def test_combined_filters_count_the_intersection(visit: Any, example_plan: Plan)
 def test_policy_area_filter(visit: Any, example_plan: Plan) -> None:
     numbers = Counter(p.policy_area.number for p in example_plan.projects if p.policy_area)
     number, expected = min(numbers.items())
-    visit.open("/projects")
+    visit.open("/a/kitakyushu/projects")
     apply_filters(visit, policy_area=str(number))
     assert shown_count(visit) == expected
 
@@ -102,7 +102,7 @@ def test_search_finds_every_sheet_mentioning_training(visit: Any, example_plan: 
     expected = [p.name for p in example_plan.projects
                 if "研修" in p.name or "研修" in (p.description or "") or any("研修" in k.indicator for k in p.kpis)]
     assert 0 < len(expected) < len(example_plan.projects)
-    visit.open("/projects")
+    visit.open("/a/kitakyushu/projects")
     visit.page.get_by_role("searchbox").fill("研修")
     with visit.page.expect_navigation(wait_until="networkidle"):
         visit.page.get_by_role("searchbox").press("Enter")
@@ -112,7 +112,7 @@ def test_search_finds_every_sheet_mentioning_training(visit: Any, example_plan: 
 
 def test_project_page_shows_kpi_chart_with_a_table_alternative(visit: Any, example_plan: Plan) -> None:
     project = next(p for p in example_plan.projects if p.kpis and not p.relisted)
-    visit.open(f"/projects/{project.slug}")
+    visit.open(f"/a/kitakyushu/projects/{project.slug}")
     assert visit.page.locator("h1").inner_text().strip() == project.name
     articles = visit.page.locator("article.kpi")
     assert articles.count() == len(project.kpis)
@@ -130,14 +130,14 @@ def test_project_page_shows_kpi_chart_with_a_table_alternative(visit: Any, examp
 
 
 def test_language_switch_to_english_sticks(visit: Any, example_plan: Plan) -> None:
-    visit.open("/")
+    visit.open("/a/kitakyushu/")
     assert visit.page.locator("html").get_attribute("lang") == "ja"
     switch = visit.page.locator("a[hreflang=en]")
     with visit.page.expect_navigation(wait_until="networkidle"):
         switch.click()
     assert visit.page.locator("html").get_attribute("lang") == "en"
     assert visit.page.locator(".skip-link").inner_text().strip() == "Skip to main content"
-    visit.open("/projects")  # the choice is remembered without ?lang=
+    visit.open("/a/kitakyushu/projects")  # the choice is remembered without ?lang=
     assert visit.page.locator("html").get_attribute("lang") == "en"
     assert visit.page.locator("#h-results").inner_text().strip() == f"{len(example_plan.projects)} projects"
     with visit.page.expect_navigation(wait_until="networkidle"):
@@ -145,7 +145,7 @@ def test_language_switch_to_english_sticks(visit: Any, example_plan: Plan) -> No
     assert visit.page.locator("html").get_attribute("lang") == "ja"
 
 
-@pytest.mark.parametrize("path", ["/", "/projects", "/map"])
+@pytest.mark.parametrize("path", ["/a/kitakyushu/", "/a/kitakyushu/projects", "/a/kitakyushu/map"])
 def test_tab_reaches_skip_link_first_and_it_moves_focus_to_main(visit: Any, path: str) -> None:
     visit.open(path)
     visit.page.keyboard.press("Tab")

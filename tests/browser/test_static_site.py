@@ -80,13 +80,13 @@ def live(built: Path) -> Iterator[TestClient]:
 
 def live_names(live: TestClient, query: str) -> list[str]:
     """Return the names of the projects the portal's search finds (readings of places included)."""
-    answer = live.get("/api/projects", params={"q": query, "limit": 1000}).json()
+    answer = live.get("/api/a/kitakyushu/projects", params={"q": query, "limit": 1000}).json()
     return sorted(p["name"] for p in answer["projects"])
 
 
 def live_suggestions(live: TestClient, query: str, lang: str) -> list[str]:
     """Return the portal's suggestions for a query as a reader sees them: each link's words and count."""
-    page = live.get("/projects", params={"q": query, "lang": lang}).text
+    page = live.get("/a/kitakyushu/projects", params={"q": query, "lang": lang}).text
     section = re.search(r'<section class="suggestions".*?</section>', page, re.S)
     items = re.findall(r"<li>(.*?)</li>", section.group(0), re.S) if section else []
     return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", item)).split()) for item in items]
@@ -159,7 +159,8 @@ def test_search_finds_members_by_reading_as_the_portal_does(tab: Any, live: Test
     tab.page.locator("form.site-search button").click()
     assert result_names(tab) == expected
     members = tab.page.locator("#search-members a").all_text_contents()
-    line = re.search(r'<p class="found-members">(.*?)</p>', live.get("/projects", params={"q": query}).text, re.S)
+    listed = live.get("/a/kitakyushu/projects", params={"q": query}).text
+    line = re.search(r'<p class="found-members">(.*?)</p>', listed, re.S)
     assert members == (re.findall(r'lang="ja">([^<]+)</a>', line.group(1)) if line else [])
     assert bool(members) == (" " not in query)  # every term must name the member: one term here, two there
     assert tab.page.locator("#search-suggestions").is_hidden()

@@ -17,23 +17,24 @@ from renkei.store import repository
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.web.app import create_app
 
-API_PATHS = ["/api/summary", "/api/projects", "/api/projects.csv", "/api/projects/{slug}", "/api/municipalities",
-             "/api/municipalities.csv", "/api/municipalities/{code}", "/api/kpis", "/api/kpis.csv", "/api/map"]
+API_PATHS = [f"/api/a/{{area}}{path}" for path in (
+    "/summary", "/projects", "/projects.csv", "/projects/{slug}", "/municipalities", "/municipalities.csv",
+    "/municipalities/{code}", "/kpis", "/kpis.csv", "/map")]
 
 
 def test_openapi_lists_the_api_routes(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert sorted(schema["paths"]) == sorted(API_PATHS)
     assert "ProjectDetail" in schema["components"]["schemas"]
-    ok = schema["paths"]["/api/projects/{slug}"]["get"]["responses"]["200"]
+    ok = schema["paths"]["/api/a/{area}/projects/{slug}"]["get"]["responses"]["200"]
     assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/ProjectDetail")
-    assert all(not p.startswith("/projects") for p in schema["paths"])  # pages are not API
+    assert all(p.startswith("/api/a/{area}/") for p in schema["paths"])  # pages are not API
 
 
 @pytest.mark.parametrize(("path", "rows", "first_column"), [
-    ("/api/projects.csv", 30, "slug"),
-    ("/api/municipalities.csv", 18, "全国地方公共団体コード"),
-    ("/api/kpis.csv", 30, "事業slug"),
+    ("/api/a/kitakyushu/projects.csv", 30, "slug"),
+    ("/api/a/kitakyushu/municipalities.csv", 18, "全国地方公共団体コード"),
+    ("/api/a/kitakyushu/kpis.csv", 30, "事業slug"),
 ])
 def test_csv_has_bom_and_every_row(client: TestClient, path: str, rows: int, first_column: str) -> None:
     response = client.get(path)
@@ -47,15 +48,15 @@ def test_csv_has_bom_and_every_row(client: TestClient, path: str, rows: int, fir
 
 
 def test_csv_follows_the_filters(client: TestClient) -> None:
-    response = client.get("/api/projects.csv", params={"q": "研修"})
+    response = client.get("/api/a/kitakyushu/projects.csv", params={"q": "研修"})
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    listed = {p["slug"] for p in client.get("/api/projects", params={"q": "研修"}).json()["projects"]}
+    listed = {p["slug"] for p in client.get("/api/a/kitakyushu/projects", params={"q": "研修"}).json()["projects"]}
     assert {row[0] for row in table[1:]} == listed
 
 
 def test_project_detail_carries_every_field(client: TestClient, example_plan: Plan) -> None:
     project = next(p for p in example_plan.projects if p.slug == "c26db145af")
-    detail = client.get("/api/projects/c26db145af").json()
+    detail = client.get("/api/a/kitakyushu/projects/c26db145af").json()
     assert detail["name"] == project.name
     # One JSON shape per concept: the sheet is exactly the domain's own JSON of the project.
     assert detail["sheet"] == json.loads(json.dumps(project.to_dict(), ensure_ascii=False))
@@ -67,21 +68,21 @@ def test_project_detail_carries_every_field(client: TestClient, example_plan: Pl
 def test_a_project_answer_has_plain_corrections_and_no_staff_findings(client: TestClient, example_plan: Plan) -> None:
     corrected = []
     for project in example_plan.projects:
-        detail = client.get(f"/api/projects/{project.slug}").json()
+        detail = client.get(f"/api/a/kitakyushu/projects/{project.slug}").json()
         assert "findings" not in detail and "rule" not in json.dumps(detail["corrections"])
         if detail["corrections"]:
             corrected.append(project.slug)
     assert corrected == ["6a86f580d8"]  # 荻田町 read as 苅田町, the one correction the reader made
-    english = client.get("/api/projects/6a86f580d8", params={"lang": "en"}).json()["corrections"]
-    japanese = client.get("/api/projects/6a86f580d8", params={"lang": "ja"}).json()["corrections"]
+    english = client.get("/api/a/kitakyushu/projects/6a86f580d8", params={"lang": "en"}).json()["corrections"]
+    japanese = client.get("/api/a/kitakyushu/projects/6a86f580d8", params={"lang": "ja"}).json()["corrections"]
     assert english[0]["message"].startswith("read partner") and japanese[0]["message"].startswith("連携市町「荻田町」")
     assert english[0]["line"] == japanese[0]["line"] is not None
 
 
 def test_map_data_has_every_member(client: TestClient) -> None:
-    data = client.get("/api/map").json()
+    data = client.get("/api/a/kitakyushu/map").json()
     assert data["credit"] == "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"
-    codes = {m["code"] for m in client.get("/api/municipalities").json()}
+    codes = {m["code"] for m in client.get("/api/a/kitakyushu/municipalities").json()}
     assert {f["code"] for f in data["features"]} == codes
     assert all(f["path"].startswith("M") for f in data["features"])
 
@@ -105,16 +106,16 @@ def test_recorded_actuals_drive_status_and_charts(example_url: str, example_plan
             project = next(p for p in example_plan.projects if p.slug == slug)
             expected = evaluate_kpi(project.kpis[0], [Actual(2026, value)], as_of=2026, plan_first_year=2026,
                                     plan_last_year=2030, project=project.name)
-            kpi = fresh.get(f"/api/projects/{slug}", params={"as_of": 2026}).json()["kpis"][0]
+            kpi = fresh.get(f"/api/a/kitakyushu/projects/{slug}", params={"as_of": 2026}).json()["kpis"][0]
             assert (kpi["status"], kpi["rating"]) == (expected.status.value, expected.rating.value)
             assert kpi["explanation"] == expected.explanation_ja
             assert kpi["actual_by_year"] == {"2026": value}
-            html = fresh.get(f"/projects/{slug}", params={"as_of": 2026, "lang": "ja"}).text
+            html = fresh.get(f"/a/kitakyushu/projects/{slug}", params={"as_of": 2026, "lang": "ja"}).text
             assert expected.explanation_ja in html
-        chart = fresh.get("/api/projects/6ca2fb518e", params={"as_of": 2026}).json()["kpis"][0]["chart"]
+        chart = fresh.get("/api/a/kitakyushu/projects/6ca2fb518e", params={"as_of": 2026}).json()["kpis"][0]["chart"]
         assert chart["actual"] == [[2026, 6.0]] and chart["actual_as_bars"] is True
         assert chart["expected"][0] == [2026, 5.0]
-        page = fresh.get("/projects/c26db145af", params={"as_of": 2026}).text
+        page = fresh.get("/a/kitakyushu/projects/c26db145af", params={"as_of": 2026}).text
         assert 'class="actual-dot"' in page and 'class="expected"' in page
-        kpis = fresh.get("/api/kpis", params={"status": "achieved"}).json()
+        kpis = fresh.get("/api/a/kitakyushu/kpis", params={"status": "achieved"}).json()
         assert all(k["status"] == "achieved" for k in kpis)

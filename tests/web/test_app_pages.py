@@ -23,18 +23,20 @@ YUKUHASHI = "402133"
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/", ["北九州都市圏域", "令和8年度（2026）", "年度別の事業費", "KPIの進捗状況", "実績未入力",
-               "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"]),
-        ("/projects", ["30件の事業", "新任課長・係長研修の実施", "絞り込む", 'for="q"']),
-        (f"/projects/{TRAINING}", ["新任課長・係長研修の実施", "重要業績評価指数（KPI）", "圏域自治体職員の研修受講",
-                                   "文書の", "役割分担", "費用負担（基本方針）"]),
-        (f"/projects/{FIRE}", ["鑑識・鑑定及び研修・会議等実施件数", "累計目標", "25件（令和12年度までの累計）",
-                               'type="application/json"']),
-        ("/municipalities", ["行橋市", "402133", "連携中枢都市"]),
-        (f"/municipalities/{YUKUHASHI}",
+        ("/a/kitakyushu/", ["北九州都市圏域", "令和8年度（2026）", "年度別の事業費", "KPIの進捗状況", "実績未入力",
+                            "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"]),
+        ("/a/kitakyushu/projects", ["30件の事業", "新任課長・係長研修の実施", "絞り込む", 'for="q"']),
+        (f"/a/kitakyushu/projects/{TRAINING}", ["新任課長・係長研修の実施", "重要業績評価指数（KPI）",
+                                                "圏域自治体職員の研修受講", "文書の", "役割分担",
+                                                "費用負担（基本方針）"]),
+        (f"/a/kitakyushu/projects/{FIRE}", ["鑑識・鑑定及び研修・会議等実施件数", "累計目標",
+                                            "25件（令和12年度までの累計）", 'type="application/json"']),
+        ("/a/kitakyushu/municipalities", ["行橋市", "402133", "連携中枢都市"]),
+        (f"/a/kitakyushu/municipalities/{YUKUHASHI}",
          ["行橋市", "市町村ごとの事業費の内訳がない", "参加している事業", "出典：国土数値情報"]),
-        ("/map", ["圏域の地図：市町村別の参加事業数", 'href="/municipalities/402133"', "出典：国土数値情報"]),
-        ("/kpis", ["KPIダッシュボード", "WEBページ閲覧数", '<svg class="sparkline"', "測定不能"]),
+        ("/a/kitakyushu/map", ["圏域の地図：市町村別の参加事業数", 'href="/a/kitakyushu/municipalities/402133"',
+                               "出典：国土数値情報"]),
+        ("/a/kitakyushu/kpis", ["KPIダッシュボード", "WEBページ閲覧数", '<svg class="sparkline"', "測定不能"]),
     ],
 )
 def test_every_page_type_renders(client: TestClient, path: str, expected: list[str]) -> None:
@@ -45,8 +47,10 @@ def test_every_page_type_renders(client: TestClient, path: str, expected: list[s
         assert text in response.text, f"{text!r} missing from {path}"
 
 
-@pytest.mark.parametrize("path", ["/", "/projects", f"/projects/{FIRE}", "/municipalities",
-                                  f"/municipalities/{YUKUHASHI}", "/map", "/kpis", "/projects?q=研修&status=no_data"])
+@pytest.mark.parametrize("path",
+                         [f"/a/kitakyushu{page}" for page in (
+                             "/", "/projects", f"/projects/{FIRE}", "/municipalities",
+                             f"/municipalities/{YUKUHASHI}", "/map", "/kpis", "/projects?q=研修&status=no_data")])
 def test_pages_are_accessible_by_structure(client: TestClient, path: str,
                                            active_markup: Callable[[str], list[str]]) -> None:
     html = client.get(path, params={"lang": "ja"}).text
@@ -61,18 +65,19 @@ def test_pages_are_accessible_by_structure(client: TestClient, path: str,
 
 
 def test_unknown_pages_are_404_in_html_and_json(client: TestClient) -> None:
-    for path in ("/projects/0000000000", "/municipalities/999999", "/municipalities/12", "/nothing"):
+    for path in ("/a/kitakyushu/projects/0000000000", "/a/kitakyushu/municipalities/999999",
+                 "/a/kitakyushu/municipalities/12", "/nothing"):
         response = client.get(path)
         assert response.status_code == 404
         assert "<main" in response.text
-    assert client.get("/api/projects/0000000000").json() == {"detail": "事業が見つかりません。"}
-    assert client.get("/projects", params={"plan": "no-such-plan"}).status_code == 404
+    assert client.get("/api/a/kitakyushu/projects/0000000000").json() == {"detail": "事業が見つかりません。"}
+    assert client.get("/a/kitakyushu/projects", params={"plan": "no-such-plan"}).status_code == 404
 
 
 def test_plan_can_be_chosen_by_key(client: TestClient) -> None:
-    response = client.get("/api/summary", params={"plan": "kitakyushu-2026"})
+    response = client.get("/api/a/kitakyushu/summary", params={"plan": "kitakyushu-2026"})
     assert response.json()["plan"]["plan_key"] == "kitakyushu-2026"
-    assert client.get("/api/summary", params={"plan": "kitakyushu-2099"}).status_code == 404
+    assert client.get("/api/a/kitakyushu/summary", params={"plan": "kitakyushu-2099"}).status_code == 404
 
 
 def facet(listing: dict[str, object], name: str) -> dict[str, int]:
@@ -84,7 +89,7 @@ def facet(listing: dict[str, object], name: str) -> dict[str, int]:
 
 
 def test_facet_counts_match_the_plan(client: TestClient, example_plan: Plan) -> None:
-    listing = client.get("/api/projects").json()
+    listing = client.get("/api/a/kitakyushu/projects").json()
     assert listing["count"] == len(example_plan.projects) == 30
     areas = facet(listing, "policy_area")
     assert areas["3"] == 10
@@ -93,7 +98,7 @@ def test_facet_counts_match_the_plan(client: TestClient, example_plan: Plan) -> 
         for key in areas
     }
     by_name = count_projects_by_municipality(example_plan, Relisting.of(example_plan))
-    members = {m["code"]: m["name"] for m in client.get("/api/municipalities").json()}
+    members = {m["code"]: m["name"] for m in client.get("/api/a/kitakyushu/municipalities").json()}
     assert {members[code]: n for code, n in facet(listing, "municipality").items()} == by_name
     assert facet(listing, "relisted") == {"yes": sum(p.relisted for p in example_plan.projects),
                                           "no": sum(not p.relisted for p in example_plan.projects)}
@@ -103,7 +108,7 @@ def test_facet_counts_match_the_plan(client: TestClient, example_plan: Plan) -> 
 
 
 def test_facet_counts_follow_the_other_filters(client: TestClient, example_plan: Plan) -> None:
-    listing = client.get("/api/projects", params={"policy_area": "3", "budget": "yes"}).json()
+    listing = client.get("/api/a/kitakyushu/projects", params={"policy_area": "3", "budget": "yes"}).json()
     expected = [p.slug for p in example_plan.projects
                 if p.policy_area and p.policy_area.number == 3 and (budget_in_period(p, example_plan) or 0) > 0]
     assert [p["slug"] for p in listing["projects"]] == expected
@@ -113,10 +118,10 @@ def test_facet_counts_follow_the_other_filters(client: TestClient, example_plan:
 
 def test_municipality_counts_match_totals(client: TestClient, example_plan: Plan) -> None:
     by_name = count_projects_by_municipality(example_plan, Relisting.of(example_plan))
-    rows = client.get("/api/municipalities").json()
+    rows = client.get("/api/a/kitakyushu/municipalities").json()
     assert {r["name"]: r["project_count"] for r in rows} == by_name
     assert [r["code"] for r in rows if r["is_lead"]] == ["401005"]
-    html = client.get("/municipalities", params={"lang": "ja"}).text
+    html = client.get("/a/kitakyushu/municipalities", params={"lang": "ja"}).text
     assert re.search(r"行橋市</a></th>\s*<td><code>402133</code></td><td class=\"num\">28</td>", html)
 
 
@@ -135,26 +140,26 @@ def search_expectation(plan: Plan, query: str) -> list[str]:
 @pytest.mark.parametrize("query", ["研修", "研修の実施", "ＤＸ", "dx人材", "消防 研修", "職員　研修", "存在しない語句"])
 def test_search_finds_the_right_projects(client: TestClient, example_plan: Plan, query: str) -> None:
     expected = search_expectation(example_plan, query)  # search also covers effects, roles, partners …
-    listing = client.get("/api/projects", params={"q": query}).json()
+    listing = client.get("/api/a/kitakyushu/projects", params={"q": query}).json()
     found = [p["slug"] for p in listing["projects"]]
     assert set(expected) <= set(found) and found == [p.slug for p in example_plan.projects if p.slug in found]
-    html = client.get("/projects", params={"q": query, "lang": "ja"}).text
+    html = client.get("/a/kitakyushu/projects", params={"q": query, "lang": "ja"}).text
     assert f"{len(found)}件の事業" in html
 
 
 def test_search_for_training_hits_its_projects(client: TestClient, example_plan: Plan) -> None:
-    slugs = {p["slug"] for p in client.get("/api/projects", params={"q": "研修"}).json()["projects"]}
+    slugs = {p["slug"] for p in client.get("/api/a/kitakyushu/projects", params={"q": "研修"}).json()["projects"]}
     assert TRAINING in slugs and FIRE in slugs  # 「研修」 in the name, in the description
     assert "326e7fd760" in slugs  # DX人材育成研修の実施
     assert len(slugs) == len(search_expectation(example_plan, "研修")) >= 9
 
 
 def test_sorting_by_budget_and_name(client: TestClient, example_plan: Plan) -> None:
-    by_budget = client.get("/api/projects", params={"sort": "budget"}).json()["projects"]
+    by_budget = client.get("/api/a/kitakyushu/projects", params={"sort": "budget"}).json()["projects"]
     amounts = [p["budget_plan_period"] or 0 for p in by_budget]
     assert amounts == sorted(amounts, reverse=True)
     assert by_budget[0]["name"] == "圏域内道路交通のネットワーク化にかかる連携"
-    by_name = [p["name"] for p in client.get("/api/projects", params={"sort": "name"}).json()["projects"]]
+    by_name = [p["name"] for p in client.get("/api/a/kitakyushu/projects", params={"sort": "name"}).json()["projects"]]
     assert sorted(by_name) == sorted(p.name for p in example_plan.projects)
     assert by_name == GOJUON_ORDER  # by the readings stored at import, not by code point
 
@@ -195,7 +200,7 @@ GOJUON_ORDER = [
 
 
 def test_filters_live_in_the_url(client: TestClient) -> None:
-    html = client.get("/projects", params={"q": "研修", "municipality": YUKUHASHI, "sort": "status"}).text
+    html = client.get("/a/kitakyushu/projects", params={"q": "研修", "municipality": YUKUHASHI, "sort": "status"}).text
     assert 'value="研修"' in html
     assert '<option value="402133" selected lang="ja">' in html
     assert '<option value="status" selected>' in html
@@ -204,13 +209,13 @@ def test_filters_live_in_the_url(client: TestClient) -> None:
 
 def test_home_shows_budget_totals_relisted_once(client: TestClient, example_plan: Plan) -> None:
     totals = total_budget(example_plan, Relisting.of(example_plan))
-    summary = client.get("/api/summary").json()
+    summary = client.get("/api/a/kitakyushu/summary").json()
     assert totals.plan_period_total is not None
     assert summary["budget_plan_period_total"] == totals.plan_period_total
     assert {r["fiscal_year"]: r["amount"] for r in summary["budget_by_year"]} == {
         2026: 4_284_914, 2027: None, 2028: None, 2029: None, 2030: None}  # blanks are not zeros
     assert [r["fiscal_year"] for r in summary["budget_outside_period"]] == [2021, 2022, 2023, 2024, 2025]
-    html = client.get("/", params={"lang": "ja"}).text
+    html = client.get("/a/kitakyushu/", params={"lang": "ja"}).text
     assert f"{totals.plan_period_total:,}" in html
     assert "記載なし" in html and "記載のある" in html
     assert "計画期間外の年度" in html and "令和3年度（2021）" in html
@@ -219,19 +224,19 @@ def test_home_shows_budget_totals_relisted_once(client: TestClient, example_plan
 
 def test_language_switch_is_remembered(client: TestClient) -> None:
     fresh = TestClient(client.app)
-    english = fresh.get("/projects", params={"lang": "en"})
+    english = fresh.get("/a/kitakyushu/projects", params={"lang": "en"})
     assert '<html lang="en">' in english.text and "30 projects" in english.text
     assert "renkei_lang=en" in english.headers["set-cookie"]
     assert ">日本語</a>" in english.text
-    again = fresh.get("/kpis")
+    again = fresh.get("/a/kitakyushu/kpis")
     assert '<html lang="en">' in again.text and "FY2026" in again.text
-    japanese = fresh.get("/kpis", params={"lang": "ja"})
+    japanese = fresh.get("/a/kitakyushu/kpis", params={"lang": "ja"})
     assert '<html lang="ja">' in japanese.text and ">English</a>" in japanese.text
 
 
 def test_project_page_shows_every_field(client: TestClient, example_plan: Plan) -> None:
     project = next(p for p in example_plan.projects if p.slug == TRAINING)
-    html = client.get(f"/projects/{TRAINING}", params={"lang": "ja"}).text
+    html = client.get(f"/a/kitakyushu/projects/{TRAINING}", params={"lang": "ja"}).text
     assert project.description and project.description[:20] in html
     for effect in project.effects:
         assert effect in html
@@ -254,32 +259,32 @@ def html_text(fragment: str) -> str:
 @pytest.mark.parametrize(("lang", "note"), [("ja", "連携市町「荻田町」を構成市町「苅田町」と読みました"),
                                           ("en", "read partner '荻田町' as member '苅田町'")])
 def test_a_public_page_says_plainly_where_the_text_was_corrected(client: TestClient, lang: str, note: str) -> None:
-    html = client.get("/projects/6a86f580d8", params={"lang": lang}).text  # 荻田町 → 苅田町
+    html = client.get("/a/kitakyushu/projects/6a86f580d8", params={"lang": lang}).text  # 荻田町 → 苅田町
     aside = html[html.index('<aside class="note"'):html.index("</aside>")]
     assert note in html_text(aside)
     assert "municipality.misspelt" not in html and 'class="staff"' not in html and 'class="findings"' not in html
 
 
 def test_municipality_page_shows_roles_and_comparison(client: TestClient, example_plan: Plan) -> None:
-    detail = client.get(f"/api/municipalities/{YUKUHASHI}").json()
+    detail = client.get(f"/api/a/kitakyushu/municipalities/{YUKUHASHI}").json()
     assert detail["project_count"] == count_projects_by_municipality(example_plan, Relisting.of(example_plan))["行橋市"]
     assert len(detail["projects"]) == detail["project_count"]
     assert "average_project_count" not in detail and "budget_of_projects" not in detail
     story = next(p for p in detail["projects"] if p["slug"] == "496e4c64a9")
     assert story["role_party"] == "連携市町" and "本事業の推進に協力する。" in story["duties"]
     assert story["cost_basis"] == "lead_city"
-    html = client.get(f"/municipalities/{YUKUHASHI}", params={"lang": "ja"}).text
+    html = client.get(f"/a/kitakyushu/municipalities/{YUKUHASHI}", params={"lang": "ja"}).text
     assert html.count('class="area on"') == 1 and html.count('class="area off"') == 17  # this town alone is lit
     lit = html[:html.index('class="area on"')]
-    assert lit[lit.rindex("<a href="):].startswith(f'<a href="/municipalities/{YUKUHASHI}"')
+    assert lit[lit.rindex("<a href="):].startswith(f'<a href="/a/kitakyushu/municipalities/{YUKUHASHI}"')
     assert "北九州市が負担" in html
 
 
 def test_kpi_dashboard_counts_kpis(client: TestClient, example_plan: Plan) -> None:
-    html = client.get("/kpis", params={"lang": "ja", "policy_area": "3"}).text
+    html = client.get("/a/kitakyushu/kpis", params={"lang": "ja", "policy_area": "3"}).text
     kpis_in_area = sum(len(p.kpis) for p in example_plan.projects if p.policy_area and p.policy_area.number == 3)
     assert f"{kpis_in_area}件のKPI" in html
     area = "(3) 圏域マネジメント能力の強化に係る政策分野"
     assert f'<option value="3" selected lang="ja">{area} ({kpis_in_area})</option>' in html
-    only = client.get("/kpis", params={"lang": "ja", "status": "not_measurable"}).text
+    only = client.get("/a/kitakyushu/kpis", params={"lang": "ja", "status": "not_measurable"}).text
     assert "1件のKPI" in only and "圏域内のDX推進" in only

@@ -71,12 +71,12 @@ def test_pages_api_and_cli_give_the_same_counts_and_verdicts(sheets: int, tmp_pa
         with TestClient(create_app(Settings(database_url=url))) as client:
             items: list[dict[str, Any]] = []
             while len(items) < 100_000:
-                page = client.get(f"/api/kpis?as_of={year}&limit=1000&offset={len(items)}").json()
+                page = client.get(f"/api/a/kitakyushu/kpis?as_of={year}&limit=1000&offset={len(items)}").json()
                 items += page
                 if len(page) < 1000:
                     break
-            summary = client.get(f"/api/summary?as_of={year}").json()
-            listing = client.get(f"/kpis?as_of={year}&lang=ja").text
+            summary = client.get(f"/api/a/kitakyushu/summary?as_of={year}").json()
+            listing = client.get(f"/a/kitakyushu/kpis?as_of={year}&lang=ja").text
         by_api = Counter((i["project_name"], i["indicator"], i["status"], i["rating"]) for i in items)
         assert by_api == by_cli  # every KPI, with the same verdict and rating
         counted = [i for i in items if i["counted"]]

@@ -65,7 +65,7 @@ def test_serve_runs_the_portal(tmp_path: Path) -> None:
         page = None
         for _ in range(200):  # wait until uvicorn listens; the outcome, not the time, is asserted
             try:
-                page = httpx.get(f"http://127.0.0.1:{port}/projects", timeout=5)
+                page = httpx.get(f"http://127.0.0.1:{port}/a/kitakyushu/projects", timeout=5)
                 break
             except httpx.TransportError:
                 if process.poll() is not None:

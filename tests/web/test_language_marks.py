@@ -87,9 +87,10 @@ def test_the_check_finds_unmarked_japanese() -> None:
     assert unmarked_japanese(page) == ["html/body/p: 'Name: 苅田町'", "<a aria-label='苅田町'>"]
 
 
-PATHS = ["/", "/projects", "/projects?q=研修", "/projects?q=こども文化パスポト&status=behind", "/kpis",
-         "/municipalities", "/municipalities/402133", "/map", "/method", "/docs", "/downloads",
-         "/projects/6ca2fb518e", "/projects/6a86f580d8", "/projects/496e4c64a9", "/projects/nothing-here"]
+PATHS = [f"/a/kitakyushu{path}" for path in (
+    "/", "/projects", "/projects?q=研修", "/projects?q=こども文化パスポト&status=behind", "/kpis", "/municipalities",
+    "/municipalities/402133", "/map", "/method", "/docs", "/downloads", "/projects/6ca2fb518e", "/projects/6a86f580d8",
+    "/projects/496e4c64a9", "/projects/nothing-here")]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -100,9 +101,9 @@ def test_english_pages_mark_japanese_text(client: TestClient, path: str) -> None
     assert unmarked_japanese(response.text) == [], path
 
 
-@pytest.mark.parametrize("path", ["/projects", "/docs"])
+@pytest.mark.parametrize("path", ["/a/kitakyushu/projects", "/a/kitakyushu/docs"])
 def test_japanese_pages_mark_english_text_of_the_api(client: TestClient, path: str) -> None:
     html = client.get(f"{path}?lang=ja").text
     assert '<html lang="ja">' in html
-    if path == "/docs":  # the OpenAPI schema's own descriptions are English
+    if path == "/a/kitakyushu/docs":  # the OpenAPI schema's own descriptions are English
         assert 'lang="en"' in html

@@ -20,7 +20,7 @@ SHEET = """\
 """
 
 
-@pytest.mark.parametrize("path", ["/map", "/"])
+@pytest.mark.parametrize("path", ["/a/kitakyushu/map", "/a/kitakyushu/"])
 def test_a_legend_above_zero_says_so(client: TestClient, path: str) -> None:
     html = client.get(f"{path}?lang=ja").text
     assert '<p id="legend-title">凡例（参加事業数）</p>' in html
@@ -37,5 +37,5 @@ def test_a_legend_from_zero_needs_no_note(tmp_path: Path) -> None:
         import_plan(session=session, plan=plan, findings=findings, source_text=SHEET)
     engine.dispose()
     with TestClient(create_app(Settings(database_url=url))) as client:
-        html = client.get("/map?lang=ja").text
+        html = client.get("/a/kitakyushu/map?lang=ja").text
     assert '<span class="key q0"></span>0</li>' in html and "凡例は最も少ない" not in html

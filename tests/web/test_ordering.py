@@ -38,18 +38,19 @@ def judged(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
 
 
 def test_the_actuals_give_the_verdicts_the_test_needs(judged: TestClient) -> None:
-    kpis = {k["indicator"]: (k["status"], k["rating"]) for k in judged.get("/api/kpis?as_of=2026&limit=100").json()}
+    answer = judged.get("/api/a/kitakyushu/kpis?as_of=2026&limit=100").json()
+    kpis = {k["indicator"]: (k["status"], k["rating"]) for k in answer}
     assert [kpis[indicator] for _p, indicator, _v, _verdict in ACTUALS] == [v for *_rest, v in ACTUALS]
 
 
 def test_projects_behind_first(judged: TestClient) -> None:
-    names = [p["name"] for p in judged.get("/api/projects?as_of=2026&sort=status").json()["projects"]]
+    names = [p["name"] for p in judged.get("/api/a/kitakyushu/projects?as_of=2026&sort=status").json()["projects"]]
     assert names[:4] == [ACTUALS[2][0], ACTUALS[1][0], ACTUALS[0][0], ACTUALS[3][0]]  # E, D, C, then on track
-    html = judged.get("/projects?as_of=2026&sort=status&lang=ja").text
+    html = judged.get("/a/kitakyushu/projects?as_of=2026&sort=status&lang=ja").text
     positions = [html.find(f">{name}</a>") for name in names[:4]]
     assert positions == sorted(positions) and -1 not in positions
 
 
 def test_kpis_behind_first(judged: TestClient) -> None:
-    ratings = [k["rating"] for k in judged.get("/api/kpis?as_of=2026&sort=status&limit=100").json()]
+    ratings = [k["rating"] for k in judged.get("/api/a/kitakyushu/kpis?as_of=2026&sort=status&limit=100").json()]
     assert ratings[:4] == ["E", "D", "C", "B"]

@@ -22,8 +22,9 @@ from renkei.store import repository
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.web.app import create_app
 
-PAGES = ["/", "/projects", "/projects?q=研修&policy_area=3", "/projects/6ca2fb518e", "/kpis", "/municipalities",
-         "/municipalities/402133", "/map", "/method", "/docs", "/downloads"]
+PAGES = [f"/a/kitakyushu{path}" for path in (
+    "/", "/projects", "/projects?q=研修&policy_area=3", "/projects/6ca2fb518e", "/kpis", "/municipalities",
+    "/municipalities/402133", "/map", "/method", "/docs", "/downloads")]
 
 
 def visible_text(html: str) -> str:
@@ -64,7 +65,7 @@ def test_every_page_shows_the_evaluation_year_with_a_selector(client: TestClient
 
 
 def test_the_year_selector_keeps_the_filters_but_not_the_page(client: TestClient) -> None:
-    html = client.get("/projects?q=研修&status=no_data&as_of=2027&page=1&lang=ja").text
+    html = client.get("/a/kitakyushu/projects?q=研修&status=no_data&as_of=2027&page=1&lang=ja").text
     bar = html[html.find('class="year-bar"'):html.find("</form>", html.find('class="year-bar"'))]
     assert '<input type="hidden" name="q" value="研修">' in bar
     assert '<input type="hidden" name="status" value="no_data">' in bar
@@ -78,13 +79,13 @@ def test_the_footer_names_licence_update_and_source(client: TestClient, example_
         imported = repository.list_plans(session=session)[0].updated_at
     engine.dispose()
     day = imported.astimezone(ZoneInfo("Asia/Tokyo"))
-    html = client.get("/?lang=ja").text
+    html = client.get("/a/kitakyushu/?lang=ja").text
     footer = html[html.find('<footer'):]
     assert '<a href="https://creativecommons.org/licenses/by/4.0/deed.ja" rel="license">CC BY 4.0</a>' in footer
     assert f'<time datetime="{day.date().isoformat()}">{day.year}年{day.month}月{day.day}日</time>' in footer
     assert "最終更新日" in footer and "出典" in footer and "北九州都市圏域</span>の事業シート" in footer
-    assert 'href="/docs"' in footer and 'href="/downloads"' in footer
-    english = client.get("/?lang=en").text
+    assert 'href="/a/kitakyushu/docs"' in footer and 'href="/a/kitakyushu/downloads"' in footer
+    english = client.get("/a/kitakyushu/?lang=en").text
     assert "Last updated" in english and f"{day.day} {day:%B} {day.year}" in english
 
 
@@ -92,7 +93,7 @@ def test_the_licence_is_a_setting(example_url: str) -> None:
     settings = Settings(database_url=example_url, data_licence="CC0 1.0",
                         data_licence_url="https://creativecommons.org/publicdomain/zero/1.0/deed.ja")
     with TestClient(create_app(settings)) as client:
-        html = client.get("/municipalities").text
+        html = client.get("/a/kitakyushu/municipalities").text
     assert 'href="https://creativecommons.org/publicdomain/zero/1.0/deed.ja" rel="license">CC0 1.0</a>' in html
 
 
@@ -113,7 +114,7 @@ def test_the_last_update_follows_an_approved_actual(tmp_path_factory: pytest.Tem
         session.commit()
     engine.dispose()
     with TestClient(create_app(Settings(database_url=url))) as client:
-        assert '<time datetime="2031-05-01">2031年5月1日</time>' in client.get("/?lang=ja").text
+        assert '<time datetime="2031-05-01">2031年5月1日</time>' in client.get("/a/kitakyushu/?lang=ja").text
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -142,7 +143,7 @@ def test_english_pages_name_the_area_in_english(client: TestClient, path: str) -
 @pytest.mark.parametrize(("lang", "field"), [("ja", "name"), ("en", "name_en")])
 def test_the_home_page_is_titled_by_the_area_in_its_language(client: TestClient, lang: str, field: str) -> None:
     name = getattr(load_area("kitakyushu"), field)
-    html = client.get(f"/?lang={lang}").text
+    html = client.get(f"/a/kitakyushu/?lang={lang}").text
     title = html[html.index("<title>") + 7:html.index("</title>")]
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", html)
     assert name in title and heading is not None and heading.group(1) == name
@@ -150,25 +151,27 @@ def test_the_home_page_is_titled_by_the_area_in_its_language(client: TestClient,
 
 def test_the_api_names_the_area_in_both_languages(client: TestClient) -> None:
     area = load_area("kitakyushu")
-    plan = client.get("/api/summary", params={"lang": "en"}).json()["plan"]
+    plan = client.get("/api/a/kitakyushu/summary", params={"lang": "en"}).json()["plan"]
     assert (plan["area_name"], plan["area_name_en"]) == (area.name, area.name_en)
 
 
 def test_the_api_guide_describes_every_endpoint(client: TestClient) -> None:
     paths = [p for p, ops in client.app.openapi()["paths"].items() if "get" in ops]  # type: ignore[attr-defined]
-    html = client.get("/docs?lang=ja").text
+    html = client.get("/a/kitakyushu/docs?lang=ja").text
     for path in paths:
         assert f"<code>GET {path}</code>" in html
     assert "事業の一覧（絞り込みと、絞り込みごとの件数）" in html and "評価年度（西暦" in html
-    assert '<a href="/api/projects/' in html and '<a href="/api/municipalities/401005">' in html  # examples
+    assert '<a href="/api/a/kitakyushu/projects/' in html  # examples
+    assert '<a href="/api/a/kitakyushu/municipalities/401005">' in html
     assert "swagger" not in html.lower() and "cdn" not in html.lower()
-    english = client.get("/docs?lang=en").text
+    english = client.get("/a/kitakyushu/docs?lang=en").text
     assert "Projects, filtered, with facet counts" in english and "keyword (at most 200 characters" in english
 
 
 def test_the_downloads_page_lists_every_csv_and_json(client: TestClient) -> None:
-    routes = [p for p in client.app.openapi()["paths"] if "{" not in p]  # type: ignore[attr-defined]
-    html = client.get("/downloads?lang=ja").text
+    paths = [p.replace("{area}", "kitakyushu") for p in client.app.openapi()["paths"]]  # type: ignore[attr-defined]
+    routes = [p for p in paths if "{" not in p]
+    html = client.get("/a/kitakyushu/downloads?lang=ja").text
     for path in routes:
         assert f"<code>{path}</code>" in html, path
     assert sum(p.endswith(".csv") for p in routes) == 3 == html.count("<dd>CSV</dd>")
@@ -176,11 +179,12 @@ def test_the_downloads_page_lists_every_csv_and_json(client: TestClient) -> None
                      r"<div><dt>件数</dt><dd class=\"num\">30</dd></div>", html)
 
 
-@pytest.mark.parametrize("path", ["/api/projects.csv", "/api/kpis.csv", "/api/municipalities.csv"])
+@pytest.mark.parametrize("path",
+                         [f"/api/a/kitakyushu/{name}.csv" for name in ("projects", "kpis", "municipalities")])
 def test_downloads_are_named_for_people(client: TestClient, path: str) -> None:
     disposition = client.get(path).headers["content-disposition"]
     assert "kitakyushu-2026" not in disposition
-    kind = path.removeprefix("/api/").removesuffix(".csv")
+    kind = path.removeprefix("/api/a/kitakyushu/").removesuffix(".csv")
     assert disposition == f"attachment; filename*=UTF-8''{kind}_{quote('北九州都市圏域')}_2026-2030.csv"
 
 
@@ -188,15 +192,17 @@ def test_the_latest_reporting_round_is_the_default_year(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'renkei.db'}"
     import_example(url)
     with TestClient(create_app(Settings(database_url=url))) as client:
-        assert "令和8年度（2026）（既定）" in client.get("/?lang=ja").text  # no round yet: the calendar's year
+        # no round yet: the calendar's year
+        assert "令和8年度（2026）（既定）" in client.get("/a/kitakyushu/?lang=ja").text
         engine = create_engine_from_url(url)
         with create_session_factory(engine)() as session:
             plan_id = repository.list_plans(session=session)[0].id
             open_round(session=session, plan_id=plan_id, fiscal_year=2027, due_date=date(2028, 5, 31),
                        actor="admin", today=date(2027, 4, 1))  # once FY2027 has begun
         engine.dispose()
-        for path in ("/?lang=ja", "/projects?lang=ja", "/kpis?lang=ja"):  # the cached pages see the new round
+        for path in ("/a/kitakyushu/?lang=ja", "/a/kitakyushu/projects?lang=ja",
+                     "/a/kitakyushu/kpis?lang=ja"):  # the cached pages see the new round
             html = client.get(path).text
             assert "令和9年度（2027）（既定）" in html
             assert '<option value="2027" selected>' in html
-        assert client.get("/api/summary").json()["as_of"] == 2027
+        assert client.get("/api/a/kitakyushu/summary").json()["as_of"] == 2027

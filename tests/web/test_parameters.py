@@ -14,24 +14,26 @@ PROJECT = "6ca2fb518e"
 
 #: (address, where it is sent): the value has an obvious nearest valid one.
 REDIRECTS = [
-    ("/projects?as_of=1990", "/projects?as_of=2026"),  # before the plan period: its first year
-    ("/projects?as_of=2099", "/projects?as_of=2030"),  # after it: its last year
-    ("/?as_of=1990", "/?as_of=2026"),
-    (f"/projects/{PROJECT}?as_of=2031", f"/projects/{PROJECT}?as_of=2030"),
-    ("/map?as_of=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%97", "/map?as_of=2027"),  # ２０２７ in full-width digits
-    ("/projects?as_of=R8", "/projects?as_of=2026"),  # the spellings the command line takes
-    (f"/kpis?as_of={quote('令和9年度')}&status=no_data", "/kpis?as_of=2027&status=no_data"),
-    ("/?as_of=FY2028", "/?as_of=2028"),
-    ("/projects?page=-1", "/projects"),
-    ("/projects?page=0&q=研修", f"/projects?q={quote('研修')}"),
-    ("/projects?page=abc", "/projects"),
-    ("/projects?page=9", "/projects"),  # past the end: the last (here the only) page
-    ("/kpis?page=5&status=no_data", "/kpis?status=no_data"),
-    ("/municipalities/402133?page=7", "/municipalities/402133"),
-    ("/projects?sort=xyz", "/projects"),
-    ("/projects?sort=xyz&q=研修", f"/projects?q={quote('研修')}"),
-    ("/projects?status=late", "/projects"),
-    ("/kpis?budget=maybe&relisted=perhaps", "/kpis"),
+    ("/a/kitakyushu/projects?as_of=1990",
+     "/a/kitakyushu/projects?as_of=2026"),  # before the plan period: its first year
+    ("/a/kitakyushu/projects?as_of=2099", "/a/kitakyushu/projects?as_of=2030"),  # after it: its last year
+    ("/a/kitakyushu/?as_of=1990", "/a/kitakyushu/?as_of=2026"),
+    (f"/a/kitakyushu/projects/{PROJECT}?as_of=2031", f"/a/kitakyushu/projects/{PROJECT}?as_of=2030"),
+    ("/a/kitakyushu/map?as_of=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%97",
+     "/a/kitakyushu/map?as_of=2027"),  # ２０２７ in full-width digits
+    ("/a/kitakyushu/projects?as_of=R8", "/a/kitakyushu/projects?as_of=2026"),  # the spellings the command line takes
+    (f"/a/kitakyushu/kpis?as_of={quote('令和9年度')}&status=no_data", "/a/kitakyushu/kpis?as_of=2027&status=no_data"),
+    ("/a/kitakyushu/?as_of=FY2028", "/a/kitakyushu/?as_of=2028"),
+    ("/a/kitakyushu/projects?page=-1", "/a/kitakyushu/projects"),
+    ("/a/kitakyushu/projects?page=0&q=研修", f"/a/kitakyushu/projects?q={quote('研修')}"),
+    ("/a/kitakyushu/projects?page=abc", "/a/kitakyushu/projects"),
+    ("/a/kitakyushu/projects?page=9", "/a/kitakyushu/projects"),  # past the end: the last (here the only) page
+    ("/a/kitakyushu/kpis?page=5&status=no_data", "/a/kitakyushu/kpis?status=no_data"),
+    ("/a/kitakyushu/municipalities/402133?page=7", "/a/kitakyushu/municipalities/402133"),
+    ("/a/kitakyushu/projects?sort=xyz", "/a/kitakyushu/projects"),
+    ("/a/kitakyushu/projects?sort=xyz&q=研修", f"/a/kitakyushu/projects?q={quote('研修')}"),
+    ("/a/kitakyushu/projects?status=late", "/a/kitakyushu/projects"),
+    ("/a/kitakyushu/kpis?budget=maybe&relisted=perhaps", "/a/kitakyushu/kpis"),
 ]
 
 
@@ -47,13 +49,14 @@ def test_a_value_with_a_nearest_valid_one_is_redirected(client: TestClient, aske
 
 #: (address, language, words the page must say): no nearest value can be guessed, so the page explains.
 MESSAGES = [
-    ("/projects?as_of=abc", "ja", ["評価年度（as_of）の「abc」は年度として読めません",
+    ("/a/kitakyushu/projects?as_of=abc", "ja", ["評価年度（as_of）の「abc」は年度として読めません",
                                    "西暦の年度（例: 2026）か和暦（令和8年度、R8）"]),
-    ("/projects?as_of=abc", "en", ["The evaluation year (as_of) “abc” is not a fiscal year", "2026, 令和8年度 or R8"]),
-    ("/projects?as_of=R99x", "ja", ["「R99x」は年度として読めません"]),
-    ("/?as_of=99999", "ja", ["「99999」は年度として読めません"]),
-    (f"/projects?q={LONG_Q}", "ja", ["キーワードは200文字以内で入力してください（201文字あります）"]),
-    (f"/kpis?q={LONG_Q}", "en", ["A keyword can be at most 200 characters long (this one has 201)"]),
+    ("/a/kitakyushu/projects?as_of=abc", "en",
+     ["The evaluation year (as_of) “abc” is not a fiscal year", "2026, 令和8年度 or R8"]),
+    ("/a/kitakyushu/projects?as_of=R99x", "ja", ["「R99x」は年度として読めません"]),
+    ("/a/kitakyushu/?as_of=99999", "ja", ["「99999」は年度として読めません"]),
+    (f"/a/kitakyushu/projects?q={LONG_Q}", "ja", ["キーワードは200文字以内で入力してください（201文字あります）"]),
+    (f"/a/kitakyushu/kpis?q={LONG_Q}", "en", ["A keyword can be at most 200 characters long (this one has 201)"]),
 ]
 
 
@@ -70,24 +73,25 @@ def test_a_value_nobody_can_guess_gets_a_message(client: TestClient, asked: str,
 
 
 def test_the_message_links_to_the_corrected_page(client: TestClient) -> None:
-    html = client.get(f"/projects?q={LONG_Q}&status=no_data&lang=ja").text
-    assert f'href="/projects?q={quote("研" * 200)}&amp;status=no_data' in html
+    html = client.get(f"/a/kitakyushu/projects?q={LONG_Q}&status=no_data&lang=ja").text
+    assert f'href="/a/kitakyushu/projects?q={quote("研" * 200)}&amp;status=no_data' in html
     assert "条件を直して表示する" in html
 
 
 #: (address, parameter, words of the message, nearest value): the API never redirects.
 API_ERRORS = [
-    ("/api/projects?as_of=abc", "as_of", "年度として読めません", None),
-    ("/api/summary?as_of=1990", "as_of", "計画期間", "2026"),
-    ("/api/summary?as_of=R8", "as_of", "西暦の半角数字で 2026", "2026"),  # the API names the year, never redirects
-    ("/api/kpis?limit=0", "limit", "1以上で指定してください", None),
-    ("/api/kpis?limit=abc", "limit", "整数で指定してください", None),
-    ("/api/projects?limit=5000", "limit", "1000以下で指定してください", None),
-    ("/api/projects?offset=-5", "offset", "0以上で指定してください", None),
-    ("/api/projects?sort=xyz", "sort", "「xyz」は使えません", None),
-    ("/api/projects?status=late", "status", "「late」は使えません", None),
-    (f"/api/projects?q={LONG_Q}", "q", "200文字以内", "研" * 200),
-    ("/api/municipalities/12", "code", "形式が正しくありません", None),
+    ("/api/a/kitakyushu/projects?as_of=abc", "as_of", "年度として読めません", None),
+    ("/api/a/kitakyushu/summary?as_of=1990", "as_of", "計画期間", "2026"),
+    # the API names the year, never redirects
+    ("/api/a/kitakyushu/summary?as_of=R8", "as_of", "西暦の半角数字で 2026", "2026"),
+    ("/api/a/kitakyushu/kpis?limit=0", "limit", "1以上で指定してください", None),
+    ("/api/a/kitakyushu/kpis?limit=abc", "limit", "整数で指定してください", None),
+    ("/api/a/kitakyushu/projects?limit=5000", "limit", "1000以下で指定してください", None),
+    ("/api/a/kitakyushu/projects?offset=-5", "offset", "0以上で指定してください", None),
+    ("/api/a/kitakyushu/projects?sort=xyz", "sort", "「xyz」は使えません", None),
+    ("/api/a/kitakyushu/projects?status=late", "status", "「late」は使えません", None),
+    (f"/api/a/kitakyushu/projects?q={LONG_Q}", "q", "200文字以内", "研" * 200),
+    ("/api/a/kitakyushu/municipalities/12", "code", "形式が正しくありません", None),
 ]
 
 
@@ -104,11 +108,11 @@ def test_the_api_answers_422_in_words(client: TestClient, asked: str, parameter:
 
 
 def test_the_api_speaks_english_when_asked(client: TestClient) -> None:
-    body = client.get("/api/kpis?limit=0&lang=en").json()
+    body = client.get("/api/a/kitakyushu/kpis?limit=0&lang=en").json()
     assert body["detail"] == "The limit (limit) must be at least 1 (got “0”)."
 
 
-@pytest.mark.parametrize("path", ["/projects", "/api/projects", "/kpis"])
+@pytest.mark.parametrize("path", ["/a/kitakyushu/projects", "/api/a/kitakyushu/projects", "/a/kitakyushu/kpis"])
 def test_a_query_string_too_long_for_the_server_gets_414(client: TestClient, path: str) -> None:
     response = client.get(f"{path}?q={'a' * 5000}")
     assert response.status_code == 414
@@ -117,8 +121,10 @@ def test_a_query_string_too_long_for_the_server_gets_414(client: TestClient, pat
 
 
 def test_good_parameters_pass(client: TestClient) -> None:
-    for asked in ("/projects?as_of=2026&page=1&sort=name&q=研修", "/kpis?as_of=2027&status=no_data",
-                  "/api/projects?as_of=2028&limit=5&offset=5&sort=status", f"/projects?q={'研' * 200}"):
+    for asked in ("/a/kitakyushu/projects?as_of=2026&page=1&sort=name&q=研修",
+                  "/a/kitakyushu/kpis?as_of=2027&status=no_data",
+                  "/api/a/kitakyushu/projects?as_of=2028&limit=5&offset=5&sort=status",
+                  f"/a/kitakyushu/projects?q={'研' * 200}"):
         assert client.get(asked, follow_redirects=False).status_code == 200, asked
 
 
@@ -132,5 +138,6 @@ def test_openapi_describes_the_answers_as_given(client: TestClient) -> None:
             "$ref": "#/components/schemas/ParameterErrors"}, path
         assert "414" in answers
     assert "HTTPValidationError" not in schema["components"]["schemas"]
-    for asked in ("/api/kpis?limit=0", "/api/summary?as_of=abc", "/api/projects?sort=x&status=y"):
+    for asked in ("/api/a/kitakyushu/kpis?limit=0", "/api/a/kitakyushu/summary?as_of=abc",
+                  "/api/a/kitakyushu/projects?sort=x&status=y"):
         ParameterErrors.model_validate(client.get(asked).json())

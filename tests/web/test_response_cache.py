@@ -28,27 +28,27 @@ def make_client() -> tuple[TestClient, list[str], dict[str, int]]:
         status = 404 if request.url.path == "/missing" else 200
         return PlainTextResponse(f"v{state['version']} {request.cookies.get('lang', 'ja')} {len(calls)}", status)
 
-    app = Starlette(routes=[Route("/{name}", page)])
+    app = Starlette(routes=[Route("/{name:path}", page)])
     cached = ResponseCache(app, fingerprint=lambda: state["version"])
     return TestClient(cached), calls, state
 
 
 def test_a_repeated_get_is_replayed_until_the_data_changes() -> None:
     client, calls, state = make_client()
-    first = client.get("/projects?page=2").text
-    assert client.get("/projects?page=2").text == first
+    first = client.get("/a/kitakyushu/projects?page=2").text
+    assert client.get("/a/kitakyushu/projects?page=2").text == first
     assert len(calls) == 1
     state["version"] = 2
-    assert client.get("/projects?page=2").text.startswith("v2")
+    assert client.get("/a/kitakyushu/projects?page=2").text.startswith("v2")
     assert len(calls) == 2
 
 
 def test_query_and_cookies_are_part_of_the_key() -> None:
     client, calls, _ = make_client()
-    client.get("/projects?page=1")
-    client.get("/projects?page=2")
+    client.get("/a/kitakyushu/projects?page=1")
+    client.get("/a/kitakyushu/projects?page=2")
     client.cookies.set("lang", "en")
-    assert " en " in client.get("/projects?page=1").text
+    assert " en " in client.get("/a/kitakyushu/projects?page=1").text
     assert len(calls) == 3
 
 
@@ -63,10 +63,10 @@ def test_memory_stays_bounded_under_ten_thousand_unique_queries() -> None:
     def page(request: Request) -> PlainTextResponse:
         return PlainTextResponse("x" * 2000 + request.url.query)
 
-    cache = ResponseCache(Starlette(routes=[Route("/{name}", page)]), fingerprint=lambda: 1, max_bytes=1_000_000)
+    cache = ResponseCache(Starlette(routes=[Route("/{name:path}", page)]), fingerprint=lambda: 1, max_bytes=1_000_000)
     client = TestClient(cache)
     for i in range(10_000):
-        assert client.get(f"/projects?q={'長い検索語' * 20}{i}").status_code == 200
+        assert client.get(f"/a/kitakyushu/projects?q={'長い検索語' * 20}{i}").status_code == 200
         assert cache.size <= cache.max_bytes
     assert 0 < len(cache) <= 1_000_000 // 3000 + 1
     assert cache.size == sum(len(body) + 1024 for _, body in cache._entries.values())
@@ -74,24 +74,25 @@ def test_memory_stays_bounded_under_ten_thousand_unique_queries() -> None:
 
 def test_query_variants_that_cannot_differ_share_an_entry() -> None:
     client, calls, _ = make_client()
-    client.get("/projects?status=behind&sort=name")
-    client.get("/projects?sort=name&status=behind")
-    client.get("/projects?sort=name&q=&status=behind")
+    client.get("/a/kitakyushu/projects?status=behind&sort=name")
+    client.get("/a/kitakyushu/projects?sort=name&status=behind")
+    client.get("/a/kitakyushu/projects?sort=name&q=&status=behind")
     assert len(calls) == 1
 
 
 def test_a_public_answer_carries_a_strong_etag_and_a_matching_request_gets_304() -> None:
     client, calls, state = make_client()
-    first = client.get("/projects?sort=name&status=behind")
+    first = client.get("/a/kitakyushu/projects?sort=name&status=behind")
     etag = first.headers["etag"]
     assert etag.startswith('"') and etag.endswith('"') and len(etag) == 34
     assert first.headers["cache-control"] == "public, no-cache" and first.headers["vary"] == "Cookie"
-    again = client.get("/projects?status=behind&sort=name&q=", headers={"If-None-Match": etag})
+    again = client.get("/a/kitakyushu/projects?status=behind&sort=name&q=", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
-    assert client.get("/projects?page=2", headers={"If-None-Match": etag}).status_code == 200  # another page
+    assert client.get("/a/kitakyushu/projects?page=2",
+                      headers={"If-None-Match": etag}).status_code == 200  # another page
     assert len(calls) == 2
     state["version"] = 2  # the data changed: the old tag no longer matches
-    changed = client.get("/projects?sort=name&status=behind", headers={"If-None-Match": etag})
+    changed = client.get("/a/kitakyushu/projects?sort=name&status=behind", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag and changed.text.startswith("v2")
 
 
@@ -102,10 +103,11 @@ def test_304_works_with_the_response_cache_turned_off() -> None:
         calls.append(request.url.path)
         return PlainTextResponse("page")
 
-    client = TestClient(ResponseCache(Starlette(routes=[Route("/{name}", page)]), fingerprint=lambda: 1, max_bytes=0))
-    etag = client.get("/kpis").headers["etag"]
-    assert client.get("/kpis").status_code == 200 and len(calls) == 2  # nothing kept
-    assert client.get("/kpis", headers={"If-None-Match": f'W/{etag}, "other"'}).status_code == 304
+    app = Starlette(routes=[Route("/{name:path}", page)])
+    client = TestClient(ResponseCache(app, fingerprint=lambda: 1, max_bytes=0))
+    etag = client.get("/a/kitakyushu/kpis").headers["etag"]
+    assert client.get("/a/kitakyushu/kpis").status_code == 200 and len(calls) == 2  # nothing kept
+    assert client.get("/a/kitakyushu/kpis", headers={"If-None-Match": f'W/{etag}, "other"'}).status_code == 304
     assert len(calls) == 2
 
 
@@ -116,7 +118,7 @@ def test_private_answers_get_no_etag_and_are_not_kept() -> None:
         calls.append(request.url.path)
         return PlainTextResponse("mine", headers={"Cache-Control": "private, no-store"})
 
-    client = TestClient(ResponseCache(Starlette(routes=[Route("/{name}", page)]), fingerprint=lambda: 1))
+    client = TestClient(ResponseCache(Starlette(routes=[Route("/{name:path}", page)]), fingerprint=lambda: 1))
     answer = client.get("/account")
     assert "etag" not in answer.headers and answer.headers["cache-control"] == "private, no-store"
     assert client.get("/account", headers={"If-None-Match": "*"}).status_code == 200
@@ -127,10 +129,11 @@ def test_the_portal_answers_304_until_an_actual_changes_the_data(tmp_path: Path)
     url = f"sqlite:///{tmp_path / 'renkei.db'}"
     import_example(url)
     with TestClient(create_app(Settings(database_url=url))) as client:
-        for path in ("/", "/projects", "/projects/6ca2fb518e", "/kpis", "/api/summary", "/docs"):
+        for path in ("/a/kitakyushu/", "/a/kitakyushu/projects", "/a/kitakyushu/projects/6ca2fb518e",
+                     "/a/kitakyushu/kpis", "/api/a/kitakyushu/summary", "/a/kitakyushu/docs"):
             tag = client.get(path).headers["etag"]
             assert client.get(path, headers={"If-None-Match": tag}).status_code == 304, path
-        tag = client.get("/projects/6ca2fb518e").headers["etag"]
+        tag = client.get("/a/kitakyushu/projects/6ca2fb518e").headers["etag"]
         staff = client.get("/staff/login")
         assert "etag" not in staff.headers and "no-store" in staff.headers["cache-control"]
         engine = create_engine_from_url(url)
@@ -142,5 +145,5 @@ def test_the_portal_answers_304_until_an_actual_changes_the_data(tmp_path: Path)
             repository.upsert_actual(session=session, kpi_id=fire.id, actual=Actual(2026, 6), actor="test")
             session.commit()
         engine.dispose()
-        fresh = client.get("/projects/6ca2fb518e", headers={"If-None-Match": tag})
+        fresh = client.get("/a/kitakyushu/projects/6ca2fb518e", headers={"If-None-Match": tag})
         assert fresh.status_code == 200 and fresh.headers["etag"] != tag

@@ -54,12 +54,12 @@ def test_search_finds_at_least_what_names_descriptions_and_kpis_hold(example_pla
     ],
 )
 def test_search_covers_every_field_a_citizen_reads(client: TestClient, query: str, name: str) -> None:
-    names = [p["name"] for p in client.get("/api/projects", params={"q": query}).json()["projects"]]
+    names = [p["name"] for p in client.get("/api/a/kitakyushu/projects", params={"q": query}).json()["projects"]]
     assert name in names
 
 
 def test_empty_query_does_not_filter(client: TestClient) -> None:
-    assert client.get("/api/projects", params={"q": "   "}).json()["count"] == 30
+    assert client.get("/api/a/kitakyushu/projects", params={"q": "   "}).json()["count"] == 30
 
 
 def test_search_index_follows_a_new_import(tmp_path_factory: pytest.TempPathFactory, example_plan: Plan) -> None:
@@ -72,21 +72,21 @@ def test_search_index_follows_a_new_import(tmp_path_factory: pytest.TempPathFact
     url = f"sqlite:///{tmp_path_factory.mktemp('reindex') / 'renkei.db'}"
     import_example(url)
     with TestClient(create_app(Settings(database_url=url))) as client:
-        assert client.get("/api/projects", params={"q": "ポータル検索語"}).json()["count"] == 0
+        assert client.get("/api/a/kitakyushu/projects", params={"q": "ポータル検索語"}).json()["count"] == 0
         renamed = replace(example_plan.projects[0], description="ポータル検索語を含む説明")
         plan = replace(example_plan, projects=(renamed, *example_plan.projects[1:]))
         engine = create_engine_from_url(url)
         with create_session_factory(engine)() as session:
             import_plan(session=session, plan=plan, findings=lint_plan(plan), source_text="changed")
         engine.dispose()
-        hits = client.get("/api/projects", params={"q": "ポータル検索語"}).json()["projects"]
+        hits = client.get("/api/a/kitakyushu/projects", params={"q": "ポータル検索語"}).json()["projects"]
         assert [p["slug"] for p in hits] == [renamed.slug]
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(st.text(max_size=12))
 def test_any_query_is_safe(client: TestClient, query: str) -> None:
-    response = client.get("/api/projects", params={"q": query})
+    response = client.get("/api/a/kitakyushu/projects", params={"q": query})
     assert response.status_code == 200
     assert len(response.json()["projects"]) <= 30
 

@@ -40,20 +40,21 @@ def test_readings_match_when_the_query_has_kana(query: str, found: set[str]) -> 
 
 
 def test_uターン_finds_u_iターン(client: TestClient) -> None:
-    html = client.get("/projects?q=Uターン&lang=ja").text
+    html = client.get("/a/kitakyushu/projects?q=Uターン&lang=ja").text
     assert "1件の事業" in html
     assert "<mark>U・Iターン</mark>" in html  # the joined word is marked as written
 
 
 def test_results_show_marked_snippets(client: TestClient) -> None:
-    html = client.get("/projects?q=ｄｘ&lang=ja").text
-    assert re.search(r'<a href="/projects/326e7fd760[^"]*" lang="ja"><mark>DX</mark>人材育成研修の実施</a>', html)
+    html = client.get("/a/kitakyushu/projects?q=ｄｘ&lang=ja").text
+    link = r'<a href="/a/kitakyushu/projects/326e7fd760[^"]*" lang="ja"><mark>DX</mark>人材育成研修の実施</a>'
+    assert re.search(link, html)
     snippets = re.findall(r'<p class="snippet">(.*?)</p>', html, re.DOTALL)
     assert snippets and all("<mark>" in s for s in snippets)
 
 
 def test_a_match_in_the_roles_shows_the_roles(client: TestClient) -> None:
-    html = client.get(f"/projects?q={quote('本事業の推進に協力')}&lang=ja").text
+    html = client.get(f"/a/kitakyushu/projects?q={quote('本事業の推進に協力')}&lang=ja").text
     assert '<span class="snippet-field">役割分担:</span>' in html
     assert "<mark>本事業の推進に協力</mark>" in html
 
@@ -74,43 +75,43 @@ def test_a_snippet_is_cut_around_the_first_match() -> None:
 
 
 def test_a_search_names_matching_municipalities(client: TestClient) -> None:
-    html = client.get("/projects?q=ゆくはし&lang=ja").text
+    html = client.get("/a/kitakyushu/projects?q=ゆくはし&lang=ja").text
     assert ('class="found-members">キーワードに合う市町村: '
-            '<a href="/municipalities/402133" lang="ja">行橋市</a>') in html
+            '<a href="/a/kitakyushu/municipalities/402133" lang="ja">行橋市</a>') in html
 
 
 def test_an_empty_result_suggests_dropping_a_filter_with_its_count(client: TestClient) -> None:
-    training = client.get("/api/projects", params={"q": "研修"}).json()["count"]
-    html = client.get("/projects?q=研修&status=achieved&lang=ja").text
+    training = client.get("/api/a/kitakyushu/projects", params={"q": "研修"}).json()["count"]
+    html = client.get("/a/kitakyushu/projects?q=研修&status=achieved&lang=ja").text
     assert "0件の事業" in html and "条件を変えると見つかります" in html
     link = re.search(r'<li><a href="([^"]+)">「<span lang="ja">達成（A）</span>」の条件を外す</a> '
                      r'<span class="count">(\d+)件</span></li>', html)
     assert link, html[html.find("suggestions"):][:800]
-    assert link.group(1) == f"/projects?q={quote('研修')}" and int(link.group(2)) == training
+    assert link.group(1) == f"/a/kitakyushu/projects?q={quote('研修')}" and int(link.group(2)) == training
 
 
 def test_an_empty_result_suggests_a_close_name(client: TestClient) -> None:
-    html = client.get("/projects?q=こども文化パスポト&lang=ja").text
+    html = client.get("/a/kitakyushu/projects?q=こども文化パスポト&lang=ja").text
     assert 'もしかして: <span lang="ja">こども文化パスポート事業</span>' in html
-    assert 'href="/projects/' in html[html.find("もしかして") - 120:]
+    assert 'href="/a/kitakyushu/projects/' in html[html.find("もしかして") - 120:]
 
 
 def test_an_empty_result_suggests_one_term_alone(client: TestClient) -> None:
-    html = client.get("/projects?q=研修 存在しない語句&lang=ja").text
+    html = client.get("/a/kitakyushu/projects?q=研修 存在しない語句&lang=ja").text
     assert re.search(r'「<span lang="ja">研修</span>」だけで探す</a> <span class="count">\d+件</span>', html)
 
 
 def test_an_empty_kpi_search_counts_kpis(client: TestClient, example_plan: Plan) -> None:
-    html = client.get("/kpis?q=閲覧数&status=achieved&lang=ja").text
+    html = client.get("/a/kitakyushu/kpis?q=閲覧数&status=achieved&lang=ja").text
     kpis = sum(1 for p in example_plan.projects for k in p.kpis if "閲覧数" in k.indicator)
     assert "0件のKPI" in html and f'<span class="count">{kpis}件</span>' in html
 
 
 def test_suggestions_never_lead_to_nothing(client: TestClient) -> None:
-    html = client.get("/projects?q=存在しない語句&policy_area=3&lang=ja").text
+    html = client.get("/a/kitakyushu/projects?q=存在しない語句&policy_area=3&lang=ja").text
     assert "0件の事業" in html
     assert re.findall(r'<span class="count">(\d+)件</span>', html) == ["10"]  # only dropping the keyword helps
-    nothing = client.get("/projects?q=存在しない語句&lang=ja").text
+    nothing = client.get("/a/kitakyushu/projects?q=存在しない語句&lang=ja").text
     assert "0件の事業" in nothing and "条件を変えると見つかります" not in nothing  # no empty promises
 
 
@@ -127,23 +128,24 @@ READINGS = [("406210", "かんだ"), ("406210", "カンダマチ"), ("402133", "
 
 @pytest.mark.parametrize(("code", "query"), READINGS)
 def test_a_member_is_found_by_its_reading(client: TestClient, code: str, query: str) -> None:
-    member = next(m for m in client.get("/api/municipalities").json() if m["code"] == code)
+    member = next(m for m in client.get("/api/a/kitakyushu/municipalities").json() if m["code"] == code)
 
     def found(**params: str) -> set[str]:
-        answer = client.get("/api/projects", params={**params, "limit": "1000"}).json()
+        answer = client.get("/api/a/kitakyushu/projects", params={**params, "limit": "1000"}).json()
         return {p["slug"] for p in answer["projects"]}
 
     by_reading, by_name, taking_part = found(q=query), found(q=member["name"]), found(municipality=code)
     assert taking_part and by_reading == by_name >= taking_part, member["name"]  # as if the name were typed
-    html = client.get("/projects", params={"q": query, "lang": "ja"}).text
-    assert f'<a href="/municipalities/{code}" lang="ja">{member["name"]}</a>' in html  # named above the results
+    html = client.get("/a/kitakyushu/projects", params={"q": query, "lang": "ja"}).text
+    # named above the results
+    assert f'<a href="/a/kitakyushu/municipalities/{code}" lang="ja">{member["name"]}</a>' in html
 
 
 @pytest.mark.parametrize("query", ["まち", "かん", "きた"])  # an ending or two letters name no place in particular
 def test_a_reading_s_ending_or_two_letters_find_no_member(client: TestClient, query: str) -> None:
-    html = client.get("/projects", params={"q": query, "lang": "ja"}).text
+    html = client.get("/a/kitakyushu/projects", params={"q": query, "lang": "ja"}).text
     assert 'class="found-members"' not in html
-    every = client.get("/api/projects", params={"q": query, "limit": 1000}).json()["count"]
+    every = client.get("/api/a/kitakyushu/projects", params={"q": query, "limit": 1000}).json()["count"]
     assert every < 30  # not every project of the area, as any town's or city's reading would make it
 
 

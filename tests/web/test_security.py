@@ -24,7 +24,9 @@ IMAGE = "<img src=x onerror=alert(1)>"
 STORY = "自分らしく歩む女性たちのストーリー発信事業"
 
 
-@pytest.mark.parametrize("path", ["/", "/projects", "/api/summary", "/static/css/portal.css", "/nothing"])
+@pytest.mark.parametrize("path",
+                         ["/", "/a/kitakyushu/projects", "/api/a/kitakyushu/summary", "/static/css/portal.css",
+                          "/nothing"])
 def test_security_headers_on_every_response(client: TestClient, path: str) -> None:
     headers = client.get(path).headers
     csp = headers["content-security-policy"]
@@ -37,7 +39,7 @@ def test_security_headers_on_every_response(client: TestClient, path: str) -> No
 
 
 def test_assets_are_served_by_the_app(client: TestClient) -> None:
-    html = client.get("/projects/6ca2fb518e").text
+    html = client.get("/a/kitakyushu/projects/6ca2fb518e").text
     for asset in ("/static/css/portal.css", "/static/js/charts.js", "/static/favicon.svg"):
         assert asset in html
         assert client.get(asset).status_code == 200
@@ -83,22 +85,24 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
 
 def test_hostile_document_renders_inert(hostile_client: TestClient,
                                         active_markup: Callable[[str], list[str]]) -> None:
-    listing = hostile_client.get("/api/projects").json()["projects"]
+    listing = hostile_client.get("/api/a/kitakyushu/projects").json()["projects"]
     slug = next(p["slug"] for p in listing if STORY in p["name"])
     assert SCRIPT in next(p["name"] for p in listing if p["slug"] == slug)  # kept as text, not dropped
-    for path in ("/", "/projects", f"/projects/{slug}", "/projects?q=alert", "/kpis", "/municipalities/402133",
-                 "/projects?q=<script>"):
+    for path in ("/a/kitakyushu/", "/a/kitakyushu/projects", f"/a/kitakyushu/projects/{slug}",
+                 "/a/kitakyushu/projects?q=alert", "/a/kitakyushu/kpis", "/a/kitakyushu/municipalities/402133",
+                 "/a/kitakyushu/projects?q=<script>"):
         html = hostile_client.get(path).text
         assert active_markup(html) == [], path
         assert "<script>alert" not in html and "<img src=x" not in html
-    page = hostile_client.get(f"/projects/{slug}").text
+    page = hostile_client.get(f"/a/kitakyushu/projects/{slug}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 def test_hostile_text_is_escaped_in_json_blocks(hostile_client: TestClient) -> None:
-    slug = next(p["slug"] for p in hostile_client.get("/api/projects").json()["projects"] if STORY in p["name"])
-    page = hostile_client.get(f"/projects/{slug}").text
+    listing = hostile_client.get("/api/a/kitakyushu/projects").json()["projects"]
+    slug = next(p["slug"] for p in listing if STORY in p["name"])
+    page = hostile_client.get(f"/a/kitakyushu/projects/{slug}").text
     blocks = page.split('<script type="application/json"')[1:]
     assert blocks
     for block in blocks:
@@ -107,9 +111,12 @@ def test_hostile_text_is_escaped_in_json_blocks(hostile_client: TestClient) -> N
 
 
 def test_no_page_uses_inline_script_or_style(client: TestClient, active_markup: Callable[[str], list[str]]) -> None:
-    paths = ["/", "/projects", "/municipalities", "/map", "/kpis", "/projects?lang=en"]
-    paths += [f"/projects/{p['slug']}" for p in client.get("/api/projects").json()["projects"]]
-    paths += [f"/municipalities/{m['code']}" for m in client.get("/api/municipalities").json()]
+    paths = ["/a/kitakyushu/", "/a/kitakyushu/projects", "/a/kitakyushu/municipalities", "/a/kitakyushu/map",
+             "/a/kitakyushu/kpis", "/a/kitakyushu/projects?lang=en"]
+    projects = client.get("/api/a/kitakyushu/projects").json()["projects"]
+    paths += [f"/a/kitakyushu/projects/{p['slug']}" for p in projects]
+    members = client.get("/api/a/kitakyushu/municipalities").json()
+    paths += [f"/a/kitakyushu/municipalities/{m['code']}" for m in members]
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path

@@ -134,11 +134,11 @@ def test_two_processes_build_exactly_what_one_builds(example_url: str, tmp_path:
 
     engine = create_engine_from_url(example_url)
     with create_session_factory(engine)() as session:
-        key = repository.list_plans(session=session)[0].plan_key
+        plan = repository.list_plans(session=session)[0]
     engine.dispose()
     settings = Settings(database_url=example_url)
-    one, two = crawl_site(settings, key, tmp_path / "one", processes=1), crawl_site(settings, key, tmp_path / "two",
-                                                                                     processes=2)
+    one = crawl_site(settings, plan.area_slug, plan.plan_key, tmp_path / "one", processes=1)
+    two = crawl_site(settings, plan.area_slug, plan.plan_key, tmp_path / "two", processes=2)
     assert (one.pages, one.files, one.bytes, one.problems) == (two.pages, two.files, two.bytes, two.problems)
     files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())

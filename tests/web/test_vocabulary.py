@@ -72,7 +72,7 @@ def world(example_url: str) -> Iterator[tuple[str, TestClient]]:
 
 
 def _api_kpis(client: TestClient, lang: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = client.get(f"/api/kpis?as_of={AS_OF}&limit=1000&lang={lang}").json()
+    items: list[dict[str, Any]] = client.get(f"/api/a/kitakyushu/kpis?as_of={AS_OF}&limit=1000&lang={lang}").json()
     assert 0 < len(items) < 1000
     return items
 
@@ -117,10 +117,11 @@ def _check_badges(html: str, lang: str, where: str) -> list[tuple[str, str]]:
 def test_every_page_uses_the_words_and_puts_a_legend_beside_its_badges(world: tuple[str, TestClient],
                                                                         lang: str) -> None:
     client = world[1]
-    projects = client.get(f"/api/projects?as_of={AS_OF}&limit=1000").json()["projects"]
-    members = client.get("/api/municipalities").json()
-    paths = ["/", "/projects", "/method", *(f"/projects/{p['slug']}" for p in projects),
-             *(f"/municipalities/{m['code']}" for m in members)]
+    projects = client.get(f"/api/a/kitakyushu/projects?as_of={AS_OF}&limit=1000").json()["projects"]
+    members = client.get("/api/a/kitakyushu/municipalities").json()
+    paths = ["/a/kitakyushu/", "/a/kitakyushu/projects", "/a/kitakyushu/method",
+             *(f"/a/kitakyushu/projects/{p['slug']}" for p in projects),
+             *(f"/a/kitakyushu/municipalities/{m['code']}" for m in members)]
     with_badges = 0
     for path in paths:
         response = client.get(f"{path}?as_of={AS_OF}&lang={lang}")
@@ -135,7 +136,7 @@ def test_the_kpi_list_shows_what_the_api_says(world: tuple[str, TestClient], lan
     items = _api_kpis(client, lang)
     shown: list[tuple[str, str]] = []
     for page in range(1, 100):
-        response = client.get(f"/kpis?as_of={AS_OF}&lang={lang}&page={page}")
+        response = client.get(f"/a/kitakyushu/kpis?as_of={AS_OF}&lang={lang}&page={page}")
         if response.history:  # past the last page: sent back to it
             break
         shown += _check_badges(response.text, lang, f"/kpis page {page}")
@@ -147,7 +148,7 @@ def test_the_kpi_list_shows_what_the_api_says(world: tuple[str, TestClient], lan
 def test_the_csv_downloads_use_the_words(world: tuple[str, TestClient]) -> None:
     client = world[1]
     for name in ("kpis", "projects"):
-        text = client.get(f"/api/{name}.csv?as_of={AS_OF}&lang=ja").content.decode("utf-8-sig")
+        text = client.get(f"/api/a/kitakyushu/{name}.csv?as_of={AS_OF}&lang=ja").content.decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text)))
         rated = [r for r in rows if r["評価"]]
         assert rated, name

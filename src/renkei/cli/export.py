@@ -223,7 +223,8 @@ def build_site(
         shutil.copytree(STATIC_ASSETS, staging / "static")
         write_package(staging / "opendata", build_tables(source), package_meta(source, source_url=source_url), licence)
         large = len(source.progress.plan.projects) >= PARALLEL_FROM  # a small plan builds faster in one process
-        report = crawl_site(settings, source.plan_key, staging, processes=None if large else 1,
+        report = crawl_site(settings, source.progress.plan.area_slug, source.plan_key, staging,
+                            processes=None if large else 1,
                             progress=lambda n: out.print(f"  {n:,} files…", highlight=False))
         (staging / SITE_MARK).write_text(json.dumps({"plan": source.plan_key, "pages": report.pages}) + "\n",
                                          encoding="utf-8")

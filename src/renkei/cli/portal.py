@@ -113,12 +113,15 @@ def serve(
 
 
 def warm_portal(app: FastAPI) -> None:
-    """Build the default plan's page data before the first visitor asks for it (large plans take seconds)."""
+    """Build each area's current plan's page data before the first visitor asks for it (large plans take seconds)."""
+    from renkei.store.portal_queries import list_area_slugs
     from renkei.web.readmodel import load_portal
 
     try:
         with app.state.session_factory() as session:
-            load_portal(session=session, cache=app.state.portal_cache, fingerprint=app.state.read_version())
+            for area in list_area_slugs(session=session):
+                load_portal(session=session, cache=app.state.portal_cache, fingerprint=app.state.read_version(),
+                            area_slug=area)
     except Exception as exc:  # the first request builds it instead; say why here
         out.print(f"[yellow]ページデータの事前準備に失敗しました / could not prepare page data:[/] {exc}")
 

@@ -41,14 +41,75 @@ class AreaMembers:
     members: tuple[Municipality, ...]
 
 
-def choose_plan(*, session: Session, plan_key: str | None = None) -> PlanSummary | None:
-    """Return the plan with this key, or the most recent plan (latest first year, then latest update)."""
-    plans = list_plans(session=session)
+def choose_plan(*, session: Session, plan_key: str | None = None, area_slug: str | None = None,
+                ) -> PlanSummary | None:
+    """Return the plan with this key, or the most recent plan (latest first year, then latest update).
+
+    With ``area_slug`` only that area's plans are chosen from: an area's current plan, or one of its earlier ones.
+    """
+    plans = list_plans(session=session, area_slug=area_slug)
     if plan_key is not None:
         return next((p for p in plans if p.plan_key == plan_key), None)
     if not plans:
         return None
     return max(plans, key=lambda p: (p.first_year, p.updated_at, p.id))
+
+
+@dataclass(frozen=True, slots=True)
+class AreaListing:
+    """An area as the national index lists it: its names, lead city, members, plans and projects."""
+
+    slug: str
+    name: str
+    name_en: str
+    lead_name: str
+    prefectures: tuple[str, ...]
+    member_count: int
+    plan_count: int
+    project_count: int
+
+
+def area_slug_of_plan(*, session: Session, plan_id: int) -> str | None:
+    """Return the slug of a plan's area, or None when there is no such plan."""
+    return session.scalar(select(AreaRow.slug).join(PlanRow, PlanRow.area_id == AreaRow.id)
+                          .where(PlanRow.id == plan_id))
+
+
+def list_area_slugs(*, session: Session) -> list[str]:
+    """Return the slugs of the areas that hold a plan (one query)."""
+    return list(session.scalars(select(AreaRow.slug).where(AreaRow.id.in_(select(PlanRow.area_id)))
+                                .order_by(AreaRow.slug)))
+
+
+def list_areas(*, session: Session) -> list[AreaListing]:
+    """Return every stored area that holds a plan, by slug (a few queries whatever the number of areas)."""
+    plans = list_plans(session=session)
+    by_area: dict[str, list[PlanSummary]] = {}
+    for plan in plans:
+        by_area.setdefault(plan.area_slug, []).append(plan)
+    if not by_area:
+        return []
+    rows = session.execute(
+        select(AreaRow.slug, AreaRow.name, AreaRow.name_en, AreaRow.lead_code, MunicipalityRow.code,
+               MunicipalityRow.name, MunicipalityRow.prefecture)
+        .join(AreaMemberRow, AreaMemberRow.area_id == AreaRow.id)
+        .join(MunicipalityRow, MunicipalityRow.id == AreaMemberRow.municipality_id)
+        .where(AreaRow.slug.in_(by_area)).order_by(AreaRow.slug, AreaMemberRow.position)
+    ).all()
+    members: dict[str, list[tuple[str, str, str]]] = {}
+    names: dict[str, tuple[str, str, str]] = {}
+    for slug, name, name_en, lead, code, member, prefecture in rows:
+        names[slug] = (name, name_en or "", lead)
+        members.setdefault(slug, []).append((code, member, prefecture or ""))
+    listed = []
+    for slug, editions in sorted(by_area.items()):
+        name, name_en, lead = names.get(slug, (editions[0].area_name, editions[0].area_name_en, ""))
+        people = members.get(slug, [])
+        current = max(editions, key=lambda p: (p.first_year, p.updated_at, p.id))
+        listed.append(AreaListing(
+            slug, name, name_en, next((m for c, m, _ in people if c == lead), ""),
+            tuple(dict.fromkeys(p for _, _, p in people if p)), len(people), len(editions), current.project_count))
+    return listed
 
 
 def count_plans(*, session: Session) -> int:

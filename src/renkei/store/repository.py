@@ -161,9 +161,9 @@ def get_plan(*, session: Session, area_slug: str, plan_key: str) -> PlanSummary 
     return found[0] if found else None
 
 
-def list_plans(*, session: Session) -> list[PlanSummary]:
-    """Return every stored plan edition, by area and first year."""
-    return _summaries(session)
+def list_plans(*, session: Session, area_slug: str | None = None) -> list[PlanSummary]:
+    """Return every stored plan edition (of one area, when named), by area and first year."""
+    return _summaries(session, AreaRow.slug == area_slug) if area_slug is not None else _summaries(session)
 
 
 def load_projects(*, session: Session, plan_id: int) -> dict[str, StoredProject]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from renkei.domain.plan import Plan
+from renkei.web.urls import API_PREFIX
 
 #: Japanese summaries of the endpoints (the OpenAPI summaries are English).
 SUMMARIES_JA: dict[str, str] = {
@@ -30,7 +31,8 @@ SUMMARIES_JA: dict[str, str] = {
 
 #: Japanese descriptions of the parameters, by name.
 PARAMETERS_JA: dict[str, str] = {
-    "plan": "計画（省略すると最新の計画）",
+    "area": "圏域の識別子（例: kitakyushu。ポータルのURLの /a/ の次）",
+    "plan": "計画（省略するとその圏域の現在の計画）",
     "as_of": "評価年度（西暦。省略すると終わった最新の年度。計画期間の外なら422）",
     "limit": "1回に返す件数（1〜1000、既定100。CSVは全件）",
     "offset": "読み飛ばす件数（0以上）",
@@ -59,6 +61,8 @@ FILTERS_EN: dict[str, str] = {
     "sort": "document, name (gojūon order), budget, status (behind first)",
 }
 FILTERED_PATHS = ("/api/projects", "/api/projects.csv", "/api/kpis", "/api/kpis.csv")
+#: How the schema writes an area's API paths.
+AREA_API = f"{API_PREFIX}/{{area}}"
 LANG_EN = "language of explanations: ja / en"
 
 
@@ -85,6 +89,8 @@ class EndpointDoc:
     fields: tuple[tuple[str, str], ...]
     example: str
     media: str
+    #: The path within an area (``/api/kpis``), what the portal's links and the downloads are written with.
+    local: str = ""
 
 
 def _kind(schema: Mapping[str, Any]) -> str:
@@ -119,15 +125,16 @@ def describe_api(openapi: Mapping[str, Any], lang: str, examples: Mapping[str, s
     found = []
     for path, operations in openapi.get("paths", {}).items():
         operation = operations.get("get")
-        if operation is None:
+        if operation is None or not path.startswith(AREA_API):
             continue
+        local = "/api" + path[len(AREA_API):]
         parameters = [
             ParameterDoc(p["name"], p["in"], bool(p.get("required")), _kind(p.get("schema", {})),
                          PARAMETERS_JA.get(p["name"], p.get("description") or "") if lang == "ja"
                          else p.get("description") or "")
             for p in operation.get("parameters", [])
         ]
-        if path in FILTERED_PATHS:
+        if local in FILTERED_PATHS:
             parameters += [ParameterDoc(name, "query", False, "string", PARAMETERS_JA[name] if lang == "ja" else text)
                            for name, text in FILTERS_EN.items()]
         parameters.append(ParameterDoc("lang", "query", False, "string",
@@ -141,9 +148,9 @@ def describe_api(openapi: Mapping[str, Any], lang: str, examples: Mapping[str, s
             example = example.replace("{" + name + "}", value)
         summary = operation.get("summary", "")
         found.append(EndpointDoc(
-            path=path, summary=SUMMARIES_JA.get(path, summary) if lang == "ja" else summary,
+            path=path, summary=SUMMARIES_JA.get(local, summary) if lang == "ja" else summary,
             description="" if lang == "ja" else (operation.get("description") or "").split(" Filters (")[0],
-            parameters=tuple(parameters), returns=returns, fields=fields, example=example, media=media,
+            parameters=tuple(parameters), returns=returns, fields=fields, example=example, media=media, local=local,
         ))
     return found
 
@@ -160,9 +167,9 @@ class Download:
 
 def list_downloads(endpoints: list[EndpointDoc], counts: Mapping[str, int]) -> list[Download]:
     """Return every endpoint without path parameters as a download (CSV first), with its row count if known."""
-    found = [Download(e.path, "CSV" if e.media == "text/csv" else "JSON", e.summary,
-                      counts.get(e.path.removesuffix(".csv")))
-             for e in endpoints if "{" not in e.path]
+    found = [Download(e.local, "CSV" if e.media == "text/csv" else "JSON", e.summary,
+                      counts.get(e.local.removesuffix(".csv")))
+             for e in endpoints if "{" not in e.local]
     found.sort(key=lambda d: (d.media != "CSV", d.href))
     return found
 

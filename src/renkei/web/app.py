@@ -36,9 +36,22 @@ from renkei.web.parameters import (
     problems_from_validation,
 )
 from renkei.web.readmodel import PortalCache
-from renkei.web.rendering import get_language, render_page
+from renkei.web.rendering import current_area, get_language, render_page
 from renkei.web.response_cache import ResponseCache
-from renkei.web.routes import api, guide, home, kpis, map, method, municipalities, municipality, project, projects
+from renkei.web.routes import (
+    api,
+    areas,
+    guide,
+    home,
+    kpis,
+    map,
+    method,
+    municipalities,
+    municipality,
+    project,
+    projects,
+)
+from renkei.web.urls import API_PREFIX, PAGE_PREFIX
 
 WEB_DIR = Path(__file__).resolve().parent
 #: Staff pages: never replayed by the response cache, never stored by a browser or proxy.
@@ -110,11 +123,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.portal_cache = PortalCache()
     app.state.templates = build_templates()
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
-    for module in (home, projects, project, municipalities, municipality, map, kpis, method, guide, api):
-        app.include_router(module.router)
+    app.include_router(areas.router)  # `/`: every area
+    in_area = [Depends(current_area)]  # every page and API path names its area: /a/{area}/…, /api/a/{area}/…
+    for module in (home, projects, project, municipalities, municipality, map, kpis, method, guide):
+        app.include_router(module.router, prefix=f"{PAGE_PREFIX}/{{area}}", dependencies=in_area)
+    app.include_router(api.router, prefix=f"{API_PREFIX}/{{area}}", dependencies=in_area)
     staff.install(app, settings)  # /staff: the staff workspace (signed in, never cached)
 
     app.add_middleware(QueryLengthLimit)  # added before the security headers, so its 414 carries them too
+    app.add_middleware(areas.EarlierPaths, areas=lambda: _area_slugs(app))
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -151,6 +168,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return answer_bad_parameters(request, problems_from_validation(exc.errors()))
 
     return app
+
+
+def _area_slugs(app: FastAPI) -> list[str]:
+    """Return the slugs of the stored areas that hold a plan."""
+    from renkei.store.portal_queries import list_area_slugs
+
+    with app.state.session_factory() as session:
+        return list_area_slugs(session=session)
 
 
 def _error(request: Request, status: int, detail: str) -> Response:

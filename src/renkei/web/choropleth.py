@@ -152,8 +152,8 @@ def classify(value: int, classes: list[ColourClass]) -> int:
 
 
 def render_map(shapes: AreaShapes, *, title: str, description: str, values: Mapping[str, int] | None = None,
-               highlight: frozenset[str] = frozenset(), href: str = "/municipalities/{code}",
-               label: str = "{name}", names_lang: str = "ja") -> Markup:
+               highlight: frozenset[str] = frozenset(), href: str, label: str = "{name}",
+               names_lang: str = "ja") -> Markup:
     """Draw the shapes; with ``values`` shade them by class, else mark ``highlight`` codes; link each shape.
 
     Each shape's label and the description name municipalities, so they carry ``lang`` (``names_lang``), which

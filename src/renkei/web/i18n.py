@@ -219,6 +219,21 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "kpis.title": ("KPIダッシュボード", "KPI dashboard"),
     "error.not_found": ("ページが見つかりません。", "Page not found."),
     "error.no_plan": ("指定された計画がありません。", "No such plan."),
+    "error.no_area": ("圏域「{area}」はありません。", "No area {area!r}."),
+    "error.which_area": ("このページは圏域ごとにあります。圏域を選んでください。",
+                         "This page belongs to an area: choose the area."),
+    "areas.title": ("圏域の一覧", "Areas"),
+    "areas.intro": ("このポータルで公開している連携中枢都市圏（圏域）です。"
+                    "圏域を選ぶと、その事業・KPI・進捗を見られます。",
+                    "The regional-collaboration areas this portal publishes. Choose one to see its projects, KPIs "
+                    "and progress."),
+    "areas.lead": ("連携中枢都市", "Lead city"),
+    "areas.members": ("構成市町村", "Members"),
+    "areas.projects": ("事業数", "Projects"),
+    "areas.plans": ("計画", "Plans"),
+    "areas.prefectures": ("都道府県", "Prefectures"),
+    "areas.none": ("まだ計画が登録されていません。", "No plan has been imported yet."),
+    "areas.all": ("すべての圏域", "All areas"),
     # A portal that works for everyone (issue 7 §3): the page frame, search help, parameters, API and downloads.
     "nav.breadcrumb": ("現在位置", "Breadcrumb"),
     "frame.default": ("既定", "default"),

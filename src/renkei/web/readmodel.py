@@ -358,13 +358,14 @@ class PortalCache:
 
 
 def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | None = None,
-                cache: PortalCache | None = None, fingerprint: Hashable | None = None) -> Portal | None:
+                cache: PortalCache | None = None, fingerprint: Hashable | None = None,
+                area_slug: str | None = None) -> Portal | None:
     """Load a plan edition (the most recent by default) with everything the pages show; None if absent.
 
     ``as_of`` is kept within the plan period, so at most one build per year of the period and data version.
     ``fingerprint`` is the data version the HTTP cache read for this request (read here when absent).
     """
-    summary = portal_queries.choose_plan(session=session, plan_key=plan_key)
+    summary = portal_queries.choose_plan(session=session, plan_key=plan_key, area_slug=area_slug)
     if summary is None:
         return None
     period = Plan(summary.area_slug, summary.area_name, summary.first_year, summary.last_year, ())
@@ -393,7 +394,7 @@ def _build_portal(*, session: Session, summary: PlanSummary, as_of: int, default
     projects = build_project_views(progress, findings)
     return Portal(
         summary=summary,
-        plans=tuple(repository.list_plans(session=session)),
+        plans=tuple(repository.list_plans(session=session, area_slug=summary.area_slug)),
         progress=progress,
         members=members,
         projects=projects,

@@ -11,17 +11,19 @@ from collections.abc import Iterator, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
 
 from renkei.domain.status import Status, label_status_group
+from renkei.store.portal_queries import AreaMembers, load_area_members
 from renkei.web import i18n
 from renkei.web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translate
 from renkei.web.legend import badge_words, legend_items
 from renkei.web.parameters import check_year
 from renkei.web.readmodel import Portal, load_portal
+from renkei.web.urls import AREA_SLUG, area_path, split_area
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -43,22 +45,56 @@ def get_language(request: Request) -> str:
 LanguageDep = Annotated[str, Depends(get_language)]
 
 
+def request_area(request: Request) -> str | None:
+    """Return the area a request is about (set from its path by :func:`current_area`), or None."""
+    area = request.scope.get("state", {}).get("area")
+    return str(area) if area is not None else None
+
+
+def member_link(request: Request) -> str:
+    """Return the link of a member's page in the request's area, with ``{code}`` where the code goes (for maps)."""
+    return area_path(request_area(request), "/municipalities/{code}")
+
+
+def current_area(
+    request: Request,
+    session: SessionDep,
+    area: Annotated[str, Path(description="the area's slug, e.g. kitakyushu", pattern=AREA_SLUG.pattern,
+                              max_length=63)],
+) -> AreaMembers:
+    """Return the area the URL names (``/a/{area}/…``, ``/api/a/{area}/…``); 404 when no such area is stored."""
+    found = load_area_members(session=session, area_slug=area)
+    if found is None:
+        raise HTTPException(status_code=404, detail=translate("error.no_area", get_language(request), area=area))
+    request.scope.setdefault("state", {})["area"] = found.slug
+    return found
+
+
+AreaDep = Annotated[AreaMembers, Depends(current_area)]
+
+
 def find_portal(request: Request, session: Session, plan: str | None, as_of: int | None) -> Portal | None:
     """Return the plan's page data from the application's cache, keyed by the data version of this request
-    (read once by the HTTP cache, `web/response_cache.py`), or None when there is no such plan."""
+    (read once by the HTTP cache, `web/response_cache.py`), or None when there is no such plan.
+
+    The plan is the request's area's current plan (``plan`` picks another edition of the same area).
+    """
     state = request.scope.get("state", {})
     fingerprint = state["fingerprint"] if "fingerprint" in state else request.app.state.read_version()
     return load_portal(session=session, plan_key=plan, as_of=as_of, cache=request.app.state.portal_cache,
-                       fingerprint=fingerprint)
+                       fingerprint=fingerprint, area_slug=request_area(request))
 
 
 def get_portal(
     session: SessionDep,
     request: Request,
-    plan: Annotated[str | None, Query(description="plan key (default: the most recent plan)", max_length=100)] = None,
+    area: AreaDep,
+    plan: Annotated[str | None, Query(description="plan key (default: the area's current plan)",
+                                      max_length=100)] = None,
     as_of: Annotated[int | None, Query(description="evaluate KPIs as of this fiscal year", ge=1900, le=2200)] = None,
 ) -> Portal:
-    """Load the chosen plan (the most recent by default); 404 when there is none."""
+    """Load the chosen plan of the URL's area (its current plan by default); 404 when there is none."""
+    del area  # named for its check and its place in the schema; the request carries it
     portal = find_portal(request, session, plan, as_of)
     if portal is None:
         raise HTTPException(status_code=404, detail=translate("error.no_plan", get_language(request)))
@@ -70,13 +106,27 @@ PortalDep = Annotated[Portal, Depends(get_portal)]
 
 
 def url_with(request: Request, path: str | None = None, **changes: object) -> str:
-    """Return a relative URL of ``path`` (default: this page) keeping the query, with changes applied.
+    """Return a URL of ``path`` (default: this page) keeping the query, with changes applied.
 
-    A change to None or "" removes the parameter; ``lang`` is kept only when it changes.
+    ``path`` is written without the area (``/projects``): the request's area is added (:mod:`renkei.web.urls`).
+    For another path only the plan and the year are kept. A change to None or "" removes the parameter; ``lang``
+    is kept only when it changes.
     """
     params: dict[str, str] = {k: v for k, v in request.query_params.items() if k != "lang"}
     if path is not None:
         params = {k: v for k, v in params.items() if k in ("plan", "as_of")}
+    return _url(request, path, params, changes)
+
+
+def list_url(request: Request, path: str, **changes: object) -> str:
+    """Return the URL of another path with this page's whole query (a download of the list as filtered)."""
+    params: dict[str, str] = {k: v for k, v in request.query_params.items() if k != "lang"}
+    return _url(request, path, params, changes)
+
+
+def _url(request: Request, path: str | None, params: dict[str, str], changes: Mapping[str, object]) -> str:
+    if path is not None:
+        path = area_path(request_area(request), path)
     for name, value in changes.items():
         if value is None or value == "":
             params.pop(name, None)
@@ -105,6 +155,8 @@ def _context(request: Request, lang: str) -> dict[str, Any]:
         "lang_url": url_with(request, lang=other),
         "url_with": lambda **changes: url_with(request, **changes),
         "link": lambda path, **params: link(request, path, **params),
+        "list_link": lambda path, **changes: list_url(request, path, **changes),
+        "area_link": lambda area, path="/": area_path(area, path),
         "fy": lambda year: i18n.format_year(year, lang),
         "money": lambda amount: i18n.format_thousand_yen(amount, lang),
         "yen_words": lambda amount: i18n.format_yen_words(amount, lang),
@@ -116,7 +168,8 @@ def _context(request: Request, lang: str) -> dict[str, Any]:
         "legend_entries": legend_items(lang),
         "group_label": lambda label: i18n.label_group(label, lang),
         "cost_label": lambda basis: i18n.label_cost_basis(basis, lang),
-        "path": request.url.path,
+        "path": split_area(request.url.path)[1],  # the page within its area, for the menu's current page
+        "full_path": request.url.path,
     }
 
 

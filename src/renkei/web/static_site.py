@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import anyio
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from starlette.responses import Response
 
 from renkei.domain.text import fold_for_search
@@ -36,10 +36,11 @@ from renkei.settings import Settings
 from renkei.web.app import WEB_DIR, create_app
 from renkei.web.i18n import translate
 from renkei.web.readmodel import Portal
-from renkei.web.rendering import LanguageDep, PortalDep, render_page
+from renkei.web.rendering import LanguageDep, PortalDep, current_area, render_page
 from renkei.web.search import searchable_text
 from renkei.web.search_terms import READING_ENDINGS
 from renkei.web.suggestion import CLOSE_NAME_CUTOFF, CLOSE_NAMES
+from renkei.web.urls import PAGE_PREFIX, area_path, split_area
 
 #: Query parameters a static page never varies by: one plan, one year, no free search or sort.
 IGNORED = frozenset({"plan", "as_of", "q", "sort"})
@@ -151,18 +152,21 @@ def static_app(settings: Settings) -> FastAPI:
 
 
 def add_static_routes(app: FastAPI) -> None:
-    """Add the two answers only the static copy has: the search page and its index (``/search-index.js``)."""
+    """Add the two answers only the static copy has: an area's search page and its index (``/search-index.js``)."""
+    router = APIRouter()
 
-    @app.get("/search", include_in_schema=False)
+    @router.get("/search", include_in_schema=False)
     def show_search(request: Request, portal: PortalDep, lang: LanguageDep) -> Response:
         words = {"count": translate("suggest.count", lang, count="{count}"),
                  "kinds": {kind: [translate(f"suggest.{kind}.before", lang), translate(f"suggest.{kind}.after", lang)]
                            for kind in STATIC_SUGGESTIONS}}
         return render_page(request, "search/index.html", {"portal": portal, "suggest_words": words})
 
-    @app.get("/search-index.js", include_in_schema=False)
+    @router.get("/search-index.js", include_in_schema=False)
     def search_index(portal: PortalDep) -> Response:
         return Response("window.RENKEI_SEARCH=" + search_index_json(portal) + ";\n", media_type="text/javascript")
+
+    app.include_router(router, prefix=f"{PAGE_PREFIX}/{{area}}", dependencies=[Depends(current_area)])
 
 
 def search_index_json(portal: Portal) -> str:
@@ -191,10 +195,11 @@ def search_index_json(portal: Portal) -> str:
 class _Crawl:
     """Fetch every reachable page once, rewrite its links, and save it."""
 
-    def __init__(self, client: httpx.AsyncClient, plan_key: str, folder: Path,
+    def __init__(self, client: httpx.AsyncClient, area: str, plan_key: str, folder: Path,
                  progress: Callable[[int], None] | None, part: Part) -> None:
         self.client = client
         self.part = part
+        self.area = area
         self.plan_key = plan_key
         self.folder = folder
         self.progress = progress
@@ -218,6 +223,10 @@ class _Crawl:
         if url.startswith(_EXTERNAL) or not url.startswith("/"):
             return None
         parts = urlsplit(url)
+        area, local = split_area(parts.path)
+        if area is not None and area != self.area:
+            return None  # another area's page: the copy holds one area, and leaves such a link as it is
+        parts = parts._replace(path=local)
         params = dict(parse_qsl(parts.query))
         chosen = params.get("lang", lang)
         kept = tuple(sorted((k, v) for k, v in params.items() if k not in IGNORED and k != "lang"))
@@ -256,7 +265,7 @@ class _Crawl:
         # Every answer names its language: the API's files are the Japanese answers, whichever page links them.
         query["lang"] = address.lang if not address.path.startswith("/api/") and address.path not in LANGUAGE_FREE \
             else "ja"
-        response = await self.client.get(address.path, params=query)
+        response = await self.client.get(area_path(self.area, address.path), params=query)
         self.client.cookies.clear()  # the portal remembers ?lang= in a cookie; a build remembers nothing
         if response.status_code != 200:
             self.report.problems.append(f"{address.path}?{address.params}: answered {response.status_code}")
@@ -319,16 +328,18 @@ class Part:
         return address.lang in self.languages
 
 
-def crawl_app(app: FastAPI, plan_key: str, folder: Path, *, part: Part = Part(),
+def crawl_app(app: FastAPI, area: str, plan_key: str, folder: Path, *, part: Part = Part(),
               progress: Callable[[int], None] | None = None) -> SiteReport:
-    """Save the public pages of ``app`` that ``part`` covers, for one plan, into ``folder``.
+    """Save the public pages of ``app`` that ``part`` covers, for one plan of an area, into ``folder``.
+
+    The copy is one area's: its pages sit at the root of ``folder`` (``/a/{area}/projects`` → ``projects/``).
 
     ``app`` is the portal built with ``static_site`` set in its templates and :func:`add_static_routes` added.
     """
     async def crawl() -> SiteReport:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://static.invalid") as client:
-            return await _Crawl(client, plan_key, folder, progress, part).run()
+            return await _Crawl(client, area, plan_key, folder, progress, part).run()
 
     try:  # on a thread of its own, so a caller already running an event loop (a notebook, a test) is no problem
         with ThreadPoolExecutor(max_workers=1) as runner:
@@ -337,17 +348,18 @@ def crawl_app(app: FastAPI, plan_key: str, folder: Path, *, part: Part = Part(),
         app.state.engine.dispose()
 
 
-def _crawl_part(settings: Settings, plan_key: str, folder: str, part: Part, chatty: bool) -> SiteReport:
+def _crawl_part(settings: Settings, area: str, plan_key: str, folder: str, part: Part, chatty: bool) -> SiteReport:
     """Build one part in a process of its own (its own app, snapshot and database connections)."""
     def progress(files: int) -> None:  # a process of its own writes its own progress lines
         print(f"  {'/'.join(part.languages)}: {files:,} files…", flush=True)
 
-    return crawl_app(static_app(settings), plan_key, Path(folder), part=part, progress=progress if chatty else None)
+    return crawl_app(static_app(settings), area, plan_key, Path(folder), part=part,
+                     progress=progress if chatty else None)
 
 
-def crawl_site(settings: Settings, plan_key: str, folder: Path, *, processes: int | None = None,
+def crawl_site(settings: Settings, area: str, plan_key: str, folder: Path, *, processes: int | None = None,
                progress: Callable[[int], None] | None = None) -> SiteReport:
-    """Save every public page of the portal for one plan into ``folder`` (which holds ``static/`` and ``opendata/``).
+    """Save every public page of an area's plan into ``folder`` (which holds ``static/`` and ``opendata/``).
 
     With two processes or more (the default where the machine has two cores) the Japanese and the English pages
     are built side by side, each by a process with its own snapshot; then each process prints its own progress
@@ -355,11 +367,11 @@ def crawl_site(settings: Settings, plan_key: str, folder: Path, *, processes: in
     """
     processes = processes if processes is not None else min(2, os.cpu_count() or 1)
     if processes < 2:
-        return crawl_app(static_app(settings), plan_key, folder, progress=progress)
+        return crawl_app(static_app(settings), area, plan_key, folder, progress=progress)
     parts = (Part(("ja",), shared=True), Part(("en",), shared=False))
     with ProcessPoolExecutor(max_workers=len(parts), mp_context=multiprocessing.get_context("spawn")) as pool:
         chatty = progress is not None
-        reports = list(pool.map(_crawl_part, *zip(*((settings, plan_key, str(folder), p, chatty) for p in parts),
-                                                  strict=True)))
+        reports = list(pool.map(_crawl_part, *zip(*((settings, area, plan_key, str(folder), p, chatty)
+                                                    for p in parts), strict=True)))
     return SiteReport(pages=sum(r.pages for r in reports), files=sum(r.files for r in reports),
                       bytes=sum(r.bytes for r in reports), problems=[x for r in reports for x in r.problems])

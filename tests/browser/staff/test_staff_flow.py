@@ -101,7 +101,7 @@ def town_row(page: Any, server: Any, town: str) -> tuple[int, ...]:
 
 def public_kpi(page: Any, server: Any) -> str:
     """Return the text of the KPI on its public project page, its figures unfolded."""
-    page.goto(server.url(f"/projects/{PROJECT_SLUG}"), wait_until="networkidle")
+    page.goto(server.url(f"/a/kitakyushu/projects/{PROJECT_SLUG}"), wait_until="networkidle")
     article = page.locator("article.kpi", has=page.locator("h3", has_text=INDICATOR))
     details = article.locator("details.entries")
     if not details.evaluate("d => d.open"):  # an unknown figure is shown open already
@@ -249,11 +249,11 @@ def test_two_people_editing_the_same_project_text(browser: Any, staff_server: An
             second.get_by_role("button", name="下書きを保存").click()
         assert second.get_by_label("事業内容").input_value() == "二人目が書いた説明"
         # The public page keeps the published (document) text until an admin publishes.
-        first.goto(staff_server.url(f"/projects/{PROJECT_SLUG}"), wait_until="networkidle")
+        first.goto(staff_server.url(f"/a/kitakyushu/projects/{PROJECT_SLUG}"), wait_until="networkidle")
         assert "二人目が書いた説明" not in first.locator("main").inner_text()
         with second.expect_navigation(wait_until="networkidle"):
             second.get_by_role("button", name="公開する").click()
-        first.goto(staff_server.url(f"/projects/{PROJECT_SLUG}"), wait_until="networkidle")
+        first.goto(staff_server.url(f"/a/kitakyushu/projects/{PROJECT_SLUG}"), wait_until="networkidle")
         assert "二人目が書いた説明" in first.locator("main").inner_text()
 
 

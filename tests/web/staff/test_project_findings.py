@@ -34,7 +34,7 @@ def test_staff_see_the_findings_of_a_sheet_and_the_public_does_not(desk: Any) ->
     assert all(message in box for message in messages)
     assert 'data-rule="municipality.misspelt"' in box
     assert any(word in box for word in (">誤り<", ">要確認<", ">参考<"))  # severity in words, not codes
-    public = desk.as_user(None).get(f"/projects/{CORRECTED}").text
+    public = desk.as_user(None).get(f"/a/kitakyushu/projects/{CORRECTED}").text
     assert 'id="h-findings"' not in public and 'data-rule="' not in public
 
 

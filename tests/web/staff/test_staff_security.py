@@ -151,7 +151,7 @@ def test_staff_pages_are_never_replayed_by_the_response_cache(desk: Any, seeded:
     with engine.connect() as connection:  # publishing moves it, so public pages are rebuilt
         assert read_store_fingerprint(connection=connection) != fingerprint
     engine.dispose()
-    assert "書き直した説明" in desk.as_user(None).get(f"/projects/{'8a5d0d0ac6'}").text
+    assert "書き直した説明" in desk.as_user(None).get(f"/a/kitakyushu/projects/{'8a5d0d0ac6'}").text
 
 
 def test_approving_an_evaluation_moves_the_public_fingerprint_and_shows_on_the_project_page(desk: Any,
@@ -159,14 +159,14 @@ def test_approving_an_evaluation_moves_the_public_fingerprint_and_shows_on_the_p
     engine = create_engine_from_url(desk.url)
     with engine.connect() as connection:
         fingerprint = read_store_fingerprint(connection=connection)
-    public = desk.as_user(None).get("/projects/8a5d0d0ac6").text
+    public = desk.as_user(None).get("/a/kitakyushu/projects/8a5d0d0ac6").text
     assert "事業評価" not in public
     desk.post("admin", f"/staff/projects/{seeded.project_id}/evaluation/review", {"year": "2026", "version": "1",
                                                                                   "step": "approve"})
     with engine.connect() as connection:
         assert read_store_fingerprint(connection=connection) != fingerprint
     engine.dispose()
-    public = desk.as_user(None).get("/projects/8a5d0d0ac6").text
+    public = desk.as_user(None).get("/a/kitakyushu/projects/8a5d0d0ac6").text
     assert "事業評価" in public and "継続" in public
 
 

@@ -39,7 +39,7 @@ from renkei.web.schemas import (
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
-router = APIRouter(prefix="/api", tags=["portal"])
+router = APIRouter(tags=["portal"])  # mounted at /api/a/{area} (web/app.py)
 
 BOM = "\ufeff"
 

@@ -21,9 +21,10 @@ def _portal(request: Request, session: SessionDep, plan: str | None, as_of: int 
 
 
 def _examples(portal: Portal | None) -> dict[str, str]:
-    if portal is None or not portal.projects:
+    if portal is None:
         return {}
-    return {"slug": portal.projects[0].slug, "code": portal.lead_code or "401005"}
+    found = {"area": portal.plan.area_slug, "code": portal.lead_code or "401005"}
+    return {**found, "slug": portal.projects[0].slug} if portal.projects else found
 
 
 @router.get("/docs", include_in_schema=False)
@@ -45,6 +46,6 @@ def show_downloads(request: Request, session: SessionDep, lang: LanguageDep, pla
     if portal is not None:
         counts = {"/api/projects": len(portal.projects), "/api/kpis": len(portal.kpis),
                   "/api/municipalities": len(portal.municipalities)}
-    downloads = list_downloads(describe_api(request.app.openapi(), lang, {}), counts)
+    downloads = list_downloads(describe_api(request.app.openapi(), lang, _examples(portal)), counts)
     context = {"downloads": downloads}
     return render_page(request, "guide/downloads.html", {**context, "portal": portal} if portal else context)

@@ -9,7 +9,7 @@ from renkei.web.budget_chart import draw_budget_chart, total_budget_years
 from renkei.web.choropleth import build_classes, load_shapes, render_map
 from renkei.web.i18n import short_year_labels, translate
 from renkei.web.parameters import check_year
-from renkei.web.rendering import LanguageDep, SessionDep, find_portal, render_page
+from renkei.web.rendering import LanguageDep, SessionDep, find_portal, member_link, render_page
 from renkei.web.schemas import build_summary
 
 router = APIRouter()
@@ -41,7 +41,7 @@ def show_home(request: Request, session: SessionDep, lang: LanguageDep, plan: st
             title=translate("map.title", lang),
             description=", ".join(f"{m.name} {counts.get(m.code, 0)}" for m in portal.municipalities),
             values=counts,
-            href="/municipalities/{code}",
+            href=member_link(request),
             label="{name}: {count}" + ("件" if lang == "ja" else ""),
         )
     status_max = max((c.count for c in summary.kpi_status), default=0) or 1

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from renkei.web.choropleth import build_classes, load_shapes, render_map
 from renkei.web.i18n import translate
-from renkei.web.rendering import LanguageDep, PortalDep, render_page
+from renkei.web.rendering import LanguageDep, PortalDep, member_link, render_page
 from renkei.web.schemas import municipality_items
 
 router = APIRouter()
@@ -24,7 +24,7 @@ def show_map(request: Request, portal: PortalDep, lang: LanguageDep) -> Response
         area_map = render_map(
             shapes, title=translate("map.title", lang),
             description=", ".join(f"{i.name} {i.project_count}" for i in items), values=counts,
-            label="{name}: {count}" + ("件" if lang == "ja" else ""), names_lang="ja",
+            label="{name}: {count}" + ("件" if lang == "ja" else ""), names_lang="ja", href=member_link(request),
         )
     classes = build_classes(list(counts.values()))
     legend = [(c.index, c.label) for c in classes]

@@ -12,7 +12,7 @@ from renkei.web.i18n import translate
 from renkei.web.pagination import Page, paginate, read_page_number
 from renkei.web.parameters import check_page
 from renkei.web.readmodel import ProjectView
-from renkei.web.rendering import LanguageDep, PortalDep, render_page
+from renkei.web.rendering import LanguageDep, PortalDep, member_link, render_page
 from renkei.web.schemas import municipality_detail
 
 router = APIRouter()
@@ -35,7 +35,7 @@ def show_municipality(request: Request, code: str, portal: PortalDep, lang: Lang
     area_map = None
     if shapes is not None:
         area_map = render_map(shapes, title=translate("map.title", lang), description=detail.name,
-                              highlight=frozenset({code}), label="{name}")
+                              highlight=frozenset({code}), label="{name}", href=member_link(request))
     page = Page(detail.projects, pages[0].number, pages[0].size, pages[0].total)
     check_page(request, page)
     return render_page(request, "municipalities/detail.html", {

@@ -11,7 +11,7 @@ from renkei.web.budget_chart import draw_budget_chart, project_budget_years
 from renkei.web.chart import build_kpi_series, render_kpi_chart
 from renkei.web.choropleth import load_shapes, render_map
 from renkei.web.i18n import short_year_labels, translate
-from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
+from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, member_link, render_page
 
 router = APIRouter()
 
@@ -50,7 +50,7 @@ def show_project(request: Request, slug: str, portal: PortalDep, lang: LanguageD
         partner_map = render_map(
             shapes, title=translate("map.partners", lang),
             description="、".join(m.name for m in portal.municipalities if m.code in partner_codes),
-            highlight=partner_codes, label="{name}",
+            highlight=partner_codes, label="{name}", href=member_link(request),
         )
     evaluations = [(e.fiscal_year, DIRECTION_LABELS[e.published_direction or "continue"][lang == "en"],
                     e.published_comment or "") for e in published_evaluations_of(

@@ -18,6 +18,7 @@ from renkei.services.workflow import ConflictError, FormErrors, WorkflowDenied
 from renkei.store import accounts as account_store
 from renkei.store import repository
 from renkei.store.evaluations import find_evaluation, list_evaluations
+from renkei.store.portal_queries import area_slug_of_plan
 from renkei.store.project_text import pending_project_ids
 from renkei.store.rounds import project_rows
 from renkei.store.tables import ProjectRow
@@ -69,6 +70,7 @@ def _text_page(request: Request, session: Session, user: StaffUser, project_id: 
     own_name = account_store.municipality_name(session=session, code=code) if code else None
     own_role = next((r for r in text.working.roles if r.party == own_name), None) if own_name else None
     return render_staff(request, "staff/project_text.html", {
+        "area": area_slug_of_plan(session=session, plan_id=row.plan_id),
         "project": row, "text": text, "state": state, "tab": "text",
         "can_edit": is_allowed(user.subject, Action.EDIT_PROJECT_TEXT, target),
         "can_edit_role": own_name is not None and is_allowed(user.subject, Action.EDIT_ROLE_TEXT, Target(
@@ -153,6 +155,7 @@ def _evaluation_page(request: Request, session: Session, user: StaffUser, projec
     current = find_evaluation(session=session, project_id=project_id, fiscal_year=year)
     status = ReviewStatus(current.review_status) if current else ReviewStatus.NOT_STARTED
     return render_staff(request, "staff/project_evaluation.html", {
+        "area": area_slug_of_plan(session=session, plan_id=row.plan_id),
         "project": row, "state": state, "tab": "evaluation", "year": year, "current": current, "status": status,
         "all": list_evaluations(session=session, project_id=project_id),
         "can_edit": is_allowed(user.subject, Action.EDIT_EVALUATION, target),
@@ -223,6 +226,7 @@ def show_history(request: Request, session: SessionDep,
     """Show every audited change of a project, field by field."""
     row, _ = _project(session, user, project_id)
     return render_staff(request, "staff/project_history.html", {
+        "area": area_slug_of_plan(session=session, plan_id=row.plan_id),
         "project": row, "tab": "history", "entries": project_history(session=session, project_id=project_id),
         "field_labels": FIELD_LABELS, "action_labels": ACTION_LABELS, "entity_labels": ENTITY_LABELS,
     }, user)

@@ -1,0 +1,89 @@
+"""The national index (``/``): every area the portal publishes; and where yesterday's one-area URLs lead now.
+
+One deployment serves many areas, each under ``/a/{area}/``. ``/`` lists them. A URL from before areas had their
+own paths (``/projects/…``, ``/api/kpis``) still works: with one area it is moved there for good (301); with
+several, ``/`` is offered instead, since the URL does not say which area it meant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from renkei.store.portal_queries import AreaListing, list_areas
+from renkei.web.rendering import SessionDep, render_page
+from renkei.web.urls import SHARED_PATHS, area_path, is_area_path
+
+router = APIRouter()
+
+
+@router.get("/", include_in_schema=False)
+def show_areas(request: Request, session: SessionDep) -> Response:
+    """List every area; with exactly one, go to its home page (a 302: a second area may come later)."""
+    areas = list_areas(session=session)
+    if len(areas) == 1:
+        return RedirectResponse(_with_query(area_path(areas[0].slug, "/"), request), status_code=302)
+    if not areas:
+        return render_page(request, "home/empty.html", {})
+    return render_page(request, "areas/index.html", {"areas": areas, "by_prefecture": by_prefecture(areas)})
+
+
+def by_prefecture(areas: list[AreaListing]) -> list[tuple[str, list[AreaListing]]]:
+    """Group areas by the prefectures of their members (an area across two prefectures is listed under both)."""
+    groups: dict[str, list[AreaListing]] = {}
+    for area in areas:
+        for prefecture in area.prefectures or ("",):
+            groups.setdefault(prefecture, []).append(area)
+    return sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+
+
+def _with_query(path: str, request: Request) -> str:
+    return path + (f"?{request.url.query}" if request.url.query else "")
+
+
+class EarlierPaths:
+    """Send a GET for a page or API path without its area to the area's path (301), or to ``/`` (several areas)."""
+
+    def __init__(self, app: ASGIApp, *, areas: Callable[[], list[str]]) -> None:
+        self.app = app
+        self.areas = areas  # the stored areas' slugs, read per request: areas come and go
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if (not path or path == "/" or scope.get("method") not in ("GET", "HEAD") or path.startswith(SHARED_PATHS)
+                or is_area_path(path) or not _is_portal_path(path)):
+            await self.app(scope, receive, send)
+            return
+        from starlette.concurrency import run_in_threadpool
+
+        slugs = await run_in_threadpool(self.areas)
+        query = scope.get("query_string", b"").decode("latin-1")
+        if len(slugs) == 1:
+            target = area_path(slugs[0], path) + (f"?{query}" if query else "")
+            response: Response = RedirectResponse(target, status_code=301)
+        elif path.startswith("/api/"):
+            from fastapi.responses import JSONResponse
+
+            response = JSONResponse({"detail": "the API of an area is under /api/a/{area}/…; areas: "
+                                               + ", ".join(slugs)}, status_code=404)
+        else:
+            response = RedirectResponse("/", status_code=302)
+        await response(scope, receive, send)
+
+
+#: The first segments of the paths an area's portal has (pages and API).
+_PORTAL_ROOTS = frozenset({"projects", "municipalities", "kpis", "map", "method", "docs", "downloads", "search",
+                           "api", "opendata", "search-index.js"})
+
+
+def _is_portal_path(path: str) -> bool:
+    """Tell whether a path is one of an area's pages or API paths written without the area.
+
+    >>> _is_portal_path("/projects/3f2a"), _is_portal_path("/api/kpis.csv"), _is_portal_path("/robots.txt")
+    (True, True, False)
+    """
+    return path.strip("/").split("/", 1)[0] in _PORTAL_ROOTS
+
