@@ -6,14 +6,15 @@ import pytest
 
 from renkei.domain.permission import MATRIX, Action, Role, Scope, Subject, Target, is_allowed, may_ever, scope_of
 
-ADMIN = Subject(1, Role.ADMIN)
-EDITOR = Subject(2, Role.EDITOR)
-OTHER_EDITOR = Subject(3, Role.EDITOR)
-YUKUHASHI = Subject(4, Role.MUNICIPALITY, "402133")
-ASHIYA = Subject(5, Role.MUNICIPALITY, "403814")
-VIEWER = Subject(6, Role.VIEWER)
+AREA, OTHER_AREA = 1, 2
+ADMIN = Subject(1, Role.ADMIN)  # of every area
+EDITOR = Subject(2, Role.EDITOR, area_id=AREA)
+OTHER_EDITOR = Subject(3, Role.EDITOR, area_id=AREA)
+YUKUHASHI = Subject(4, Role.MUNICIPALITY, "402133", AREA)
+ASHIYA = Subject(5, Role.MUNICIPALITY, "403814", AREA)
+VIEWER = Subject(6, Role.VIEWER, area_id=AREA)
 #: A project run by EDITOR, with 行橋市 as a partner and 芦屋町 not.
-PROJECT = Target(10, frozenset({"401005", "402133"}), frozenset({2}))
+PROJECT = Target(10, AREA, frozenset({"401005", "402133"}), frozenset({2}))
 
 EXPECTED: dict[Action, set[Subject]] = {
     Action.VIEW_WORKSPACE: {ADMIN, EDITOR, OTHER_EDITOR, YUKUHASHI, ASHIYA, VIEWER},
@@ -51,9 +52,9 @@ def test_matrix_on_a_project(subject: Subject, action: Action) -> None:
 
 def test_a_municipality_touches_only_its_own_share_and_role_text() -> None:
     for action in (Action.ENTER_SHARE, Action.EDIT_ROLE_TEXT):
-        assert is_allowed(YUKUHASHI, action, Target(10, PROJECT.partner_codes, municipality_code="402133"))
-        assert not is_allowed(YUKUHASHI, action, Target(10, PROJECT.partner_codes, municipality_code="401005"))
-        assert is_allowed(EDITOR, action, Target(10, PROJECT.partner_codes, frozenset({2}), "401005"))
+        assert is_allowed(YUKUHASHI, action, Target(10, AREA, PROJECT.partner_codes, municipality_code="402133"))
+        assert not is_allowed(YUKUHASHI, action, Target(10, AREA, PROJECT.partner_codes, municipality_code="401005"))
+        assert is_allowed(EDITOR, action, Target(10, AREA, PROJECT.partner_codes, frozenset({2}), "401005"))
 
 
 def test_without_a_target_only_unscoped_permissions_hold() -> None:
@@ -65,3 +66,30 @@ def test_without_a_target_only_unscoped_permissions_hold() -> None:
 
 def test_a_municipality_without_a_code_is_refused() -> None:
     assert not is_allowed(Subject(7, Role.MUNICIPALITY, None), Action.ENTER_ACTUAL, PROJECT)
+
+
+#: The same people, but accounts of another area: the same ids, roles and municipality codes.
+ELSEWHERE = tuple(Subject(s.user_id, s.role, s.municipality_code, OTHER_AREA) for s in EVERYONE)
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("subject", ELSEWHERE, ids=lambda s: f"{s.role.value}{s.user_id}")
+def test_an_account_of_another_area_may_do_nothing_on_the_project(subject: Subject, action: Action) -> None:
+    # 行橋市 is a partner of the project and the editor is assigned, but the accounts belong to another area.
+    assert not is_allowed(subject, action, PROJECT)
+
+
+def test_an_admin_of_every_area_acts_everywhere_and_an_area_admin_in_its_own() -> None:
+    area_admin = Subject(7, Role.ADMIN, area_id=AREA)
+    elsewhere = Target(11, OTHER_AREA, frozenset({"402133"}))
+    assert ADMIN.every_area and not area_admin.every_area
+    assert all(is_allowed(ADMIN, action, elsewhere) for action in Action)
+    assert all(is_allowed(area_admin, action, PROJECT) for action in Action)
+    assert not any(is_allowed(area_admin, action, elsewhere) for action in Action)
+
+
+def test_a_role_other_than_admin_without_an_area_acts_nowhere() -> None:
+    lost = Subject(8, Role.EDITOR)
+    assert not lost.every_area
+    assert not is_allowed(lost, Action.VIEW_WORKSPACE)
+    assert not is_allowed(lost, Action.ENTER_ACTUAL, Target(10, AREA, frozenset(), frozenset({8})))

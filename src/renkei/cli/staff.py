@@ -73,6 +73,11 @@ def add(
                       "連携市町は省略すると市町名） / organisation: the name published with the figures it reports "
                       "(a town's defaults to its name)",
     )] = "",
+    area: Annotated[str | None, typer.Option(
+        "--area", help="圏域のスラッグ（kitakyushu など）。管理者で省略するとすべての圏域を管理、それ以外は"
+                       "圏域が一つならその圏域 / the area's slug; an admin without it administers every area, "
+                       "another role takes the only area",
+    )] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="パスワードを標準入力から読む")] = False,
     database_url: DatabaseOpt = None,
     actor: ActorOpt = "cli",
@@ -83,13 +88,14 @@ def add(
                                                organisation=org))
     with open_session(database_url, create=True) as session:
         _account(lambda: accounts.check_new_account(session=session, username=username, role=role,
-                                                    municipality_code=municipality, organisation=org))
+                                                    municipality_code=municipality, organisation=org, area=area))
     password = _password(password_stdin, accounts.fold_username(username))
     with open_session(database_url, create=True) as session:
-        _account(lambda: accounts.create_user(session=session, username=username, role=role, password=password,
-                                              actor=actor, municipality_code=municipality, display_name=name,
-                                              organisation=org))
-    out.print(f"アカウントを作りました / created: {accounts.fold_username(username)}（{role}）")
+        user = _account(lambda: accounts.create_user(
+            session=session, username=username, role=role, password=password, actor=actor,
+            municipality_code=municipality, display_name=name, organisation=org, area=area))
+    where = user.area_slug or "すべての圏域 / every area"
+    out.print(f"アカウントを作りました / created: {user.username}（{role}・圏域 / area: {where}）")
 
 
 def list_users(database_url: DatabaseOpt = None) -> None:
@@ -98,11 +104,12 @@ def list_users(database_url: DatabaseOpt = None) -> None:
         users = accounts.list_staff(session=session)
     table = Table(title="職員アカウント / staff accounts")
     for column in ("ユーザー名 / user", "表示名 / name", "所属（公開） / organisation", "役割 / role",
-                   "団体コード / code", "状態 / state"):
+                   "団体コード / code", "圏域 / area", "状態 / state"):
         table.add_column(column, overflow="fold")  # wrap, never cut, a name in a narrow terminal
     for user in users:
         table.add_row(user.username, user.display_name, user.organisation, f"{user.role.label_ja} / {user.role.value}",
-                      user.municipality_code or "", "無効 / disabled" if user.disabled else "有効 / enabled")
+                      user.municipality_code or "", user.area_slug or "すべて / every area",
+                      "無効 / disabled" if user.disabled else "有効 / enabled")
     out.print(table)
 
 
@@ -117,6 +124,20 @@ def set_org(
         user = _account(lambda: accounts.set_organisation(session=session, username=username, organisation=org,
                                                           actor=actor))
     out.print(f"所属を変えました / organisation set: {user.username} → {user.organisation or '—'}")
+
+
+def set_area(
+    username: UserArg,
+    area: Annotated[str | None, typer.Argument(
+        help="圏域のスラッグ。省略すると（管理者のみ）すべての圏域 / the area's slug; none: every area (admins only)",
+    )] = None,
+    database_url: DatabaseOpt = None,
+    actor: ActorOpt = "cli",
+) -> None:
+    """アカウントの圏域を変える（ログインは終了します） / move an account to an area (ends its sessions)."""
+    with open_session(database_url) as session:
+        user = _account(lambda: accounts.set_area(session=session, username=username, area=area, actor=actor))
+    out.print(f"圏域を変えました / area set: {user.username} → {user.area_slug or 'すべての圏域 / every area'}")
 
 
 def set_role(
@@ -275,6 +296,7 @@ def register(app: typer.Typer) -> None:
     user_app.command("list")(list_users)
     user_app.command("set-role")(set_role)
     user_app.command("set-org")(set_org)
+    user_app.command("set-area")(set_area)
     user_app.command("disable")(disable)
     user_app.command("enable")(enable)
     user_app.command("reset-password")(reset_password)

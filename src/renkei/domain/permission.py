@@ -10,6 +10,9 @@ Scopes:
 - ``partner``: on projects the user's municipality takes part in (連携市町), and, where a municipality is
   named (its share of an actual, its role text), only its own;
 - ``none``: never.
+
+Every scope is also bounded by the area (圏域): an account belongs to one area and acts only on that area's
+projects. Only an admin without an area (``Subject.area_id is None``) acts in every area.
 """
 
 from __future__ import annotations
@@ -88,18 +91,38 @@ MATRIX: dict[Role, dict[Action, Scope]] = {
 
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """Who acts: a signed-in user's id, role and (for a municipality user) municipality code."""
+    """Who acts: a signed-in user's id, role, area and (for a municipality user) municipality code.
+
+    ``area_id`` None means every area, and only for an admin: any other role without an area acts nowhere.
+    """
 
     user_id: int
     role: Role
     municipality_code: str | None = None
+    area_id: int | None = None
+
+    @property
+    def every_area(self) -> bool:
+        """Tell whether the subject acts in every area (an admin bound to none)."""
+        return self.area_id is None and self.role is Role.ADMIN
+
+    def in_area(self, area_id: int) -> bool:
+        """Tell whether the subject may act in an area at all.
+
+        >>> Subject(1, Role.ADMIN).in_area(3), Subject(2, Role.EDITOR, area_id=1).in_area(3)
+        (True, False)
+        >>> Subject(3, Role.VIEWER).in_area(1)
+        False
+        """
+        return self.every_area or self.area_id == area_id
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """What is acted on: a project's partners and assigned editors, and the municipality named, if any."""
+    """What is acted on: a project (and its area), its partners and assigned editors, and the municipality named."""
 
     project_id: int
+    area_id: int
     partner_codes: frozenset[str] = frozenset()
     assigned_user_ids: frozenset[int] = frozenset()
     #: The municipality whose share or role text is touched (None: the record as a whole).
@@ -127,14 +150,25 @@ def may_ever(role: Role, action: Action) -> bool:
 def is_allowed(subject: Subject, action: Action, target: Target | None = None) -> bool:
     """Tell whether the subject may take the action on the target (``None``: the action as a whole).
 
-    >>> editor, town = Subject(7, Role.EDITOR), Subject(9, Role.MUNICIPALITY, "402133")
-    >>> project = Target(1, frozenset({"402133"}), frozenset({7}))
+    An action as a whole (``target`` None) is allowed only to a role whose scope is ``any`` (within its area: the
+    caller works on the subject's own area's plan). On a target, the target's area must be the subject's.
+
+    >>> editor, town = Subject(7, Role.EDITOR, area_id=1), Subject(9, Role.MUNICIPALITY, "402133", area_id=1)
+    >>> project = Target(1, 1, frozenset({"402133"}), frozenset({7}))
     >>> is_allowed(editor, Action.REVIEW_ACTUAL, project), is_allowed(town, Action.REVIEW_ACTUAL, project)
     (True, False)
-    >>> is_allowed(town, Action.ENTER_SHARE, Target(1, frozenset({"402133", "403814"}), municipality_code="403814"))
+    >>> is_allowed(town, Action.ENTER_SHARE, Target(1, 1, frozenset({"402133", "403814"}), municipality_code="403814"))
     False
+    >>> other_area = Target(2, 2, frozenset({"402133"}), frozenset({7}))
+    >>> is_allowed(editor, Action.REVIEW_ACTUAL, other_area), is_allowed(Subject(1, Role.ADMIN), Action.REVIEW_ACTUAL,
+    ...                                                                  other_area)
+    (False, True)
     """
     scope = scope_of(subject.role, action)
+    if target is not None and not subject.in_area(target.area_id):
+        return False
+    if target is None and not subject.every_area and subject.area_id is None:
+        return False
     if scope is Scope.ANY:
         return True
     if scope is Scope.NONE or target is None:

@@ -53,11 +53,19 @@ class StaffUser:
     disabled: bool = False
     #: The organisation the public sees on what this account reports (行橋市, 消防局予防課); never the login.
     organisation: str = ""
+    #: The area the account works in (its id and slug); None only for an admin of every area.
+    area_id: int | None = None
+    area_slug: str | None = None
 
     @property
     def subject(self) -> Subject:
         """Return the user as the permission matrix sees them."""
-        return Subject(self.id, self.role, self.municipality_code)
+        return Subject(self.id, self.role, self.municipality_code, self.area_id)
+
+    @property
+    def every_area(self) -> bool:
+        """Tell whether the account administers every area (an admin bound to none)."""
+        return self.subject.every_area
 
     @property
     def label(self) -> str:
@@ -68,7 +76,7 @@ class StaffUser:
     def of(cls, row: StaffUserRow) -> StaffUser:
         """Build from a stored account."""
         return cls(row.id, row.username, row.display_name, Role(row.role), row.municipality_code, row.disabled,
-                   row.organisation or "")
+                   row.organisation or "", row.area_id, row.area.slug if row.area is not None else None)
 
 
 def fold_username(text: str) -> str:
@@ -146,6 +154,49 @@ def _municipality(session: Session, role: Role, code: str | None) -> str | None:
     return normalised
 
 
+def _area(session: Session, role: Role, slug: str | None, code: str | None, by: StaffUser | None) -> int | None:
+    """Return the id of the area an account is to belong to; raise AccountError.
+
+    Without ``slug``: an admin administers every area (unless created by an area's admin: that area); any other
+    role takes the only stored area, and must name one when there are several. A municipality must be a member of
+    the account's area. An area's admin creates accounts of its own area only.
+    """
+    areas = store.list_area_ids(session=session)
+    if slug:
+        chosen = areas.get(slug.strip().lower())
+        if chosen is None:
+            known = "、".join(sorted(areas)) or "なし / none"
+            raise AccountError("area", f"圏域「{slug}」は登録されていません（登録済み: {known}）",
+                               f"no stored area {slug!r} (stored: {known})")
+    elif by is not None and not by.every_area:
+        chosen = by.area_id
+    elif role is Role.ADMIN:
+        return None
+    elif len(areas) == 1:
+        chosen = next(iter(areas.values()))
+    elif not areas:
+        raise AccountError("area", "圏域がまだ登録されていません。計画を取り込むか renkei area add で登録してください",
+                           "no area is stored yet: import a plan or run renkei area add first")
+    else:
+        raise AccountError("area", f"圏域を指定してください（{'、'.join(sorted(areas))}）",
+                           f"name the account's area ({', '.join(sorted(areas))})")
+    if by is not None and not by.every_area and chosen != by.area_id:
+        raise AccountError("area", "ほかの圏域のアカウントは作成・変更できません",
+                           "an area's admin manages the accounts of its own area only")
+    if code is not None and chosen is not None and not store.is_area_member(session=session, area_id=chosen,
+                                                                           code=code):
+        raise AccountError("municipality_code", f"団体コード {code} の市町村はこの圏域の構成市町村ではありません",
+                           f"municipality {code} is not a member of the account's area")
+    return chosen
+
+
+def _within(by: StaffUser | None, row: StaffUserRow) -> None:
+    """Refuse an area's admin touching an account of another area (or an admin of every area)."""
+    if by is not None and not by.every_area and row.area_id != by.area_id:
+        raise AccountError("username", f"ユーザー「{row.username}」はこの圏域のアカウントではありません",
+                           f"user {row.username!r} is not an account of your area")
+
+
 @dataclass(frozen=True, slots=True)
 class NewAccount:
     """A new account's user name (folded), role, municipality code and organisation, checked before a password is
@@ -155,6 +206,8 @@ class NewAccount:
     role: Role
     municipality_code: str | None
     organisation: str = ""
+    #: The area the account belongs to (None: every area, an admin only); set by :func:`check_new_account`.
+    area_id: int | None = None
 
 
 def read_new_account(*, username: str, role: str, municipality_code: str | None = None,
@@ -177,20 +230,23 @@ def read_new_account(*, username: str, role: str, municipality_code: str | None 
 
 
 def check_new_account(*, session: Session, username: str, role: str, municipality_code: str | None = None,
-                      organisation: str = "") -> NewAccount:
-    """Check a new account against the database too (a free name, a stored municipality); raise AccountError."""
+                      organisation: str = "", area: str | None = None, by: StaffUser | None = None) -> NewAccount:
+    """Check a new account against the database too (a free name, a stored municipality, its area); raise
+    AccountError. ``by`` is the admin creating it on the web (None: the command line)."""
     account = read_new_account(username=username, role=role, municipality_code=municipality_code,
                                organisation=organisation)
     if store.find_user(session=session, username=account.username) is not None:
         raise AccountError("username", f"ユーザー「{account.username}」は既にあります",
                            f"user {account.username!r} already exists")
     code = _municipality(session, account.role, municipality_code)
-    return replace(account, organisation=_organisation(session, code, organisation))
+    area_id = _area(session, account.role, area, code, by)
+    return replace(account, organisation=_organisation(session, code, organisation), area_id=area_id)
 
 
 def _form(row: StaffUserRow) -> dict[str, object]:
     return {"role": row.role, "municipality_code": row.municipality_code, "display_name": row.display_name,
-            "organisation": row.organisation, "disabled": row.disabled}
+            "organisation": row.organisation, "disabled": row.disabled,
+            "area": row.area.slug if row.area is not None else None}
 
 
 def _organisation_text(organisation: str) -> str:
@@ -217,30 +273,34 @@ def _get(session: Session, username: str) -> StaffUserRow:
 
 
 def create_user(*, session: Session, username: str, role: str, password: str, actor: str,
-                municipality_code: str | None = None, display_name: str = "", organisation: str = "") -> StaffUser:
-    """Create an account (committed); raise AccountError on a bad name, role, code or password.
+                municipality_code: str | None = None, display_name: str = "", organisation: str = "",
+                area: str | None = None, by: StaffUser | None = None) -> StaffUser:
+    """Create an account (committed); raise AccountError on a bad name, role, code, area or password.
 
     ``organisation`` is what the public sees on the figures the account reports (消防局予防課); a municipality
-    user's is its municipality's name unless given.
+    user's is its municipality's name unless given. ``area`` is the slug of the account's area (see :func:`_area`);
+    ``by`` is the admin creating it on the web (None: the command line).
     """
     account = check_new_account(session=session, username=username, role=role, municipality_code=municipality_code,
-                                organisation=organisation)
+                                organisation=organisation, area=area, by=by)
     name = account.username
     check_password(name, password)
     row = StaffUserRow(username=name, display_name=display_name.strip()[:200], role=account.role.value,
                        municipality_code=account.municipality_code, organisation=account.organisation,
-                       password_hash=hash_password(password), disabled=False, version=1)
+                       area_id=account.area_id, password_hash=hash_password(password), disabled=False, version=1)
     session.add(row)
     session.flush()
+    session.refresh(row)
     record_changes(session=session, actor=actor, action="user.create", entity="user", entity_key=name, before=None,
                    after=_form(row))
     session.commit()
     return StaffUser.of(row)
 
 
-def list_staff(*, session: Session) -> list[StaffUser]:
-    """Return every account."""
-    return [StaffUser.of(row) for row in store.list_users(session=session)]
+def list_staff(*, session: Session, by: StaffUser | None = None) -> list[StaffUser]:
+    """Return every account (to an area's admin: its area's accounts)."""
+    users = [StaffUser.of(row) for row in store.list_users(session=session)]
+    return [u for u in users if by is None or by.every_area or u.area_id == by.area_id]
 
 
 def get_staff(*, session: Session, username: str) -> StaffUser:
@@ -272,11 +332,20 @@ def _keep_an_admin(session: Session, row: StaffUserRow) -> None:
 
 
 def set_role(*, session: Session, username: str, role: str, actor: str,
-             municipality_code: str | None = None, organisation: str | None = None) -> StaffUser:
+             municipality_code: str | None = None, organisation: str | None = None,
+             by: StaffUser | None = None) -> StaffUser:
     """Change an account's role (and municipality, and the organisation shown for it); its sessions end at once."""
     row = _get(session, username)
+    _within(by, row)
     chosen = _role(role)
     code = _municipality(session, chosen, municipality_code)
+    if chosen is not Role.ADMIN and row.area_id is None:
+        raise AccountError("area", "圏域のないアカウントは管理者のままにするか、先に圏域を設定してください",
+                           "an account without an area stays an admin; set its area first (renkei user set-area)")
+    if code is not None and row.area_id is not None and not store.is_area_member(session=session,
+                                                                                 area_id=row.area_id, code=code):
+        raise AccountError("municipality_code", f"団体コード {code} の市町村はこの圏域の構成市町村ではありません",
+                           f"municipality {code} is not a member of the account's area")
     if chosen is not Role.ADMIN:
         _keep_an_admin(session, row)
     org = row.organisation
@@ -289,6 +358,28 @@ def set_role(*, session: Session, username: str, role: str, actor: str,
     return StaffUser.of(row)
 
 
+def set_area(*, session: Session, username: str, area: str | None, actor: str) -> StaffUser:
+    """Move an account to an area (None: every area, for an admin only); its sessions end at once (committed).
+
+    A municipality account's municipality must be a member of the new area; an editor's assignments to another
+    area's projects are taken away.
+    """
+    row = _get(session, username)
+    role = Role(row.role)
+    if area is None and role is not Role.ADMIN:
+        raise AccountError("area", "圏域を外せるのは管理者だけです", "only an admin may be without an area")
+    area_id = _area(session, role, area, row.municipality_code, None) if area else None
+    if area_id is not None:
+        for project in store.assigned_projects(session=session, user_id=row.id):
+            if store.plan_area_id(session=session, plan_id=project.plan_id) != area_id:
+                store.set_assignment(session=session, project_id=project.id, user_id=row.id, assigned=False,
+                                     actor=actor)
+    _change(session, row, actor, "user.area", area_id=area_id)
+    session.commit()
+    session.refresh(row)
+    return StaffUser.of(row)
+
+
 def set_organisation(*, session: Session, username: str, organisation: str, actor: str) -> StaffUser:
     """Change the organisation shown for what an account reports (committed)."""
     row = _get(session, username)
@@ -298,9 +389,11 @@ def set_organisation(*, session: Session, username: str, organisation: str, acto
     return StaffUser.of(row)
 
 
-def set_disabled(*, session: Session, username: str, disabled: bool, actor: str) -> StaffUser:
+def set_disabled(*, session: Session, username: str, disabled: bool, actor: str,
+                 by: StaffUser | None = None) -> StaffUser:
     """Disable (or enable again) an account; disabling ends its sessions at once."""
     row = _get(session, username)
+    _within(by, row)
     if disabled:
         _keep_an_admin(session, row)
     _change(session, row, actor, "user.disable" if disabled else "user.enable", disabled=disabled)
@@ -308,9 +401,11 @@ def set_disabled(*, session: Session, username: str, disabled: bool, actor: str)
     return StaffUser.of(row)
 
 
-def reset_password(*, session: Session, username: str, password: str, actor: str) -> StaffUser:
+def reset_password(*, session: Session, username: str, password: str, actor: str,
+                   by: StaffUser | None = None) -> StaffUser:
     """Set a new password; the account's sessions end at once."""
     row = _get(session, username)
+    _within(by, row)
     check_password(row.username, password)
     row.password_hash = hash_password(password)
     row.password_changed_at = now_utc()
@@ -324,15 +419,20 @@ def reset_password(*, session: Session, username: str, password: str, actor: str
 
 
 def set_project_assignment(*, session: Session, username: str, project_id: int, assigned: bool,
-                           actor: str) -> bool:
-    """Assign an editor to a project (or take it away); return whether anything changed."""
+                           actor: str, by: StaffUser | None = None) -> bool:
+    """Assign an editor to a project of its area (or take it away); return whether anything changed."""
     row = _get(session, username)
+    _within(by, row)
     if row.role != Role.EDITOR.value:
         raise AccountError("username", "事業を担当できるのは担当課（editor）だけです",
                            "only an editor is assigned to projects")
     project = session.get(ProjectRow, project_id)
     if project is None:
         raise AccountError("project", f"事業 {project_id} はありません", f"no project {project_id}")
+    if assigned and row.area_id is not None and store.plan_area_id(session=session,
+                                                                    plan_id=project.plan_id) != row.area_id:
+        raise AccountError("project", f"事業「{project.name}」はこのアカウントの圏域の事業ではありません",
+                           f"project {project.name!r} is not in the account's area")
     changed = store.set_assignment(session=session, project_id=project_id, user_id=row.id, assigned=assigned,
                                    actor=actor)
     if changed:

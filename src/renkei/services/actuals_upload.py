@@ -14,7 +14,7 @@ from dataclasses import replace
 from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Actual
-from renkei.domain.permission import Action, Target, is_allowed
+from renkei.domain.permission import Action, is_allowed
 from renkei.domain.plan import Plan
 from renkei.domain.relisting import Relisting
 from renkei.domain.workflow import ReviewStatus, is_editable
@@ -51,8 +51,7 @@ def _refusal(session: Session, plan_id: int, plan: Plan, valid: ValidRow, user: 
     if kpi_row is None or not Relisting.of(plan).kpi_counts(valid.project.key, valid.kpi.key):
         return RowError(valid.row, "indicator", "この指標の実績は原掲の事業シートで報告します",
                         "this KPI is reported on its original sheet")
-    target = Target(kpi_row.project_id, account_store.partner_codes(session=session, project_id=kpi_row.project_id),
-                    account_store.assigned_user_ids(session=session, project_id=kpi_row.project_id))
+    target = account_store.project_target(session=session, project_id=kpi_row.project_id, plan_id=plan_id)
     if not is_allowed(user.subject, Action.UPLOAD_ACTUALS, target) or not is_allowed(
             user.subject, Action.ENTER_ACTUAL, target):
         return RowError(valid.row, "project", f"事業「{valid.project.name}」の実績を報告する権限がありません",

@@ -29,11 +29,15 @@ def event_record(row: AuditEventRow) -> dict[str, object]:
     }  # fmt: skip
 
 
-def export_audit(*, session: Session, since: datetime | None = None, format: str = "csv") -> Iterator[str]:
-    """Yield the trail as text chunks in ``csv`` or ``jsonl``; raise ValueError for another format."""
+def export_audit(*, session: Session, since: datetime | None = None, format: str = "csv",
+                 area_id: int | None = None) -> Iterator[str]:
+    """Yield the trail as text chunks in ``csv`` or ``jsonl``; raise ValueError for another format.
+
+    With ``area_id``, only that area's part: events on its projects and on its accounts.
+    """
     if format not in ("csv", "jsonl"):
         raise ValueError(f"unknown format {format!r}: csv or jsonl")
-    events = list_audit_events(session=session, since=since)
+    events = list_audit_events(session=session, since=since, area_id=area_id)
     if format == "jsonl":
         for row in events:
             yield json.dumps(event_record(row), ensure_ascii=False) + "\n"

@@ -57,8 +57,7 @@ def project_target(session: Session, project_id: int, *, lock: bool = False) -> 
     row = session.get(ProjectRow, project_id, with_for_update=lock)
     if row is None or row.status != "active":
         raise LookupError(f"no project {project_id}")
-    return row, Target(row.id, account_store.partner_codes(session=session, project_id=row.id),
-                       account_store.assigned_user_ids(session=session, project_id=row.id))
+    return row, account_store.project_target(session=session, project_id=row.id, plan_id=row.plan_id)
 
 
 def _form(row: ProjectEvaluationRow) -> dict[str, object]:

@@ -9,11 +9,11 @@ refused with both versions, and what the second person typed is kept for them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
-from renkei.domain.permission import Action, Target
+from renkei.domain.permission import Action
 from renkei.domain.plan import Role as PartyRole
 from renkei.domain.workflow import ReviewStatus
 from renkei.services.accounts import StaffUser
@@ -136,8 +136,7 @@ def save_role_draft(*, session: Session, user: StaffUser, project_id: int, dutie
     """
     _, target = project_target(session, project_id, lock=True)
     code = municipality_code or user.municipality_code
-    require(user, Action.EDIT_ROLE_TEXT, Target(target.project_id, target.partner_codes, target.assigned_user_ids,
-                                                code))
+    require(user, Action.EDIT_ROLE_TEXT, replace(target, municipality_code=code))
     name = account_store.municipality_name(session=session, code=code or "")
     if not name:
         raise FormErrors({"own_duties": "役割を書く市町村を選んでください / choose the municipality"})

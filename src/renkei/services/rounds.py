@@ -171,6 +171,7 @@ class ReportItem:
     kpi_id: int
     kind: RecordKind
     fiscal_year: int
+    area_id: int
     partner_codes: frozenset[str]
     assigned: frozenset[int]
     rule: ShareRule
@@ -187,7 +188,7 @@ class ReportItem:
     @property
     def target(self) -> Target:
         """Return the record as the permission matrix sees it."""
-        return Target(self.project_id, self.partner_codes, self.assigned)
+        return Target(self.project_id, self.area_id, self.partner_codes, self.assigned)
 
     @property
     def key(self) -> str:
@@ -290,6 +291,7 @@ def build_items(session: Session, plan_id: int, plan: Plan, fiscal_year: int, du
     modes = store.kpi_share_modes(session=session, plan_id=plan_id)
     partners = account_store.all_partner_codes(session=session, plan_id=plan_id)
     assigned = account_store.assignments(session=session, plan_id=plan_id)
+    area_id = account_store.plan_area_id(session=session, plan_id=plan_id)
     items: list[ReportItem] = []
     for project in plan.projects:
         row = projects.get(project.key)
@@ -309,7 +311,7 @@ def build_items(session: Session, plan_id: int, plan: Plan, fiscal_year: int, du
             items.append(_item(
                 project, row.id, kpi, kpi_row.id, kind, fiscal_year, shares, current.get(kpi_row.id, {}),
                 published.get(kpi_row.id, []), previous.get(kpi_row.id, []), judged.get(kpi_row.id),
-                partners.get(row.id, frozenset()), assigned.get(row.id, frozenset()), due_date, today))
+                area_id, partners.get(row.id, frozenset()), assigned.get(row.id, frozenset()), due_date, today))
     return items
 
 
@@ -353,7 +355,7 @@ def _assessment_part(judgement: AssessmentRow | None) -> Part:
 
 def _item(project: Project, project_id: int, kpi: KPI, kpi_id: int, kind: RecordKind, year: int, shares: ShareRule,
           entered: dict[str | None, tuple[ActualRow, Actual]], published: Sequence[Actual],
-          previous: Sequence[Actual], judgement: AssessmentRow | None, partners: frozenset[str],
+          previous: Sequence[Actual], judgement: AssessmentRow | None, area_id: int, partners: frozenset[str],
           assigned: frozenset[int], due: date | None, today: date) -> ReportItem:
     if kind is RecordKind.ASSESSMENT:
         total, parts, word = _assessment_part(judgement), {}, judgement.status if judgement else None
@@ -365,8 +367,8 @@ def _item(project: Project, project_id: int, kpi: KPI, kpi_id: int, kind: Record
     last = read_figure(shares, list(previous)) if previous else None
     return ReportItem(
         project=project, project_id=project_id, kpi=kpi, kpi_id=kpi_id, kind=kind, fiscal_year=year,
-        partner_codes=partners, assigned=assigned, rule=shares, total=total, shares=parts, last_year=last,
-        word=word, due=due, today=today,
+        area_id=area_id, partner_codes=partners, assigned=assigned, rule=shares, total=total, shares=parts,
+        last_year=last, word=word, due=due, today=today,
     )
 
 

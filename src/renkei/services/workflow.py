@@ -125,8 +125,7 @@ def load_kpi(*, session: Session, kpi_id: int) -> KpiContext:
     kpi = next(k for k in project.kpis if indicator_key(k.indicator) == kpi_row.indicator_key)
     if not Relisting.of(plan).kpi_counts(project.key, kpi.key):
         raise LookupError(f"KPI {kpi_id} is reported on its original sheet")
-    target = Target(project_row.id, account_store.partner_codes(session=session, project_id=project_row.id),
-                    account_store.assigned_user_ids(session=session, project_id=project_row.id))
+    target = account_store.project_target(session=session, project_id=project_row.id, plan_id=project_row.plan_id)
     return KpiContext(plan, project, kpi, project_row, kpi_row, target)
 
 

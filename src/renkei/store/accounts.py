@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from renkei.store.tables import MunicipalityRow, ProjectPartnerRow, ProjectRow, now_utc
+from renkei.domain.permission import Target
+from renkei.store.tables import AreaMemberRow, AreaRow, MunicipalityRow, PlanRow, ProjectPartnerRow, ProjectRow, now_utc
 from renkei.store.workspace_tables import (
     LoginAttemptRow,
     ProjectAssignmentRow,
@@ -168,3 +169,29 @@ def all_partner_codes(*, session: Session, plan_id: int) -> dict[int, frozenset[
     for project_id, code in rows:
         grouped.setdefault(project_id, set()).add(code)
     return {k: frozenset(v) for k, v in grouped.items()}
+
+
+def plan_area_id(*, session: Session, plan_id: int) -> int:
+    """Return the id of the area a plan belongs to."""
+    return int(session.scalars(select(PlanRow.area_id).where(PlanRow.id == plan_id)).one())
+
+
+def project_target(*, session: Session, project_id: int, plan_id: int,
+                   municipality_code: str | None = None) -> Target:
+    """Return a project as the permission matrix sees it: its area, member partners and assigned editors."""
+    return Target(project_id, plan_area_id(session=session, plan_id=plan_id),
+                  partner_codes(session=session, project_id=project_id),
+                  assigned_user_ids(session=session, project_id=project_id), municipality_code)
+
+
+def list_area_ids(*, session: Session) -> dict[str, int]:
+    """Return every stored area's id by slug."""
+    return {slug: area_id for slug, area_id in session.execute(select(AreaRow.slug, AreaRow.id))}
+
+
+def is_area_member(*, session: Session, area_id: int, code: str) -> bool:
+    """Tell whether a municipality (by code) is a member of an area."""
+    return session.scalar(
+        select(func.count()).select_from(AreaMemberRow)
+        .join(MunicipalityRow, MunicipalityRow.id == AreaMemberRow.municipality_id)
+        .where(AreaMemberRow.area_id == area_id, MunicipalityRow.code == code)) != 0

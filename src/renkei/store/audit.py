@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from renkei.store.tables import AuditEventRow
+from renkei.store.tables import AuditEventRow, PlanRow, ProjectRow
+from renkei.store.workspace_tables import StaffUserRow
 
 
 def record_audit_event(
@@ -101,10 +102,17 @@ def record_changes(
 
 def list_audit_events(
     *, session: Session, entity: str | None = None, entity_key: str | None = None, project_id: int | None = None,
-    since: datetime | None = None,
+    since: datetime | None = None, area_id: int | None = None,
 ) -> list[AuditEventRow]:
-    """Return audit events, oldest first, optionally for one entity (and key), one project, or since a moment."""
+    """Return audit events, oldest first, optionally for one entity (and key), one project, since a moment, or one
+    area (the events on its projects and on its accounts)."""
     query = select(AuditEventRow).order_by(AuditEventRow.id)
+    if area_id is not None:
+        projects = select(ProjectRow.id).join(PlanRow, PlanRow.id == ProjectRow.plan_id).where(
+            PlanRow.area_id == area_id)
+        accounts = select(StaffUserRow.username).where(StaffUserRow.area_id == area_id)
+        query = query.where(or_(AuditEventRow.project_id.in_(projects),
+                                and_(AuditEventRow.entity == "user", AuditEventRow.entity_key.in_(accounts))))
     if entity is not None:
         query = query.where(AuditEventRow.entity == entity)
     if entity_key is not None:

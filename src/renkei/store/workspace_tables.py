@@ -10,9 +10,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from renkei.store.tables import REVIEW_STATUSES, Base, _in, _year_check, now_utc
+from renkei.store.tables import REVIEW_STATUSES, AreaRow, Base, _in, _year_check, now_utc
 
 #: Staff roles (see :mod:`renkei.domain.permission`).
 ROLES = ("admin", "editor", "municipality", "viewer")
@@ -41,6 +41,9 @@ class StaffUserRow(Base):
     organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
     role: Mapped[str] = mapped_column(String(16))
     municipality_code: Mapped[str | None] = mapped_column(String(6))
+    #: The area the account works in; None only for an admin of every area.
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"), index=True)
+    area: Mapped[AreaRow | None] = relationship(lazy="joined")
     password_hash: Mapped[str] = mapped_column(String(255))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -109,8 +109,9 @@ def expected(caller: str | None, route: str, case: Case, seed: Any) -> str:
     role, code = identity
     if not may_ever(role, action):
         return "forbidden"
-    subject = Subject(0 if caller != "editor" else -1, role, code)
-    target = Target(seed.project_id, TARGET_PARTNERS, frozenset({-1}), case.code) if case.on_project else None
+    every = role is Role.ADMIN  # the seeded admin administers every area; everyone else is the example's
+    subject = Subject(0 if caller != "editor" else -1, role, code, None if every else 1)
+    target = Target(seed.project_id, 1, TARGET_PARTNERS, frozenset({-1}), case.code) if case.on_project else None
     if is_allowed(subject, action, target) and (not case.upload or is_allowed(subject, Action.ENTER_ACTUAL, target)):
         return "allowed"
     return "rejected" if case.upload else "forbidden"

@@ -20,7 +20,7 @@ from renkei.store.rounds import project_rows
 from renkei.web.rendering import SessionDep
 from renkei.web.staff.auth import UserDep, allow, staff_post
 from renkei.web.staff.pages import NO_STORE, render_staff
-from renkei.web.staff.workspace import load_workspace
+from renkei.web.staff.workspace import staff_workspace
 
 router = APIRouter(prefix="/staff/admin")
 Admin = Annotated[StaffUser, Depends(allow(Action.MANAGE_USERS))]
@@ -32,10 +32,10 @@ def _typed(form: FormData) -> dict[str, str]:
 
 def _users_page(request: Request, session: Session, user: StaffUser, errors: dict[str, str] | None = None,
                 typed: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    space = load_workspace(session)
+    space = staff_workspace(request, session, user)
     projects = sorted(project_rows(session=session, plan_id=space.plan.id).values(), key=lambda r: r.position)
     names = {p.id: p.name for p in projects}
-    staff = accounts.list_staff(session=session)
+    staff = accounts.list_staff(session=session, by=user)
     assigned = {u.username: [names.get(i, str(i)) for i in accounts.assigned_project_ids(
         session=session, username=u.username)] for u in staff if u.role is Role.EDITOR}
     return render_staff(request, "staff/admin_users.html", {
@@ -68,7 +68,7 @@ async def create(request: Request, session: SessionDep, user: UserDep) -> Respon
         session=session, username=t.get("username", ""), role=t.get("role", ""),
         password=str(form.get("password", "")), actor=user.username,
         municipality_code=t.get("municipality_code") or None, display_name=t.get("display_name", ""),
-        organisation=t.get("organisation", "")))
+        organisation=t.get("organisation", ""), area=t.get("area") or None, by=user))
 
 
 @staff_post(router, "/users/{username}/role", Action.MANAGE_USERS)
@@ -79,7 +79,7 @@ async def change_role(request: Request, session: SessionDep, user: UserDep, user
     return _account_change(request, session, user, form, lambda: accounts.set_role(
         session=session, username=username, role=t.get("role", ""), actor=user.username,
         municipality_code=t.get("municipality_code") or None,
-        organisation=t.get("organisation")))
+        organisation=t.get("organisation"), by=user))
 
 
 @staff_post(router, "/users/{username}/disabled", Action.MANAGE_USERS)
@@ -87,7 +87,8 @@ async def change_disabled(request: Request, session: SessionDep, user: UserDep, 
     """Disable (sessions end at once) or enable an account."""
     form = await request.form()
     return _account_change(request, session, user, form, lambda: accounts.set_disabled(
-        session=session, username=username, disabled=form.get("disabled") == "1", actor=user.username))
+        session=session, username=username, disabled=form.get("disabled") == "1", actor=user.username,
+        by=user))
 
 
 @staff_post(router, "/users/{username}/password", Action.MANAGE_USERS)
@@ -95,7 +96,8 @@ async def change_password(request: Request, session: SessionDep, user: UserDep, 
     """Set a new password (the account's sessions end at once)."""
     form = await request.form()
     return _account_change(request, session, user, form, lambda: accounts.reset_password(
-        session=session, username=username, password=str(form.get("password", "")), actor=user.username))
+        session=session, username=username, password=str(form.get("password", "")), actor=user.username,
+        by=user))
 
 
 @staff_post(router, "/users/{username}/assignment", Action.MANAGE_USERS)
@@ -109,13 +111,13 @@ async def change_assignment(request: Request, session: SessionDep, user: UserDep
                            status_code=422)
     return _account_change(request, session, user, form, lambda: accounts.set_project_assignment(
         session=session, username=username, project_id=project_id, assigned=form.get("assigned") != "0",
-        actor=user.username))
+        actor=user.username, by=user))
 
 
 def _rounds_page(request: Request, session: Session, user: StaffUser, errors: dict[str, str] | None = None,
                  typed: dict[str, str] | None = None, status_code: int = 200) -> Response:
     return render_staff(request, "staff/admin_rounds.html", {
-        "space": load_workspace(session), "errors": errors or {}, "typed": typed or {},
+        "space": staff_workspace(request, session, user), "errors": errors or {}, "typed": typed or {},
     }, user, status_code=status_code)
 
 
@@ -142,8 +144,8 @@ async def start_round(request: Request, session: SessionDep, user: UserDep) -> R
     if errors or year is None:
         return _rounds_page(request, session, user, errors, t, 422)
     try:
-        open_round(session=session, plan_id=load_workspace(session).plan.id, fiscal_year=year, due_date=due,
-                   actor=user.username, note=t.get("note") or None)
+        open_round(session=session, plan_id=staff_workspace(request, session, user).plan.id, fiscal_year=year,
+                   due_date=due, actor=user.username, note=t.get("note") or None)
     except RoundError as exc:
         session.rollback()
         return _rounds_page(request, session, user, {exc.field: str(exc)}, t, 422)
@@ -154,7 +156,8 @@ async def start_round(request: Request, session: SessionDep, user: UserDep) -> R
 async def end_round(request: Request, session: SessionDep, user: UserDep, year: int) -> Response:
     """Close a round."""
     try:
-        close_round(session=session, plan_id=load_workspace(session).plan.id, fiscal_year=year, actor=user.username)
+        close_round(session=session, plan_id=staff_workspace(request, session, user).plan.id, fiscal_year=year,
+                    actor=user.username)
     except RoundError as exc:
         session.rollback()
         return _rounds_page(request, session, user, {"fiscal_year": str(exc)}, status_code=422)
@@ -163,9 +166,9 @@ async def end_round(request: Request, session: SessionDep, user: UserDep, year: 
 
 @router.get("/audit.csv", include_in_schema=False)
 def audit_csv(session: SessionDep, user: Annotated[StaffUser, Depends(allow(Action.EXPORT_AUDIT))]) -> Response:
-    """Download the whole audit trail as CSV."""
-    del user
-    return StreamingResponse(export_audit(session=session, format="csv"), media_type="text/csv; charset=utf-8",
+    """Download the audit trail as CSV: the whole trail for an admin of every area, else its area's part."""
+    return StreamingResponse(export_audit(session=session, format="csv", area_id=user.area_id),
+                             media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="audit.csv"',
                                       "Cache-Control": NO_STORE})
 

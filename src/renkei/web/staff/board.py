@@ -17,7 +17,7 @@ from renkei.store import repository
 from renkei.web.rendering import SessionDep
 from renkei.web.staff.auth import allow
 from renkei.web.staff.pages import NO_STORE, render_staff
-from renkei.web.staff.workspace import Workspace, load_workspace
+from renkei.web.staff.workspace import Workspace, staff_workspace
 
 router = APIRouter(prefix="/staff")
 Viewer = Annotated[StaffUser, Depends(allow(Action.VIEW_BOARD))]
@@ -29,8 +29,9 @@ def _filter(status: str | None, municipality: str | None, project: str | None, o
                        overdue=overdue in ("1", "on", "true"))
 
 
-def _board(session: SessionDep, user: StaffUser, year: int | None, chosen: BoardFilter) -> tuple[Workspace, Board]:
-    space = load_workspace(session, year)
+def _board(request: Request, session: SessionDep, user: StaffUser, year: int | None,
+           chosen: BoardFilter) -> tuple[Workspace, Board]:
+    space = staff_workspace(request, session, user, year)
     items = []
     if space.round is not None:
         plan = repository.load_plan(session=session, plan_id=space.plan.id)
@@ -40,7 +41,7 @@ def _board(session: SessionDep, user: StaffUser, year: int | None, chosen: Board
         code = user.municipality_code or ""
         items = [i for i in items if code in i.partner_codes]
         visible = frozenset({code})
-    owners = {u.id: u.organisation or u.label for u in list_staff(session=session)}
+    owners = {u.id: u.organisation or u.label for u in list_staff(session=session, by=user)}
     return space, build_board(items, space.members, chosen, visible, owners)
 
 
@@ -53,7 +54,7 @@ def show_board(request: Request, session: SessionDep, user: Viewer, year: Year =
                municipality: Text = None, project: Text = None, overdue: Text = None) -> Response:
     """Show the board of the open round (or ``year``), filtered."""
     chosen = _filter(status, municipality, project, overdue)
-    space, board = _board(session, user, year, chosen)
+    space, board = _board(request, session, user, year, chosen)
     return render_staff(request, "staff/board.html", {"space": space, "board": board, "chosen": chosen,
                                                       "query": request.url.query}, user)
 
@@ -62,8 +63,7 @@ def show_board(request: Request, session: SessionDep, user: Viewer, year: Year =
 def board_as_csv(request: Request, session: SessionDep, user: Viewer, year: Year = None, status: Text = None,
                  municipality: Text = None, project: Text = None, overdue: Text = None) -> Response:
     """Download the filtered board, one line per figure (UTF-8 with BOM)."""
-    del request
-    space, board = _board(session, user, year, _filter(status, municipality, project, overdue))
+    space, board = _board(request, session, user, year, _filter(status, municipality, project, overdue))
     names = {m.code: m.name for m in space.members}
     return Response(board_csv(board, names), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="review-board.csv"', "Cache-Control": NO_STORE})

@@ -17,9 +17,10 @@ from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.store.rows import as_utc
 from renkei.web.i18n import translate
 from renkei.web.rendering import get_language, render_page
-from renkei.web.staff.auth import form_csrf
+from renkei.web.staff.auth import form_csrf, set_cookie
 from renkei.web.staff.history import FIELD_LABELS, readable, typed_fields
 from renkei.web.staff.messages import MESSAGES
+from renkei.web.staff.workspace import AREA_COOKIE
 
 NO_STORE = "private, no-store"
 #: Times are shown in Japan's time zone (stored in UTC).
@@ -100,4 +101,8 @@ def render_staff(request: Request, template: str, context: Mapping[str, Any], us
         **context,
     }, status_code=status_code)
     response.headers["Cache-Control"] = NO_STORE
+    space = context.get("space")
+    if user is not None and user.every_area and request.query_params.get("area") and space is not None:
+        # An admin of every area switched area: remember the one now shown (a view choice, not a permission).
+        set_cookie(response, request, AREA_COOKIE, space.plan.area_slug)
     return response

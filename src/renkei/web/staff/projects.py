@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -27,7 +28,7 @@ from renkei.web.staff.auth import UserDep, allow, staff_post
 from renkei.web.staff.history import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, project_history
 from renkei.web.staff.pages import render_staff
 from renkei.web.staff.reports import EntryState
-from renkei.web.staff.workspace import load_workspace
+from renkei.web.staff.workspace import staff_workspace
 
 router = APIRouter(prefix="/staff")
 Drafts = Annotated[StaffUser, Depends(allow(Action.VIEW_DRAFTS))]
@@ -52,13 +53,14 @@ def _project(session: Session, user: StaffUser, project_id: int) -> tuple[Projec
 @router.get("/projects", include_in_schema=False)
 def list_projects(request: Request, session: SessionDep, user: Drafts) -> Response:
     """List the projects the user works on, marking unpublished text."""
-    space = load_workspace(session)
+    space = staff_workspace(request, session, user)
     partners = account_store.all_partner_codes(session=session, plan_id=space.plan.id)
     assigned = account_store.assignments(session=session, plan_id=space.plan.id)
     pending = pending_project_ids(session=session, plan_id=space.plan.id)
     rows = sorted(project_rows(session=session, plan_id=space.plan.id).values(), key=lambda r: r.position)
     shown = [(r, r.id in pending, user.id in assigned.get(r.id, frozenset())) for r in rows
-             if _visible(user, Target(r.id, partners.get(r.id, frozenset()), assigned.get(r.id, frozenset())))]
+             if _visible(user, Target(r.id, space.area_id, partners.get(r.id, frozenset()),
+                                      assigned.get(r.id, frozenset())))]
     return render_staff(request, "staff/projects.html", {"space": space, "projects": shown}, user)
 
 
@@ -73,8 +75,8 @@ def _text_page(request: Request, session: Session, user: StaffUser, project_id: 
         "area": area_slug_of_plan(session=session, plan_id=row.plan_id),
         "project": row, "text": text, "state": state, "tab": "text",
         "can_edit": is_allowed(user.subject, Action.EDIT_PROJECT_TEXT, target),
-        "can_edit_role": own_name is not None and is_allowed(user.subject, Action.EDIT_ROLE_TEXT, Target(
-            target.project_id, target.partner_codes, target.assigned_user_ids, code)),
+        "can_edit_role": own_name is not None and is_allowed(user.subject, Action.EDIT_ROLE_TEXT,
+                                                             replace(target, municipality_code=code)),
         "can_publish": is_allowed(user.subject, Action.PUBLISH_PROJECT_TEXT, target),
         "own_name": own_name, "own_role": own_role, "role_rows": max(len(text.working.roles) + 1, 3),
         # The reader's and lint's findings on this sheet: for staff only (the public page says only what was corrected).
@@ -150,7 +152,7 @@ async def publish(request: Request, session: SessionDep, user: UserDep, project_
 def _evaluation_page(request: Request, session: Session, user: StaffUser, project_id: int, state: EntryState,
                      status_code: int = 200) -> Response:
     row, target = _project(session, user, project_id)
-    space = load_workspace(session)
+    space = staff_workspace(request, session, user)
     year = int(state.typed.get("year") or (space.round.fiscal_year if space.round else space.plan.first_year))
     current = find_evaluation(session=session, project_id=project_id, fiscal_year=year)
     status = ReviewStatus(current.review_status) if current else ReviewStatus.NOT_STARTED

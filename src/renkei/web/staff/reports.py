@@ -27,7 +27,7 @@ from renkei.web.rendering import SessionDep
 from renkei.web.staff.auth import UserDep, allow, staff_post
 from renkei.web.staff.pages import render_staff
 from renkei.web.staff.signin import safe_next
-from renkei.web.staff.workspace import Workspace, load_workspace
+from renkei.web.staff.workspace import Workspace, staff_workspace
 
 router = APIRouter(prefix="/staff")
 ASSESSMENT_CHOICES = ("達成", "順調", "概ね順調", "一部達成", "遅れ", "未着手", "未達成")
@@ -67,7 +67,7 @@ def show_to_do(request: Request, session: SessionDep,
                year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
                saved: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     """Show the user's to-do list for the open round: last year's value and the target beside each input."""
-    space = load_workspace(session, year)
+    space = staff_workspace(request, session, actor, year)
     items: list[ReportItem] = []
     if space.round is not None:
         plan = repository.load_plan(session=session, plan_id=space.plan.id)
@@ -113,7 +113,7 @@ def _part_key(text: str | None, user: StaffUser, item: ReportItem) -> Part:
 def _entry_page(request: Request, session: SessionDep, user: StaffUser, kpi_id: int, year: int,
                 state: EntryState, part: str | None = None, status_code: int = 200,
                 saved: str | None = None) -> Response:
-    space = load_workspace(session)
+    space = staff_workspace(request, session, user)
     due = next((r.due_date for r in space.rounds if r.fiscal_year == year), None)
     try:
         item = _opened(report_item(session=session, kpi_id=kpi_id, fiscal_year=year, due_date=due), space)

@@ -17,7 +17,7 @@ from renkei.services.progress import evaluate_stored_plan
 from renkei.web.rendering import SessionDep
 from renkei.web.staff.auth import UserDep, allow, staff_post
 from renkei.web.staff.pages import render_staff
-from renkei.web.staff.workspace import load_workspace
+from renkei.web.staff.workspace import staff_workspace
 
 router = APIRouter(prefix="/staff")
 #: The largest sheet accepted (a plan's whole template is far smaller).
@@ -53,7 +53,7 @@ async def upload(request: Request, session: SessionDep, user: UserDep) -> Respon
         sheet = read_actuals_xlsx(data) if is_xlsx else read_actuals_csv(decode_document(data))
     except (ActualsReadError, PlanReadError) as exc:  # the message says what the file is, in both languages
         return _page(request, user, error=f"「{name}」: {exc}" if name else str(exc), status_code=422)
-    space = load_workspace(session)
+    space = staff_workspace(request, session, user)
     report = import_actuals(session=session, plan_id=space.plan.id, sheet=sheet, actor=user.username,
                             skip_invalid=form.get("skip_invalid") == "1", user=user)
     return _page(request, user, report, status_code=422 if report.aborted else 200)
@@ -63,7 +63,7 @@ async def upload(request: Request, session: SessionDep, user: UserDep) -> Respon
 def preview(request: Request, session: SessionDep,
             user: Annotated[StaffUser, Depends(allow(Action.VIEW_DRAFTS))]) -> Response:
     """Show progress with pending values (drafts, submissions, returns), clearly marked as a preview."""
-    space = load_workspace(session)
+    space = staff_workspace(request, session, user)
     year = space.round.fiscal_year if space.round else None
     progress = evaluate_stored_plan(session, space.plan.id, year, include_pending=True)
     kpis = list(progress.kpis)
