@@ -31,9 +31,10 @@ def test_accounts_from_the_command_line(runner: CliRunner) -> None:
     assert "12文字以上" in short
     run(runner, "user", "add", "kikaku", "--role", "editor", "--org", "消防局予防課", "--password-stdin",
         input=PASSWORD)
-    listing = run(runner, "user", "list")
-    assert "yukuhashi" in listing and "402133" in listing and "kikaku" in listing
+    narrow = run(runner, "user", "list")  # a narrow terminal wraps a name, never cuts it
+    assert "yuku" in narrow and "kika" in narrow and "…" not in narrow
     listing = runner.invoke(app, ["user", "list"], env={"COLUMNS": "200"}).output  # wide enough for every name
+    assert "yukuhashi" in listing and "402133" in listing and "kikaku" in listing
     assert "消防局予防課" in listing and "行橋市" in listing  # a town's organisation is its name by default
     assert "企画課" in run(runner, "user", "set-org", "kikaku", "企画課")
     too_long = run(runner, "user", "add", "sato", "--role", "viewer", "--org", "課" * 201, code=2)
@@ -47,6 +48,21 @@ def test_accounts_from_the_command_line(runner: CliRunner) -> None:
     assert "assigned" in run(runner, "user", "assign", "kikaku", "6ca2fb518e")
     assert "がありません" in run(runner, "user", "assign", "kikaku", "nope", code=2)
     assert "最後の管理者" in run(runner, "user", "disable", "admin", code=2)
+
+
+def test_accounts_belong_to_an_area(runner: CliRunner) -> None:
+    run(runner, "import", str(EXAMPLE))
+    assert "every area" in run(runner, "user", "add", "admin", "--role", "admin", "--password-stdin", input=PASSWORD)
+    # One area stored: an account other than an admin takes it without being told.
+    assert "area: kitakyushu" in run(runner, "user", "add", "kikaku", "--role", "editor", "--password-stdin",
+                                     input=PASSWORD)
+    assert "area: kitakyushu" in run(runner, "user", "add", "local", "--role", "admin", "--area", "kitakyushu",
+                                     "--password-stdin", input=PASSWORD)
+    listing = runner.invoke(app, ["user", "list"], env={"COLUMNS": "200"}).output
+    assert "kitakyushu" in listing and "every area" in listing
+    refused = run(runner, "user", "set-area", "kikaku", code=2)
+    assert "only an admin may be without an area" in refused
+    assert "every area" in run(runner, "user", "set-area", "local")
 
 
 def test_rounds_and_the_audit_export(runner: CliRunner, tmp_path: Path) -> None:
@@ -107,6 +123,7 @@ REFUSED_BEFORE_THE_PROMPT = [
     (["user", "add", "tanaka", "--role", "viewer", "--municipality", "402133"], "only a municipality user"),
     (["user", "add", "tanaka", "--role", "municipality", "--municipality", "131016"], "no stored municipality"),
     (["user", "add", "Admin", "--role", "viewer"], "user 'admin' already exists"),
+    (["user", "add", "tanaka", "--role", "viewer", "--area", "nowhere"], "no stored area 'nowhere'"),
     (["user", "reset-password", "nobody"], "no user 'nobody'"),
 ]
 

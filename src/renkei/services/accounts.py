@@ -41,6 +41,10 @@ class AccountError(ValueError):
         self.message_en = message_en
 
 
+class AccountDenied(AccountError):
+    """An account change an area's admin may not make: an account of another area (answered with 403)."""
+
+
 @dataclass(frozen=True, slots=True)
 class StaffUser:
     """A signed-in (or listed) staff member, safe to use after the session is closed."""
@@ -181,7 +185,7 @@ def _area(session: Session, role: Role, slug: str | None, code: str | None, by: 
         raise AccountError("area", f"圏域を指定してください（{'、'.join(sorted(areas))}）",
                            f"name the account's area ({', '.join(sorted(areas))})")
     if by is not None and not by.every_area and chosen != by.area_id:
-        raise AccountError("area", "ほかの圏域のアカウントは作成・変更できません",
+        raise AccountDenied("area", "ほかの圏域のアカウントは作成・変更できません",
                            "an area's admin manages the accounts of its own area only")
     if code is not None and chosen is not None and not store.is_area_member(session=session, area_id=chosen,
                                                                            code=code):
@@ -193,7 +197,7 @@ def _area(session: Session, role: Role, slug: str | None, code: str | None, by: 
 def _within(by: StaffUser | None, row: StaffUserRow) -> None:
     """Refuse an area's admin touching an account of another area (or an admin of every area)."""
     if by is not None and not by.every_area and row.area_id != by.area_id:
-        raise AccountError("username", f"ユーザー「{row.username}」はこの圏域のアカウントではありません",
+        raise AccountDenied("username", f"ユーザー「{row.username}」はこの圏域のアカウントではありません",
                            f"user {row.username!r} is not an account of your area")
 
 

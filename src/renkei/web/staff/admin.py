@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from renkei.domain.permission import Action, Role
 from renkei.reading.fiscal_year import read_fiscal_year
 from renkei.services import accounts
-from renkei.services.accounts import AccountError, StaffUser
+from renkei.services.accounts import AccountDenied, AccountError, StaffUser
 from renkei.services.audit_export import export_audit
 from renkei.services.rounds import RoundError, close_round, open_round
 from renkei.store.rounds import project_rows
@@ -55,7 +55,8 @@ def _account_change(request: Request, session: Session, user: StaffUser, form: F
         change()
     except AccountError as exc:
         session.rollback()
-        return _users_page(request, session, user, {exc.field: str(exc)}, _typed(form), 422)
+        denied = isinstance(exc, AccountDenied)  # an account of another area: refused as any forbidden step
+        return _users_page(request, session, user, {exc.field: str(exc)}, _typed(form), 403 if denied else 422)
     return RedirectResponse("/staff/admin/users", status_code=303)
 
 

@@ -21,6 +21,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "staff.every_area": ("すべての圏域", "every area"),
     "staff.working_area": ("作業する圏域", "Area to work in"),
     "staff.switch_area": ("切り替える", "Switch"),
+    "staff.working_on": ("作業中の圏域", "Working on"),
     "staff.every_area_admins": ("管理者のみ", "admins only"),
     "staff.area_hint": ("アカウントはこの圏域の事業だけを扱います。すべての圏域を扱えるのは圏域のない管理者だけです。",
                         "The account works on this area's projects only; only an admin without an area works on every "
