@@ -109,7 +109,8 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
-            error_log.exception("処理できないエラー / unhandled error: %s %s", scope["method"], scope["path"])
+            error_log.exception("処理できないエラー / unhandled error: %s %s", scope["method"], scope["path"],
+                                extra={"request_id": request_id})
             if "status" in sent:
                 raise  # the answer has begun: nothing better to say than closing the connection
             sent["status"] = 500
@@ -119,7 +120,7 @@ class RequestContext:
             access_log.info(
                 "%s %s %s", scope["method"], scope["path"], sent.get("status", 0),
                 extra={"method": scope["method"], "path": scope["path"], "status": sent.get("status", 0),
-                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
+                       "duration_ms": round((time.perf_counter() - started) * 1000, 1), "request_id": request_id},
             )
             current_request_id.reset(token)
 
