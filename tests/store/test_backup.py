@@ -145,6 +145,10 @@ def test_a_backup_file_says_what_it_is(source_url: str, module_backend: str, tmp
     with pytest.raises(BackupError, match="already exists"):
         backup_database(source_url, tmp_path / "b")
     assert backup_database(source_url, tmp_path / "b", overwrite=True).size > 0
+    with pytest.raises(BackupError, match="is a folder"):
+        backup_database(source_url, tmp_path, overwrite=True)
+    with pytest.raises(BackupError, match="no folder"):
+        backup_database(source_url, tmp_path / "missing" / "b")
 
 
 def test_a_restore_never_overwrites_data_without_force(

@@ -77,11 +77,13 @@ def backend_kind(url: str | URL) -> BackupKind:
 
 def backup_database(url: str | URL, out: Path, *, overwrite: bool = False) -> BackupResult:
     """Write a backup of the database at ``url`` to ``out`` (a SQLite file or a pg_dump archive)."""
+    if out.is_dir():
+        raise BackupError(f"出力先はフォルダーです / {out} is a folder: name the backup file")
     if out.exists() and not overwrite:
         raise BackupError(f"出力先が既にあります（上書きするなら --force） / {out} already exists "
                           "(--force to replace it)")
-    if out.is_dir():
-        raise BackupError(f"出力先はフォルダーです / {out} is a folder: name the backup file")
+    if not out.absolute().parent.is_dir():
+        raise BackupError(f"出力先のフォルダーがありません / no folder {out.absolute().parent} for the backup")
     partial = out.with_name(f".{out.name}.partial")
     kind = backend_kind(url)
     try:
