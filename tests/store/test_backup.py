@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -238,6 +239,48 @@ def test_a_backup_taken_during_a_write_holds_only_what_was_committed(
     restore_database(target, backup)
     assert count(target, "audit_event") == before
     assert count(live, "audit_event") == before + 1
+
+
+def test_a_backup_taken_while_writes_go_on_is_whole(source_url: str, new_database: NewDatabase,
+                                                     tmp_path: Path) -> None:
+    """Staff keep saving (one transaction a save) while the backup runs: it neither fails nor holds half a save."""
+    live = new_database()
+    restore_database(live, backup_database(source_url, tmp_path / "first").path)
+    before = count(live, "audit_event")
+    saves = 200
+    started = threading.Event()
+    problems: list[BaseException] = []
+
+    def keep_saving() -> None:
+        engine = create_engine_from_url(live)
+        try:
+            for n in range(saves):
+                with engine.begin() as connection:  # two rows a save: a backup holds both or neither
+                    for part in ("before", "after"):
+                        connection.execute(text("INSERT INTO audit_event (at, actor, action, entity, entity_key) "
+                                                "VALUES ('2027-01-01', 'staff', :part, 'plan', :key)"),
+                                           {"part": part, "key": str(n)})
+                started.set()
+        except BaseException as exc:  # reported by the test below
+            problems.append(exc)
+        finally:
+            started.set()
+            engine.dispose()
+
+    writer = threading.Thread(target=keep_saving)
+    writer.start()
+    started.wait()
+    try:
+        backup = backup_database(live, tmp_path / "during").path
+    finally:
+        writer.join()
+    assert problems == []
+    target = new_database()
+    restore_database(target, backup)
+    copied = count(target, "audit_event") - before
+    assert 0 <= copied <= 2 * saves and copied % 2 == 0
+    assert count(target, "audit_event WHERE action = 'before'") == count(target, "audit_event WHERE action = 'after'")
+    assert count(live, "audit_event") == before + 2 * saves
 
 
 def _holds_tables(url: str) -> bool:
