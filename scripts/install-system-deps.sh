@@ -11,6 +11,8 @@ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # The plan workbook's tests save it with LibreOffice Calc, as a planner using LibreOffice would.
 command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+# `renkei backup` and `renkei restore` on PostgreSQL run pg_dump, pg_restore and psql.
+command -v pg_dump >/dev/null 2>&1 && command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -41,6 +41,9 @@ NEEDS_A_DATABASE = [
     ["user", "assign", "kikaku", "6ca2fb518e"],
     ["round", "open", "--year", "R8", "--due", "2027-05-31"],
     ["round", "close", "--year", "R8"],
+    ["db", "status"],
+    ["db", "upgrade"],
+    ["backup", "renkei.backup"],
 ]
 
 

@@ -70,7 +70,8 @@ def test_unknown_pages_are_404_in_html_and_json(client: TestClient) -> None:
         response = client.get(path)
         assert response.status_code == 404
         assert "<main" in response.text
-    assert client.get("/api/a/kitakyushu/projects/0000000000").json() == {"detail": "事業が見つかりません。"}
+    missing = client.get("/api/a/kitakyushu/projects/0000000000", headers={"X-Request-ID": "r-404"})
+    assert missing.json() == {"detail": "事業が見つかりません。", "request_id": "r-404"}
     assert client.get("/a/kitakyushu/projects", params={"plan": "no-such-plan"}).status_code == 404
 
 

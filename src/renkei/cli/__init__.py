@@ -37,6 +37,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "user": ("renkei.cli.staff", "職員アカウント / staff accounts"),
     "round": ("renkei.cli.staff", "実績報告の受付 / reporting rounds"),
     "audit": ("renkei.cli.staff", "監査記録 / the audit trail"),
+    "backup": ("renkei.cli.operations",
+               "データベースをバックアップする（稼働中でもよい） / back up the database, even while serving."),
+    "restore": ("renkei.cli.operations",
+                "バックアップから復元する（データがあれば --force が要る） / restore a backup into a database."),
+    "db": ("renkei.cli.operations", "データベースのスキーマ / the database schema: upgrade, status"),
 }
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -99,6 +100,14 @@ def load_opendata_source(session: Session, plan_id: int, as_of: int | None, *,
                           project_evaluations=published_evaluations_by_project(session=session, plan_id=plan_id))
 
 
+def source_date() -> datetime | None:
+    """Return the time ``SOURCE_DATE_EPOCH`` names (reproducible builds: the same data, the same bytes), or None."""
+    given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not given.isdigit():
+        return None
+    return datetime.fromtimestamp(int(given), UTC)
+
+
 def export_opendata(
     folder: Annotated[Path, typer.Argument(help="出力するフォルダ / the folder to write")],
     plan: PlanOpt = None,
@@ -121,7 +130,8 @@ def export_opendata(
         source = load_opendata_source(session, plan_id, as_of, include_pending=include_pending)
     progress = source.progress
     try:
-        written = write_package(folder, build_tables(source), package_meta(source, source_url=source_url), licence)
+        meta = package_meta(source, source_url=source_url, created=source_date())
+        written = write_package(folder, build_tables(source), meta, licence)
     except OSError as exc:
         raise fail(f"書き込めません / cannot write {folder}: {exc.strerror}") from None
     status = "未承認を含む" if include_pending else "承認済みの実績"

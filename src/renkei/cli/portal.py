@@ -91,6 +91,7 @@ def serve(
 
     from renkei.store.engine import DatabaseUrlError
     from renkei.web.app import create_app
+    from renkei.web.json_log import uvicorn_log_config
 
     settings = Settings(database_url=database_url) if database_url else Settings()
     try:
@@ -109,7 +110,8 @@ def serve(
         out.print("最初の管理者を作るには / to create the first admin: renkei user add admin --role admin")
     portal_app = create_app(settings)
     threading.Thread(target=warm_portal, args=(portal_app,), name="renkei-warm", daemon=True).start()
-    uvicorn.run(portal_app, host=host, port=port, log_level="info")
+    # JSON lines on standard error, each with its request id; the access lines come from the app (RequestContext)
+    uvicorn.run(portal_app, host=host, port=port, log_config=uvicorn_log_config(), access_log=False)
 
 
 def warm_portal(app: FastAPI) -> None:

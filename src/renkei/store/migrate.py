@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -120,3 +121,34 @@ def require_database(url: str | URL) -> None:
         engine.dispose()
     if revision is None:
         raise DatabaseMissingError(parsed, Absence.NO_SCHEMA)
+
+
+@dataclass(frozen=True)
+class MigrationState:
+    """Where a database's schema stands against this version of renkei.
+
+    ``current`` is the database's revision (None when never migrated), ``head`` the newest one shipped, ``pending``
+    the revisions an upgrade would run, oldest first; ``known`` is False when the database was migrated by a newer
+    renkei (its revision is not among the shipped ones).
+    """
+
+    current: str | None
+    head: str
+    pending: tuple[str, ...]
+    known: bool
+
+    @property
+    def at_head(self) -> bool:
+        """Tell whether the schema is the newest this version of renkei knows."""
+        return self.current == self.head
+
+
+def read_migration_state(connection: Connection) -> MigrationState:
+    """Return where the schema of the database behind ``connection`` stands (reads only)."""
+    current = read_revision(connection)
+    scripts = ScriptDirectory.from_config(make_alembic_config())
+    head = read_head_revision()
+    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+        return MigrationState(current, head, (), known=False)  # migrated by a newer renkei
+    pending = [s.revision for s in scripts.iterate_revisions(head, current or "base")]
+    return MigrationState(current, head, tuple(reversed(pending)), known=True)

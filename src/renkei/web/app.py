@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
@@ -24,10 +24,10 @@ from renkei.domain.fiscal import latest_ended_fiscal_year
 from renkei.settings import Settings, get_settings
 from renkei.store.engine import create_engine_from_url, create_session_factory, writer
 from renkei.store.portal_queries import read_store_fingerprint
-from renkei.web import staff
+from renkei.web import health, staff
 from renkei.web.i18n import translate
 from renkei.web.page_frame import frame_globals
-from renkei.web.parameter_errors import answer_bad_parameters
+from renkei.web.parameter_errors import answer_bad_parameters, is_api
 from renkei.web.parameters import (
     ERROR_RESPONSES,
     BadParameters,
@@ -37,6 +37,7 @@ from renkei.web.parameters import (
 )
 from renkei.web.readmodel import PortalCache
 from renkei.web.rendering import current_area, get_language, render_page
+from renkei.web.request_id import RequestContext, current_request_id
 from renkei.web.response_cache import ResponseCache
 from renkei.web.routes import (
     api,
@@ -152,8 +153,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     latest_ended_fiscal_year(today.year, today.month, today.day))
 
     app.state.read_version = fingerprint
-    app.add_middleware(ResponseCache, fingerprint=fingerprint, skip_prefixes=("/static/", STAFF_PREFIX),
-                       max_bytes=settings.response_cache_mb * 1024 * 1024)  # outermost: a replay skips everything else
+    app.add_middleware(ResponseCache, fingerprint=fingerprint, skip_prefixes=("/static/", STAFF_PREFIX, *health.PATHS),
+                       max_bytes=settings.response_cache_mb * 1024 * 1024)  # a replay skips everything inside it
+    install_operations(app)  # /healthz, /readyz and request ids (outermost)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -168,6 +170,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return answer_bad_parameters(request, problems_from_validation(exc.errors()))
 
     return app
+
+
+def install_operations(app: FastAPI) -> None:
+    """Add the health checks and, outermost, the request ids: on every log line, answer header and error."""
+    app.include_router(health.router)  # not area-scoped, never cached (skipped by the response cache)
+    app.state.templates.env.globals["request_id"] = current_request_id.get
+    app.add_middleware(RequestContext, on_error=_server_error)
+
+
+def _server_error(request: Request) -> Response:
+    """Answer an unhandled exception: a page (or, for the API, JSON) that gives the request id to quote."""
+    request_id = request.state.request_id
+    if is_api(request):
+        response: Response = JSONResponse({"detail": translate("error.server", "ja") + " / "
+                                           + translate("error.server", "en"), "request_id": request_id},
+                                          status_code=500)
+    else:
+        try:
+            response = render_page(request, "errors/error.html", {
+                "status": 500, "message": translate("error.server", get_language(request))}, status_code=500)
+        except Exception:  # the page frame itself may be what fails: a plain answer still gives the id
+            response = PlainTextResponse(f"500 内部エラー / internal error (request id: {request_id})",
+                                         status_code=500)
+    response.headers.update({**SECURITY_HEADERS, "Cache-Control": "no-store"})
+    return response
 
 
 def _area_slugs(app: FastAPI) -> list[str]:

@@ -178,6 +178,7 @@ class ParameterErrors(BaseModel):
 
     detail: str = Field(description="every problem in one sentence each (Japanese, or English with lang=en)")
     errors: list[ParameterError]
+    request_id: str | None = Field(default=None, description="the request's id (X-Request-ID), to quote when asking")
 
 
 #: What every API endpoint may answer besides 200 (documented in /openapi.json and /docs).

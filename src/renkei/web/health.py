@@ -1,0 +1,56 @@
+"""Health checks: ``/healthz`` (the process answers) and ``/readyz`` (the database answers, its schema at head).
+
+Neither is cached nor area-scoped. ``/healthz`` touches no database, so a slow or absent database never makes a
+process look dead; ``/readyz`` answers 503 with a JSON reason while the database does not answer or its schema is
+not at the newest migration (run ``renkei db upgrade``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from renkei.store.migrate import read_migration_state
+
+PATHS = ("/healthz", "/readyz")
+log = logging.getLogger("renkei.health")
+NO_STORE = {"Cache-Control": "no-store"}
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/healthz")
+async def healthz() -> JSONResponse:
+    """Answer that the process is alive (no database involved)."""
+    return JSONResponse({"status": "ok"}, headers=NO_STORE)
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    """Answer 200 when the database answers and its schema is at head, else 503 with the reason."""
+    try:
+        with request.app.state.engine.connect() as connection:
+            state = read_migration_state(connection)
+    except SQLAlchemyError as exc:  # the message may name hosts: it goes to the log, the answer names the kind
+        log.warning("readyz: データベースに接続できません / the database does not answer: %s", exc)
+        return _unready("database_unavailable", "データベースに接続できません / the database does not answer",
+                        error=exc.__class__.__name__)
+    revisions = {"revision": state.current, "head": state.head}
+    if state.at_head:
+        return JSONResponse({"status": "ready", **revisions}, headers=NO_STORE)
+    if state.current is None:
+        return _unready("no_schema", "データベースに renkei の表がありません / the database holds no renkei tables",
+                        **revisions)
+    if not state.known:
+        return _unready("schema_newer", "データベースはこの版より新しい renkei で更新されています / the database was "
+                        "migrated by a newer renkei", **revisions)
+    return _unready("migrations_pending", "マイグレーションが未適用です（renkei db upgrade） / migrations are "
+                    "pending (renkei db upgrade)", pending=list(state.pending), **revisions)
+
+
+def _unready(reason: str, detail: str, **facts: object) -> JSONResponse:
+    return JSONResponse({"status": "unavailable", "reason": reason, "detail": detail, **facts}, status_code=503,
+                        headers=NO_STORE)
