@@ -29,7 +29,7 @@ def make_client() -> tuple[TestClient, list[str], dict[str, int]]:
         return PlainTextResponse(f"v{state['version']} {request.cookies.get('lang', 'ja')} {len(calls)}", status)
 
     app = Starlette(routes=[Route("/{name:path}", page)])
-    cached = ResponseCache(app, fingerprint=lambda: state["version"])
+    cached = ResponseCache(app, fingerprint=lambda area: state["version"])
     return TestClient(cached), calls, state
 
 
@@ -63,7 +63,8 @@ def test_memory_stays_bounded_under_ten_thousand_unique_queries() -> None:
     def page(request: Request) -> PlainTextResponse:
         return PlainTextResponse("x" * 2000 + request.url.query)
 
-    cache = ResponseCache(Starlette(routes=[Route("/{name:path}", page)]), fingerprint=lambda: 1, max_bytes=1_000_000)
+    cache = ResponseCache(Starlette(routes=[Route("/{name:path}", page)]), fingerprint=lambda area: 1,
+                          max_bytes=1_000_000)
     client = TestClient(cache)
     for i in range(10_000):
         assert client.get(f"/a/kitakyushu/projects?q={'長い検索語' * 20}{i}").status_code == 200
@@ -104,7 +105,7 @@ def test_304_works_with_the_response_cache_turned_off() -> None:
         return PlainTextResponse("page")
 
     app = Starlette(routes=[Route("/{name:path}", page)])
-    client = TestClient(ResponseCache(app, fingerprint=lambda: 1, max_bytes=0))
+    client = TestClient(ResponseCache(app, fingerprint=lambda area: 1, max_bytes=0))
     etag = client.get("/a/kitakyushu/kpis").headers["etag"]
     assert client.get("/a/kitakyushu/kpis").status_code == 200 and len(calls) == 2  # nothing kept
     assert client.get("/a/kitakyushu/kpis", headers={"If-None-Match": f'W/{etag}, "other"'}).status_code == 304
@@ -118,7 +119,7 @@ def test_private_answers_get_no_etag_and_are_not_kept() -> None:
         calls.append(request.url.path)
         return PlainTextResponse("mine", headers={"Cache-Control": "private, no-store"})
 
-    client = TestClient(ResponseCache(Starlette(routes=[Route("/{name:path}", page)]), fingerprint=lambda: 1))
+    client = TestClient(ResponseCache(Starlette(routes=[Route("/{name:path}", page)]), fingerprint=lambda area: 1))
     answer = client.get("/account")
     assert "etag" not in answer.headers and answer.headers["cache-control"] == "private, no-store"
     assert client.get("/account", headers={"If-None-Match": "*"}).status_code == 200

@@ -122,7 +122,7 @@ def warm_portal(app: FastAPI) -> None:
     try:
         with app.state.session_factory() as session:
             for area in list_area_slugs(session=session):
-                load_portal(session=session, cache=app.state.portal_cache, fingerprint=app.state.read_version(),
+                load_portal(session=session, cache=app.state.portal_cache, fingerprint=app.state.read_version(area),
                             area_slug=area)
     except Exception as exc:  # the first request builds it instead; say why here
         out.print(f"[yellow]ページデータの事前準備に失敗しました / could not prepare page data:[/] {exc}")

@@ -198,6 +198,7 @@ __all__ = [
     "list_assessments",
     "load_area_members",
     "project_key_by_slug",
+    "read_area_fingerprint",
     "read_store_fingerprint",
 ]
 
@@ -228,3 +229,38 @@ def read_store_fingerprint(*, connection: Connection) -> tuple[object, ...]:
     never rebuilds the portal. It takes a plain connection: it runs on every request.
     """
     return tuple(connection.execute(_STORE_FINGERPRINT).one())
+
+
+def _area_fingerprint_query(area_slug: str) -> Any:
+    """Return the query of :func:`read_area_fingerprint`: the store fingerprint's parts, within one area."""
+    plans = select(PlanRow.id).join(AreaRow, AreaRow.id == PlanRow.area_id).where(AreaRow.slug == area_slug)
+    projects = select(ProjectRow.id).where(ProjectRow.plan_id.in_(plans))
+    kpis = select(KpiRow.id).where(KpiRow.project_id.in_(projects))
+    published_text = (ProjectTextRow.kind == "published", ProjectTextRow.project_id.in_(projects))
+    return select(
+        select(func.max(AreaRow.updated_at)).where(AreaRow.slug == area_slug).scalar_subquery(),
+        select(func.count(PlanRow.id)).where(PlanRow.id.in_(plans)).scalar_subquery(),
+        select(func.sum(PlanRow.version)).where(PlanRow.id.in_(plans)).scalar_subquery(),
+        select(func.max(PlanRow.updated_at)).where(PlanRow.id.in_(plans)).scalar_subquery(),
+        select(func.count(ActualRow.id)).where(ActualRow.kpi_id.in_(kpis)).scalar_subquery(),
+        select(func.max(ActualRow.id)).where(ActualRow.kpi_id.in_(kpis)).scalar_subquery(),
+        select(func.count(AssessmentRow.id)).where(AssessmentRow.kpi_id.in_(kpis)).scalar_subquery(),
+        select(func.max(AssessmentRow.id)).where(AssessmentRow.kpi_id.in_(kpis)).scalar_subquery(),
+        select(func.max(AssessmentRow.published_at)).where(AssessmentRow.kpi_id.in_(kpis)).scalar_subquery(),
+        select(func.max(ProjectEvaluationRow.published_at))
+        .where(ProjectEvaluationRow.project_id.in_(projects)).scalar_subquery(),
+        select(func.count(ProjectTextRow.id)).where(*published_text).scalar_subquery(),
+        select(func.max(ProjectTextRow.updated_at)).where(*published_text).scalar_subquery(),
+        select(func.count(ReportingRoundRow.id)).where(ReportingRoundRow.plan_id.in_(plans)).scalar_subquery(),
+        select(func.max(ReportingRoundRow.fiscal_year)).where(ReportingRoundRow.plan_id.in_(plans)).scalar_subquery(),
+    )
+
+
+def read_area_fingerprint(*, connection: Connection, area_slug: str) -> tuple[object, ...]:
+    """Return the fingerprint of what one area's pages show, in a single query (see :func:`read_store_fingerprint`).
+
+    A change in another area leaves it as it was, so that area's ETags, cached pages and page data stay valid. It
+    costs more than the store's fingerprint (it follows the area's plans, projects and KPIs), so the portal reads it
+    only after the store's fingerprint has moved.
+    """
+    return (area_slug, *connection.execute(_area_fingerprint_query(area_slug)).one())

@@ -7,9 +7,8 @@ Content-Security-Policy: no inline script or style at all, so chart data travels
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import date
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -20,11 +19,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from renkei.domain.fiscal import latest_ended_fiscal_year
 from renkei.settings import Settings, get_settings
 from renkei.store.engine import create_engine_from_url, create_session_factory, writer
-from renkei.store.portal_queries import read_store_fingerprint
 from renkei.web import health, staff
+from renkei.web.data_version import DataVersions
 from renkei.web.i18n import translate
 from renkei.web.page_frame import frame_globals
 from renkei.web.parameter_errors import answer_bad_parameters, is_api
@@ -145,15 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.headers["Cache-Control"] = "private, no-store"
         return response
 
-    def fingerprint() -> Hashable:
-        """Return the data version, and the calendar's default year (it moves on 1 April with no data change)."""
-        today = date.today()
-        with engine.connect() as connection:
-            return (read_store_fingerprint(connection=connection),
-                    latest_ended_fiscal_year(today.year, today.month, today.day))
-
-    app.state.read_version = fingerprint
-    app.add_middleware(ResponseCache, fingerprint=fingerprint, skip_prefixes=("/static/", STAFF_PREFIX, *health.PATHS),
+    versions = DataVersions(engine)  # the data version of each area's pages
+    app.state.read_version = versions
+    app.add_middleware(ResponseCache, fingerprint=versions, skip_prefixes=("/static/", STAFF_PREFIX, *health.PATHS),
                        max_bytes=settings.response_cache_mb * 1024 * 1024)  # a replay skips everything inside it
     install_operations(app)  # /healthz, /readyz and request ids (outermost)
 

@@ -340,6 +340,9 @@ class PortalCache:
         #: Held while a portal is built, so that a build is never done twice at once.
         self.building = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def get(self, key: tuple[object, ...]) -> Portal | None:
         """Return the cached portal for a key, if any."""
         with self._lock:

@@ -79,10 +79,10 @@ def find_portal(request: Request, session: Session, plan: str | None, as_of: int
 
     The plan is the request's area's current plan (``plan`` picks another edition of the same area).
     """
-    state = request.scope.get("state", {})
-    fingerprint = state["fingerprint"] if "fingerprint" in state else request.app.state.read_version()
+    state, area = request.scope.get("state", {}), request_area(request)
+    fingerprint = state["fingerprint"] if "fingerprint" in state else request.app.state.read_version(area)
     return load_portal(session=session, plan_key=plan, as_of=as_of, cache=request.app.state.portal_cache,
-                       fingerprint=fingerprint, area_slug=request_area(request))
+                       fingerprint=fingerprint, area_slug=area)
 
 
 def get_portal(

@@ -2,8 +2,8 @@
 
 Pages only change when the data does (an import, an approved actual, a published assessment, evaluation or text,
 a reporting round) or when the calendar moves the default evaluation year. So every public GET is keyed by its
-path, its query in one form, its cookies and the data version (``fingerprint()``, read once per request off the
-event loop and handed to the routes in ``request.state.fingerprint``):
+path, its query in one form, its cookies and the data version of the path's area (``fingerprint(area)``, read once per
+request off the event loop and handed to the routes in ``request.state.fingerprint``; see ``data_version``):
 
 - the key's digest is the response's strong ``ETag``; a browser, proxy or CDN that sends it back in
   ``If-None-Match`` gets ``304 Not Modified`` without any rendering; ``Cache-Control: public, no-cache`` lets a
@@ -30,6 +30,7 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from renkei import __version__
+from renkei.web.urls import split_area
 
 #: The largest body kept (bigger ones are served but not kept), and the default memory bound.
 MAX_BODY = 4_000_000
@@ -91,7 +92,7 @@ def replayable(start: Message) -> bool:
 class ResponseCache:
     """ASGI middleware: ETags and 304 for public GETs, and replay while ``fingerprint()`` returns the same value."""
 
-    def __init__(self, app: ASGIApp, *, fingerprint: Callable[[], Hashable],
+    def __init__(self, app: ASGIApp, *, fingerprint: Callable[[str | None], Hashable],
                  skip_prefixes: tuple[str, ...] = ("/static/",), max_bytes: int = MAX_BYTES) -> None:
         self.app = app
         self.fingerprint = fingerprint
@@ -109,7 +110,8 @@ class ResponseCache:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(self.skip_prefixes):
             await self.app(scope, receive, send)
             return
-        fingerprint = await anyio.to_thread.run_sync(self.fingerprint)  # one query per request, off the loop
+        area, _ = split_area(scope["path"])
+        fingerprint = await anyio.to_thread.run_sync(self.fingerprint, area)  # one query per request, off the loop
         scope.setdefault("state", {})["fingerprint"] = fingerprint
         headers = scope.get("headers", [])
         cookies = b";".join(v for k, v in headers if k == b"cookie")

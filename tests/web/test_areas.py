@@ -1,0 +1,107 @@
+"""Two areas in one deployment: `/` lists both, each area's pages and API hold its own plan only, the earlier paths
+lead to the list, and a change in one area leaves the other's ETags and page data as they were."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from renkei.cli.portal import import_example, read_example_text
+from renkei.reading.area import load_area
+from renkei.reading.sheet import read_plan
+from renkei.services.plan_import import import_plan
+from renkei.services.rounds import open_round
+from renkei.settings import Settings
+from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.store.portal_queries import choose_plan
+from renkei.web.app import create_app
+
+SECOND = "second"
+#: A sheet of the second area's document that the first area's does not have.
+SECOND_ONLY = "第二圏域だけの試験事業"
+
+
+def _second_area_plan(url: str) -> None:
+    """Import the example, renamed, for a second area with the same members (one project only it has)."""
+    source = read_example_text().replace("消防指令業務の共同運用に係る調査研究事業", SECOND_ONLY, 1)
+    plan, findings = read_plan(source)
+    area = replace(load_area("kitakyushu"), slug=SECOND, name="第二圏域（試験）", name_en="Second (test)")
+    engine = create_engine_from_url(url)
+    try:
+        with create_session_factory(engine)() as session:
+            import_plan(session=session, plan=replace(plan, area_slug=SECOND), findings=findings, source_text=source,
+                        area=area, actor="test")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def two_areas_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('areas') / 'renkei.db'}"
+    import_example(url)
+    _second_area_plan(url)
+    return url
+
+
+@pytest.fixture
+def client(two_areas_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url=two_areas_url, data_dir=tmp_path))) as test_client:
+        yield test_client
+
+
+def test_the_list_of_areas_names_both(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'href="/a/kitakyushu/"' in page.text and f'href="/a/{SECOND}/"' in page.text
+    assert "第二圏域（試験）" in page.text
+
+
+def test_each_area_shows_its_own_projects(client: TestClient) -> None:
+    first = client.get("/a/kitakyushu/projects?q=第二圏域だけ").text
+    second = client.get(f"/a/{SECOND}/projects?q=第二圏域だけ").text
+    api = client.get(f"/api/a/{SECOND}/projects", params={"q": "第二圏域だけ"}).json()
+    assert [p["name"] for p in api["projects"]] == [SECOND_ONLY]
+    slug = api["projects"][0]["slug"]
+    # The query is echoed on both pages; only the second area's links to the project.
+    assert f'href="/a/{SECOND}/projects/{slug}"' in second and f"/projects/{slug}" not in first
+    assert client.get(f"/a/kitakyushu/projects/{slug}").status_code == 404
+    assert client.get("/api/a/kitakyushu/projects", params={"q": "第二圏域だけ"}).json()["projects"] == []
+    assert client.get("/a/nowhere/").status_code == 404
+
+
+def test_earlier_paths_lead_to_the_list_when_there_are_two_areas(client: TestClient) -> None:
+    page = client.get("/projects", follow_redirects=False)
+    assert page.status_code == 302 and page.headers["location"] == "/"
+    api = client.get("/api/projects", follow_redirects=False)
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
+    assert "/api/a/" in api.text
+
+
+def test_a_change_in_one_area_leaves_the_others_version(client: TestClient, two_areas_url: str) -> None:
+    versions = client.app.state.read_version  # type: ignore[attr-defined]
+    first_tag = client.get("/a/kitakyushu/").headers["etag"]
+    second_tag = client.get(f"/a/{SECOND}/").headers["etag"]
+    first_data = client.get("/a/kitakyushu/projects").text
+    built = len(client.app.state.portal_cache)  # type: ignore[attr-defined]
+    engine = create_engine_from_url(two_areas_url)
+    try:
+        with create_session_factory(engine)() as session:
+            plan = choose_plan(session=session, area_slug=SECOND)
+            assert plan is not None  # a new reporting round moves the second area's default year
+            open_round(session=session, plan_id=plan.id, fiscal_year=2026, due_date=date(2027, 5, 31), actor="test")
+    finally:
+        engine.dispose()
+    assert client.get(f"/a/{SECOND}/").headers["etag"] != second_tag
+    reads = versions.area_reads
+    assert client.get("/a/kitakyushu/").headers["etag"] == first_tag  # the first area's pages are still valid
+    assert versions.area_reads == reads + 1  # read once after the store moved, then kept
+    assert client.get("/a/kitakyushu/", headers={"If-None-Match": first_tag}).status_code == 304
+    assert client.get("/a/kitakyushu/projects").text == first_data
+    assert versions.area_reads == reads + 1
+    # Only the second area's page data was built again.
+    assert len(client.app.state.portal_cache) == built + 1  # type: ignore[attr-defined]
