@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import assert_never
 
 from renkei.domain.actual import Actual, Assessment, MonthMerge, value_by_fiscal_year
 from renkei.domain.amount_rule import judge_cumulative, judge_every_year, judge_year_on_year
@@ -29,7 +30,7 @@ from renkei.domain.level_rule import judge_maintain, judge_none, judge_point, ju
 from renkei.domain.plan import KPI
 from renkei.domain.quantity import Basis, Direction, QuantityKind
 from renkei.domain.status import Rating, Status, Thresholds, rate_status
-from renkei.domain.verdict import Frame, conclude, level_baseline
+from renkei.domain.verdict import Frame, Verdict, conclude, level_baseline
 
 __all__ = [
     "Evaluation",
@@ -61,6 +62,28 @@ class KpiForm(StrEnum):
     EVERY_YEAR = "every_year"  # an amount each year (6回/年（令和8年度～12年度）)
     QUALITATIVE = "qualitative"  # an aim in words (参加自治体の増)
     NONE = "none"  # nothing measurable (「-」)
+
+
+def _judge(form: KpiForm, frame: Frame, assessment: Assessment | None) -> Verdict:
+    """Judge a KPI by the rule of its form (every form has one: a new form fails the type check until it has)."""
+    match form:
+        case KpiForm.POINT:
+            return judge_point(frame)
+        case KpiForm.MAINTAIN:
+            return judge_maintain(frame)
+        case KpiForm.CUMULATIVE:
+            return judge_cumulative(frame)
+        case KpiForm.EVERY_YEAR:
+            relative = frame.kpi.target.relative
+            if relative is not None and relative.basis is Basis.PREVIOUS_YEAR:
+                return judge_year_on_year(frame)
+            return judge_every_year(frame)
+        case KpiForm.QUALITATIVE:
+            return judge_qualitative(frame, assessment)
+        case KpiForm.NONE:
+            return judge_none(frame, assessment)
+        case _:
+            assert_never(form)
 
 
 def classify_kpi(kpi: KPI) -> KpiForm:
@@ -226,21 +249,7 @@ def evaluate_kpi(
         kpi=kpi, values=values, as_of=as_of, plan_first_year=plan_first_year,
         plan_last_year=plan_last_year, thresholds=thresholds,
     )
-    if form is KpiForm.POINT:
-        verdict = judge_point(frame)
-    elif form is KpiForm.MAINTAIN:
-        verdict = judge_maintain(frame)
-    elif form is KpiForm.CUMULATIVE:
-        verdict = judge_cumulative(frame)
-    elif form is KpiForm.EVERY_YEAR and kpi.target.relative is not None \
-            and kpi.target.relative.basis is Basis.PREVIOUS_YEAR:
-        verdict = judge_year_on_year(frame)
-    elif form is KpiForm.EVERY_YEAR:
-        verdict = judge_every_year(frame)
-    elif form is KpiForm.QUALITATIVE:
-        verdict = judge_qualitative(frame, assessment)
-    else:
-        verdict = judge_none(frame, assessment)
+    verdict = _judge(form, frame, assessment)
     rating = verdict.rating or rate_status(verdict.status, verdict.progress, verdict.expected, thresholds)
     explanation_ja, explanation_en = conclude(verdict.ja, verdict.en, verdict.status)
     return Evaluation(

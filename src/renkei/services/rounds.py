@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import assert_never
 
 from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Actual, Assessment, read_assessment_word
 from renkei.domain.fiscal import format_fiscal_year
-from renkei.domain.permission import Action, Role, Scope, Target, is_allowed, scope_of
+from renkei.domain.permission import Action, Role, Target, is_allowed
 from renkei.domain.plan import KPI, Plan, Project, indicator_key
 from renkei.domain.progress import classify_kpi
 from renkei.domain.relisting import Relisting
@@ -379,16 +380,18 @@ def owes(user: StaffUser, item: ReportItem) -> bool:
     projects it takes part in whose quantity adds up across municipalities, so that its share means something
     (never a rate or an assessment, which are the lead city's); a viewer's is empty.
     """
-    if user.role is Role.ADMIN:
-        return True
-    if scope_of(user.role, Action.ENTER_ACTUAL) is Scope.NONE:
-        return False
-    if not is_allowed(user.subject, Action.ENTER_ACTUAL, item.target):
-        return False
-    if is_allowed(user.subject, Action.ENTER_TOTAL, item.target):
-        return True
-    return (item.kind is RecordKind.ACTUAL and user.municipality_code in item.partner_codes
-            and takes_shares(item.kpi))
+    may_enter = is_allowed(user.subject, Action.ENTER_ACTUAL, item.target)
+    match user.role:
+        case Role.ADMIN | Role.EDITOR:
+            return may_enter and is_allowed(user.subject, Action.ENTER_TOTAL, item.target)
+        case Role.MUNICIPALITY:
+            return may_enter and (is_allowed(user.subject, Action.ENTER_TOTAL, item.target) or (
+                item.kind is RecordKind.ACTUAL and user.municipality_code in item.partner_codes
+                and takes_shares(item.kpi)))
+        case Role.VIEWER:
+            return False
+        case _:
+            assert_never(user.role)
 
 
 def own_part(user: StaffUser, item: ReportItem) -> Part:
