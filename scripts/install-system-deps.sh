@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages renkei needs (browser tests, the PDF report, workbook tests) when they are missing.
+# Install the Debian packages renkei needs (browser tests, the PDF report, workbook tests, nginx in front) when they are missing.
 # Runs apt-get only as root and only when something is missing, so repeated runs are fast.
 set -euo pipefail
 need=()
@@ -11,6 +11,8 @@ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # The plan workbook's tests save it with LibreOffice Calc, as a planner using LibreOffice would.
 command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+# The production setup (deploy/, `make serve-prod`) and its test put Debian's nginx in front of the portal.
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
