@@ -9,6 +9,7 @@ belongs to exactly one worker process.
 
 from __future__ import annotations
 
+import doctest
 import http.client
 import os
 import re
@@ -282,3 +283,8 @@ def test_the_launcher_refuses_a_port_in_use(serve_prod: ModuleType) -> None:
             serve_prod.check_free(address)
     with pytest.raises(serve_prod.SetupError, match="host:port"):
         serve_prod.split_address("8080")
+
+
+def test_the_launcher_s_examples_hold(serve_prod: ModuleType) -> None:
+    result = doctest.testmod(serve_prod)
+    assert result.attempted >= 3 and result.failed == 0
