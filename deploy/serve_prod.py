@@ -112,9 +112,12 @@ def ensure_database(url: str) -> None:
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
 
-    from renkei.store.engine import create_engine_from_url, normalise_database_url
+    from renkei.store.engine import DatabaseUrlError, create_engine_from_url, normalise_database_url
 
-    parsed = normalise_database_url(url)
+    try:
+        parsed = normalise_database_url(url)
+    except DatabaseUrlError as error:
+        raise SetupError(str(error)) from None
     if parsed.get_backend_name() != "postgresql":
         return
     engine = create_engine_from_url(parsed)
@@ -259,6 +262,17 @@ def stop(args: argparse.Namespace) -> int:
     return 0
 
 
+def worker_count(text: str) -> int:
+    """Read the number of workers (1 to 64).
+
+    >>> worker_count("2")
+    2
+    """
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"ワーカーの数は 1〜64 / the number of workers is 1 to 64, not {text!r}")
+    return int(text)
+
+
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(description="nginx + renkei serve --workers N on PostgreSQL, on this machine")
@@ -267,7 +281,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                         help="nginx's address (default 127.0.0.1:8080)")
     parser.add_argument("--app", default=os.environ.get("RENKEI_PROD_APP", "127.0.0.1:8001"),
                         help="the workers' address, behind nginx (default 127.0.0.1:8001)")
-    parser.add_argument("--workers", type=int, default=2, help="renkei worker processes (default 2)")
+    parser.add_argument("--workers", type=worker_count, default=2, metavar="N",
+                        help="renkei worker processes, 1-64 (default 2)")
     parser.add_argument("--database-url", default=os.environ.get("RENKEI_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--run-dir", default="var/prod", help="nginx's configuration, logs and cache (var/prod)")
     parser.add_argument("--nginx", default=NGINX, help=f"the nginx program (default {NGINX})")

@@ -285,6 +285,14 @@ def test_the_launcher_refuses_a_port_in_use(serve_prod: ModuleType) -> None:
         serve_prod.split_address("8080")
 
 
+def test_the_launcher_refuses_a_database_url_it_cannot_use(serve_prod: ModuleType, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    status = serve_prod.main(["--database-url", "mysql://x@y/z", "--run-dir", str(tmp_path), "--nginx", sys.executable,
+                              "--listen", f"127.0.0.1:{free_port()}", "--app", f"127.0.0.1:{free_port()}"])
+    assert status == 2 and "unsupported database URL" in capsys.readouterr().err
+    assert not (tmp_path / "nginx.conf").exists()  # refused before anything was written or started
+
+
 def test_the_launcher_s_examples_hold(serve_prod: ModuleType) -> None:
     result = doctest.testmod(serve_prod)
     assert result.attempted >= 3 and result.failed == 0
