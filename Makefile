@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := examples/kitakyushu_vision_r8.txt
 
-.PHONY: help venv sysdeps run test lint unit bench bench-portal bench-import clean
+.PHONY: help venv sysdeps run serve-prod stop-prod test lint unit bench bench-portal bench-import clean
 
 help:
 	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
 	@echo "make test   — lint (ruff, mypy) and run the whole test suite"
 	@echo "make bench  — the reader benchmark; make bench-portal — the portal under load vs Datasette"
+	@echo "make serve-prod — nginx on :8080 in front of two workers on PostgreSQL (docs/deploy.md); make stop-prod"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +32,16 @@ run: venv
 	@echo "  $(BIN)/renkei user add admin --role admin --name '企画課'"
 	$(BIN)/renkei serve --host 127.0.0.1 --port 8000
 
+# The production setup on this machine: nginx (config, logs and cache in var/prod) in front of two renkei workers
+# on PostgreSQL. Ctrl-C or `make stop-prod` stops it. RENKEI_DATABASE_URL, RENKEI_PROD_LISTEN, RENKEI_PROD_APP.
+serve-prod: venv sysdeps
+	$(BIN)/python deploy/serve_prod.py --workers 2 --run-dir var/prod
+
+stop-prod: venv
+	$(BIN)/python deploy/serve_prod.py stop --run-dir var/prod
+
 lint: venv
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks deploy
 	$(BIN)/mypy
 
 unit: venv

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages renkei needs (browser tests, the PDF report, workbook tests) when they are missing.
+# Install the Debian packages renkei needs (browser tests, the PDF report, workbook tests, nginx in front) when they are missing.
 # Runs apt-get only as root and only when something is missing, so repeated runs are fast.
 set -euo pipefail
 need=()
@@ -13,6 +13,8 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 # `renkei backup` and `renkei restore` on PostgreSQL run pg_dump, pg_restore and psql.
 command -v pg_dump >/dev/null 2>&1 && command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
+# The production setup (deploy/, `make serve-prod`) and its test put Debian's nginx in front of the portal.
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     - ``data_licence`` (``RENKEI_DATA_LICENCE``, default ``CC BY 4.0``) and ``data_licence_url``
       (``RENKEI_DATA_LICENCE_URL``): the licence of the published data, named in every page's footer.
     - ``session_key`` (``RENKEI_SESSION_KEY``, default empty): the secret that keys stored session tokens and CSRF
-      tokens; when empty, one is generated into ``<data_dir>/session.key`` (file mode 600) on first run.
+      tokens; when empty, one is generated once into the database (``app_secret``) and every worker shares it.
     - ``session_idle_minutes`` (``RENKEI_SESSION_IDLE_MINUTES``, default 60): a staff session ends after this long
       without a request.
     - ``session_max_hours`` (``RENKEI_SESSION_MAX_HOURS``, default 12): a staff session ends this long after

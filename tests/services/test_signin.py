@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ from renkei.services import signin
 from renkei.services.signin import SignInError, resolve_session, sign_in, sign_out
 from renkei.settings import Settings
 from renkei.store.audit import list_audit_events
-from renkei.store.workspace_tables import LoginAttemptRow, StaffSessionRow
+from renkei.store.engine import create_engine_from_url
+from renkei.store.workspace_tables import AppSecretRow, LoginAttemptRow, StaffSessionRow
 
 KEY = b"k" * 32
 SETTINGS = Settings(session_key="k" * 32, session_idle_minutes=30, session_max_hours=8)
@@ -121,15 +121,41 @@ def test_sign_out_ends_the_session_at_once(session: Session, staff: Any) -> None
     assert resolve_session(session=session, token=signed.token, key=KEY, settings=SETTINGS) is None
 
 
-def test_the_session_key_is_generated_once_with_mode_600(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "data")
-    key = signin.load_session_key(settings)
-    path = tmp_path / "data" / "session.key"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert len(key) == 64 and signin.load_session_key(settings) == key
-    path.chmod(0o644)
-    assert signin.load_session_key(settings) == key and stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert signin.load_session_key(Settings(data_dir=tmp_path, session_key="from-settings")) == b"from-settings"
+def test_the_session_key_is_generated_once_into_the_database(migrated_url: str, tmp_path: Path) -> None:
+    settings = Settings(database_url=migrated_url, data_dir=tmp_path / "data")
+    engine = create_engine_from_url(migrated_url)
+    try:
+        key = signin.load_session_key(settings, engine=engine)
+        assert len(key) == 64 and signin.load_session_key(settings, engine=engine) == key
+        with engine.connect() as connection:
+            stored = connection.execute(select(AppSecretRow.name, AppSecretRow.value)).all()
+        assert stored == [("session_key", key.decode())]
+        assert not (tmp_path / "data").exists()  # nothing is written beside the database any more
+        from_settings = settings.model_copy(update={"session_key": "from-settings"})
+        assert signin.load_session_key(from_settings, engine=engine) == b"from-settings"
+    finally:
+        engine.dispose()
+
+
+def test_a_key_file_of_an_earlier_version_is_adopted_so_sessions_survive(migrated_url: str, tmp_path: Path) -> None:
+    (tmp_path / "session.key").write_text("a" * 64 + "\n", encoding="ascii")
+    engine = create_engine_from_url(migrated_url)
+    try:
+        assert signin.load_session_key(Settings(data_dir=tmp_path), engine=engine) == b"a" * 64
+        (tmp_path / "session.key").unlink()  # the database keeps it from now on
+        assert signin.load_session_key(Settings(data_dir=tmp_path), engine=engine) == b"a" * 64
+    finally:
+        engine.dispose()
+
+
+def test_a_key_file_that_is_no_key_is_not_adopted(migrated_url: str, tmp_path: Path) -> None:
+    (tmp_path / "session.key").write_bytes(b"\xff\xfe not a key")
+    engine = create_engine_from_url(migrated_url)
+    try:
+        key = signin.load_session_key(Settings(data_dir=tmp_path), engine=engine)
+    finally:
+        engine.dispose()
+    assert len(key) == 64 and b"not a key" not in key
 
 
 def test_csrf_tokens_belong_to_their_session() -> None:

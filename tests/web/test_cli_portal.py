@@ -39,7 +39,7 @@ def test_import_example_fills_an_empty_database(tmp_path: Path) -> None:
 def test_serve_is_documented() -> None:
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--database-url", "--import-example"):
+    for option in ("--host", "--port", "--database-url", "--import-example", "--workers"):
         assert option in result.output
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from importlib import resources
 from pathlib import Path
@@ -85,12 +86,15 @@ def serve(
     import_example_plan: Annotated[
         bool, typer.Option("--import-example", help="同梱の例を読み込む / import the bundled example first")
     ] = False,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64,
+        help="ワーカープロセスの数（データベースとセッション鍵を共有） / worker processes (they share the database and "
+             "the session key)")] = 1,
 ) -> None:
     """公開ポータルを起動する / run the public portal."""
     import uvicorn
 
     from renkei.store.engine import DatabaseUrlError
-    from renkei.web.app import create_app
     from renkei.web.json_log import uvicorn_log_config
 
     settings = Settings(database_url=database_url) if database_url else Settings()
@@ -98,6 +102,7 @@ def serve(
         if import_example_plan or database_is_empty(settings.database_url):
             key = import_example(settings.database_url)
             out.print(f"例の計画を読み込みました / imported the example plan: {key}")
+        prepare_session_key(settings)
     except DatabaseUrlError as exc:
         out.print(f"[bold red]エラー / error:[/] {exc}")
         raise typer.Exit(2) from None
@@ -108,10 +113,38 @@ def serve(
     out.print(f"職員用ページ / staff workspace: {url}/staff")
     if not has_staff(settings.database_url):
         out.print("最初の管理者を作るには / to create the first admin: renkei user add admin --role admin")
-    portal_app = create_app(settings)
-    threading.Thread(target=warm_portal, args=(portal_app,), name="renkei-warm", daemon=True).start()
+    if workers > 1:
+        out.print(f"ワーカー {workers} 個 / {workers} workers")
+    os.environ["RENKEI_DATABASE_URL"] = settings.database_url  # every worker process reads its settings from here
     # JSON lines on standard error, each with its request id; the access lines come from the app (RequestContext)
-    uvicorn.run(portal_app, host=host, port=port, log_config=uvicorn_log_config(), access_log=False)
+    uvicorn.run(f"{__name__}:serve_app", factory=True, host=host, port=port, workers=workers,
+                log_config=uvicorn_log_config(), access_log=False)
+
+
+def prepare_session_key(settings: Settings) -> None:
+    """Make sure the database holds the session key before any worker starts (unless RENKEI_SESSION_KEY is set)."""
+    from renkei.services.signin import load_session_key
+    from renkei.store.engine import create_engine_from_url
+
+    engine = create_engine_from_url(settings.database_url)
+    try:
+        load_session_key(settings, engine=engine)
+    finally:
+        engine.dispose()
+
+
+def serve_app() -> FastAPI:
+    """Build one worker's portal from the environment's settings, and start preparing its page data.
+
+    ``renkei serve`` hands uvicorn this factory by name, so each worker process builds its own app; what a worker
+    keeps in memory (replayable answers, plan snapshots) is keyed by the database's data version, read on every
+    request, so a change made through one worker shows on every other worker's next request.
+    """
+    from renkei.web.app import create_app
+
+    portal_app = create_app(Settings())
+    threading.Thread(target=warm_portal, args=(portal_app,), name="renkei-warm", daemon=True).start()
+    return portal_app
 
 
 def warm_portal(app: FastAPI) -> None:

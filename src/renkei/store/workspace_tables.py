@@ -161,3 +161,17 @@ class ProjectTextRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+
+class AppSecretRow(Base):
+    """A secret the application generates once and every worker and host shares (the session key).
+
+    Written once, by whichever process needs it first (``INSERT … ON CONFLICT DO NOTHING``), and never updated:
+    every process then reads the same value. ``RENKEI_SESSION_KEY`` keeps the session key out of the database.
+    """
+
+    __tablename__ = "app_secret"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
-from renkei.services.signin import load_session_key
+from renkei.services.signin import SessionKeySource
 from renkei.settings import Settings
 from renkei.web.staff import admin, board, projects, reports, signin, upload
 from renkei.web.staff.auth import ROUTE_ACTIONS, SignInRequired
@@ -18,7 +18,7 @@ __all__ = ["ROUTE_ACTIONS", "install", "walk_routes"]
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the staff routes to the app, with the session key and the sign-in redirect."""
-    app.state.session_key = load_session_key(settings)
+    app.state.session_key = SessionKeySource(settings, app.state.engine)  # read at the first staff request
     for module in (signin, reports, board, projects, upload, admin):
         app.include_router(module.router)
 

@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from renkei.domain.permission import Action, may_ever
 from renkei.services.accounts import StaffUser
-from renkei.services.signin import check_csrf, csrf_token, keyed_hash, resolve_session
+from renkei.services.signin import SessionKeySource, check_csrf, csrf_token, keyed_hash, resolve_session
 from renkei.web.rendering import SessionDep
 
 SESSION_COOKIE = "renkei_session"
@@ -35,9 +35,9 @@ class SignInRequired(Exception):
 
 
 def session_key(request: Request) -> bytes:
-    """Return the application's session key."""
-    key: bytes = request.app.state.session_key
-    return key
+    """Return the application's session key (every worker and host on the database shares it)."""
+    source: SessionKeySource = request.app.state.session_key
+    return source.get()
 
 
 def is_https(request: Request) -> bool:
