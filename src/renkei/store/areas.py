@@ -61,14 +61,14 @@ def find_area(*, session: Session, slug: str) -> Area | None:
 def list_stored_areas(*, session: Session) -> list[StoredArea]:
     """Return every stored area by slug, with its member count and plan keys (three queries in all)."""
     counts = dict(session.execute(
-        select(AreaMemberRow.area_id, func.count()).group_by(AreaMemberRow.area_id)).tuples().all())
+        select(AreaMemberRow.area_id, func.count()).group_by(AreaMemberRow.area_id)).all())
     leads = dict(session.execute(
         select(AreaMemberRow.area_id, MunicipalityRow.name)
         .join(MunicipalityRow, MunicipalityRow.id == AreaMemberRow.municipality_id)
-        .where(AreaMemberRow.is_lead.is_(True))).tuples().all())
+        .where(AreaMemberRow.is_lead.is_(True))).all())
     plans: dict[int, list[str]] = {}
     for area_id, key in session.execute(
-            select(PlanRow.area_id, PlanRow.plan_key).order_by(PlanRow.first_year, PlanRow.plan_key)).tuples():
+            select(PlanRow.area_id, PlanRow.plan_key).order_by(PlanRow.first_year, PlanRow.plan_key)):
         plans.setdefault(area_id, []).append(key)
     return [
         StoredArea(row.slug, row.name, row.name_en or "", row.lead_code, leads.get(row.id, ""), counts.get(row.id, 0),
