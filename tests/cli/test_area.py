@@ -159,5 +159,13 @@ def test_an_import_by_slug_uses_the_stored_area_not_the_seed(runner: CliRunner, 
     assert "香春町" not in header and "苅田町" in header
 
 
+def test_a_seed_is_stored_by_the_first_import_for_its_slug(runner: CliRunner) -> None:
+    document = Path(__file__).resolve().parents[1] / "data" / "other_areas_toyama.txt"
+    invoke(runner, "import", str(document), "--area", "toyama-gosei")
+    (area,) = json.loads(invoke(runner, "area", "list", "--format", "json"))
+    assert (area["slug"], area["lead"]["name"], area["members"]) == ("toyama-gosei", "高岡市", 6)
+    assert area["plan_period"] == {"first_fiscal_year": 2016, "last_fiscal_year": 2020}
+
+
 def _csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))

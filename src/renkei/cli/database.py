@@ -134,9 +134,9 @@ def missing_database_message(exc: DatabaseMissingError, source: str) -> str:
 def open_session(url: str | None, *, create: bool = False) -> Iterator[Session]:
     """Open a session on the database (brought up to the newest schema), or exit with a clear message.
 
-    Only a command that can start a database from nothing passes ``create=True`` (``renkei import``, ``renkei user
-    add``): every other command needs an existing renkei database and refuses, creating nothing, when there is none
-    at the URL (a mistyped RENKEI_DATABASE_URL must not look like an empty database).
+    Only a command that can start a database from nothing passes ``create=True`` (``renkei import``, ``renkei area
+    add``, ``renkei user add``): every other command needs an existing renkei database and refuses, creating
+    nothing, when there is none at the URL (a mistyped RENKEI_DATABASE_URL must not look like an empty database).
     """
     chosen = url or Settings().database_url
     try:
