@@ -167,5 +167,34 @@ def test_a_seed_is_stored_by_the_first_import_for_its_slug(runner: CliRunner) ->
     assert area["plan_period"] == {"first_fiscal_year": 2016, "last_fiscal_year": 2020}
 
 
+SECOND_PERIOD = """\
+事業名\t第2期の新しい連携事業\t\t\t\t\t連携市町
+事業内容\t第2期に始める事業。\t\t\t\t\t全市町
+事業費（千円）\tR13\tR14\tR15\tR16\tR17\t備考
+\t1,000\t1,000\t\t\t\t
+"""
+
+
+def test_a_second_plan_of_an_area_and_a_correction_of_the_first(runner: CliRunner, tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "kitakyushu_vision_r8.txt"
+    invoke(runner, "import", str(example))
+    seed = json.loads((Path(__file__).resolve().parents[2] / "src" / "renkei" / "data" / "areas" /
+                       "kitakyushu.json").read_text(encoding="utf-8"))
+    second_area = tmp_path / "kitakyushu.json"
+    second_area.write_text(json.dumps({**seed, "plan_period": {"first_fiscal_year": 2031, "last_fiscal_year": 2035}},
+                                      ensure_ascii=False), encoding="utf-8")
+    second = tmp_path / "second.txt"
+    second.write_text(SECOND_PERIOD, encoding="utf-8")
+    assert "new plan: kitakyushu/kitakyushu-2031" in invoke(runner, "import", str(second), "--area", str(second_area))
+    (area,) = json.loads(invoke(runner, "area", "list", "--format", "json"))
+    assert area["plans"] == ["kitakyushu-2026", "kitakyushu-2031"]
+    assert area["plan_period"] == {"first_fiscal_year": 2031, "last_fiscal_year": 2035}
+    # The first plan's document again, for that plan: read for its own period, it changes nothing.
+    assert "変更はありません / no changes" in invoke(runner, "import", str(example), "--plan-id", "kitakyushu-2026")
+    assert "変更はありません / no changes" in invoke(runner, "import", str(second))
+    (area,) = json.loads(invoke(runner, "area", "list", "--format", "json"))
+    assert area["plan_period"] == {"first_fiscal_year": 2031, "last_fiscal_year": 2035}
+
+
 def _csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))

@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -205,6 +206,21 @@ def resolve_import_area(option: str | None, database_url: str | None) -> Area:
     return found if found is not None else load_area_option(slug, stored=stored)
 
 
+def _period_of(area: Area, plan_key: str | None, database_url: str | None) -> Area:
+    """Return the area to read a document with: the stored plan's period when --plan-id names an existing plan.
+
+    The area's own period is its current plan's; a correction of an earlier plan (``--plan-id kitakyushu-2026``) is
+    read for that plan's period, so it updates that plan and never lands on the current one.
+    """
+    if plan_key is None or not database_exists(database_url):
+        return area
+    with open_session(database_url) as session:
+        stored = repository.get_plan(session=session, area_slug=area.slug, plan_key=plan_key)
+    if stored is None:
+        return area
+    return replace(area, plan_first_year=stored.first_year, plan_last_year=stored.last_year)
+
+
 def stored_or_seed_area(slug: str, database_url: str | None) -> Area | None:
     """Return an area by slug from the database when one exists, else the package's seed; None when neither has it."""
     from renkei.services.areas import area_for_document, seed_area
@@ -329,7 +345,7 @@ def import_document(
             chosen = read_area_file(Path(area))
     else:
         chosen = resolve_import_area(area, database_url)
-        plan, findings, text, renames = (*_read_document(file, chosen), {})
+        plan, findings, text, renames = (*_read_document(file, _period_of(chosen, plan_id, database_url)), {})
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     out.print(f"{plan.area_name}：{len(plan.projects)}事業、KPI {sum(len(p.kpis) for p in plan.projects)}件 "
               f"（点検: エラー {counts[Severity.ERROR]}件、警告 {counts[Severity.WARNING]}件 / "
