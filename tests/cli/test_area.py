@@ -198,3 +198,14 @@ def test_a_second_plan_of_an_area_and_a_correction_of_the_first(runner: CliRunne
 
 def _csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def test_an_unknown_slug_is_refused_with_what_to_do(runner: CliRunner, tmp_path: Path) -> None:
+    doc = tmp_path / "kurume.txt"
+    doc.write_text(DOC, encoding="utf-8")
+    linted = runner.invoke(app, ["lint", str(doc), "--area", "kurume"])
+    assert linted.exit_code == 2
+    assert "this command does not read the database" in " ".join(linted.output.split())
+    imported = runner.invoke(app, ["import", str(doc), "--area", "kurume"])
+    assert imported.exit_code == 2 and "renkei area add" in imported.output and "Traceback" not in imported.output
+    assert not (tmp_path / "renkei.db").exists()

@@ -193,7 +193,7 @@ def resolve_import_area(option: str | None, database_url: str | None) -> Area:
     if option is not None and is_area_file(option):
         return read_area_file(Path(option))
     if not database_exists(database_url):
-        return load_area_option(option)
+        return load_area_option(option, database=True)
     from renkei.store.areas import find_area, list_member_area_slugs
 
     with open_session(database_url) as session:
@@ -203,7 +203,7 @@ def resolve_import_area(option: str | None, database_url: str | None) -> Area:
                        f"{len(stored)} areas: name one with --area（{', '.join(stored)}）")
         slug = option if option is not None else (stored[0] if stored else None)
         found = find_area(session=session, slug=slug) if slug is not None else None
-    return found if found is not None else load_area_option(slug, stored=stored)
+    return found if found is not None else load_area_option(slug, stored=stored, database=True)
 
 
 def _period_of(area: Area, plan_key: str | None, database_url: str | None) -> Area:

@@ -66,11 +66,12 @@ def read_area_file(path: Path) -> Area:
         raise fail(f"{path}: {exc}") from None
 
 
-def load_area_option(option: str | None, *, stored: tuple[str, ...] = ()) -> Area:
+def load_area_option(option: str | None, *, stored: tuple[str, ...] = (), database: bool = False) -> Area:
     """Load the area named by --area (an area JSON file, or the slug of a seed), or exit with a clear message.
 
     Commands that read a document without the database use this directly: a slug is one of the package's seeds,
-    and without --area the example's. ``stored`` lists the database's areas for the message, when known.
+    and without --area the example's. ``stored`` lists the database's areas for the message, when known;
+    ``database`` says the command stores areas (its message can point to ``renkei area add``).
     """
     if option is not None and is_area_file(option):
         return read_area_file(Path(option))
@@ -79,8 +80,13 @@ def load_area_option(option: str | None, *, stored: tuple[str, ...] = ()) -> Are
         return load_area(slug)
     except (AreaConfigError, LookupError, FileNotFoundError):
         known = ", ".join(dict.fromkeys((*stored, *available_areas())))
-        raise fail(f"圏域「{slug}」がありません。圏域の JSON ファイルを --area に指定するか renkei area add で"
-                   f"登録してください / no area {slug!r}: give its JSON file to --area, or add it with renkei area add "
+        if database:
+            hint = ("圏域の JSON ファイルを --area に指定するか renkei area add で登録してください",
+                    "give its JSON file to --area, or add it with renkei area add")
+        else:
+            hint = ("圏域の JSON ファイルを --area に指定してください（このコマンドはデータベースを読みません）",
+                    "give its JSON file to --area (this command does not read the database)")
+        raise fail(f"圏域「{slug}」がありません。{hint[0]} / no area {slug!r}: {hint[1]}"
                    f"（利用できる圏域 / available: {known}）") from None
 
 
