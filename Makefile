@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := examples/kitakyushu_vision_r8.txt
+EXAMPLE_AREA := kitakyushu
 
 .PHONY: help venv sysdeps run serve-prod stop-prod test lint unit bench bench-portal bench-import clean
 
@@ -27,7 +28,7 @@ sysdeps:
 run: venv
 	$(BIN)/renkei summary $(EXAMPLE)
 	$(BIN)/renkei lint $(EXAMPLE) || true
-	$(BIN)/renkei import $(EXAMPLE)
+	$(BIN)/renkei import $(EXAMPLE) --area $(EXAMPLE_AREA)
 	@echo "職員用ページ: http://127.0.0.1:8000/staff — 最初の管理者は次のコマンドで作ります / the first admin:"
 	@echo "  $(BIN)/renkei user add admin --role admin --name '企画課'"
 	$(BIN)/renkei serve --host 127.0.0.1 --port 8000

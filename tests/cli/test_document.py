@@ -95,12 +95,3 @@ def test_another_area_s_document_matches_the_schema_with_the_new_fields() -> Non
     assert second["budget"]["status_by_fiscal_year"]["2017"] == "unclear"
     assert first["policy_area"]["framework"] == "economic_growth"
     assert first["kpis"][1]["target"]["relative"]["relation"] == "percent"
-
-
-def test_area_list_names_the_shipped_areas() -> None:
-    result = runner.invoke(app, ["area", "list", "--format", "json"])
-    assert result.exit_code == 0, result.output
-    areas = {a["slug"]: a for a in json.loads(result.output)}
-    assert {"kitakyushu", "toyama-gosei", "hiroshima", "kumamoto"} <= set(areas)
-    assert areas["toyama-gosei"]["lead"]["name"] == "高岡市"
-    assert len(areas["toyama-gosei"]["members"]) == 6

@@ -1,8 +1,8 @@
 """Commands that need a database refuse when there is none at the URL, and create nothing (issue 18).
 
 A mistyped RENKEI_DATABASE_URL used to make `renkei user list` create an empty database and list no one. Only the
-commands that can start a database from nothing create one: `renkei import` and `renkei user add` (and `renkei
-serve`, which imports the example into an empty one).
+commands that can start a database from nothing create one: `renkei import`, `renkei area add` and `renkei user add`
+(and `renkei serve`, which imports the example into an empty one).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kitakyushu_vision_
 ACTUALS = EXAMPLE.parent / "kitakyushu_actuals_sample.csv"
 
 NEEDS_A_DATABASE = [
+    ["area", "list"],
     ["user", "list"],
     ["round", "list"],
     ["progress"],
@@ -122,7 +123,10 @@ def test_the_commands_that_start_a_database_still_create_it(typo: Path, args: li
     assert CliRunner().invoke(app, ["user", "list"]).exit_code == 0
 
 
-def test_area_list_needs_no_database(typo: Path) -> None:
-    result = CliRunner().invoke(app, ["area", "list"])
-    assert result.exit_code == 0 and "kitakyushu" in result.output
-    assert sorted(typo.iterdir()) == []
+def test_area_add_starts_a_database_and_area_list_reads_it(typo: Path) -> None:
+    seed = Path(__file__).resolve().parents[2] / "src" / "renkei" / "data" / "areas" / "harima.json"
+    result = CliRunner().invoke(app, ["area", "add", str(seed)])
+    assert result.exit_code == 0, result.output
+    assert (typo / "vra" / "renkie.db").is_file()
+    listed = CliRunner().invoke(app, ["area", "list"])
+    assert listed.exit_code == 0 and "harima" in listed.output and "kitakyushu" not in listed.output

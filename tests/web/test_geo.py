@@ -188,3 +188,37 @@ def test_main_reports_bad_input_without_a_traceback(tmp_path: Path, capsys: pyte
     assert "no boundary data for codes: 40204" in capsys.readouterr().err
     assert main(["--area", "nowhere", "--source", str(source)]) == 1
     assert main(["--area", "kitakyushu", "--source", str(tmp_path / "missing.geojson")]) == 1
+
+
+TWO_MEMBERS: dict[str, Any] = {"slug": "onga", "name": "試しの圏域", "lead": "401005",
+               "plan_period": {"first_fiscal_year": 2026, "last_fiscal_year": 2030},
+               "members": [{"code": "401005", "name": "北九州市"}, {"code": "403814", "name": "芦屋町"}]}
+
+
+def test_the_map_is_cut_for_an_area_file_or_an_area_stored_in_the_database(
+        tmp_path: Path, migrated_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from renkei.reading.area import read_area
+    from renkei.services.areas import add_area
+    from renkei.store.engine import create_engine_from_url, create_session_factory
+
+    source = tmp_path / "n03.geojson"
+    source.write_text(dump_geojson(WARDS_AND_TOWNS), encoding="utf-8")
+    area_file = tmp_path / "onga.json"
+    area_file.write_text(json.dumps(TWO_MEMBERS, ensure_ascii=False), encoding="utf-8")
+    from_file = tmp_path / "from-file.geojson"
+    assert main(["--area", str(area_file), "--source", str(source), "--output", str(from_file)]) == 0
+    codes = [f["properties"]["code6"] for f in json.loads(from_file.read_text(encoding="utf-8"))["features"]]
+    assert codes == ["401005", "403814"]
+
+    assert main(["--area", "onga", "--database-url", migrated_url, "--source", str(source)]) == 1
+    assert "no area 'onga' is stored" in capsys.readouterr().err
+    engine = create_engine_from_url(migrated_url)
+    with create_session_factory(engine)() as session:
+        stored = read_area(json.dumps({**TWO_MEMBERS, "members": TWO_MEMBERS["members"][:1]}), registry=load_registry())
+        add_area(session=session, area=stored, actor="test")
+    engine.dispose()
+    from_database = tmp_path / "from-database.geojson"
+    assert main(["--area", "onga", "--database-url", migrated_url, "--source", str(source),
+                 "--output", str(from_database)]) == 0
+    features = json.loads(from_database.read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["code6"] for f in features] == ["401005"]  # the stored members, not the file's

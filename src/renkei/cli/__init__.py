@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "文書を点検する（エラーがあれば終了コード1） / check a document; exit status 1 on any error."),
     "summary": ("renkei.cli.document",
                 "事業数・事業費の集計（再掲は一度だけ） / project counts and budget totals, relisted counted once."),
-    "area": ("renkei.cli.area", "圏域の設定 / configured areas: list"),
+    "area": ("renkei.cli.area", "圏域 / areas: add, list"),
     "import": ("renkei.cli.database",
                "文書を読み込み、差分を表示してデータベースに保存する / import a document into the database."),
     "progress": ("renkei.cli.database",

@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,11 +20,20 @@ from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from renkei.cli.files import AreaOpt, fail, load_area_option, read_text_file
+from renkei.cli.files import (
+    AreaOpt,
+    StoredAreaOpt,
+    fail,
+    is_area_file,
+    load_area_option,
+    read_area_file,
+    read_text_file,
+)
 from renkei.cli.fiscal_year import check_year_in_period, year_option
 from renkei.domain.actual import Actual
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import format_fiscal_year
+from renkei.domain.municipality import Area
 from renkei.domain.plan import Plan
 from renkei.domain.progress import ProgressError
 from renkei.domain.reporting_year import ReportingYears
@@ -125,9 +135,9 @@ def missing_database_message(exc: DatabaseMissingError, source: str) -> str:
 def open_session(url: str | None, *, create: bool = False) -> Iterator[Session]:
     """Open a session on the database (brought up to the newest schema), or exit with a clear message.
 
-    Only a command that can start a database from nothing passes ``create=True`` (``renkei import``, ``renkei user
-    add``): every other command needs an existing renkei database and refuses, creating nothing, when there is none
-    at the URL (a mistyped RENKEI_DATABASE_URL must not look like an empty database).
+    Only a command that can start a database from nothing passes ``create=True`` (``renkei import``, ``renkei area
+    add``, ``renkei user add``): every other command needs an existing renkei database and refuses, creating
+    nothing, when there is none at the URL (a mistyped RENKEI_DATABASE_URL must not look like an empty database).
     """
     chosen = url or Settings().database_url
     try:
@@ -174,10 +184,56 @@ def find_plan(session: Session, plan: str | None, *, as_of: int | None = None) -
     return found.id
 
 
-def _read_document(file: Path, area: str) -> tuple[Plan, list[Finding], str]:
+def resolve_import_area(option: str | None, database_url: str | None) -> Area:
+    """Return the area `renkei import --area` names: a JSON file; else a slug's stored area, else its seed.
+
+    Without --area it is the database's only area (refused, naming them, when it holds several), else the
+    example's. The database is only read, and only when one exists: an import may be the first command.
+    """
+    if option is not None and is_area_file(option):
+        return read_area_file(Path(option))
+    if not database_exists(database_url):
+        return load_area_option(option, database=True)
+    from renkei.store.areas import find_area, list_member_area_slugs
+
+    with open_session(database_url) as session:
+        stored = tuple(list_member_area_slugs(session=session))
+        if option is None and len(stored) > 1:
+            raise fail(f"データベースに圏域が{len(stored)}つあります。--area で指定してください / the database holds "
+                       f"{len(stored)} areas: name one with --area（{', '.join(stored)}）")
+        slug = option if option is not None else (stored[0] if stored else None)
+        found = find_area(session=session, slug=slug) if slug is not None else None
+    return found if found is not None else load_area_option(slug, stored=stored, database=True)
+
+
+def _period_of(area: Area, plan_key: str | None, database_url: str | None) -> Area:
+    """Return the area to read a document with: the stored plan's period when --plan-id names an existing plan.
+
+    The area's own period is its current plan's; a correction of an earlier plan (``--plan-id kitakyushu-2026``) is
+    read for that plan's period, so it updates that plan and never lands on the current one.
+    """
+    if plan_key is None or not database_exists(database_url):
+        return area
+    with open_session(database_url) as session:
+        stored = repository.get_plan(session=session, area_slug=area.slug, plan_key=plan_key)
+    if stored is None:
+        return area
+    return replace(area, plan_first_year=stored.first_year, plan_last_year=stored.last_year)
+
+
+def stored_or_seed_area(slug: str, database_url: str | None) -> Area | None:
+    """Return an area by slug from the database when one exists, else the package's seed; None when neither has it."""
+    from renkei.services.areas import area_for_document, seed_area
+
+    if not database_exists(database_url):
+        return seed_area(slug)
+    with open_session(database_url) as session:
+        return area_for_document(session=session, slug=slug)
+
+
+def _read_document(file: Path, chosen: Area) -> tuple[Plan, list[Finding], str]:
     from renkei.lint import lint_plan
 
-    chosen = load_area_option(area)
     text = read_text_file(file)
     try:
         plan, findings = read_plan(text, area=chosen)
@@ -194,14 +250,17 @@ def _is_xlsx(file: Path) -> bool:
         return False
 
 
-def _read_workbook(file: Path) -> tuple[Plan, list[Finding], str, dict[str, str]]:
-    """Read a plan workbook (renkei export xlsx, possibly edited); the source text is the plan's JSON."""
+def _read_workbook(file: Path, database_url: str | None) -> tuple[Plan, list[Finding], str, dict[str, str]]:
+    """Read a plan workbook (renkei export xlsx, possibly edited); the source text is the plan's JSON.
+
+    Edited partner cells are read against the workbook's area as stored (else its seed).
+    """
     from renkei.export.plan_json import plan_to_json
     from renkei.lint import lint_plan
     from renkei.reading.workbook import WorkbookReadError, read_workbook_edition
 
     try:
-        edition = read_workbook_edition(file.read_bytes())
+        edition = read_workbook_edition(file.read_bytes(), areas=lambda slug: stored_or_seed_area(slug, database_url))
     except WorkbookReadError as exc:
         raise fail(f"{file}: {exc}") from None
     return edition.plan, lint_plan(edition.plan), plan_to_json(edition.plan, []), edition.renames
@@ -272,11 +331,21 @@ def import_document(
     plan_id: Annotated[str | None, typer.Option("--plan-id", help="保存する計画キー / the plan key")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="書き込まずに差分だけ表示 / show, do not write")] = False,
     database_url: DatabaseOpt = None,
-    area: AreaOpt = "kitakyushu",
+    area: StoredAreaOpt = None,
     actor: Annotated[str, typer.Option("--actor", help="記録者 / who imports")] = "cli",
 ) -> None:
-    """文書を読み込み、差分を表示してデータベースに保存する / import a document into the database."""
-    plan, findings, text, renames = _read_workbook(file) if _is_xlsx(file) else (*_read_document(file, area), {})
+    """文書を読み込み、差分を表示してデータベースに保存する / import a document into the database.
+
+    The area the document is read for (--area) is stored or updated with the plan: a JSON file registers it.
+    """
+    chosen: Area | None = None
+    if _is_xlsx(file):  # the workbook names its area; it is stored already, or is the seed of its slug
+        plan, findings, text, renames = _read_workbook(file, database_url)
+        if area is not None and is_area_file(area):
+            chosen = read_area_file(Path(area))
+    else:
+        chosen = resolve_import_area(area, database_url)
+        plan, findings, text, renames = (*_read_document(file, _period_of(chosen, plan_id, database_url)), {})
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     out.print(f"{plan.area_name}：{len(plan.projects)}事業、KPI {sum(len(p.kpis) for p in plan.projects)}件 "
               f"（点検: エラー {counts[Severity.ERROR]}件、警告 {counts[Severity.WARNING]}件 / "
@@ -292,7 +361,7 @@ def import_document(
     with open_session(database_url, create=True) as session:
         try:
             result = import_plan(session=session, plan=plan, findings=findings, source_text=text,
-                                 plan_key=plan_id, dry_run=dry_run, area=load_area_option(area), actor=actor,
+                                 plan_key=plan_id, dry_run=dry_run, area=chosen, actor=actor,
                                  renames=renames)
         except PlanImportError as exc:
             raise fail(f"{file}: {exc}") from None
@@ -333,7 +402,7 @@ def template(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル / output file")] = None,
     plan_file: Annotated[Path | None, typer.Option("--plan-file", help="文書から作る / from a document")] = None,
     database_url: DatabaseOpt = None,
-    area: AreaOpt = "kitakyushu",
+    area: AreaOpt = None,
     municipality: Annotated[str | None, typer.Option(
         "--municipality", help="連携市町の団体コードか名前: その市町だけの報告シート（xlsx） / one partner's workbook",
     )] = None,
@@ -354,7 +423,7 @@ def template(
         return
     format = format or TemplateFormat.csv
     if plan_file is not None:
-        chosen, _, _ = _read_document(plan_file, area)
+        chosen, _, _ = _read_document(plan_file, load_area_option(area))
         key = f"{chosen.area_slug}-{chosen.first_year}"
     else:
         with open_session(database_url) as session:
@@ -504,7 +573,7 @@ def progress(
         "--as-of", "評価年度（計画期間内。既定: 最新の報告の年度か終了した最新の年度）", "evaluation year")] = None,
     format: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
     database_url: DatabaseOpt = None,
-    area: AreaOpt = "kitakyushu",
+    area: AreaOpt = None,
     pending: Annotated[bool, typer.Option(
         "--pending", help="未承認の値も含めて試算する（職員向け） / preview with values not yet approved")] = False,
 ) -> None:
@@ -515,11 +584,12 @@ def progress(
         raise fail("--plan と --plan-file はどちらか一方です / give --plan or --plan-file, not both")
     try:
         if plan_file is not None:
-            chosen, _, _ = _read_document(plan_file, area)
+            document_area = load_area_option(area)
+            chosen, _, _ = _read_document(plan_file, document_area)
             check_year_in_period("--as-of", as_of, chosen.first_year, chosen.last_year)
             by_kpi: dict[tuple[str, str], list[Actual]] = {}
             if actuals is not None:
-                validation = validate_actuals(chosen, _read_actuals_file(actuals), area=load_area_option(area))
+                validation = validate_actuals(chosen, _read_actuals_file(actuals), area=document_area)
                 if validation.errors:
                     for problem in validation.errors:
                         out.print(f"[red]{actuals}[/]: {problem.message}", highlight=False, soft_wrap=True)

@@ -46,7 +46,7 @@ def yen(amount: int | None) -> str:
 
 
 def parse(file: FileArg, format: Annotated[ParseFormat, typer.Option("--format", "-f")] = ParseFormat.table,
-          area: AreaOpt = "kitakyushu") -> None:
+          area: AreaOpt = None) -> None:
     """文書を読み、事業の一覧を表示する / read a document and show its projects."""
     plan, findings = read_plan_file(file, area=area)
     if format is ParseFormat.json:
@@ -72,7 +72,7 @@ def parse(file: FileArg, format: Annotated[ParseFormat, typer.Option("--format",
 
 
 def lint(file: FileArg, format: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text,
-         area: AreaOpt = "kitakyushu") -> None:
+         area: AreaOpt = None) -> None:
     """文書を点検する（エラーがあれば終了コード1） / check a document; exit status 1 on any error."""
     _, findings = read_plan_file(file, area=area)
     if format is LintFormat.json:
@@ -127,7 +127,7 @@ def summary_dict(plan: Plan) -> dict[str, object]:
 
 
 def summary(file: FileArg, format: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text,
-            area: AreaOpt = "kitakyushu") -> None:
+            area: AreaOpt = None) -> None:
     """事業数・事業費の集計（再掲は一度だけ） / project counts and budget totals, relisted counted once."""
     plan, _ = read_plan_file(file, area=area)
     data = summary_dict(plan)

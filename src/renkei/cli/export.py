@@ -28,6 +28,7 @@ from renkei.export.workbook import write_plan_workbook
 from renkei.reading.area import load_registry
 from renkei.services.progress import evaluate_stored_plan
 from renkei.store import repository
+from renkei.store.areas import find_area
 from renkei.store.evaluations import published_evaluations_by_project
 from renkei.store.portal_queries import load_area_members
 
@@ -43,8 +44,9 @@ def export_xlsx(
     with open_session(database_url) as session:
         plan_id = find_plan(session, plan, as_of=as_of)
         progress = evaluate_stored_plan(session, plan_id, as_of)
+        area = find_area(session=session, slug=progress.plan.area_slug)
     chosen = progress.plan
-    data = write_plan_workbook(chosen, results=progress.kpis, as_of=progress.as_of)
+    data = write_plan_workbook(chosen, results=progress.kpis, as_of=progress.as_of, area=area)
     try:
         output.write_bytes(data)
     except OSError as exc:

@@ -11,13 +11,23 @@ from rich.console import Console
 from renkei.domain.finding import Finding
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Plan
-from renkei.reading.area import AreaConfigError, available_areas, load_area, load_registry, read_area
+from renkei.reading.area import EXAMPLE_AREA, AreaConfigError, available_areas, load_area, load_registry, read_area
 from renkei.reading.sheet import PlanReadError, decode_document, read_plan
 
 err = Console(stderr=True)
-#: The --area option every command that reads a document takes.
+#: The --area option of the commands that read a document without the database (parse, lint, summary…).
 AreaOpt = Annotated[
-    str, typer.Option("--area", help="圏域（設定名かJSONファイル） / the area: a configured slug or a JSON file")
+    str | None, typer.Option("--area", help=f"圏域（JSONファイルか同梱の設定名。既定: 同梱の例 {EXAMPLE_AREA}） / "
+                                             "the area: a JSON file or a shipped slug (default: the example's, "
+                                             f"{EXAMPLE_AREA})")
+]
+#: The --area option of `renkei import`: a slug is looked up in the database first.
+StoredAreaOpt = Annotated[
+    str | None, typer.Option("--area", help="圏域（JSONファイルか設定名。設定名はデータベース、なければ同梱の設定から。"
+                                             f"既定: データベースの唯一の圏域、なければ {EXAMPLE_AREA}） / the area: a "
+                                             "JSON file (stored with the plan) or a slug (the database's area, else "
+                                             "the shipped seed); default: the database's only area, else "
+                                             f"{EXAMPLE_AREA}")
 ]
 
 
@@ -43,22 +53,44 @@ def read_text_file(path: Path) -> str:
         raise fail(f"{path}: {exc}") from None
 
 
-def load_area_option(slug: str) -> Area:
-    """Load the area named by --area (a configured slug or an area JSON file), or exit with a clear message."""
-    path = Path(slug)
-    if slug.endswith(".json") or path.is_file():
-        try:
-            return read_area(read_text_file(path), registry=load_registry())
-        except AreaConfigError as exc:
-            raise fail(f"{path}: {exc}") from None
+def is_area_file(option: str) -> bool:
+    """Tell whether --area names a JSON file rather than a slug."""
+    return option.endswith(".json") or Path(option).is_file()
+
+
+def read_area_file(path: Path) -> Area:
+    """Read and check an area file (members against the national list), or exit naming the field at fault."""
+    try:
+        return read_area(read_text_file(path), registry=load_registry())
+    except AreaConfigError as exc:
+        raise fail(f"{path}: {exc}") from None
+
+
+def load_area_option(option: str | None, *, stored: tuple[str, ...] = (), database: bool = False) -> Area:
+    """Load the area named by --area (an area JSON file, or the slug of a seed), or exit with a clear message.
+
+    Commands that read a document without the database use this directly: a slug is one of the package's seeds,
+    and without --area the example's. ``stored`` lists the database's areas for the message, when known;
+    ``database`` says the command stores areas (its message can point to ``renkei area add``).
+    """
+    if option is not None and is_area_file(option):
+        return read_area_file(Path(option))
+    slug = option or EXAMPLE_AREA
     try:
         return load_area(slug)
-    except (AreaConfigError, LookupError, FileNotFoundError) as exc:
-        raise fail(f"圏域「{slug}」を読めません / cannot load area {slug!r}: {exc}. "
-                   f"利用できる圏域 / available: {', '.join(available_areas())}") from None
+    except (AreaConfigError, LookupError, FileNotFoundError):
+        known = ", ".join(dict.fromkeys((*stored, *available_areas())))
+        if database:
+            hint = ("圏域の JSON ファイルを --area に指定するか renkei area add で登録してください",
+                    "give its JSON file to --area, or add it with renkei area add")
+        else:
+            hint = ("圏域の JSON ファイルを --area に指定してください（このコマンドはデータベースを読みません）",
+                    "give its JSON file to --area (this command does not read the database)")
+        raise fail(f"圏域「{slug}」がありません。{hint[0]} / no area {slug!r}: {hint[1]}"
+                   f"（利用できる圏域 / available: {known}）") from None
 
 
-def read_plan_file(path: Path, *, area: str = "kitakyushu") -> tuple[Plan, list[Finding]]:
+def read_plan_file(path: Path, *, area: str | None = None) -> tuple[Plan, list[Finding]]:
     """Read a vision document file into a plan and all findings (reader and lint)."""
     from renkei.cli import keep_until_exit
     from renkei.lint import lint_plan

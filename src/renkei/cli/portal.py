@@ -31,19 +31,23 @@ def read_example_text() -> str:
 def import_example(database_url: str) -> str:
     """Migrate the database and import the example plan; return the plan key it is stored under."""
     from renkei.lint import lint_plan
+    from renkei.reading.area import EXAMPLE_AREA
     from renkei.reading.sheet import read_plan
+    from renkei.services.areas import area_for_document
     from renkei.services.plan_import import import_plan
     from renkei.store.engine import create_engine_from_url, create_session_factory
     from renkei.store.migrate import upgrade_database
 
     upgrade_database(database_url)
     text = read_example_text()
-    plan, findings = read_plan(text)
-    findings = sorted([*findings, *lint_plan(plan)], key=lambda f: f.line or 0)
     engine = create_engine_from_url(database_url)
     try:
         with create_session_factory(engine)() as session:
-            result = import_plan(session=session, plan=plan, findings=findings, source_text=text, actor="serve")
+            area = area_for_document(session=session, slug=EXAMPLE_AREA)  # stored, else the shipped seed
+            plan, findings = read_plan(text, area=area)
+            findings = sorted([*findings, *lint_plan(plan)], key=lambda f: f.line or 0)
+            result = import_plan(session=session, plan=plan, findings=findings, source_text=text, actor="serve",
+                                 area=area)
         return result.plan_key
     finally:
         engine.dispose()

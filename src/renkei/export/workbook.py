@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from renkei.domain.fiscal import format_fiscal_year, format_wareki_date
+from renkei.domain.municipality import Area
 from renkei.domain.plan import KPI, BudgetCellStatus, Plan, Project
 from renkei.domain.progress import Evaluation
 from renkei.domain.relisting import Relisting
@@ -85,10 +86,12 @@ def header_title(title: str) -> float:
 
 
 class _Writer:
-    def __init__(self, plan: Plan, results: Sequence[KpiResult], as_of: int | None, issued: date) -> None:
+    def __init__(self, plan: Plan, results: Sequence[KpiResult], as_of: int | None, issued: date,
+                 area: Area | None) -> None:
         import xlsxwriter
 
         self.plan, self.relisting, self.as_of, self.issued = plan, Relisting.of(plan), as_of, issued
+        self.area = area
         self.results = {(id(r.project), fold(r.kpi.indicator)): r for r in results}
         self.buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True, "strings_to_numbers": False,
@@ -273,13 +276,10 @@ class _Writer:
                          "&R&\"Meiryo UI\"&9&P / &N")
 
     def partners(self) -> None:
-        from renkei.reading.area import AreaConfigError, load_area
-
-        try:
-            area = load_area(self.plan.area_slug)
-            members = [(m.name, m.code) for m in area.members]
-            lead = area.lead_code
-        except (AreaConfigError, LookupError, FileNotFoundError):
+        if self.area is not None:
+            members = [(m.name, m.code) for m in self.area.members]
+            lead = self.area.lead_code
+        else:  # an area stored without members: the partners the sheets name, in the order they first appear
             names = dict.fromkeys(n for p in self.plan.projects for n in p.partners.municipalities)
             members, lead = [(n, "") for n in names], ""
         titles = ("事業ID", "事業名", *(n for n, _ in members), "圏域外", "除外", "未確認")
@@ -324,13 +324,14 @@ class _Writer:
 
 
 def write_plan_workbook(plan: Plan, *, results: Sequence[KpiResult] = (), as_of: int | None = None,
-                        issued: date | None = None) -> bytes:
+                        issued: date | None = None, area: Area | None = None) -> bytes:
     """Write the plan workbook: overview, projects, KPIs (with actuals and evaluations), budgets, partners.
 
     ``results`` are the KPI evaluations (``evaluate_stored_plan(...).kpis``), ``as_of`` their evaluation year
-    and ``issued`` the date printed on the overview (today by default).
+    and ``issued`` the date printed on the overview (today by default). ``area`` is the plan's area as stored: its
+    members are the columns of the partners sheet (without it, the municipalities the sheets name).
     """
-    writer = _Writer(plan, results, as_of, issued or date.today())
+    writer = _Writer(plan, results, as_of, issued or date.today(), area)
     writer.overview()
     writer.projects()
     writer.kpis()

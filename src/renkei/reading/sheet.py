@@ -20,7 +20,7 @@ from renkei.domain.framework import recognise_framework_area
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project
 from renkei.domain.registry import MunicipalityRegistry
-from renkei.reading.area import load_area, load_registry
+from renkei.reading.area import EXAMPLE_AREA, load_area, load_registry
 from renkei.reading.file_kind import text_problem
 from renkei.reading.layout import (
     ATTACHED_KINDS,
@@ -172,7 +172,10 @@ class _State:
 def read_plan(
     text: str, *, area: Area | None = None, registry: MunicipalityRegistry | None = None
 ) -> tuple[Plan, list[Finding]]:
-    """Read a vision document into a Plan and the findings about it. Never raises for any str input."""
+    """Read a vision document into a Plan and the findings about it. Never raises for any str input.
+
+    ``area`` gives the members and the plan period (default: the bundled example's area seed).
+    """
     if not isinstance(text, str):
         raise PlanReadError("read_plan takes text (str); decode bytes with decode_document first")
     # The reader makes millions of small objects and no reference cycles: the cyclic collector would only
@@ -187,7 +190,7 @@ def read_plan(
 
 
 def _read_plan(text: str, *, area: Area | None, registry: MunicipalityRegistry | None) -> tuple[Plan, list[Finding]]:
-    state = _State(area=area or load_area("kitakyushu"), registry=registry or load_registry())
+    state = _State(area=area or load_area(EXAMPLE_AREA), registry=registry or load_registry())
     rows = iter_rows(text, keep_blank=False)
     sheet: list[Row] = []
     seen: set[RowKind] = set()  # the sheet labels met in the current sheet

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
 
 from renkei.domain.direction import infer_direction
+from renkei.domain.municipality import Area
 from renkei.domain.plan import (
     KPI,
     Budget,
@@ -418,8 +419,13 @@ def read_plan_workbook(data: bytes | BinaryIO) -> Plan:
     return read_workbook_edition(data).plan
 
 
-def read_workbook_edition(data: bytes | BinaryIO) -> WorkbookEdition:
-    """Read a plan workbook into a Plan and the renames made in it (see :class:`WorkbookEdition`)."""
+def read_workbook_edition(data: bytes | BinaryIO, *, areas: Callable[[str], Area | None] | None = None,
+                          ) -> WorkbookEdition:
+    """Read a plan workbook into a Plan and the renames made in it (see :class:`WorkbookEdition`).
+
+    ``areas`` finds the workbook's area by slug (the stored one; default: the package's seed), asked once and only
+    when a partner cell was edited: an edited cell is read against its members.
+    """
     from openpyxl import load_workbook
 
     content = data if isinstance(data, bytes) else data.read()
@@ -453,11 +459,14 @@ def read_workbook_edition(data: bytes | BinaryIO) -> WorkbookEdition:
         budgets[pid] = _budget(cells, years, old.budget if old else None)
     result = []
     renames: dict[str, str] = {}
+    found: list[Area | None] = []  # the area, once asked for
     for pid, project in projects:
         old = old_projects.get(pid)
         partners = project.partners
         if old is None or partners.text != old.partners.text:
-            partners = _resolve_partners(header["area_slug"], partners.text)
+            if not found:
+                found.append((areas or _seed_area)(header["area_slug"]))
+            partners = _resolve_partners(found[0], partners.text)
         result.append(_rebuild(project, kpis.get(pid, ()), budgets.get(pid), partners))
         if old is not None and old.key != project.key:
             renames[old.key] = project.key
@@ -473,13 +482,20 @@ def _rebuild(project: Project, kpis: Any, budget: Budget | None, partners: Partn
                    kpis=tuple(kpis), extra=project.extra)
 
 
-def _resolve_partners(area_slug: str, text: str | None) -> Partners:
-    from renkei.reading.area import AreaConfigError, load_area, load_registry
-    from renkei.reading.partners import read_partners
+def _seed_area(slug: str) -> Area | None:
+    from renkei.reading.area import AreaConfigError, load_area
 
     try:
-        area = load_area(area_slug)
+        return load_area(slug)
     except (AreaConfigError, LookupError, FileNotFoundError):
+        return None
+
+
+def _resolve_partners(area: Area | None, text: str | None) -> Partners:
+    from renkei.reading.area import load_registry
+    from renkei.reading.partners import read_partners
+
+    if area is None:
         return Partners(text=text)
     return read_partners(text, area=area, registry=load_registry())[0]
 

@@ -36,6 +36,7 @@ from renkei.reading.sheet import strip_relisted
 from renkei.services.accounts import StaffUser
 from renkei.store import repository
 from renkei.store.actuals import find_current_actual, read_actual, upsert_assessment
+from renkei.store.areas import find_area
 
 #: Lowest rapidfuzz score (0-100) at which a near name is offered as "did you mean".
 SUGGESTION_CUTOFF = 60.0
@@ -202,15 +203,6 @@ class _PlanIndex:
         return [p.name for p in self.plan.projects if any(indicator_key(k.indicator) == wanted for k in p.kpis)]
 
 
-def _default_area(plan: Plan) -> Area | None:
-    from renkei.reading.area import AreaConfigError, load_area
-
-    try:
-        return load_area(plan.area_slug)
-    except AreaConfigError:
-        return None
-
-
 def current_fiscal_year(today: date | None = None) -> int:
     """Return the fiscal year under way (April to March).
 
@@ -225,11 +217,12 @@ def validate_actuals(plan: Plan, sheet: ActualsSheet, *, area: Area | None = Non
                      years: ReportingYears | None = None) -> ActualsValidation:
     """Check every row of a sheet against the plan's KPIs and the years that take actuals.
 
-    ``area`` names municipalities (default: the configured one); ``years`` says which fiscal years take actuals
-    (default: any year up to the current one, for a sheet read beside a document outside the database).
+    ``area`` names the members (a stored plan's area comes from the database: :func:`import_actuals` finds it;
+    without one only the municipalities the plan's partner cells name are known); ``years`` says which fiscal
+    years take actuals (default: any year up to the current one, for a sheet read beside a document outside the
+    database).
     """
-    index = _PlanIndex(plan, area if area is not None else _default_area(plan),
-                       years or ReportingYears(current_fiscal_year()))
+    index = _PlanIndex(plan, area, years or ReportingYears(current_fiscal_year()))
     errors = list(sheet.errors)
     valid: list[ValidRow] = []
     first_row: dict[tuple[str, str, int, int], int] = {}
@@ -437,9 +430,9 @@ def organisation_of(session: Session, plan: Plan, user: StaffUser | None) -> str
         return user.organisation
     from renkei.store.accounts import municipality_name
 
-    area = _default_area(plan)
     if user is not None and user.municipality_code:
         return municipality_name(session=session, code=user.municipality_code) or user.municipality_code
+    area = find_area(session=session, slug=plan.area_slug)
     return area.lead.name if area is not None else plan.area_name
 
 
@@ -470,6 +463,7 @@ def import_actuals(
     except LookupError:
         session.rollback()
         raise ActualsImportError(f"計画 {plan_id} がありません / no plan with id {plan_id}") from None
+    area = area if area is not None else find_area(session=session, slug=plan.area_slug)
     validation = validate_actuals(plan, sheet, area=area, years=reporting_years(session, plan_id, today))
     status = "approved"
     if user is not None:

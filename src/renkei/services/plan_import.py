@@ -17,6 +17,7 @@ from renkei.domain.finding import Finding, with_project_keys
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project, indicator_key
 from renkei.domain.registry import MunicipalityRegistry
+from renkei.services.areas import area_for_document
 from renkei.services.furigana import add_readings
 from renkei.services.plan_diff import PLAN_FIELDS, PlanDiff, diff_plan
 from renkei.store import repository
@@ -95,15 +96,6 @@ def check_plan(plan: Plan) -> None:
                 )
 
 
-def _configured_area(slug: str) -> Area | None:
-    from renkei.reading.area import AreaConfigError, load_area
-
-    try:
-        return load_area(slug)
-    except AreaConfigError:
-        return None
-
-
 def _registry() -> MunicipalityRegistry | None:
     try:
         from renkei.reading.area import load_registry
@@ -158,16 +150,16 @@ def import_plan(
 ) -> ImportResult:
     """Store a plan edition and its findings in one transaction, committed unless ``dry_run``.
 
-    ``area`` defaults to the configured area of ``plan.area_slug`` (a bare area row when there is
-    none). ``renames`` maps a stored project's key to its new key (a project renamed in the plan
-    workbook): the stored project, its KPIs and actuals, carry on under the new name. The session must
-    carry no pending work: any failure rolls it back and re-raises.
+    ``area`` (stored or updated with the plan) defaults to the stored area of ``plan.area_slug``, else the
+    package's seed of that slug (a bare area row when there is neither). ``renames`` maps a stored project's key
+    to its new key (a project renamed in the plan workbook): the stored project, its KPIs and actuals, carry on
+    under the new name. The session must carry no pending work: any failure rolls it back and re-raises.
     """
     check_plan(plan)
     plan = add_readings(plan)
     key = plan_key or default_plan_key(plan)
     sha256 = plan.source_sha256 or hashlib.sha256(source_text.encode("utf-8")).hexdigest()
-    area = area if area is not None else _configured_area(plan.area_slug)
+    area = area if area is not None else area_for_document(session=session, slug=plan.area_slug)
     if area is not None and area.slug != plan.area_slug:
         raise PlanImportError(f"the plan is for {plan.area_slug!r}, the area is {area.slug!r}", "area")
     try:

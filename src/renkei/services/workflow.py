@@ -26,6 +26,7 @@ import nh3
 from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Actual, text_too_long
+from renkei.domain.municipality import Area
 from renkei.domain.permission import Action, Target, is_allowed
 from renkei.domain.plan import KPI, Plan, Project, indicator_key
 from renkei.domain.progress import classify_kpi
@@ -38,6 +39,7 @@ from renkei.services.actuals import ASSESSED_FORMS, ValidRow, organisation_of, r
 from renkei.store import accounts as account_store
 from renkei.store import repository
 from renkei.store.actuals import find_assessment, find_current_actual, read_actual, upsert_actual, upsert_assessment
+from renkei.store.areas import find_area
 from renkei.store.audit import record_changes
 from renkei.store.portal_queries import plan_area_settings
 from renkei.store.tables import ActualRow, AssessmentRow, KpiRow, ProjectRow, now_utc
@@ -103,6 +105,8 @@ class KpiContext:
     project_row: ProjectRow
     kpi_row: KpiRow
     target: Target
+    #: The plan's area as stored (its members name the shares); None for an area stored without members.
+    area: Area | None = None
 
     @property
     def kind(self) -> RecordKind:
@@ -126,7 +130,7 @@ def load_kpi(*, session: Session, kpi_id: int) -> KpiContext:
     if not Relisting.of(plan).kpi_counts(project.key, kpi.key):
         raise LookupError(f"KPI {kpi_id} is reported on its original sheet")
     target = account_store.project_target(session=session, project_id=project_row.id, plan_id=project_row.plan_id)
-    return KpiContext(plan, project, kpi, project_row, kpi_row, target)
+    return KpiContext(plan, project, kpi, project_row, kpi_row, target, find_area(session=session, slug=plan.area_slug))
 
 
 def require(user: StaffUser, action: Action, target: Target | None = None) -> None:
@@ -173,7 +177,7 @@ def _validate(ctx: KpiContext, year: int, part: str | None, value: str, note: st
         raise FormErrors({"value": str(exc)}) from None
     if not sheet.rows and not sheet.errors:
         raise FormErrors({"value": "実績値を入力してください / enter the actual"})
-    checked = validate_actuals(ctx.plan, sheet)
+    checked = validate_actuals(ctx.plan, sheet, area=ctx.area)
     if checked.errors:
         errors: dict[str, str] = {}
         for problem in checked.errors:

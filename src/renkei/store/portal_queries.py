@@ -5,6 +5,7 @@ Search does not query the database: it runs over the read model's prepared text 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,9 +51,13 @@ def choose_plan(*, session: Session, plan_key: str | None = None, area_slug: str
     plans = list_plans(session=session, area_slug=area_slug)
     if plan_key is not None:
         return next((p for p in plans if p.plan_key == plan_key), None)
-    if not plans:
-        return None
-    return max(plans, key=lambda p: (p.first_year, p.updated_at, p.id))
+    return current_plan(plans)
+
+
+def current_plan(plans: Sequence[PlanSummary]) -> PlanSummary | None:
+    """Return an area's current plan among its plans: the latest period (a 第2期 vision after the first), then the
+    latest import; None when there is none. The others are its earlier plans."""
+    return max(plans, key=lambda p: (p.first_year, p.updated_at, p.id), default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +110,8 @@ def list_areas(*, session: Session) -> list[AreaListing]:
     for slug, editions in sorted(by_area.items()):
         name, name_en, lead = names.get(slug, (editions[0].area_name, editions[0].area_name_en, ""))
         people = members.get(slug, [])
-        current = max(editions, key=lambda p: (p.first_year, p.updated_at, p.id))
+        current = current_plan(editions)
+        assert current is not None  # an area is listed for its plans
         listed.append(AreaListing(
             slug, name, name_en, next((m for c, m, _ in people if c == lead), ""),
             tuple(dict.fromkeys(p for _, _, p in people if p)), len(people), len(editions), current.project_count))
@@ -195,6 +201,7 @@ __all__ = [
     "PlanSummary",
     "choose_plan",
     "count_plans",
+    "current_plan",
     "list_assessments",
     "load_area_members",
     "project_key_by_slug",

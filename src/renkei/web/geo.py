@@ -3,8 +3,10 @@
 The portal's map (``static/geo/<slug>.geojson``) is built from the national boundary data: keep the features of
 the area's members, merge the wards (行政区) of a designated city (政令指定都市) into one feature, and round
 coordinates to 5 decimals (about 1 m) to keep the file small. Build it with
-``python -m renkei.web.geo --area kitakyushu --source N03-21_40_210101.geojson``; another area only needs its
-area file (``renkei/data/areas/<slug>.json``) and the N03 file of its prefecture(s).
+``python -m renkei.web.geo --area SLUG --source N03-21_40_210101.geojson``; ``--area`` is the slug of a shipped seed,
+an area JSON file, or, with ``--database-url``, an area as stored in the database (``renkei area add``): the
+members come from the same source as everywhere else. Another area only needs its area and the N03 file of its
+prefecture(s).
 
 Credit: 出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成
 """
@@ -21,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from renkei.domain.localcode import check_digit
-from renkei.reading.area import AreaConfigError, load_area
+from renkei.domain.municipality import Area
+from renkei.reading.area import AreaConfigError, load_area, load_registry, read_area
 
 Position = tuple[float, float]
 Ring = list[Position]
@@ -259,9 +262,8 @@ def dump_geojson(collection: Mapping[str, Any]) -> str:
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
-def build_area_geojson(slug: str, source_text: str) -> str:
-    """Return the map GeoJSON text of a configured area, cut from N03 GeoJSON text."""
-    area = load_area(slug)
+def build_area_geojson(area: Area, source_text: str) -> str:
+    """Return the map GeoJSON text of an area's members, cut from N03 GeoJSON text."""
     try:
         geojson = json.loads(source_text)
     except json.JSONDecodeError as exc:
@@ -269,19 +271,47 @@ def build_area_geojson(slug: str, source_text: str) -> str:
     return dump_geojson(select_area_features(geojson, {m.code5 for m in area.members}))
 
 
+def find_map_area(option: str, database_url: str | None) -> Area:
+    """Return the area ``--area`` names: a JSON file, a slug stored in the database (when given), else a seed."""
+    if option.endswith(".json") or Path(option).is_file():
+        return read_area(Path(option).read_text(encoding="utf-8"), registry=load_registry())
+    if database_url is None:
+        return load_area(option)
+    from renkei.store.areas import find_area
+    from renkei.store.engine import create_engine_from_url, create_session_factory
+    from renkei.store.migrate import require_database
+
+    require_database(database_url)
+    engine = create_engine_from_url(database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            found = find_area(session=session, slug=option)
+    finally:
+        engine.dispose()
+    if found is None:
+        raise AreaConfigError(f"データベースにない圏域です / no area {option!r} is stored", "slug")
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Build static/geo/<slug>.geojson from an N03 GeoJSON file (the command line)."""
     parser = argparse.ArgumentParser(prog="python -m renkei.web.geo", description=__doc__.splitlines()[0])
-    parser.add_argument("--area", required=True, help="area slug, e.g. kitakyushu")
+    parser.add_argument("--area", required=True, help="area slug (a shipped seed, or stored with --database-url) or "
+                                                      "an area JSON file")
+    parser.add_argument("--database-url", help="read the area as stored in this renkei database")
     parser.add_argument("--source", required=True, type=Path, help="N03 GeoJSON of the prefecture")
     parser.add_argument("--output", type=Path, help="default: renkei/web/static/geo/<slug>.geojson")
     args = parser.parse_args(argv)
     try:
-        text = build_area_geojson(args.area, args.source.read_text(encoding="utf-8"))
+        area = find_map_area(args.area, args.database_url)
+        text = build_area_geojson(area, args.source.read_text(encoding="utf-8"))
     except (GeoDataError, AreaConfigError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    output: Path = args.output or _STATIC_GEO / f"{args.area}.geojson"
+    except Exception as exc:  # a database that cannot be opened (sqlalchemy's errors, DatabaseMissingError)
+        print(f"error: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 1
+    output: Path = args.output or _STATIC_GEO / f"{area.slug}.geojson"
     output.write_text(text, encoding="utf-8")
     print(f"wrote {output} ({len(text.encode()):,} bytes); {CREDIT}")
     return 0

@@ -260,6 +260,23 @@ class Portal:
         return self.index.kpis
 
     @property
+    def current_plan(self) -> PlanSummary:
+        """Return the area's current plan (the one its pages show unless ``?plan=`` picks another)."""
+        return portal_queries.current_plan(self.plans) or self.summary
+
+    @property
+    def earlier_plans(self) -> tuple[PlanSummary, ...]:
+        """Return the area's other plans, the most recent first (each a click away: ``?plan=KEY``)."""
+        current = self.current_plan
+        others = [p for p in self.plans if p.id != current.id]
+        return tuple(sorted(others, key=lambda p: (p.first_year, p.updated_at, p.id), reverse=True))
+
+    @property
+    def is_current(self) -> bool:
+        """Tell whether this is the area's current plan (else an earlier one, chosen with ``?plan=``)."""
+        return self.summary.id == self.current_plan.id
+
+    @property
     def municipalities(self) -> tuple[Municipality, ...]:
         """Return the area's members (empty when the area is not configured)."""
         return self.members.members if self.members else ()
