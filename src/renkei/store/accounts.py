@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from renkei.store.tables import MunicipalityRow, ProjectPartnerRow, ProjectRow, now_utc
+from renkei.store.tables import AreaRow, MunicipalityRow, ProjectPartnerRow, ProjectRow, now_utc
 from renkei.store.workspace_tables import (
     LoginAttemptRow,
     ProjectAssignmentRow,
@@ -36,6 +36,12 @@ def count_admins(*, session: Session) -> int:
 def municipality_name(*, session: Session, code: str) -> str | None:
     """Return the stored name of a municipality by its 6-digit code, or None."""
     return session.scalars(select(MunicipalityRow.name).where(MunicipalityRow.code == code)).one_or_none()
+
+
+def area_names(*, session: Session) -> list[str]:
+    """Return the name and the slug of every stored area (what a staff password must not contain)."""
+    return [text for row in session.execute(select(AreaRow.name, AreaRow.slug).order_by(AreaRow.slug))
+            for text in row if text]
 
 
 def add_session(*, session: Session, user_id: int, token_hash: str, expires_at: datetime, address: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Annotated
@@ -11,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
+from renkei.domain.csv_cell import csv_writer
 from renkei.domain.status import Rating
 from renkei.web.api_guide import download_name
 from renkei.web.choropleth import load_shapes
@@ -68,7 +68,7 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], filename:
     """Return rows as a CSV download in UTF-8 with a BOM (so spreadsheet software reads Japanese right)."""
     buffer = io.StringIO()
     buffer.write(BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer)  # text a spreadsheet would run as a formula gets a quote before it
     writer.writerow(header)
     for row in rows:
         writer.writerow([cell_text(v) for v in row])
