@@ -91,8 +91,14 @@ def serve(
 
     from renkei.store.engine import DatabaseUrlError
     from renkei.web.app import create_app
+    from renkei.web.client_address import TrustedProxyError, parse_trusted_proxies
 
     settings = Settings(database_url=database_url) if database_url else Settings()
+    try:
+        proxies = [str(n) for n in parse_trusted_proxies(settings.trusted_proxies)]
+    except TrustedProxyError as exc:
+        out.print(f"[bold red]エラー / error:[/] {exc}")
+        raise typer.Exit(2) from None
     try:
         if import_example_plan or database_is_empty(settings.database_url):
             key = import_example(settings.database_url)
@@ -109,7 +115,9 @@ def serve(
         out.print("最初の管理者を作るには / to create the first admin: renkei user add admin --role admin")
     portal_app = create_app(settings)
     threading.Thread(target=warm_portal, args=(portal_app,), name="renkei-warm", daemon=True).start()
-    uvicorn.run(portal_app, host=host, port=port, log_level="info")
+    # X-Forwarded-For and -Proto are believed only from RENKEI_TRUSTED_PROXIES (none by default), not uvicorn's own
+    # default of 127.0.0.1: one setting decides for the sign-in throttle (web/client_address.py) and for https
+    uvicorn.run(portal_app, host=host, port=port, log_level="info", forwarded_allow_ips=proxies)
 
 
 def warm_portal(app: FastAPI) -> None:

@@ -25,6 +25,7 @@ from renkei.settings import Settings, get_settings
 from renkei.store.engine import create_engine_from_url, create_session_factory, writer
 from renkei.store.portal_queries import read_store_fingerprint
 from renkei.web import staff
+from renkei.web.client_address import parse_trusted_proxies
 from renkei.web.i18n import translate
 from renkei.web.page_frame import frame_globals
 from renkei.web.parameter_errors import answer_bad_parameters
@@ -98,6 +99,7 @@ def build_templates() -> Jinja2Templates:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the portal for the database in ``settings`` (the environment's settings by default)."""
     settings = settings or get_settings()
+    trusted_proxies = parse_trusted_proxies(settings.trusted_proxies)  # a bad entry stops the start, naming it
     engine = create_engine_from_url(settings.database_url, echo=settings.echo_sql)
 
     @asynccontextmanager
@@ -117,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
+    app.state.trusted_proxies = trusted_proxies
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
     app.state.write_engine = writer(engine)  # POSTs write: on SQLite they queue for the write lock (engine.py)
