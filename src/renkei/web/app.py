@@ -27,6 +27,7 @@ from renkei.store.portal_queries import read_store_fingerprint
 from renkei.web import staff
 from renkei.web.client_address import parse_trusted_proxies
 from renkei.web.i18n import translate
+from renkei.web.openapi_schema import install_openapi
 from renkei.web.page_frame import frame_globals
 from renkei.web.parameter_errors import answer_bad_parameters
 from renkei.web.parameters import (
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (home, projects, project, municipalities, municipality, map, kpis, method, guide):
         app.include_router(module.router, prefix=f"{PAGE_PREFIX}/{{area}}", dependencies=in_area)
     app.include_router(api.router, prefix=f"{API_PREFIX}/{{area}}", dependencies=in_area)
+    install_openapi(app)  # /openapi.json: as_of bounded by the stored plans' periods
     staff.install(app, settings)  # /staff: the staff workspace (signed in, never cached)
 
     app.add_middleware(QueryLengthLimit)  # added before the security headers, so its 414 carries them too

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
@@ -22,6 +22,7 @@ from renkei.web.schemas import (
     MapData,
     MunicipalityDetail,
     MunicipalityItem,
+    NotFound,
     ProjectDetail,
     ProjectList,
     Summary,
@@ -39,7 +40,10 @@ from renkei.web.schemas import (
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
-router = APIRouter(tags=["portal"])  # mounted at /api/a/{area} (web/app.py)
+#: What every API operation may answer besides 200, 414 and 422 (web/parameters.py): an unknown area or plan.
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": NotFound, "description": "No such area, plan (?plan=), project or municipality."}}
+router = APIRouter(tags=["portal"], responses=NOT_FOUND)  # mounted at /api/a/{area} (web/app.py)
 
 BOM = "\ufeff"
 
