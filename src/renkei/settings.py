@@ -28,6 +28,10 @@ class Settings(BaseSettings):
       without a request.
     - ``session_max_hours`` (``RENKEI_SESSION_MAX_HOURS``, default 12): a staff session ends this long after
       sign-in, whatever happens.
+    - ``trusted_proxies`` (``RENKEI_TRUSTED_PROXIES``, default empty: none): the reverse proxies (addresses or CIDR
+      blocks, comma-separated, e.g. ``127.0.0.1,10.0.0.0/8``) whose ``X-Forwarded-For`` header names the client for
+      the per-address sign-in throttle (and ``X-Forwarded-Proto`` under ``renkei serve``). From any other peer the
+      headers are ignored (web/client_address.py); an entry that is not an address or a block stops the start, named.
 
     >>> Settings(data_dir=Path("/srv/renkei")).database_url
     'sqlite:////srv/renkei/renkei.db'
@@ -46,6 +50,7 @@ class Settings(BaseSettings):
     session_key: str = ""
     session_idle_minutes: int = 60
     session_max_hours: int = 12
+    trusted_proxies: str = ""
 
     @model_validator(mode="after")
     def fill_database_url(self) -> Settings:

@@ -31,6 +31,7 @@ from renkei.cli.files import (
 )
 from renkei.cli.fiscal_year import check_year_in_period, year_option
 from renkei.domain.actual import Actual
+from renkei.domain.csv_cell import neutralise_record
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.municipality import Area
@@ -555,8 +556,9 @@ def _print_progress(result: PlanProgress, format: ProgressFormat) -> None:
         writer.writeheader()
         for item, record in zip(kpis, records, strict=True):
             e = item.evaluation
-            writer.writerow({**record, "explanation_ja": e.explanation_ja, "explanation_en": e.explanation_en,
-                             "status_label": e.status.label_ja, "rating_label": e.rating.label_ja})
+            writer.writerow(neutralise_record({**record, "explanation_ja": e.explanation_ja,
+                                               "explanation_en": e.explanation_en, "status_label": e.status.label_ja,
+                                               "rating_label": e.rating.label_ja}))
         typer.echo(buffer.getvalue(), nl=False)
         return
     out.print(_kpi_table(kpis, as_of))

@@ -99,9 +99,15 @@ def serve(
     import uvicorn
 
     from renkei.store.engine import DatabaseUrlError
+    from renkei.web.client_address import TrustedProxyError, parse_trusted_proxies
     from renkei.web.json_log import uvicorn_log_config
 
     settings = Settings(database_url=database_url) if database_url else Settings()
+    try:
+        proxies = [str(n) for n in parse_trusted_proxies(settings.trusted_proxies)]
+    except TrustedProxyError as exc:
+        out.print(f"[bold red]エラー / error:[/] {exc}")
+        raise typer.Exit(2) from None
     try:
         if import_example_plan or database_is_empty(settings.database_url):
             key = import_example(settings.database_url)
@@ -121,8 +127,10 @@ def serve(
         out.print(f"ワーカー {workers} 個 / {workers} workers")
     os.environ["RENKEI_DATABASE_URL"] = settings.database_url  # every worker process reads its settings from here
     # JSON lines on standard error, each with its request id; the access lines come from the app (RequestContext)
+    # X-Forwarded-For and -Proto are believed only from RENKEI_TRUSTED_PROXIES (none by default), not uvicorn's own
+    # default of 127.0.0.1: one setting decides for the sign-in throttle (web/client_address.py) and for https
     uvicorn.run(f"{__name__}:serve_app", factory=True, host=host, port=port, workers=workers,
-                log_config=uvicorn_log_config(), access_log=False)
+                log_config=uvicorn_log_config(), access_log=False, forwarded_allow_ips=proxies)
 
 
 def prepare_session_key(settings: Settings) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -35,18 +35,24 @@ class AuditFormat(StrEnum):
     jsonl = "jsonl"
 
 
-def _password(stdin: bool, username: str) -> str:
+def _password(stdin: bool, username: str, *, display_name: str = "", organisation: str = "",
+              area_names: Sequence[str] = ()) -> str:
     """Read the new password from stdin, or ask for it (again until it meets the rules); asked after every check."""
+
+    def check(password: str) -> None:
+        accounts.check_password(username, password, display_name=display_name, organisation=organisation,
+                                area_names=area_names)
+
     if stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-        _account(lambda: accounts.check_password(username, password))
+        _account(lambda: check(password))
         return password
 
     label = f"{username} のパスワード（{accounts.MIN_PASSWORD_LENGTH}文字以上） / password"
     while True:  # Ctrl+C or the end of input stops it (typer's Abort)
         password = str(typer.prompt(label, hide_input=True))
         try:
-            accounts.check_password(username, password)
+            check(password)
         except AccountError as exc:
             err.print(f"[yellow]{exc}[/]", soft_wrap=True)
             continue
@@ -87,9 +93,12 @@ def add(
     _account(lambda: accounts.read_new_account(username=username, role=role, municipality_code=municipality,
                                                organisation=org))
     with open_session(database_url, create=True) as session:
-        _account(lambda: accounts.check_new_account(session=session, username=username, role=role,
-                                                    municipality_code=municipality, organisation=org, area=area))
-    password = _password(password_stdin, accounts.fold_username(username))
+        account = _account(lambda: accounts.check_new_account(
+            session=session, username=username, role=role, municipality_code=municipality, organisation=org,
+            area=area))
+        areas = accounts.area_names(session=session)
+    password = _password(password_stdin, account.username, display_name=name, organisation=account.organisation,
+                         area_names=areas)
     with open_session(database_url, create=True) as session:
         user = _account(lambda: accounts.create_user(
             session=session, username=username, role=role, password=password, actor=actor,
@@ -177,7 +186,9 @@ def reset_password(
     """パスワードを再設定する（ログイン中なら即時に終了） / set a new password (ends the user's sessions)."""
     with open_session(database_url) as session:  # the user must exist before a password is asked for
         staff = _account(lambda: accounts.get_staff(session=session, username=username))
-    password = _password(password_stdin, staff.username)
+        areas = accounts.area_names(session=session)
+    password = _password(password_stdin, staff.username, display_name=staff.display_name,
+                         organisation=staff.organisation, area_names=areas)
     with open_session(database_url) as session:
         _account(lambda: accounts.reset_password(session=session, username=username, password=password, actor=actor))
     out.print(f"パスワードを再設定しました / password reset: {username}")

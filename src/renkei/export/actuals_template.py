@@ -7,10 +7,10 @@ KPI that its original sheet already lists is left out, so every KPI is entered o
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Literal
 
+from renkei.domain.csv_cell import csv_writer
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.plan import KPI, Plan, Project
 from renkei.domain.quantity import Quantity
@@ -97,7 +97,7 @@ def write_actuals_template(plan: Plan, *, year: int, format: TemplateFormat) -> 
     rows = _rows(plan, year)
     if format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer = csv_writer(buffer)  # names and targets are typed text: never a formula in a spreadsheet
         writer.writerow(HEADER)
         writer.writerows(rows)
         return buffer.getvalue().encode("utf-8-sig")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from renkei.domain.csv_cell import neutralise
+
 #: Licences a package can carry: id → (title, URL).
 LICENCES: dict[str, tuple[str, str]] = {
     "CC-BY-4.0": ("Creative Commons Attribution 4.0 International（CC BY 4.0）",
@@ -126,11 +128,17 @@ def json_value(value: object, kind: str) -> object:
 
 
 def write_csv(table: Table) -> bytes:
-    """Return a table as CSV: UTF-8 with BOM, CRLF line ends, one header row."""
+    """Return a table as CSV: UTF-8 with BOM, CRLF line ends, one header row.
+
+    A text (``string``) cell that a spreadsheet would run as a formula gets a single quote before it
+    (:mod:`renkei.domain.csv_cell`); numbers, booleans and the JSON file are written as they are.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([f.name for f in table.fields])
-    writer.writerows([cell_text(v) for v in row] for row in table.rows)
+    text = [f.type == "string" for f in table.fields]
+    writer.writerow([neutralise(f.name) for f in table.fields])
+    writer.writerows([neutralise(cell_text(v)) if is_text else cell_text(v)
+                      for v, is_text in zip(row, text, strict=True)] for row in table.rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from renkei.domain.actual import ASSESSMENT_WORDS, read_assessment_word, text_too_long
+from renkei.domain.csv_cell import restore
 from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.text import fold
 from renkei.reading.file_kind import workbook_problem
@@ -252,7 +253,8 @@ class _SheetReader:
         def error(column: str, ja: str, en: str) -> None:
             errors.append(RowError(number, column, ja, en))
 
-        project, indicator = self.cell(cells, "project"), self.cell(cells, "indicator")
+        # the template neutralised names a spreadsheet would run as formulas (domain/csv_cell.py): read them back
+        project, indicator = restore(self.cell(cells, "project")), restore(self.cell(cells, "indicator"))
         year_text, value_text = self.cell(cells, "fiscal_year"), self.cell(cells, "value")
         note, evidence = self.cell(cells, "note") or None, self.cell(cells, "evidence") or None
         comment = self.cell(cells, "comment") or None

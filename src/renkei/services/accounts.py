@@ -1,7 +1,8 @@
 """Staff accounts: create, list, change role, disable, reset password, assign projects; argon2id passwords.
 
 Passwords are hashed with argon2id (pwdlib). A password must be at least :data:`MIN_PASSWORD_LENGTH`
-characters and must not contain the user name. Changing a role, disabling an account or resetting a
+characters, must not be a common password and must not contain the user name, the display name, the organisation or
+an area's name (:mod:`renkei.services.password_policy`). Changing a role, disabling an account or resetting a
 password revokes the account's sessions at once. Every change is in the audit trail; no password or hash
 ever is.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from pwdlib import PasswordHash
@@ -18,13 +20,13 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.permission import Role, Subject
+from renkei.services import password_policy
 from renkei.store import accounts as store
 from renkei.store.audit import record_audit_event, record_changes
 from renkei.store.tables import ProjectRow, now_utc
 from renkei.store.workspace_tables import StaffUserRow
 
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 256
+MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH = password_policy.MIN_PASSWORD_LENGTH, password_policy.MAX_PASSWORD_LENGTH
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 HASHER = PasswordHash((Argon2Hasher(),))
 #: Verified against when the user name is unknown, so that a wrong name takes as long as a wrong password.
@@ -92,25 +94,30 @@ def fold_username(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower()
 
 
-def check_password(username: str, password: str) -> None:
-    """Raise AccountError when a password is too short or too long, or contains the user name.
+def check_password(username: str, password: str, *, display_name: str = "", organisation: str = "",
+                   area_names: Iterable[str] = ()) -> None:
+    """Raise AccountError when a password breaks a rule of :mod:`renkei.services.password_policy`: too short or too
+    long, a common password, or containing the user name, the display name, the organisation or an area's name.
 
     >>> check_password("yukuhashi", "correct horse battery")
     >>> check_password("yukuhashi", "yukuhashi-2026!")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     renkei.services.accounts.AccountError: パスワードにユーザー名を含めないでください / the password must not ...
+    >>> check_password("yamada", "iloveyou123456")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    renkei.services.accounts.AccountError: よく使われるパスワード...
     """
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password", f"パスワードは{MIN_PASSWORD_LENGTH}文字以上にしてください",
-                           f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError("password", f"パスワードは{MAX_PASSWORD_LENGTH}文字以下にしてください",
-                           f"the password must be at most {MAX_PASSWORD_LENGTH} characters")
-    folded = unicodedata.normalize("NFKC", password).lower()
-    if username and fold_username(username) in folded:
-        raise AccountError("password", "パスワードにユーザー名を含めないでください",
-                           "the password must not contain the user name")
+    refusal = password_policy.refuse_password(password, username=fold_username(username) if username else "",
+                              display_name=display_name, organisation=organisation, area_names=area_names)
+    if refusal is not None:
+        raise AccountError("password", refusal.message_ja, refusal.message_en)
+
+
+def area_names(*, session: Session) -> list[str]:
+    """Return the names and slugs of the stored areas, which no staff password may contain."""
+    return store.area_names(session=session)
 
 
 def hash_password(password: str) -> str:
@@ -288,7 +295,8 @@ def create_user(*, session: Session, username: str, role: str, password: str, ac
     account = check_new_account(session=session, username=username, role=role, municipality_code=municipality_code,
                                 organisation=organisation, area=area, by=by)
     name = account.username
-    check_password(name, password)
+    check_password(name, password, display_name=display_name, organisation=account.organisation,
+                   area_names=store.area_names(session=session))
     row = StaffUserRow(username=name, display_name=display_name.strip()[:200], role=account.role.value,
                        municipality_code=account.municipality_code, organisation=account.organisation,
                        area_id=account.area_id, password_hash=hash_password(password), disabled=False, version=1)
@@ -410,7 +418,8 @@ def reset_password(*, session: Session, username: str, password: str, actor: str
     """Set a new password; the account's sessions end at once."""
     row = _get(session, username)
     _within(by, row)
-    check_password(row.username, password)
+    check_password(row.username, password, display_name=row.display_name, organisation=row.organisation or "",
+                   area_names=store.area_names(session=session))
     row.password_hash = hash_password(password)
     row.password_changed_at = now_utc()
     row.version += 1

@@ -1,4 +1,8 @@
-"""The audit trail written out: CSV (UTF-8 with BOM) or JSON Lines, oldest event first, optionally since a moment."""
+"""The audit trail written out: CSV (UTF-8 with BOM) or JSON Lines, oldest event first, optionally since a moment.
+
+In the CSV a text cell that a spreadsheet would run as a formula gets a single quote before it
+(:mod:`renkei.domain.csv_cell`): notes, reasons and values are typed by people.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from renkei.domain.csv_cell import neutralise_record
 from renkei.store.audit import list_audit_events
 from renkei.store.rows import as_utc
 from renkei.store.tables import AuditEventRow
@@ -51,7 +56,7 @@ def export_audit(*, session: Session, since: datetime | None = None, format: str
         for name in ("before", "after"):
             value = record[name]
             record[name] = json.dumps(value, ensure_ascii=False) if value is not None else ""
-        writer.writerow(record)
+        writer.writerow(neutralise_record(record))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

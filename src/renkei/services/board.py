@@ -10,11 +10,11 @@ once, by where the area's figure stands. Overdue means past the due date and not
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from renkei.domain.csv_cell import csv_writer
 from renkei.domain.municipality import Municipality
 from renkei.domain.share import ShareMode
 from renkei.domain.workflow import RecordKind, ReviewStatus
@@ -127,15 +127,18 @@ CSV_COLUMNS = ("事業 / project", "指標 / indicator", "年度 / fiscal_year",
                "目標値 / target", "入力者 / entered_by", "差し戻し理由 / review_comment", "連携市町 / partners")
 
 
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+def _number(value: float | None) -> float | int | None:
+    """Keep a figure a number in the CSV (a whole one without ``.0``): only text cells are neutralised."""
+    if value is None:
+        return None
+    return int(value) if value.is_integer() else value
 
 
 def board_csv(board: Board, names: Mapping[str, str] | None = None) -> str:
-    """Return the board's items as CSV (UTF-8 with BOM, so that Excel opens it as it is); staff only."""
+    """Return the board's items as CSV (UTF-8 with BOM, so that Excel opens it as it is; no text cell a formula)."""
     named = names or {}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer)  # names, indicators and comments are typed text: never a formula in a spreadsheet
     writer.writerow(CSV_COLUMNS)
     for i in board.items:
         figure = i.figure

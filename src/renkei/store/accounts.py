@@ -39,6 +39,12 @@ def municipality_name(*, session: Session, code: str) -> str | None:
     return session.scalars(select(MunicipalityRow.name).where(MunicipalityRow.code == code)).one_or_none()
 
 
+def area_names(*, session: Session) -> list[str]:
+    """Return the name and the slug of every stored area (what a staff password must not contain)."""
+    return [text for row in session.execute(select(AreaRow.name, AreaRow.slug).order_by(AreaRow.slug))
+            for text in row if text]
+
+
 def add_session(*, session: Session, user_id: int, token_hash: str, expires_at: datetime, address: str) -> None:
     """Store a new signed-in session (by the keyed hash of its token)."""
     now = now_utc()

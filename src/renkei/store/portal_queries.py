@@ -118,6 +118,12 @@ def list_areas(*, session: Session) -> list[AreaListing]:
     return listed
 
 
+def plan_year_span(*, session: Session) -> tuple[int, int] | None:
+    """Return the first and the last fiscal year of every stored plan's period together (None with no plan)."""
+    first, last = session.execute(select(func.min(PlanRow.first_year), func.max(PlanRow.last_year))).one()
+    return (first, last) if first is not None and last is not None else None
+
+
 def count_plans(*, session: Session) -> int:
     """Return how many plan editions are stored."""
     return len(session.scalars(select(PlanRow.id)).all())

@@ -22,8 +22,10 @@ from starlette.responses import Response
 from renkei.settings import Settings, get_settings
 from renkei.store.engine import create_engine_from_url, create_session_factory, writer
 from renkei.web import health, staff
+from renkei.web.client_address import parse_trusted_proxies
 from renkei.web.data_version import DataVersions
 from renkei.web.i18n import translate
+from renkei.web.openapi_schema import install_openapi
 from renkei.web.page_frame import frame_globals
 from renkei.web.parameter_errors import answer_bad_parameters, is_api
 from renkei.web.parameters import (
@@ -97,6 +99,7 @@ def build_templates() -> Jinja2Templates:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the portal for the database in ``settings`` (the environment's settings by default)."""
     settings = settings or get_settings()
+    trusted_proxies = parse_trusted_proxies(settings.trusted_proxies)  # a bad entry stops the start, naming it
     engine = create_engine_from_url(settings.database_url, echo=settings.echo_sql)
 
     @asynccontextmanager
@@ -116,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
+    app.state.trusted_proxies = trusted_proxies
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
     app.state.write_engine = writer(engine)  # POSTs write: on SQLite they queue for the write lock (engine.py)
@@ -127,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (home, projects, project, municipalities, municipality, map, kpis, method, guide):
         app.include_router(module.router, prefix=f"{PAGE_PREFIX}/{{area}}", dependencies=in_area)
     app.include_router(api.router, prefix=f"{API_PREFIX}/{{area}}", dependencies=in_area)
+    install_openapi(app)  # /openapi.json: as_of bounded by the stored plans' periods
     staff.install(app, settings)  # /staff: the staff workspace (signed in, never cached)
 
     app.add_middleware(QueryLengthLimit)  # added before the security headers, so its 414 carries them too

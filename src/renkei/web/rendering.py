@@ -91,7 +91,10 @@ def get_portal(
     area: AreaDep,
     plan: Annotated[str | None, Query(description="plan key (default: the area's current plan)",
                                       max_length=100)] = None,
-    as_of: Annotated[int | None, Query(description="evaluate KPIs as of this fiscal year", ge=1900, le=2200)] = None,
+    as_of: Annotated[int | None, Query(
+        description="evaluate KPIs as of this fiscal year, within the plan's period (the summary's first_year to "
+                    "last_year; a year outside it is answered 422 with the nearest year in errors[].nearest)",
+        ge=1900, le=2200)] = None,
 ) -> Portal:
     """Load the chosen plan of the URL's area (its current plan by default); 404 when there is none."""
     del area  # named for its check and its place in the schema; the request carries it

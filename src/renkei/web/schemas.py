@@ -17,6 +17,12 @@ from renkei.web.listing import Facet, category_label
 from renkei.web.readmodel import KpiView, Portal, ProjectView, category_key
 
 
+class NotFound(BaseModel):
+    """The API's answer (404) when the area, the plan, the project or the municipality named does not exist."""
+
+    detail: str = Field(description="what was not found, in one sentence (Japanese, or English with lang=en)")
+
+
 class PlanInfo(BaseModel):
     """A stored plan edition."""
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
+from renkei.domain.csv_cell import csv_writer
 from renkei.domain.status import Rating
 from renkei.web.api_guide import download_name
 from renkei.web.choropleth import load_shapes
@@ -22,6 +22,7 @@ from renkei.web.schemas import (
     MapData,
     MunicipalityDetail,
     MunicipalityItem,
+    NotFound,
     ProjectDetail,
     ProjectList,
     Summary,
@@ -39,7 +40,10 @@ from renkei.web.schemas import (
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
-router = APIRouter(tags=["portal"])  # mounted at /api/a/{area} (web/app.py)
+#: What every API operation may answer besides 200, 414 and 422 (web/parameters.py): an unknown area or plan.
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": NotFound, "description": "No such area, plan (?plan=), project or municipality."}}
+router = APIRouter(tags=["portal"], responses=NOT_FOUND)  # mounted at /api/a/{area} (web/app.py)
 
 BOM = "\ufeff"
 
@@ -68,7 +72,7 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], filename:
     """Return rows as a CSV download in UTF-8 with a BOM (so spreadsheet software reads Japanese right)."""
     buffer = io.StringIO()
     buffer.write(BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer)  # text a spreadsheet would run as a formula gets a quote before it
     writer.writerow(header)
     for row in rows:
         writer.writerow([cell_text(v) for v in row])

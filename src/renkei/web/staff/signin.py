@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from renkei.domain.permission import Action
 from renkei.services.signin import SignInError, sign_in, sign_out
+from renkei.web.client_address import client_address
 from renkei.web.rendering import SessionDep, get_language
 from renkei.web.staff.auth import (
     COOKIE_PATH,
@@ -69,7 +70,8 @@ def login(request: Request, session: SessionDep, username: Annotated[str, Form(m
     if not check_login_csrf(request, login_token):
         return _login_page(request, error="フォームの有効期限が切れました。もう一度入力してください。 / "
                                           "The form expired; please try again.", username=username, status=403)
-    address = request.client.host if request.client else "-"
+    address = client_address(request.client.host if request.client else None,
+                             request.headers.getlist("x-forwarded-for"), request.app.state.trusted_proxies)
     try:
         signed = sign_in(session=session, username=username, password=password, address=address,
                          key=session_key(request), settings=request.app.state.settings)
