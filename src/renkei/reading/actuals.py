@@ -20,7 +20,9 @@ value:<x>  実績値:<x>   optional value for one municipality (<x> a 6-digit co
 Informational columns the template adds (単位, 現状値, 目標値) are ignored when read back. Rows are
 numbered as a spreadsheet shows them (the header is row 1). A bad cell never raises: it becomes a
 :class:`RowError` naming the row and the column, and the row is left out. Only a file that is not a
-sheet at all, or lacks a required column, raises :class:`ActualsReadError`.
+sheet at all, or lacks a required column, raises :class:`ActualsReadError`; a file beyond its
+:class:`~renkei.reading.input_limits.InputLimits` (size, unpacked size, rows, cells, time) raises
+:class:`~renkei.reading.input_limits.InputTooLarge`, while it is being read, without reading the rest.
 """
 
 from __future__ import annotations
@@ -31,13 +33,16 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from renkei.domain.actual import ASSESSMENT_WORDS, read_assessment_word, text_too_long
 from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.text import fold
 from renkei.reading.file_kind import workbook_problem
 from renkei.reading.fiscal_year import read_fiscal_year
+from renkei.reading.input_limits import UPLOAD, InputLimits, InputTooLarge, ReadingBudget
 from renkei.reading.numeral import read_number
+from renkei.reading.workbook_archive import WorkbookUnreadable, check_workbook_archive
 
 #: Canonical column → Japanese name used in messages and in the template.
 COLUMN_LABELS: dict[str, str] = {
@@ -347,8 +352,8 @@ def _read_rows(rows: Iterable[_Numbered]) -> ActualsSheet:
     return _SheetReader(header, header_row).read(rest)
 
 
-def _csv_rows(text: str) -> Iterator[_Numbered]:
-    first_line = text.split("\n", 1)[0]
+def _csv_rows(text: str, budget: ReadingBudget) -> Iterator[_Numbered]:
+    first_line = text[:65536].split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = 0
@@ -360,11 +365,15 @@ def _csv_rows(text: str) -> Iterator[_Numbered]:
         except csv.Error as exc:
             raise ActualsReadError(f"CSVとして読めません / not valid CSV: {exc}", number + 1) from None
         number += 1
+        budget.count_row(number, len(cells))  # stops at the row, cell or time limit, before reading on
         yield number, cells
 
 
-def read_actuals_csv(text: str) -> ActualsSheet:
+def read_actuals_csv(text: str, limits: InputLimits = UPLOAD) -> ActualsSheet:
     """Read an actuals sheet from CSV (or tab-separated) text; a leading BOM is ignored.
+
+    Rows are read one at a time; past ``limits.rows`` rows, ``limits.cells`` cells or ``limits.seconds``
+    reading stops with :class:`~renkei.reading.input_limits.InputTooLarge`.
 
     >>> sheet = read_actuals_csv("事業名,指標,年度,実績値\\n火災調査,件数,R8,４\\n火災調査,件数,R9,x\\n")
     >>> [(r.row, r.fiscal_year, r.value) for r in sheet.rows]
@@ -374,7 +383,7 @@ def read_actuals_csv(text: str) -> ActualsSheet:
     >>> read_actuals_csv("事業名,指標,年度,実績値\\nパスポート,参加自治体の数,R8,一部達成\\n").rows[0].assessment
     '一部達成'
     """
-    return _read_rows(_csv_rows(text.lstrip("\ufeff")))
+    return _read_rows(_csv_rows(text.lstrip("\ufeff"), ReadingBudget(limits)))
 
 
 def read_actuals_cells(rows: Sequence[Sequence[str]]) -> ActualsSheet:
@@ -400,10 +409,19 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_actuals_xlsx(data: bytes) -> ActualsSheet:
-    """Read an actuals sheet from an Excel workbook: the first worksheet whose header names the columns."""
+def read_actuals_xlsx(data: bytes, limits: InputLimits = UPLOAD) -> ActualsSheet:
+    """Read an actuals sheet from an Excel workbook: the first worksheet whose header names the columns.
+
+    The zip container and its XML parts are checked against ``limits`` before openpyxl opens anything
+    (:func:`~renkei.reading.workbook_archive.check_workbook_archive`); rows are then streamed (read-only mode).
+    """
     from openpyxl import load_workbook
 
+    budget = ReadingBudget(limits)
+    try:
+        check_workbook_archive(data, limits, budget)
+    except WorkbookUnreadable as exc:
+        raise ActualsReadError(str(exc)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or foreign file, in English: say what it is
@@ -411,14 +429,23 @@ def read_actuals_xlsx(data: bytes) -> ActualsSheet:
     try:
         first_problem: ActualsReadError | None = None
         for worksheet in workbook.worksheets:
-            rows = (
-                (number, [_cell_text(v) for v in values])
-                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-            )
             try:
-                return _read_rows(rows)
+                return _read_rows(_worksheet_rows(worksheet, budget))
             except ActualsReadError as exc:
                 first_problem = first_problem or ActualsReadError(f"シート「{worksheet.title}」: {exc}", None)
+            except InputTooLarge:
+                raise
+            except Exception:  # a part openpyxl cannot read although it is well-formed XML: a damaged workbook
+                raise ActualsReadError(workbook_problem(data)) from None
         raise first_problem or ActualsReadError("ワークシートがありません / the workbook has no worksheet")
     finally:
         workbook.close()
+
+
+def _worksheet_rows(worksheet: Any, budget: ReadingBudget) -> Iterator[_Numbered]:
+    """Stream a read-only worksheet's rows as cell texts, each only as wide as its last cell."""
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row to 16,384 cells
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        budget.tick()  # rows and cells were counted by the archive check; time goes on
+        yield number, [_cell_text(v) for v in values]

@@ -36,7 +36,9 @@ from renkei.reading.budget import UNIT_FACTORS, make_cell
 from renkei.reading.cost import read_cost_sharing
 from renkei.reading.file_kind import workbook_problem
 from renkei.reading.fiscal_year import read_fiscal_year
+from renkei.reading.input_limits import COMMAND_LINE, InputLimits, InputTooLarge
 from renkei.reading.quantity import read_quantity
+from renkei.reading.workbook_archive import WorkbookUnreadable, check_workbook_archive
 
 FORMAT = "renkei-workbook/1"
 DATA_SHEET = "_renkei"
@@ -240,10 +242,17 @@ class _Sheet:
     rows: list[tuple[int, dict[str, object]]]
 
 
+def _rows(worksheet: Any) -> Iterator[tuple[Any, ...]]:
+    """Stream a read-only worksheet's rows, each only as wide as its last cell (a declared size is not trusted)."""
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()
+    yield from worksheet.iter_rows(values_only=True)
+
+
 def _sheet(workbook: Any, name: str) -> _Sheet:
     if name not in workbook.sheetnames:
         raise WorkbookReadError("シートがありません / the sheet is missing", name)
-    values = list(workbook[name].iter_rows(values_only=True))
+    values = list(_rows(workbook[name]))
     if not values:
         return _Sheet(name, [], [])
     header = [_text(v).strip() for v in values[0]]
@@ -258,7 +267,7 @@ def _sheet(workbook: Any, name: str) -> _Sheet:
 def _hidden(workbook: Any) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     if DATA_SHEET not in workbook.sheetnames:
         raise WorkbookReadError("renkei の計画ワークブックではありません / not a renkei plan workbook", DATA_SHEET)
-    rows = [[_text(v) for v in row] for row in workbook[DATA_SHEET].iter_rows(values_only=True)]
+    rows = [[_text(v) for v in row] for row in _rows(workbook[DATA_SHEET])]
     if not rows or rows[0][:1] != [FORMAT]:
         raise WorkbookReadError(f"形式が違います / expected {FORMAT}", DATA_SHEET)
     try:
@@ -413,20 +422,39 @@ class WorkbookEdition:
     renames: dict[str, str]
 
 
-def read_plan_workbook(data: bytes | BinaryIO) -> Plan:
+def read_plan_workbook(data: bytes | BinaryIO, limits: InputLimits = COMMAND_LINE) -> Plan:
     """Read a plan workbook (bytes or a binary stream) into a Plan; visible edits win over the hidden copy."""
-    return read_workbook_edition(data).plan
+    return read_workbook_edition(data, limits).plan
 
 
-def read_workbook_edition(data: bytes | BinaryIO) -> WorkbookEdition:
-    """Read a plan workbook into a Plan and the renames made in it (see :class:`WorkbookEdition`)."""
+def read_workbook_edition(data: bytes | BinaryIO, limits: InputLimits = COMMAND_LINE) -> WorkbookEdition:
+    """Read a plan workbook into a Plan and the renames made in it (see :class:`WorkbookEdition`).
+
+    The zip container and its XML parts are checked against ``limits`` before openpyxl opens anything
+    (:class:`~renkei.reading.input_limits.InputTooLarge` past one); the sheets are then streamed (read-only).
+    """
     from openpyxl import load_workbook
 
-    content = data if isinstance(data, bytes) else data.read()
+    content = data if isinstance(data, bytes) else data.read(limits.file_bytes + 1)
     try:
-        workbook = load_workbook(io.BytesIO(content), data_only=True)
+        check_workbook_archive(content, limits)
+    except WorkbookUnreadable as exc:
+        raise WorkbookReadError(str(exc)) from None
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or foreign file, in English: say what it is
         raise WorkbookReadError(workbook_problem(content)) from None
+    try:
+        return _read_edition(workbook)
+    except (WorkbookReadError, InputTooLarge):
+        raise
+    except Exception:  # a part openpyxl cannot read although it is well-formed XML: a damaged workbook
+        raise WorkbookReadError(workbook_problem(content)) from None
+    finally:
+        workbook.close()
+
+
+def _read_edition(workbook: Any) -> WorkbookEdition:
     header, hidden = _hidden(workbook)
     old_projects = {pid: project_from_record(r) for pid, r in hidden.items()}
     plan_fields = _overview(workbook, header)
@@ -488,7 +516,7 @@ def _overview(workbook: Any, header: dict[str, Any]) -> dict[str, Any]:
     if OVERVIEW not in workbook.sheetnames:
         raise WorkbookReadError("シートがありません / the sheet is missing", OVERVIEW)
     labels = {_text(row[0]): row[1] if len(row) > 1 else None
-              for row in workbook[OVERVIEW].iter_rows(values_only=True) if row}
+              for row in _rows(workbook[OVERVIEW]) if row}
     fields: dict[str, Any] = {}
     for label, name in HEADER_ROWS:
         value = labels.get(label)
