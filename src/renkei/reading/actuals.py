@@ -27,9 +27,11 @@ sheet at all, or lacks a required column, raises :class:`ActualsReadError`; a fi
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -352,10 +354,14 @@ def _read_rows(rows: Iterable[_Numbered]) -> ActualsSheet:
     return _SheetReader(header, header_row).read(rest)
 
 
-def _csv_rows(text: str, budget: ReadingBudget) -> Iterator[_Numbered]:
+def _csv_reader(text: str) -> Iterator[list[str]]:
     first_line = text[:65536].split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _csv_rows(text: str, budget: ReadingBudget) -> Iterator[_Numbered]:
+    reader = _csv_reader(text)
     number = 0
     while True:
         try:
@@ -365,15 +371,23 @@ def _csv_rows(text: str, budget: ReadingBudget) -> Iterator[_Numbered]:
         except csv.Error as exc:
             raise ActualsReadError(f"CSVとして読めません / not valid CSV: {exc}", number + 1) from None
         number += 1
-        budget.count_row(number, len(cells))  # stops at the row, cell or time limit, before reading on
+        budget.tick()
         yield number, cells
 
 
-def read_actuals_csv(text: str, limits: InputLimits = UPLOAD) -> ActualsSheet:
+def _count_csv_rows(text: str, budget: ReadingBudget) -> None:
+    """Count the rows and cells with the csv module alone, stopping at the first limit passed (a cheap first pass)."""
+    for number, cells in enumerate(_csv_reader(text), start=1):
+        budget.count_row(number, len(cells))
+
+
+def read_actuals_csv(text: str, limits: InputLimits = UPLOAD, *,
+                     clock: Callable[[], float] = time.monotonic) -> ActualsSheet:
     """Read an actuals sheet from CSV (or tab-separated) text; a leading BOM is ignored.
 
-    Rows are read one at a time; past ``limits.rows`` rows, ``limits.cells`` cells or ``limits.seconds``
-    reading stops with :class:`~renkei.reading.input_limits.InputTooLarge`.
+    A first pass counts rows and cells with the csv module only and stops at ``limits.rows`` rows or
+    ``limits.cells`` cells (:class:`~renkei.reading.input_limits.InputTooLarge`), so a file past a limit is
+    refused before any row is read into the sheet; ``limits.seconds`` bounds both passes.
 
     >>> sheet = read_actuals_csv("事業名,指標,年度,実績値\\n火災調査,件数,R8,４\\n火災調査,件数,R9,x\\n")
     >>> [(r.row, r.fiscal_year, r.value) for r in sheet.rows]
@@ -383,7 +397,11 @@ def read_actuals_csv(text: str, limits: InputLimits = UPLOAD) -> ActualsSheet:
     >>> read_actuals_csv("事業名,指標,年度,実績値\\nパスポート,参加自治体の数,R8,一部達成\\n").rows[0].assessment
     '一部達成'
     """
-    return _read_rows(_csv_rows(text.lstrip("\ufeff"), ReadingBudget(limits)))
+    text = text.lstrip("\ufeff")
+    budget = ReadingBudget(limits, clock)
+    with contextlib.suppress(csv.Error):  # the second pass names the row that is not valid CSV
+        _count_csv_rows(text, budget)
+    return _read_rows(_csv_rows(text, budget))
 
 
 def read_actuals_cells(rows: Sequence[Sequence[str]]) -> ActualsSheet:
@@ -409,7 +427,8 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_actuals_xlsx(data: bytes, limits: InputLimits = UPLOAD) -> ActualsSheet:
+def read_actuals_xlsx(data: bytes, limits: InputLimits = UPLOAD, *,
+                      clock: Callable[[], float] = time.monotonic) -> ActualsSheet:
     """Read an actuals sheet from an Excel workbook: the first worksheet whose header names the columns.
 
     The zip container and its XML parts are checked against ``limits`` before openpyxl opens anything
@@ -417,7 +436,7 @@ def read_actuals_xlsx(data: bytes, limits: InputLimits = UPLOAD) -> ActualsSheet
     """
     from openpyxl import load_workbook
 
-    budget = ReadingBudget(limits)
+    budget = ReadingBudget(limits, clock)
     try:
         check_workbook_archive(data, limits, budget)
     except WorkbookUnreadable as exc:

@@ -9,11 +9,11 @@ naming the limit, instead of holding the server's memory and time. The numbers a
 limit                      web upload    command line  what it bounds
 ========================== ============= ============= =================================================
 ``file_bytes``             5 MiB         64 MiB        the file as sent (an xlsx: its compressed size)
-``unpacked_bytes``         64 MiB        512 MiB       the sum of an xlsx's entries, from the zip directory
+``unpacked_bytes``         64 MiB        256 MiB       the sum of an xlsx's entries, from the zip directory
 ``compression_ratio``      100           100           one entry's unpacked / packed size (entries > 1 MiB)
 ``zip_entries``            1,000         1,000         entries in an xlsx's zip directory
 ``rows``                   100,000       200,000       rows of one sheet (a CSV, or one worksheet)
-``cells``                  2,000,000     5,000,000     cells of the whole file
+``cells``                  2,000,000     2,000,000     cells of the whole file
 ``xml_elements``           500,000       500,000       XML elements of an xlsx part other than cell data
 ``seconds``                60            300           the time reading may take
 ========================== ============= ============= =================================================
@@ -54,8 +54,8 @@ UPLOAD = InputLimits(file_bytes=5 * MIB, unpacked_bytes=64 * MIB, compression_ra
                      rows=100_000, cells=2_000_000, xml_elements=500_000, seconds=60)
 #: A file given to a command (``renkei import``, ``renkei actuals import``, ``renkei parse``, ``--actuals`` …):
 #: an operator's bulk work, so larger, but still bounded.
-COMMAND_LINE = InputLimits(file_bytes=64 * MIB, unpacked_bytes=512 * MIB, compression_ratio=100, zip_entries=1_000,
-                           rows=200_000, cells=5_000_000, xml_elements=500_000, seconds=300)
+COMMAND_LINE = InputLimits(file_bytes=64 * MIB, unpacked_bytes=256 * MIB, compression_ratio=100, zip_entries=1_000,
+                           rows=200_000, cells=2_000_000, xml_elements=500_000, seconds=300)
 
 
 def format_size(size: int) -> str:
