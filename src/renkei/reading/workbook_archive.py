@@ -159,8 +159,10 @@ class _PartCounter:
         self.strings = 0
 
     def where(self) -> tuple[str, str]:
-        name = self.sheet or self.part
-        return f"シート「{name}」", f"sheet {name!r}"
+        """Name the sheet (its part too when asked), or the part when it is no sheet, in Japanese and English."""
+        if self.sheet:
+            return f"シート「{self.sheet}」", f"sheet {self.sheet!r}"
+        return f"「{self.part}」", self.part
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         self.depth += 1
@@ -221,9 +223,11 @@ class _PartCounter:
 
     def _too_complex(self) -> None:
         ja, en = self.where()
+        if self.sheet:
+            ja, en = f"{ja}（{self.part}）", f"{en} ({self.part})"
         most = self.limits.xml_elements
-        raise InputTooLarge(f"{ja}（{self.part}）の構造が複雑すぎます（要素 {most:,}個まで）。表計算ソフトで保存し"
-                            f"直してください / {en} ({self.part}) is too complex (at most {most:,} XML elements); "
+        raise InputTooLarge(f"{ja}の構造が複雑すぎます（要素 {most:,}個まで）。表計算ソフトで保存し"
+                            f"直してください / {en} is too complex (at most {most:,} XML elements); "
                             f"save it again from a spreadsheet program", "xml_elements")
 
 
