@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
-from dataclasses import replace
+from dataclasses import fields, replace
+from pathlib import Path
 
 import pytest
 from tests.reading.hostile_workbooks import (
@@ -21,6 +22,7 @@ from tests.reading.hostile_workbooks import (
 
 from renkei.reading.actuals import ActualsReadError, read_actuals_csv, read_actuals_xlsx
 from renkei.reading.input_limits import (
+    COMMAND_LINE,
     EXCEL_COLUMNS,
     MIB,
     UPLOAD,
@@ -207,3 +209,18 @@ def test_a_budget_counts_rows_per_sheet_and_cells_per_file() -> None:
         budget.count_row(number, 5)  # a new sheet starts its rows again, but not the file's cells: 400
     with pytest.raises(InputTooLarge, match="41行目: セルが多すぎます"):
         budget.count_row(41, 5)
+
+
+def test_the_documented_limits_are_the_ones_in_force() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "limits.md").read_text(encoding="utf-8")
+
+    def number(cell: str, name: str) -> float:
+        text = cell.strip().replace(",", "").removesuffix(" MB").removesuffix("倍").removesuffix(" 秒")
+        return float(text) * (MIB if name.endswith("_bytes") else 1)
+
+    for field in fields(UPLOAD):
+        row = next((line for line in doc.splitlines() if line.startswith(f"| `{field.name}`")), None)
+        assert row is not None, f"{field.name} is not in docs/limits.md"
+        web, command = row.split("|")[2:4]
+        assert number(web, field.name) == getattr(UPLOAD, field.name), field.name
+        assert number(command, field.name) == getattr(COMMAND_LINE, field.name), field.name
