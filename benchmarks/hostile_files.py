@@ -9,7 +9,7 @@ hostile file is refused with a message naming its limit (exit status 2), and no 
 300 MiB over the small file's peak. With ``--before DIR`` (a source tree, e.g. from ``git archive``) the same
 runs are made with that tree's ``src`` first on ``PYTHONPATH``, for a before/after table.
 
-    .venv/bin/python benchmarks/hostile_files.py [--bomb-gib 3] [--before /tmp/renkei-61a1b01]
+    .venv/bin/python benchmarks/hostile_files.py [--bomb-gib 3] [--before /tmp/renkei-61a1b01] [--only bomb]
 """
 
 from __future__ import annotations
@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--bomb-gib", type=float, default=3.0, help="white space in the zip bomb's sheet (GiB)")
     parser.add_argument("--before", type=Path, help="a source tree to measure too (its src/ first on PYTHONPATH)")
+    parser.add_argument("--only", default="", help="measure only the files whose name contains this text")
     args = parser.parse_args(argv)
     trees = [("after", None)] + ([("before", str(args.before / "src"))] if args.before else [])
     missed: list[str] = []
@@ -132,20 +133,25 @@ def main(argv: list[str] | None = None) -> int:
         files = write_files(folder, args.bomb_gib)
         print(f"hostile files — Python {sys.version.split()[0]}, load average "
               f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs\n")
-        print("| file | size | channel | code | exit | wall s | CPU s | peak MiB | over small file MiB | message |")
-        print("|---|---:|---|---|---:|---:|---:|---:|---:|---|")
+        print("| file | size | channel | code | exit | wall s | CPU s | CPU over small file s | peak MiB "
+              "| over small file MiB | message |")
+        print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---|")
         for tree, pythonpath in trees:
             baselines = {(channel, suffix): run(CHANNELS[channel](files[f"small{suffix}"][0]), folder, pythonpath)
                          for channel in CHANNELS for suffix in (".csv", ".xlsx")
                          if channel in files[f"small{suffix}"][1]}
             for file_name, (path, channels) in files.items():
+                if args.only not in file_name:
+                    continue
                 for channel in channels:
                     result = run(CHANNELS[channel](path), folder, pythonpath)
                     suffix = ".csv" if path.suffix == ".csv" and (channel, ".csv") in baselines else ".xlsx"
-                    over = result.peak_mib - baselines[(channel, suffix)].peak_mib
+                    small = baselines[(channel, suffix)]
+                    over = result.peak_mib - small.peak_mib
                     size = path.stat().st_size / 1024 / 1024
                     print(f"| {file_name} | {size:,.1f} MB | {channel} | {tree} | {result.status} | "
-                          f"{result.wall:.2f} | {result.cpu:.2f} | {result.peak_mib:,.0f} | {over:,.0f} | "
+                          f"{result.wall:.2f} | {result.cpu:.2f} | {result.cpu - small.cpu:.2f} | "
+                          f"{result.peak_mib:,.0f} | {over:,.0f} | "
                           f"{result.message.replace('|', '/')} |", flush=True)
                     if tree == "after" and not file_name.startswith("small"):
                         if result.status != 2:
