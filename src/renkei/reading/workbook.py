@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
@@ -36,7 +37,7 @@ from renkei.reading.budget import UNIT_FACTORS, make_cell
 from renkei.reading.cost import read_cost_sharing
 from renkei.reading.file_kind import workbook_problem
 from renkei.reading.fiscal_year import read_fiscal_year
-from renkei.reading.input_limits import COMMAND_LINE, InputLimits, InputTooLarge
+from renkei.reading.input_limits import COMMAND_LINE, InputLimits, InputTooLarge, ReadingBudget
 from renkei.reading.quantity import read_quantity
 from renkei.reading.workbook_archive import WorkbookUnreadable, check_workbook_archive
 
@@ -242,17 +243,32 @@ class _Sheet:
     rows: list[tuple[int, dict[str, object]]]
 
 
-def _rows(worksheet: Any) -> Iterator[tuple[Any, ...]]:
-    """Stream a read-only worksheet's rows, each only as wide as its last cell (a declared size is not trusted)."""
-    if hasattr(worksheet, "reset_dimensions"):
-        worksheet.reset_dimensions()
-    yield from worksheet.iter_rows(values_only=True)
+@dataclass
+class _Book:
+    """An open read-only workbook whose rows are streamed within the reading's time budget."""
+
+    workbook: Any
+    budget: ReadingBudget
+
+    @property
+    def sheetnames(self) -> list[str]:
+        names: list[str] = self.workbook.sheetnames
+        return names
+
+    def rows(self, name: str) -> Iterator[tuple[Any, ...]]:
+        """Stream a sheet's rows, each only as wide as its last cell (a declared sheet size is not trusted)."""
+        worksheet = self.workbook[name]
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()
+        for row in worksheet.iter_rows(values_only=True):
+            self.budget.tick()  # rows and cells were counted by the archive check; time goes on
+            yield row
 
 
-def _sheet(workbook: Any, name: str) -> _Sheet:
+def _sheet(workbook: _Book, name: str) -> _Sheet:
     if name not in workbook.sheetnames:
         raise WorkbookReadError("シートがありません / the sheet is missing", name)
-    values = list(_rows(workbook[name]))
+    values = list(workbook.rows(name))
     if not values:
         return _Sheet(name, [], [])
     header = [_text(v).strip() for v in values[0]]
@@ -264,10 +280,10 @@ def _sheet(workbook: Any, name: str) -> _Sheet:
     return _Sheet(name, header, rows)
 
 
-def _hidden(workbook: Any) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def _hidden(workbook: _Book) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     if DATA_SHEET not in workbook.sheetnames:
         raise WorkbookReadError("renkei の計画ワークブックではありません / not a renkei plan workbook", DATA_SHEET)
-    rows = [[_text(v) for v in row] for row in _rows(workbook[DATA_SHEET])]
+    rows = [[_text(v) for v in row] for row in workbook.rows(DATA_SHEET)]
     if not rows or rows[0][:1] != [FORMAT]:
         raise WorkbookReadError(f"形式が違います / expected {FORMAT}", DATA_SHEET)
     try:
@@ -427,17 +443,20 @@ def read_plan_workbook(data: bytes | BinaryIO, limits: InputLimits = COMMAND_LIN
     return read_workbook_edition(data, limits).plan
 
 
-def read_workbook_edition(data: bytes | BinaryIO, limits: InputLimits = COMMAND_LINE) -> WorkbookEdition:
+def read_workbook_edition(data: bytes | BinaryIO, limits: InputLimits = COMMAND_LINE, *,
+                          clock: Callable[[], float] = time.monotonic) -> WorkbookEdition:
     """Read a plan workbook into a Plan and the renames made in it (see :class:`WorkbookEdition`).
 
     The zip container and its XML parts are checked against ``limits`` before openpyxl opens anything
-    (:class:`~renkei.reading.input_limits.InputTooLarge` past one); the sheets are then streamed (read-only).
+    (:class:`~renkei.reading.input_limits.InputTooLarge` past one); the sheets are then streamed (read-only),
+    within ``limits.seconds`` of the whole reading.
     """
     from openpyxl import load_workbook
 
     content = data if isinstance(data, bytes) else data.read(limits.file_bytes + 1)
+    budget = ReadingBudget(limits, clock)
     try:
-        check_workbook_archive(content, limits)
+        check_workbook_archive(content, limits, budget)
     except WorkbookUnreadable as exc:
         raise WorkbookReadError(str(exc)) from None
     try:
@@ -445,7 +464,7 @@ def read_workbook_edition(data: bytes | BinaryIO, limits: InputLimits = COMMAND_
     except Exception:  # openpyxl raises many types for a damaged or foreign file, in English: say what it is
         raise WorkbookReadError(workbook_problem(content)) from None
     try:
-        return _read_edition(workbook)
+        return _read_edition(_Book(workbook, budget))
     except (WorkbookReadError, InputTooLarge):
         raise
     except Exception:  # a part openpyxl cannot read although it is well-formed XML: a damaged workbook
@@ -454,7 +473,7 @@ def read_workbook_edition(data: bytes | BinaryIO, limits: InputLimits = COMMAND_
         workbook.close()
 
 
-def _read_edition(workbook: Any) -> WorkbookEdition:
+def _read_edition(workbook: _Book) -> WorkbookEdition:
     header, hidden = _hidden(workbook)
     old_projects = {pid: project_from_record(r) for pid, r in hidden.items()}
     plan_fields = _overview(workbook, header)
@@ -512,11 +531,11 @@ def _resolve_partners(area_slug: str, text: str | None) -> Partners:
     return read_partners(text, area=area, registry=load_registry())[0]
 
 
-def _overview(workbook: Any, header: dict[str, Any]) -> dict[str, Any]:
+def _overview(workbook: _Book, header: dict[str, Any]) -> dict[str, Any]:
     if OVERVIEW not in workbook.sheetnames:
         raise WorkbookReadError("シートがありません / the sheet is missing", OVERVIEW)
     labels = {_text(row[0]): row[1] if len(row) > 1 else None
-              for row in _rows(workbook[OVERVIEW]) if row}
+              for row in workbook.rows(OVERVIEW) if row}
     fields: dict[str, Any] = {}
     for label, name in HEADER_ROWS:
         value = labels.get(label)
