@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import zipfile
@@ -9,6 +10,8 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.reading.hostile_workbooks import (
     SHEET_CLOSE,
     SHEET_OPEN,
@@ -224,3 +227,18 @@ def test_the_documented_limits_are_the_ones_in_force() -> None:
         web, command = row.split("|")[2:4]
         assert number(web, field.name) == getattr(UPLOAD, field.name), field.name
         assert number(command, field.name) == getattr(COMMAND_LINE, field.name), field.name
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cut=st.integers(min_value=0, max_value=10_000), flips=st.lists(
+    st.tuples(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=255)), max_size=8))
+def test_a_damaged_workbook_never_raises_anything_but_the_readers_errors(cut: int, flips: list[tuple[int, int]]
+                                                                          ) -> None:
+    data = bytearray(_VALID[: max(cut, 1)] if cut < len(_VALID) else _VALID)
+    for at, value in flips:
+        data[at % len(data)] = value
+    with contextlib.suppress(ActualsReadError, InputTooLarge):  # any other exception fails the test
+        read_actuals_xlsx(bytes(data))
+
+
+_VALID = workbook(actuals_sheet(rows=20))
