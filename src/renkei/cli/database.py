@@ -27,6 +27,7 @@ from renkei.cli.files import (
     is_area_file,
     load_area_option,
     read_area_file,
+    read_input_file,
     read_text_file,
 )
 from renkei.cli.fiscal_year import check_year_in_period, year_option
@@ -42,6 +43,7 @@ from renkei.domain.status import Rating, Status, label_status_group
 from renkei.domain.verdict import format_number
 from renkei.export.actuals_template import TemplateError, write_actuals_template
 from renkei.reading.actuals import ActualsReadError, ActualsSheet, read_actuals_csv, read_actuals_xlsx
+from renkei.reading.input_limits import COMMAND_LINE, InputTooLarge
 from renkei.reading.sheet import PlanReadError, decode_document, read_plan
 from renkei.services.actuals import (
     ActualsImportError,
@@ -261,8 +263,9 @@ def _read_workbook(file: Path, database_url: str | None) -> tuple[Plan, list[Fin
     from renkei.reading.workbook import WorkbookReadError, read_workbook_edition
 
     try:
-        edition = read_workbook_edition(file.read_bytes(), areas=lambda slug: stored_or_seed_area(slug, database_url))
-    except WorkbookReadError as exc:
+        edition = read_workbook_edition(read_input_file(file), COMMAND_LINE,
+                                        areas=lambda slug: stored_or_seed_area(slug, database_url))
+    except (WorkbookReadError, InputTooLarge) as exc:
         raise fail(f"{file}: {exc}") from None
     return edition.plan, lint_plan(edition.plan), plan_to_json(edition.plan, []), edition.renames
 
@@ -383,16 +386,13 @@ def import_document(
 
 
 def _read_actuals_file(file: Path) -> ActualsSheet:
-    try:
-        data = file.read_bytes()
-    except OSError:
-        read_text_file(file)  # exits with the right message (no such file, a directory…)
-        raise fail(f"ファイルを読めません / cannot read {file}") from None
+    """Read an actuals sheet (CSV or xlsx) within the command line's limits, or exit naming the file."""
+    data = read_input_file(file, COMMAND_LINE)
     try:
         if data.startswith(b"PK\x03\x04") or file.suffix.lower() in (".xlsx", ".xlsm"):
-            return read_actuals_xlsx(data)
-        return read_actuals_csv(decode_document(data))
-    except (ActualsReadError, PlanReadError) as exc:
+            return read_actuals_xlsx(data, COMMAND_LINE)
+        return read_actuals_csv(decode_document(data), COMMAND_LINE)
+    except (ActualsReadError, PlanReadError, InputTooLarge) as exc:
         raise fail(f"{file}: {exc}") from None
 
 

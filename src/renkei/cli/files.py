@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from renkei.domain.finding import Finding
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Plan
 from renkei.reading.area import EXAMPLE_AREA, AreaConfigError, available_areas, load_area, load_registry, read_area
+from renkei.reading.input_limits import COMMAND_LINE, InputLimits, InputTooLarge, check_file_size
 from renkei.reading.sheet import PlanReadError, decode_document, read_plan
 
 err = Console(stderr=True)
@@ -37,16 +39,32 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def read_text_file(path: Path) -> str:
-    """Read and decode a document file, or exit with a clear message."""
+def read_input_file(path: Path, limits: InputLimits = COMMAND_LINE) -> bytes:
+    """Read a file a command was given, at most ``limits.file_bytes`` of it, or exit with a clear message.
+
+    The size is checked before reading and again while reading (a device or a growing file has no fixed size),
+    so a command never holds more than the limit of any file.
+    """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            check_file_size(size, limits)
+            data = stream.read(limits.file_bytes + 1)
+        check_file_size(len(data), limits)
+    except InputTooLarge as exc:
+        raise fail(f"{path}: {exc}") from None
     except FileNotFoundError:
         raise fail(f"ファイルがありません / no such file: {path}") from None
     except IsADirectoryError:
         raise fail(f"ファイルではなくフォルダです / is a directory: {path}") from None
     except OSError as exc:
         raise fail(f"ファイルを読めません / cannot read {path}: {exc.strerror}") from None
+    return data
+
+
+def read_text_file(path: Path) -> str:
+    """Read and decode a document file (at most :data:`COMMAND_LINE` ``.file_bytes``), or exit with a clear message."""
+    data = read_input_file(path)
     try:
         return decode_document(data)
     except PlanReadError as exc:

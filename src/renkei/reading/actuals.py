@@ -20,17 +20,22 @@ value:<x>  実績値:<x>   optional value for one municipality (<x> a 6-digit co
 Informational columns the template adds (単位, 現状値, 目標値) are ignored when read back. Rows are
 numbered as a spreadsheet shows them (the header is row 1). A bad cell never raises: it becomes a
 :class:`RowError` naming the row and the column, and the row is left out. Only a file that is not a
-sheet at all, or lacks a required column, raises :class:`ActualsReadError`.
+sheet at all, or lacks a required column, raises :class:`ActualsReadError`; a file beyond its
+:class:`~renkei.reading.input_limits.InputLimits` (size, unpacked size, rows, cells, time) raises
+:class:`~renkei.reading.input_limits.InputTooLarge`, while it is being read, without reading the rest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from renkei.domain.actual import ASSESSMENT_WORDS, read_assessment_word, text_too_long
 from renkei.domain.csv_cell import restore
@@ -38,7 +43,9 @@ from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.text import fold
 from renkei.reading.file_kind import workbook_problem
 from renkei.reading.fiscal_year import read_fiscal_year
+from renkei.reading.input_limits import UPLOAD, InputLimits, InputTooLarge, ReadingBudget
 from renkei.reading.numeral import read_number
+from renkei.reading.workbook_archive import WorkbookUnreadable, check_workbook_archive
 
 #: Canonical column → Japanese name used in messages and in the template.
 COLUMN_LABELS: dict[str, str] = {
@@ -349,10 +356,14 @@ def _read_rows(rows: Iterable[_Numbered]) -> ActualsSheet:
     return _SheetReader(header, header_row).read(rest)
 
 
-def _csv_rows(text: str) -> Iterator[_Numbered]:
-    first_line = text.split("\n", 1)[0]
+def _csv_reader(text: str) -> Iterator[list[str]]:
+    first_line = text[:65536].split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _csv_rows(text: str, budget: ReadingBudget) -> Iterator[_Numbered]:
+    reader = _csv_reader(text)
     number = 0
     while True:
         try:
@@ -362,11 +373,23 @@ def _csv_rows(text: str) -> Iterator[_Numbered]:
         except csv.Error as exc:
             raise ActualsReadError(f"CSVとして読めません / not valid CSV: {exc}", number + 1) from None
         number += 1
+        budget.tick()
         yield number, cells
 
 
-def read_actuals_csv(text: str) -> ActualsSheet:
+def _count_csv_rows(text: str, budget: ReadingBudget) -> None:
+    """Count the rows and cells with the csv module alone, stopping at the first limit passed (a cheap first pass)."""
+    for number, cells in enumerate(_csv_reader(text), start=1):
+        budget.count_row(number, len(cells))
+
+
+def read_actuals_csv(text: str, limits: InputLimits = UPLOAD, *,
+                     clock: Callable[[], float] = time.monotonic) -> ActualsSheet:
     """Read an actuals sheet from CSV (or tab-separated) text; a leading BOM is ignored.
+
+    A first pass counts rows and cells with the csv module only and stops at ``limits.rows`` rows or
+    ``limits.cells`` cells (:class:`~renkei.reading.input_limits.InputTooLarge`), so a file past a limit is
+    refused before any row is read into the sheet; ``limits.seconds`` bounds both passes.
 
     >>> sheet = read_actuals_csv("事業名,指標,年度,実績値\\n火災調査,件数,R8,４\\n火災調査,件数,R9,x\\n")
     >>> [(r.row, r.fiscal_year, r.value) for r in sheet.rows]
@@ -376,7 +399,11 @@ def read_actuals_csv(text: str) -> ActualsSheet:
     >>> read_actuals_csv("事業名,指標,年度,実績値\\nパスポート,参加自治体の数,R8,一部達成\\n").rows[0].assessment
     '一部達成'
     """
-    return _read_rows(_csv_rows(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    budget = ReadingBudget(limits, clock)
+    with contextlib.suppress(csv.Error):  # the second pass names the row that is not valid CSV
+        _count_csv_rows(text, budget)
+    return _read_rows(_csv_rows(text, budget))
 
 
 def read_actuals_cells(rows: Sequence[Sequence[str]]) -> ActualsSheet:
@@ -402,10 +429,20 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_actuals_xlsx(data: bytes) -> ActualsSheet:
-    """Read an actuals sheet from an Excel workbook: the first worksheet whose header names the columns."""
+def read_actuals_xlsx(data: bytes, limits: InputLimits = UPLOAD, *,
+                      clock: Callable[[], float] = time.monotonic) -> ActualsSheet:
+    """Read an actuals sheet from an Excel workbook: the first worksheet whose header names the columns.
+
+    The zip container and its XML parts are checked against ``limits`` before openpyxl opens anything
+    (:func:`~renkei.reading.workbook_archive.check_workbook_archive`); rows are then streamed (read-only mode).
+    """
     from openpyxl import load_workbook
 
+    budget = ReadingBudget(limits, clock)
+    try:
+        check_workbook_archive(data, limits, budget)
+    except WorkbookUnreadable as exc:
+        raise ActualsReadError(str(exc)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or foreign file, in English: say what it is
@@ -413,14 +450,23 @@ def read_actuals_xlsx(data: bytes) -> ActualsSheet:
     try:
         first_problem: ActualsReadError | None = None
         for worksheet in workbook.worksheets:
-            rows = (
-                (number, [_cell_text(v) for v in values])
-                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-            )
             try:
-                return _read_rows(rows)
+                return _read_rows(_worksheet_rows(worksheet, budget))
             except ActualsReadError as exc:
                 first_problem = first_problem or ActualsReadError(f"シート「{worksheet.title}」: {exc}", None)
+            except InputTooLarge:
+                raise
+            except Exception:  # a part openpyxl cannot read although it is well-formed XML: a damaged workbook
+                raise ActualsReadError(workbook_problem(data)) from None
         raise first_problem or ActualsReadError("ワークシートがありません / the workbook has no worksheet")
     finally:
         workbook.close()
+
+
+def _worksheet_rows(worksheet: Any, budget: ReadingBudget) -> Iterator[_Numbered]:
+    """Stream a read-only worksheet's rows as cell texts, each only as wide as its last cell."""
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row to 16,384 cells
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        budget.tick()  # rows and cells were counted by the archive check; time goes on
+        yield number, [_cell_text(v) for v in values]

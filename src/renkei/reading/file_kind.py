@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 
@@ -53,13 +54,22 @@ _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def _zip_kind(data: bytes) -> FileKind:
-    """Tell an Office Open XML file from another zip by the names inside (an unreadable zip is a zip)."""
+    """Tell an Office Open XML file from another zip by the names inside.
+
+    Only the zip directory and the first bytes of ``mimetype`` are read (never a whole entry: the file may be a
+    zip bomb). A zip whose directory cannot be read is a workbook when its first entries name workbook parts (a
+    truncated .xlsx), else a zip.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:80] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
-        return ZIP
+            mimetype = b""
+            if "mimetype" in names:
+                with archive.open("mimetype") as stream:
+                    mimetype = stream.read(80)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        head = data[:4096]
+        return XLSX if b"xl/" in head else ZIP
     if any(n.startswith("xl/") for n in names):
         return XLSX
     if any(n.startswith("word/") for n in names):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
@@ -37,7 +38,9 @@ from renkei.reading.budget import UNIT_FACTORS, make_cell
 from renkei.reading.cost import read_cost_sharing
 from renkei.reading.file_kind import workbook_problem
 from renkei.reading.fiscal_year import read_fiscal_year
+from renkei.reading.input_limits import COMMAND_LINE, InputLimits, InputTooLarge, ReadingBudget
 from renkei.reading.quantity import read_quantity
+from renkei.reading.workbook_archive import WorkbookUnreadable, check_workbook_archive
 
 FORMAT = "renkei-workbook/1"
 DATA_SHEET = "_renkei"
@@ -241,10 +244,32 @@ class _Sheet:
     rows: list[tuple[int, dict[str, object]]]
 
 
-def _sheet(workbook: Any, name: str) -> _Sheet:
+@dataclass
+class _Book:
+    """An open read-only workbook whose rows are streamed within the reading's time budget."""
+
+    workbook: Any
+    budget: ReadingBudget
+
+    @property
+    def sheetnames(self) -> list[str]:
+        names: list[str] = self.workbook.sheetnames
+        return names
+
+    def rows(self, name: str) -> Iterator[tuple[Any, ...]]:
+        """Stream a sheet's rows, each only as wide as its last cell (a declared sheet size is not trusted)."""
+        worksheet = self.workbook[name]
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()
+        for row in worksheet.iter_rows(values_only=True):
+            self.budget.tick()  # rows and cells were counted by the archive check; time goes on
+            yield row
+
+
+def _sheet(workbook: _Book, name: str) -> _Sheet:
     if name not in workbook.sheetnames:
         raise WorkbookReadError("シートがありません / the sheet is missing", name)
-    values = list(workbook[name].iter_rows(values_only=True))
+    values = list(workbook.rows(name))
     if not values:
         return _Sheet(name, [], [])
     header = [_text(v).strip() for v in values[0]]
@@ -256,10 +281,10 @@ def _sheet(workbook: Any, name: str) -> _Sheet:
     return _Sheet(name, header, rows)
 
 
-def _hidden(workbook: Any) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def _hidden(workbook: _Book) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     if DATA_SHEET not in workbook.sheetnames:
         raise WorkbookReadError("renkei の計画ワークブックではありません / not a renkei plan workbook", DATA_SHEET)
-    rows = [[_text(v) for v in row] for row in workbook[DATA_SHEET].iter_rows(values_only=True)]
+    rows = [[_text(v) for v in row] for row in workbook.rows(DATA_SHEET)]
     if not rows or rows[0][:1] != [FORMAT]:
         raise WorkbookReadError(f"形式が違います / expected {FORMAT}", DATA_SHEET)
     try:
@@ -414,25 +439,45 @@ class WorkbookEdition:
     renames: dict[str, str]
 
 
-def read_plan_workbook(data: bytes | BinaryIO) -> Plan:
+def read_plan_workbook(data: bytes | BinaryIO, limits: InputLimits = COMMAND_LINE) -> Plan:
     """Read a plan workbook (bytes or a binary stream) into a Plan; visible edits win over the hidden copy."""
-    return read_workbook_edition(data).plan
+    return read_workbook_edition(data, limits).plan
 
 
-def read_workbook_edition(data: bytes | BinaryIO, *, areas: Callable[[str], Area | None] | None = None,
-                          ) -> WorkbookEdition:
+def read_workbook_edition(data: bytes | BinaryIO, limits: InputLimits = COMMAND_LINE, *,
+                          clock: Callable[[], float] = time.monotonic,
+                          areas: Callable[[str], Area | None] | None = None) -> WorkbookEdition:
     """Read a plan workbook into a Plan and the renames made in it (see :class:`WorkbookEdition`).
 
-    ``areas`` finds the workbook's area by slug (the stored one; default: the package's seed), asked once and only
-    when a partner cell was edited: an edited cell is read against its members.
+    The zip container and its XML parts are checked against ``limits`` before openpyxl opens anything
+    (:class:`~renkei.reading.input_limits.InputTooLarge` past one); the sheets are then streamed (read-only),
+    within ``limits.seconds`` of the whole reading. ``areas`` finds the workbook's area by slug (the stored one;
+    default: the package's seed), asked once and only when a partner cell was edited: an edited cell is read
+    against its members.
     """
     from openpyxl import load_workbook
 
-    content = data if isinstance(data, bytes) else data.read()
+    content = data if isinstance(data, bytes) else data.read(limits.file_bytes + 1)
+    budget = ReadingBudget(limits, clock)
     try:
-        workbook = load_workbook(io.BytesIO(content), data_only=True)
+        check_workbook_archive(content, limits, budget)
+    except WorkbookUnreadable as exc:
+        raise WorkbookReadError(str(exc)) from None
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged or foreign file, in English: say what it is
         raise WorkbookReadError(workbook_problem(content)) from None
+    try:
+        return _read_edition(_Book(workbook, budget), areas)
+    except (WorkbookReadError, InputTooLarge):
+        raise
+    except Exception:  # a part openpyxl cannot read although it is well-formed XML: a damaged workbook
+        raise WorkbookReadError(workbook_problem(content)) from None
+    finally:
+        workbook.close()
+
+
+def _read_edition(workbook: _Book, areas: Callable[[str], Area | None] | None) -> WorkbookEdition:
     header, hidden = _hidden(workbook)
     old_projects = {pid: project_from_record(r) for pid, r in hidden.items()}
     plan_fields = _overview(workbook, header)
@@ -500,11 +545,11 @@ def _resolve_partners(area: Area | None, text: str | None) -> Partners:
     return read_partners(text, area=area, registry=load_registry())[0]
 
 
-def _overview(workbook: Any, header: dict[str, Any]) -> dict[str, Any]:
+def _overview(workbook: _Book, header: dict[str, Any]) -> dict[str, Any]:
     if OVERVIEW not in workbook.sheetnames:
         raise WorkbookReadError("シートがありません / the sheet is missing", OVERVIEW)
     labels = {_text(row[0]): row[1] if len(row) > 1 else None
-              for row in workbook[OVERVIEW].iter_rows(values_only=True) if row}
+              for row in workbook.rows(OVERVIEW) if row}
     fields: dict[str, Any] = {}
     for label, name in HEADER_ROWS:
         value = labels.get(label)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from renkei.domain.permission import Action, may_ever
+from renkei.reading.input_limits import format_size
 from renkei.services.accounts import StaffUser
 from renkei.services.signin import SessionKeySource, check_csrf, csrf_token, keyed_hash, resolve_session
 from renkei.web.rendering import SessionDep
@@ -105,11 +106,34 @@ async def check_csrf_token(request: Request) -> None:
                                                     "the form has expired (CSRF check); reload the page")
 
 
-def staff_post(router: APIRouter, path: str, action: Action) -> Callable[[Any], Any]:
-    """Declare a state-changing staff route: signed in, allowed by the matrix, CSRF-checked."""
+def limit_body(most: int) -> Callable[[Request], None]:
+    """Return a dependency refusing a request body over ``most`` bytes (413) or of unstated length (411).
+
+    It runs before the form is parsed (the CSRF check parses it), so an oversized upload is refused from its
+    Content-Length header without being received.
+    """
+
+    def check(request: Request) -> None:
+        length = request.headers.get("content-length", "")
+        if not length.isdigit():
+            raise HTTPException(status_code=411, detail="送信の長さ（Content-Length）がありません / "
+                                                        "the request must state its length (Content-Length)")
+        if int(length) > most:
+            raise HTTPException(status_code=413, detail=f"送信が大きすぎます（{format_size(most)} まで） / "
+                                                        f"the request is too large (at most {format_size(most)})")
+
+    return check
+
+
+def staff_post(router: APIRouter, path: str, action: Action, *, max_body: int | None = None) -> Callable[[Any], Any]:
+    """Declare a state-changing staff route: signed in, allowed by the matrix, CSRF-checked.
+
+    With ``max_body``, the request body is first held to that many bytes (:func:`limit_body`).
+    """
     ROUTE_ACTIONS[(router.prefix or "") + path] = action
+    first = [Depends(limit_body(max_body))] if max_body is not None else []
     return router.post(path, include_in_schema=False,
-                       dependencies=[Depends(allow(action)), Depends(check_csrf_token)])
+                       dependencies=[*first, Depends(allow(action)), Depends(check_csrf_token)])
 
 
 def login_csrf_pair(request: Request) -> tuple[str, str | None]:

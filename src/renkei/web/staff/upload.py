@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from renkei.domain.permission import Action
-from renkei.reading.actuals import ActualsReadError, read_actuals_csv, read_actuals_xlsx
+from renkei.reading.actuals import ActualsReadError, ActualsSheet, read_actuals_csv, read_actuals_xlsx
+from renkei.reading.input_limits import UPLOAD, InputTooLarge, check_file_size
 from renkei.reading.sheet import PlanReadError, decode_document
 from renkei.services.accounts import StaffUser
 from renkei.services.actuals import ActualsImportReport, import_actuals
@@ -20,8 +23,8 @@ from renkei.web.staff.pages import render_staff
 from renkei.web.staff.workspace import staff_workspace
 
 router = APIRouter(prefix="/staff")
-#: The largest sheet accepted (a plan's whole template is far smaller).
-MAX_UPLOAD = 5 * 1024 * 1024
+#: What a multipart form adds to the file (boundaries, part headers, the CSRF token, the check box).
+FORM_OVERHEAD = 64 * 1024
 
 
 def _page(request: Request, user: StaffUser, report: ActualsImportReport | None = None, error: str | None = None,
@@ -36,26 +39,43 @@ def upload_form(request: Request, user: Annotated[StaffUser, Depends(allow(Actio
     return _page(request, user)
 
 
-@staff_post(router, "/upload", Action.UPLOAD_ACTUALS)
+@staff_post(router, "/upload", Action.UPLOAD_ACTUALS, max_body=UPLOAD.file_bytes + FORM_OVERHEAD)
 async def upload(request: Request, session: SessionDep, user: UserDep) -> Response:
-    """Read the sheet and submit the user's rows; rows for others are reported by row number."""
+    """Read the sheet and submit the user's rows; rows for others are reported by row number.
+
+    Only receiving the form happens on the event loop; reading the sheet and writing the rows run in the thread
+    pool, so that the public portal never waits for an upload.
+    """
     form = await request.form()
     sent = form.get("file")
     if not isinstance(sent, UploadFile):
         return _page(request, user, error="ファイルを選んでください / choose a file", status_code=422)
-    data = await sent.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        return _page(request, user, error="ファイルが大きすぎます（5MBまで） / the file is too large (5 MB)",
-                     status_code=413)
-    name = sent.filename or ""
+    data = await sent.read(UPLOAD.file_bytes + 1)
+    skip_invalid = form.get("skip_invalid") == "1"
+    return await run_in_threadpool(_read_and_submit, request, session, user, data, sent.filename or "",
+                                   skip_invalid)
+
+
+def read_uploaded_sheet(data: bytes, name: str) -> ActualsSheet:
+    """Read an uploaded actuals sheet (xlsx or CSV) within the upload limits (:data:`UPLOAD`)."""
+    check_file_size(len(data), UPLOAD)
+    if data.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm")):
+        return read_actuals_xlsx(data, UPLOAD)
+    return read_actuals_csv(decode_document(data), UPLOAD)
+
+
+def _read_and_submit(request: Request, session: Session, user: StaffUser, data: bytes, name: str,
+                     skip_invalid: bool) -> Response:
+    """Read the sheet and import it (in a worker thread); a refused file gets the page with the message."""
     try:
-        is_xlsx = data.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm"))
-        sheet = read_actuals_xlsx(data) if is_xlsx else read_actuals_csv(decode_document(data))
+        sheet = read_uploaded_sheet(data, name)
+    except InputTooLarge as exc:  # the message states the limit, in both languages
+        return _page(request, user, error=f"「{name}」: {exc}" if name else str(exc), status_code=413)
     except (ActualsReadError, PlanReadError) as exc:  # the message says what the file is, in both languages
         return _page(request, user, error=f"「{name}」: {exc}" if name else str(exc), status_code=422)
     space = staff_workspace(request, session, user)
     report = import_actuals(session=session, plan_id=space.plan.id, sheet=sheet, actor=user.username,
-                            skip_invalid=form.get("skip_invalid") == "1", user=user)
+                            skip_invalid=skip_invalid, user=user)
     return _page(request, user, report, status_code=422 if report.aborted else 200)
 
 
