@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
 
 from renkei.domain.status import Status, label_status_group
+from renkei.presentation import i18n
+from renkei.presentation.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translate
 from renkei.store.portal_queries import AreaMembers, load_area_members
-from renkei.web import i18n
-from renkei.web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translate
 from renkei.web.legend import badge_words, legend_items
 from renkei.web.parameters import check_year
 from renkei.web.readmodel import Portal, load_portal
