@@ -59,6 +59,8 @@ def test_the_list_of_areas_names_both(client: TestClient) -> None:
     assert page.status_code == 200
     assert 'href="/a/kitakyushu/"' in page.text and f'href="/a/{SECOND}/"' in page.text
     assert "第二圏域（試験）" in page.text
+    # Japan as tiles: 福岡県 holds both areas, links to its line of the list, which says the same in words.
+    assert 'href="#pref-40" aria-label="福岡県：2圏域"' in page.text and 'id="pref-40"' in page.text
 
 
 def test_each_area_shows_its_own_projects(client: TestClient) -> None:

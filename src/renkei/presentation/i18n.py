@@ -236,6 +236,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "areas.projects": ("事業数", "Projects"),
     "areas.plans": ("計画", "Plans"),
     "areas.prefectures": ("都道府県", "Prefectures"),
+    "areas.tiles": ("都道府県ごとの圏域の数", "Areas by prefecture"),
+    "areas.tiles_note": ("四角は都道府県を表し、数字はその都道府県に構成市町村がある圏域の数です。"
+                         "数字のある四角を選ぶと、下の一覧のその都道府県へ移ります。",
+                         "Each square is a prefecture; the number is how many areas have members there. Choose one "
+                         "to go to its line in the list below."),
+    "areas.tile": ("{name}：{count}圏域", "{name}: {count} areas"),
     "areas.none": ("まだ計画が登録されていません。", "No plan has been imported yet."),
     "areas.all": ("すべての圏域", "All areas"),
     # A portal that works for everyone (issue 7 §3): the page frame, search help, parameters, API and downloads.

@@ -13,8 +13,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from renkei.presentation.i18n import translate
+from renkei.presentation.prefecture_tiles import prefecture_code, render_prefecture_tiles
 from renkei.store.portal_queries import AreaListing, list_areas
-from renkei.web.rendering import SessionDep, render_page
+from renkei.web.rendering import SessionDep, get_language, render_page
 from renkei.web.urls import SHARED_PATHS, area_path, is_area_path
 
 router = APIRouter()
@@ -28,7 +30,14 @@ def show_areas(request: Request, session: SessionDep) -> Response:
         return RedirectResponse(_with_query(area_path(areas[0].slug, "/"), request), status_code=302)
     if not areas:
         return render_page(request, "home/empty.html", {})
-    return render_page(request, "areas/index.html", {"areas": areas, "by_prefecture": by_prefecture(areas)})
+    groups = by_prefecture(areas)
+    lang = get_language(request)
+    tiles = render_prefecture_tiles(
+        {name: len(listed) for name, listed in groups}, lambda name: f"#pref-{prefecture_code(name)}",
+        label=translate("areas.tiles", lang),
+        describe=lambda name, count: translate("areas.tile", lang, name=name, count=count))
+    return render_page(request, "areas/index.html", {"areas": areas, "by_prefecture": groups, "tiles": tiles,
+                                                     "prefecture_code": prefecture_code})
 
 
 def by_prefecture(areas: list[AreaListing]) -> list[tuple[str, list[AreaListing]]]:
