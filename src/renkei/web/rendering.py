@@ -172,6 +172,8 @@ def _context(request: Request, lang: str) -> dict[str, Any]:
         "group_label": lambda label: i18n.label_group(label, lang),
         "cost_label": lambda basis: i18n.label_cost_basis(basis, lang),
         "path": split_area(request.url.path)[1],  # the page within its area, for the menu's current page
+        #: Whether the page belongs to an area (its menu and footer then link to the area's pages).
+        "in_area": split_area(request.url.path)[0] is not None,
         "full_path": request.url.path,
     }
 
