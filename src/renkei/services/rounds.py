@@ -421,7 +421,9 @@ def report_item(*, session: Session, kpi_id: int, fiscal_year: int, due_date: da
     project = session.get(ProjectRow, row.project_id) if row is not None else None
     if row is None or project is None:
         raise LookupError(f"no KPI {kpi_id}")
-    plan = repository.load_plan(session=session, plan_id=project.plan_id)
+    # Only the project and the sheets that repeat it: where its KPI counts needs nothing else of the plan.
+    plan = repository.load_plan(session=session, plan_id=project.plan_id,
+                                project_keys=repository.sheets_of_project(project.key))
     found = [i for i in build_items(session, project.plan_id, plan, fiscal_year, due_date, date.today())
              if i.kpi_id == kpi_id]
     if not found:
