@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
+from tests.services.conftest import ROUND_YEAR
 
 from renkei.services.rounds import build_items, report_item
 from renkei.services.workflow import load_kpi
 from renkei.store import repository
 from renkei.store.rounds import kpi_rows
-from tests.services.conftest import ROUND_YEAR
 
 
 def test_a_kpi_item_is_the_rounds_item_for_it(session: Session, staff: Any) -> None:
