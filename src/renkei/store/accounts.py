@@ -56,6 +56,12 @@ def find_session(*, session: Session, token_hash: str) -> tuple[StaffSessionRow,
     return (row[0], row[1]) if row is not None else None
 
 
+def touch_session(*, session: Session, session_id: int, at: datetime) -> None:
+    """Record when a session was last used (a live session only; a revoked one stays as it is)."""
+    session.execute(update(StaffSessionRow).where(StaffSessionRow.id == session_id,
+                                                  StaffSessionRow.revoked_at.is_(None)).values(last_seen_at=at))
+
+
 def revoke_sessions(*, session: Session, user_id: int | None = None, token_hash: str | None = None) -> int:
     """Revoke a user's sessions, or one session by token hash; return how many were live."""
     query = update(StaffSessionRow).where(StaffSessionRow.revoked_at.is_(None)).values(revoked_at=now_utc())

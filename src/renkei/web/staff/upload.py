@@ -15,7 +15,7 @@ from renkei.services.accounts import StaffUser
 from renkei.services.actuals import ActualsImportReport, import_actuals
 from renkei.services.progress import evaluate_stored_plan
 from renkei.web.rendering import SessionDep
-from renkei.web.staff.auth import UserDep, allow, staff_post
+from renkei.web.staff.auth import FormDep, UserDep, allow, staff_post
 from renkei.web.staff.pages import render_staff
 from renkei.web.staff.workspace import load_workspace
 
@@ -37,13 +37,12 @@ def upload_form(request: Request, user: Annotated[StaffUser, Depends(allow(Actio
 
 
 @staff_post(router, "/upload", Action.UPLOAD_ACTUALS)
-async def upload(request: Request, session: SessionDep, user: UserDep) -> Response:
+def upload(request: Request, session: SessionDep, user: UserDep, form: FormDep) -> Response:
     """Read the sheet and submit the user's rows; rows for others are reported by row number."""
-    form = await request.form()
     sent = form.get("file")
     if not isinstance(sent, UploadFile):
         return _page(request, user, error="ファイルを選んでください / choose a file", status_code=422)
-    data = await sent.read(MAX_UPLOAD + 1)
+    data = sent.file.read(MAX_UPLOAD + 1)  # spooled by the form parser; this thread reads it
     if len(data) > MAX_UPLOAD:
         return _page(request, user, error="ファイルが大きすぎます（5MBまで） / the file is too large (5 MB)",
                      status_code=413)
