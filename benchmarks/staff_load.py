@@ -134,6 +134,7 @@ class Tally:
     applied: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     write_seconds: list[float] = field(default_factory=list)
+    sign_in_seconds: list[float] = field(default_factory=list)
     staff_page_seconds: list[float] = field(default_factory=list)
     public_seconds: list[float] = field(default_factory=list)
     public_statuses: Counter[int] = field(default_factory=Counter)
@@ -194,12 +195,13 @@ def prepare(url: str, clients: int, seed: int = 20261207) -> Workload:
             made: list[Client] = []
             for number, kind in enumerate(kinds):
                 name = f"{kind}{number:03d}"
-                if kind == "editor":
-                    project_id = projects[number % len(projects)]
+                if kind == "editor":  # three projects each (projects are shared when there are many editors)
+                    mine = [projects[(3 * number + k) % len(projects)] for k in range(3)]
                     create_user(session=session, username=name, role="editor", password=PASSWORD, actor=SETUP_ACTOR)
-                    set_project_assignment(session=session, username=name, project_id=project_id, assigned=True,
-                                           actor=SETUP_ACTOR)
-                    made.append(Client(name, kind, tuple(by_project[project_id])))
+                    for project_id in mine:
+                        set_project_assignment(session=session, username=name, project_id=project_id, assigned=True,
+                                               actor=SETUP_ACTOR)
+                    made.append(Client(name, kind, tuple(i for p in mine for i in by_project[p])))
                 elif kind == "uploader":
                     code = codes[number % len(codes)]
                     create_user(session=session, username=name, role="municipality", password=PASSWORD,
@@ -403,6 +405,8 @@ class Staff:
             return False
         answer = await self.post("/staff/login", {"username": self.me.username, "password": PASSWORD,
                                                   "login_token": token.group(1), "next": "/staff"})
+        if answer is not None:
+            self.tally.sign_in_seconds.append(self.tally.write_seconds.pop())
         if answer is None or answer.status_code != 303:
             self.tally.failures.append(f"{self.me.username} sign-in: {answer.status_code if answer else 'none'}")
             return False
@@ -421,6 +425,8 @@ class Staff:
             self.tally.outcomes["conflict"] += 1
         elif status == 422:
             self.tally.outcomes["refused input"] += 1
+            if os.environ.get("RENKEI_LOAD_DEBUG"):
+                print(answer.request.url.path, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", answer.text))[-1500:])
         else:
             self.tally.outcomes[f"other {status}"] += 1
             self.tally.failures.append(f"{self.me.username} {answer.request.method} {answer.request.url.path}: "
@@ -432,41 +438,53 @@ class Staff:
         for number in range(rounds):
             if time.monotonic() > deadline:
                 return
-            if self.me.kind == "editor":
-                await self.enter(self.me.items[number % len(self.me.items)])
-            elif self.me.kind == "uploader":
-                await self.upload(self.me.items[number % len(self.me.items)])
+            if self.me.kind == "reviewer":
+                candidates = self.chooser.sample(self.workload.items, min(8, len(self.workload.items)))
+            else:  # one's own records, starting from the next one (as a to-do list is worked through)
+                start = number % len(self.me.items)
+                candidates = list(self.me.items[start:] + self.me.items[:start])
+            for item in candidates:
+                if await self.take_step(item):
+                    break
             else:
-                await self.review(self.chooser.choice(self.workload.items))
+                self.tally.outcomes["nothing to do"] += 1
             if number % 3 == 2:
                 await self.get("/staff")  # the to-do list, as people look at it between entries
 
-    async def enter(self, item: Item) -> None:
+    async def take_step(self, item: Item) -> bool:
+        """Open the record's page and take this client's step when the page offers it; tell whether it did."""
         page = await self.get(item.page)
         if page is None:
-            return
-        action = f"/staff/kpis/{item.kpi_id}/{YEAR}/enter"
-        version, csrf = _form_version(page.text, action), _CSRF.search(page.text)
-        if version is None or csrf is None:
-            self.tally.outcomes["nothing to enter"] += 1
-            return
+            return True
+        csrf = _CSRF.search(page.text)
+        if csrf is None:
+            return False
+        if self.me.kind == "reviewer":
+            return await self.review(item, page.text, csrf.group(1))
+        enter = f"/staff/kpis/{item.kpi_id}/{YEAR}/enter"
+        version = _form_version(page.text, enter)
+        if version is None:
+            if os.environ.get("RENKEI_LOAD_DEBUG"):
+                print(self.me.username, item, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))[-1200:])
+            return False
+        if self.me.kind == "uploader":
+            await self.upload(item)
+            return True
         data = {"csrf_token": csrf.group(1), "version": str(version), "part": item.part or "total", "step": "submit",
                 "value": str(self.chooser.randint(1, 900)), "comment": "", "evidence": "", "note": ""}
-        self.classify(await self.post(action, data), ("actual.submit", item.key))
+        self.classify(await self.post(enter, data), ("actual.submit", item.key))
+        return True
 
-    async def review(self, item: Item) -> None:
-        page = await self.get(item.page)
-        if page is None:
-            return
+    async def review(self, item: Item, page: str, csrf: str) -> bool:
         action = f"/staff/kpis/{item.kpi_id}/{YEAR}/review"
-        version, csrf, steps = _form_version(page.text, action), _CSRF.search(page.text), _review_steps(page.text)
-        if version is None or csrf is None or not steps:
-            self.tally.outcomes["nothing to review"] += 1
-            return
+        version, steps = _form_version(page, action), _review_steps(page)
+        if version is None or not steps:
+            return False
         step = "reopen" if "reopen" in steps else ("approve" if self.chooser.random() < 0.7 else "return")
-        data = {"csrf_token": csrf.group(1), "version": str(version), "part": item.part or "total", "step": step,
+        data = {"csrf_token": csrf, "version": str(version), "part": item.part or "total", "step": step,
                 "review_comment": "" if step == "approve" else "負荷試験の差し戻し・再開 / load test"}
         self.classify(await self.post(action, data), (f"actual.{step}", item.key))
+        return True
 
     async def upload(self, item: Item) -> None:
         page = await self.get("/staff/upload")
@@ -486,7 +504,7 @@ class Staff:
 async def read_public(base: str, tally: Tally, stop: asyncio.Event) -> None:
     """Ask for public pages one after another until the staff are done, timing each."""
     paths = ["/", f"/a/{AREA}/", f"/a/{AREA}/projects", f"/a/{AREA}/kpis", f"/api/a/{AREA}/projects"]
-    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT) as http:
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, follow_redirects=True) as http:
         number = 0
         while not stop.is_set():
             path = paths[number % len(paths)]
@@ -578,6 +596,7 @@ def report(result: Result) -> str:
         ("staff answers by status", ", ".join(f"{s}: {n}" for s, n in sorted(t.statuses.items()))),
         ("writes", ", ".join(f"{k}: {n}" for k, n in sorted(t.outcomes.items()))),
         ("5xx (staff and public)", str(result.server_errors)),
+        ("sign-ins (POST, password check)", timing(t.sign_in_seconds)),
         ("staff writes (POST)", timing(t.write_seconds)),
         ("staff pages (GET)", timing(t.staff_page_seconds)),
         ("public pages (GET)", timing(t.public_seconds)),
