@@ -421,8 +421,9 @@ class Staff:
             self.tally.outcomes["applied"] += 1
             if applied is not None:
                 self.tally.applied[(self.me.username, applied[0], applied[1])] += 1
-        elif status == 409:
-            self.tally.outcomes["conflict"] += 1
+        elif status == 409:  # the record changed since the page was read, or the database was too busy to wait
+            busy = "nothing was saved" in answer.text
+            self.tally.outcomes["conflict (busy, try again)" if busy else "conflict (record changed)"] += 1
         elif status == 422:
             self.tally.outcomes["refused input"] += 1
             if os.environ.get("RENKEI_LOAD_DEBUG"):

@@ -193,7 +193,7 @@ def touch_session(*, session: Session, session_id: int, now: datetime) -> bool:
     session.rollback()
     try:
         session.connection(execution_options={WRITE: True, WRITE_WAIT_MS: TOUCH_WAIT_MS})
-        store.touch_session(session=session, session_id=session_id, at=now)
+        store.touch_session(session=session, session_id=session_id, at=now, wait_ms=TOUCH_WAIT_MS)
         session.commit()
     except SQLAlchemyError as exc:
         session.rollback()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from renkei.store.tables import MunicipalityRow, ProjectPartnerRow, ProjectRow, now_utc
@@ -56,8 +56,14 @@ def find_session(*, session: Session, token_hash: str) -> tuple[StaffSessionRow,
     return (row[0], row[1]) if row is not None else None
 
 
-def touch_session(*, session: Session, session_id: int, at: datetime) -> None:
-    """Record when a session was last used (a live session only; a revoked one stays as it is)."""
+def touch_session(*, session: Session, session_id: int, at: datetime, wait_ms: int) -> None:
+    """Record when a session was last used (a live session only; a revoked one stays as it is).
+
+    On PostgreSQL the row lock is waited for at most ``wait_ms`` (on SQLite the engine waits for the write lock:
+    ``WRITE_WAIT_MS``).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL lock_timeout = {int(wait_ms)}"))
     session.execute(update(StaffSessionRow).where(StaffSessionRow.id == session_id,
                                                   StaffSessionRow.revoked_at.is_(None)).values(last_seen_at=at))
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -94,6 +96,12 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # Writers of this process queue on a lock of their own before BEGIN IMMEDIATE: a waiting thread is woken as
+    # soon as the writer before it ends, instead of polling SQLite's busy handler (which sleeps up to 100 ms between
+    # tries and lets newcomers overtake, so under load some writers waited past the busy timeout). Writers of other
+    # processes still meet the busy timeout.
+    writers = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # A writer asks for BEGIN IMMEDIATE (`WRITE`): it takes the write lock first, waiting up to the busy
@@ -103,14 +111,40 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
             connection.exec_driver_sql("BEGIN")
             return
         wait = options.get(WRITE_WAIT_MS)
-        if wait is None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-            return
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait)}")
+        if not writers.acquire(timeout=(BUSY_TIMEOUT_MS if wait is None else int(wait)) / 1000):
+            raise OperationalError("BEGIN IMMEDIATE", None,
+                                   sqlite3.OperationalError("database is locked (this process's writers queue)"))
+        connection.info[_HOLDS_WRITERS] = writers
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        finally:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if wait is None:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait)}")
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except BaseException:
+            _release_writers(connection.info)
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        _release_writers(connection.info)
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _release_writers(record.info)  # a connection returned without commit or rollback (never expected)
+
+
+_HOLDS_WRITERS = "renkei_holds_writers"
+
+
+def _release_writers(info: dict[str, Any]) -> None:
+    held = info.pop(_HOLDS_WRITERS, None)
+    if held is not None:
+        held.release()
 
 
 def create_engine_from_url(url: str | URL, *, echo: bool = False) -> Engine:
