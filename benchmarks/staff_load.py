@@ -24,6 +24,7 @@ import asyncio
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -622,10 +623,17 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=8, help="writes each client tries (default 8)")
     parser.add_argument("--max-seconds", type=float, default=600.0, help="stop starting new rounds after this")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument("--logs", type=Path, help="copy the servers' logs into this folder")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="renkei-staff-load-") as folder:
-        result = run(args.backend, args.clients, args.rounds, args.servers, Path(folder), args.max_seconds,
-                     postgres_url=args.postgres_url)
+        try:
+            result = run(args.backend, args.clients, args.rounds, args.servers, Path(folder), args.max_seconds,
+                         postgres_url=args.postgres_url)
+        finally:
+            if args.logs is not None:
+                args.logs.mkdir(parents=True, exist_ok=True)
+                for log in Path(folder).glob("server-*.log"):
+                    shutil.copy(log, args.logs / log.name)
     print(report(result))
     return 0 if result.ok else 1
 

@@ -220,6 +220,15 @@ def _group(session: Session, table: Any, project_ids: list[int]) -> defaultdict[
     return grouped
 
 
+def lock_kpis(*, session: Session, kpi_ids: list[int]) -> None:
+    """Lock KPIs' rows until the transaction ends (PostgreSQL; in id order, so two writers never deadlock), then
+    forget what the session read before, so what follows reads what the writers before this one committed."""
+    if kpi_ids:
+        session.execute(select(KpiRow.id).where(KpiRow.id.in_(sorted(kpi_ids))).order_by(KpiRow.id)
+                        .with_for_update())
+        session.expire_all()
+
+
 def load_plan(*, session: Session, plan_id: int) -> Plan:
     """Rebuild the domain Plan of a stored edition from its rows (active projects, in document order)."""
     plan = session.get(PlanRow, plan_id)

@@ -58,8 +58,8 @@ def answer_busy(request: Request, error: SQLAlchemyError) -> Response | None:
         return None
     writing = request.method not in ("GET", "HEAD", "OPTIONS")
     status, ja, en = (409, WRITE_JA, WRITE_EN) if writing else (503, READ_JA, READ_EN)
-    logger.warning("%s %s: database busy, answered %d (%s)", request.method, request.url.path, status,
-                   str(error).splitlines()[0][:200], exc_info=isinstance(error, IntegrityError))
+    logger.warning("%s %s: database busy, answered %d (%s: %s)", request.method, request.url.path, status,
+                   type(error).__name__, str(error).splitlines()[0][:300])
     headers = {} if writing else {"Retry-After": str(RETRY_AFTER)}
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": f"{ja} / {en}"}, status_code=status, headers=headers)
