@@ -131,6 +131,8 @@ def sign_in(*, session: Session, username: str, password: str, address: str, key
     """
     name = fold_username(username)[:200]
     now = _now()
+    if not session.in_transaction():
+        session.connection(execution_options={WRITE: False})  # the checks read: no write lock for them (SQLite)
     throttled = _throttled(session, name, address, now)
     row = store.find_user(session=session, username=name) if name and not throttled else None
     user = StaffUser.of(row) if row is not None else None

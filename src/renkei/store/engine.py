@@ -161,7 +161,6 @@ def create_engine_from_url(url: str | URL, *, echo: bool = False) -> Engine:
     return create_engine(parsed, echo=echo, pool_pre_ping=True, **_POOL)
 
 
-
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Return a session factory bound to the engine (objects stay readable after commit)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
