@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from renkei.domain.permission import Target
@@ -63,6 +63,18 @@ def find_session(*, session: Session, token_hash: str) -> tuple[StaffSessionRow,
         .where(StaffSessionRow.token_hash == token_hash, StaffSessionRow.revoked_at.is_(None))
     ).one_or_none()
     return (row[0], row[1]) if row is not None else None
+
+
+def touch_session(*, session: Session, session_id: int, at: datetime, wait_ms: int) -> None:
+    """Record when a session was last used (a live session only; a revoked one stays as it is).
+
+    On PostgreSQL the row lock is waited for at most ``wait_ms`` (on SQLite the engine waits for the write lock:
+    ``WRITE_WAIT_MS``).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL lock_timeout = {int(wait_ms)}"))
+    session.execute(update(StaffSessionRow).where(StaffSessionRow.id == session_id,
+                                                  StaffSessionRow.revoked_at.is_(None)).values(last_seen_at=at))
 
 
 def revoke_sessions(*, session: Session, user_id: int | None = None, token_hash: str | None = None) -> int:
