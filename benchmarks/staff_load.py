@@ -59,7 +59,7 @@ from renkei.store.rounds import kpi_rows, project_rows
 from renkei.store.tables import ActualRow, AuditEventRow
 
 POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PASSWORD = "load-test password 0123"
+PASSWORD = "correct horse battery staple 0123"
 SESSION_KEY = "staff-load-session-key-0123456789abcdef"
 YEAR = 2026
 AREA = "kitakyushu"
