@@ -157,7 +157,7 @@ def _make_area(session: Session, area: Area, text: str, seed: int) -> DemoArea:
     skipped: list[str] = []
     entered = 0
     for item in list_report_items(session=session, plan_id=result.plan_id, fiscal_year=ACTUALS_YEAR):
-        form = _form_name(item.kpi)
+        form = kpi_form_name(item.kpi)
         if item.total.status is ReviewStatus.APPROVED:
             approved[form] += 1
             continue
@@ -200,7 +200,7 @@ def _open_round(session: Session, plan_id: int, admin: StaffUser) -> bool:
     return True
 
 
-def _form_name(kpi: KPI) -> str:
+def kpi_form_name(kpi: KPI) -> str:
     """Return a KPI's form, with a year-on-year target (前年度比) apart from the other every-year ones."""
     form = classify_kpi(kpi)
     relative = kpi.target.relative
@@ -244,7 +244,7 @@ def actual_value(kpi: KPI, rng: random.Random) -> str:
     True
     """
     base, goal = kpi.baseline.value, kpi.target.value
-    form = _form_name(kpi)
+    form = kpi_form_name(kpi)
     if form == "year_on_year":
         value = (base or 100.0) * rng.uniform(0.98, 1.08)
     elif goal is None:
