@@ -14,6 +14,9 @@ FORBIDDEN = {
                "renkei.export", "os", "pathlib", "io", "open"),
     "reading": ("sqlalchemy", "alembic", "jinja2", "fastapi", "starlette", "uvicorn", "typer", "rich", "psycopg",
                 "renkei.store", "renkei.services", "renkei.web", "renkei.cli", "renkei.export"),
+    # Synthetic documents and area files are text made from the package's data: no database, no web.
+    "demo": ("sqlalchemy", "alembic", "jinja2", "fastapi", "starlette", "uvicorn", "typer", "rich", "psycopg",
+             "renkei.store", "renkei.services", "renkei.web", "renkei.cli", "renkei.export"),
     "lint": ("sqlalchemy", "jinja2", "fastapi", "renkei.store", "renkei.services", "renkei.web", "renkei.cli"),
 }
 

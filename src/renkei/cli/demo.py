@@ -20,7 +20,9 @@ def demo_data(
     seed: Annotated[int, typer.Option("--seed", help="乱数の種（同じ種なら同じデータ） / the seed")] = 1,
     database_url: DatabaseOpt = None,
 ) -> None:
-    """試験用の架空の圏域を作る（demo-01 …） / make synthetic test areas (demo-01 …) with plans and approved actuals.
+    """試験用の架空の圏域を作る（計画と承認済みの実績つき） / make synthetic test areas with plans and actuals.
+
+    The areas are demo-01, demo-02 …
 
     Each area: a lead city and 3-15 neighbours of its prefecture from the national list, a vision document with
     every KPI form, and the first year's actuals entered, submitted and approved by the area's admin account

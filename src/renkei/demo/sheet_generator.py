@@ -66,7 +66,7 @@ class SheetGenerator:
     """Make varied sheets from the example's sheets with a seeded random generator.
 
     ``members`` are the partner names the sheets may list (the lead city first); ``relist_rate`` is the share of
-    sheets marked 【再掲】 (a relisted repeat).
+    sheets marked 【再掲】 (a relisted repeat); with 0 no sheet is one (an example's name marked so loses the mark).
     """
 
     def __init__(self, sheets: list[list[list[str]]], seed: int, *,
@@ -87,6 +87,8 @@ class SheetGenerator:
 
     def _name(self) -> str:
         base = self._field("事業名")
+        if not self.relist_rate:
+            base = base.replace("【再掲】", "").strip()
         theme = self.rng.choice(THEMES)
         name = f"{theme}{base}" if self.rng.random() < 0.8 and not base.startswith(theme) else base
         serial = 2
