@@ -141,3 +141,20 @@ def test_bad_arguments_are_refused_before_a_database_is_made(tmp_path: Path, arg
     assert result.exit_code == 2
     assert field in result.output and english in result.output and "です" in result.output
     assert not database.exists()
+
+
+def test_an_area_that_is_not_synthetic_is_never_overwritten(tmp_path: Path) -> None:
+    env = {"RENKEI_DATABASE_URL": f"sqlite:///{tmp_path / 'renkei.db'}"}
+    real = tmp_path / "demo-01.json"
+    real.write_text(json.dumps({
+        "slug": "demo-01", "name": "北九州都市圏域", "lead": "401005",
+        "plan_period": {"first_fiscal_year": 2026, "last_fiscal_year": 2030},
+        "members": [{"code": "401005", "name": "北九州市"}, {"code": "402133", "name": "行橋市"}]},
+        ensure_ascii=False), encoding="utf-8")
+    assert CliRunner().invoke(app, ["area", "add", str(real)], env=env).exit_code == 0
+    result = CliRunner().invoke(app, ARGS, env=env)
+    assert result.exit_code == 1
+    assert "試験用の圏域ではありません" in result.output and "is not synthetic; nothing was changed" in result.output
+    listed = CliRunner().invoke(app, ["area", "list", "--format", "json"], env=env)
+    assert [a["slug"] for a in json.loads(listed.output)] == ["demo-01"]
+    assert json.loads(listed.output)[0]["name"] == "北九州都市圏域"

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from renkei.demo.synthetic_area import DEMO_FIRST_YEAR, MAX_AREAS, DemoAreaError, plan_demo_areas
 from renkei.demo.vision import MAX_PROJECTS, MIN_PROJECTS, make_vision
 from renkei.domain.municipality import Area
+from renkei.domain.permission import Role
 from renkei.domain.plan import KPI
 from renkei.domain.progress import KpiForm, classify_kpi
 from renkei.domain.quantity import Basis
@@ -37,7 +38,7 @@ from renkei.reading.sheet import read_plan
 from renkei.services.accounts import AccountError, StaffUser, create_user, get_staff
 from renkei.services.areas import add_area
 from renkei.services.plan_import import import_plan
-from renkei.services.rounds import ReportItem, list_all_rounds, list_report_items, open_round
+from renkei.services.rounds import ReportItem, RoundError, list_all_rounds, list_report_items, open_round
 from renkei.services.workflow import (
     ActualInput,
     AssessmentInput,
@@ -131,6 +132,7 @@ def _check_stored(session: Session, area: Area, text: str, seed: int, projects: 
                             f"the plan of synthetic area {area.slug} differs from the document {projects} projects "
                             f"and seed {seed} make; run with the same arguments or use another database. Nothing was "
                             "changed")
+    _stored_admin(session, area.slug)
     if stored is None or stored == area:
         return
     if not stored.synthetic:
@@ -180,23 +182,40 @@ def _sha256(text: str) -> str:
 
 def _admin(session: Session, area: Area) -> tuple[StaffUser, bool]:
     """Return the area's demo admin account, creating it with a random password nobody is told (reset it to use it)."""
+    found = _stored_admin(session, area.slug)
+    if found is not None:
+        return found, False
     username = f"{area.slug}-admin"
-    try:
-        return get_staff(session=session, username=username), False
-    except AccountError:
-        session.rollback()
     user = create_user(session=session, username=username, role="admin", password=secrets.token_urlsafe(24),
                        actor=ACTOR, display_name="試験用の管理者 / synthetic admin",
                        organisation=f"（試験用）{area.lead.name}企画調整課", area=area.slug)
     return user, True
 
 
+def _stored_admin(session: Session, slug: str) -> StaffUser | None:
+    """Return the stored demo admin of an area (None: none yet); refuse an account of that name that is not one."""
+    username = f"{slug}-admin"
+    try:
+        found = get_staff(session=session, username=username)
+    except AccountError:
+        session.rollback()
+        return None
+    if found.role is not Role.ADMIN or found.area_slug != slug or found.disabled:
+        raise DemoDataError(username, f"アカウント {username} は圏域 {slug} の有効な管理者ではありません。何も変更して"
+                            "いません",
+                            f"account {username} is not an enabled admin of area {slug}; nothing was changed")
+    return found
+
+
 def _open_round(session: Session, plan_id: int, admin: StaffUser) -> bool:
     """Open the round of the actuals year unless it is open already; tell whether it was opened now."""
     if any(r.fiscal_year == ACTUALS_YEAR and r.open for r in list_all_rounds(session=session, plan_id=plan_id)):
         return False
-    open_round(session=session, plan_id=plan_id, fiscal_year=ACTUALS_YEAR, due_date=DUE_DATE, actor=admin.username,
-               note="試験用の架空のデータ / synthetic test data")
+    try:
+        open_round(session=session, plan_id=plan_id, fiscal_year=ACTUALS_YEAR, due_date=DUE_DATE,
+                   actor=admin.username, note="試験用の架空のデータ / synthetic test data")
+    except RoundError as exc:  # before FY2026 has begun (a wrong clock): actuals cannot be entered yet
+        raise DemoDataError("round", exc.message_ja, exc.message_en) from None
     return True
 
 
