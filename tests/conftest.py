@@ -274,3 +274,13 @@ def generated_document() -> Callable[[int], str]:
     """Return the function that writes the benchmarks' realistic document of N sheets."""
     return _benchmark_document
 
+
+
+@pytest.fixture(scope="session")
+def example_plan() -> Plan:
+    """Return the example plan as read from the document."""
+    from renkei.cli.portal import read_example_text
+    from renkei.reading.sheet import read_plan
+
+    plan, _ = read_plan(read_example_text())
+    return plan

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from renkei.cli.portal import import_example, read_example_text
-from renkei.domain.plan import Plan
-from renkei.reading.sheet import read_plan
+from renkei.cli.portal import import_example
 from renkei.settings import Settings
 from renkei.web.app import create_app
 
@@ -29,13 +27,6 @@ def client(example_url: str) -> Iterator[TestClient]:
     """Yield a client of the portal on the example database (Japanese unless a test asks otherwise)."""
     with TestClient(create_app(Settings(database_url=example_url))) as test_client:
         yield test_client
-
-
-@pytest.fixture(scope="session")
-def example_plan() -> Plan:
-    """Return the example plan as read from the document."""
-    plan, _ = read_plan(read_example_text())
-    return plan
 
 
 @pytest.fixture(scope="session")

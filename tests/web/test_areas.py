@@ -59,6 +59,8 @@ def test_the_list_of_areas_names_both(client: TestClient) -> None:
     assert page.status_code == 200
     assert 'href="/a/kitakyushu/"' in page.text and f'href="/a/{SECOND}/"' in page.text
     assert "第二圏域（試験）" in page.text
+    # Japan as tiles: 福岡県 holds both areas, links to its line of the list, which says the same in words.
+    assert 'href="#pref-40" aria-label="福岡県：2圏域"' in page.text and 'id="pref-40"' in page.text
 
 
 def test_each_area_shows_its_own_projects(client: TestClient) -> None:
@@ -105,3 +107,19 @@ def test_a_change_in_one_area_leaves_the_others_version(client: TestClient, two_
     assert versions.area_reads == reads + 1
     # Only the second area's page data was built again.
     assert len(client.app.state.portal_cache) == built + 1  # type: ignore[attr-defined]
+
+
+def test_search_every_area_with_its_area_facet(client: TestClient) -> None:
+    found = client.get("/search", params={"q": "消防指令"})
+    assert found.status_code == 200 and 'href="/a/kitakyushu/projects/' in found.text
+    # A page of no area links to no area's pages: its menu is the list of areas and this search.
+    menu = found.text.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/"' in menu and 'href="/search"' in menu and "/projects" not in menu
+    both = client.get("/search", params={"q": "観光"}).text
+    assert f"area={SECOND}" in both and "area=kitakyushu" in both  # the facet names both areas
+    narrowed = client.get("/search", params={"q": "観光", "area": SECOND}).text
+    assert 'href="/a/kitakyushu/projects/' not in narrowed and f'href="/a/{SECOND}/projects/' in narrowed
+    only = client.get("/search", params={"q": "第二圏域だけ"}).text
+    assert only.count('class="found-projects"') == 1 and SECOND_ONLY in only
+    assert "見つかりませんでした" in client.get("/search", params={"q": "100%_"}).text  # wildcards are literal
+    assert client.get("/search", params={"q": "x" * 201}).status_code in (400, 422)

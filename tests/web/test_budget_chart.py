@@ -18,10 +18,10 @@ from renkei.domain.plan import Budget, BudgetCell, BudgetCellStatus, Plan, Proje
 from renkei.domain.totals import total_budget
 from renkei.export.report import render_report_html
 from renkei.export.report_view import ReportInput
+from renkei.presentation.budget_chart import cell_words, draw_budget_chart, project_budget_years, total_budget_years
+from renkei.presentation.i18n import format_year, translate
 from renkei.reading.area import load_area
 from renkei.services.progress import evaluate_loaded_plan
-from renkei.web.budget_chart import cell_words, draw_budget_chart, project_budget_years, total_budget_years
-from renkei.web.i18n import format_year, translate
 
 SVG = "{http://www.w3.org/2000/svg}"
 #: What a chart writes where it draws no bar, by cell status and language.

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from renkei.presentation.choropleth import CREDIT, GEO_DIR
 from renkei.reading.area import load_area, load_registry
 from renkei.web.geo import (
-    CREDIT,
     GeoDataError,
     Polygon,
     designated_city_code,
@@ -25,7 +25,6 @@ from renkei.web.geo import (
     select_area_features,
 )
 
-GEO_DIR = Path(__file__).resolve().parents[2] / "src" / "renkei" / "web" / "static" / "geo"
 N03_SOURCE = Path("/work/shared/data/geo/N03-21_40_210101.geojson")
 
 

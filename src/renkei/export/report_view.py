@@ -3,7 +3,7 @@
 Everything here comes from :class:`renkei.services.progress.PlanProgress` (the judgements the portal shows,
 from approved actuals), the plan's findings and the area's members: no second evaluation, no number that
 is not in the document or an approved actual. Charts and the map are the portal's own drawings
-(:mod:`renkei.web.chart`, :mod:`renkei.web.choropleth`), given a stylesheet of their own because a PDF
+(:mod:`renkei.presentation.chart`, :mod:`renkei.presentation.choropleth`), given a stylesheet of their own because a PDF
 renderer does not style an inline SVG from the page's CSS.
 """
 
@@ -25,13 +25,12 @@ from renkei.domain.progress import KpiForm
 from renkei.domain.status import Rating, Status
 from renkei.domain.totals import budget_in_period, count_projects_by_municipality, outside_period_note
 from renkei.domain.verdict import format_number, year_ja
+from renkei.presentation.budget_chart import cell_words, draw_budget_chart, total_budget_years
+from renkei.presentation.chart import build_kpi_series, render_kpi_chart
+from renkei.presentation.choropleth import CREDIT, load_shapes, render_map
+from renkei.presentation.views import KpiView
 from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.services.progress import KpiProgress, PlanProgress, ProgressGroup
-from renkei.web.budget_chart import cell_words, draw_budget_chart, total_budget_years
-from renkei.web.chart import build_kpi_series, render_kpi_chart
-from renkei.web.choropleth import load_shapes, render_map
-from renkei.web.geo import CREDIT
-from renkei.web.readmodel import KpiView
 
 SEVERITY_JA = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "情報"}
 COST_BASIS_JA = {"lead_city": "中心市が負担", "partners": "連携市町が負担", "shared": "中心市及び連携市町が負担",

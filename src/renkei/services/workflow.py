@@ -124,7 +124,8 @@ def load_kpi(*, session: Session, kpi_id: int) -> KpiContext:
     project_row = session.get(ProjectRow, kpi_row.project_id) if kpi_row is not None else None
     if kpi_row is None or project_row is None or kpi_row.status != "active" or project_row.status != "active":
         raise LookupError(f"no KPI {kpi_id}")
-    plan = repository.load_plan(session=session, plan_id=project_row.plan_id)
+    plan = repository.load_plan(session=session, plan_id=project_row.plan_id,
+                                project_keys=repository.sheets_of_project(project_row.key))
     project = next(p for p in plan.projects if p.key == project_row.key)
     kpi = next(k for k in project.kpis if indicator_key(k.indicator) == kpi_row.indicator_key)
     if not Relisting.of(plan).kpi_counts(project.key, kpi.key):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -121,12 +123,13 @@ def assigned_user_ids(*, session: Session, project_id: int) -> frozenset[int]:
                                      .where(ProjectAssignmentRow.project_id == project_id)))
 
 
-def assignments(*, session: Session, plan_id: int) -> dict[int, frozenset[int]]:
-    """Return the assigned editors of every project of a plan, by project id."""
+def assignments(*, session: Session, plan_id: int, keys: Collection[str] | None = None,
+                ) -> dict[int, frozenset[int]]:
+    """Return the assigned editors of every project of a plan (or of the projects with ``keys``), by project id."""
     rows = session.execute(
         select(ProjectAssignmentRow.project_id, ProjectAssignmentRow.user_id)
         .join(ProjectRow, ProjectRow.id == ProjectAssignmentRow.project_id)
-        .where(ProjectRow.plan_id == plan_id)
+        .where(*_projects(plan_id, keys))
     ).all()
     grouped: dict[int, set[int]] = {}
     for project_id, user_id in rows:
@@ -163,18 +166,27 @@ def partner_codes(*, session: Session, project_id: int) -> frozenset[str]:
         .where(ProjectPartnerRow.project_id == project_id, ProjectPartnerRow.kind == "member")))
 
 
-def all_partner_codes(*, session: Session, plan_id: int) -> dict[int, frozenset[str]]:
-    """Return the member partners' codes of every project of a plan, by project id."""
+def all_partner_codes(*, session: Session, plan_id: int, keys: Collection[str] | None = None,
+                      ) -> dict[int, frozenset[str]]:
+    """Return the member partners' codes of every project of a plan (or of those with ``keys``), by project id."""
     rows = session.execute(
         select(ProjectPartnerRow.project_id, MunicipalityRow.code)
         .join(MunicipalityRow, MunicipalityRow.id == ProjectPartnerRow.municipality_id)
         .join(ProjectRow, ProjectRow.id == ProjectPartnerRow.project_id)
-        .where(ProjectRow.plan_id == plan_id, ProjectPartnerRow.kind == "member")
+        .where(*_projects(plan_id, keys), ProjectPartnerRow.kind == "member")
     ).all()
     grouped: dict[int, set[str]] = {}
     for project_id, code in rows:
         grouped.setdefault(project_id, set()).add(code)
     return {k: frozenset(v) for k, v in grouped.items()}
+
+
+def _projects(plan_id: int, keys: Collection[str] | None) -> list[Any]:
+    """Return the conditions choosing a plan's projects (only those with ``keys``, when given)."""
+    conditions: list[Any] = [ProjectRow.plan_id == plan_id]
+    if keys is not None:
+        conditions.append(ProjectRow.key.in_(list(keys)))
+    return conditions
 
 
 def plan_area_id(*, session: Session, plan_id: int) -> int:

@@ -8,7 +8,7 @@ never commit: the caller (a service) owns the transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -166,11 +166,14 @@ def list_plans(*, session: Session, area_slug: str | None = None) -> list[PlanSu
     return _summaries(session, AreaRow.slug == area_slug) if area_slug is not None else _summaries(session)
 
 
-def load_projects(*, session: Session, plan_id: int) -> dict[str, StoredProject]:
-    """Return all projects of a plan (withdrawn ones too) keyed by project key, in document order."""
-    rows = session.scalars(
-        select(ProjectRow).where(ProjectRow.plan_id == plan_id).order_by(ProjectRow.position, ProjectRow.id)
-    ).all()
+def load_projects(*, session: Session, plan_id: int, keys: Collection[str] | None = None,
+                  ) -> dict[str, StoredProject]:
+    """Return all projects of a plan (withdrawn ones too) keyed by project key, in document order; with ``keys``,
+    only the projects with those keys."""
+    query = select(ProjectRow).where(ProjectRow.plan_id == plan_id)
+    if keys is not None:
+        query = query.where(ProjectRow.key.in_(list(keys)))
+    rows = session.scalars(query.order_by(ProjectRow.position, ProjectRow.id)).all()
     ids = [r.id for r in rows]
     if not ids:
         return {}
@@ -220,15 +223,30 @@ def _group(session: Session, table: Any, project_ids: list[int]) -> defaultdict[
     return grouped
 
 
-def load_plan(*, session: Session, plan_id: int) -> Plan:
-    """Rebuild the domain Plan of a stored edition from its rows (active projects, in document order)."""
+def sheets_of_project(project_key: str) -> tuple[str, str]:
+    """Return the keys of every sheet a project can have: the original and its 【再掲】 relisting.
+
+    >>> sheets_of_project("観光振興#再掲")
+    ('観光振興', '観光振興#再掲')
+    """
+    base = project_key.removesuffix("#再掲")
+    return base, base + "#再掲"
+
+
+def load_plan(*, session: Session, plan_id: int, project_keys: Collection[str] | None = None) -> Plan:
+    """Rebuild the domain Plan of a stored edition from its rows (active projects, in document order).
+
+    With ``project_keys``, only those projects are in it: what staff work on one KPI needs is its project and the
+    sheets that repeat it (:func:`sheets_of_project`), which decide where its actuals count (``Relisting``), so a
+    save reads one project, not the whole plan.
+    """
     plan = session.get(PlanRow, plan_id)
     if plan is None:
         raise LookupError(f"no plan with id {plan_id}")
     area = session.get_one(AreaRow, plan.area_id)
     projects = tuple(
         s.project
-        for s in load_projects(session=session, plan_id=plan_id).values()
+        for s in load_projects(session=session, plan_id=plan_id, keys=project_keys).values()
         if s.row.status == "active"
     )
     return Plan(

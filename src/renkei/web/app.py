@@ -19,12 +19,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from renkei.presentation.i18n import translate
 from renkei.settings import Settings, get_settings
 from renkei.store.engine import create_engine_from_url, create_session_factory, writer
 from renkei.web import health, staff
 from renkei.web.client_address import parse_trusted_proxies
 from renkei.web.data_version import DataVersions
-from renkei.web.i18n import translate
 from renkei.web.openapi_schema import install_openapi
 from renkei.web.page_frame import frame_globals
 from renkei.web.parameter_errors import answer_bad_parameters, is_api

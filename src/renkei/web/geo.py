@@ -24,6 +24,7 @@ from typing import Any
 
 from renkei.domain.localcode import check_digit
 from renkei.domain.municipality import Area
+from renkei.presentation.choropleth import CREDIT, GEO_DIR
 from renkei.reading.area import AreaConfigError, load_area, load_registry, read_area
 
 Position = tuple[float, float]
@@ -31,8 +32,6 @@ Ring = list[Position]
 Polygon = list[Ring]
 
 DECIMALS = 5
-CREDIT = "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"
-_STATIC_GEO = Path(__file__).resolve().parent / "static" / "geo"
 
 
 class GeoDataError(ValueError):
@@ -300,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                       "an area JSON file")
     parser.add_argument("--database-url", help="read the area as stored in this renkei database")
     parser.add_argument("--source", required=True, type=Path, help="N03 GeoJSON of the prefecture")
-    parser.add_argument("--output", type=Path, help="default: renkei/web/static/geo/<slug>.geojson")
+    parser.add_argument("--output", type=Path, help="default: renkei/data/geo/<slug>.geojson")
     args = parser.parse_args(argv)
     try:
         area = find_map_area(args.area, args.database_url)
@@ -311,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a database that cannot be opened (sqlalchemy's errors, DatabaseMissingError)
         print(f"error: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return 1
-    output: Path = args.output or _STATIC_GEO / f"{area.slug}.geojson"
+    output: Path = args.output or GEO_DIR / f"{area.slug}.geojson"
     output.write_text(text, encoding="utf-8")
     print(f"wrote {output} ({len(text.encode()):,} bytes); {CREDIT}")
     return 0

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from renkei.domain.collation import gojuon_key
 from renkei.domain.plan import Project
 from renkei.domain.status import RATING_PRIORITY, Status, label_status_group
-from renkei.web.i18n import label_group, translate
+from renkei.presentation.i18n import label_group, translate
+from renkei.presentation.views import KpiView
 from renkei.web.readmodel import (
     FACETS,
     STATUS_PRIORITY,
     FacetRow,
-    KpiView,
     Portal,
     ProjectView,
 )

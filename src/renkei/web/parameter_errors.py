@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from renkei.web.i18n import translate
+from renkei.presentation.i18n import translate
 from renkei.web.parameters import ParameterProblem
 from renkei.web.rendering import get_language, render_page
 

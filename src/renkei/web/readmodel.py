@@ -12,19 +12,17 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from renkei.domain.actual import Actual, Assessment
 from renkei.domain.finding import Finding
 from renkei.domain.municipality import Municipality
-from renkei.domain.plan import KPI, Plan, Project
-from renkei.domain.progress import Evaluation, KpiForm
-from renkei.domain.share import ShareRule, YearFigure
+from renkei.domain.plan import Plan, Project
 from renkei.domain.status import RATING_PRIORITY, STATUS_PRIORITY, Rating, Status
 from renkei.domain.text import fold_for_search
 from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
+from renkei.presentation.views import KpiView
 from renkei.services.progress import PlanProgress, clamp_year, default_evaluation_year, evaluate_stored_plan
 from renkei.store import portal_queries, repository, rounds
 from renkei.store.portal_queries import AreaMembers
@@ -35,35 +33,6 @@ __all__ = ["STATUS_PRIORITY", "FacetRow", "KpiView", "Portal", "PortalCache", "P
 
 #: The policy-area facet value of a project without one.
 NO_POLICY_AREA = "none"
-
-@dataclass(frozen=True, slots=True)
-class KpiView:
-    """A KPI with its yearly actuals and its evaluation."""
-
-    project_key: str
-    project_slug: str
-    project_name: str
-    position: int
-    kpi: KPI
-    evaluation: Evaluation
-    values: dict[int, float]
-    counted: bool = True
-    actuals: tuple[Actual, ...] = ()
-    assessment: Assessment | None = None
-    #: Each year's figure: its value (or unknown), where it came from, and the municipalities' shares.
-    figures: tuple[YearFigure, ...] = ()
-    shares: ShareRule = field(default_factory=ShareRule)
-
-    @property
-    def anchor(self) -> str:
-        """Return the fragment id of the KPI on its project page."""
-        return f"kpi-{self.position + 1}"
-
-    @property
-    def form(self) -> KpiForm:
-        """Return the KPI's form (point, cumulative …)."""
-        return self.evaluation.kind
-
 
 @dataclass(frozen=True, slots=True)
 class ProjectView:

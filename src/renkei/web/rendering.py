@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response
 
 from renkei.domain.status import Status, label_status_group
+from renkei.presentation import i18n
+from renkei.presentation.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translate
 from renkei.store.portal_queries import AreaMembers, load_area_members
-from renkei.web import i18n
-from renkei.web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translate
 from renkei.web.legend import badge_words, legend_items
 from renkei.web.parameters import check_year
 from renkei.web.readmodel import Portal, load_portal
@@ -172,6 +172,8 @@ def _context(request: Request, lang: str) -> dict[str, Any]:
         "group_label": lambda label: i18n.label_group(label, lang),
         "cost_label": lambda basis: i18n.label_cost_basis(basis, lang),
         "path": split_area(request.url.path)[1],  # the page within its area, for the menu's current page
+        #: Whether the page belongs to an area (its menu and footer then link to the area's pages).
+        "in_area": split_area(request.url.path)[0] is not None,
         "full_path": request.url.path,
     }
 

@@ -11,10 +11,11 @@ from renkei.domain.actual import Actual
 from renkei.domain.plan import LEAD_PARTIES, PARTNER_PARTIES
 from renkei.domain.status import Status
 from renkei.domain.totals import YearTotal
-from renkei.web.chart import build_kpi_series
-from renkei.web.choropleth import AreaShapes
+from renkei.presentation.chart import build_kpi_series
+from renkei.presentation.choropleth import AreaShapes
+from renkei.presentation.views import KpiView
 from renkei.web.listing import Facet, category_label
-from renkei.web.readmodel import KpiView, Portal, ProjectView, category_key
+from renkei.web.readmodel import Portal, ProjectView, category_key
 
 
 class NotFound(BaseModel):
@@ -259,7 +260,7 @@ def _year_amount(y: YearTotal) -> YearAmount:
 
 
 def _build_summary(portal: Portal, lang: str) -> Summary:
-    from renkei.web.i18n import label_group, label_status
+    from renkei.presentation.i18n import label_group, label_status
 
     index = portal.index
     areas = [CountItem(key=k, label=label_group(label, lang), count=n) for k, (label, n) in index.policy_areas.items()]
@@ -284,7 +285,7 @@ def _build_summary(portal: Portal, lang: str) -> Summary:
 
 def kpi_item(view: KpiView, portal: Portal, lang: str, *, chart: bool = False) -> KpiItem:
     """Describe a KPI and its evaluation."""
-    from renkei.web.i18n import label_status
+    from renkei.presentation.i18n import label_status
 
     e = view.evaluation
     series = build_kpi_series(view, portal.plan.first_year, portal.plan.last_year) if chart else None

@@ -32,9 +32,9 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from starlette.responses import Response
 
 from renkei.domain.text import fold_for_search
+from renkei.presentation.i18n import translate
 from renkei.settings import Settings
 from renkei.web.app import WEB_DIR, create_app
-from renkei.web.i18n import translate
 from renkei.web.readmodel import Portal
 from renkei.web.rendering import LanguageDep, PortalDep, current_area, render_page
 from renkei.web.search import searchable_text

@@ -12,9 +12,9 @@ from starlette.responses import Response
 
 from renkei.domain.csv_cell import csv_writer
 from renkei.domain.status import Rating
+from renkei.presentation.choropleth import load_shapes
+from renkei.presentation.i18n import label_status, translate
 from renkei.web.api_guide import download_name
-from renkei.web.choropleth import load_shapes
-from renkei.web.i18n import label_status, translate
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep
 from renkei.web.schemas import (

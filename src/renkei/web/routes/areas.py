@@ -8,14 +8,19 @@ several, ``/`` is offered instead, since the URL does not say which area it mean
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from renkei.presentation.i18n import translate
+from renkei.presentation.prefecture_tiles import prefecture_code, render_prefecture_tiles
+from renkei.store.national_search import LIMIT as SEARCH_LIMIT
+from renkei.store.national_search import search_everywhere
 from renkei.store.portal_queries import AreaListing, list_areas
-from renkei.web.rendering import SessionDep, render_page
-from renkei.web.urls import SHARED_PATHS, area_path, is_area_path
+from renkei.web.rendering import SessionDep, get_language, render_page
+from renkei.web.urls import AREA_SLUG, SHARED_PATHS, area_path, is_area_path
 
 router = APIRouter()
 
@@ -28,7 +33,24 @@ def show_areas(request: Request, session: SessionDep) -> Response:
         return RedirectResponse(_with_query(area_path(areas[0].slug, "/"), request), status_code=302)
     if not areas:
         return render_page(request, "home/empty.html", {})
-    return render_page(request, "areas/index.html", {"areas": areas, "by_prefecture": by_prefecture(areas)})
+    groups = by_prefecture(areas)
+    lang = get_language(request)
+    tiles = render_prefecture_tiles(
+        {name: len(listed) for name, listed in groups}, lambda name: f"#pref-{prefecture_code(name)}",
+        label=translate("areas.tiles", lang),
+        describe=lambda name, count: translate("areas.tile", lang, name=name, count=count))
+    return render_page(request, "areas/index.html", {"areas": areas, "by_prefecture": groups, "tiles": tiles,
+                                                     "prefecture_code": prefecture_code})
+
+
+@router.get("/search", include_in_schema=False)
+def search_every_area(request: Request, session: SessionDep, q: Annotated[str, Query(max_length=200)] = "",
+                      area: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+    """Search the projects of every area's current plan, with the number found in each area (the area facet)."""
+    chosen = area if area and AREA_SLUG.match(area) else None
+    results = search_everywhere(session=session, query=q, area_slug=chosen)
+    return render_page(request, "areas/search.html", {"q": q, "area": chosen, "results": results,
+                                                      "limit": SEARCH_LIMIT})
 
 
 def by_prefecture(areas: list[AreaListing]) -> list[tuple[str, list[AreaListing]]]:
@@ -61,6 +83,9 @@ class EarlierPaths:
 
         slugs = await run_in_threadpool(self.areas)
         query = scope.get("query_string", b"").decode("latin-1")
+        if path == "/search" and len(slugs) != 1:
+            await self.app(scope, receive, send)  # with several areas, /search searches them all
+            return
         if len(slugs) == 1:
             target = area_path(slugs[0], path) + (f"?{query}" if query else "")
             response: Response = RedirectResponse(target, status_code=301)

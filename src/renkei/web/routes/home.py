@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from renkei.web.budget_chart import draw_budget_chart, total_budget_years
-from renkei.web.choropleth import build_classes, load_shapes, render_map
-from renkei.web.i18n import short_year_labels, translate
+from renkei.presentation.budget_chart import draw_budget_chart, total_budget_years
+from renkei.presentation.choropleth import build_classes, load_shapes, render_map
+from renkei.presentation.i18n import short_year_labels, translate
 from renkei.web.parameters import check_year
 from renkei.web.rendering import LanguageDep, SessionDep, find_portal, member_link, render_page
 from renkei.web.schemas import build_summary

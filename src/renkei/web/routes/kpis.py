@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from renkei.web.chart import build_kpi_series, render_sparkline
+from renkei.presentation.chart import build_kpi_series, render_sparkline
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, find_hits
 from renkei.web.pagination import paginate, read_page_number
 from renkei.web.parameters import check_page

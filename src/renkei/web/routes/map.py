@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from renkei.web.choropleth import build_classes, load_shapes, render_map
-from renkei.web.i18n import translate
+from renkei.presentation.choropleth import build_classes, load_shapes, render_map
+from renkei.presentation.i18n import translate
 from renkei.web.rendering import LanguageDep, PortalDep, member_link, render_page
 from renkei.web.schemas import municipality_items
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
-from renkei.web.choropleth import load_shapes, render_map
-from renkei.web.i18n import translate
+from renkei.presentation.choropleth import load_shapes, render_map
+from renkei.presentation.i18n import translate
 from renkei.web.pagination import Page, paginate, read_page_number
 from renkei.web.parameters import check_page
 from renkei.web.readmodel import ProjectView

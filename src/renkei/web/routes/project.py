@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
+from renkei.presentation.budget_chart import draw_budget_chart, project_budget_years
+from renkei.presentation.chart import build_kpi_series, render_kpi_chart
+from renkei.presentation.choropleth import load_shapes, render_map
+from renkei.presentation.i18n import short_year_labels, translate
 from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.store.evaluations import published_evaluations_of
-from renkei.web.budget_chart import draw_budget_chart, project_budget_years
-from renkei.web.chart import build_kpi_series, render_kpi_chart
-from renkei.web.choropleth import load_shapes, render_map
-from renkei.web.i18n import short_year_labels, translate
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, member_link, render_page
 
 router = APIRouter()

@@ -12,10 +12,10 @@ from starlette.responses import Response
 
 from renkei.domain.permission import Action, Role, may_ever
 from renkei.domain.workflow import ReviewStatus
+from renkei.presentation.i18n import translate
 from renkei.services.accounts import StaffUser
 from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.store.rows import as_utc
-from renkei.web.i18n import translate
 from renkei.web.rendering import get_language, render_page
 from renkei.web.staff.auth import form_csrf, set_cookie
 from renkei.web.staff.history import FIELD_LABELS, readable, typed_fields

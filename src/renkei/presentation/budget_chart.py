@@ -16,8 +16,8 @@ from markupsafe import Markup
 
 from renkei.domain.plan import Budget, BudgetCell, BudgetCellStatus
 from renkei.domain.totals import YearTotal
-from renkei.web.chart import render_bar_chart
-from renkei.web.i18n import format_thousand_yen, format_year, translate
+from renkei.presentation.chart import render_bar_chart
+from renkei.presentation.i18n import format_thousand_yen, format_year, translate
 
 #: The word in a chart's gap for each cell that states no amount.
 GAP_KEYS = {BudgetCellStatus.NOT_STATED: "budget.not_stated", BudgetCellStatus.NONE: "budget.gap.none",

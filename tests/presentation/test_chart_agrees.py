@@ -11,8 +11,8 @@ from renkei.domain.actual import Actual
 from renkei.domain.plan import Plan
 from renkei.domain.progress import KpiForm, evaluate_kpi
 from renkei.domain.verdict import format_number
-from renkei.web.chart import build_kpi_series
-from renkei.web.readmodel import KpiView
+from renkei.presentation.chart import build_kpi_series
+from renkei.presentation.views import KpiView
 
 yearly = st.dictionaries(st.integers(2024, 2032), st.integers(0, 40).map(float), max_size=7)
 

@@ -236,6 +236,25 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "areas.projects": ("事業数", "Projects"),
     "areas.plans": ("計画", "Plans"),
     "areas.prefectures": ("都道府県", "Prefectures"),
+    "areas.tiles": ("都道府県ごとの圏域の数", "Areas by prefecture"),
+    "areas.tiles_note": ("四角は都道府県を表し、数字はその都道府県に構成市町村がある圏域の数です。"
+                         "数字のある四角を選ぶと、下の一覧のその都道府県へ移ります。",
+                         "Each square is a prefecture; the number is how many areas have members there. Choose one "
+                         "to go to its line in the list below."),
+    "areas.search": ("すべての圏域から探す", "Search every area"),
+    "areas.search_label": ("事業名・内容・KPI の語", "Words in a project's name, content or KPIs"),
+    "areas.search_button": ("探す", "Search"),
+    "areas.search_note": ("語は書かれたとおりに探します（全角・半角は区別しません）。"
+                          "圏域ごとの検索では読みでも探せます。",
+                          "Words are matched as written (full- and half-width alike); an area's own search also "
+                          "matches readings."),
+    "areas.found": ("{count}件の事業", "{count} projects"),
+    "areas.found_more": ("最初の{limit}件を表示しています。圏域で絞り込んでください。",
+                         "The first {limit} are shown; narrow the search to an area."),
+    "areas.by_area": ("圏域別", "By area"),
+    "areas.every_area": ("すべての圏域", "Every area"),
+    "areas.nothing": ("見つかりませんでした。", "Nothing was found."),
+    "areas.tile": ("{name}：{count}圏域", "{name}: {count} areas"),
     "areas.none": ("まだ計画が登録されていません。", "No plan has been imported yet."),
     "areas.all": ("すべての圏域", "All areas"),
     # A portal that works for everyone (issue 7 §3): the page frame, search help, parameters, API and downloads.

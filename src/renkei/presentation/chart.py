@@ -14,8 +14,8 @@ from markupsafe import Markup, escape
 
 from renkei.domain.progress import KpiForm
 from renkei.domain.verdict import level_baseline
-from renkei.web.i18n import format_count
-from renkei.web.readmodel import KpiView
+from renkei.presentation.i18n import format_count
+from renkei.presentation.views import KpiView
 
 Point = tuple[int, float]
 

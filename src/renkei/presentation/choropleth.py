@@ -16,7 +16,10 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-GEO_DIR = Path(__file__).resolve().parent / "static" / "geo"
+#: The processed boundary data of each area (package data; built by ``python -m renkei.web.geo``).
+GEO_DIR = Path(__file__).resolve().parents[1] / "data" / "geo"
+#: The credit every map carries (国土数値情報's terms of use).
+CREDIT = "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"
 CLASSES = 5
 MAP_WIDTH = 600
 
