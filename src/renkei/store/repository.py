@@ -295,7 +295,8 @@ def save_area(*, session: Session, area: Area) -> AreaRow:
         "plan_first_year": area.plan_first_year,
         "plan_last_year": area.plan_last_year,
         "extra_parties": list(area.extra_parties),
-        "settings": {"require_second_reviewer": area.require_second_reviewer},
+        "settings": {"require_second_reviewer": area.require_second_reviewer,
+                     **({"synthetic": True} if area.synthetic else {})},
     }
     if row is None:
         row = AreaRow(slug=area.slug, **values)
