@@ -6,14 +6,14 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from renkei.cli.console import command_console
 from renkei.cli.document import LintFormat
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.reading.area import available_areas, load_area
 
-out = Console(soft_wrap=False)
+out = command_console(soft_wrap=False)
 
 
 def list_areas(format: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text) -> None:

@@ -6,15 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from renkei.cli.console import command_console
 from renkei.domain.finding import Finding
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Plan
 from renkei.reading.area import AreaConfigError, available_areas, load_area, load_registry, read_area
 from renkei.reading.sheet import PlanReadError, decode_document, read_plan
 
-err = Console(stderr=True)
+err = command_console(stderr=True)
 #: The --area option every command that reads a document takes.
 AreaOpt = Annotated[
     str, typer.Option("--area", help="圏域（設定名かJSONファイル） / the area: a configured slug or a JSON file")
