@@ -5,11 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXAMPLE := examples/kitakyushu_vision_r8.txt
 
-.PHONY: help venv sysdeps run test lint unit bench bench-portal bench-import clean
+# Test workers (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= auto
+
+.PHONY: help venv sysdeps run test test-scale lint unit bench bench-portal bench-import clean
 
 help:
 	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
-	@echo "make test   — lint (ruff, mypy) and run the whole test suite"
+	@echo "make test   — lint (ruff, mypy) and run the whole test suite, one worker per core"
+	@echo "make test-scale — the 10,000-project tests (left out of make test; CI runs both)"
 	@echo "make bench  — the reader benchmark; make bench-portal — the portal under load vs Datasette"
 
 $(STAMP): pyproject.toml
@@ -35,10 +39,15 @@ lint: venv
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
+# --dist loadfile: a test file runs on one worker, so its module-scoped fixtures are built once (xdist 3.8's loadgroup
+# does not group under pytest 9.2: pytest-dev/pytest-xdist#1386).
 unit: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: venv sysdeps lint unit
+
+test-scale: venv sysdeps
+	$(BIN)/python -m pytest -m scale
 
 bench: venv
 	$(BIN)/python benchmarks/reader.py
