@@ -37,6 +37,14 @@ def example_url(example_database: Path, tmp_path_factory: pytest.TempPathFactory
     return f"sqlite:///{path}"
 
 
+@pytest.fixture
+def example_copy(example_database: Path, tmp_path: Path) -> str:
+    """Return the URL of a fresh copy of the imported example, for one test that changes it."""
+    path = tmp_path / "example.db"
+    shutil.copy(example_database, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(scope="module")
 def client(example_url: str) -> Iterator[TestClient]:
     """Yield a client of the portal on the example database (Japanese unless a test asks otherwise)."""
