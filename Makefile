@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 EXAMPLE := examples/kitakyushu_vision_r8.txt
 
 # Test workers (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs the suite in one process.
+# PYTEST_ARGS adds options, e.g. PYTEST_ARGS=--durations=30.
 PYTEST_WORKERS ?= auto
 
 .PHONY: help venv sysdeps run test test-scale lint unit bench bench-portal bench-import clean
@@ -42,12 +43,12 @@ lint: venv
 # --dist loadfile: a test file runs on one worker, so its module-scoped fixtures are built once (xdist 3.8's loadgroup
 # does not group under pytest 9.2: pytest-dev/pytest-xdist#1386).
 unit: venv
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: venv sysdeps lint unit
 
 test-scale: venv sysdeps
-	$(BIN)/python -m pytest -m scale
+	$(BIN)/python -m pytest -m scale $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python benchmarks/reader.py
