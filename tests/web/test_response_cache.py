@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -56,6 +57,7 @@ def test_errors_are_not_kept() -> None:
     assert len(calls) == 2
 
 
+@pytest.mark.scale  # 10,000 requests: `make test-scale`
 def test_memory_stays_bounded_under_ten_thousand_unique_queries() -> None:
     def page(request: Request) -> PlainTextResponse:
         return PlainTextResponse("x" * 2000 + request.url.query)
