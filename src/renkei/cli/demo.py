@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from renkei.cli.console import command_console
 from renkei.cli.database import DatabaseOpt, open_session
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = command_console(soft_wrap=True, highlight=False)
+err = command_console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def demo_data(
