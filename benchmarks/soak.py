@@ -29,6 +29,7 @@ import asyncio
 import math
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -49,16 +50,21 @@ from urllib.parse import quote
 import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from renkei.services.accounts import StaffUser
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 LAUNCHER = REPOSITORY / "deploy" / "serve_prod.py"
 POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 AREA = "kitakyushu"
 YEAR = 2026
-PASSWORD = "soak-run password 7319 kumquat"
+PASSWORD = "kumquat 7319 harbour lantern"
 ACTOR = "soak-setup"
 REVIEWER = "soak_reviewer"
 EDITORS = 3
+#: How many KPI figures the staff work on, round after round.
+ITEMS = 24
 #: Seconds to wait for the setup (the first start imports the example plan) and for one request.
 START_WAIT = 400.0
 REQUEST_TIMEOUT = 30.0
@@ -145,6 +151,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--postgres-url", default=POSTGRES_URL,
                         help="a PostgreSQL database to connect through; the soak makes and drops its own beside it")
     parser.add_argument("--nginx", default="/usr/sbin/nginx", help="the nginx program")
+    parser.add_argument("--logs", type=Path, default=None, metavar="DIR",
+                        help="keep the setup's log and nginx's access log in this folder")
     args = parser.parse_args(argv)
     if args.seconds is None:
         try:
@@ -247,8 +255,6 @@ class Staffing:
 
 def prepare_staff(url: str) -> Staffing:
     """Open the 令和8年度 round and create the run's accounts: one reviewing admin, editors assigned to projects."""
-    from renkei.domain.workflow import RecordKind
-    from renkei.services import workflow
     from renkei.services.accounts import create_user, set_project_assignment
     from renkei.services.rounds import open_round
     from renkei.store import repository
@@ -264,32 +270,49 @@ def prepare_staff(url: str) -> Staffing:
             plan_id = plans[-1].id
             open_round(session=session, plan_id=plan_id, fiscal_year=YEAR, due_date=date(YEAR + 1, 5, 31),
                        actor=ACTOR)
-            create_user(session=session, username=REVIEWER, role="admin", password=PASSWORD, actor=ACTOR)
-            editors = [f"soak_editor{number}" for number in range(EDITORS)]
-            for name in editors:
-                create_user(session=session, username=name, role="editor", password=PASSWORD, actor=ACTOR)
+            reviewer = create_user(session=session, username=REVIEWER, role="admin", password=PASSWORD, actor=ACTOR)
+            editors = [create_user(session=session, username=f"soak_editor{number}", role="editor",
+                                   password=PASSWORD, actor=ACTOR) for number in range(EDITORS)]
             by_project: dict[int, list[int]] = {}
             for (project_id, _), row in sorted(kpi_rows(session=session, plan_id=plan_id).items(),
                                                key=lambda pair: pair[1].id):
-                try:
-                    context = workflow.load_kpi(session=session, kpi_id=row.id)
-                except LookupError:
-                    continue
-                finally:
-                    session.rollback()  # load_kpi locks the row
-                if context.kind is RecordKind.ACTUAL:
-                    by_project.setdefault(project_id, []).append(row.id)
+                by_project.setdefault(project_id, []).append(row.id)
             items: list[tuple[int, str]] = []
-            for number, project_id in enumerate(sorted(by_project)[:12]):
+            for number, project_id in enumerate(sorted(by_project)):
+                if len(items) >= ITEMS:
+                    break
                 editor = editors[number % len(editors)]
-                set_project_assignment(session=session, username=editor, project_id=project_id, assigned=True,
-                                       actor=ACTOR)
-                items += [(kpi_id, editor) for kpi_id in by_project[project_id]]
+                set_project_assignment(session=session, username=editor.username, project_id=project_id,
+                                       assigned=True, actor=ACTOR)
+                items += [(kpi_id, editor.username) for kpi_id in by_project[project_id]
+                          if takes_the_cycle(session, kpi_id, editor, reviewer)]
     finally:
         engine.dispose()
     if not items:
         raise SoakError("実績を報告する KPI がありません / the example has no KPI reported as a figure")
-    return Staffing(REVIEWER, editors, items)
+    return Staffing(REVIEWER, [editor.username for editor in editors], items[:ITEMS])
+
+
+def takes_the_cycle(session: Session, kpi_id: int, editor: StaffUser, reviewer: StaffUser) -> bool:
+    """Take a KPI's figure once round the run's cycle (submit, approve, reopen); tell whether every step was taken.
+
+    Only figures that take all three are used in the run, so every step the staff take there is one the portal
+    must accept: any refusal during the run is unexpected. A figure left returned starts the run's cycle.
+    """
+    from renkei.domain.workflow import Step
+    from renkei.services import workflow
+
+    try:
+        workflow.enter_actual(session=session, user=editor, kpi_id=kpi_id, fiscal_year=YEAR, part=None,
+                              data=workflow.ActualInput("1"), step=Step.SUBMIT, expected_version=0)
+        workflow.review_actual(session=session, user=reviewer, kpi_id=kpi_id, fiscal_year=YEAR, part=None,
+                               step=Step.APPROVE, comment="", expected_version=1)
+        workflow.review_actual(session=session, user=reviewer, kpi_id=kpi_id, fiscal_year=YEAR, part=None,
+                               step=Step.REOPEN, comment="長時間試験の準備 / soak setup", expected_version=2)
+    except (LookupError, PermissionError, ValueError, workflow.ConflictError):  # not a figure this cycle fits
+        session.rollback()
+        return False
+    return True
 
 
 # --- memory -------------------------------------------------------------------------------------------------------
@@ -429,9 +452,10 @@ def public_urls(base: str) -> list[str]:
         members = http.get(f"{api}/municipalities")
         members.raise_for_status()
         codes = [member["code"] for member in members.json()]
-    urls = ["/", f"{area}/", f"{area}/projects", f"{area}/kpis", f"{area}/municipalities", f"{area}/map",
+    urls = [f"{area}/", f"{area}/projects", f"{area}/kpis", f"{area}/municipalities", f"{area}/map",
             f"{area}/method", f"{api}/summary", f"{api}/kpis", f"{api}/municipalities", f"{api}/projects",
-            f"/search?q={quote('観光')}", f"{area}/projects?q={quote('子育て')}", f"{area}/kpis?page=2"]
+            f"{area}/projects?q={quote('観光')}", f"{area}/projects?q={quote('子育て')}",
+            f"{api}/projects?q={quote('子育て')}"]
     for facet in facets:
         for value in facet["values"]:
             query = f"{quote(facet['name'])}={quote(value['value'])}"
@@ -530,7 +554,7 @@ class StaffMember:
             return
         data = {"csrf_token": csrf.group(1), "version": version.group(1), "part": "total", "step": step}
         if step == "submit":
-            data |= {"value": str(100 + number % 900), "comment": "", "evidence": "", "note": "soak"}
+            data |= {"value": str(1 + number % 50), "comment": "", "evidence": "", "note": "soak"}
         else:
             data |= {"review_comment": "" if step == "approve" else "長時間試験の再開 / soak reopen"}
         if await self.call("POST", action, data, 303) is not None:
@@ -554,6 +578,9 @@ async def drive_staff(base: str, staffing: Staffing, rate: float, seconds: float
             delay = started + number / rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
+            elif time.monotonic() > started + seconds:  # behind schedule: the run still ends on time
+                tally.writes["not started (behind schedule at the end)"] += int(seconds * rate) - number
+                break
             round_number, index = divmod(number, len(staffing.items))
             kpi_id, editor = staffing.items[index]
             step = cycle[round_number % len(cycle)]
@@ -632,9 +659,13 @@ def report(args: argparse.Namespace, tally: Tally, memory: MemoryLog, seconds: f
     lines += ["", f"memory: {'flat' if flat_all else 'NOT flat'} (each process's last-minute mean within "
                   f"{FLAT_WITHIN:.0%} of its second-minute mean" + ("" if seconds >= 180 else "; too short to tell")
               + ")"]
+    workers = [pid for pid, role in memory.roles.items() if role == "renkei worker"]
+    restarted = max(0, len(workers) - args.workers)
+    lines.append(f"renkei worker processes seen: {len(workers)} for {args.workers} workers "
+                 f"({restarted} started again by uvicorn's supervisor during the run)")
     details = [*tally.errors[:15], *tally.unexpected[:15], *server_lines[:15]]
-    lines += [f"- {line}" for line in details]
-    passed = not tally.errors and not tally.unexpected and not server_lines and flat_all
+    lines += [f"- {line[:400]}" for line in details]
+    passed = not tally.errors and not tally.unexpected and not server_lines and flat_all and not restarted
     lines.append(f"\nverdict: {'PASS' if passed else 'FAIL'}")
     return "\n".join(lines), passed
 
@@ -665,13 +696,28 @@ def server_trouble(log: Path, run_dir: Path) -> list[str]:
     return found
 
 
+def keep_logs(target: Path, logs: list[Path]) -> None:
+    """Copy the run's logs into ``target`` (a folder that cannot be made is reported, not fatal)."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for log in logs:
+            if log.is_file():
+                shutil.copy(log, target / log.name)
+    except OSError as error:
+        print(f"ログを保存できません / cannot keep the logs in {target}: {error}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the soak and print its report; return the exit status."""
     with tempfile.TemporaryDirectory(prefix="renkei-soak-") as temporary, soak_database(args.postgres_url) as url:
         folder = Path(temporary)
         print("starting the production setup (the first start imports the example) …", flush=True)
         with production(url, folder, args.workers, args.nginx) as setup:
-            staffing = prepare_staff(url)
+            try:
+                staffing = prepare_staff(url)
+            except ValueError as error:  # AccountError, RoundError: the run's own accounts or round were refused
+                raise SoakError(f"職員と受付の準備に失敗しました / could not prepare the staff and round: {error}"
+                                ) from None
             urls = public_urls(setup.base)
             print(f"running {args.seconds:.0f} s at {setup.base}: {len(urls)} public URLs, "
                   f"{len(staffing.items)} KPI figures for {len(staffing.editors)} editors and a reviewer", flush=True)
@@ -688,6 +734,9 @@ def run(args: argparse.Namespace) -> int:
             seconds = time.monotonic() - started
             still_running = setup.launcher.poll() is None
         trouble = server_trouble(setup.log, folder / "run")
+        if args.logs is not None:
+            keep_logs(args.logs, [setup.log, folder / "run" / "logs" / "access.log",
+                                  folder / "run" / "logs" / "error.log"])
         if not still_running:
             trouble.append(f"the setup ended during the run (status {setup.launcher.returncode})")
     text_report, passed = report(args, tally, memory, seconds, len(urls), trouble)
