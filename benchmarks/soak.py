@@ -718,7 +718,11 @@ def run(args: argparse.Namespace) -> int:
             except ValueError as error:  # AccountError, RoundError: the run's own accounts or round were refused
                 raise SoakError(f"職員と受付の準備に失敗しました / could not prepare the staff and round: {error}"
                                 ) from None
-            urls = public_urls(setup.base)
+            try:
+                urls = public_urls(setup.base)
+            except (httpx.HTTPError, KeyError, TypeError, ValueError) as error:
+                raise SoakError(f"公開 API から URL を読めません / cannot read the URLs from the public API: {error}"
+                                ) from None
             print(f"running {args.seconds:.0f} s at {setup.base}: {len(urls)} public URLs, "
                   f"{len(staffing.items)} KPI figures for {len(staffing.editors)} editors and a reviewer", flush=True)
             memory, tally, stop = MemoryLog(), Tally(), threading.Event()
