@@ -6,11 +6,16 @@ STAMP := $(VENV)/.installed-stamp
 EXAMPLE := examples/kitakyushu_vision_r8.txt
 EXAMPLE_AREA := kitakyushu
 
-.PHONY: help venv sysdeps run serve-prod stop-prod test lint unit bench bench-portal bench-import soak clean
+# Test workers (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs the suite in one process.
+# PYTEST_ARGS adds options, e.g. PYTEST_ARGS=--durations=30.
+PYTEST_WORKERS ?= auto
+
+.PHONY: help venv sysdeps run serve-prod stop-prod test test-scale lint unit bench bench-portal bench-import soak clean
 
 help:
 	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
-	@echo "make test   — lint (ruff, mypy) and run the whole test suite"
+	@echo "make test   — lint (ruff, mypy) and run the whole test suite, one worker per core"
+	@echo "make test-scale — the 10,000-project tests (left out of make test; CI runs both)"
 	@echo "make bench  — the reader benchmark; make bench-portal — the portal under load vs Datasette"
 	@echo "make serve-prod — nginx on :8080 in front of two workers on PostgreSQL (docs/deploy.md); make stop-prod"
 	@echo "make soak   — the production setup for SOAK_SECONDS (600) at a fixed rate with staff writes (benchmarks/README.md)"
@@ -46,10 +51,15 @@ lint: venv
 	$(BIN)/ruff check src tests benchmarks deploy
 	$(BIN)/mypy
 
+# --dist loadfile: a test file runs on one worker, so its module-scoped fixtures are built once (xdist 3.8's loadgroup
+# does not group under pytest 9.2: pytest-dev/pytest-xdist#1386).
 unit: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: venv sysdeps lint unit
+
+test-scale: venv sysdeps
+	$(BIN)/python -m pytest -m scale $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python benchmarks/reader.py

@@ -1,8 +1,14 @@
 """Shared fixtures: a fresh database per test (SQLite; PostgreSQL when reachable), cloned from a template
-migrated once per session, and small plans."""
+migrated once per session, and small plans.
+
+Under pytest-xdist (``make test`` runs ``pytest -n auto --dist loadfile``) every worker is a session of its own:
+its own temporary folder, SQLite template and PostgreSQL template database (named with the worker id). A test file
+runs on one worker, so its module-scoped fixtures (an imported plan, a rendered report, a server) are built once.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -37,6 +43,11 @@ from renkei.store.migrate import upgrade_database
 
 #: The server CI provides; override with RENKEI_TEST_POSTGRES_URL.
 POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def worker_id() -> str:
+    """Return the pytest-xdist worker running this process ("gw0", "gw1", …), or "main" without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def _postgres_problem() -> str | None:
@@ -78,8 +89,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_template(postgres_reachable: None) -> Iterator[str]:
-    """Yield the name of a PostgreSQL database migrated once per test session, dropped at the end."""
-    name = f"renkei_tpl_{uuid.uuid4().hex[:16]}"
+    """Yield the name of a PostgreSQL database migrated once per test session (per xdist worker), dropped at the end.
+
+    The name carries the worker id, so a database left behind by a killed run says whose it was; the random
+    part keeps concurrent runs on one server (several checkouts, several workers) apart.
+    """
+    name = f"renkei_tpl_{worker_id()}_{uuid.uuid4().hex[:12]}"
     admin = _admin_engine()
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {name}"))
@@ -256,8 +271,9 @@ def build() -> PlanBuilder:
     return PlanBuilder()
 
 
+@functools.cache
 def _benchmark_document(sheets: int) -> str:
-    """Return the benchmark generator's document of this many sheets (deterministic)."""
+    """Return the benchmark generator's document of this many sheets (deterministic, so made once a worker)."""
     folder = str(Path(__file__).resolve().parents[1] / "benchmarks")
     import sys
 

@@ -1,12 +1,24 @@
-"""Fixtures of the staff-workspace service tests: a stored plan and one account of every kind."""
+"""Fixtures of the staff-workspace service tests: a stored plan and one account of every kind.
+
+The accounts' argon2 hashes make that setup slow, so it is made once per session (per xdist worker) and backend,
+and every test that uses ``staff`` gets a clone of that database (a file copy, or ``CREATE DATABASE … TEMPLATE``).
+"""
 
 from __future__ import annotations
 
+import copy
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from renkei.domain.plan import KPI, Partners, indicator_key
@@ -14,7 +26,10 @@ from renkei.domain.quantity import Quantity, QuantityKind
 from renkei.services.accounts import StaffUser, create_user, set_project_assignment
 from renkei.services.plan_import import import_plan
 from renkei.services.rounds import open_round
+from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.rounds import kpi_rows, project_rows
+
+POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 PASSWORD = "correct horse battery staple"
 #: The fiscal year of the round the fixture opens (FY2026: under way or ended whenever the tests run).
@@ -73,7 +88,88 @@ def make_staff(session: Session, build: Any) -> Staff:
     )
 
 
+@dataclass
+class StaffTemplate:
+    """A database where :func:`make_staff` ran: a SQLite file or a PostgreSQL database name, and what it made."""
+
+    location: str
+    staff: Staff
+
+
+def _admin() -> Engine:
+    return create_engine_from_url(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _fill(url: str, build: Any) -> Staff:
+    engine = create_engine_from_url(url)
+    try:
+        with create_session_factory(engine)() as session:
+            return make_staff(session, build)
+    finally:
+        engine.dispose()  # no connection may stay open on a database used as a template
+
+
+@pytest.fixture(scope="session")
+def staff_templates() -> Iterator[dict[str, StaffTemplate]]:
+    """Yield the staff databases made so far, by backend (made on first use); PostgreSQL ones are dropped after."""
+    made: dict[str, StaffTemplate] = {}
+    yield made
+    if "postgresql" in made:
+        admin = _admin()
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {made['postgresql'].location} WITH (FORCE)"))
+        admin.dispose()
+
+
+def _staff_template(backend: str, request: pytest.FixtureRequest, made: dict[str, StaffTemplate],
+                    build: Any) -> StaffTemplate:
+    if backend in made:
+        return made[backend]
+    if backend == "sqlite":
+        migrated: Path = request.getfixturevalue("sqlite_template")
+        path = request.getfixturevalue("tmp_path_factory").mktemp("staff-template") / "staff.db"
+        shutil.copy(migrated, path)
+        made[backend] = StaffTemplate(str(path), _fill(f"sqlite:///{path}", build))
+        return made[backend]
+    migrated_name: str = request.getfixturevalue("postgres_template")
+    name = f"renkei_staff_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:12]}"
+    admin = _admin()
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {migrated_name}"))
+    admin.dispose()
+    made[backend] = StaffTemplate(name, _fill(make_url(POSTGRES_URL).set(database=name).render_as_string(
+        hide_password=False), build))
+    return made[backend]
+
+
 @pytest.fixture
-def staff(session: Session, build: Any) -> Staff:
-    """Return the stored plan and its accounts."""
-    return make_staff(session, build)
+def migrated_url(migrated_url: str, backend: str, request: pytest.FixtureRequest,
+                 staff_templates: dict[str, StaffTemplate], build: Any,
+                 tmp_path: Path) -> Iterator[str]:
+    """Yield the migrated database, or for a test that uses ``staff`` a clone of the staff database."""
+    if "staff" not in request.fixturenames:
+        yield migrated_url
+        return
+    template = _staff_template(backend, request, staff_templates, build)
+    if backend == "sqlite":
+        path = tmp_path / "staff.db"
+        shutil.copy(template.location, path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = _admin()
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template.location}"))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture
+def staff(session: Session, backend: str, staff_templates: dict[str, StaffTemplate]) -> Staff:
+    """Return the stored plan and its accounts (the session's database is a clone of the staff database)."""
+    del session  # its database, a clone of the staff template, holds what make_staff stored
+    return copy.deepcopy(staff_templates[backend].staff)

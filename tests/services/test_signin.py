@@ -14,7 +14,8 @@ from renkei.services import signin
 from renkei.services.signin import SignInError, resolve_session, sign_in, sign_out
 from renkei.settings import Settings
 from renkei.store.audit import list_audit_events
-from renkei.store.engine import create_engine_from_url
+from renkei.store.engine import create_engine_from_url, writer
+from renkei.store.rows import as_utc
 from renkei.store.workspace_tables import AppSecretRow, LoginAttemptRow, StaffSessionRow
 
 KEY = b"k" * 32
@@ -178,3 +179,42 @@ def test_old_attempts_and_ended_sessions_are_forgotten(session: Session, staff: 
     assert hashes == {signin.keyed_hash(KEY, "session", fresh.token)}
     assert signin.keyed_hash(KEY, "session", old.token) not in hashes
     assert len(session.scalars(select(LoginAttemptRow)).all()) == 1
+
+
+def _last_seen(session: Session) -> datetime:
+    session.rollback()
+    seen = as_utc(session.scalars(select(StaffSessionRow.last_seen_at)).one())
+    assert seen is not None
+    return seen
+
+
+def _seen_ago(session: Session, ago: timedelta) -> datetime:
+    session.execute(update(StaffSessionRow).values(last_seen_at=datetime.now(UTC) - ago))
+    session.commit()
+    return _last_seen(session)
+
+
+def test_a_page_view_writes_the_last_use_only_every_few_minutes(session: Session, staff: Any) -> None:
+    signed = attempt(session, "admin", PASSWORD)
+    recent = _seen_ago(session, signin.TOUCH_EVERY - timedelta(seconds=30))
+    assert resolve_session(session=session, token=signed.token, key=KEY, settings=SETTINGS) == staff.admin
+    assert _last_seen(session) == recent  # read only
+    earlier = _seen_ago(session, signin.TOUCH_EVERY + timedelta(seconds=30))
+    assert resolve_session(session=session, token=signed.token, key=KEY, settings=SETTINGS) == staff.admin
+    assert _last_seen(session) - earlier >= signin.TOUCH_EVERY  # written, and committed
+
+
+def test_a_busy_database_never_fails_a_page_view(session: Session, staff: Any, migrated_url: str) -> None:
+    signed = attempt(session, "admin", PASSWORD)
+    earlier = _seen_ago(session, signin.TOUCH_EVERY + timedelta(minutes=1))
+    other = create_engine_from_url(migrated_url)  # another server process, in the middle of a write
+    with Session(writer(other)) as busy:
+        busy.execute(select(StaffSessionRow).with_for_update())  # SQLite: the write lock; PostgreSQL: the row
+        user = resolve_session(session=session, token=signed.token, key=KEY, settings=SETTINGS)
+        busy.rollback()
+    other.dispose()
+    assert user == staff.admin  # the page goes on …
+    assert _last_seen(session) == earlier  # … and the last use is left for the next page view
+    session_id = session.scalars(select(StaffSessionRow.id)).one()
+    assert signin.touch_session(session=session, session_id=session_id, now=datetime.now(UTC))  # once free
+    assert _last_seen(session) > earlier

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from renkei.store.engine import create_engine_from_url, writer
+from renkei.store.engine import WRITE_WAIT_MS, create_engine_from_url, writer
 
 
 @pytest.fixture
@@ -60,3 +60,43 @@ def test_two_writers_run_one_after_the_other(url: str) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("SELECT who FROM saves ORDER BY rowid")).scalars().all() == ["first", "second"]
     engine.dispose()
+
+
+def test_a_writer_that_may_wait_only_briefly_gives_up_and_the_queue_goes_on(url: str) -> None:
+    engine = create_engine_from_url(url)
+    writes = writer(engine)
+    with Session(writes) as first:
+        first.execute(text("SELECT count(*) FROM saves"))  # holds this process's writers' queue and the write lock
+        with Session(writes) as hurried, pytest.raises(OperationalError, match="locked"):
+            hurried.connection(execution_options={WRITE_WAIT_MS: 50})
+        first.execute(text("INSERT INTO saves VALUES ('first')"))
+        first.commit()
+    with Session(writes) as later:  # given back at commit: the next writer needs no wait at all
+        later.connection(execution_options={WRITE_WAIT_MS: 0})
+        later.execute(text("INSERT INTO saves VALUES ('later')"))
+        later.commit()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT who FROM saves ORDER BY rowid")).scalars().all() == ["first", "later"]
+    engine.dispose()
+
+
+def test_a_writer_closed_without_commit_gives_the_queue_back(url: str) -> None:
+    engine = create_engine_from_url(url)
+    writes = writer(engine)
+    with Session(writes) as first:
+        first.execute(text("INSERT INTO saves VALUES ('never')"))  # closed without commit: rolled back
+    with Session(writes) as second:
+        second.connection(execution_options={WRITE_WAIT_MS: 0})
+        assert second.execute(text("SELECT count(*) FROM saves")).scalar_one() == 0
+    engine.dispose()
+
+
+def test_writers_of_another_process_meet_the_busy_timeout(url: str) -> None:
+    # Another process has its own queue: there SQLite's busy timeout decides (here shortened to 50 ms).
+    one, other = create_engine_from_url(url), create_engine_from_url(url)
+    with Session(writer(one)) as first:
+        first.execute(text("SELECT count(*) FROM saves"))
+        with Session(writer(other)) as second, pytest.raises(OperationalError, match="locked"):
+            second.connection(execution_options={WRITE_WAIT_MS: 50})
+    one.dispose()
+    other.dispose()

@@ -1,7 +1,12 @@
-"""Fixtures for the portal: a migrated SQLite database with the example plan imported, and a client on it."""
+"""Fixtures for the portal: a migrated SQLite database with the example plan imported, and a client on it.
+
+The example is imported once per session (per xdist worker); each test module gets a copy of that file, so a module
+that changes its database leaves the others' alone.
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,12 +19,28 @@ from renkei.settings import Settings
 from renkei.web.app import create_app
 
 
+@pytest.fixture(scope="session")
+def example_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a SQLite file holding the imported example, made once per session: never open it, copy it."""
+    path = tmp_path_factory.mktemp("portal-template") / "renkei.db"
+    import_example(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture(scope="module")
-def example_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Return the URL of a SQLite database holding the imported example (one per test module)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('portal') / 'renkei.db'}"
-    import_example(url)
-    return url
+def example_url(example_database: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the URL of a SQLite database holding the imported example (a copy of its own per test module)."""
+    path = tmp_path_factory.mktemp("portal") / "renkei.db"
+    shutil.copy(example_database, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def example_copy(example_database: Path, tmp_path: Path) -> str:
+    """Return the URL of a fresh copy of the imported example, for one test that changes it."""
+    path = tmp_path / "example.db"
+    shutil.copy(example_database, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="module")

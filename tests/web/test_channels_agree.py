@@ -50,7 +50,8 @@ def record_actuals(url: str) -> None:
     engine.dispose()
 
 
-@pytest.mark.parametrize("sheets", [0, 300, 10_000], ids=["example", "generated-300", "generated-10000"])
+@pytest.mark.parametrize("sheets", [0, 300, pytest.param(10_000, marks=pytest.mark.scale)],
+                         ids=["example", "generated-300", "generated-10000"])
 def test_pages_api_and_cli_give_the_same_counts_and_verdicts(sheets: int, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch,
                                                              generated_document: Callable[[int], str]) -> None:

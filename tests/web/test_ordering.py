@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from renkei.cli.portal import import_example
 from renkei.domain.actual import Actual
 from renkei.settings import Settings
 from renkei.store import repository
@@ -22,9 +21,8 @@ ACTUALS = [
 
 
 @pytest.fixture(scope="module")
-def judged(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    url = f"sqlite:///{tmp_path_factory.mktemp('ordering') / 'renkei.db'}"
-    import_example(url)
+def judged(example_url: str) -> TestClient:
+    url = example_url
     engine = create_engine_from_url(url)
     with create_session_factory(engine)() as session:
         plan = repository.list_plans(session=session)[0]

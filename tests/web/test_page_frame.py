@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 
-from renkei.cli.portal import import_example
 from renkei.domain.actual import Actual
 from renkei.reading.area import load_area
 from renkei.services.rounds import open_round
@@ -97,11 +95,8 @@ def test_the_licence_is_a_setting(example_url: str) -> None:
     assert 'href="https://creativecommons.org/publicdomain/zero/1.0/deed.ja" rel="license">CC0 1.0</a>' in html
 
 
-def test_the_last_update_follows_an_approved_actual(tmp_path_factory: pytest.TempPathFactory) -> None:
-    from renkei.cli.portal import import_example
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('updated') / 'renkei.db'}"
-    import_example(url)
+def test_the_last_update_follows_an_approved_actual(example_copy: str) -> None:
+    url = example_copy
     engine = create_engine_from_url(url)
     later = datetime(2031, 4, 30, 23, 30, tzinfo=UTC)  # 1 May in Japan
     with create_session_factory(engine)() as session:
@@ -188,9 +183,8 @@ def test_downloads_are_named_for_people(client: TestClient, path: str) -> None:
     assert disposition == f"attachment; filename*=UTF-8''{kind}_{quote('北九州都市圏域')}_2026-2030.csv"
 
 
-def test_the_latest_reporting_round_is_the_default_year(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'renkei.db'}"
-    import_example(url)
+def test_the_latest_reporting_round_is_the_default_year(example_copy: str) -> None:
+    url = example_copy
     with TestClient(create_app(Settings(database_url=url))) as client:
         # no round yet: the calendar's year
         assert "令和8年度（2026）（既定）" in client.get("/a/kitakyushu/?lang=ja").text

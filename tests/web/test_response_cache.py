@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from renkei.cli.portal import import_example
 from renkei.domain.actual import Actual
 from renkei.settings import Settings
 from renkei.store import repository
@@ -59,6 +57,7 @@ def test_errors_are_not_kept() -> None:
     assert len(calls) == 2
 
 
+@pytest.mark.scale  # 10,000 requests: `make test-scale`
 def test_memory_stays_bounded_under_ten_thousand_unique_queries() -> None:
     def page(request: Request) -> PlainTextResponse:
         return PlainTextResponse("x" * 2000 + request.url.query)
@@ -126,9 +125,8 @@ def test_private_answers_get_no_etag_and_are_not_kept() -> None:
     assert len(calls) == 2
 
 
-def test_the_portal_answers_304_until_an_actual_changes_the_data(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'renkei.db'}"
-    import_example(url)
+def test_the_portal_answers_304_until_an_actual_changes_the_data(example_copy: str) -> None:
+    url = example_copy
     with TestClient(create_app(Settings(database_url=url))) as client:
         for path in ("/a/kitakyushu/", "/a/kitakyushu/projects", "/a/kitakyushu/projects/6ca2fb518e",
                      "/a/kitakyushu/kpis", "/api/a/kitakyushu/summary", "/a/kitakyushu/docs"):

@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from renkei.cli.portal import import_example
 from renkei.domain.plan import Plan
 from renkei.domain.text import search_terms
 from renkei.settings import Settings
@@ -62,15 +61,14 @@ def test_empty_query_does_not_filter(client: TestClient) -> None:
     assert client.get("/api/a/kitakyushu/projects", params={"q": "   "}).json()["count"] == 30
 
 
-def test_search_index_follows_a_new_import(tmp_path_factory: pytest.TempPathFactory, example_plan: Plan) -> None:
+def test_search_index_follows_a_new_import(example_copy: str, example_plan: Plan) -> None:
     """A re-import that renames a project is searchable at once, on a connection that indexed before."""
     from dataclasses import replace
 
     from renkei.lint import lint_plan
     from renkei.services.plan_import import import_plan
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('reindex') / 'renkei.db'}"
-    import_example(url)
+    url = example_copy
     with TestClient(create_app(Settings(database_url=url))) as client:
         assert client.get("/api/a/kitakyushu/projects", params={"q": "ポータル検索語"}).json()["count"] == 0
         renamed = replace(example_plan.projects[0], description="ポータル検索語を含む説明")

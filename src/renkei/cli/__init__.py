@@ -41,6 +41,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "データベースをバックアップする（稼働中でもよい） / back up the database, even while serving."),
     "restore": ("renkei.cli.operations",
                 "バックアップから復元する（データがあれば --force が要る） / restore a backup into a database."),
+    "demo-data": ("renkei.cli.demo",
+                  "試験用の架空の圏域を作る（計画と承認済みの実績つき） / "
+                  "make synthetic test areas with plans and actuals."),
     "db": ("renkei.cli.operations", "データベースのスキーマ / the database schema: upgrade, status"),
 }
 

@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from renkei.cli.console import command_console
 from renkei.cli.database import DatabaseOpt, open_session
 from renkei.cli.document import LintFormat
 from renkei.cli.files import read_area_file
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.reading.area import available_areas
 
-out = Console(soft_wrap=True, highlight=False)
+out = command_console(soft_wrap=True, highlight=False)
 
 
 def add_area(

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from renkei.cli.console import command_console
 from renkei.cli.files import (
     AreaOpt,
     StoredAreaOpt,
@@ -74,7 +74,7 @@ from renkei.store.engine import (
 )
 from renkei.store.migrate import Absence, DatabaseMissingError, require_database, upgrade_database
 
-out = Console(soft_wrap=False)
+out = command_console(soft_wrap=False)
 
 #: The keys every progress record carries (others, such as ``explanation``, come after them).
 RECORD_KEYS = (
@@ -606,7 +606,7 @@ def progress(
     except ProgressError as exc:
         raise fail(f"--as-of: {exc}") from None
     if pending:
-        Console(stderr=True).print(
+        command_console(stderr=True).print(
             "[bold yellow]プレビュー：未承認（下書き・提出済み・差し戻し）の値を含みます。公開値ではありません / "
             "preview: includes values not yet approved, not the published figures[/]", soft_wrap=True, highlight=False)
     _print_progress(result, format)

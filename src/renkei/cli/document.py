@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from renkei.cli.console import command_console
 from renkei.cli.files import AreaOpt, load_area_option, read_plan_file
 from renkei.domain.finding import Finding, Severity, has_errors
 from renkei.domain.fiscal import format_fiscal_year
@@ -20,7 +20,7 @@ from renkei.domain.relisting import Relisting
 from renkei.domain.totals import count_projects_by_municipality, outside_period_note, total_budget
 from renkei.export.plan_json import write_plan_json
 
-out = Console(soft_wrap=False)
+out = command_console(soft_wrap=False)
 FileArg = Annotated[Path, typer.Argument(help="ビジョン文書（タブ区切りテキスト） / the vision document")]
 
 

@@ -99,7 +99,8 @@ def load_opendata_source(session: Session, plan_id: int, as_of: int | None, *,
     plan_key = next(p.plan_key for p in repository.list_plans(session=session) if p.id == plan_id)
     return OpenDataSource(progress, plan_key, area.members if area else (), area.lead_code if area else "",
                           approved, load_registry(),
-                          project_evaluations=published_evaluations_by_project(session=session, plan_id=plan_id))
+                          project_evaluations=published_evaluations_by_project(session=session, plan_id=plan_id),
+                          synthetic=area.synthetic if area else False)
 
 
 def source_date() -> datetime | None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from renkei.cli.console import command_console
 from renkei.domain.finding import Finding
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Plan
@@ -16,7 +16,7 @@ from renkei.reading.area import EXAMPLE_AREA, AreaConfigError, available_areas, 
 from renkei.reading.input_limits import COMMAND_LINE, InputLimits, InputTooLarge, check_file_size
 from renkei.reading.sheet import PlanReadError, decode_document, read_plan
 
-err = Console(stderr=True)
+err = command_console(stderr=True)
 #: The --area option of the commands that read a document without the database (parse, lint, summary…).
 AreaOpt = Annotated[
     str | None, typer.Option("--area", help=f"圏域（JSONファイルか同梱の設定名。既定: 同梱の例 {EXAMPLE_AREA}） / "

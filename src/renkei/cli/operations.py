@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
+from renkei.cli.console import command_console
 from renkei.cli.database import DatabaseOpt, _shown_url, _unusable_url, _url_source, missing_database_message
 from renkei.cli.files import fail
 from renkei.settings import Settings
@@ -22,7 +22,7 @@ from renkei.store.migrate import (
     upgrade_database,
 )
 
-out = Console(soft_wrap=True, highlight=False)
+out = command_console(soft_wrap=True, highlight=False)
 
 
 def _existing(url: str | None) -> str:

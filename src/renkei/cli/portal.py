@@ -10,11 +10,11 @@ from typing import Annotated
 
 import typer
 from fastapi import FastAPI
-from rich.console import Console
 
+from renkei.cli.console import command_console
 from renkei.settings import Settings
 
-out = Console(soft_wrap=True, highlight=False)
+out = command_console(soft_wrap=True, highlight=False)
 
 #: The example vision document shipped with the package (a copy of examples/kitakyushu_vision_r8.txt).
 EXAMPLE_NAME = "kitakyushu_vision_r8.txt"

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from renkei.cli.console import command_console
 from renkei.cli.database import DatabaseOpt, PlanOpt, find_plan, open_session
 from renkei.cli.files import err, fail
 from renkei.cli.fiscal_year import year_option
@@ -23,7 +23,7 @@ from renkei.services.accounts import AccountError
 from renkei.services.audit_export import export_audit
 from renkei.services.rounds import RoundError, close_round, list_all_rounds, open_round
 
-out = Console(soft_wrap=True, highlight=False)
+out = command_console(soft_wrap=True, highlight=False)
 ActorOpt = Annotated[str, typer.Option("--actor", help="操作者（監査記録に残る名前） / who does this")]
 UserArg = Annotated[str, typer.Argument(help="ユーザー名 / the user name")]
 RoleText = ", ".join(r.value for r in Role)
@@ -297,7 +297,7 @@ def audit_export(
         output.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
         raise fail(f"書き込めません / cannot write {output}: {exc.strerror}") from None
-    Console(stderr=True).print(f"監査記録を書きました / wrote {output}")
+    command_console(stderr=True).print(f"監査記録を書きました / wrote {output}")
 
 
 def register(app: typer.Typer) -> None:

@@ -38,6 +38,8 @@ class Area:
     extra_parties: tuple[str, ...] = field(default=())
     #: The area's review rule: a figure must be approved by someone other than who entered it (二者確認).
     require_second_reviewer: bool = False
+    #: Synthetic test data (試験用の架空のデータ, ``renkei demo-data``): every public page of the area says so.
+    synthetic: bool = False
 
     @property
     def lead(self) -> Municipality:

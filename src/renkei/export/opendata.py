@@ -51,6 +51,8 @@ class OpenDataSource:
     registry: MunicipalityRegistry | None = None
     #: Published (approved) staff annual project evaluations (事業評価) by project key.
     project_evaluations: Mapping[str, Sequence[PublishedEvaluation]] = field(default_factory=dict)
+    #: Synthetic test data (``renkei demo-data``): the package says so in its title and description.
+    synthetic: bool = False
 
 
 def _s(text: str, title: str, description: str = "", required: bool = False) -> Field:
@@ -302,6 +304,10 @@ def build_tables(source: OpenDataSource) -> list[Table]:
     return [*tables, builder.municipalities()]
 
 
+#: What the open data of a synthetic area (renkei demo-data) says first, in Japanese and English.
+SYNTHETIC_NOTICE = "この圏域は試験用の架空のデータです / This area is synthetic test data"
+
+
 def package_meta(source: OpenDataSource, *, source_url: str | None = None,
                  created: datetime | None = None) -> dict[str, Any]:
     """Return the package's name, title, description, source and publisher."""
@@ -315,10 +321,12 @@ def package_meta(source: OpenDataSource, *, source_url: str | None = None,
     sources: dict[str, Any] = {"title": f"{plan.area_name} {title}（事業シート、原文のSHA-256 {sha}）"}
     if source_url:
         sources["path"] = source_url
+    notice = f"{SYNTHETIC_NOTICE}。" if source.synthetic else ""
     return {
         "name": f"{source.plan_key}-progress".lower().replace(" ", "-"),
-        "title": f"{plan.area_name} {title} 事業・KPI・進捗（{as_of}時点）",
-        "description": (f"{plan.area_name}の{title}（{format_fiscal_year(plan.first_year)}〜"
+        "title": f"{'【試験用】' if source.synthetic else ''}{plan.area_name} {title} 事業・KPI・進捗（{as_of}時点）",
+        **({"synthetic": True} if source.synthetic else {}),
+        "description": (f"{notice}{plan.area_name}の{title}（{format_fiscal_year(plan.first_year)}〜"
                         f"{format_fiscal_year(plan.last_year)}）の事業、連携市町、事業費、KPI、実績値と進捗評価。{pending}"
                         "年度は西暦の整数、金額は千円、空欄は記載・報告がないことを表します（0ではありません）。"),
         "keywords": ["連携中枢都市圏", "KPI", "事業費", plan.area_name],

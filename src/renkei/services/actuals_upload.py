@@ -81,7 +81,15 @@ def _refusal(session: Session, plan_id: int, plan: Plan, valid: ValidRow, user: 
 
 def check_upload(*, session: Session, plan_id: int, plan: Plan, validation: ActualsValidation,
                  user: StaffUser) -> ActualsValidation:
-    """Move the rows the user may not send from the valid rows to the errors, by row number."""
+    """Move the rows the user may not send from the valid rows to the errors, by row number.
+
+    The KPIs' rows are locked first (PostgreSQL; in id order, as every writer takes them), so what is checked here
+    (a record that is submitted or approved cannot be changed) still holds when the rows are written: a form or
+    another upload on the same KPI waits for this transaction and then meets what it wrote.
+    """
+    kpi_ids = sorted({row.id for valid in validation.valid if (row := repository.find_kpi(
+        session=session, plan_id=plan_id, project=valid.project.key, indicator=valid.kpi.indicator)) is not None})
+    repository.lock_kpis(session=session, kpi_ids=kpi_ids)
     refused: list[RowError] = []
     kept: list[ValidRow] = []
     for valid in validation.valid:

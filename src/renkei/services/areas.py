@@ -31,7 +31,8 @@ def describe_area(area: Area) -> dict[str, Any]:
     return {"name": area.name, "name_en": area.name_en, "lead": area.lead_code,
             "plan_period": [area.plan_first_year, area.plan_last_year],
             "members": [m.code for m in area.members], "extra_parties": list(area.extra_parties),
-            "require_second_reviewer": area.require_second_reviewer}
+            "require_second_reviewer": area.require_second_reviewer,
+            **({"synthetic": True} if area.synthetic else {})}
 
 
 def add_area(*, session: Session, area: Area, actor: str) -> AreaChange:

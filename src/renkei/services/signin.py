@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from renkei.services.accounts import StaffUser, fold_username, verify_password
@@ -29,14 +31,18 @@ from renkei.settings import Settings
 from renkei.store import accounts as store
 from renkei.store.app_secret import read_or_create_secret
 from renkei.store.audit import record_audit_event
+from renkei.store.engine import WRITE, WRITE_WAIT_MS
 from renkei.store.rows import as_utc
 
 ACCOUNT_FAILURES = 5
 ADDRESS_FAILURES = 20
 WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)
-#: A session's last-seen time is written at most this often (not on every request).
-TOUCH_EVERY = timedelta(seconds=60)
+#: A session's last-seen time is written at most this often (not on every request): a page view reads only.
+#: The idle limit is therefore kept to within this much.
+TOUCH_EVERY = timedelta(minutes=3)
+#: How long (ms) that write waits for the write lock of a busy SQLite database before it is left for later.
+TOUCH_WAIT_MS = 200
 #: Where versions before the ``app_secret`` table kept a generated key (adopted once, see load_session_key).
 KEY_FILE = "session.key"
 #: The session key's name in ``app_secret``.
@@ -49,6 +55,8 @@ INVALID_JA = "ユーザー名またはパスワードが正しくありません
 INVALID_EN = "The user name or password is not correct."
 THROTTLED_JA = "ログインの失敗が続いたため、しばらくログインできません。15分ほど後にお試しください。"
 THROTTLED_EN = "Too many failed sign-ins. Please try again in about 15 minutes."
+
+logger = logging.getLogger(__name__)
 
 
 class SignInError(ValueError):
@@ -143,18 +151,28 @@ def _throttled(session: Session, name: str, address: str, now: datetime) -> bool
 
 def sign_in(*, session: Session, username: str, password: str, address: str, key: bytes,
             settings: Settings) -> SignedIn:
-    """Check a user name and password and start a session (committed); raise SignInError otherwise."""
+    """Check a user name and password and start a session (committed); raise SignInError otherwise.
+
+    The password is checked (deliberately slow) between two transactions, so no lock is held meanwhile; what is
+    written afterwards (the attempt, the session, the audit event) is one short transaction.
+    """
     name = fold_username(username)[:200]
     now = _now()
-    if _throttled(session, name, address, now):
+    if not session.in_transaction():
+        session.connection(execution_options={WRITE: False})  # the checks read: no write lock for them (SQLite)
+    throttled = _throttled(session, name, address, now)
+    row = store.find_user(session=session, username=name) if name and not throttled else None
+    user = StaffUser.of(row) if row is not None else None
+    password_hash, disabled = (row.password_hash, row.disabled) if row is not None else (None, True)
+    session.rollback()  # end the read before the slow check
+    if throttled:
         store.add_login_attempt(session=session, username=name, address=address, succeeded=False)
         record_audit_event(session=session, actor=name or "-", action="signin.throttled", entity="signin",
                            entity_key=address[:64], before=None, after=None)
         session.commit()
         raise SignInError("throttled")
-    row = store.find_user(session=session, username=name) if name else None
-    good = verify_password(password, row.password_hash if row is not None else None)
-    if row is None or not good or row.disabled:
+    good = verify_password(password, password_hash)
+    if user is None or not good or disabled:
         store.add_login_attempt(session=session, username=name, address=address, succeeded=False)
         record_audit_event(session=session, actor=name or "-", action="signin.failed", entity="signin",
                            entity_key=address[:64], before=None, after=None)
@@ -163,16 +181,20 @@ def sign_in(*, session: Session, username: str, password: str, address: str, key
     token = secrets.token_urlsafe(32)
     store.prune(session=session, attempts_before=now - KEEP_ATTEMPTS, sessions_before=now - KEEP_ENDED_SESSIONS)
     store.add_login_attempt(session=session, username=name, address=address, succeeded=True)
-    store.add_session(session=session, user_id=row.id, token_hash=keyed_hash(key, "session", token),
+    store.add_session(session=session, user_id=user.id, token_hash=keyed_hash(key, "session", token),
                       expires_at=now + timedelta(hours=settings.session_max_hours), address=address)
-    record_audit_event(session=session, actor=row.username, action="signin", entity="signin",
+    record_audit_event(session=session, actor=user.username, action="signin", entity="signin",
                        entity_key=address[:64], before=None, after=None)
     session.commit()
-    return SignedIn(StaffUser.of(row), token)
+    return SignedIn(user, token)
 
 
 def resolve_session(*, session: Session, token: str | None, key: bytes, settings: Settings) -> StaffUser | None:
-    """Return the user of a live session token, or None (unknown, revoked, idle, expired or disabled)."""
+    """Return the user of a live session token, or None (unknown, revoked, idle, expired or disabled).
+
+    Call it before the request's own work: it only reads, except that at most every :data:`TOUCH_EVERY` it ends
+    that read and records the session's use in a transaction of its own (:func:`touch_session`).
+    """
     if not token or len(token) > 200:
         return None
     found = store.find_session(session=session, token_hash=keyed_hash(key, "session", token))
@@ -184,10 +206,31 @@ def resolve_session(*, session: Session, token: str | None, key: bytes, settings
     idle = timedelta(minutes=settings.session_idle_minutes)
     if user.disabled or expires is None or now >= expires or last_seen is None or now - last_seen >= idle:
         return None
+    staff = StaffUser.of(user)
     if now - last_seen >= TOUCH_EVERY:
-        row.last_seen_at = now
+        touch_session(session=session, session_id=row.id, now=now)
+    return staff
+
+
+def touch_session(*, session: Session, session_id: int, now: datetime) -> bool:
+    """Record that a session was used, in a short transaction of its own; False when it could not be written.
+
+    The read before it is ended first: on SQLite a read may not turn into a write once another writer has
+    committed, and this write takes the write lock at once, waiting at most :data:`TOUCH_WAIT_MS`. A busy
+    database leaves it for the next page view; it never fails the page.
+    """
+    session.rollback()
+    try:
+        session.connection(execution_options={WRITE: True, WRITE_WAIT_MS: TOUCH_WAIT_MS})
+        store.touch_session(session=session, session_id=session_id, at=now, wait_ms=TOUCH_WAIT_MS)
         session.commit()
-    return StaffUser.of(user)
+    except SQLAlchemyError as exc:
+        session.rollback()
+        logger.warning("セッションの最終利用時刻を記録できませんでした（次の操作で記録します） / "
+                       "could not record a session's last use (left for the next request): %s",
+                       str(exc).splitlines()[0])
+        return False
+    return True
 
 
 def sign_out(*, session: Session, token: str | None, key: bytes, actor: str) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from renkei.domain.permission import Target
@@ -61,6 +63,18 @@ def find_session(*, session: Session, token_hash: str) -> tuple[StaffSessionRow,
         .where(StaffSessionRow.token_hash == token_hash, StaffSessionRow.revoked_at.is_(None))
     ).one_or_none()
     return (row[0], row[1]) if row is not None else None
+
+
+def touch_session(*, session: Session, session_id: int, at: datetime, wait_ms: int) -> None:
+    """Record when a session was last used (a live session only; a revoked one stays as it is).
+
+    On PostgreSQL the row lock is waited for at most ``wait_ms`` (on SQLite the engine waits for the write lock:
+    ``WRITE_WAIT_MS``).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL lock_timeout = {int(wait_ms)}"))
+    session.execute(update(StaffSessionRow).where(StaffSessionRow.id == session_id,
+                                                  StaffSessionRow.revoked_at.is_(None)).values(last_seen_at=at))
 
 
 def revoke_sessions(*, session: Session, user_id: int | None = None, token_hash: str | None = None) -> int:
@@ -121,12 +135,13 @@ def assigned_user_ids(*, session: Session, project_id: int) -> frozenset[int]:
                                      .where(ProjectAssignmentRow.project_id == project_id)))
 
 
-def assignments(*, session: Session, plan_id: int) -> dict[int, frozenset[int]]:
-    """Return the assigned editors of every project of a plan, by project id."""
+def assignments(*, session: Session, plan_id: int, keys: Collection[str] | None = None,
+                ) -> dict[int, frozenset[int]]:
+    """Return the assigned editors of every project of a plan (or of the projects with ``keys``), by project id."""
     rows = session.execute(
         select(ProjectAssignmentRow.project_id, ProjectAssignmentRow.user_id)
         .join(ProjectRow, ProjectRow.id == ProjectAssignmentRow.project_id)
-        .where(ProjectRow.plan_id == plan_id)
+        .where(*_projects(plan_id, keys))
     ).all()
     grouped: dict[int, set[int]] = {}
     for project_id, user_id in rows:
@@ -163,18 +178,27 @@ def partner_codes(*, session: Session, project_id: int) -> frozenset[str]:
         .where(ProjectPartnerRow.project_id == project_id, ProjectPartnerRow.kind == "member")))
 
 
-def all_partner_codes(*, session: Session, plan_id: int) -> dict[int, frozenset[str]]:
-    """Return the member partners' codes of every project of a plan, by project id."""
+def all_partner_codes(*, session: Session, plan_id: int, keys: Collection[str] | None = None,
+                      ) -> dict[int, frozenset[str]]:
+    """Return the member partners' codes of every project of a plan (or of those with ``keys``), by project id."""
     rows = session.execute(
         select(ProjectPartnerRow.project_id, MunicipalityRow.code)
         .join(MunicipalityRow, MunicipalityRow.id == ProjectPartnerRow.municipality_id)
         .join(ProjectRow, ProjectRow.id == ProjectPartnerRow.project_id)
-        .where(ProjectRow.plan_id == plan_id, ProjectPartnerRow.kind == "member")
+        .where(*_projects(plan_id, keys), ProjectPartnerRow.kind == "member")
     ).all()
     grouped: dict[int, set[str]] = {}
     for project_id, code in rows:
         grouped.setdefault(project_id, set()).add(code)
     return {k: frozenset(v) for k, v in grouped.items()}
+
+
+def _projects(plan_id: int, keys: Collection[str] | None) -> list[Any]:
+    """Return the conditions choosing a plan's projects (only those with ``keys``, when given)."""
+    conditions: list[Any] = [ProjectRow.plan_id == plan_id]
+    if keys is not None:
+        conditions.append(ProjectRow.key.in_(list(keys)))
+    return conditions
 
 
 def plan_area_id(*, session: Session, plan_id: int) -> int:

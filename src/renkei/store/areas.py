@@ -55,7 +55,8 @@ def find_area(*, session: Session, slug: str) -> Area | None:
     return Area(slug=row.slug, name=row.name, lead_code=row.lead_code, members=members,
                 plan_first_year=row.plan_first_year, plan_last_year=row.plan_last_year, name_en=row.name_en or "",
                 extra_parties=tuple(str(p) for p in row.extra_parties or ()),
-                require_second_reviewer=bool(settings.get("require_second_reviewer", False)))
+                require_second_reviewer=bool(settings.get("require_second_reviewer", False)),
+                synthetic=bool(settings.get("synthetic", False)))
 
 
 def list_stored_areas(*, session: Session) -> list[StoredArea]:

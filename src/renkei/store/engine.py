@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -49,6 +51,21 @@ def normalise_database_url(url: str | URL) -> URL:
 
 #: The execution option of a writer's connections (see ``writer``).
 WRITE = "renkei_write"
+#: An execution option of a writer: how long (ms) to wait for SQLite's write lock instead of ``BUSY_TIMEOUT_MS``
+#: (a session's last-seen time waits briefly and is skipped when busy, see ``services/signin.py``).
+WRITE_WAIT_MS = "renkei_write_wait_ms"
+#: How long a SQLite writer waits for another writer's transaction (the write lock) before giving up.
+BUSY_TIMEOUT_MS = 30_000
+#: Threads a web worker runs its blocking work in (plain ``def`` routes and dependencies; anyio's default, made
+#: explicit by ``web/app.py``). The pool holds one connection per thread, and ``POOL_OVERFLOW`` more for requests
+#: between two of their steps, so a request never waits for a connection while threads sit idle.
+WORKER_THREADS = 40
+POOL_OVERFLOW = 10
+#: Seconds a request waits for a free connection before it is answered "busy, try again" (never a 500).
+POOL_TIMEOUT = 30
+#: Pool sizes of a file database's engine (SQLite or PostgreSQL). Connections are opened when needed and kept up
+#: to ``pool_size``; PostgreSQL's ``max_connections`` (100 by default) must cover workers × 50 at the busiest moment.
+_POOL: dict[str, Any] = {"pool_size": WORKER_THREADS, "max_overflow": POOL_OVERFLOW, "pool_timeout": POOL_TIMEOUT}
 
 
 def writer(engine: Engine) -> Engine:
@@ -73,17 +90,61 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # Writers of this process queue on a lock of their own before BEGIN IMMEDIATE: a waiting thread is woken as
+    # soon as the writer before it ends, instead of polling SQLite's busy handler (which sleeps up to 100 ms between
+    # tries and lets newcomers overtake, so under load some writers waited past the busy timeout). Writers of other
+    # processes still meet the busy timeout.
+    writers = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # A writer asks for BEGIN IMMEDIATE (`WRITE_OPTIONS`): it takes the write lock first, waiting up to the busy
+        # A writer asks for BEGIN IMMEDIATE (`WRITE`): it takes the write lock first, waiting up to the busy
         # timeout for another writer, instead of reading a snapshot it may not upgrade ("database is locked").
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE) else "BEGIN")
+        options = connection.get_execution_options()
+        if not options.get(WRITE):
+            connection.exec_driver_sql("BEGIN")
+            return
+        wait = options.get(WRITE_WAIT_MS)
+        if not writers.acquire(timeout=(BUSY_TIMEOUT_MS if wait is None else int(wait)) / 1000):
+            raise OperationalError("BEGIN IMMEDIATE", None,
+                                   sqlite3.OperationalError("database is locked (this process's writers queue)"))
+        connection.info[_HOLDS_WRITERS] = writers
+        try:
+            if wait is None:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait)}")
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except BaseException:
+            _release_writers(connection.info)
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        _release_writers(connection.info)
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _release_writers(record.info)  # a connection returned without commit or rollback (never expected)
+
+
+_HOLDS_WRITERS = "renkei_holds_writers"
+
+
+def _release_writers(info: dict[str, Any]) -> None:
+    held = info.pop(_HOLDS_WRITERS, None)
+    if held is not None:
+        held.release()
 
 
 def create_engine_from_url(url: str | URL, *, echo: bool = False) -> Engine:
@@ -93,10 +154,11 @@ def create_engine_from_url(url: str | URL, *, echo: bool = False) -> Engine:
         file_based = _is_file_sqlite(parsed)
         if file_based and parsed.database is not None:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, echo=echo)
+        pooled = _POOL if file_based else {}  # an in-memory database keeps its one connection
+        engine = create_engine(parsed, echo=echo, **pooled)
         _configure_sqlite(engine, wal=file_based)
         return engine
-    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    return create_engine(parsed, echo=echo, pool_pre_ping=True, **_POOL)
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

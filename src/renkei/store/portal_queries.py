@@ -40,6 +40,8 @@ class AreaMembers:
     name_en: str
     lead_code: str
     members: tuple[Municipality, ...]
+    #: Synthetic test data (``renkei demo-data``; ``"synthetic": true`` in the area's settings): every page says so.
+    synthetic: bool = False
 
 
 def choose_plan(*, session: Session, plan_key: str | None = None, area_slug: str | None = None,
@@ -72,6 +74,8 @@ class AreaListing:
     member_count: int
     plan_count: int
     project_count: int
+    #: Synthetic test data (``renkei demo-data``): the index marks it.
+    synthetic: bool = False
 
 
 def area_slug_of_plan(*, session: Session, plan_id: int) -> str | None:
@@ -96,15 +100,18 @@ def list_areas(*, session: Session) -> list[AreaListing]:
         return []
     rows = session.execute(
         select(AreaRow.slug, AreaRow.name, AreaRow.name_en, AreaRow.lead_code, MunicipalityRow.code,
-               MunicipalityRow.name, MunicipalityRow.prefecture)
+               MunicipalityRow.name, MunicipalityRow.prefecture, AreaRow.settings)
         .join(AreaMemberRow, AreaMemberRow.area_id == AreaRow.id)
         .join(MunicipalityRow, MunicipalityRow.id == AreaMemberRow.municipality_id)
         .where(AreaRow.slug.in_(by_area)).order_by(AreaRow.slug, AreaMemberRow.position)
     ).all()
     members: dict[str, list[tuple[str, str, str]]] = {}
     names: dict[str, tuple[str, str, str]] = {}
-    for slug, name, name_en, lead, code, member, prefecture in rows:
+    synthetic: set[str] = set()
+    for slug, name, name_en, lead, code, member, prefecture, settings in rows:
         names[slug] = (name, name_en or "", lead)
+        if (settings or {}).get("synthetic"):
+            synthetic.add(slug)
         members.setdefault(slug, []).append((code, member, prefecture or ""))
     listed = []
     for slug, editions in sorted(by_area.items()):
@@ -114,7 +121,8 @@ def list_areas(*, session: Session) -> list[AreaListing]:
         assert current is not None  # an area is listed for its plans
         listed.append(AreaListing(
             slug, name, name_en, next((m for c, m, _ in people if c == lead), ""),
-            tuple(dict.fromkeys(p for _, _, p in people if p)), len(people), len(editions), current.project_count))
+            tuple(dict.fromkeys(p for _, _, p in people if p)), len(people), len(editions), current.project_count,
+            synthetic=slug in synthetic))
     return listed
 
 
@@ -141,7 +149,8 @@ def load_area_members(*, session: Session, area_slug: str) -> AreaMembers | None
         .order_by(AreaMemberRow.position)
     ).scalars()
     members = tuple(Municipality(r.code, r.name, r.prefecture, r.kana) for r in rows)
-    return AreaMembers(area.slug, area.name, area.name_en, area.lead_code, members)
+    return AreaMembers(area.slug, area.name, area.name_en, area.lead_code, members,
+                       synthetic=bool((area.settings or {}).get("synthetic", False)))
 
 
 def plan_area_settings(*, session: Session, plan_id: int) -> dict[str, Any]:

@@ -223,6 +223,15 @@ def _group(session: Session, table: Any, project_ids: list[int]) -> defaultdict[
     return grouped
 
 
+def lock_kpis(*, session: Session, kpi_ids: list[int]) -> None:
+    """Lock KPIs' rows until the transaction ends (PostgreSQL; in id order, so two writers never deadlock), then
+    forget what the session read before, so what follows reads what the writers before this one committed."""
+    if kpi_ids:
+        session.execute(select(KpiRow.id).where(KpiRow.id.in_(sorted(kpi_ids))).order_by(KpiRow.id)
+                        .with_for_update())
+        session.expire_all()
+
+
 def sheets_of_project(project_key: str) -> tuple[str, str]:
     """Return the keys of every sheet a project can have: the original and its 【再掲】 relisting.
 
@@ -286,7 +295,8 @@ def save_area(*, session: Session, area: Area) -> AreaRow:
         "plan_first_year": area.plan_first_year,
         "plan_last_year": area.plan_last_year,
         "extra_parties": list(area.extra_parties),
-        "settings": {"require_second_reviewer": area.require_second_reviewer},
+        "settings": {"require_second_reviewer": area.require_second_reviewer,
+                     **({"synthetic": True} if area.synthetic else {})},
     }
     if row is None:
         row = AreaRow(slug=area.slug, **values)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,18 +45,30 @@ def add_round(*, session: Session, plan_id: int, fiscal_year: int, due_date: dat
     return row
 
 
-def _kpi_ids(plan_id: int):  # type: ignore[no-untyped-def]
-    return select(KpiRow.id).join(ProjectRow, ProjectRow.id == KpiRow.project_id).where(ProjectRow.plan_id == plan_id)
+#: Some projects of a plan by key (None: every project). Staff work on one KPI reads only its project's sheets.
+Keys = Collection[str] | None
 
 
-def current_actuals(*, session: Session, plan_id: int, fiscal_year: int,
+def _projects(plan_id: int, keys: Keys) -> list[Any]:
+    """Return the conditions choosing a plan's projects (only those with ``keys``, when given)."""
+    conditions: list[Any] = [ProjectRow.plan_id == plan_id]
+    if keys is not None:
+        conditions.append(ProjectRow.key.in_(list(keys)))
+    return conditions
+
+
+def _kpi_ids(plan_id: int, keys: Keys = None):  # type: ignore[no-untyped-def]
+    return select(KpiRow.id).join(ProjectRow, ProjectRow.id == KpiRow.project_id).where(*_projects(plan_id, keys))
+
+
+def current_actuals(*, session: Session, plan_id: int, fiscal_year: int, keys: Keys = None,
                     ) -> dict[int, dict[str | None, tuple[ActualRow, Actual]]]:
     """Return the current whole-year records of each KPI of a plan for a year (any status), by KPI id and part.
 
     The part is None for the KPI's own figure (合計) and a municipality code for that municipality's share.
     """
     rows = session.scalars(select(ActualRow).where(
-        ActualRow.kpi_id.in_(_kpi_ids(plan_id)), ActualRow.fiscal_year == fiscal_year, ActualRow.month.is_(None),
+        ActualRow.kpi_id.in_(_kpi_ids(plan_id, keys)), ActualRow.fiscal_year == fiscal_year, ActualRow.month.is_(None),
         ActualRow.is_current.is_(True)).order_by(ActualRow.id))
     found: dict[int, dict[str | None, tuple[ActualRow, Actual]]] = {}
     for row in rows:
@@ -62,10 +76,11 @@ def current_actuals(*, session: Session, plan_id: int, fiscal_year: int,
     return found
 
 
-def published_actuals(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, list[Actual]]:
+def published_actuals(*, session: Session, plan_id: int, fiscal_year: int, keys: Keys = None,
+                      ) -> dict[int, list[Actual]]:
     """Return the published whole-year records (the figure and the shares) of each KPI of a plan, by KPI id."""
     rows = session.scalars(select(ActualRow).where(
-        ActualRow.kpi_id.in_(_kpi_ids(plan_id)), ActualRow.fiscal_year == fiscal_year, ActualRow.month.is_(None),
+        ActualRow.kpi_id.in_(_kpi_ids(plan_id, keys)), ActualRow.fiscal_year == fiscal_year, ActualRow.month.is_(None),
         ActualRow.is_published.is_(True)).order_by(ActualRow.id))
     found: dict[int, list[Actual]] = {}
     for row in rows:
@@ -73,17 +88,18 @@ def published_actuals(*, session: Session, plan_id: int, fiscal_year: int) -> di
     return found
 
 
-def kpi_share_modes(*, session: Session, plan_id: int) -> dict[int, str]:
+def kpi_share_modes(*, session: Session, plan_id: int, keys: Keys = None) -> dict[int, str]:
     """Return each KPI's share mode by KPI id (only those not made of a plain total)."""
     rows = session.execute(select(KpiRow.id, KpiRow.share_mode).where(
-        KpiRow.id.in_(_kpi_ids(plan_id)), KpiRow.share_mode != "total")).all()
+        KpiRow.id.in_(_kpi_ids(plan_id, keys)), KpiRow.share_mode != "total")).all()
     return {kpi_id: mode for kpi_id, mode in rows}
 
 
-def assessments(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, AssessmentRow]:
+def assessments(*, session: Session, plan_id: int, fiscal_year: int, keys: Keys = None,
+                ) -> dict[int, AssessmentRow]:
     """Return each KPI's assessment of a plan for a year, by KPI id."""
     return {r.kpi_id: r for r in session.scalars(select(AssessmentRow).where(
-        AssessmentRow.kpi_id.in_(_kpi_ids(plan_id)), AssessmentRow.fiscal_year == fiscal_year))}
+        AssessmentRow.kpi_id.in_(_kpi_ids(plan_id, keys)), AssessmentRow.fiscal_year == fiscal_year))}
 
 
 def evaluations(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int, ProjectEvaluationRow]:
@@ -93,14 +109,14 @@ def evaluations(*, session: Session, plan_id: int, fiscal_year: int) -> dict[int
         .where(ProjectRow.plan_id == plan_id, ProjectEvaluationRow.fiscal_year == fiscal_year))}
 
 
-def project_rows(*, session: Session, plan_id: int) -> dict[str, ProjectRow]:
+def project_rows(*, session: Session, plan_id: int, keys: Keys = None) -> dict[str, ProjectRow]:
     """Return a plan's active projects by key."""
     return {r.key: r for r in session.scalars(select(ProjectRow).where(
-        ProjectRow.plan_id == plan_id, ProjectRow.status == "active"))}
+        *_projects(plan_id, keys), ProjectRow.status == "active"))}
 
 
-def kpi_rows(*, session: Session, plan_id: int) -> dict[tuple[int, str], KpiRow]:
+def kpi_rows(*, session: Session, plan_id: int, keys: Keys = None) -> dict[tuple[int, str], KpiRow]:
     """Return a plan's active KPIs by (project id, indicator key)."""
     return {(r.project_id, r.indicator_key): r for r in session.scalars(
         select(KpiRow).where(KpiRow.project_id.in_(
-            select(ProjectRow.id).where(ProjectRow.plan_id == plan_id)), KpiRow.status == "active"))}
+            select(ProjectRow.id).where(*_projects(plan_id, keys))), KpiRow.status == "active"))}

@@ -11,18 +11,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from renkei.presentation.i18n import translate
 from renkei.settings import Settings, get_settings
-from renkei.store.engine import create_engine_from_url, create_session_factory, writer
+from renkei.store.engine import WORKER_THREADS, create_engine_from_url, create_session_factory, writer
 from renkei.web import health, staff
+from renkei.web.busy import answer_busy
 from renkei.web.client_address import parse_trusted_proxies
 from renkei.web.data_version import DataVersions
 from renkei.web.openapi_schema import install_openapi
@@ -104,6 +107,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Blocking work (plain `def` routes and dependencies) runs in this many threads; the pool has a connection
+        # for each (store/engine.py), so no request waits for a connection while a thread is free.
+        to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         yield
         engine.dispose()
 
@@ -157,6 +163,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_busy(request: Request, exc: SQLAlchemyError) -> Response:
+        answer = answer_busy(request, exc)
+        if answer is None:
+            raise exc  # a real fault: the server error page and the log's traceback
+        return answer
 
     @app.exception_handler(BadParameters)
     async def bad_parameters(request: Request, exc: BadParameters) -> Response:

@@ -251,6 +251,11 @@ class Portal:
         return self.members.members if self.members else ()
 
     @property
+    def synthetic(self) -> bool:
+        """Tell whether the area is synthetic test data (``renkei demo-data``): its every page says so."""
+        return self.members is not None and self.members.synthetic
+
+    @property
     def lead_code(self) -> str:
         """Return the lead city's code (empty when unknown)."""
         return self.members.lead_code if self.members else ""

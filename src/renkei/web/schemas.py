@@ -36,6 +36,8 @@ class PlanInfo(BaseModel):
     last_fiscal_year: int
     version: int
     project_count: int
+    synthetic: bool = Field(False, description="true: the area is synthetic test data (renkei demo-data), "
+                                               "not a real plan / 試験用の架空のデータ")
 
 
 class CountItem(BaseModel):
@@ -242,7 +244,7 @@ def plan_info(portal: Portal) -> list[PlanInfo]:
         PlanInfo(plan_key=s.plan_key, area_slug=s.area_slug, area_name=s.area_name,
                  area_name_en=s.area_name_en or None, title=s.title,
                  first_fiscal_year=s.first_year, last_fiscal_year=s.last_year, version=s.version,
-                 project_count=s.project_count)
+                 project_count=s.project_count, synthetic=portal.synthetic)
         for s in (portal.summary, *portal.plans)
     ]
 

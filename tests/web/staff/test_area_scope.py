@@ -62,6 +62,7 @@ def two_areas(seeded: Seed, tmp_path: Path) -> Iterator[TwoAreas]:
                            if r.slug == TARGET_SLUG)
             kpi = next(k for (pid, _), k in kpi_rows(session=session, plan_id=result.plan_id).items()
                        if pid == project.id)
+            project_id, kpi_id = project.id, kpi.id
             for name, (role, code) in OTHERS.items():
                 create_user(session=session, username=name, role=role, password=PASSWORD, actor="seed",
                             municipality_code=code, area=SECOND)
@@ -75,7 +76,7 @@ def two_areas(seeded: Seed, tmp_path: Path) -> Iterator[TwoAreas]:
     finally:
         engine.dispose()
     desk = TwoAreas(url, replace(seeded, tokens={**seeded.tokens, **tokens}), tmp_path)
-    desk.second_project_id, desk.second_kpi_id = project.id, kpi.id
+    desk.second_project_id, desk.second_kpi_id = project_id, kpi_id
     yield desk
     desk.close()
     for _ in clones:

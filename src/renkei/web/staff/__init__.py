@@ -12,6 +12,7 @@ from renkei.services.signin import SessionKeySource
 from renkei.settings import Settings
 from renkei.web.staff import admin, board, projects, reports, signin, upload
 from renkei.web.staff.auth import ROUTE_ACTIONS, SignInRequired
+from renkei.web.staff.capacity import StaffCapacity
 
 __all__ = ["ROUTE_ACTIONS", "install", "walk_routes"]
 
@@ -19,6 +20,7 @@ __all__ = ["ROUTE_ACTIONS", "install", "walk_routes"]
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the staff routes to the app, with the session key and the sign-in redirect."""
     app.state.session_key = SessionKeySource(settings, app.state.engine)  # read at the first staff request
+    app.add_middleware(StaffCapacity)  # part of the worker's threads stays free for the public portal
     for module in (signin, reports, board, projects, upload, admin):
         app.include_router(module.router)
 

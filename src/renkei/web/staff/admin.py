@@ -18,7 +18,7 @@ from renkei.services.audit_export import export_audit
 from renkei.services.rounds import RoundError, close_round, open_round
 from renkei.store.rounds import project_rows
 from renkei.web.rendering import SessionDep
-from renkei.web.staff.auth import UserDep, allow, staff_post
+from renkei.web.staff.auth import FormDep, UserDep, allow, staff_post
 from renkei.web.staff.pages import NO_STORE, render_staff
 from renkei.web.staff.workspace import staff_workspace
 
@@ -61,9 +61,8 @@ def _account_change(request: Request, session: Session, user: StaffUser, form: F
 
 
 @staff_post(router, "/users", Action.MANAGE_USERS)
-async def create(request: Request, session: SessionDep, user: UserDep) -> Response:
+def create(request: Request, session: SessionDep, user: UserDep, form: FormDep) -> Response:
     """Create an account."""
-    form = await request.form()
     t = _typed(form)
     return _account_change(request, session, user, form, lambda: accounts.create_user(
         session=session, username=t.get("username", ""), role=t.get("role", ""),
@@ -73,9 +72,8 @@ async def create(request: Request, session: SessionDep, user: UserDep) -> Respon
 
 
 @staff_post(router, "/users/{username}/role", Action.MANAGE_USERS)
-async def change_role(request: Request, session: SessionDep, user: UserDep, username: str) -> Response:
+def change_role(request: Request, session: SessionDep, user: UserDep, form: FormDep, username: str) -> Response:
     """Change an account's role (its sessions end)."""
-    form = await request.form()
     t = _typed(form)
     return _account_change(request, session, user, form, lambda: accounts.set_role(
         session=session, username=username, role=t.get("role", ""), actor=user.username,
@@ -84,27 +82,24 @@ async def change_role(request: Request, session: SessionDep, user: UserDep, user
 
 
 @staff_post(router, "/users/{username}/disabled", Action.MANAGE_USERS)
-async def change_disabled(request: Request, session: SessionDep, user: UserDep, username: str) -> Response:
+def change_disabled(request: Request, session: SessionDep, user: UserDep, form: FormDep, username: str) -> Response:
     """Disable (sessions end at once) or enable an account."""
-    form = await request.form()
     return _account_change(request, session, user, form, lambda: accounts.set_disabled(
         session=session, username=username, disabled=form.get("disabled") == "1", actor=user.username,
         by=user))
 
 
 @staff_post(router, "/users/{username}/password", Action.MANAGE_USERS)
-async def change_password(request: Request, session: SessionDep, user: UserDep, username: str) -> Response:
+def change_password(request: Request, session: SessionDep, user: UserDep, form: FormDep, username: str) -> Response:
     """Set a new password (the account's sessions end at once)."""
-    form = await request.form()
     return _account_change(request, session, user, form, lambda: accounts.reset_password(
         session=session, username=username, password=str(form.get("password", "")), actor=user.username,
         by=user))
 
 
 @staff_post(router, "/users/{username}/assignment", Action.MANAGE_USERS)
-async def change_assignment(request: Request, session: SessionDep, user: UserDep, username: str) -> Response:
+def change_assignment(request: Request, session: SessionDep, user: UserDep, form: FormDep, username: str) -> Response:
     """Assign an editor to a project, or take it away."""
-    form = await request.form()
     try:
         project_id = int(str(form.get("project_id", "")))
     except ValueError:
@@ -130,9 +125,8 @@ def rounds(request: Request, session: SessionDep,
 
 
 @staff_post(router, "/rounds", Action.MANAGE_ROUNDS)
-async def start_round(request: Request, session: SessionDep, user: UserDep) -> Response:
+def start_round(request: Request, session: SessionDep, user: UserDep, form: FormDep) -> Response:
     """Open a reporting round for a fiscal year with a due date."""
-    form = await request.form()
     t = _typed(form)
     errors: dict[str, str] = {}
     year = read_fiscal_year(t.get("fiscal_year", ""))
@@ -154,7 +148,7 @@ async def start_round(request: Request, session: SessionDep, user: UserDep) -> R
 
 
 @staff_post(router, "/rounds/{year}/close", Action.MANAGE_ROUNDS)
-async def end_round(request: Request, session: SessionDep, user: UserDep, year: int) -> Response:
+def end_round(request: Request, session: SessionDep, user: UserDep, year: int) -> Response:
     """Close a round."""
     try:
         close_round(session=session, plan_id=staff_workspace(request, session, user).plan.id, fiscal_year=year,

@@ -16,12 +16,14 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from renkei.domain.permission import Action, may_ever
 from renkei.reading.input_limits import format_size
 from renkei.services.accounts import StaffUser
 from renkei.services.signin import SessionKeySource, check_csrf, csrf_token, keyed_hash, resolve_session
+from renkei.store.engine import WRITE
 from renkei.web.rendering import SessionDep
 
 SESSION_COOKIE = "renkei_session"
@@ -47,12 +49,22 @@ def is_https(request: Request) -> bool:
 
 
 def current_user(request: Request, session: Session) -> StaffUser | None:
-    """Return the signed-in user of the request, or None (resolved once per request)."""
+    """Return the signed-in user of the request, or None (resolved once per request).
+
+    The look-up is a read of its own, ended before the route's work: even a POST's session (a writer, see
+    ``rendering.get_session``) takes no write lock for it, and no connection is held while the request waits for
+    its form or for a thread.
+    """
     if hasattr(request.state, "staff_user"):
         found: StaffUser | None = request.state.staff_user
         return found
-    user = resolve_session(session=session, token=request.cookies.get(SESSION_COOKIE), key=session_key(request),
-                           settings=request.app.state.settings)
+    if not session.in_transaction():
+        session.connection(execution_options={WRITE: False})
+    try:
+        user = resolve_session(session=session, token=request.cookies.get(SESSION_COOKIE), key=session_key(request),
+                               settings=request.app.state.settings)
+    finally:
+        session.rollback()
     request.state.staff_user = user
     return user
 
@@ -93,6 +105,14 @@ def same_origin(request: Request) -> bool:
         return claimed is None
     parts = urlsplit(claimed)
     return (parts.scheme, parts.netloc) == (request.url.scheme, request.url.netloc)
+
+
+async def read_form(request: Request) -> FormData:
+    """Return the request's form, read on the event loop (a route is a plain ``def`` run in a thread)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
 
 
 async def check_csrf_token(request: Request) -> None:

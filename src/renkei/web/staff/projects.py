@@ -24,7 +24,7 @@ from renkei.store.project_text import pending_project_ids
 from renkei.store.rounds import project_rows
 from renkei.store.tables import ProjectRow
 from renkei.web.rendering import SessionDep
-from renkei.web.staff.auth import UserDep, allow, staff_post
+from renkei.web.staff.auth import FormDep, UserDep, allow, staff_post
 from renkei.web.staff.history import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, project_history
 from renkei.web.staff.pages import render_staff
 from renkei.web.staff.reports import EntryState
@@ -120,9 +120,8 @@ def _run_text(request: Request, session: Session, user: StaffUser, project_id: i
 
 
 @staff_post(router, "/projects/{project_id}/text", Action.EDIT_PROJECT_TEXT)
-async def save_text(request: Request, session: SessionDep, user: UserDep, project_id: int) -> Response:
+def save_text(request: Request, session: SessionDep, user: UserDep, form: FormDep, project_id: int) -> Response:
     """Save the draft of a project's whole text."""
-    form = await request.form()
     typed = _typed(form)
     count = min(_int(form, "role_count"), 60)
     roles = [(typed.get(f"party_{i}", ""), typed.get(f"duties_{i}", "")) for i in range(count)]
@@ -132,9 +131,8 @@ async def save_text(request: Request, session: SessionDep, user: UserDep, projec
 
 
 @staff_post(router, "/projects/{project_id}/role", Action.EDIT_ROLE_TEXT)
-async def save_role(request: Request, session: SessionDep, user: UserDep, project_id: int) -> Response:
+def save_role(request: Request, session: SessionDep, user: UserDep, form: FormDep, project_id: int) -> Response:
     """Save the draft of the user's own municipality's role text."""
-    form = await request.form()
     typed = _typed(form)
     return _run_text(request, session, user, project_id, typed, lambda: project_text.save_role_draft(
         session=session, user=user, project_id=project_id, duties=typed.get("own_duties", ""),
@@ -142,9 +140,8 @@ async def save_role(request: Request, session: SessionDep, user: UserDep, projec
 
 
 @staff_post(router, "/projects/{project_id}/publish", Action.PUBLISH_PROJECT_TEXT)
-async def publish(request: Request, session: SessionDep, user: UserDep, project_id: int) -> Response:
+def publish(request: Request, session: SessionDep, user: UserDep, form: FormDep, project_id: int) -> Response:
     """Publish the draft: the public page shows it from now on."""
-    form = await request.form()
     return _run_text(request, session, user, project_id, _typed(form), lambda: project_text.publish_text(
         session=session, user=user, project_id=project_id, expected_version=_int(form, "version")))
 
@@ -200,9 +197,8 @@ def _step(form: FormData, allowed: tuple[Step, ...]) -> Step:
 
 
 @staff_post(router, "/projects/{project_id}/evaluation", Action.EDIT_EVALUATION)
-async def save_evaluation(request: Request, session: SessionDep, user: UserDep, project_id: int) -> Response:
+def save_evaluation(request: Request, session: SessionDep, user: UserDep, form: FormDep, project_id: int) -> Response:
     """Save or submit the project's evaluation."""
-    form = await request.form()
     typed = _typed(form)
     step = _step(form, (Step.SAVE, Step.SUBMIT))
     data = EvaluationInput(typed.get("fiscal_year", ""), typed.get("direction", ""), typed.get("comment", ""))
@@ -212,9 +208,8 @@ async def save_evaluation(request: Request, session: SessionDep, user: UserDep, 
 
 
 @staff_post(router, "/projects/{project_id}/evaluation/review", Action.REVIEW_EVALUATION)
-async def review_evaluation(request: Request, session: SessionDep, user: UserDep, project_id: int) -> Response:
+def review_evaluation(request: Request, session: SessionDep, user: UserDep, form: FormDep, project_id: int) -> Response:
     """Return, approve (publish) or reopen the project's evaluation."""
-    form = await request.form()
     typed = _typed(form)
     step = _step(form, (Step.RETURN, Step.APPROVE, Step.REOPEN))
     return _run_evaluation(request, session, user, project_id, typed, lambda: evaluations.review_evaluation(

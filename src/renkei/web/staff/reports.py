@@ -24,7 +24,7 @@ from renkei.store import repository
 from renkei.store.actuals import actual_key
 from renkei.store.audit import list_audit_events
 from renkei.web.rendering import SessionDep
-from renkei.web.staff.auth import UserDep, allow, staff_post
+from renkei.web.staff.auth import FormDep, UserDep, allow, staff_post
 from renkei.web.staff.pages import render_staff
 from renkei.web.staff.signin import safe_next
 from renkei.web.staff.workspace import Workspace, staff_workspace
@@ -220,9 +220,8 @@ def _typed(form: FormData) -> dict[str, str]:
 
 
 @staff_post(router, "/kpis/{kpi_id}/{year}/enter", Action.ENTER_ACTUAL)
-async def enter(request: Request, session: SessionDep, user: UserDep, kpi_id: int, year: int) -> Response:
+def enter(request: Request, session: SessionDep, user: UserDep, form: FormDep, kpi_id: int, year: int) -> Response:
     """Save or submit one part of a KPI's figure; errors come back beside the fields with what was typed."""
-    form = await request.form()
     step = _step(form, (Step.SAVE, Step.SUBMIT))
     typed = _typed(form)
     part = _form_part(typed)
@@ -245,9 +244,8 @@ async def enter(request: Request, session: SessionDep, user: UserDep, kpi_id: in
 
 
 @staff_post(router, "/kpis/{kpi_id}/{year}/review", Action.REVIEW_ACTUAL)
-async def review(request: Request, session: SessionDep, user: UserDep, kpi_id: int, year: int) -> Response:
+def review(request: Request, session: SessionDep, user: UserDep, form: FormDep, kpi_id: int, year: int) -> Response:
     """Return (with a comment), approve or reopen (with a reason) one part of a KPI's figure."""
-    form = await request.form()
     step = _step(form, (Step.RETURN, Step.APPROVE, Step.REOPEN))
     typed = _typed(form)
     part = _form_part(typed)
@@ -267,9 +265,8 @@ async def review(request: Request, session: SessionDep, user: UserDep, kpi_id: i
 
 
 @staff_post(router, "/kpis/{kpi_id}/share-rule", Action.SET_SHARE_RULE)
-async def share_rule(request: Request, session: SessionDep, user: UserDep, kpi_id: int) -> Response:
+def share_rule(request: Request, session: SessionDep, user: UserDep, form: FormDep, kpi_id: int) -> Response:
     """Choose how a KPI's figure is made: the lead city's total, or the sum of every partner's share."""
-    form = await request.form()
     typed = _typed(form)
     year = int(typed["year"]) if typed.get("year", "").isdigit() else 0
     refused = _run_step(request, session, user, kpi_id, year, typed, None, lambda: workflow.set_share_mode(

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
@@ -18,7 +17,7 @@ from renkei.services.accounts import StaffUser
 from renkei.services.actuals import ActualsImportReport, import_actuals
 from renkei.services.progress import evaluate_stored_plan
 from renkei.web.rendering import SessionDep
-from renkei.web.staff.auth import UserDep, allow, staff_post
+from renkei.web.staff.auth import FormDep, UserDep, allow, staff_post
 from renkei.web.staff.pages import render_staff
 from renkei.web.staff.workspace import staff_workspace
 
@@ -40,20 +39,17 @@ def upload_form(request: Request, user: Annotated[StaffUser, Depends(allow(Actio
 
 
 @staff_post(router, "/upload", Action.UPLOAD_ACTUALS, max_body=UPLOAD.file_bytes + FORM_OVERHEAD)
-async def upload(request: Request, session: SessionDep, user: UserDep) -> Response:
+def upload(request: Request, session: SessionDep, user: UserDep, form: FormDep) -> Response:
     """Read the sheet and submit the user's rows; rows for others are reported by row number.
 
-    Only receiving the form happens on the event loop; reading the sheet and writing the rows run in the thread
-    pool, so that the public portal never waits for an upload.
+    The form is received on the event loop (``FormDep``); reading the sheet and writing the rows run in this worker
+    thread (a plain ``def``), so that the public portal never waits for an upload.
     """
-    form = await request.form()
     sent = form.get("file")
     if not isinstance(sent, UploadFile):
         return _page(request, user, error="ファイルを選んでください / choose a file", status_code=422)
-    data = await sent.read(UPLOAD.file_bytes + 1)
-    skip_invalid = form.get("skip_invalid") == "1"
-    return await run_in_threadpool(_read_and_submit, request, session, user, data, sent.filename or "",
-                                   skip_invalid)
+    data = sent.file.read(UPLOAD.file_bytes + 1)  # spooled by the form parser; this thread reads it
+    return _read_and_submit(request, session, user, data, sent.filename or "", form.get("skip_invalid") == "1")
 
 
 def read_uploaded_sheet(data: bytes, name: str) -> ActualsSheet:
@@ -66,7 +62,7 @@ def read_uploaded_sheet(data: bytes, name: str) -> ActualsSheet:
 
 def _read_and_submit(request: Request, session: Session, user: StaffUser, data: bytes, name: str,
                      skip_invalid: bool) -> Response:
-    """Read the sheet and import it (in a worker thread); a refused file gets the page with the message."""
+    """Read the sheet and import it; a refused file gets the page with the message."""
     try:
         sheet = read_uploaded_sheet(data, name)
     except InputTooLarge as exc:  # the message states the limit, in both languages
