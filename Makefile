@@ -10,7 +10,7 @@ EXAMPLE_AREA := kitakyushu
 # PYTEST_ARGS adds options, e.g. PYTEST_ARGS=--durations=30.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help venv sysdeps run serve-prod stop-prod test test-scale lint unit bench bench-portal bench-import clean
+.PHONY: help venv sysdeps run serve-prod stop-prod test test-scale lint unit bench bench-portal bench-import soak clean
 
 help:
 	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
@@ -18,6 +18,7 @@ help:
 	@echo "make test-scale — the 10,000-project tests (left out of make test; CI runs both)"
 	@echo "make bench  — the reader benchmark; make bench-portal — the portal under load vs Datasette"
 	@echo "make serve-prod — nginx on :8080 in front of two workers on PostgreSQL (docs/deploy.md); make stop-prod"
+	@echo "make soak   — the production setup for SOAK_SECONDS (600) at a fixed rate with staff writes (benchmarks/README.md)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +69,12 @@ bench-import: venv
 
 bench-portal: venv
 	$(BIN)/python benchmarks/portal.py
+
+# Ten minutes (SOAK_SECONDS) of public requests and staff writes against nginx + 2 workers on a PostgreSQL database of
+# its own (made and dropped by the run), on free ports of 127.0.0.1; reports errors, latency and memory over time.
+SOAK_SECONDS ?= 600
+soak: venv sysdeps
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python benchmarks/soak.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

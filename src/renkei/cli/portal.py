@@ -18,6 +18,8 @@ out = command_console(soft_wrap=True, highlight=False)
 
 #: The example vision document shipped with the package (a copy of examples/kitakyushu_vision_r8.txt).
 EXAMPLE_NAME = "kitakyushu_vision_r8.txt"
+#: Seconds a worker may take to answer the supervisor's health check before it is killed and started again.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def read_example_text() -> str:
@@ -129,8 +131,12 @@ def serve(
     # JSON lines on standard error, each with its request id; the access lines come from the app (RequestContext)
     # X-Forwarded-For and -Proto are believed only from RENKEI_TRUSTED_PROXIES (none by default), not uvicorn's own
     # default of 127.0.0.1: one setting decides for the sign-in throttle (web/client_address.py) and for https
+    # uvicorn's supervisor kills a worker that does not answer its health check in time (5 s by default). A worker
+    # that is still starting (importing the app) on a busy host misses that and is killed and started again every
+    # few seconds, for ever: the setup then runs on fewer workers than asked (benchmarks/soak.py saw this).
     uvicorn.run(f"{__name__}:serve_app", factory=True, host=host, port=port, workers=workers,
-                log_config=uvicorn_log_config(), access_log=False, forwarded_allow_ips=proxies)
+                log_config=uvicorn_log_config(), access_log=False, forwarded_allow_ips=proxies,
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
 
 
 def prepare_session_key(settings: Settings) -> None:
