@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed-stamp
 EXAMPLE := examples/kitakyushu_vision_r8.txt
 EXAMPLE_AREA := kitakyushu
 
-.PHONY: help venv sysdeps run serve-prod stop-prod test lint unit bench bench-portal bench-import clean
+.PHONY: help venv sysdeps run serve-prod stop-prod test lint unit bench bench-portal bench-import fuzz clean
 
 help:
 	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
 	@echo "make test   — lint (ruff, mypy) and run the whole test suite"
 	@echo "make bench  — the reader benchmark; make bench-portal — the portal under load vs Datasette"
+	@echo "make fuzz   — fuzz the four readers for FUZZ_SECONDS each (default 60) and print their executions"
 	@echo "make serve-prod — nginx on :8080 in front of two workers on PostgreSQL (docs/deploy.md); make stop-prod"
 
 $(STAMP): pyproject.toml
@@ -42,7 +43,7 @@ stop-prod: venv
 	$(BIN)/python deploy/serve_prod.py stop --run-dir var/prod
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks deploy
+	$(BIN)/ruff check src tests benchmarks deploy fuzz
 	$(BIN)/mypy
 
 unit: venv
@@ -58,6 +59,13 @@ bench-import: venv
 
 bench-portal: venv
 	$(BIN)/python benchmarks/portal.py
+
+# Coverage-guided fuzzing (atheris) of the sheet, quantity and actuals readers, one target after another
+# (fuzz/README.md). FUZZ_TARGETS picks some; crash inputs go to var/fuzz/crashes/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: venv
+	$(BIN)/python -m fuzz.run --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
