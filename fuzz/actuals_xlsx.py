@@ -23,4 +23,4 @@ def check(data: bytes) -> None:
 
 
 if __name__ == "__main__":
-    run(check)
+    run(check, ("renkei", "openpyxl", "zipfile"))

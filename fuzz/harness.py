@@ -7,7 +7,9 @@ on it with the command line's options (``python -m fuzz.sheet -max_total_time=60
 
 from __future__ import annotations
 
+import gc
 import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,10 +35,19 @@ def decode_text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def run(check: Callable[[bytes], None]) -> None:
-    """Start libFuzzer on ``check`` with ``sys.argv``'s options, instrumenting every module loaded so far."""
+def run(check: Callable[[bytes], None], packages: tuple[str, ...] = ("renkei",)) -> None:
+    """Start libFuzzer on ``check`` with ``sys.argv``'s options, instrumenting the loaded code of ``packages``.
+
+    Only the packages whose branches should guide the fuzzer are instrumented (not the standard library's ``re``
+    or ``enum``, which every execution calls thousands of times): fewer functions, more executions per second.
+    """
     import atheris
 
-    atheris.instrument_all()
+    functions = [obj for obj in gc.get_objects() if isinstance(obj, types.FunctionType)
+                 and isinstance(getattr(obj, "__module__", None), str) and obj.__module__.startswith(packages)
+                 and obj.__module__.split(".")[0] in packages]
+    print(f"INFO: instrumenting {len(functions)} functions of {', '.join(packages)}", file=sys.stderr, flush=True)
+    for function in functions:
+        atheris.instrument_func(function)
     atheris.Setup(sys.argv, check)
     atheris.Fuzz()
