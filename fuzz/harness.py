@@ -16,7 +16,7 @@ from pathlib import Path
 from renkei.reading.input_limits import InputLimits
 
 #: The harnesses in ``fuzz/``; each has its corpus in ``fuzz/corpus/<target>/``, crashes in ``fuzz/crashes/<target>/``.
-TARGETS = ("sheet", "quantity", "actuals_csv", "actuals_xlsx")
+TARGETS = ("sheet", "quantity", "actuals_csv", "actuals_xlsx", "actuals_xlsx_parts")
 FUZZ_DIR = Path(__file__).resolve().parent
 
 KIB = 1024

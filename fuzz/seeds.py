@@ -57,11 +57,27 @@ def actuals_seeds(text: str, suffix: str) -> dict[str, bytes]:
             "seed-tabs.csv": "事業名\t指標\t年度\t実績値\n火災調査\t件数\t2026\t1,200\n".encode()}
 
 
+def parts_seeds() -> dict[str, bytes]:
+    """The template's sheet and shared strings, and the sheet alone with its strings inline."""
+    from fuzz.actuals_xlsx_parts import SHEET, TEMPLATE, seed
+
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    names = ("事業名", "指標", "年度", "実績値")
+    header = "".join(cell(f"{col}1", name) for col, name in zip("ABCD", names, strict=True))
+    row = cell("A2", "火災調査") + cell("B2", "件数") + '<c r="C2"><v>2026</v></c><c r="D2"><v>4.5</v></c>'
+    inline = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+              f'<row r="1">{header}</row><row r="2">{row}</row></sheetData></worksheet>').encode()
+    return {"seed-template.bin": seed(), "seed-sheet-only.bin": TEMPLATE[SHEET], "seed-inline.bin": inline}
+
+
 def main() -> None:
     """Write every target's seeds."""
     text = EXAMPLE.read_text(encoding="utf-8")
     for target, seeds in (("sheet", sheet_seeds(text)), ("quantity", quantity_seeds(text)),
-                          ("actuals_csv", actuals_seeds(text, "csv")), ("actuals_xlsx", actuals_seeds(text, "xlsx"))):
+                          ("actuals_csv", actuals_seeds(text, "csv")), ("actuals_xlsx", actuals_seeds(text, "xlsx")),
+                          ("actuals_xlsx_parts", parts_seeds())):
         folder = FUZZ_DIR / "corpus" / target
         folder.mkdir(parents=True, exist_ok=True)
         for name, data in seeds.items():
