@@ -8,6 +8,7 @@ on it with the command line's options (``python -m fuzz.sheet -max_total_time=60
 from __future__ import annotations
 
 import gc
+import shlex
 import sys
 import types
 from collections.abc import Callable
@@ -49,5 +50,8 @@ def run(check: Callable[[bytes], None], packages: tuple[str, ...] = ("renkei",))
     print(f"INFO: instrumenting {len(functions)} functions of {', '.join(packages)}", file=sys.stderr, flush=True)
     for function in functions:
         atheris.instrument_func(function)
-    atheris.Setup(sys.argv, check)
+    # libFuzzer runs argv[0] again through the shell for -merge=1 and -minimize_crash=1: name the module, not its file.
+    main = sys.modules["__main__"].__spec__
+    argv = [f"{shlex.quote(sys.executable)} -m {main.name}" if main is not None else sys.argv[0], *sys.argv[1:]]
+    atheris.Setup(argv, check)
     atheris.Fuzz()
