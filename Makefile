@@ -10,13 +10,14 @@ EXAMPLE_AREA := kitakyushu
 # PYTEST_ARGS adds options, e.g. PYTEST_ARGS=--durations=30.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help venv sysdeps run serve-prod stop-prod test test-scale lint unit bench bench-portal bench-import soak clean
+.PHONY: help venv sysdeps run serve-prod stop-prod test test-scale lint unit bench bench-portal bench-import soak fuzz clean
 
 help:
 	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
 	@echo "make test   — lint (ruff, mypy) and run the whole test suite, one worker per core"
 	@echo "make test-scale — the 10,000-project tests (left out of make test; CI runs both)"
 	@echo "make bench  — the reader benchmark; make bench-portal — the portal under load vs Datasette"
+	@echo "make fuzz   — fuzz the four readers for FUZZ_SECONDS each (default 60) and print their executions"
 	@echo "make serve-prod — nginx on :8080 in front of two workers on PostgreSQL (docs/deploy.md); make stop-prod"
 	@echo "make soak   — the production setup for SOAK_SECONDS (600) at a fixed rate with staff writes (benchmarks/README.md)"
 
@@ -48,7 +49,7 @@ stop-prod: venv
 	$(BIN)/python deploy/serve_prod.py stop --run-dir var/prod
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks deploy
+	$(BIN)/ruff check src tests benchmarks deploy fuzz
 	$(BIN)/mypy
 
 # --dist loadfile: a test file runs on one worker, so its module-scoped fixtures are built once (xdist 3.8's loadgroup
@@ -75,6 +76,13 @@ bench-portal: venv
 SOAK_SECONDS ?= 600
 soak: venv sysdeps
 	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python benchmarks/soak.py
+
+# Coverage-guided fuzzing (atheris) of the sheet, quantity and actuals readers, one target after another
+# (fuzz/README.md). FUZZ_TARGETS picks some; crash inputs go to var/fuzz/crashes/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: venv
+	$(BIN)/python -m fuzz.run --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -95,12 +95,15 @@ def decode_document(data: bytes) -> str:
     '事業名'
     >>> decode_document(b"\\xef\\xbb\\xbfabc")
     'abc'
+    >>> decode_document("事業名\\n効果".encode("utf-16")[:-1])  # a UTF-16 file cut in the middle of a character
+    Traceback (most recent call last):
+    renkei.reading.sheet.PlanReadError: UTF-16 の文書が2行目で壊れています。UTF-8 で保存し直してください / ...
     """
     problem = text_problem(data)  # an image or a workbook may decode as Shift_JIS by chance: say what it is
     if problem is not None:
         raise PlanReadError(problem)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return _decode_utf16(data)
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding)
@@ -109,6 +112,18 @@ def decode_document(data: bytes) -> str:
     raise PlanReadError("文字コードが UTF-8・UTF-16・Shift_JIS のどれでもないため読めません。"
                         "UTF-8 で保存し直してください / the document is neither UTF-8, UTF-16 nor Shift_JIS "
                         "text; save it again as UTF-8")
+
+
+def _decode_utf16(data: bytes) -> str:
+    """Decode a document that starts with a UTF-16 byte-order mark; a damaged one is refused naming its line."""
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as exc:  # an odd byte count (a cut file) or a lone surrogate
+        line = data[: exc.start - exc.start % 2].decode("utf-16", errors="replace").count("\n") + 1
+        error = PlanReadError(f"UTF-16 の文書が{line}行目で壊れています。UTF-8 で保存し直してください / "
+                              f"the UTF-16 document is damaged at line {line}; save it again as UTF-8")
+        error.line = line  # named in the message already, Japanese first
+        raise error from None
 
 
 def read_category(text: str) -> Category | None:

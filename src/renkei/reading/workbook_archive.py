@@ -45,9 +45,9 @@ _CHUNK = 1024 * 1024
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 #: Elements one row (or one shared string) may hold: a cell is at most a few (c, v, f, is, r, rPr, t).
 _UNIT_ELEMENTS = EXCEL_COLUMNS * 8
-#: Zip, zlib and expat failures that mean a damaged file.
+#: Zip, zlib and expat failures that mean a damaged file (LookupError: an XML declaration naming an unknown encoding).
 _DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, RuntimeError,
-            NotImplementedError, ValueError, expat.ExpatError)
+            NotImplementedError, ValueError, LookupError, expat.ExpatError)
 
 
 class WorkbookUnreadable(ValueError):
