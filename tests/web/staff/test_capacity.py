@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from benchmarks.staff_load import run_in_own_loop
 from starlette.types import Receive, Scope, Send
 
 from renkei.web.staff.capacity import StaffCapacity
@@ -35,7 +36,7 @@ def test_staff_requests_take_turns_and_public_ones_do_not_wait() -> None:
         await asyncio.wait_for(asyncio.gather(*staff), timeout=5)
         return in_progress
 
-    in_progress = asyncio.run(scenario())
+    in_progress = run_in_own_loop(scenario())
     assert len(in_progress) == 2  # two staff requests at once; three waited their turn
     assert most["staff"] == 2 and running == []
 
