@@ -135,6 +135,23 @@ def missing_database_message(exc: DatabaseMissingError, source: str) -> str:
 
 
 @contextmanager
+def refusing_database_errors(url: str | None, chosen: str) -> Iterator[None]:
+    """Turn a database that cannot be used (a bad URL, no database, no connection) into the command's bilingual exit.
+
+    ``url`` is the URL as given on the command line (None: from the settings), ``chosen`` the one in use.
+    """
+    try:
+        yield
+    except DatabaseUrlError as exc:
+        raise _unusable_url(exc, url) from None
+    except DatabaseMissingError as exc:
+        raise fail(missing_database_message(exc, _url_source(url))) from None
+    except SQLAlchemyError as exc:
+        raise fail(f"データベースを開けません / cannot open the database {_shown_url(chosen)}: "
+                   f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
+
+
+@contextmanager
 def open_session(url: str | None, *, create: bool = False) -> Iterator[Session]:
     """Open a session on the database (brought up to the newest schema), or exit with a clear message.
 
@@ -143,18 +160,11 @@ def open_session(url: str | None, *, create: bool = False) -> Iterator[Session]:
     nothing, when there is none at the URL (a mistyped RENKEI_DATABASE_URL must not look like an empty database).
     """
     chosen = url or Settings().database_url
-    try:
+    with refusing_database_errors(url, chosen):
         if not create:
             require_database(chosen)
         upgrade_database(chosen)
         engine = create_engine_from_url(chosen)
-    except DatabaseUrlError as exc:
-        raise _unusable_url(exc, url) from None
-    except DatabaseMissingError as exc:
-        raise fail(missing_database_message(exc, _url_source(url))) from None
-    except SQLAlchemyError as exc:
-        raise fail(f"データベースを開けません / cannot open the database {_shown_url(chosen)}: "
-                   f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
     try:
         with create_session_factory(engine)() as session:
             yield session

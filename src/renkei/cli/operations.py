@@ -9,13 +9,12 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from renkei.cli.console import command_console
-from renkei.cli.database import DatabaseOpt, _shown_url, _unusable_url, _url_source, missing_database_message
+from renkei.cli.database import DatabaseOpt, _shown_url, _unusable_url, refusing_database_errors
 from renkei.cli.files import fail
 from renkei.settings import Settings
 from renkei.store.backup import BackupError, DatabaseNotEmptyError, backup_database, restore_database
 from renkei.store.engine import DatabaseUrlError, create_engine_from_url
 from renkei.store.migrate import (
-    DatabaseMissingError,
     MigrationState,
     read_migration_state,
     require_database,
@@ -28,15 +27,8 @@ out = command_console(soft_wrap=True, highlight=False)
 def _existing(url: str | None) -> str:
     """Return the URL of the renkei database the command works on; exit when there is none (creating nothing)."""
     chosen = url or Settings().database_url
-    try:
+    with refusing_database_errors(url, chosen):
         require_database(chosen)
-    except DatabaseUrlError as exc:
-        raise _unusable_url(exc, url) from None
-    except DatabaseMissingError as exc:
-        raise fail(missing_database_message(exc, _url_source(url))) from None
-    except SQLAlchemyError as exc:
-        raise fail(f"データベースを開けません / cannot open the database {_shown_url(chosen)}: "
-                   f"{str(exc).splitlines()[0]}") from None
     return chosen
 
 
