@@ -9,6 +9,8 @@ all have been asked). The goal: the same requests per second whatever the plan's
     .venv/bin/python benchmarks/project_page.py                          # --sizes 1000 10000 --duration 15
     .venv/bin/python benchmarks/project_page.py --sizes 1000 10000 30000 --work /tmp/renkei-project-page
     .venv/bin/python benchmarks/project_page.py --sizes 10000 --profile   # py-spy: where a project page's time goes
+    # before and after in the same minutes: serve another checkout's code (git archive REV src | tar -x -C DIR)
+    .venv/bin/python benchmarks/project_page.py --src /tmp/before/src --label before
 
 ``--profile`` records each endpoint's server with py-spy (``pip install py-spy`` into the virtualenv first; it is
 not a dependency) and prints its hottest functions. Needs wrk (see benchmarks/portal.py).
@@ -93,6 +95,8 @@ def measure(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
     command = [str(venv_bin / "python"), "-c", "from renkei.cli import main; main()", "serve", "--host", "127.0.0.1",
                "--port", str(port), "--database-url", f"sqlite:///{database}"]
     os.environ["RENKEI_RESPONSE_CACHE_MB"] = "0"  # every answer rendered: a distinct URL's first visit
+    if args.src is not None:
+        os.environ["PYTHONPATH"] = str(args.src.resolve())  # the server runs that checkout's code
     results = []
     with running(command, f"{base}/a/{area}/", folder / f"serve-{size}.log", args.startup_timeout) as process:
         for name, pattern in ENDPOINTS.items():
@@ -105,7 +109,7 @@ def measure(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
                                              "--format", "raw", "--output", str(output), "--rate", "200",
                                              "--duration", str(args.duration)],
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            result = drive("renkei", f"{name} @ {size:,}", base + paths[0], process.pid, args, script)
+            result = drive(args.label, f"{name} @ {size:,}", base + paths[0], process.pid, args, script)
             results.append(result)
             print_table([result])
             if profiler is not None:
@@ -128,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder of the generated SQLite files (kept and reused)")
     parser.add_argument("--startup-timeout", type=float, default=900.0)
     parser.add_argument("--profile", action="store_true", help="record the server with py-spy during each run")
+    parser.add_argument("--src", type=Path, help="serve the renkei package of this source folder")
+    parser.add_argument("--label", default="renkei", help="the server's name in the table")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (or run benchmarks/portal.py once, which installs it)")
