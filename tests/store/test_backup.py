@@ -52,6 +52,7 @@ def _scratch_databases(backend: str, folder: Path, request: pytest.FixtureReques
         yield new
     finally:
         for name in made:
+            assert postgres is not None
             postgres.drop(name)
 
 
