@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
@@ -162,7 +163,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail))
+        # off the event loop: an error page of an area reads whether the area is synthetic (its banner)
+        return await run_in_threadpool(_error, request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(SQLAlchemyError)
     async def database_busy(request: Request, exc: SQLAlchemyError) -> Response:
@@ -173,11 +175,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(BadParameters)
     async def bad_parameters(request: Request, exc: BadParameters) -> Response:
-        return answer_bad_parameters(request, exc.problems)
+        return await run_in_threadpool(answer_bad_parameters, request, exc.problems)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return answer_bad_parameters(request, problems_from_validation(exc.errors()))
+        return await run_in_threadpool(answer_bad_parameters, request, problems_from_validation(exc.errors()))
 
     return app
 
