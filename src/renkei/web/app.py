@@ -87,11 +87,15 @@ SECURITY_HEADERS = {
 }
 
 
-def build_templates() -> Jinja2Templates:
-    """Return the Jinja2 environment of the portal (autoescaping on, strict about undefined names)."""
+def build_templates(*, reload: bool = False) -> Jinja2Templates:
+    """Return the Jinja2 environment of the portal (autoescaping on, strict about undefined names).
+
+    Templates are read once: without ``reload`` (``RENKEI_TEMPLATE_RELOAD``) no render looks at their files again.
+    """
     from jinja2 import StrictUndefined
 
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    templates.env.auto_reload = reload
     templates.env.undefined = StrictUndefined
     templates.env.autoescape = True
     templates.env.trim_blocks = True
@@ -131,7 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = create_session_factory(engine)
     app.state.write_engine = writer(engine)  # POSTs write: on SQLite they queue for the write lock (engine.py)
     app.state.portal_cache = PortalCache()
-    app.state.templates = build_templates()
+    app.state.templates = build_templates(reload=settings.template_reload)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(areas.router)  # `/`: every area
     in_area = [Depends(current_area)]  # every page and API path names its area: /a/{area}/…, /api/a/{area}/…

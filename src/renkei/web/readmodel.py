@@ -13,6 +13,7 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ from renkei.domain.plan import Plan, Project
 from renkei.domain.status import RATING_PRIORITY, STATUS_PRIORITY, Rating, Status
 from renkei.domain.text import fold_for_search
 from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
-from renkei.presentation.views import KpiView
+from renkei.presentation.views import KpiView, latest_entry
 from renkei.services.progress import (
     KpiProgress,
     PlanProgress,
@@ -33,6 +34,7 @@ from renkei.services.progress import (
 from renkei.store import portal_queries, repository, rounds
 from renkei.store.portal_queries import AreaMembers
 from renkei.store.repository import PlanSummary
+from renkei.web.plan_choice import PlanChoices
 
 __all__ = ["STATUS_PRIORITY", "FacetRow", "KpiView", "Portal", "PortalCache", "PortalIndex", "ProjectView",
            "load_portal"]
@@ -150,6 +152,9 @@ class PortalIndex:
     #: Projects by policy area and by category, in document order: facet value → (label, number of sheets).
     policy_areas: dict[str, tuple[str, int]]
     categories: dict[str, tuple[str, int]]
+    #: When the latest approved actual or published assessment shown was entered (the footer's date reads it, so
+    #: no page walks every KPI); None when there is none.
+    latest_entry: datetime | None = None
 
 
 def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...],
@@ -197,6 +202,7 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...],
         kpi_facet_counts={name: dict(c) for name, c in kpi_facet_counts.items()},
         policy_areas=areas,
         categories=categories,
+        latest_entry=latest_entry(kpis),
     )
 
 
@@ -341,6 +347,8 @@ class PortalCache:
         self._lock = threading.Lock()
         #: Held while a portal is built, so that a build is never done twice at once.
         self.building = threading.Lock()
+        #: Each area's plans by data version: which plan a request shows, chosen without counting projects.
+        self.plans = PlanChoices()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -370,7 +378,10 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
     ``as_of`` is kept within the plan period, so at most one build per year of the period and data version.
     ``fingerprint`` is the data version the HTTP cache read for this request (read here when absent).
     """
-    summary = portal_queries.choose_plan(session=session, plan_key=plan_key, area_slug=area_slug)
+    if cache is not None and fingerprint is not None:  # the plans listed once per data version, not per request
+        summary = cache.plans.choose(session=session, area_slug=area_slug, version=fingerprint, plan_key=plan_key)
+    else:
+        summary = portal_queries.choose_plan(session=session, plan_key=plan_key, area_slug=area_slug)
     if summary is None:
         return None
     period = Plan(summary.area_slug, summary.area_name, summary.first_year, summary.last_year, ())
