@@ -5,7 +5,7 @@ Search does not query the database: it runs over the read model's prepared text 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,7 @@ from renkei.store.tables import (
     MunicipalityRow,
     PlanRow,
     ProjectRow,
+    among_projects,
 )
 from renkei.store.workspace_tables import ProjectEvaluationRow, ProjectTextRow, ReportingRoundRow
 
@@ -160,7 +161,8 @@ def plan_area_settings(*, session: Session, plan_id: int) -> dict[str, Any]:
     return dict(settings or {})
 
 
-def list_assessments(*, session: Session, plan_id: int) -> dict[tuple[str, str], list[Assessment]]:
+def list_assessments(*, session: Session, plan_id: int,
+                     project_keys: Collection[str] | None = None) -> dict[tuple[str, str], list[Assessment]]:
     """Return published assessments of a plan's KPIs keyed by (project key, KPI key), oldest year first.
 
     The published version is the last approved one (kept while a correction is reviewed). Its status holds a
@@ -171,7 +173,8 @@ def list_assessments(*, session: Session, plan_id: int) -> dict[tuple[str, str],
         select(AssessmentRow, ProjectRow.key, KpiRow.indicator_key)
         .join(KpiRow, KpiRow.id == AssessmentRow.kpi_id)
         .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-        .where(ProjectRow.plan_id == plan_id, AssessmentRow.published_status.is_not(None))
+        .where(ProjectRow.plan_id == plan_id, AssessmentRow.published_status.is_not(None),
+               *among_projects(project_keys))
         .order_by(AssessmentRow.fiscal_year, AssessmentRow.id)
     ).all()
     result: dict[tuple[str, str], list[Assessment]] = {}

@@ -24,7 +24,13 @@ from renkei.domain.status import RATING_PRIORITY, STATUS_PRIORITY, Rating, Statu
 from renkei.domain.text import fold_for_search
 from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
 from renkei.presentation.views import KpiView, latest_entry
-from renkei.services.progress import PlanProgress, clamp_year, default_evaluation_year, evaluate_stored_plan
+from renkei.services.progress import (
+    KpiProgress,
+    PlanProgress,
+    clamp_year,
+    default_evaluation_year,
+    evaluate_stored_plan,
+)
 from renkei.store import portal_queries, repository, rounds
 from renkei.store.portal_queries import AreaMembers
 from renkei.store.repository import PlanSummary
@@ -292,17 +298,22 @@ class Portal:
         return dict(self.index.status_counts)
 
 
+def kpi_view(item: KpiProgress) -> KpiView:
+    """Return what the pages show of one evaluated KPI."""
+    p = item.project
+    return KpiView(
+        p.key, p.slug, p.name, item.position, item.kpi, item.evaluation, dict(item.values),
+        counted=item.counted, actuals=item.actuals, assessment=item.assessment, figures=item.figures,
+        shares=item.shares,
+    )  # fmt: skip
+
+
 def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...]) -> tuple[ProjectView, ...]:
     """Gather what each project page shows from the plan's evaluation."""
     plan, rule = progress.plan, progress.relisting
     by_project: dict[str, list[KpiView]] = {}
     for item in progress.kpis:
-        p = item.project
-        by_project.setdefault(p.key, []).append(KpiView(
-            p.key, p.slug, p.name, item.position, item.kpi, item.evaluation, dict(item.values),
-            counted=item.counted, actuals=item.actuals, assessment=item.assessment, figures=item.figures,
-            shares=item.shares,
-        ))  # fmt: skip
+        by_project.setdefault(item.project.key, []).append(kpi_view(item))
     slugs = {p.key: p.slug for p in plan.projects}
     by_key: dict[str | None, list[Finding]] = {}
     for finding in findings:

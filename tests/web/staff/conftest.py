@@ -6,20 +6,17 @@ evaluation, a pending text draft and a live session for every account (so tests 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, update
 
 from renkei.cli.portal import read_example_text
 from renkei.domain.workflow import Step
@@ -33,9 +30,9 @@ from renkei.settings import Settings
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.rounds import kpi_rows, project_rows
 from renkei.store.tables import Base
+from renkei.store.workspace_tables import StaffSessionRow
 from renkei.web.app import create_app
 
-POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 KEY = "staff-test-session-key-0123456789abcdef"
 PASSWORD = "correct horse battery staple"
 #: The project the tests aim at: 消防指令業務… with five partners (行橋市 is one, 芦屋町 is not).
@@ -95,13 +92,23 @@ def seed_database(url: str) -> Seed:
         engine.dispose()
 
 
-def _admin() -> Any:
-    return create_engine_from_url(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+def _freshen_sessions(url: str) -> None:
+    """Mark the seeded sessions as used just now: the seed may outlive the idle limit on a slow run."""
+    engine = create_engine_from_url(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(update(StaffSessionRow).values(last_seen_at=datetime.now(UTC)))
+    finally:
+        engine.dispose()
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seed]:
-    """Yield a seeded database per backend, with a function that clones it (a file copy, or a TEMPLATE)."""
+    """Yield a seeded database per backend and xdist worker, with a function that clones it for one test.
+
+    Seeding (importing the example, hashing seven passwords) is done once per worker session, not per test file;
+    each test gets a copy: a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL.
+    """
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         path = tmp_path_factory.mktemp("staff-seed") / "seed.db"
@@ -111,35 +118,26 @@ def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         def clone_sqlite() -> Iterator[str]:
             copy = tmp_path_factory.mktemp("staff-case") / "case.db"
             shutil.copy(path, copy)
+            _freshen_sessions(f"sqlite:///{copy}")
             yield f"sqlite:///{copy}"
 
         seed.clone = clone_sqlite
         yield seed
         return
-    template_name: str = request.getfixturevalue("postgres_template")
-    name = f"staff_seed_{uuid.uuid4().hex[:12]}"
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template_name}"))
-    seed = seed_database(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+    postgres = request.getfixturevalue("postgres")
+    name = postgres.create("staff_seed", template=request.getfixturevalue("postgres_template"))
+    seed = seed_database(postgres.url(name))
 
     def clone_postgres() -> Iterator[str]:
-        case = f"staff_case_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {case} TEMPLATE {name}"))
-        try:
-            yield make_url(POSTGRES_URL).set(database=case).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f"DROP DATABASE IF EXISTS {case} WITH (FORCE)"))
+        with postgres.scratch("staff_case", template=name) as url:
+            _freshen_sessions(url)
+            yield url
 
     seed.clone = clone_postgres
     try:
         yield seed
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+        postgres.drop(name)
 
 
 class Desk:
