@@ -168,7 +168,7 @@ def serve_app() -> FastAPI:
 def warm_portal(app: FastAPI) -> None:
     """Build each area's current plan's page data before the first visitor asks for it (large plans take seconds)."""
     from renkei.store.portal_queries import list_area_slugs
-    from renkei.web.readmodel import load_portal
+    from renkei.web.snapshot import load_portal
 
     try:
         with app.state.session_factory() as session:

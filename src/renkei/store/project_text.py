@@ -41,11 +41,18 @@ def overlay(project: Project, row: ProjectTextRow) -> Project:
 
 
 def apply_published_text(*, session: Session, plan_id: int, plan: Plan) -> Plan:
-    """Return the plan with each project's published staff text in place of the document's (when there is one)."""
+    """Return the plan with each project's published staff text in place of the document's (when there is one).
+
+    Only the published text of the plan's own sheets is read (all of them when it holds more than a few hundred).
+    """
+    keys = [p.key for p in plan.projects]
+    where = [ProjectRow.plan_id == plan_id, ProjectTextRow.kind == "published"]
+    if len(keys) <= 500:
+        where.append(ProjectRow.key.in_(keys))
     rows = session.execute(
         select(ProjectRow.key, ProjectTextRow)
         .join(ProjectTextRow, ProjectTextRow.project_id == ProjectRow.id)
-        .where(ProjectRow.plan_id == plan_id, ProjectTextRow.kind == "published")
+        .where(*where)
     ).all()
     if not rows:
         return plan
