@@ -8,6 +8,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +30,7 @@ from renkei.store.tables import KpiRow, ProjectRow
 from renkei.store.workspace_tables import ProjectTextRow
 from renkei.web.readmodel import Portal, ProjectView
 from renkei.web.snapshot import PortalCache, load_portal
+from renkei.web.snapshot_files import SnapshotFiles
 
 YEAR = 2026
 AREA = "kitakyushu"
@@ -77,6 +79,7 @@ def load(session: Session, cache: PortalCache | None, area: str = AREA) -> Porta
     version = read_area_fingerprint(connection=session.connection(), area_slug=area)
     portal = load_portal(session=session, cache=cache, fingerprint=version, area_slug=area, as_of=YEAR)
     assert portal is not None
+    session.rollback()  # a request's read ends with it (SQLite: a later write must not upgrade an old read)
     return portal
 
 
@@ -256,3 +259,49 @@ def test_a_build_of_one_area_never_holds_up_another_areas_request(
     assert [p.summary.area_slug for p in answers[AREA]] == [AREA, AREA]
     assert answers[AREA][0] is answers[AREA][1]  # one build, shared
     assert cache.builds == Counter({"full": 2})  # kitakyushu once, kurume once
+
+
+def kept_on_disk() -> None:
+    """Wait until the snapshots being written in the background are on disk."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("renkei-keep-"):
+            thread.join()
+
+
+def test_a_new_worker_starts_from_the_kept_snapshot_and_brings_it_up_to_date(
+        session: Session, stored: Stored, migrated_url: str, tmp_path: Path) -> None:
+    engine = create_engine_from_url(migrated_url)
+    first = PortalCache(files=SnapshotFiles(tmp_path, engine))
+    load(session, first)
+    kept_on_disk()
+    assert first.builds == Counter({"full": 1}) and len(list(tmp_path.glob("*.snapshot"))) == 1
+    same = PortalCache(files=SnapshotFiles(tmp_path, engine))  # a restart with the data as they were
+    assert load(session, same) == load(session, None)
+    assert same.builds == Counter({"from_file": 1, "same": 1})
+    approve(77.0)(session, stored.kpis[5])  # a change while no worker runs
+    session.commit()
+    later = PortalCache(files=SnapshotFiles(tmp_path, engine))
+    portal = load(session, later)
+    assert later.builds == Counter({"from_file": 1, "update": 1})
+    assert portal == load(session, None) and 77.0 in {k.values.get(YEAR) for k in portal.kpis}
+    kept_on_disk()
+    engine.dispose()
+
+
+def test_a_snapshot_file_not_signed_by_this_database_is_never_read(
+        session: Session, stored: Stored, migrated_url: str, tmp_path: Path) -> None:
+    engine = create_engine_from_url(migrated_url)
+    load(session, PortalCache(files=SnapshotFiles(tmp_path, engine)))
+    kept_on_disk()
+    (kept,) = tmp_path.glob("*.snapshot")
+    data = bytearray(kept.read_bytes())
+    data[-1] ^= 1  # one bit changed after signing
+    kept.write_bytes(bytes(data))
+    again = PortalCache(files=SnapshotFiles(tmp_path, engine))
+    assert load(session, again) == load(session, None)
+    assert again.builds == Counter({"full": 1})  # the plan was read, the file ignored (and replaced)
+    kept_on_disk()
+    other = SnapshotFiles(tmp_path, engine)
+    other._key = b"another database's key"
+    assert other.read(kept.name.rsplit("-", 1)[0]) is None
+    engine.dispose()

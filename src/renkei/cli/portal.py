@@ -159,8 +159,12 @@ def serve_app() -> FastAPI:
     request, so a change made through one worker shows on every other worker's next request.
     """
     from renkei.web.app import create_app
+    from renkei.web.snapshot_files import SnapshotFiles
 
     portal_app = create_app(Settings())
+    # full snapshots are kept on disk, so that the next worker (a restart, a second worker) starts from them
+    portal_app.state.portal_cache.files = SnapshotFiles(portal_app.state.settings.data_dir / "snapshots",
+                                                        portal_app.state.engine)
     threading.Thread(target=warm_portal, args=(portal_app,), name="renkei-warm", daemon=True).start()
     return portal_app
 

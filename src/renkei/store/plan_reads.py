@@ -92,7 +92,8 @@ def read_projects(*, session: Session, plan_id: int, keys: Collection[str] | Non
 def _children(connection: Connection, table: Any, ids: Select[Any], *where: Any,
               ) -> defaultdict[int, list[Any]]:
     grouped: defaultdict[int, list[Any]] = defaultdict(list)
-    for row in connection.execute(select(table.__table__).where(table.project_id.in_(ids), *where).order_by(table.id)):
+    query = select(table.__table__).where(table.project_id.in_(ids), *where).order_by(table.id)
+    for row in connection.execute(query).all():  # one fetch, not a call per row
         grouped[row.project_id].append(row)
     return grouped
 

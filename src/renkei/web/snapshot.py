@@ -49,6 +49,7 @@ from renkei.store.portal_queries import list_assessments
 from renkei.store.project_text import apply_published_text
 from renkei.store.repository import PlanSummary
 from renkei.web.readmodel import Portal, build_index, build_project_views
+from renkei.web.snapshot_files import SnapshotFiles
 
 __all__ = ["PortalCache", "Snapshot", "build_snapshot", "load_portal", "update_snapshot"]
 
@@ -74,12 +75,16 @@ class PortalCache:
     The ``size`` most recently used snapshots are kept. Successive versions of one plan share every project view
     that did not change, so keeping several costs little more than one. ``builds`` counts what each miss did:
     ``full`` (the whole plan read), ``update`` (some sheets read again) or ``same`` (nothing the pages show moved).
-    ``on_build`` is called with the plan's id just before a snapshot is read (the operations log and the tests
-    watch builds through it).
+    ``on_build`` is called with the plan's id just before a snapshot is read (the tests watch builds through it).
+    With ``files``, a plan's first snapshot in this process starts from the one kept on disk (counted as
+    ``from_file``), and every full build is kept there for the next worker.
     """
 
-    def __init__(self, size: int = 8, *, on_build: Callable[[int], None] | None = None) -> None:
+    def __init__(self, size: int = 8, *, on_build: Callable[[int], None] | None = None,
+                 files: SnapshotFiles | None = None) -> None:
         self._size = size
+        #: Where full snapshots are kept for the next worker (``renkei serve`` sets it; see ``snapshot_files``).
+        self.files = files
         self._entries: OrderedDict[tuple[object, ...], Snapshot] = OrderedDict()
         self._newest: dict[PlanYear, tuple[object, ...]] = {}
         self._locks: dict[PlanYear, threading.Lock] = {}
@@ -151,10 +156,19 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
             return cached
         if cache.on_build is not None:
             cache.on_build(summary.id)
+        previous = cache.newest(plan)
+        name, from_file = f"plan-{summary.id}-{year}-{default}", False
+        if previous is None and cache.files is not None:
+            kept = cache.files.read(name)
+            if isinstance(kept, Snapshot):
+                previous, from_file = kept, True
+                cache.builds["from_file"] += 1
         snapshot, kind = update_snapshot(session=session, summary=summary, as_of=year, default_year=default,
-                                         previous=cache.newest(plan))
+                                         previous=previous)
         cache.builds[kind] += 1
         cache.put(key, plan, snapshot)
+        if cache.files is not None and (kind == "full" or (from_file and kind == "update")):
+            cache.files.write_later(name, snapshot)  # the next worker starts from it
         return snapshot.portal
 
 
