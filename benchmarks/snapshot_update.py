@@ -7,7 +7,9 @@ portal's pages call it:
 - ``cold``: the first snapshot of a fresh process (a new cache, nothing built yet);
 - ``after one approval``: one more approved actual (the data version moves), then the next snapshot; five times;
 - ``after one published assessment`` and ``after one published text``: the same for the other kinds of change;
-- ``restart``: a new cache (a new worker) asking for the same data version again.
+- ``restart``: a new cache (a new worker) asking for the same data version again;
+- ``restart from the kept snapshot``: the same, with the snapshot that ``renkei serve`` keeps on disk (same data, and
+  after one more approval).
 
 The figures are wall times in seconds (median of the repeats where there are several) and the peak of the Python
 heap during the step (tracemalloc is off unless ``--memory``: it slows everything down).
@@ -22,6 +24,8 @@ import argparse
 import importlib
 import statistics
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +52,10 @@ try:  # the snapshot's cache and loader; before issue 19 §2 (commit 9a76af7) th
 except ImportError:
     snapshot = importlib.import_module("renkei.web.readmodel")
 PortalCache, load_portal = snapshot.PortalCache, snapshot.load_portal
+try:  # snapshots kept on disk (issue 19 §5); absent before
+    files: Any = importlib.import_module("renkei.web.snapshot_files")
+except ImportError:
+    files = None
 
 YEAR = 2026
 
@@ -109,11 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     cache = PortalCache()
     results: dict[str, list[float]] = {"cold (a new process)": [timed(lambda: load(cache))]}
     ids = kpi_ids(factory)
+    run = time.time_ns() % 10**9  # every run writes new figures (an identical repeat writes nothing)
     changes: dict[str, Callable[[Session, int, int], object]] = {
         "after one approved actual": lambda s, kpi, n: upsert_actual(
-            session=s, kpi_id=kpi, actual=Actual(YEAR, 1000.0 + n), actor="bench"),
+            session=s, kpi_id=kpi, actual=Actual(YEAR, float(run + n)), actor="bench"),
         "after one published assessment": lambda s, kpi, n: upsert_assessment(
-            session=s, kpi_id=kpi, fiscal_year=YEAR, word="順調", comment=f"bench {n}", actor="bench"),
+            session=s, kpi_id=kpi, fiscal_year=YEAR, word="順調", comment=f"bench {run} {n}", actor="bench"),
     }
     for name, change in changes.items():
         results[name] = []
@@ -124,8 +133,26 @@ def main(argv: list[str] | None = None) -> int:
             results[name].append(timed(lambda: load(cache)))
     results["restart (a new process, same data)"] = [timed(lambda: load(PortalCache()))]
     results["same data again (cached)"] = [timed(lambda: load(cache))]
+    if files is not None:  # `renkei serve` keeps full snapshots on disk for the next worker
+        with tempfile.TemporaryDirectory() as folder:
+            load(PortalCache(files=files.SnapshotFiles(Path(folder), engine)))  # builds, then keeps it
+            for thread in threading.enumerate():
+                if thread.name.startswith("renkei-keep-"):
+                    thread.join()
+            size = sum(p.stat().st_size for p in Path(folder).glob("*.snapshot"))
+            results[f"restart from the kept snapshot ({size / 2**20:.0f} MiB file)"] = [
+                timed(lambda: load(PortalCache(files=files.SnapshotFiles(Path(folder), engine))))]
+            with factory() as session:
+                changes["after one approved actual"](session, ids[1], 99)
+                session.commit()
+            restarted = PortalCache(files=files.SnapshotFiles(Path(folder), engine))
+            results["restart from the kept snapshot, one approval since"] = [timed(lambda: load(restarted))]
+            print(f"restart after one approval: builds={dict(restarted.builds)}")
+            for thread in threading.enumerate():
+                if thread.name.startswith("renkei-keep-"):
+                    thread.join()
     engine.dispose()
-    print(f"projects={args.projects} kpis={len(ids)}")
+    print(f"projects={args.projects} kpis={len(ids)} builds={dict(getattr(cache, 'builds', {})) or 'not counted'}")
     for name, times in results.items():
         print(f"{name:40} median {statistics.median(times):7.3f} s  max {max(times):7.3f} s  (n={len(times)})")
     return 0

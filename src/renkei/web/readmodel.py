@@ -148,37 +148,51 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...], membe
                 previous: PortalIndex | None = None, changed: Collection[str] = ()) -> PortalIndex:
     """Build a snapshot's indexes from its project views and the area's members.
 
-    With ``previous`` (the index of the snapshot being updated), the search text of every sheet not in ``changed``
-    is taken from it instead of being folded again.
+    With ``previous`` (the index of the snapshot being updated), every view it already indexed that is not in
+    ``changed`` keeps its facet row and search text instead of having them worked out again.
     """
     from renkei.web.search import searchable_text  # the web layer's search reads this module's views
 
     known = previous.search_text if previous is not None else {}
+    indexed = {id(row.view): row for row in previous.facet_rows} if previous is not None else {}
 
     def search_text(view: ProjectView) -> str:
         key = view.project.key
         kept = known.get(key) if key not in changed else None
         return kept if kept is not None else searchable_text(view.project)
 
+    def facet_row(view: ProjectView) -> FacetRow:
+        kept = indexed.get(id(view))
+        if kept is not None and kept.view is view and view.key not in changed:
+            return kept
+        return FacetRow(view, {
+            "policy_area": frozenset({policy_area_key(view.project)}),
+            "category": frozenset({category_key(view.project)} if view.project.category else ()),
+            "municipality": frozenset(m.code for m in members if view.takes_part(m)),
+            "status": frozenset(s.value for s in view.statuses),
+            "budget": frozenset({"yes" if view.has_budget else "no"}),
+            "relisted": frozenset({"yes" if view.project.relisted else "no"}),
+        })
+
     kpis = tuple(k for p in projects for k in p.kpis)
-    projects_of = {m.code: tuple(v for v in projects if v.takes_part(m)) for m in members}
     by_name = count_projects_by_municipality(progress.plan, progress.relisting)
-    rows = tuple(FacetRow(view, {
-        "policy_area": frozenset({policy_area_key(view.project)}),
-        "category": frozenset({category_key(view.project)} if view.project.category else ()),
-        "municipality": frozenset(m.code for m in members if view.takes_part(m)),
-        "status": frozenset(s.value for s in view.statuses),
-        "budget": frozenset({"yes" if view.has_budget else "no"}),
-        "relisted": frozenset({"yes" if view.project.relisted else "no"}),
-    }) for view in projects)
+    rows = tuple(facet_row(view) for view in projects)
+    sheets_of: dict[str, list[ProjectView]] = {m.code: [] for m in members}
+    for row in rows:  # a member's sheets are those whose municipality facet names it, in document order
+        for code in row.values["municipality"]:
+            sheets_of[code].append(row.view)
     counted = Counter(k.evaluation.status for k in kpis if k.counted)
     facet_counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     kpi_facet_counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     for row in rows:
+        n = len(row.view.kpis)
         for name in FACETS:
             facet_counts[name].update(row.values[name])
-            for kpi in row.view.kpis:  # a KPI counts under its own status, and under its project's other values
-                kpi_facet_counts[name].update({kpi.evaluation.status.value} if name == "status" else row.values[name])
+            if name == "status":  # a KPI counts under its own status, and under its project's other values
+                kpi_facet_counts[name].update(kpi.evaluation.status.value for kpi in row.view.kpis)
+            elif n:
+                for value in row.values[name]:
+                    kpi_facet_counts[name][value] += n
     areas: dict[str, tuple[str, int]] = {}
     categories: dict[str, tuple[str, int]] = {}
     for view in projects:
@@ -190,7 +204,7 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...], membe
     return PortalIndex(
         kpis=kpis,
         by_slug={p.slug: p for p in reversed(projects)},  # the first sheet of a slug wins
-        projects_of=projects_of,
+        projects_of={code: tuple(views) for code, views in sheets_of.items()},
         project_counts={m.code: by_name.get(m.name, 0) for m in members},
         search_text={v.project.key: search_text(v) for v in projects},
         member_readings=tuple((fold_for_search(m.kana), fold_for_search(m.name)) for m in members if m.kana),
