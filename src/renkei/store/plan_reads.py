@@ -107,8 +107,8 @@ class PlanMarks:
     """
 
     structure: tuple[object, ...]
-    #: (sheet key, indicator key) → (share rule, published actuals: count, sum and max of ids, assessments: count,
-    #: sum of ids and of versions, latest publication).
+    #: (sheet key, indicator key) → (share rule, published actuals: count, sum and max of ids, latest record time;
+    #: assessments: count, sum of ids and of versions, latest publication).
     kpis: dict[KpiKey, tuple[object, ...]]
     #: Sheet key → (id, version, time) of its published staff text.
     texts: dict[str, tuple[object, ...]]
@@ -145,7 +145,8 @@ def read_plan_marks(*, session: Session, plan_id: int) -> PlanMarks | None:
         .order_by(KpiRow.id))}
     kpi_ids = select(KpiRow.id).where(KpiRow.project_id.in_(projects))
     actuals = {kpi_id: marks for kpi_id, *marks in session.execute(
-        select(ActualRow.kpi_id, func.count(ActualRow.id), func.sum(ActualRow.id), func.max(ActualRow.id))
+        select(ActualRow.kpi_id, func.count(ActualRow.id), func.sum(ActualRow.id), func.max(ActualRow.id),
+               func.max(ActualRow.recorded_at))  # the time too: ids may be used again after a restore
         .where(ActualRow.kpi_id.in_(kpi_ids), ActualRow.is_published.is_(True)).group_by(ActualRow.kpi_id))}
     assessments = {kpi_id: marks for kpi_id, *marks in session.execute(
         select(AssessmentRow.kpi_id, func.count(AssessmentRow.id), func.sum(AssessmentRow.id),
