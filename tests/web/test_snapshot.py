@@ -305,3 +305,20 @@ def test_a_snapshot_file_not_signed_by_this_database_is_never_read(
     other._key = b"another database's key"
     assert other.read(kept.name.rsplit("-", 1)[0]) is None
     engine.dispose()
+
+
+def test_another_year_is_evaluated_from_the_snapshot_of_this_one(session: Session, stored: Stored) -> None:
+    cache = PortalCache()
+    load(session, cache)
+    assess("順調")(session, stored.kpis[2])  # an assessment and a figure of a later year: read for that year only
+    upsert_actual(session=session, kpi_id=stored.kpis[3], actual=Actual(YEAR + 1, 9.0), actor="test")
+    session.commit()
+    load(session, cache)
+    assert cache.builds == Counter({"full": 1, "update": 1})
+    for year in (YEAR + 1, YEAR + 3, YEAR):
+        version = read_area_fingerprint(connection=session.connection(), area_slug=AREA)
+        other = load_portal(session=session, cache=cache, fingerprint=version, area_slug=AREA, as_of=year)
+        full = load_portal(session=session, area_slug=AREA, as_of=year)
+        session.rollback()
+        assert other is not None and other == full and other.as_of == year
+    assert cache.builds == Counter({"full": 1, "update": 1, "year": 2})  # YEAR itself was still cached

@@ -12,6 +12,8 @@ new data version is reached:
   and evaluated again; the plan's summary, the project views and the indexes are then recomputed in memory from the
   views, not from the database. Anything else (a re-import, an area's new settings, a new round) builds the whole
   snapshot again, as does a change to more than a quarter of the sheets (reading everything is cheaper then).
+- **Another year without reading the plan.** A first request as of another year starts from a current snapshot of
+  the same plan: its sheets and figures are evaluated again as of that year.
 - **One lock per plan and year, not one for all.** A build holds the lock of its own (plan, year); a request for
   another area, or another plan, never waits for it. Requests for the same plan wait for the one build instead of
   starting their own.
@@ -32,6 +34,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
+from renkei.domain.actual import Actual
 from renkei.domain.plan import Plan
 from renkei.services.progress import (
     KpiProgress,
@@ -74,8 +77,9 @@ class PortalCache:
 
     The ``size`` most recently used snapshots are kept. Successive versions of one plan share every project view
     that did not change, so keeping several costs little more than one. ``builds`` counts what each miss did:
-    ``full`` (the whole plan read), ``update`` (some sheets read again) or ``same`` (nothing the pages show moved).
-    ``on_build`` is called with the plan's id just before a snapshot is read (the tests watch builds through it).
+    ``full`` (the whole plan read), ``update`` (some sheets read again), ``same`` (nothing the pages show moved).
+    ``year`` counts snapshots evaluated as of another year from one of the same data. ``on_build`` is called with
+    the plan's id just before a snapshot is read (the tests watch builds through it).
     With ``files``, a plan's first snapshot in this process starts from the one kept on disk (counted as
     ``from_file``), and every full build is kept there for the next worker.
     """
@@ -119,6 +123,14 @@ class PortalCache:
             while len(self._entries) > self._size:
                 dropped, _ = self._entries.popitem(last=False)
                 self._newest = {p: k for p, k in self._newest.items() if k != dropped}
+
+    def newest_of_plan(self, plan_id: int) -> Snapshot | None:
+        """Return the most recently built snapshot of a plan for any year, if one is kept."""
+        with self._lock:
+            for key in reversed(self._entries):
+                if key[0] == plan_id:
+                    return self._entries[key]
+            return None
 
     def lock_for(self, plan: PlanYear) -> threading.Lock:
         """Return the lock that one build of this plan and year holds (made on first use; never one for all)."""
@@ -164,7 +176,8 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
                 previous, from_file = kept, True
                 cache.builds["from_file"] += 1
         snapshot, kind = update_snapshot(session=session, summary=summary, as_of=year, default_year=default,
-                                         previous=previous)
+                                         previous=previous,
+                                         other_year=cache.newest_of_plan(summary.id) if previous is None else None)
         cache.builds[kind] += 1
         cache.put(key, plan, snapshot)
         if cache.files is not None and (kind == "full" or (from_file and kind == "update")):
@@ -195,14 +208,20 @@ def build_snapshot(*, session: Session, summary: PlanSummary, as_of: int, defaul
 
 
 def update_snapshot(*, session: Session, summary: PlanSummary, as_of: int, default_year: int,
-                    previous: Snapshot | None) -> tuple[Snapshot, str]:
-    """Bring a plan's snapshot to the data as stored now: ``(snapshot, "same" | "update" | "full")``.
+                    previous: Snapshot | None, other_year: Snapshot | None = None) -> tuple[Snapshot, str]:
+    """Bring a plan's snapshot to the data as stored now: ``(snapshot, "same" | "update" | "year" | "full")``.
 
-    Only the sheets whose marks moved since ``previous`` are read again; without one, or when the plan itself
-    changed, the whole plan is read.
+    Only the sheets whose marks moved since ``previous`` are read again. Without one, a snapshot of the same plan
+    as of ``other_year`` whose data are still current gives its sheets and figures, evaluated again as of this year
+    (``year``: the plan is not read again). Otherwise, or when the plan itself changed, the whole plan is read.
     """
     marks = read_plan_marks(session=session, plan_id=summary.id)
     assert marks is not None, "the plan was chosen in this request"
+    if (previous is None and other_year is not None and other_year.portal.summary.id == summary.id
+            and marks.changed_sheets(other_year.marks) == frozenset()):
+        portal = _other_year(session=session, portal=other_year.portal, summary=summary, as_of=as_of,
+                             default_year=default_year)
+        return Snapshot(portal, marks), "year"
     if previous is not None and previous.portal.summary.id == summary.id and previous.portal.as_of == as_of:
         changed = marks.changed_sheets(previous.marks)
         sheets = len(previous.portal.plan.projects)
@@ -256,3 +275,28 @@ def _update_sheets(*, session: Session, portal: Portal, changed: frozenset[str])
     members = portal.municipalities
     return replace(portal, progress=updated, projects=projects,
                    index=build_index(updated, projects, members, previous=portal.index, changed=affected))
+
+
+def _other_year(*, session: Session, portal: Portal, summary: PlanSummary, as_of: int, default_year: int) -> Portal:
+    """Return the portal of the same data as of another year: the snapshot's sheets and figures evaluated again
+    (every published assessment and share rule is read again: the snapshot keeps only each KPI's due one)."""
+    progress, plan_id = portal.progress, summary.id
+    rule, plan = progress.relisting, progress.plan
+    actuals: dict[tuple[str, str], tuple[Actual, ...]] = {}
+    for item in progress.kpis:  # each KPI's figures, under the sheet that holds them (read there first)
+        actuals.setdefault(rule.actuals_key(item.project, item.kpi), item.actuals)
+    kpis = tuple(evaluate_plan_kpis(
+        plan, actuals, as_of=as_of, relisting=rule,
+        assessments=list_assessments(session=session, plan_id=plan_id),
+        share_modes=list_share_modes(session=session, plan_id=plan_id),
+    ))
+    evaluated = PlanProgress(
+        plan_id=progress.plan_id, plan=plan, as_of=as_of, kpis=kpis,
+        summary=summarise_progress(plan, kpis, rule, as_of=as_of), totals=progress.totals, relisting=rule,
+        include_pending=progress.include_pending,
+    )
+    projects = build_project_views(evaluated, portal.findings)
+    plans = tuple(repository.list_plans(session=session, area_slug=summary.area_slug))
+    return replace(portal, summary=summary, plans=plans, progress=evaluated, projects=projects,
+                   default_year=default_year,
+                   index=build_index(evaluated, projects, portal.municipalities, previous=portal.index))
