@@ -7,6 +7,7 @@ portal's pages call it:
 - ``cold``: the first snapshot of a fresh process (a new cache, nothing built yet);
 - ``after one approval``: one more approved actual (the data version moves), then the next snapshot; five times;
 - ``after one published assessment`` and ``after one published text``: the same for the other kinds of change;
+- ``another year``: the first request as of another evaluation year (``?as_of=``);
 - ``restart``: a new cache (a new worker) asking for the same data version again;
 - ``restart from the kept snapshot``: the same, with the snapshot that ``renkei serve`` keeps on disk (same data, and
   after one more approval).
@@ -106,11 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     engine = create_engine_from_url(url)
     factory = create_session_factory(engine)
 
-    def load(cache: Any) -> object:
+    def load(cache: Any, year: int = YEAR) -> object:
         with factory() as session, engine.connect() as connection:
             version = read_area_fingerprint(connection=connection, area_slug="kitakyushu")
             portal = load_portal(session=session, cache=cache, fingerprint=version, area_slug="kitakyushu",
-                                 as_of=YEAR)
+                                 as_of=year)
             assert portal is not None
             return portal
 
@@ -131,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                 change(session, ids[(n * 7919) % len(ids)], n)
                 session.commit()
             results[name].append(timed(lambda: load(cache)))
+    results["first request as of another year"] = [timed(lambda: load(cache, YEAR + 2))]
     results["restart (a new process, same data)"] = [timed(lambda: load(PortalCache()))]
     results["same data again (cached)"] = [timed(lambda: load(cache))]
     if files is not None:  # `renkei serve` keeps full snapshots on disk for the next worker
