@@ -86,11 +86,25 @@ def kpi_ids(factory: sessionmaker[Session]) -> list[int]:
         return sorted(r.id for r in kpi_rows(session=session, plan_id=plan_id).values())
 
 
+#: The process's resident memory after each timed step, in MiB (the last step's is printed beside its time).
+RSS: list[float] = []
+
+
+def resident_mib() -> float:
+    """Return this process's resident memory in MiB (VmRSS)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def timed(step: Callable[[], object]) -> float:
-    """Return the seconds a step takes."""
+    """Return the seconds a step takes (and note the resident memory after it)."""
     started = time.perf_counter()
     step()
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    RSS.append(resident_mib())
+    return seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
             return portal
 
     cache = PortalCache()
+    rss: dict[str, float] = {"start": resident_mib()}
     results: dict[str, list[float]] = {"cold (a new process)": [timed(lambda: load(cache))]}
+    rss["cold (a new process)"] = RSS[-1]
     ids = kpi_ids(factory)
     run = time.time_ns() % 10**9  # every run writes new figures (an identical repeat writes nothing)
     changes: dict[str, Callable[[Session, int, int], object]] = {
@@ -132,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
                 change(session, ids[(n * 7919) % len(ids)], n)
                 session.commit()
             results[name].append(timed(lambda: load(cache)))
+    rss["before another year"] = resident_mib()
     results["first request as of another year"] = [timed(lambda: load(cache, YEAR + 2))]
+    rss["first request as of another year"] = RSS[-1]
     results["restart (a new process, same data)"] = [timed(lambda: load(PortalCache()))]
     results["same data again (cached)"] = [timed(lambda: load(cache))]
     if files is not None:  # `renkei serve` keeps full snapshots on disk for the next worker
@@ -157,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"projects={args.projects} kpis={len(ids)} builds={dict(getattr(cache, 'builds', {})) or 'not counted'}")
     for name, times in results.items():
         print(f"{name:40} median {statistics.median(times):7.3f} s  max {max(times):7.3f} s  (n={len(times)})")
+    print("resident memory (MiB): " + ", ".join(f"{name} {value:.0f}" for name, value in rss.items()))
     return 0
 
 
