@@ -276,8 +276,9 @@ def summarise_progress(plan: Plan, kpis: Sequence[KpiProgress], relisting: Relis
     categories: dict[str, _Tally] = {}
 
     def tallies(project: Project) -> tuple[_Tally, ...]:
-        area = areas.setdefault(project.policy_area_label, _Tally(project.policy_area_label))
-        category = categories.setdefault(project.category_label, _Tally(project.category_label))
+        area_label, category_label = project.policy_area_label, project.category_label
+        area = areas.get(area_label) or areas.setdefault(area_label, _Tally(area_label))  # one _Tally per group
+        category = categories.get(category_label) or categories.setdefault(category_label, _Tally(category_label))
         return overall, area, category
 
     for project in plan.projects:  # document order for the groups

@@ -176,18 +176,20 @@ def _comparable(actual: Actual) -> Actual:
 
 
 def list_actuals(
-    *, session: Session, plan_id: int, include_pending: bool = False, project_keys: Collection[str] | None = None
+    *, session: Session, plan_id: int, include_pending: bool = False, project_keys: Collection[str] | None = None,
 ) -> dict[tuple[str, str], list[Actual]]:
     """Return a plan's current records keyed by (project key, KPI key), by fiscal year and month.
 
     Each KPI's list holds its own figures and the municipalities' shares (:attr:`Actual.municipality`), in the
     order they were made. Only the published (latest approved) versions count unless ``include_pending``: a staff
     preview sees the current version whatever its review status (draft, submitted, returned or approved).
+    With ``project_keys``, only those sheets' records (the portal's snapshot update reads what changed).
+    The rows are read as plain rows (Core): nothing is tracked.
     """
     shown = ActualRow.is_current.is_(True) if include_pending else ActualRow.is_published.is_(True)
     rows = (
-        session.execute(
-            select(ActualRow, ProjectRow.key, KpiRow.indicator_key)
+        session.connection().execute(
+            select(ActualRow.__table__, ProjectRow.key.label("sheet_key"), KpiRow.indicator_key)
             .join(KpiRow, KpiRow.id == ActualRow.kpi_id)
             .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
             .where(ProjectRow.plan_id == plan_id, shown, *among_projects(project_keys))
@@ -196,8 +198,9 @@ def list_actuals(
         .all()
     )
     result: dict[tuple[str, str], list[Actual]] = {}
-    for row, project_key, indicator in rows:
-        result.setdefault((project_key, indicator), []).append(actual_from_row(row))
+    for row in rows:
+        result.setdefault((row.sheet_key, row.indicator_key), []).append(
+            actual_from_row(row))  # type: ignore[arg-type]  # a Core row has the ORM row's attributes
     return result
 
 

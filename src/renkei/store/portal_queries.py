@@ -167,18 +167,19 @@ def list_assessments(*, session: Session, plan_id: int,
 
     The published version is the last approved one (kept while a correction is reviewed). Its status holds a
     status value (``behind``) or the staff's own word (一部達成),
-    read as :data:`renkei.domain.actual.ASSESSMENT_WORDS` says.
+    read as :data:`renkei.domain.actual.ASSESSMENT_WORDS` says. With ``project_keys``, only those sheets' KPIs.
     """
-    rows = session.execute(
-        select(AssessmentRow, ProjectRow.key, KpiRow.indicator_key)
+    rows = session.connection().execute(
+        select(AssessmentRow.__table__, ProjectRow.key.label("sheet_key"), KpiRow.indicator_key)
         .join(KpiRow, KpiRow.id == AssessmentRow.kpi_id)
         .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
         .where(ProjectRow.plan_id == plan_id, AssessmentRow.published_status.is_not(None),
                *among_projects(project_keys))
         .order_by(AssessmentRow.fiscal_year, AssessmentRow.id)
-    ).all()
+    ).all()  # plain rows (Core): nothing is tracked
     result: dict[tuple[str, str], list[Assessment]] = {}
-    for row, key, indicator in rows:
+    for row in rows:
+        key, indicator = row.sheet_key, row.indicator_key
         published = row.published_status or ""
         word_reading = read_assessment_word(published)
         rating = None

@@ -21,6 +21,7 @@ from renkei.domain.municipality import Area, Municipality
 from renkei.domain.plan import KPI, Category, Plan, PolicyArea, Project
 from renkei.store.actuals import find_kpi, list_actuals, upsert_actual
 from renkei.store.audit import list_audit_events, record_audit_event
+from renkei.store.plan_reads import read_projects
 from renkei.store.rows import (
     PartnerEntry,
     as_utc,
@@ -265,11 +266,8 @@ def load_plan(*, session: Session, plan_id: int, project_keys: Collection[str] |
     if plan is None:
         raise LookupError(f"no plan with id {plan_id}")
     area = session.get_one(AreaRow, plan.area_id)
-    projects = tuple(
-        s.project
-        for s in load_projects(session=session, plan_id=plan_id, keys=project_keys).values()
-        if s.row.status == "active"
-    )
+    # plain rows (Core), not ORM objects: the same Projects, without tracking 10,000 sheets' objects
+    projects = tuple(read_projects(session=session, plan_id=plan_id, keys=project_keys))
     return Plan(
         area_slug=area.slug,
         area_name=plan.area_name,

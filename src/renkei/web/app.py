@@ -39,7 +39,6 @@ from renkei.web.parameters import (
     guard_parameters,
     problems_from_validation,
 )
-from renkei.web.readmodel import PortalCache
 from renkei.web.rendering import current_area, get_language, render_page
 from renkei.web.request_id import RequestContext, current_request_id
 from renkei.web.response_cache import ResponseCache
@@ -56,6 +55,7 @@ from renkei.web.routes import (
     project,
     projects,
 )
+from renkei.web.snapshot import PortalCache
 from renkei.web.urls import API_PREFIX, PAGE_PREFIX
 
 WEB_DIR = Path(__file__).resolve().parent

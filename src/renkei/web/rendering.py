@@ -22,7 +22,8 @@ from renkei.presentation.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language
 from renkei.store.portal_queries import AreaMembers, load_area_members
 from renkei.web.legend import badge_words, legend_items
 from renkei.web.parameters import check_year
-from renkei.web.readmodel import Portal, load_portal
+from renkei.web.readmodel import Portal
+from renkei.web.snapshot import load_portal
 from renkei.web.urls import AREA_SLUG, area_path, split_area
 
 
