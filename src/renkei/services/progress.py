@@ -9,8 +9,9 @@ counts once (:class:`renkei.domain.relisting.Relisting`), and budgets are totall
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -298,6 +299,35 @@ def summarise_progress(plan: Plan, kpis: Sequence[KpiProgress], relisting: Relis
         by_policy_area=tuple(t.group() for t in areas.values()),
         by_category=tuple(t.group() for t in categories.values()),
     )
+
+
+def update_summary(summary: ProgressSummary, plan: Plan, relisting: Relisting, *, removed: Iterable[KpiProgress],
+                   added: Iterable[KpiProgress]) -> ProgressSummary:
+    """Return a summary with some KPIs evaluated again: each counted KPI's status and rating move from ``removed``'s
+    to ``added``'s in its project's groups (the same as :func:`summarise_progress` over the new evaluations, without
+    going over the whole plan; budgets, projects and KPI counts stay as they are)."""
+    by_key = {p.key: p for p in plan.projects}
+    moves: dict[tuple[int, str], Counter[str]] = {}
+    for sign, items in ((-1, removed), (1, added)):
+        for item in items:
+            if not item.counted:
+                continue
+            owner = by_key[relisting.owner_key(item.project.key)]
+            for group in ((0, ""), (1, owner.policy_area_label), (2, owner.category_label)):
+                counter = moves.setdefault(group, Counter())
+                counter["status:" + item.evaluation.status.value] += sign
+                counter["rating:" + item.evaluation.rating.value] += sign
+
+    def moved(kind: int, group: ProgressGroup) -> ProgressGroup:
+        counter = moves.get((kind, "" if kind == 0 else group.label))
+        if not counter:
+            return group
+        return replace(group, by_status={k: n + counter["status:" + k] for k, n in group.by_status.items()},
+                       by_rating={k: n + counter["rating:" + k] for k, n in group.by_rating.items()})
+
+    return replace(summary, overall=moved(0, summary.overall),
+                   by_policy_area=tuple(moved(1, g) for g in summary.by_policy_area),
+                   by_category=tuple(moved(2, g) for g in summary.by_category))
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,8 +152,9 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...], membe
                 previous: PortalIndex | None = None, changed: Collection[str] = ()) -> PortalIndex:
     """Build a snapshot's indexes from its project views and the area's members.
 
-    With ``previous`` (the index of the snapshot being updated), every view it already indexed that is not in
-    ``changed`` keeps its facet row and search text instead of having them worked out again.
+    With ``previous`` (the index of the snapshot being updated, of the same sheets), every view it already indexed
+    that is not in ``changed`` keeps its facet row and search text, the facet counts are the previous ones with the
+    changed rows' difference, and the groups and members' counts (which only a re-import changes) are kept.
     """
     from renkei.web.search import searchable_text  # the web layer's search reads this module's views
 
@@ -179,7 +180,6 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...], membe
         })
 
     kpis = tuple(k for p in projects for k in p.kpis)
-    by_name = count_projects_by_municipality(progress.plan, progress.relisting)
     rows = tuple(facet_row(view) for view in projects)
     sheets_of: dict[str, list[ProjectView]] = {m.code: [] for m in members}
     for row in rows:  # a member's sheets are those whose municipality facet names it, in document order
@@ -188,38 +188,61 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...], membe
     counted = Counter(k.evaluation.status for k in kpis if k.counted)
     facet_counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     kpi_facet_counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for row in rows:
-        n = len(row.view.kpis)
+    new_rows = [row for row in rows if indexed.get(id(row.view)) is not row]
+    if previous is not None and len(new_rows) * 4 <= len(rows):  # an update: count the changed rows' difference
         for name in FACETS:
-            facet_counts[name].update(row.values[name])
-            if name == "status":  # a KPI counts under its own status, and under its project's other values
-                kpi_facet_counts[name].update(kpi.evaluation.status.value for kpi in row.view.kpis)
-            elif n:
-                for value in row.values[name]:
-                    kpi_facet_counts[name][value] += n
-    areas: dict[str, tuple[str, int]] = {}
-    categories: dict[str, tuple[str, int]] = {}
-    for view in projects:
-        key, label = policy_area_key(view.project), view.project.policy_area_label
-        areas[key] = (label, areas.get(key, (label, 0))[1] + 1)
-        if view.project.category is not None:
-            key, label = category_key(view.project), view.project.category_label
-            categories[key] = (label, categories.get(key, (label, 0))[1] + 1)
+            facet_counts[name].update(previous.facet_counts[name])
+            kpi_facet_counts[name].update(previous.kpi_facet_counts[name])
+        kept = {id(row) for row in rows}
+        for row in previous.facet_rows:
+            if id(row) not in kept:
+                _count_row(row, -1, facet_counts, kpi_facet_counts)
+        for row in new_rows:
+            _count_row(row, 1, facet_counts, kpi_facet_counts)
+    else:
+        for row in rows:
+            _count_row(row, 1, facet_counts, kpi_facet_counts)
+    if previous is not None:  # sheets, partners, policy areas and categories change only with a re-import
+        areas, categories, project_counts = previous.policy_areas, previous.categories, previous.project_counts
+    else:
+        areas, categories = {}, {}
+        for view in projects:
+            key, label = policy_area_key(view.project), view.project.policy_area_label
+            areas[key] = (label, areas.get(key, (label, 0))[1] + 1)
+            if view.project.category is not None:
+                key, label = category_key(view.project), view.project.category_label
+                categories[key] = (label, categories.get(key, (label, 0))[1] + 1)
+        by_name = count_projects_by_municipality(progress.plan, progress.relisting)
+        project_counts = {m.code: by_name.get(m.name, 0) for m in members}
     return PortalIndex(
         kpis=kpis,
         by_slug={p.slug: p for p in reversed(projects)},  # the first sheet of a slug wins
         projects_of={code: tuple(views) for code, views in sheets_of.items()},
-        project_counts={m.code: by_name.get(m.name, 0) for m in members},
+        project_counts=project_counts,
         search_text={v.project.key: search_text(v) for v in projects},
         member_readings=tuple((fold_for_search(m.kana), fold_for_search(m.name)) for m in members if m.kana),
         facet_rows=rows,
         status_counts={s: counted.get(s, 0) for s in Status},
-        facet_counts={name: dict(c) for name, c in facet_counts.items()},
-        kpi_facet_counts={name: dict(c) for name, c in kpi_facet_counts.items()},
+        facet_counts={name: {v: n for v, n in c.items() if n} for name, c in facet_counts.items()},
+        kpi_facet_counts={name: {v: n for v, n in c.items() if n} for name, c in kpi_facet_counts.items()},
         policy_areas=areas,
         categories=categories,
         latest_entry=latest_entry(kpis),
     )
+
+
+def _count_row(row: FacetRow, sign: int, facet_counts: dict[str, Counter[str]],
+               kpi_facet_counts: dict[str, Counter[str]]) -> None:
+    """Add a sheet's facet values to the counts (``sign`` -1 takes them away): the sheet once, each KPI once."""
+    kpis = row.view.kpis
+    for name in FACETS:
+        for value in row.values[name]:
+            facet_counts[name][value] += sign
+            if name != "status" and kpis:
+                kpi_facet_counts[name][value] += sign * len(kpis)
+        if name == "status":  # a KPI counts under its own status, and under its project's other values
+            for kpi in kpis:
+                kpi_facet_counts[name][kpi.evaluation.status.value] += sign
 
 
 @dataclass(frozen=True, slots=True)

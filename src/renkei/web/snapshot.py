@@ -44,6 +44,7 @@ from renkei.services.progress import (
     evaluate_plan_kpis,
     evaluate_stored_plan,
     summarise_progress,
+    update_summary,
 )
 from renkei.store import portal_queries, repository, rounds
 from renkei.store.actuals import list_share_modes
@@ -272,7 +273,9 @@ def _update_sheets(*, session: Session, portal: Portal, changed: frozenset[str])
     kpis = tuple(item for p in plan.projects for item in items.get(p.key, ()))
     updated = PlanProgress(
         plan_id=progress.plan_id, plan=plan, as_of=progress.as_of, kpis=kpis,
-        summary=summarise_progress(plan, kpis, rule, as_of=progress.as_of),
+        summary=update_summary(progress.summary, plan, rule, removed=[k for k in progress.kpis
+                                                                      if k.project.key in affected],
+                               added=evaluated),
         totals=progress.totals,  # budgets change only with a re-import, which reads the whole plan
         relisting=rule, include_pending=progress.include_pending,
     )
