@@ -382,3 +382,14 @@ def production_password_hashes(monkeypatch: pytest.MonkeyPatch) -> PasswordHash:
     monkeypatch.setattr(accounts, "HASHER", PRODUCTION_HASHING[0])
     monkeypatch.setattr(accounts, "_DUMMY_HASH", PRODUCTION_HASHING[1])
     return PRODUCTION_HASHING[0]
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own grouping of tests by fixture, which the stable sort keeps
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the test files marked ``heavy`` to the front, keeping every file's own order.
+
+    ``make test`` hands whole files to two xdist workers in collection order (``--dist loadfile
+    --no-loadscope-reorder``). A file that takes minutes, started last, leaves one worker idle while the other
+    finishes it; started first, the many short files fill in around it (longest first).
+    """
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)

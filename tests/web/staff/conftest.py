@@ -102,42 +102,74 @@ def _freshen_sessions(url: str) -> None:
         engine.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seed]:
-    """Yield a seeded database per backend and xdist worker, with a function that clones it for one test.
+class Seeds:
+    """The seeded databases of this worker session, made on first use, one per backend."""
 
-    Seeding (importing the example, hashing seven passwords) is done once per worker session, not per test file;
-    each test gets a copy: a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL.
-    """
-    if request.param == "sqlite":
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: dict[str, Seed] = {}
+        self.cleanups: list[Callable[[], None]] = []
+
+    def get(self, backend: str, request: pytest.FixtureRequest) -> Seed:
+        """Return the backend's seeded database, seeding it the first time (``request`` gives the templates)."""
+        if backend not in self.made:
+            self.made[backend] = self._seed_sqlite(request) if backend == "sqlite" else self._seed_postgresql(request)
+        return self.made[backend]
+
+    def _seed_sqlite(self, request: pytest.FixtureRequest) -> Seed:
         template: Path = request.getfixturevalue("sqlite_template")
-        path = tmp_path_factory.mktemp("staff-seed") / "seed.db"
+        path = self.folder / "seed.db"
         shutil.copy(template, path)
         seed = seed_database(f"sqlite:///{path}")
+        cases = iter(range(1_000_000))
 
         def clone_sqlite() -> Iterator[str]:
-            copy = tmp_path_factory.mktemp("staff-case") / "case.db"
+            copy = self.folder / f"case-{next(cases)}.db"
             shutil.copy(path, copy)
             _freshen_sessions(f"sqlite:///{copy}")
-            yield f"sqlite:///{copy}"
+            try:
+                yield f"sqlite:///{copy}"
+            finally:
+                copy.unlink(missing_ok=True)
 
         seed.clone = clone_sqlite
-        yield seed
-        return
-    postgres = request.getfixturevalue("postgres")
-    name = postgres.create("staff_seed", template=request.getfixturevalue("postgres_template"))
-    seed = seed_database(postgres.url(name))
+        return seed
 
-    def clone_postgres() -> Iterator[str]:
-        with postgres.scratch("staff_case", template=name) as url:
-            _freshen_sessions(url)
-            yield url
+    def _seed_postgresql(self, request: pytest.FixtureRequest) -> Seed:
+        postgres = request.getfixturevalue("postgres")
+        name = postgres.create("staff_seed", template=request.getfixturevalue("postgres_template"))
+        self.cleanups.append(lambda: postgres.drop(name))
+        seed = seed_database(postgres.url(name))
 
-    seed.clone = clone_postgres
+        def clone_postgres() -> Iterator[str]:
+            with postgres.scratch("staff_case", template=name) as url:
+                _freshen_sessions(url)
+                yield url
+
+        seed.clone = clone_postgres
+        return seed
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
+    """Yield this worker's seeded databases (made on first use); the PostgreSQL ones are dropped at the end.
+
+    Seeding (importing the example, creating seven accounts and their sessions) is done once per backend and xdist
+    worker, not once per test file; every test gets a copy: a file copy on SQLite, ``CREATE DATABASE … TEMPLATE``
+    on PostgreSQL.
+    """
+    made = Seeds(tmp_path_factory.mktemp("staff-seed"))
     try:
-        yield seed
+        yield made
     finally:
-        postgres.drop(name)
+        for cleanup in made.cleanups:
+            cleanup()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def seeded(request: pytest.FixtureRequest, seeds: Seeds) -> Seed:
+    """Return the seeded database of a backend, with a function that clones it for one test."""
+    return seeds.get(str(request.param), request)
 
 
 class Desk:
