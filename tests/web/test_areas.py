@@ -13,8 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from renkei.cli.portal import import_example, read_example_text
-from renkei.reading.area import load_area
+from renkei.reading.area import load_area, load_registry
 from renkei.reading.sheet import read_plan
+from renkei.services.areas import add_area
 from renkei.services.plan_import import import_plan
 from renkei.services.rounds import open_round
 from renkei.settings import Settings
@@ -169,3 +170,27 @@ def test_the_national_kpi_dashboard_narrows_to_an_area_and_to_words(client: Test
     indicators = re.findall(r'<h3 class="card-title"><a [^>]*>([^<]+)</a>', by_name)
     assert indicators == sorted(indicators) and len(indicators) == narrowed.count('class="card kpi-card"')
     assert client.get("/kpis", params={"q": "x" * 201}).status_code in (400, 422)
+
+
+def test_a_change_to_an_areas_members_shows_at_once(tmp_path: Path) -> None:
+    """A member added with `renkei area add` (the area's new definition) moves the area's data version: the cached
+    page with the old list of members is not replayed, and the new member is listed."""
+    url = f"sqlite:///{tmp_path / 'renkei.db'}"
+    import_example(url)
+    area = load_area("kitakyushu")
+    codes = {m.code for m in area.members}
+    newcomer = next(m for m in load_registry() if m.code.startswith("40") and m.code not in codes
+                    and m.name.endswith("町"))  # a town of 福岡県 from the national list
+    with TestClient(create_app(Settings(database_url=url, data_dir=tmp_path))) as client:
+        before = client.get("/a/kitakyushu/municipalities")
+        assert before.status_code == 200 and newcomer.name not in before.text
+        engine = create_engine_from_url(url)
+        try:
+            with create_session_factory(engine)() as session:
+                add_area(session=session, area=replace(area, members=(*area.members, newcomer)), actor="test")
+                session.commit()
+        finally:
+            engine.dispose()
+        after = client.get("/a/kitakyushu/municipalities")
+        assert after.headers["etag"] != before.headers["etag"]
+        assert newcomer.name in after.text

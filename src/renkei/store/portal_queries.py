@@ -230,6 +230,8 @@ __all__ = [
 
 
 _STORE_FINGERPRINT = select(
+    select(func.count(AreaRow.id)).scalar_subquery(),  # an area's settings or members changed (save_area)
+    select(func.max(AreaRow.updated_at)).scalar_subquery(),
     select(func.count(PlanRow.id)).scalar_subquery(),
     select(func.sum(PlanRow.version)).scalar_subquery(),
     select(func.max(PlanRow.updated_at)).scalar_subquery(),
@@ -249,10 +251,10 @@ _STORE_FINGERPRINT = select(
 def read_store_fingerprint(*, connection: Connection) -> tuple[object, ...]:
     """Return one fingerprint of everything the portal shows, over every plan, in a single query.
 
-    Any import (plan version and time), actual version, assessment, published assessment, published project
-    evaluation, published project text or reporting round changes it; the portal's caches replay a page only
-    while it stays the same. Staff work that the public does not see (drafts, sign-ins) leaves it alone, so it
-    never rebuilds the portal. It takes a plain connection: it runs on every request.
+    Any area's new settings or members, any import (plan version and time), actual version, assessment, published
+    assessment, published project evaluation, published project text or reporting round changes it; the portal's
+    caches replay a page only while it stays the same. Staff work that the public does not see (drafts, sign-ins)
+    leaves it alone, so it never rebuilds the portal. It takes a plain connection: it runs on every request.
     """
     return tuple(connection.execute(_STORE_FINGERPRINT).one())
 

@@ -319,6 +319,7 @@ def save_area(*, session: Session, area: Area) -> AreaRow:
         for m in session.scalars(select(AreaMemberRow).where(AreaMemberRow.area_id == row.id))
     }
     wanted: set[int] = set()
+    moved = False
     for position, member in enumerate(area.members):
         municipality = ensure_municipality(session=session, municipality=member)
         wanted.add(municipality.id)
@@ -326,11 +327,15 @@ def save_area(*, session: Session, area: Area) -> AreaRow:
         existing = members.get(municipality.id)
         if existing is None:
             session.add(AreaMemberRow(area_id=row.id, municipality_id=municipality.id, **member_values))
+            moved = True
         else:
-            assign_columns(existing, member_values)
+            moved = bool(assign_columns(existing, member_values)) or moved
     for municipality_id, existing in members.items():
         if municipality_id not in wanted:
             session.delete(existing)
+            moved = True
+    if moved:  # the members are part of the area's data version: its pages and snapshots are made again
+        row.updated_at = now_utc()
     session.flush()
     return row
 
