@@ -9,9 +9,10 @@ new data version is reached:
   text; for the plan: version, import time, area settings, findings and rounds). When the data version moves, the
   marks are read again (five grouped queries) and compared. If only KPIs' figures, assessments or published texts
   moved, only the sheets concerned (and the sheets that repeat them, 【再掲】, which show the same figures) are read
-  and evaluated again; the plan's summary, the project views and the indexes are then recomputed in memory from the
-  views, not from the database. Anything else (a re-import, an area's new settings, a new round) builds the whole
-  snapshot again, as does a change to more than a quarter of the sheets (reading everything is cheaper then).
+  and evaluated again; the plan's summary, the project views and the indexes are then brought up to date in memory
+  from the changed views (counts move by the difference), not from the database. Anything else (a re-import, an
+  area's new settings, a new round) builds the whole snapshot again, as does a change to more than a quarter of the
+  sheets (reading everything is cheaper then).
 - **Another year without reading the plan.** A first request as of another year starts from a current snapshot of
   the same plan: its sheets and figures are evaluated again as of that year.
 - **One lock per plan and year, not one for all.** A build holds the lock of its own (plan, year); a request for
