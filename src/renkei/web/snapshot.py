@@ -223,7 +223,8 @@ def update_snapshot(*, session: Session, summary: PlanSummary, plans: tuple[Plan
     as of ``other_year`` whose data are still current gives its sheets and figures, evaluated again as of this year
     (``year``: the plan is not read again). Otherwise, or when the plan itself changed, the whole plan is read.
     """
-    marks = read_plan_marks(session=session, plan_id=summary.id)
+    known = previous or other_year
+    marks = read_plan_marks(session=session, plan_id=summary.id, previous=known.marks if known else None)
     assert marks is not None, "the plan was chosen in this request"
     if (previous is None and other_year is not None and other_year.portal.summary.id == summary.id
             and marks.changed_sheets(other_year.marks) == frozenset()):
