@@ -53,9 +53,11 @@ lint: venv
 	$(BIN)/mypy
 
 # --dist loadfile: a test file runs on one worker, so its module-scoped fixtures are built once (xdist 3.8's loadgroup
-# does not group under pytest 9.2: pytest-dev/pytest-xdist#1386).
+# does not group under pytest 9.2: pytest-dev/pytest-xdist#1386). --no-loadscope-reorder keeps the collection order,
+# where the files marked `heavy` come first (tests/conftest.py), instead of sending the files with most tests first,
+# which left a few-test file of several minutes to the end on one worker.
 unit: venv
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 test: venv sysdeps lint unit
 

@@ -13,10 +13,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -38,6 +41,7 @@ from renkei.domain.plan import (
     Role,
 )
 from renkei.domain.quantity import Direction, Quantity, QuantityKind
+from renkei.services import accounts
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.migrate import upgrade_database
 
@@ -74,9 +78,74 @@ def postgres_reachable() -> None:
     pytest.skip(message + "; start it with `pg_ctlcluster --skip-systemctl-redirect 15 main start`")
 
 
-def _admin_engine() -> Engine:
-    """Return an engine on the server's default database that runs each statement on its own (DDL)."""
-    return create_engine_from_url(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+class Postgres:
+    """The test server's scratch databases: empty or cloned from a template, each dropped after its use.
+
+    Every PostgreSQL database a test makes goes through here (one admin engine per session and xdist worker). A
+    name carries its purpose and the worker id, so a database left behind by a killed run says whose it was; the
+    random part keeps concurrent runs on one server (several checkouts, several workers) apart.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.server_url = url
+        self._admin: Engine | None = None
+
+    def execute(self, statement: str) -> None:
+        """Run one statement on the server's default database, on its own (DDL cannot run in a transaction)."""
+        if self._admin is None:
+            self._admin = create_engine_from_url(self.server_url).execution_options(isolation_level="AUTOCOMMIT")
+        with self._admin.connect() as connection:
+            connection.execute(text(statement))
+
+    def url(self, database: str) -> str:
+        """Return the URL of a database on the server (password kept, for a child process or a new engine)."""
+        return make_url(self.server_url).set(database=database).render_as_string(hide_password=False)
+
+    def create(self, purpose: str, template: str | None = None) -> str:
+        """Create a database, empty or as a copy of ``template`` (which nobody may be connected to); return its name."""
+        name = f"renkei_{purpose}_{worker_id()}_{uuid.uuid4().hex[:12]}"
+        self.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+        return name
+
+    def drop(self, name: str) -> None:
+        """Drop a database, closing whatever is still connected to it."""
+        self.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    @contextmanager
+    def scratch(self, purpose: str, template: str | None = None) -> Iterator[str]:
+        """Yield the URL of a new database (empty, or a copy of ``template``), dropped afterwards."""
+        name = self.create(purpose, template)
+        try:
+            yield self.url(name)
+        finally:
+            self.drop(name)
+
+    @contextmanager
+    def scratch_schema(self) -> Iterator[str]:
+        """Yield the URL of an empty schema of its own in the default database, dropped afterwards."""
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        self.execute(f"CREATE SCHEMA {schema}")
+        url = make_url(self.server_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        try:
+            yield url.render_as_string(hide_password=False)
+        finally:
+            self.execute(f"DROP SCHEMA {schema} CASCADE")
+
+    def close(self) -> None:
+        """Close the admin engine's connections (a later statement opens a new one)."""
+        if self._admin is not None:
+            self._admin.dispose()
+            self._admin = None
+
+
+@pytest.fixture(scope="session")
+def postgres(postgres_reachable: None) -> Iterator[Postgres]:
+    """Return the maker of scratch PostgreSQL databases (skips, or fails in CI, when the server is down)."""
+    server = Postgres(POSTGRES_URL)
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 @pytest.fixture(scope="session")
@@ -88,23 +157,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_template(postgres_reachable: None) -> Iterator[str]:
-    """Yield the name of a PostgreSQL database migrated once per test session (per xdist worker), dropped at the end.
-
-    The name carries the worker id, so a database left behind by a killed run says whose it was; the random
-    part keeps concurrent runs on one server (several checkouts, several workers) apart.
-    """
-    name = f"renkei_tpl_{worker_id()}_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine()
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
+def postgres_template(postgres: Postgres) -> Iterator[str]:
+    """Yield the name of a PostgreSQL database migrated once per test session (per xdist worker), dropped at the end."""
+    name = postgres.create("tpl")
     try:
-        upgrade_database(make_url(POSTGRES_URL).set(database=name))
+        upgrade_database(postgres.url(name))
         yield name
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+        postgres.drop(name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -116,26 +176,19 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(backend: str, request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Yield the URL of an empty database: a SQLite file, or a fresh PostgreSQL schema dropped afterwards."""
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'renkei.db'}"
         return
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = _admin_engine()
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    postgres: Postgres = request.getfixturevalue("postgres")
+    with postgres.scratch_schema() as url:
+        yield url
 
 
 @pytest.fixture
-def migrated_url(
+def migrated_copy(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """Yield the URL of a database at the newest revision: a copy of the session's migrated template.
@@ -150,16 +203,15 @@ def migrated_url(
         yield f"sqlite:///{path}"
         return
     template_name: str = request.getfixturevalue("postgres_template")
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = _admin_engine()
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template_name}"))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+    postgres: Postgres = request.getfixturevalue("postgres")
+    with postgres.scratch("t", template_name) as url:
+        yield url
+
+
+@pytest.fixture
+def migrated_url(migrated_copy: str) -> str:
+    """Return the URL of a database at the newest revision (a conftest below may hand out a richer copy)."""
+    return migrated_copy
 
 
 @pytest.fixture
@@ -300,3 +352,44 @@ def example_plan() -> Plan:
 
     plan, _ = read_plan(read_example_text())
     return plan
+
+
+#: argon2id at its lowest cost: what every test in this process hashes with (see ``cheap_password_hashes``).
+CHEAP_HASHER = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
+#: What renkei.services.accounts hashes and verifies with in production, as the module set it up.
+PRODUCTION_HASHING = (accounts.HASHER, accounts._DUMMY_HASH)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Hash staff passwords with argon2id at its lowest cost in the test process (~1 ms instead of ~0.1–0.3 s).
+
+    The same algorithm and code paths run; only the cost parameters differ. The production ones stay tested: by
+    the tests that take ``production_password_hashes`` (tests/services/test_accounts.py) and by every test that
+    drives a ``renkei`` process of its own (the browser tests' servers, the production setup).
+    """
+    accounts.HASHER = CHEAP_HASHER
+    accounts._DUMMY_HASH = CHEAP_HASHER.hash("renkei-no-such-user-padding")
+    try:
+        yield
+    finally:
+        accounts.HASHER, accounts._DUMMY_HASH = PRODUCTION_HASHING
+
+
+@pytest.fixture
+def production_password_hashes(monkeypatch: pytest.MonkeyPatch) -> PasswordHash:
+    """Give one test the production argon2id hasher back (restored afterwards); return it."""
+    monkeypatch.setattr(accounts, "HASHER", PRODUCTION_HASHING[0])
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", PRODUCTION_HASHING[1])
+    return PRODUCTION_HASHING[0]
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own grouping of tests by fixture, which the stable sort keeps
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the test files marked ``heavy`` to the front, keeping every file's own order.
+
+    ``make test`` hands whole files to two xdist workers in collection order (``--dist loadfile
+    --no-loadscope-reorder``). A file that takes minutes, started last, leaves one worker idle while the other
+    finishes it; started first, the many short files fill in around it (longest first).
+    """
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)

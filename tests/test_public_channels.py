@@ -28,6 +28,7 @@ from renkei.store.portal_queries import project_key_by_slug
 from renkei.store.rounds import kpi_rows, project_rows
 from renkei.web.app import create_app
 
+pytestmark = pytest.mark.heavy  # a minute or more of fixtures: collected first
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "kitakyushu_vision_r8.txt"
 PASSWORD = "correct horse battery staple"

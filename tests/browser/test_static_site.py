@@ -29,7 +29,7 @@ from renkei.domain.plan import Plan
 from renkei.settings import Settings
 from renkei.web.app import create_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.heavy]
 SUB_PATH = "/city/renkei/site/"
 
 

@@ -5,21 +5,16 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-
-from renkei.store.engine import create_engine_from_url
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 LAUNCHER = REPOSITORY / "deploy" / "serve_prod.py"
 NGINX = "/usr/sbin/nginx"
-POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(scope="session")
@@ -45,15 +40,7 @@ def serve_prod() -> ModuleType:
 
 
 @pytest.fixture
-def production_database(postgres_reachable: None) -> Iterator[str]:
+def production_database(postgres: Any) -> Iterator[str]:
     """Yield the URL of an empty PostgreSQL database of its own (the setup migrates it), dropped afterwards."""
-    name = f"deploy_{uuid.uuid4().hex[:12]}"
-    admin = create_engine_from_url(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+    with postgres.scratch("deploy") as url:
+        yield url

@@ -29,7 +29,7 @@ from tests.deploy.conftest import LAUNCHER, REPOSITORY
 from renkei.services.accounts import create_user
 from renkei.store.engine import create_engine_from_url, create_session_factory
 
-pytestmark = [pytest.mark.deploy, pytest.mark.postgres]
+pytestmark = [pytest.mark.deploy, pytest.mark.postgres, pytest.mark.heavy]
 
 PASSWORD = "correct horse battery staple"
 AREA = "/a/kitakyushu"

@@ -35,6 +35,7 @@ from renkei.store.portal_queries import load_area_members
 from renkei.store.tables import ProjectRow
 from renkei.store.workspace_tables import ProjectEvaluationRow
 
+pytestmark = pytest.mark.heavy  # a minute or more of fixtures: collected first
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "report"
 ISSUED = date(2027, 6, 1)

@@ -7,18 +7,14 @@ and every test that uses ``staff`` gets a clone of that database (a file copy, o
 from __future__ import annotations
 
 import copy
-import os
 import shutil
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from renkei.domain.plan import KPI, Partners, indicator_key
@@ -28,8 +24,6 @@ from renkei.services.plan_import import import_plan
 from renkei.services.rounds import open_round
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.rounds import kpi_rows, project_rows
-
-POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 PASSWORD = "correct horse battery staple"
 #: The fiscal year of the round the fixture opens (FY2026: under way or ended whenever the tests run).
@@ -94,10 +88,7 @@ class StaffTemplate:
 
     location: str
     staff: Staff
-
-
-def _admin() -> Engine:
-    return create_engine_from_url(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    drop: Callable[[], None] = lambda: None
 
 
 def _fill(url: str, build: Any) -> Staff:
@@ -115,10 +106,7 @@ def staff_templates() -> Iterator[dict[str, StaffTemplate]]:
     made: dict[str, StaffTemplate] = {}
     yield made
     if "postgresql" in made:
-        admin = _admin()
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {made['postgresql'].location} WITH (FORCE)"))
-        admin.dispose()
+        made["postgresql"].drop()
 
 
 def _staff_template(backend: str, request: pytest.FixtureRequest, made: dict[str, StaffTemplate],
@@ -131,24 +119,18 @@ def _staff_template(backend: str, request: pytest.FixtureRequest, made: dict[str
         shutil.copy(migrated, path)
         made[backend] = StaffTemplate(str(path), _fill(f"sqlite:///{path}", build))
         return made[backend]
-    migrated_name: str = request.getfixturevalue("postgres_template")
-    name = f"renkei_staff_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:12]}"
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {migrated_name}"))
-    admin.dispose()
-    made[backend] = StaffTemplate(name, _fill(make_url(POSTGRES_URL).set(database=name).render_as_string(
-        hide_password=False), build))
+    postgres = request.getfixturevalue("postgres")
+    name = postgres.create("staff", template=request.getfixturevalue("postgres_template"))
+    made[backend] = StaffTemplate(name, _fill(postgres.url(name), build), lambda: postgres.drop(name))
     return made[backend]
 
 
 @pytest.fixture
-def migrated_url(migrated_url: str, backend: str, request: pytest.FixtureRequest,
-                 staff_templates: dict[str, StaffTemplate], build: Any,
-                 tmp_path: Path) -> Iterator[str]:
-    """Yield the migrated database, or for a test that uses ``staff`` a clone of the staff database."""
+def migrated_url(backend: str, request: pytest.FixtureRequest, staff_templates: dict[str, StaffTemplate],
+                 build: Any, tmp_path: Path) -> Iterator[str]:
+    """Yield a migrated database, or for a test that uses ``staff`` a clone of the staff database."""
     if "staff" not in request.fixturenames:
-        yield migrated_url
+        yield request.getfixturevalue("migrated_copy")
         return
     template = _staff_template(backend, request, staff_templates, build)
     if backend == "sqlite":
@@ -156,16 +138,8 @@ def migrated_url(migrated_url: str, backend: str, request: pytest.FixtureRequest
         shutil.copy(template.location, path)
         yield f"sqlite:///{path}"
         return
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template.location}"))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+    with request.getfixturevalue("postgres").scratch("t", template.location) as url:
+        yield url
 
 
 @pytest.fixture

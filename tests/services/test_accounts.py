@@ -29,6 +29,24 @@ def test_passwords_are_stored_as_argon2id_hashes(session: Session, staff: Any) -
     assert not accounts.verify_password(PASSWORD, None) and not accounts.verify_password(PASSWORD, "garbage")
 
 
+def test_production_hashes_are_argon2id_at_the_recommended_cost(session: Session, staff: Any,
+                                                                 production_password_hashes: Any) -> None:
+    """The other tests hash at argon2id's lowest cost (tests/conftest.py); this one runs what production runs."""
+    created = accounts.create_user(session=session, username="tanaka", role="viewer", password=PASSWORD,
+                                   actor="test")
+    stored = session.scalars(select(StaffUserRow.password_hash).where(StaffUserRow.id == created.id)).one()
+    # RFC 9106's second recommended option (argon2-cffi's default): 64 MiB, 3 passes, 4 lanes.
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert accounts.HASHER is production_password_hashes
+    assert sign_in(session=session, username="tanaka", password=PASSWORD, address="127.0.0.1", key=KEY,
+                   settings=SETTINGS).user.username == "tanaka"
+    # A hash made at the tests' cost still verifies: the parameters travel in the hash, so a cost raised later
+    # keeps every existing account working.
+    assert accounts.verify_password(PASSWORD, session.scalars(
+        select(StaffUserRow.password_hash).where(StaffUserRow.username == "yukuhashi")).one())
+    assert accounts.dummy_hash().startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # an unknown name costs as much
+
+
 @pytest.mark.parametrize(("username", "password", "field"), [
     ("tanaka", "short", "password"),
     ("tanaka", "Tanaka-is-my-password", "password"),

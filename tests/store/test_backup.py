@@ -7,7 +7,6 @@ databases created and dropped like ``tests/conftest.py`` does.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import uuid
@@ -31,7 +30,6 @@ from renkei.store.backup import (
 from renkei.store.engine import create_engine_from_url
 from renkei.store.migrate import upgrade_database
 
-POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REPOSITORY = Path(__file__).resolve().parents[2]
 #: The open-data package's "created" time, fixed so that two exports of the same data are the same bytes.
 EPOCH = {"SOURCE_DATE_EPOCH": "1800000000"}
@@ -39,32 +37,23 @@ EPOCH = {"SOURCE_DATE_EPOCH": "1800000000"}
 NewDatabase = Callable[[], str]
 
 
-def _admin_run(statement: str) -> None:
-    engine = create_engine_from_url(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
-def _scratch_databases(backend: str, folder: Path) -> Iterator[NewDatabase]:
+def _scratch_databases(backend: str, folder: Path, request: pytest.FixtureRequest) -> Iterator[NewDatabase]:
     """Yield a maker of empty databases on the backend, and drop those it made."""
     made: list[str] = []
+    postgres = request.getfixturevalue("postgres") if backend == "postgresql" else None
 
     def new() -> str:
-        name = f"renkei_bk_{uuid.uuid4().hex[:12]}"
-        if backend == "sqlite":
-            return f"sqlite:///{folder / (name + '.db')}"
-        _admin_run(f"CREATE DATABASE {name}")
-        made.append(name)
-        return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        if postgres is None:
+            return f"sqlite:///{folder / f'renkei_bk_{uuid.uuid4().hex[:12]}.db'}"
+        made.append(postgres.create("bk"))
+        return str(postgres.url(made[-1]))
 
     try:
         yield new
     finally:
         for name in made:
-            _admin_run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            assert postgres is not None
+            postgres.drop(name)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -76,15 +65,16 @@ def module_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def module_databases(module_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewDatabase]:
+def module_databases(module_backend: str, tmp_path_factory: pytest.TempPathFactory,
+                     request: pytest.FixtureRequest) -> Iterator[NewDatabase]:
     """Yield the maker of the module's source database."""
-    yield from _scratch_databases(module_backend, tmp_path_factory.mktemp("source"))
+    yield from _scratch_databases(module_backend, tmp_path_factory.mktemp("source"), request)
 
 
 @pytest.fixture
-def new_database(module_backend: str, tmp_path: Path) -> Iterator[NewDatabase]:
+def new_database(module_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[NewDatabase]:
     """Yield a maker of empty databases on the module's backend, dropped after the test."""
-    yield from _scratch_databases(module_backend, tmp_path)
+    yield from _scratch_databases(module_backend, tmp_path, request)
 
 
 def renkei(*args: str, env: dict[str, str] | None = None) -> str:

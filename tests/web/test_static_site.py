@@ -14,6 +14,7 @@ from renkei.cli import app
 from renkei.domain.plan import Plan
 from renkei.web.static_site import site_file
 
+pytestmark = pytest.mark.heavy  # a minute or more of fixtures: collected first
 LINK = re.compile(r'\b(?:href|src|action)="([^"]*)"')
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ counts once (:class:`renkei.domain.relisting.Relisting`), and budgets are totall
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -402,26 +402,32 @@ def evaluate_stored_plan(
     *,
     thresholds: Thresholds = Thresholds(),
     include_pending: bool = False,
+    project_keys: Collection[str] | None = None,
 ) -> PlanProgress:
     """Evaluate a stored plan (by id or key) from its approved actuals and assessments.
 
     ``as_of`` is kept within the plan period; by default it is the year of the plan's latest reporting round,
     or, before any round, the latest fiscal year that has ended (`default_evaluation_year`).
     ``include_pending`` previews drafts and submissions too (staff only, clearly marked by callers).
+    With ``project_keys``, only those projects are read and evaluated (give a project's 【再掲】 sheets with it,
+    :func:`renkei.store.repository.sheets_of_project`, since they decide where its actuals count); the summary and
+    totals then cover those projects only.
     """
     resolved = plan_id if isinstance(plan_id, int) else resolve_plan_id(session=session, plan=plan_id)
     try:
-        plan = repository.load_plan(session=session, plan_id=resolved)
+        plan = repository.load_plan(session=session, plan_id=resolved, project_keys=project_keys)
     except LookupError:
         raise PlanNotFoundError(f"計画 {resolved} がありません / no plan with id {resolved}") from None
     from renkei.store.actuals import list_share_modes
     from renkei.store.portal_queries import list_assessments
     from renkei.store.project_text import apply_published_text
 
-    plan = apply_published_text(session=session, plan_id=resolved, plan=plan)  # staff text, once published
-    actuals = repository.list_actuals(session=session, plan_id=resolved, include_pending=include_pending)
-    assessments = list_assessments(session=session, plan_id=resolved)
-    share_modes = list_share_modes(session=session, plan_id=resolved)
+    keys = project_keys
+    plan = apply_published_text(session=session, plan_id=resolved, plan=plan, project_keys=keys)  # once published
+    actuals = repository.list_actuals(session=session, plan_id=resolved, include_pending=include_pending,
+                                      project_keys=keys)
+    assessments = list_assessments(session=session, plan_id=resolved, project_keys=keys)
+    share_modes = list_share_modes(session=session, plan_id=resolved, project_keys=keys)
     if as_of is None:
         as_of = default_evaluation_year(plan, round_years=round_years(session=session, plan_id=resolved))
     return evaluate_loaded_plan(plan, actuals, as_of=as_of, assessments=assessments, thresholds=thresholds,

@@ -20,6 +20,7 @@ from renkei.store.tables import (
     AssessmentRow,
     KpiRow,
     ProjectRow,
+    among_projects,
     now_utc,
 )
 
@@ -186,15 +187,12 @@ def list_actuals(
     The rows are read as plain rows (Core): nothing is tracked.
     """
     shown = ActualRow.is_current.is_(True) if include_pending else ActualRow.is_published.is_(True)
-    where = [ProjectRow.plan_id == plan_id, shown]
-    if project_keys is not None:
-        where.append(ProjectRow.key.in_(list(project_keys)))
     rows = (
         session.connection().execute(
             select(ActualRow.__table__, ProjectRow.key.label("sheet_key"), KpiRow.indicator_key)
             .join(KpiRow, KpiRow.id == ActualRow.kpi_id)
             .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-            .where(*where)
+            .where(ProjectRow.plan_id == plan_id, shown, *among_projects(project_keys))
             .order_by(ActualRow.fiscal_year, func.coalesce(ActualRow.month, 0), ActualRow.id)
         )
         .all()
@@ -206,17 +204,13 @@ def list_actuals(
     return result
 
 
-def list_share_modes(*, session: Session, plan_id: int, project_keys: Collection[str] | None = None,
-                     ) -> dict[tuple[str, str], str]:
-    """Return how each KPI of a plan makes its figure (:class:`~renkei.domain.share.ShareMode` values) by key
-    (of the sheets with ``project_keys`` only, when given)."""
-    where = [ProjectRow.plan_id == plan_id, KpiRow.share_mode != "total"]
-    if project_keys is not None:
-        where.append(ProjectRow.key.in_(list(project_keys)))
+def list_share_modes(*, session: Session, plan_id: int,
+                     project_keys: Collection[str] | None = None) -> dict[tuple[str, str], str]:
+    """Return how each KPI of a plan makes its figure (:class:`~renkei.domain.share.ShareMode` values) by key."""
     rows = session.execute(
         select(ProjectRow.key, KpiRow.indicator_key, KpiRow.share_mode)
         .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-        .where(*where)
+        .where(ProjectRow.plan_id == plan_id, KpiRow.share_mode != "total", *among_projects(project_keys))
     ).all()
     return {(project_key, indicator): mode for project_key, indicator, mode in rows}
 

@@ -27,6 +27,7 @@ from renkei.store.tables import (
     MunicipalityRow,
     PlanRow,
     ProjectRow,
+    among_projects,
 )
 from renkei.store.workspace_tables import ProjectEvaluationRow, ProjectTextRow, ReportingRoundRow
 
@@ -160,22 +161,20 @@ def plan_area_settings(*, session: Session, plan_id: int) -> dict[str, Any]:
     return dict(settings or {})
 
 
-def list_assessments(*, session: Session, plan_id: int, project_keys: Collection[str] | None = None,
-                     ) -> dict[tuple[str, str], list[Assessment]]:
+def list_assessments(*, session: Session, plan_id: int,
+                     project_keys: Collection[str] | None = None) -> dict[tuple[str, str], list[Assessment]]:
     """Return published assessments of a plan's KPIs keyed by (project key, KPI key), oldest year first.
 
     The published version is the last approved one (kept while a correction is reviewed). Its status holds a
     status value (``behind``) or the staff's own word (一部達成),
     read as :data:`renkei.domain.actual.ASSESSMENT_WORDS` says. With ``project_keys``, only those sheets' KPIs.
     """
-    where = [ProjectRow.plan_id == plan_id, AssessmentRow.published_status.is_not(None)]
-    if project_keys is not None:
-        where.append(ProjectRow.key.in_(list(project_keys)))
     rows = session.connection().execute(
         select(AssessmentRow.__table__, ProjectRow.key.label("sheet_key"), KpiRow.indicator_key)
         .join(KpiRow, KpiRow.id == AssessmentRow.kpi_id)
         .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-        .where(*where)
+        .where(ProjectRow.plan_id == plan_id, AssessmentRow.published_status.is_not(None),
+               *among_projects(project_keys))
         .order_by(AssessmentRow.fiscal_year, AssessmentRow.id)
     ).all()  # plain rows (Core): nothing is tracked
     result: dict[tuple[str, str], list[Assessment]] = {}

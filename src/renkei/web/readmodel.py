@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from renkei.domain.finding import Finding
 from renkei.domain.municipality import Municipality
@@ -20,8 +21,8 @@ from renkei.domain.plan import Plan, Project
 from renkei.domain.status import RATING_PRIORITY, STATUS_PRIORITY, Rating, Status
 from renkei.domain.text import fold_for_search
 from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
-from renkei.presentation.views import KpiView
-from renkei.services.progress import PlanProgress
+from renkei.presentation.views import KpiView, latest_entry
+from renkei.services.progress import KpiProgress, PlanProgress
 from renkei.store import portal_queries
 from renkei.store.portal_queries import AreaMembers
 from renkei.store.repository import PlanSummary
@@ -142,6 +143,9 @@ class PortalIndex:
     #: Projects by policy area and by category, in document order: facet value → (label, number of sheets).
     policy_areas: dict[str, tuple[str, int]]
     categories: dict[str, tuple[str, int]]
+    #: When the latest approved actual or published assessment shown was entered (the footer's date reads it, so
+    #: no page walks every KPI); None when there is none.
+    latest_entry: datetime | None = None
 
 
 def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...], members: tuple[Municipality, ...], *,
@@ -223,6 +227,7 @@ def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...], membe
         kpi_facet_counts={name: {v: n for v, n in c.items() if n} for name, c in kpi_facet_counts.items()},
         policy_areas=areas,
         categories=categories,
+        latest_entry=latest_entry(kpis),
     )
 
 
@@ -332,6 +337,16 @@ class Portal:
         return dict(self.index.status_counts)
 
 
+def kpi_view(item: KpiProgress) -> KpiView:
+    """Return what the pages show of one evaluated KPI."""
+    p = item.project
+    return KpiView(
+        p.key, p.slug, p.name, item.position, item.kpi, item.evaluation, dict(item.values),
+        counted=item.counted, actuals=item.actuals, assessment=item.assessment, figures=item.figures,
+        shares=item.shares,
+    )  # fmt: skip
+
+
 def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...], *,
                         keep: Mapping[str, ProjectView] | None = None) -> tuple[ProjectView, ...]:
     """Gather what each project page shows from the plan's evaluation.
@@ -344,12 +359,7 @@ def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...], *
     for item in progress.kpis:
         if item.project.key in keep:
             continue
-        p = item.project
-        by_project.setdefault(p.key, []).append(KpiView(
-            p.key, p.slug, p.name, item.position, item.kpi, item.evaluation, dict(item.values),
-            counted=item.counted, actuals=item.actuals, assessment=item.assessment, figures=item.figures,
-            shares=item.shares,
-        ))  # fmt: skip
+        by_project.setdefault(item.project.key, []).append(kpi_view(item))
     slugs = {p.key: p.slug for p in plan.projects}
     by_key: dict[str | None, list[Finding]] = {}
     for finding in findings:

@@ -53,6 +53,7 @@ from renkei.store.plan_reads import PlanMarks, read_plan_marks, read_projects
 from renkei.store.portal_queries import list_assessments
 from renkei.store.project_text import apply_published_text
 from renkei.store.repository import PlanSummary
+from renkei.web.plan_choice import PlanChoices
 from renkei.web.readmodel import Portal, build_index, build_project_views
 from renkei.web.snapshot_files import SnapshotFiles
 
@@ -97,6 +98,8 @@ class PortalCache:
         self._lock = threading.Lock()
         self.on_build = on_build
         self.builds: Counter[str] = Counter()
+        #: Each area's plans by data version: which plan a request shows, chosen without counting projects.
+        self.plans = PlanChoices()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -149,16 +152,17 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
     ``fingerprint`` is the data version the HTTP cache read for this request (read here when absent). With a
     cache, a new data version updates the plan's newest snapshot (see the module docstring).
     """
-    listed = repository.list_plans(session=session, area_slug=area_slug)  # read once: the choice and the page's list
-    summary = (next((p for p in listed if p.plan_key == plan_key), None) if plan_key is not None
-               else portal_queries.current_plan(listed))
+    if cache is not None and fingerprint is not None:  # the plans listed once per data version, not per request
+        summary = cache.plans.choose(session=session, area_slug=area_slug, version=fingerprint, plan_key=plan_key)
+    else:
+        summary = portal_queries.choose_plan(session=session, plan_key=plan_key, area_slug=area_slug)
     if summary is None:
         return None
-    plans = tuple(p for p in listed if p.area_slug == summary.area_slug)
     period = Plan(summary.area_slug, summary.area_name, summary.first_year, summary.last_year, ())
     default = default_evaluation_year(period, round_years=rounds.round_years(session=session, plan_id=summary.id))
     year = clamp_year(period, as_of) if as_of is not None else default
     if cache is None:
+        plans = tuple(repository.list_plans(session=session, area_slug=summary.area_slug))
         return build_snapshot(session=session, summary=summary, plans=plans, as_of=year,
                               default_year=default).portal
     if fingerprint is None:
@@ -181,6 +185,7 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
             if isinstance(kept, Snapshot):
                 previous, from_file = kept, True
                 cache.builds["from_file"] += 1
+        plans = tuple(repository.list_plans(session=session, area_slug=summary.area_slug))  # a miss: read once
         snapshot, kind = update_snapshot(session=session, summary=summary, plans=plans, as_of=year,
                                          default_year=default,
                                          previous=previous,

@@ -1,7 +1,8 @@
 """Browser fixtures of the staff workspace: its own `renkei serve` on a fresh database, accounts made by the CLI.
 
 The public portal's browser tests read the untouched example; the staff flow changes actuals, so it runs
-against a server of its own. Accounts, an assignment and a reporting round are made with the real commands.
+against a server of its own. Accounts, an assignment and a reporting round are made with the real commands, run in
+this process through Typer's runner (the server is a process of its own).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
+
+from renkei.cli import app
 
 PASSWORD = "correct horse battery staple"
 #: 火災原因調査鑑識・鑑定連携事業: every member takes part; its KPI is a count (件).
@@ -44,10 +48,10 @@ class StaffServer:
 
 
 def _renkei(*args: str, database_url: str, stdin: str | None = None) -> str:
-    command = [sys.executable, "-c", "from renkei.cli import main; main()", *args, "--database-url", database_url]
-    done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, f"renkei {' '.join(args)}: {done.stdout}\n{done.stderr}"
-    return done.stdout
+    """Run a command in this process (Typer's runner): the commands are the point here, not a process of their own."""
+    result = CliRunner().invoke(app, [*args, "--database-url", database_url], input=stdin)
+    assert result.exit_code == 0, f"renkei {' '.join(args)}: {result.output}"
+    return result.output
 
 
 def _free_port() -> int:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.heavy]
 
 REPO = Path(__file__).resolve().parents[3]
 AXE = REPO / "src" / "renkei" / "web" / "static" / "vendor" / "axe.min.js"

@@ -6,20 +6,17 @@ evaluation, a pending text draft and a live session for every account (so tests 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, update
 
 from renkei.cli.portal import read_example_text
 from renkei.domain.workflow import Step
@@ -33,9 +30,9 @@ from renkei.settings import Settings
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.rounds import kpi_rows, project_rows
 from renkei.store.tables import Base
+from renkei.store.workspace_tables import StaffSessionRow
 from renkei.web.app import create_app
 
-POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 KEY = "staff-test-session-key-0123456789abcdef"
 PASSWORD = "correct horse battery staple"
 #: The project the tests aim at: 消防指令業務… with five partners (行橋市 is one, 芦屋町 is not).
@@ -95,51 +92,84 @@ def seed_database(url: str) -> Seed:
         engine.dispose()
 
 
-def _admin() -> Any:
-    return create_engine_from_url(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+def _freshen_sessions(url: str) -> None:
+    """Mark the seeded sessions as used just now: the seed may outlive the idle limit on a slow run."""
+    engine = create_engine_from_url(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(update(StaffSessionRow).values(last_seen_at=datetime.now(UTC)))
+    finally:
+        engine.dispose()
+
+
+class Seeds:
+    """The seeded databases of this worker session, made on first use, one per backend."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: dict[str, Seed] = {}
+        self.cleanups: list[Callable[[], None]] = []
+
+    def get(self, backend: str, request: pytest.FixtureRequest) -> Seed:
+        """Return the backend's seeded database, seeding it the first time (``request`` gives the templates)."""
+        if backend not in self.made:
+            self.made[backend] = self._seed_sqlite(request) if backend == "sqlite" else self._seed_postgresql(request)
+        return self.made[backend]
+
+    def _seed_sqlite(self, request: pytest.FixtureRequest) -> Seed:
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = self.folder / "seed.db"
+        shutil.copy(template, path)
+        seed = seed_database(f"sqlite:///{path}")
+        cases = iter(range(1_000_000))
+
+        def clone_sqlite() -> Iterator[str]:
+            copy = self.folder / f"case-{next(cases)}.db"
+            shutil.copy(path, copy)
+            _freshen_sessions(f"sqlite:///{copy}")
+            try:
+                yield f"sqlite:///{copy}"
+            finally:
+                copy.unlink(missing_ok=True)
+
+        seed.clone = clone_sqlite
+        return seed
+
+    def _seed_postgresql(self, request: pytest.FixtureRequest) -> Seed:
+        postgres = request.getfixturevalue("postgres")
+        name = postgres.create("staff_seed", template=request.getfixturevalue("postgres_template"))
+        self.cleanups.append(lambda: postgres.drop(name))
+        seed = seed_database(postgres.url(name))
+
+        def clone_postgres() -> Iterator[str]:
+            with postgres.scratch("staff_case", template=name) as url:
+                _freshen_sessions(url)
+                yield url
+
+        seed.clone = clone_postgres
+        return seed
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
+    """Yield this worker's seeded databases (made on first use); the PostgreSQL ones are dropped at the end.
+
+    Seeding (importing the example, creating seven accounts and their sessions) is done once per backend and xdist
+    worker, not once per test file; every test gets a copy: a file copy on SQLite, ``CREATE DATABASE … TEMPLATE``
+    on PostgreSQL.
+    """
+    made = Seeds(tmp_path_factory.mktemp("staff-seed"))
+    try:
+        yield made
+    finally:
+        for cleanup in made.cleanups:
+            cleanup()
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seed]:
-    """Yield a seeded database per backend, with a function that clones it (a file copy, or a TEMPLATE)."""
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        path = tmp_path_factory.mktemp("staff-seed") / "seed.db"
-        shutil.copy(template, path)
-        seed = seed_database(f"sqlite:///{path}")
-
-        def clone_sqlite() -> Iterator[str]:
-            copy = tmp_path_factory.mktemp("staff-case") / "case.db"
-            shutil.copy(path, copy)
-            yield f"sqlite:///{copy}"
-
-        seed.clone = clone_sqlite
-        yield seed
-        return
-    template_name: str = request.getfixturevalue("postgres_template")
-    name = f"staff_seed_{uuid.uuid4().hex[:12]}"
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template_name}"))
-    seed = seed_database(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
-
-    def clone_postgres() -> Iterator[str]:
-        case = f"staff_case_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {case} TEMPLATE {name}"))
-        try:
-            yield make_url(POSTGRES_URL).set(database=case).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f"DROP DATABASE IF EXISTS {case} WITH (FORCE)"))
-
-    seed.clone = clone_postgres
-    try:
-        yield seed
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+def seeded(request: pytest.FixtureRequest, seeds: Seeds) -> Seed:
+    """Return the seeded database of a backend, with a function that clones it for one test."""
+    return seeds.get(str(request.param), request)
 
 
 class Desk:
