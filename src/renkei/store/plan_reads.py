@@ -40,9 +40,6 @@ from renkei.store.tables import (
 )
 from renkei.store.workspace_tables import ProjectTextRow, ReportingRoundRow
 
-#: A KPI of a plan as the public knows it: (sheet key, indicator key).
-KpiKey = tuple[str, str]
-
 
 def project_ids(plan_id: int, keys: Collection[str] | None = None) -> Select[Any]:
     """Return the query of the ids of a plan's projects (of those with ``keys`` only, when given)."""
@@ -107,25 +104,31 @@ class PlanMarks:
     """
 
     structure: tuple[object, ...]
-    #: (sheet key, indicator key) → (share rule, published actuals: count, sum and max of ids, latest record time;
-    #: assessments: count, sum of ids and of versions, latest publication).
-    kpis: dict[KpiKey, tuple[object, ...]]
+    #: KPI id → (share rule unless a plain total; published actuals: count, sum and max of ids, latest record time;
+    #: assessments: count, sum of ids and of versions, latest publication); a KPI with none of these is absent.
+    kpis: dict[int, tuple[object, ...]]
     #: Sheet key → (id, version, time) of its published staff text.
     texts: dict[str, tuple[object, ...]]
+    #: KPI id → the key of its sheet, for every KPI of the plan (only a re-import, a change of ``structure``,
+    #: changes it, so it is read once per structure).
+    sheet_of: dict[int, str]
 
     def changed_sheets(self, other: PlanMarks) -> frozenset[str] | None:
         """Return the keys of the sheets whose KPIs or published text differ from ``other``'s; None when the
         structure differs (the whole plan must be read again)."""
         if self.structure != other.structure:
             return None
-        kpis = {key for key in self.kpis.keys() | other.kpis.keys() if self.kpis.get(key) != other.kpis.get(key)}
+        kpis = {kpi for kpi in self.kpis.keys() | other.kpis.keys() if self.kpis.get(kpi) != other.kpis.get(kpi)}
         texts = {key for key in self.texts.keys() | other.texts.keys()
                  if self.texts.get(key) != other.texts.get(key)}
-        return frozenset({sheet for sheet, _ in kpis} | texts)
+        return frozenset({self.sheet_of.get(kpi) or other.sheet_of[kpi] for kpi in kpis} | texts)
 
 
-def read_plan_marks(*, session: Session, plan_id: int) -> PlanMarks | None:
-    """Return the marks of a stored plan (None when there is no such plan): five small grouped queries."""
+def read_plan_marks(*, session: Session, plan_id: int, previous: PlanMarks | None = None) -> PlanMarks | None:
+    """Return the marks of a stored plan (None when there is no such plan): a few small grouped queries.
+
+    With ``previous`` marks of the same structure, their map of KPIs to sheets is kept instead of read again.
+    """
     plan = session.execute(
         select(PlanRow.version, PlanRow.updated_at, PlanRow.source_sha256, AreaRow.updated_at,
                AreaRow.settings).join(AreaRow, AreaRow.id == PlanRow.area_id).where(PlanRow.id == plan_id)
@@ -137,18 +140,23 @@ def read_plan_marks(*, session: Session, plan_id: int) -> PlanMarks | None:
         select(func.count(ReportingRoundRow.id)).where(ReportingRoundRow.plan_id == plan_id).scalar_subquery(),
         select(func.max(ReportingRoundRow.fiscal_year)).where(ReportingRoundRow.plan_id == plan_id)
         .scalar_subquery(),
+        select(func.count(KpiRow.id)).where(KpiRow.project_id.in_(project_ids(plan_id))).scalar_subquery(),
     )).one()
-    projects = project_ids(plan_id)
-    kpis = {kpi_id: (key, indicator, mode) for kpi_id, key, indicator, mode in session.execute(
-        select(KpiRow.id, ProjectRow.key, KpiRow.indicator_key, KpiRow.share_mode)
-        .join(ProjectRow, ProjectRow.id == KpiRow.project_id).where(ProjectRow.plan_id == plan_id)
-        .order_by(KpiRow.id))}
-    kpi_ids = select(KpiRow.id).where(KpiRow.project_id.in_(projects))
-    actuals = {kpi_id: marks for kpi_id, *marks in session.execute(
+    structure = (*plan, *extra)
+    if previous is not None and previous.structure == structure:
+        sheet_of = previous.sheet_of
+    else:
+        sheet_of = {kpi_id: key for kpi_id, key in session.execute(
+            select(KpiRow.id, ProjectRow.key).join(ProjectRow, ProjectRow.id == KpiRow.project_id)
+            .where(ProjectRow.plan_id == plan_id))}
+    kpi_ids = select(KpiRow.id).where(KpiRow.project_id.in_(project_ids(plan_id)))
+    modes = {kpi_id: (mode,) for kpi_id, mode in session.execute(
+        select(KpiRow.id, KpiRow.share_mode).where(KpiRow.id.in_(kpi_ids), KpiRow.share_mode != "total"))}
+    actuals = {kpi_id: tuple(marks) for kpi_id, *marks in session.execute(
         select(ActualRow.kpi_id, func.count(ActualRow.id), func.sum(ActualRow.id), func.max(ActualRow.id),
                func.max(ActualRow.recorded_at))  # the time too: ids may be used again after a restore
         .where(ActualRow.kpi_id.in_(kpi_ids), ActualRow.is_published.is_(True)).group_by(ActualRow.kpi_id))}
-    assessments = {kpi_id: marks for kpi_id, *marks in session.execute(
+    assessments = {kpi_id: tuple(marks) for kpi_id, *marks in session.execute(
         select(AssessmentRow.kpi_id, func.count(AssessmentRow.id), func.sum(AssessmentRow.id),
                func.sum(AssessmentRow.version), func.max(AssessmentRow.published_at))
         .where(AssessmentRow.kpi_id.in_(kpi_ids)).group_by(AssessmentRow.kpi_id))}
@@ -157,9 +165,7 @@ def read_plan_marks(*, session: Session, plan_id: int) -> PlanMarks | None:
             select(ProjectRow.key, ProjectTextRow.id, ProjectTextRow.version, ProjectTextRow.updated_at)
             .join(ProjectTextRow, ProjectTextRow.project_id == ProjectRow.id)
             .where(ProjectRow.plan_id == plan_id, ProjectTextRow.kind == "published"))}
-    by_key: dict[KpiKey, tuple[object, ...]] = {}
-    for kpi_id, (key, indicator, mode) in kpis.items():
-        # a withdrawn and an active KPI of one sheet may share a key: both marks go in, in id order
-        by_key[(key, indicator)] = (*by_key.get((key, indicator), ()), kpi_id, mode,
-                                    *actuals.get(kpi_id, ()), *assessments.get(kpi_id, ()))
-    return PlanMarks(structure=(*plan, *extra), kpis=by_key, texts=texts)
+    kpis: dict[int, tuple[object, ...]] = {
+        kpi_id: (modes.get(kpi_id, ()), actuals.get(kpi_id, ()), assessments.get(kpi_id, ()))
+        for kpi_id in modes.keys() | actuals.keys() | assessments.keys()}
+    return PlanMarks(structure=structure, kpis=kpis, texts=texts, sheet_of=sheet_of)

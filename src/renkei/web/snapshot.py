@@ -9,9 +9,10 @@ new data version is reached:
   text; for the plan: version, import time, area settings, findings and rounds). When the data version moves, the
   marks are read again (five grouped queries) and compared. If only KPIs' figures, assessments or published texts
   moved, only the sheets concerned (and the sheets that repeat them, 【再掲】, which show the same figures) are read
-  and evaluated again; the plan's summary, the project views and the indexes are then recomputed in memory from the
-  views, not from the database. Anything else (a re-import, an area's new settings, a new round) builds the whole
-  snapshot again, as does a change to more than a quarter of the sheets (reading everything is cheaper then).
+  and evaluated again; the plan's summary, the project views and the indexes are then brought up to date in memory
+  from the changed views (counts move by the difference), not from the database. Anything else (a re-import, an
+  area's new settings, a new round) builds the whole snapshot again, as does a change to more than a quarter of the
+  sheets (reading everything is cheaper then).
 - **Another year without reading the plan.** A first request as of another year starts from a current snapshot of
   the same plan: its sheets and figures are evaluated again as of that year.
 - **One lock per plan and year, not one for all.** A build holds the lock of its own (plan, year); a request for
@@ -161,7 +162,9 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
     default = default_evaluation_year(period, round_years=rounds.round_years(session=session, plan_id=summary.id))
     year = clamp_year(period, as_of) if as_of is not None else default
     if cache is None:
-        return build_snapshot(session=session, summary=summary, as_of=year, default_year=default).portal
+        plans = tuple(repository.list_plans(session=session, area_slug=summary.area_slug))
+        return build_snapshot(session=session, summary=summary, plans=plans, as_of=year,
+                              default_year=default).portal
     if fingerprint is None:
         fingerprint = portal_queries.read_store_fingerprint(connection=session.connection())
     key = (summary.id, fingerprint, year, default)
@@ -182,7 +185,9 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
             if isinstance(kept, Snapshot):
                 previous, from_file = kept, True
                 cache.builds["from_file"] += 1
-        snapshot, kind = update_snapshot(session=session, summary=summary, as_of=year, default_year=default,
+        plans = tuple(repository.list_plans(session=session, area_slug=summary.area_slug))  # a miss: read once
+        snapshot, kind = update_snapshot(session=session, summary=summary, plans=plans, as_of=year,
+                                         default_year=default,
                                          previous=previous,
                                          other_year=cache.newest_of_plan(summary.id) if previous is None else None)
         cache.builds[kind] += 1
@@ -192,8 +197,8 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
         return snapshot.portal
 
 
-def build_snapshot(*, session: Session, summary: PlanSummary, as_of: int, default_year: int,
-                   marks: PlanMarks | None = None) -> Snapshot:
+def build_snapshot(*, session: Session, summary: PlanSummary, plans: tuple[PlanSummary, ...], as_of: int,
+                   default_year: int, marks: PlanMarks | None = None) -> Snapshot:
     """Read and evaluate a whole plan into its snapshot (its marks read first: see the module docstring)."""
     marks = marks or read_plan_marks(session=session, plan_id=summary.id)
     assert marks is not None, "the plan was chosen in this request"
@@ -203,7 +208,7 @@ def build_snapshot(*, session: Session, summary: PlanSummary, as_of: int, defaul
     projects = build_project_views(progress, findings)
     portal = Portal(
         summary=summary,
-        plans=tuple(repository.list_plans(session=session, area_slug=summary.area_slug)),
+        plans=plans,
         progress=progress,
         members=members,
         projects=projects,
@@ -214,33 +219,34 @@ def build_snapshot(*, session: Session, summary: PlanSummary, as_of: int, defaul
     return Snapshot(portal, marks)
 
 
-def update_snapshot(*, session: Session, summary: PlanSummary, as_of: int, default_year: int,
-                    previous: Snapshot | None, other_year: Snapshot | None = None) -> tuple[Snapshot, str]:
+def update_snapshot(*, session: Session, summary: PlanSummary, plans: tuple[PlanSummary, ...], as_of: int,
+                    default_year: int, previous: Snapshot | None, other_year: Snapshot | None = None,
+                    ) -> tuple[Snapshot, str]:
     """Bring a plan's snapshot to the data as stored now: ``(snapshot, "same" | "update" | "year" | "full")``.
 
     Only the sheets whose marks moved since ``previous`` are read again. Without one, a snapshot of the same plan
     as of ``other_year`` whose data are still current gives its sheets and figures, evaluated again as of this year
     (``year``: the plan is not read again). Otherwise, or when the plan itself changed, the whole plan is read.
     """
-    marks = read_plan_marks(session=session, plan_id=summary.id)
+    known = previous or other_year
+    marks = read_plan_marks(session=session, plan_id=summary.id, previous=known.marks if known else None)
     assert marks is not None, "the plan was chosen in this request"
     if (previous is None and other_year is not None and other_year.portal.summary.id == summary.id
             and marks.changed_sheets(other_year.marks) == frozenset()):
-        portal = _other_year(session=session, portal=other_year.portal, summary=summary, as_of=as_of,
-                             default_year=default_year)
+        portal = _other_year(session=session, portal=other_year.portal, summary=summary, plans=plans,
+                             as_of=as_of, default_year=default_year)
         return Snapshot(portal, marks), "year"
     if previous is not None and previous.portal.summary.id == summary.id and previous.portal.as_of == as_of:
         changed = marks.changed_sheets(previous.marks)
         sheets = len(previous.portal.plan.projects)
         if changed is not None and len(changed) <= max(1, sheets * UPDATE_SHARE):
-            plans = tuple(repository.list_plans(session=session, area_slug=summary.area_slug))
             portal = replace(previous.portal, summary=summary, plans=plans)
             if not changed:
                 return Snapshot(portal, marks), "same"
             updated = _update_sheets(session=session, portal=portal, changed=changed)
             if updated is not None:
                 return Snapshot(updated, marks), "update"
-    return build_snapshot(session=session, summary=summary, as_of=as_of, default_year=default_year,
+    return build_snapshot(session=session, summary=summary, plans=plans, as_of=as_of, default_year=default_year,
                           marks=marks), "full"
 
 
@@ -286,7 +292,8 @@ def _update_sheets(*, session: Session, portal: Portal, changed: frozenset[str])
                    index=build_index(updated, projects, members, previous=portal.index, changed=affected))
 
 
-def _other_year(*, session: Session, portal: Portal, summary: PlanSummary, as_of: int, default_year: int) -> Portal:
+def _other_year(*, session: Session, portal: Portal, summary: PlanSummary, plans: tuple[PlanSummary, ...],
+                as_of: int, default_year: int) -> Portal:
     """Return the portal of the same data as of another year: the snapshot's sheets and figures evaluated again
     (every published assessment and share rule is read again: the snapshot keeps only each KPI's due one)."""
     progress, plan_id = portal.progress, summary.id
@@ -305,7 +312,6 @@ def _other_year(*, session: Session, portal: Portal, summary: PlanSummary, as_of
         include_pending=progress.include_pending,
     )
     projects = build_project_views(evaluated, portal.findings)
-    plans = tuple(repository.list_plans(session=session, area_slug=summary.area_slug))
     return replace(portal, summary=summary, plans=plans, progress=evaluated, projects=projects,
                    default_year=default_year,
                    index=build_index(evaluated, projects, portal.municipalities, previous=portal.index))

@@ -14,6 +14,7 @@ file from another database, another version or another hand is ignored, never un
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import hmac
 import logging
@@ -79,12 +80,17 @@ class SnapshotFiles:
         if len(signature) != 32 or not hmac.compare_digest(signature, hmac.new(self.key(), body, "sha256").digest()):
             log.warning("snapshot file %s is not signed by this database: ignored", path)
             return None
+        collecting = gc.isenabled()
+        gc.disable()  # unpickling makes a million live objects: collections while it runs find no garbage
         try:
             value: object = pickle.loads(body)  # signed above with this database's key
             return value
         except Exception:  # a damaged file is as good as none; say so in the log
             log.exception("snapshot file %s could not be read: ignored", path)
             return None
+        finally:
+            if collecting:
+                gc.enable()
 
     def write(self, name: str, value: object) -> None:
         """Keep an object under a name (signed; the old file is replaced at once, never half written)."""
