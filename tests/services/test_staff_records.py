@@ -188,3 +188,22 @@ def test_the_operator_s_import_approves_a_pending_record_with_the_same_figure(se
     assert next(i for i in items if i.kpi_id == staff.story_kpi).status is ReviewStatus.APPROVED
     again = import_actuals(session=session, plan_id=staff.plan_id, sheet=sheet, actor="cli")
     assert [r.outcome.value for r in again.results] == ["unchanged"]
+
+
+def test_a_new_share_rule_moves_the_plans_data_version(session: Session, staff: Any) -> None:
+    """The figure a KPI shows depends on its share rule: choosing another moves the store's and the area's data
+    versions, so no cached page or snapshot keeps the figure made the old way."""
+    from renkei.services.workflow import set_share_mode
+    from renkei.store.portal_queries import read_area_fingerprint, read_store_fingerprint
+
+    def versions() -> tuple[object, ...]:
+        connection = session.connection()
+        return (read_store_fingerprint(connection=connection),
+                read_area_fingerprint(connection=connection, area_slug="kitakyushu"))
+
+    before = versions()
+    set_share_mode(session=session, user=staff.admin, kpi_id=staff.story_kpi, mode="sum")
+    after = versions()
+    assert after[0] != before[0] and after[1] != before[1]
+    set_share_mode(session=session, user=staff.admin, kpi_id=staff.story_kpi, mode="sum")  # the same rule again
+    assert versions() == after

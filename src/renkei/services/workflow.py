@@ -367,6 +367,7 @@ def set_share_mode(*, session: Session, user: StaffUser, kpi_id: int, mode: str)
     before = ctx.kpi_row.share_mode
     if before != chosen.value:
         ctx.kpi_row.share_mode = chosen.value
+        repository.mark_plan_updated(session=session, plan_id=ctx.project_row.plan_id)  # the figure shown changes
         session.flush()
         record_changes(session=session, actor=user.username, action="kpi.share_mode", entity="kpi",
                        entity_key=str(kpi_id), before={"share_mode": before}, after={"share_mode": chosen.value},

@@ -340,6 +340,14 @@ def save_area(*, session: Session, area: Area) -> AreaRow:
     return row
 
 
+def mark_plan_updated(*, session: Session, plan_id: int) -> None:
+    """Record that what a plan's pages show changed outside an import (a KPI's share rule): its data version moves,
+    so cached pages and snapshots of the plan are made again."""
+    row = session.get(PlanRow, plan_id)
+    if row is not None:
+        row.updated_at = now_utc()
+
+
 def ensure_area(*, session: Session, slug: str, name: str, first_year: int, last_year: int) -> AreaRow:
     """Return the area with this slug, creating a bare one (no members) when it is not configured."""
     row = session.scalars(select(AreaRow).where(AreaRow.slug == slug)).one_or_none()
