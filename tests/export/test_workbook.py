@@ -273,3 +273,11 @@ def test_the_kpi_sheet_shows_the_one_evaluation(plan: Plan) -> None:
     evaluation = progress.kpis[0].evaluation
     assert kpis.cell(2, row["状況（参考）"]).value == evaluation.status.label_ja
     assert kpis.cell(2, row["評価の説明（参考）"]).value == evaluation.explanation_ja
+
+
+def test_the_project_sheet_is_declared_by_name_in_the_reader_s_order() -> None:
+    from renkei.export.workbook import _PROJECT_CELLS, PROJECT_SHEET
+    from renkei.reading.workbook import PROJECT_COLUMNS
+
+    assert set(_PROJECT_CELLS) == set(PROJECT_COLUMNS)  # every column has its cell, and no cell lacks a column
+    assert tuple(PROJECT_SHEET.header()) == PROJECT_COLUMNS

@@ -119,3 +119,13 @@ def test_recorded_actuals_drive_status_and_charts(example_url: str, example_plan
         assert 'class="actual-dot"' in page and 'class="expected"' in page
         kpis = fresh.get("/api/a/kitakyushu/kpis", params={"status": "achieved"}).json()
         assert all(k["status"] == "achieved" for k in kpis)
+
+
+def test_the_kpi_csv_is_the_json_items_by_name(client: TestClient) -> None:
+    table = list(csv.DictReader(io.StringIO(client.get("/api/a/kitakyushu/kpis.csv").content.decode("utf-8-sig"))))
+    items = client.get("/api/a/kitakyushu/kpis", params={"limit": 1000}).json()
+    assert len(table) == len(items) > 0
+    for row, item in zip(table, items, strict=True):  # each column holds the field its name says
+        assert (row["事業slug"], row["指標"], row["評価"], row["判定の根拠"]) == (
+            item["project_slug"], item["indicator"], item["rating"], item["explanation"])
+        assert row["進捗"] == item["status_label"] and row["評価の名称"] == item["rating_label"]

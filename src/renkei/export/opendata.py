@@ -10,23 +10,26 @@ same the portal shows. :func:`build_tables` makes the tables; :mod:`renkei.expor
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from renkei.domain.actual import Actual
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.municipality import Municipality
-from renkei.domain.plan import BudgetCellStatus
+from renkei.domain.plan import BudgetCellStatus, Project
 from renkei.domain.registry import MunicipalityRegistry
 from renkei.domain.share import FigureSource
 from renkei.domain.status import Rating
 from renkei.domain.text import fold
 from renkei.export.datapackage import Field, ForeignKey, Table
+from renkei.presentation.columns import Column, Columns
 from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.services.progress import KpiProgress, PlanProgress
 from renkei.store.evaluations import PublishedEvaluation
+
+T = TypeVar("T")
 
 CODE_PATTERN = "[0-9]{6}"
 CODE = Field("全国地方公共団体コード", "string", "全国地方公共団体コード",
@@ -92,33 +95,41 @@ class _Builder:
     def projects(self) -> Table:
         lead_code = self.lead.code if self.lead else None
         lead_name = self.lead.name if self.lead else None
-        fields = (
-            CODE, _s("ID", "事業ID", "stable project id (the portal's URL id)", True),
-            _s("地方公共団体名", "地方公共団体名", "publisher: the lead city"), _s("圏域名", "圏域名"),
-            _s("計画ID", "計画ID"), _s("名称", "事業名", "project name", True),
-            _b("再掲", "【再掲】", "1 when the sheet repeats a project listed elsewhere (its budget counts once)"),
-            _s("再掲元ID", "再掲元の事業ID", "the sheet this one repeats"), _i("政策分野番号", "政策分野番号"),
-            _s("政策分野", "政策分野"), _s("連携協約の分類記号", "連携協約の分類記号"),
-            _s("連携協約の分類", "連携協約の分類"),
-            _s("分類の副題", "分類の副題"), _s("事業内容", "事業内容"), _s("効果", "効果", "one effect a line"),
-            _s("連携市町（記載）", "連携市町（記載のまま）"), _s("役割分担", "役割分担", "「団体：役割」 a line"),
-            _s("費用負担の基本方針", "費用負担の基本方針"), _s("費用負担の区分", "費用負担の区分",
-                                                        "lead_city, each_municipality, by_benefit, …"),
-            _i("原文の行", "原文の行番号", "line of the sheet in the vision document"))
-        rows = []
-        for p in self.plan.projects:
-            original = self.rule.original_key(p.key)
-            rows.append((
-                lead_code, p.slug, lead_name, self.plan.area_name, self.source.plan_key, p.name, p.relisted,
-                self.ids.get(original) if original else None, p.policy_area.number if p.policy_area else None,
-                p.policy_area.name if p.policy_area else None, p.category.code if p.category else None,
-                p.category.name if p.category else None, p.category.subtitle if p.category else None,
-                p.description, "\n".join(p.effects) or None, p.partners.text,
-                "\n".join(f"{r.party}：{d}" for r in p.roles for d in r.duties) or None, p.cost_sharing.text,
-                p.cost_sharing.basis.value if p.cost_sharing.basis else None, p.line))
-        return Table("projects", "事業", "事業シート1枚が1行 / one row per project sheet", fields, ("ID",), rows,
-                     (ForeignKey(("再掲元ID",), "", ("ID",)), ForeignKey(("全国地方公共団体コード",), "municipalities",
-                                                                      ("全国地方公共団体コード",))))
+        rule, ids = self.rule, self.ids
+
+        def original_id(p: Project) -> str | None:
+            original = rule.original_key(p.key)
+            return ids.get(original) if original else None
+
+        shape: Columns[Project, Field] = Columns((
+            Column(CODE, lambda p: lead_code),
+            Column(_s("ID", "事業ID", "stable project id (the portal's URL id)", True), lambda p: p.slug),
+            Column(_s("地方公共団体名", "地方公共団体名", "publisher: the lead city"), lambda p: lead_name),
+            Column(_s("圏域名", "圏域名"), lambda p: self.plan.area_name),
+            Column(_s("計画ID", "計画ID"), lambda p: self.source.plan_key),
+            Column(_s("名称", "事業名", "project name", True), lambda p: p.name),
+            Column(_b("再掲", "【再掲】",
+                      "1 when the sheet repeats a project listed elsewhere (its budget counts once)"),
+                   lambda p: p.relisted),
+            Column(_s("再掲元ID", "再掲元の事業ID", "the sheet this one repeats"), original_id),
+            Column(_i("政策分野番号", "政策分野番号"), lambda p: p.policy_area.number if p.policy_area else None),
+            Column(_s("政策分野", "政策分野"), lambda p: p.policy_area.name if p.policy_area else None),
+            Column(_s("連携協約の分類記号", "連携協約の分類記号"), lambda p: p.category.code if p.category else None),
+            Column(_s("連携協約の分類", "連携協約の分類"), lambda p: p.category.name if p.category else None),
+            Column(_s("分類の副題", "分類の副題"), lambda p: p.category.subtitle if p.category else None),
+            Column(_s("事業内容", "事業内容"), lambda p: p.description),
+            Column(_s("効果", "効果", "one effect a line"), lambda p: "\n".join(p.effects) or None),
+            Column(_s("連携市町（記載）", "連携市町（記載のまま）"), lambda p: p.partners.text),
+            Column(_s("役割分担", "役割分担", "「団体：役割」 a line"),
+                   lambda p: "\n".join(f"{r.party}：{d}" for r in p.roles for d in r.duties) or None),
+            Column(_s("費用負担の基本方針", "費用負担の基本方針"), lambda p: p.cost_sharing.text),
+            Column(_s("費用負担の区分", "費用負担の区分", "lead_city, each_municipality, by_benefit, …"),
+                   lambda p: p.cost_sharing.basis.value if p.cost_sharing.basis else None),
+            Column(_i("原文の行", "原文の行番号", "line of the sheet in the vision document"), lambda p: p.line),
+        ))
+        return _table("projects", "事業", "事業シート1枚が1行 / one row per project sheet", shape, self.plan.projects,
+                      ("ID",), (ForeignKey(("再掲元ID",), "", ("ID",)),
+                                ForeignKey(("全国地方公共団体コード",), "municipalities", ("全国地方公共団体コード",))))
 
     def partners(self) -> Table:
         fields = (_s("事業ID", "事業ID", required=True), CODE, _s("地方公共団体名", "地方公共団体名", required=True),
@@ -161,25 +172,32 @@ class _Builder:
                      ("事業ID", "年度"), rows, (ForeignKey(("事業ID",), "projects", ("ID",)),))
 
     def kpis(self) -> Table:
-        fields = (_s("ID", "KPI_ID", "project id + K + position", True), _s("事業ID", "事業ID", required=True),
-                  _i("番号", "事業内の番号", required=True), _s("指標名", "指標", required=True), _s("単位", "単位"),
-                  _s("方向", "方向", "増加, 減少 or 維持"),
-                  _s("形式", "形式", "point, maintain, cumulative, every_year, qualitative or none", True),
-                  _s("現状値（記載）", "現状値（記載のまま）"), _n("現状値", "現状値（数値）"),
-                  _i("現状値の年度", "現状値の年度"), _s("目標値（記載）", "目標値（記載のまま）"),
-                  _n("目標値", "目標値（数値）"), _i("目標年度", "目標年度"),
-                  _b("集計対象", "集計に数える", "0 for a 【再掲】 repeat: each KPI counts once"),
-                  _s("実績の記録先ID", "実績の記録先KPI_ID", "the KPI whose actuals this one shows"))
-        rows = []
-        for item in self.progress.kpis:
-            k, e = item.kpi, item.evaluation
-            home = self.kpi_ids.get(self.rule.actuals_key(item.project, k))
-            rows.append((self.kpi_ids[(item.project.key, k.key)], item.project.slug, item.position + 1, k.indicator,
-                         k.unit or None, DIRECTION[k.direction.value] if k.direction else None, e.kind.value,
-                         k.baseline.text or None, k.baseline.value, k.baseline.fiscal_year, k.target.text or None,
-                         k.target.value, e.target_year or k.target.fiscal_year, item.counted, home))
-        return Table("kpis", "KPI", "重要業績評価指数（現状値・目標値）/ key performance indicators", fields, ("ID",),
-                     rows, (ForeignKey(("事業ID",), "projects", ("ID",)), ForeignKey(("実績の記録先ID",), "", ("ID",))))
+        def recorded_at(item: KpiProgress) -> str | None:
+            return self.kpi_ids.get(self.rule.actuals_key(item.project, item.kpi))
+
+        shape: Columns[KpiProgress, Field] = Columns((
+            Column(_s("ID", "KPI_ID", "project id + K + position", True), self.kpi_id),
+            Column(_s("事業ID", "事業ID", required=True), lambda k: k.project.slug),
+            Column(_i("番号", "事業内の番号", required=True), lambda k: k.position + 1),
+            Column(_s("指標名", "指標", required=True), lambda k: k.kpi.indicator),
+            Column(_s("単位", "単位"), lambda k: k.kpi.unit or None),
+            Column(_s("方向", "方向", "増加, 減少 or 維持"),
+                   lambda k: DIRECTION[k.kpi.direction.value] if k.kpi.direction else None),
+            Column(_s("形式", "形式", "point, maintain, cumulative, every_year, qualitative or none", True),
+                   lambda k: k.evaluation.kind.value),
+            Column(_s("現状値（記載）", "現状値（記載のまま）"), lambda k: k.kpi.baseline.text or None),
+            Column(_n("現状値", "現状値（数値）"), lambda k: k.kpi.baseline.value),
+            Column(_i("現状値の年度", "現状値の年度"), lambda k: k.kpi.baseline.fiscal_year),
+            Column(_s("目標値（記載）", "目標値（記載のまま）"), lambda k: k.kpi.target.text or None),
+            Column(_n("目標値", "目標値（数値）"), lambda k: k.kpi.target.value),
+            Column(_i("目標年度", "目標年度"), lambda k: k.evaluation.target_year or k.kpi.target.fiscal_year),
+            Column(_b("集計対象", "集計に数える", "0 for a 【再掲】 repeat: each KPI counts once"),
+                   lambda k: k.counted),
+            Column(_s("実績の記録先ID", "実績の記録先KPI_ID", "the KPI whose actuals this one shows"), recorded_at),
+        ))
+        return _table("kpis", "KPI", "重要業績評価指数（現状値・目標値）/ key performance indicators", shape,
+                      self.progress.kpis, ("ID",),
+                      (ForeignKey(("事業ID",), "projects", ("ID",)), ForeignKey(("実績の記録先ID",), "", ("ID",))))
 
     def actuals(self) -> tuple[Table, Table]:
         fields = (_s("ID", "実績ID", "KPI_ID-year[-month]", True), _s("KPI_ID", "KPI_ID", required=True),
@@ -239,33 +257,43 @@ class _Builder:
                    and a.comment == actual.comment and a.evidence == actual.evidence for a in entries)
 
     def evaluations(self) -> Table:
-        fields = (_s("KPI_ID", "KPI_ID", required=True),
-                  _i("評価年度", "評価年度（この年度までの実績で評価）", required=True),
-                  _i("判定年度", "判定に用いた実績の年度", "blank when nothing was reported"),
-                  _s("状況", "進捗状況", "達成, 順調, 遅れ, 未達成, 実績未入力 or 測定不能", True),
-                  _s("状況コード", "状況コード",
-                     "achieved, on_track, behind, not_achieved, no_data, not_measurable", True),
-                  _s("評価", "評価", "A-E, or - when not rated", True),
-                  _s("評価の名称", "評価の名称", "、".join(f"{r.value} {r.label_ja}" for r in Rating), True),
-                  _n("最新実績", "最新の実績値"),
-                  _n("比較値", "目標と比べた値", "the running total for a cumulative KPI, else the latest actual"),
-                  _n("進捗率", "進捗率", "1.0 = the target"), _n("期待進捗率", "期待される進捗率"),
-                  _n("目標年度の見込み", "このペースでの目標年度の値"), _s("見通し", "見通し"),
-                  _s("評価の説明", "評価の説明", required=True), _s("判定方法", "判定の規則"),
-                  _s("職員評価", "職員の評価（定性的な指標、目標値が「-」の指標）"),
-                  _s("職員評価の理由", "職員の評価の理由"),
-                  _b("未承認を含む", "未承認の実績を含む評価"))
-        rows = []
-        for item in self.progress.kpis:
-            e, a = item.evaluation, item.assessment
-            rows.append((self.kpi_ids[(item.project.key, item.kpi.key)], e.as_of, e.judged_year, e.status.label_ja,
-                         e.status.value, e.rating.value, e.rating.label_ja, e.latest_actual, e.measured,
-                         _ratio(e.progress), _ratio(e.expected_progress), e.forecast_at_target, e.forecast_ja or None,
-                         e.explanation_ja, e.rule, (a.word or a.status.label_ja) if a else None,
-                         (a.comment or None) if a else None, self.progress.include_pending))
-        return Table("evaluations", "進捗評価", f"KPIの進捗評価（{format_fiscal_year(self.progress.as_of)}時点）/ "
-                     "KPI progress judgements, as the portal shows them", fields, ("KPI_ID",), rows,
-                     (ForeignKey(("KPI_ID",), "kpis", ("ID",)),))
+        def assessed(item: KpiProgress) -> str | None:
+            a = item.assessment
+            return (a.word or a.status.label_ja) if a else None
+
+        shape: Columns[KpiProgress, Field] = Columns((
+            Column(_s("KPI_ID", "KPI_ID", required=True), self.kpi_id),
+            Column(_i("評価年度", "評価年度（この年度までの実績で評価）", required=True), lambda k: k.evaluation.as_of),
+            Column(_i("判定年度", "判定に用いた実績の年度", "blank when nothing was reported"),
+                   lambda k: k.evaluation.judged_year),
+            Column(_s("状況", "進捗状況", "達成, 順調, 遅れ, 未達成, 実績未入力 or 測定不能", True),
+                   lambda k: k.evaluation.status.label_ja),
+            Column(_s("状況コード", "状況コード", "achieved, on_track, behind, not_achieved, no_data, not_measurable",
+                      True), lambda k: k.evaluation.status.value),
+            Column(_s("評価", "評価", "A-E, or - when not rated", True), lambda k: k.evaluation.rating.value),
+            Column(_s("評価の名称", "評価の名称", "、".join(f"{r.value} {r.label_ja}" for r in Rating), True),
+                   lambda k: k.evaluation.rating.label_ja),
+            Column(_n("最新実績", "最新の実績値"), lambda k: k.evaluation.latest_actual),
+            Column(_n("比較値", "目標と比べた値", "the running total for a cumulative KPI, else the latest actual"),
+                   lambda k: k.evaluation.measured),
+            Column(_n("進捗率", "進捗率", "1.0 = the target"), lambda k: _ratio(k.evaluation.progress)),
+            Column(_n("期待進捗率", "期待される進捗率"), lambda k: _ratio(k.evaluation.expected_progress)),
+            Column(_n("目標年度の見込み", "このペースでの目標年度の値"), lambda k: k.evaluation.forecast_at_target),
+            Column(_s("見通し", "見通し"), lambda k: k.evaluation.forecast_ja or None),
+            Column(_s("評価の説明", "評価の説明", required=True), lambda k: k.evaluation.explanation_ja),
+            Column(_s("判定方法", "判定の規則"), lambda k: k.evaluation.rule),
+            Column(_s("職員評価", "職員の評価（定性的な指標、目標値が「-」の指標）"), assessed),
+            Column(_s("職員評価の理由", "職員の評価の理由"),
+                   lambda k: (k.assessment.comment or None) if k.assessment else None),
+            Column(_b("未承認を含む", "未承認の実績を含む評価"), lambda k: self.progress.include_pending),
+        ))
+        return _table("evaluations", "進捗評価", f"KPIの進捗評価（{format_fiscal_year(self.progress.as_of)}時点）/ "
+                      "KPI progress judgements, as the portal shows them", shape, self.progress.kpis, ("KPI_ID",),
+                      (ForeignKey(("KPI_ID",), "kpis", ("ID",)),))
+
+    def kpi_id(self, item: KpiProgress) -> str:
+        """Return a KPI's open-data id (project id + K + position)."""
+        return self.kpi_ids[(item.project.key, item.kpi.key)]
 
     def project_evaluations(self) -> Table:
         fields = (_s("事業ID", "事業ID", required=True), _i("年度", "評価した年度", required=True),
@@ -289,6 +317,13 @@ class _Builder:
                  m.code == self.source.lead_code) for m in self.places.values()]
         return Table("municipalities", "市町村", "この計画に現れる市町村（全国地方公共団体コード）/ municipalities",
                      fields, ("全国地方公共団体コード",), rows)
+
+
+def _table(name: str, title: str, description: str, shape: Columns[T, Field], items: Iterable[T],
+           primary_key: tuple[str, ...], foreign_keys: tuple[ForeignKey, ...] = ()) -> Table:
+    """Return an open-data table of items in a shape declared by name (each field beside how its value is read)."""
+    return Table(name, title, description, tuple(shape.headings()), primary_key,
+                 [tuple(row) for row in shape.rows(items)], foreign_keys)
 
 
 def _ratio(value: float | None) -> float | None:

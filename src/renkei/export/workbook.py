@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -23,6 +23,7 @@ from renkei.domain.relisting import Relisting
 from renkei.domain.text import fold
 from renkei.domain.totals import total_budget
 from renkei.export.cell_layout import display_width, fit_width, row_height
+from renkei.presentation.columns import Column, Columns
 from renkei.reading.workbook import (
     BUDGET_HEAD,
     BUDGET_NOTE,
@@ -53,6 +54,28 @@ A4 = 9
 #: Width limits (min, max) of the 事業 sheet's columns, in PROJECT_COLUMNS order.
 PROJECT_WIDTHS = ((6, 8), (16, 30), (6, 8), (6, 8), (12, 22), (6, 8), (10, 18), (8, 18), (30, 48), (20, 36),
                   (14, 26), (24, 40), (20, 34), (10, 24))
+
+
+#: The 事業 sheet's cell of each column for a project (its workbook id and sheet), by the column's name.
+_PROJECT_CELLS: dict[str, Callable[[tuple[str, Project]], object]] = {
+    "事業ID": lambda listed: listed[0],
+    "事業名": lambda listed: listed[1].name,
+    "再掲": lambda listed: RELISTED_MARK if listed[1].relisted else "",
+    "政策分野番号": lambda listed: listed[1].policy_area.number if listed[1].policy_area else "",
+    "政策分野": lambda listed: listed[1].policy_area.name if listed[1].policy_area else "",
+    "分類記号": lambda listed: listed[1].category.code if listed[1].category else "",
+    "分類": lambda listed: listed[1].category.name if listed[1].category else "",
+    "分類の副題": lambda listed: (listed[1].category.subtitle or "") if listed[1].category else "",
+    "事業内容": lambda listed: listed[1].description or "",
+    "効果": lambda listed: render_lines(listed[1].effects),
+    "連携市町（記載）": lambda listed: listed[1].partners.text or "",
+    "役割分担": lambda listed: render_roles(listed[1].roles),
+    "費用負担（基本方針）": lambda listed: listed[1].cost_sharing.text or "",
+    "その他の項目": lambda listed: render_pairs(listed[1].extra),
+}
+#: The 事業 sheet's shape: its columns in the order the workbook reader expects (PROJECT_COLUMNS), each by name.
+PROJECT_SHEET: Columns[tuple[str, Project], str] = Columns(
+    tuple(Column(name, _PROJECT_CELLS[name]) for name in PROJECT_COLUMNS))
 
 
 class KpiResult(Protocol):
@@ -220,15 +243,10 @@ class _Writer:
 
     def projects(self) -> None:
         rows: list[list[Cell]] = []
-        for pid, p in zip(self.ids, self.plan.projects, strict=True):
-            cells: list[object] = [
-                pid, p.name, RELISTED_MARK if p.relisted else "",
-                p.policy_area.number if p.policy_area else "", p.policy_area.name if p.policy_area else "",
-                p.category.code if p.category else "", p.category.name if p.category else "",
-                (p.category.subtitle or "") if p.category else "", p.description or "", render_lines(p.effects),
-                p.partners.text or "", render_roles(p.roles), p.cost_sharing.text or "", render_pairs(p.extra)]
-            rows.append([(value, self.ref if column == 0 else self.input) for column, value in enumerate(cells)])
-        self.table(PROJECTS, PROJECT_COLUMNS, rows, PROJECT_WIDTHS)
+        for listed in zip(self.ids, self.plan.projects, strict=True):
+            rows.append([(value, self.ref if column == 0 else self.input)
+                         for column, value in enumerate(PROJECT_SHEET.row(listed))])
+        self.table(PROJECTS, PROJECT_SHEET.header(), rows, PROJECT_WIDTHS)
 
     def kpis(self) -> None:
         years = list(self.plan.years)

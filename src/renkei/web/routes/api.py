@@ -13,6 +13,7 @@ from starlette.responses import Response
 from renkei.domain.csv_cell import csv_writer
 from renkei.domain.status import Rating
 from renkei.presentation.choropleth import load_shapes
+from renkei.presentation.columns import Column, Columns
 from renkei.presentation.i18n import label_status, translate
 from renkei.web.api_guide import download_name
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
@@ -24,6 +25,7 @@ from renkei.web.schemas import (
     MunicipalityItem,
     NotFound,
     ProjectDetail,
+    ProjectItem,
     ProjectList,
     Summary,
     build_summary,
@@ -83,6 +85,36 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], filename:
     )
 
 
+#: The columns of the projects CSV: a project of the list (its JSON item), by name.
+PROJECT_CSV: Columns[ProjectItem, str] = Columns((
+    Column("slug", lambda p: p.slug), Column("事業名", lambda p: p.name), Column("再掲", lambda p: p.relisted),
+    Column("政策分野", lambda p: p.policy_area), Column("連携協約", lambda p: p.category),
+    Column("連携市町", lambda p: "、".join(p.partners)), Column("全市町", lambda p: p.all_members),
+    Column("事業費（計画期間・千円）", lambda p: p.budget_plan_period),
+    Column("事業費の注記", lambda p: p.budget_period_note or ""), Column("事業費あり", lambda p: p.has_budget),
+    Column("合計に算入", lambda p: p.counted_in_totals),
+    Column("進捗", lambda p: label_status(p.status, "ja") if p.status else None), Column("評価", lambda p: p.rating),
+    Column("評価の名称", lambda p: Rating(p.rating).label_ja if p.rating else None),
+    Column("KPI数", lambda p: p.kpi_count),
+))
+#: The columns of the municipalities CSV.
+MUNICIPALITY_CSV: Columns[MunicipalityItem, str] = Columns((
+    Column("全国地方公共団体コード", lambda m: m.code), Column("市町村名", lambda m: m.name),
+    Column("連携中枢都市", lambda m: m.is_lead), Column("参加事業数", lambda m: m.project_count),
+))
+#: The columns of the KPIs CSV: a KPI and its evaluation (its JSON item), by name.
+KPI_CSV: Columns[KpiItem, str] = Columns((
+    Column("事業slug", lambda k: k.project_slug), Column("事業名", lambda k: k.project_name),
+    Column("指標", lambda k: k.indicator), Column("形式", lambda k: translate(f"kpi.kind.{k.form}", "ja")),
+    Column("現状値", lambda k: k.baseline), Column("目標値", lambda k: k.target),
+    Column("目標年度", lambda k: k.target_fiscal_year), Column("判定年度", lambda k: k.judged_year),
+    Column("最新実績", lambda k: k.latest_actual), Column("進捗率", lambda k: k.progress),
+    Column("期待進捗率", lambda k: k.expected_progress), Column("進捗", lambda k: k.status_label),
+    Column("評価", lambda k: k.rating), Column("評価の名称", lambda k: k.rating_label),
+    Column("判定の根拠", lambda k: k.explanation), Column("重複計上なし", lambda k: k.counted),
+))
+
+
 @router.get("/summary", response_model=Summary, summary="The plan at a glance")
 def get_summary(portal: PortalDep, lang: LanguageDep) -> Summary:
     """Return the plan's period, counts, budget by fiscal year (relisted counted once) and KPI statuses."""
@@ -131,14 +163,7 @@ get_projects.__doc__ = (get_projects.__doc__ or "") + FILTER_DOC
 def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Download the filtered project list as CSV."""
     listing = _projects(request, session, portal, lang)
-    header = ["slug", "事業名", "再掲", "政策分野", "連携協約", "連携市町", "全市町", "事業費（計画期間・千円）",
-              "事業費の注記", "事業費あり", "合計に算入", "進捗", "評価", "評価の名称", "KPI数"]
-    rows = ([p.slug, p.name, p.relisted, p.policy_area, p.category, "、".join(p.partners), p.all_members,
-             p.budget_plan_period, p.budget_period_note or "", p.has_budget, p.counted_in_totals,
-             label_status(p.status, "ja") if p.status else None, p.rating,
-             Rating(p.rating).label_ja if p.rating else None, p.kpi_count]
-            for p in listing.projects)
-    return write_csv(header, rows, download_name("projects", portal.plan))
+    return write_csv(PROJECT_CSV.header(), PROJECT_CSV.rows(listing.projects), download_name("projects", portal.plan))
 
 
 @router.get("/projects/{slug}", response_model=ProjectDetail, summary="One project sheet")
@@ -161,9 +186,8 @@ def get_municipalities(portal: PortalDep) -> list[MunicipalityItem]:
             response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 def get_municipalities_csv(portal: PortalDep) -> Response:
     """Download the members as CSV."""
-    header = ["全国地方公共団体コード", "市町村名", "連携中枢都市", "参加事業数"]
-    rows = ([m.code, m.name, m.is_lead, m.project_count] for m in municipality_items(portal))
-    return write_csv(header, rows, download_name("municipalities", portal.plan))
+    return write_csv(MUNICIPALITY_CSV.header(), MUNICIPALITY_CSV.rows(municipality_items(portal)),
+                     download_name("municipalities", portal.plan))
 
 
 @router.get("/municipalities/{code}", response_model=MunicipalityDetail, summary="One member municipality")
@@ -200,13 +224,8 @@ def get_kpis(request: Request, response: Response, session: SessionDep, portal: 
             responses={200: {"content": {"text/csv": {}}}})
 def get_kpis_csv(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Download the KPIs as CSV."""
-    header = ["事業slug", "事業名", "指標", "形式", "現状値", "目標値", "目標年度", "判定年度", "最新実績", "進捗率",
-              "期待進捗率", "進捗", "評価", "評価の名称", "判定の根拠", "重複計上なし"]
-    rows = ([k.project_slug, k.project_name, k.indicator, translate(f"kpi.kind.{k.form}", "ja"), k.baseline, k.target,
-             k.target_fiscal_year, k.judged_year, k.latest_actual, k.progress, k.expected_progress, k.status_label,
-             k.rating, k.rating_label, k.explanation, k.counted]
-            for k in _kpis(request, session, portal, lang)[1])
-    return write_csv(header, rows, download_name("kpis", portal.plan))
+    return write_csv(KPI_CSV.header(), KPI_CSV.rows(_kpis(request, session, portal, lang)[1]),
+                     download_name("kpis", portal.plan))
 
 
 @router.get("/map", response_model=MapData, summary="The area map")

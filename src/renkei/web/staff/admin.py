@@ -22,6 +22,7 @@ from renkei.web.rendering import SessionDep
 from renkei.web.staff.auth import FormDep, UserDep, allow, staff_post
 from renkei.web.staff.pages import NO_STORE, render_staff
 from renkei.web.staff.refusals import NO_ACCOUNT, PageAgain, answer_refusal, typed_fields
+from renkei.web.staff.views import StaffProject
 from renkei.web.staff.workspace import staff_workspace
 
 router = APIRouter(prefix="/staff/admin")
@@ -35,7 +36,8 @@ def _typed(form: FormData) -> dict[str, str]:
 def _users_page(request: Request, session: Session, user: StaffUser, errors: dict[str, str] | None = None,
                 typed: dict[str, str] | None = None, status_code: int = 200) -> Response:
     space = staff_workspace(request, session, user)
-    projects = sorted(project_rows(session=session, plan_id=space.plan.id).values(), key=lambda r: r.position)
+    projects = [StaffProject.of(r) for r in sorted(project_rows(session=session, plan_id=space.plan.id).values(),
+                                                   key=lambda r: r.position)]
     names = {p.id: p.name for p in projects}
     staff = accounts.list_staff(session=session, by=user)
     assigned = {u.username: [names.get(i, str(i)) for i in accounts.assigned_project_ids(

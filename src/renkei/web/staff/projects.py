@@ -35,6 +35,7 @@ from renkei.web.staff.refusals import (
     read_step,
     typed_fields,
 )
+from renkei.web.staff.views import EvaluationView, ProjectLine, StaffProject
 from renkei.web.staff.workspace import staff_workspace
 
 router = APIRouter(prefix="/staff")
@@ -61,9 +62,9 @@ def list_projects(request: Request, session: SessionDep, user: Drafts) -> Respon
     assigned = account_store.assignments(session=session, plan_id=space.plan.id)
     pending = pending_project_ids(session=session, plan_id=space.plan.id)
     rows = sorted(project_rows(session=session, plan_id=space.plan.id).values(), key=lambda r: r.position)
-    shown = [(r, r.id in pending, user.id in assigned.get(r.id, frozenset())) for r in rows
-             if _visible(user, Target(r.id, space.area_id, partners.get(r.id, frozenset()),
-                                      assigned.get(r.id, frozenset())))]
+    shown = [ProjectLine(StaffProject.of(r), r.id in pending, user.id in assigned.get(r.id, frozenset()))
+             for r in rows if _visible(user, Target(r.id, space.area_id, partners.get(r.id, frozenset()),
+                                                    assigned.get(r.id, frozenset())))]
     return render_staff(request, "staff/projects.html", {"space": space, "projects": shown}, user)
 
 
@@ -76,7 +77,7 @@ def _text_page(request: Request, session: Session, user: StaffUser, project_id: 
     own_role = next((r for r in text.working.roles if r.party == own_name), None) if own_name else None
     return render_staff(request, "staff/project_text.html", {
         "area": area_slug_of_plan(session=session, plan_id=row.plan_id),
-        "project": row, "text": text, "state": state, "tab": "text",
+        "project": StaffProject.of(row), "text": text, "state": state, "tab": "text",
         "can_edit": is_allowed(user.subject, Action.EDIT_PROJECT_TEXT, target),
         "can_edit_role": own_name is not None and is_allowed(user.subject, Action.EDIT_ROLE_TEXT,
                                                              replace(target, municipality_code=code)),
@@ -136,8 +137,9 @@ def _evaluation_page(request: Request, session: Session, user: StaffUser, projec
     status = ReviewStatus(current.review_status) if current else ReviewStatus.NOT_STARTED
     return render_staff(request, "staff/project_evaluation.html", {
         "area": area_slug_of_plan(session=session, plan_id=row.plan_id),
-        "project": row, "state": state, "tab": "evaluation", "year": year, "current": current, "status": status,
-        "all": list_evaluations(session=session, project_id=project_id),
+        "project": StaffProject.of(row), "state": state, "tab": "evaluation", "year": year, "status": status,
+        "current": EvaluationView.of(current) if current else None,
+        "all": [EvaluationView.of(e) for e in list_evaluations(session=session, project_id=project_id)],
         "can_edit": is_allowed(user.subject, Action.EDIT_EVALUATION, target),
         "can_review": is_allowed(user.subject, Action.REVIEW_EVALUATION, target),
         "review_steps": [s.value for s in steps_from(status) if s not in (Step.SAVE, Step.SUBMIT)],
@@ -186,6 +188,7 @@ def show_history(request: Request, session: SessionDep,
     row, _ = _project(session, user, project_id)
     return render_staff(request, "staff/project_history.html", {
         "area": area_slug_of_plan(session=session, plan_id=row.plan_id),
-        "project": row, "tab": "history", "entries": project_history(session=session, project_id=project_id),
+        "project": StaffProject.of(row), "tab": "history",
+        "entries": project_history(session=session, project_id=project_id),
         "field_labels": FIELD_LABELS, "action_labels": ACTION_LABELS, "entity_labels": ENTITY_LABELS,
     }, user)
