@@ -16,8 +16,11 @@ projects). Then, until the time is up:
 - the resident memory (RSS, /proc) of each renkei worker and each nginx process is sampled every 10 s.
 
 It prints the errors (any 5xx, connection error or timeout; they must be zero), any other unexpected status,
-latency percentiles (p50/p95/p99) of public and staff requests, and the memory over time with a verdict: flat when
-each process's average over the last minute is within 10 % of its average over the second minute. Exit status 0
+latency percentiles (p50/p95/p99) of public and staff requests, and the memory over time with a verdict per process
+(``flat_verdict``): **bounded** — its last-minute mean exceeds its second-minute mean by at most 10 % plus what it may
+hold by design (a worker's response cache, ``RENKEI_RESPONSE_CACHE_MB``, which the distinct URLs fill in the first
+minutes) — and **settled** — its last-minute mean within 5 % of its mean over the minute that ends two thirds into the
+run, so a process still growing at the end fails whatever its bound. Exit status 0
 when there were no errors, no unexpected answers and memory stayed flat; 1 otherwise; 2 on bad arguments or when
 the setup could not start.
 """
@@ -53,6 +56,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from renkei.services.accounts import StaffUser
+from renkei.settings import Settings
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 LAUNCHER = REPOSITORY / "deploy" / "serve_prod.py"
@@ -69,7 +73,10 @@ ITEMS = 24
 START_WAIT = 400.0
 REQUEST_TIMEOUT = 30.0
 SAMPLE_EVERY = 10.0
+#: Growth allowed from the second minute to the last, beyond what a process may hold by design.
 FLAT_WITHIN = 0.10
+#: Change allowed over the last third of the run: a process still growing then is not settled.
+SETTLED_WITHIN = 0.05
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _LOGIN = re.compile(r'name="login_token" value="([^"]+)"')
@@ -399,22 +406,39 @@ def window_mean(samples: list[tuple[float, int]], start: float, end: float) -> f
     return statistics.fmean(chosen) if chosen else None
 
 
-def flat_verdict(samples: list[tuple[float, int]], seconds: float) -> tuple[str, bool | None]:
-    """Compare the last minute's mean RSS with the second minute's; None when the run is too short to tell.
+def flat_verdict(samples: list[tuple[float, int]], seconds: float, allowance_kib: int = 0,
+                 ) -> tuple[str, bool | None]:
+    """Tell whether a process's memory stayed flat: bounded and settled (the module's docstring); None when the run
+    is too short to tell. ``allowance_kib`` is what the process may come to hold by design (a bounded cache).
 
     >>> flat_verdict([(t, 100) for t in range(0, 300, 10)], 300)
     ('+0.0 %', True)
     >>> flat_verdict([(t, 100 + t) for t in range(0, 300, 10)], 300)[1]
     False
+
+    A cache filling to its bound over the first minutes, then steady, is flat; the same growth without a bound that
+    allows it is not, and neither is growth that goes on to the end within the allowance:
+
+    >>> filling = [(t, 100 + min(t, 400) // 10) for t in range(0, 610, 10)]
+    >>> flat_verdict(filling, 600, allowance_kib=64)
+    ('+29.0 % (bound 64 KiB)', True)
+    >>> flat_verdict(filling, 600)[1]
+    False
+    >>> flat_verdict([(t, 100 + t // 10) for t in range(0, 610, 10)], 600, allowance_kib=64)[1]
+    False
     """
     if seconds < 180:
         return "run < 3 min", None
     second = window_mean(samples, 60, 120)
+    late = window_mean(samples, seconds * 2 / 3 - 60, seconds * 2 / 3)
     last = window_mean(samples, seconds - 60, seconds + SAMPLE_EVERY)
-    if not second or last is None:
+    if not second or not late or last is None:
         return "not sampled throughout", False
     change = (last - second) / second
-    return f"{change * 100:+.1f} %", abs(change) <= FLAT_WITHIN
+    bounded = last - second <= FLAT_WITHIN * second + allowance_kib
+    settled = abs(last - late) / late <= SETTLED_WITHIN
+    bound = f" (bound {allowance_kib:,} KiB)" if allowance_kib else ""
+    return f"{change * 100:+.1f} %{bound}", bounded and settled
 
 
 # --- the load -----------------------------------------------------------------------------------------------------
@@ -625,6 +649,7 @@ def timing(values: list[float]) -> str:
 def report(args: argparse.Namespace, tally: Tally, memory: MemoryLog, seconds: float, urls: int,
            server_lines: list[str]) -> tuple[str, bool]:
     """Return the run's figures as Markdown and whether it passed."""
+    cache_kib = Settings().response_cache_mb * 1024  # the bound each worker's response cache fills (the environment's)
     rows = [
         ("run", f"{seconds:.0f} s; {args.workers} workers behind nginx on PostgreSQL; "
                 f"{args.public_rate:g} public req/s, {args.staff_rate:g} staff writes/s"),
@@ -650,15 +675,17 @@ def report(args: argparse.Namespace, tally: Tally, memory: MemoryLog, seconds: f
     for pid, samples in sorted(memory.samples.items(), key=lambda item: (memory.roles[item[0]], item[0])):
         if memory.roles[pid].startswith("nginx cache loader"):
             continue  # it ends by itself a minute after nginx starts
-        change, flat = flat_verdict(samples, seconds)
+        allowance = cache_kib if memory.roles[pid] == "renkei worker" else 0
+        change, flat = flat_verdict(samples, seconds, allowance)
         verdicts.append(flat)
         sizes = [f"{size / 1024:.1f}" for at, size in pick_columns(samples, memory_columns(memory))]
         lines.append(f"| {memory.roles[pid]} | {pid} | " + " | ".join(sizes) + f" | {change} | "
                      + {True: "yes", False: "NO", None: "—"}[flat] + " |")
     flat_all = all(v is not False for v in verdicts)
-    lines += ["", f"memory: {'flat' if flat_all else 'NOT flat'} (each process's last-minute mean within "
-                  f"{FLAT_WITHIN:.0%} of its second-minute mean" + ("" if seconds >= 180 else "; too short to tell")
-              + ")"]
+    lines += ["", f"memory: {'flat' if flat_all else 'NOT flat'} (each process's last-minute mean at most "
+                  f"{FLAT_WITHIN:.0%} above its second-minute mean, plus a worker's response cache of "
+                  f"{cache_kib // 1024:,} MiB, and within {SETTLED_WITHIN:.0%} of its mean over the minute ending two "
+                  "thirds into the run" + ("" if seconds >= 180 else "; too short to tell") + ")"]
     workers = [pid for pid, role in memory.roles.items() if role == "renkei worker"]
     restarted = max(0, len(workers) - args.workers)
     lines.append(f"renkei worker processes seen: {len(workers)} for {args.workers} workers "

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
       blocks, comma-separated, e.g. ``127.0.0.1,10.0.0.0/8``) whose ``X-Forwarded-For`` header names the client for
       the per-address sign-in throttle (and ``X-Forwarded-Proto`` under ``renkei serve``). From any other peer the
       headers are ignored (web/client_address.py); an entry that is not an address or a block stops the start, named.
+    - ``template_reload`` (``RENKEI_TEMPLATE_RELOAD``, default false): look at the page templates' files on every
+      render and reload an edited one (for working on the templates; in production they are read once).
 
     >>> Settings(data_dir=Path("/srv/renkei")).database_url
     'sqlite:////srv/renkei/renkei.db'
@@ -51,6 +53,7 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 60
     session_max_hours: int = 12
     trusted_proxies: str = ""
+    template_reload: bool = False
 
     @model_validator(mode="after")
     def fill_database_url(self) -> Settings:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,6 +101,36 @@ def test_the_index_lists_them_and_every_page_says_synthetic(client: TestClient) 
     example = client.get("/a/kitakyushu/")
     assert example.status_code == 200 and BANNER[0] not in example.text
     assert all(p["synthetic"] is False for p in client.get("/api/a/kitakyushu/summary").json()["plans"])
+
+
+def test_pages_not_found_and_refused_in_a_synthetic_area_say_synthetic_too(client: TestClient) -> None:
+    for path in ("/a/demo-01/projects/nope", "/a/demo-01/municipalities/999999", "/a/demo-01/no-such-page",
+                 "/a/demo-01/projects?page=x&as_of=1800"):
+        answer = client.get(path, follow_redirects=False)
+        assert answer.status_code in (400, 404), path
+        assert all(text in answer.text for text in BANNER), path
+    assert BANNER[0] not in client.get("/a/kitakyushu/projects/nope").text  # an area of real data: no banner
+    assert BANNER[0] not in client.get("/a/nowhere/projects").text
+
+
+def test_the_report_of_a_synthetic_area_says_so_on_every_page(demo_url: str, tmp_path: Path) -> None:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        message = "pdftotext is missing (Debian poppler-utils; make sysdeps installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    pdf = tmp_path / "demo.pdf"
+    result = CliRunner().invoke(app, ["report", "--plan", "demo-01-2026", "--as-of", "2026", str(pdf)],
+                                env={"RENKEI_DATABASE_URL": demo_url})
+    assert result.exit_code == 0, result.output
+    text = subprocess.run([pdftotext, "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True,
+                          timeout=300).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) > 3
+    squashed = ["".join(page.split()) for page in pages]
+    assert all("".join(BANNER[0].split()) in page and "".join(BANNER[1].split()) in page for page in squashed), [
+        i + 1 for i, page in enumerate(squashed) if "".join(BANNER[0].split()) not in page]
 
 
 def test_the_open_data_says_synthetic(demo_url: str, tmp_path: Path) -> None:

@@ -286,3 +286,55 @@ def test_a_kpi_whose_target_is_a_dash_takes_a_staff_assessment(session: Session)
     judged = next(k.evaluation for k in progress.kpis if k.kpi.indicator == "圏域内のDX推進")
     assert (judged.rule, judged.status.value, judged.rating.value) == ("none.assessment", "on_track", "B")
     assert "研修を2回実施" in judged.explanation_ja
+
+
+def _spy_on_plan_loads(monkeypatch: pytest.MonkeyPatch) -> list[set[str] | None]:
+    """Record the project keys of every plan the import reads (None: the whole plan); the reads still happen."""
+    calls: list[set[str] | None] = []
+    real = repository.load_plan
+
+    def load_plan(**arguments: object) -> object:
+        keys = arguments.get("project_keys")
+        calls.append(set(keys) if keys is not None else None)  # type: ignore[call-overload]
+        return real(**arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository, "load_plan", load_plan)
+    return calls
+
+
+def _four_sheets(build: PlanBuilder, session: Session) -> int:
+    plan = build.plan(build.project(), build.project(FIRE, line=20), build.project(STORY, line=40, relisted=True),
+                      build.project("観光振興事業", line=60, kpis=(build.kpi("観光客数", line=68),)))
+    result = import_plan(session=session, plan=plan, findings=[], source_text="x", area=build.area())
+    assert result.plan_id is not None
+    open_rounds(session, result.plan_id)
+    return result.plan_id
+
+
+def test_a_few_rows_read_only_the_sheets_they_name(build: PlanBuilder, session: Session,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    plan_id = _four_sheets(build, session)
+    named = {key for key, name, _ in repository.list_project_names(session=session, plan_id=plan_id)
+             if name in (STORY, FIRE)}
+    assert len(named) == 3  # the story, its 【再掲】 copy and the fire project; not the fourth sheet
+    calls = _spy_on_plan_loads(monkeypatch)
+    text = ("事業名,指標,年度,実績値,実績値:行橋市,備考\n"
+            f"{STORY},WEBページ閲覧数,R8,\"12,000\",300,\n{FIRE},参加者数,2026,120,,\n")
+    report = run(build, session, plan_id, text)
+    assert calls == [named | {k + "#再掲" for k in named if not k.endswith("#再掲")}]  # one read, of those sheets
+    assert not report.rejected and len(report.imported) == 2
+    assert count(session, ActualRow) == 3  # two totals and 行橋市's share, read by the member's name
+
+
+@pytest.mark.parametrize(("line", "fragment"), [
+    (f"{STORY},観光客数,R8,1,", "この指標は事業「観光振興事業」にあります"),  # found among every sheet
+    ("自分らしく歩む女性のストーリー発信事業,WEBページ閲覧数,R8,1,", f"「{STORY}」のことですか"),
+])
+def test_a_wrong_row_is_explained_from_the_whole_plan(build: PlanBuilder, session: Session,
+                                                     monkeypatch: pytest.MonkeyPatch, line: str,
+                                                     fragment: str) -> None:
+    plan_id = _four_sheets(build, session)
+    calls = _spy_on_plan_loads(monkeypatch)
+    report = run(build, session, plan_id, HEADER + line + "\n")
+    assert report.aborted and calls[-1] is None
+    assert fragment in report.rejected[0].message

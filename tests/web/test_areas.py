@@ -3,6 +3,7 @@ lead to the list, and a change in one area leaves the other's ETags and page dat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -12,8 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from renkei.cli.portal import import_example, read_example_text
-from renkei.reading.area import load_area
+from renkei.reading.area import load_area, load_registry
 from renkei.reading.sheet import read_plan
+from renkei.services.areas import add_area
 from renkei.services.plan_import import import_plan
 from renkei.services.rounds import open_round
 from renkei.settings import Settings
@@ -123,3 +125,72 @@ def test_search_every_area_with_its_area_facet(client: TestClient) -> None:
     assert only.count('class="found-projects"') == 1 and SECOND_ONLY in only
     assert "見つかりませんでした" in client.get("/search", params={"q": "100%_"}).text  # wildcards are literal
     assert client.get("/search", params={"q": "x" * 201}).status_code in (400, 422)
+
+
+def test_the_kpi_dashboard_of_every_area_with_its_area_facet(client: TestClient) -> None:
+    page = client.get("/kpis")
+    assert page.status_code == 200
+    menu = page.text.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/kpis" aria-current="page"' in menu and "/projects" not in menu
+    assert 'href="/kpis"' in client.get("/").text  # the list of areas leads to it
+    # Both areas hold the example's KPIs: the facet counts each area's, and every KPI is once in the total.
+    facet = page.text.split('id="h-by-area"', 1)[1].split("</nav>", 1)[0]
+    counts = dict(re.findall(r'area=([a-z-]+)[^>]*>[^<]*</a>（(\d+)）', facet))
+    assert set(counts) == {"kitakyushu", SECOND} and counts["kitakyushu"] == counts[SECOND]
+    total = int(counts["kitakyushu"]) * 2
+    assert f"{total}件のKPI" in page.text
+    first = client.get("/a/kitakyushu/kpis").text  # the area's own dashboard counts its relisted repeats too
+    assert int(re.search(r"(\d+)件のKPI", first).group(1)) >= total // 2  # type: ignore[union-attr]
+    # Fifty to a page, area by area in document order, each linked to its area's project page and with its status.
+    each = int(counts["kitakyushu"])
+    links = re.findall(r'<h3 class="card-title"><a href="/a/([a-z-]+)/projects/', page.text)
+    assert links == (["kitakyushu"] * each + [SECOND] * each)[:50] and 'class="badge status-' in page.text
+    if total > 50:  # the example holds more than 25 KPIs: the second page goes on with the second area
+        rest = re.findall(r'<h3 class="card-title"><a href="/a/([a-z-]+)/', client.get("/kpis?page=2").text)
+        assert rest == [SECOND] * (total - 50)
+    last = -(-total // 50)
+    past = client.get("/kpis", params={"page": last + 1}, follow_redirects=False)  # past the end: to the last page
+    assert past.status_code == 303 and past.headers["location"].endswith(f"page={last}")
+
+
+def test_the_national_kpi_dashboard_narrows_to_an_area_and_to_words(client: TestClient) -> None:
+    narrowed = client.get("/kpis", params={"area": SECOND}).text
+    assert 'href="/a/kitakyushu/projects/' not in narrowed and f'href="/a/{SECOND}/projects/' in narrowed
+    assert f'href="/a/{SECOND}/kpis"' in narrowed  # and to the area's own dashboard, with every filter
+    found = client.get("/kpis", params={"q": "第二圏域だけ"}).text
+    assert f'href="/a/{SECOND}/projects/' in found and 'href="/a/kitakyushu/projects/' not in found
+    facet = found.split('id="h-by-area"', 1)[1].split("</nav>", 1)[0]
+    assert f"area={SECOND}" in facet and "area=kitakyushu" not in facet
+    # The area's own channel finds the same KPIs and judges them alike.
+    api = client.get(f"/api/a/{SECOND}/kpis", params={"q": "第二圏域だけ"}).json()
+    shown = re.findall(r'<h3 class="card-title"><a [^>]*>([^<]+)</a>.*?class="badge status-([a-z_]+)"', found, re.S)
+    assert shown == [(k["indicator"], k["status"]) for k in api] and shown
+    assert "見つかりませんでした" in client.get("/kpis", params={"q": "100%_"}).text  # wildcards are literal
+    by_name = client.get("/kpis", params={"sort": "name", "area": SECOND}).text
+    indicators = re.findall(r'<h3 class="card-title"><a [^>]*>([^<]+)</a>', by_name)
+    assert indicators == sorted(indicators) and len(indicators) == narrowed.count('class="card kpi-card"')
+    assert client.get("/kpis", params={"q": "x" * 201}).status_code in (400, 422)
+
+
+def test_a_change_to_an_areas_members_shows_at_once(tmp_path: Path) -> None:
+    """A member added with `renkei area add` (the area's new definition) moves the area's data version: the cached
+    page with the old list of members is not replayed, and the new member is listed."""
+    url = f"sqlite:///{tmp_path / 'renkei.db'}"
+    import_example(url)
+    area = load_area("kitakyushu")
+    codes = {m.code for m in area.members}
+    newcomer = next(m for m in load_registry() if m.code.startswith("40") and m.code not in codes
+                    and m.name.endswith("町"))  # a town of 福岡県 from the national list
+    with TestClient(create_app(Settings(database_url=url, data_dir=tmp_path))) as client:
+        before = client.get("/a/kitakyushu/municipalities")
+        assert before.status_code == 200 and newcomer.name not in before.text
+        engine = create_engine_from_url(url)
+        try:
+            with create_session_factory(engine)() as session:
+                add_area(session=session, area=replace(area, members=(*area.members, newcomer)), actor="test")
+                session.commit()
+        finally:
+            engine.dispose()
+        after = client.get("/a/kitakyushu/municipalities")
+        assert after.headers["etag"] != before.headers["etag"]
+        assert newcomer.name in after.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def test_serve_runs_the_portal(tmp_path: Path) -> None:
     command = [sys.executable, "-c", "from renkei.cli import main; main()", "serve", "--port", str(port),
                "--database-url", url]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               encoding="utf-8")
+                               encoding="utf-8", env={**os.environ, "RENKEI_DATA_DIR": str(tmp_path / "data")})
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(3)]
@@ -74,6 +75,13 @@ def test_serve_runs_the_portal(tmp_path: Path) -> None:
         assert page is not None and page.status_code == 200
         assert "30件の事業" in page.text
         assert "content-security-policy" in page.headers
+        kept: list[Path] = []
+        for _ in range(600):  # the plan's snapshot is kept for the next worker (written in the background)
+            kept = list((tmp_path / "data" / "snapshots").glob("plan-*.snapshot"))
+            if kept or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert len(kept) == 1
     finally:
         process.terminate()
         process.wait(timeout=30)

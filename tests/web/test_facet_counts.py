@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.web.listing import ProjectFilter, _kpi_counts, _project_counts, build_facets, filter_kpis, filter_projects
-from renkei.web.readmodel import FACETS, Portal, load_portal
+from renkei.web.readmodel import FACETS, Portal
+from renkei.web.snapshot import load_portal
 
 
 @pytest.fixture(scope="module")

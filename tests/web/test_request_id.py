@@ -116,3 +116,29 @@ def test_an_unhandled_api_error_is_json_with_the_id(broken: TestClient) -> None:
     answer = broken.get("/api/a/kitakyushu/broken", headers={"X-Request-ID": "boom-2"})
     assert answer.status_code == 500
     assert answer.json()["request_id"] == "boom-2" and "internal error" in answer.json()["detail"]
+
+
+def test_a_pool_exhausted_before_any_route_answers_busy_not_500(
+        example_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Every connection taken (a stuck worker): the data-version read in the response-cache middleware, outside
+    every route's exception handler, times out waiting — the answer is 503 "busy, try again", with Retry-After and
+    the request id, and no traceback is logged as an unhandled error."""
+    from renkei.store import engine as engine_module
+
+    monkeypatch.setitem(engine_module._POOL, "pool_timeout", 0.2)
+    app: FastAPI = create_app(Settings(database_url=example_url))
+    pool_size = engine_module.WORKER_THREADS + engine_module.POOL_OVERFLOW
+    held = [app.state.engine.connect() for _ in range(pool_size)]
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level(logging.INFO):
+            page = client.get("/a/kitakyushu/projects", headers={"X-Request-Id": "pool-busy-1"})
+            api = client.get("/api/a/kitakyushu/projects")
+    finally:
+        for connection in held:
+            connection.close()
+    assert page.status_code == 503, page.text[:300]
+    assert page.headers["Retry-After"] == "5"
+    assert page.headers["X-Request-Id"] == "pool-busy-1"
+    assert "混み合っています" in page.text and "busy" in page.text
+    assert api.status_code == 503 and "busy" in api.json()["detail"]
+    assert not [r for r in caplog.records if r.name == "renkei.error"], "a busy answer is no unhandled error"

@@ -167,7 +167,8 @@ def report(
         area = load_area_members(session=session, area_slug=progress.plan.area_slug)
         evaluations = published_evaluations_by_project(session=session, plan_id=plan_id)
     source = ReportInput(progress, findings, area.members if area else (), area.lead_code if area else "", day,
-                         staff_evaluations=evaluations, staff_findings=staff_findings)
+                         staff_evaluations=evaluations, staff_findings=staff_findings,
+                         synthetic=area.synthetic if area else False)
     try:
         if html is not None:
             html.write_text(render_report_html(source), encoding="utf-8")

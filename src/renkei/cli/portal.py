@@ -159,8 +159,12 @@ def serve_app() -> FastAPI:
     request, so a change made through one worker shows on every other worker's next request.
     """
     from renkei.web.app import create_app
+    from renkei.web.snapshot_files import SnapshotFiles
 
     portal_app = create_app(Settings())
+    # full snapshots are kept on disk, so that the next worker (a restart, a second worker) starts from them
+    portal_app.state.portal_cache.files = SnapshotFiles(portal_app.state.settings.data_dir / "snapshots",
+                                                        portal_app.state.engine)
     threading.Thread(target=warm_portal, args=(portal_app,), name="renkei-warm", daemon=True).start()
     return portal_app
 
@@ -168,7 +172,7 @@ def serve_app() -> FastAPI:
 def warm_portal(app: FastAPI) -> None:
     """Build each area's current plan's page data before the first visitor asks for it (large plans take seconds)."""
     from renkei.store.portal_queries import list_area_slugs
-    from renkei.web.readmodel import load_portal
+    from renkei.web.snapshot import load_portal
 
     try:
         with app.state.session_factory() as session:

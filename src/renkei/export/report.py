@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from renkei.domain.status import Rating, Status, label_verdict, rating_legend
+from renkei.export.opendata import SYNTHETIC_NOTICE
 from renkei.export.report_view import ReportInput, ReportView
 
 TEMPLATE = "report/report.html"
@@ -41,6 +42,7 @@ def render_report_html(source: ReportInput) -> str:
         "budget_chart": view.budget_chart(), "sections": view.sections(),
         # The portal's vocabulary: a badge's word (やや遅れ), a status as its ratings (遅れ（C・D）), the legend.
         "verdict": label_verdict, "legend": rating_legend(),
+        "synthetic_notice": SYNTHETIC_NOTICE if source.synthetic else "",
     }
     return _environment().get_template(TEMPLATE).render(context)
 

@@ -64,6 +64,8 @@ class ReportInput:
     #: Appendix A lists every document check (a staff copy); a published report lists only where the reader
     #: corrected the text (a misspelt member read as the member), as the public pages do.
     staff_findings: bool = False
+    #: Synthetic test data (``renkei demo-data``): the cover and the foot of every page say so.
+    synthetic: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -252,6 +252,17 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "areas.found_more": ("最初の{limit}件を表示しています。圏域で絞り込んでください。",
                          "The first {limit} are shown; narrow the search to an area."),
     "areas.by_area": ("圏域別", "By area"),
+    "areas.kpis": ("すべての圏域のKPI", "KPIs of every area"),
+    "areas.kpis_intro": ("各圏域の現行の計画のKPIと、その圏域の既定の年度での進捗です（【再掲】の事業は除き、"
+                         "KPIは一度だけ載せます）。政策分野・市町村・進捗での絞り込みは、圏域ごとのKPIダッシュボードで"
+                         "できます。",
+                         "The KPIs of each area's current plan, with their progress as of the year that area's pages "
+                         "show by default (each KPI once: relisted sheets are left out). Filters by policy area, "
+                         "municipality and progress are on each area's own KPI dashboard."),
+    "areas.kpis_of_area": ("この圏域のKPIダッシュボード（絞り込みの項目がそろっています）",
+                           "This area's KPI dashboard (with every filter)"),
+    "areas.kpis_sort.document": ("圏域と文書の順", "Area, then document order"),
+    "areas.kpis_sort.name": ("指標名", "Indicator"),
     "areas.every_area": ("すべての圏域", "Every area"),
     "areas.nothing": ("見つかりませんでした。", "Nothing was found."),
     "areas.tile": ("{name}：{count}圏域", "{name}: {count} areas"),

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from renkei.domain.actual import Actual, Assessment
 from renkei.domain.plan import KPI
 from renkei.domain.progress import Evaluation, KpiForm
 from renkei.domain.share import ShareRule, YearFigure
+
+#: A moment stored without a time zone is read as Japan's time, where the plans are made.
+JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +43,25 @@ class KpiView:
     def form(self) -> KpiForm:
         """Return the KPI's form (point, cumulative …)."""
         return self.evaluation.kind
+
+
+def instant(moment: datetime) -> float:
+    """Return a moment as seconds since the epoch, one stored without a time zone read as Japan's time.
+
+    >>> from datetime import UTC
+    >>> instant(datetime(2026, 12, 3, 9, 0)) == instant(datetime(2026, 12, 3, 0, 0, tzinfo=UTC))
+    True
+    """
+    return moment.timestamp() if moment.tzinfo else moment.replace(tzinfo=JAPAN).timestamp()
+
+
+def latest_entry(kpis: Iterable[KpiView]) -> datetime | None:
+    """Return when the latest approved actual or published assessment of these KPIs was entered (None: none was).
+
+    >>> from datetime import UTC
+    >>> latest_entry([]) is None
+    True
+    """
+    moments = [a.entered_at for kpi in kpis for a in kpi.actuals if a.entered_at is not None]
+    moments.extend(k.assessment.entered_at for k in kpis if k.assessment is not None and k.assessment.entered_at)
+    return max(moments, key=instant, default=None)

@@ -29,8 +29,23 @@ from renkei.store.workspace_tables import StaffUserRow
 MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH = password_policy.MIN_PASSWORD_LENGTH, password_policy.MAX_PASSWORD_LENGTH
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 HASHER = PasswordHash((Argon2Hasher(),))
-#: Verified against when the user name is unknown, so that a wrong name takes as long as a wrong password.
-_DUMMY_HASH = HASHER.hash("renkei-no-such-user-padding")
+
+#: Verified against when the user name is unknown, so that a wrong name takes as long as a wrong password; made on
+#: first use (:func:`dummy_hash`).
+_DUMMY_HASH: str | None = None
+
+
+def dummy_hash() -> str:
+    """Return the hash a password is checked against when there is no user (a sign-in takes as long either way).
+
+    It is made with ``HASHER`` on first use, not at import: every command that imports this module (``renkei
+    actuals import`` …) would otherwise pay for an Argon2 hash, most of its start-up time and memory. The portal
+    makes it at start.
+    """
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = HASHER.hash("renkei-no-such-user-padding")
+    return _DUMMY_HASH
 
 
 class AccountError(ValueError):
@@ -128,7 +143,7 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, password_hash: str | None) -> bool:
     """Check a password against a hash (against a dummy hash when there is none, taking as long)."""
     try:
-        return bool(HASHER.verify(password, password_hash or _DUMMY_HASH)) and password_hash is not None
+        return bool(HASHER.verify(password, password_hash or dummy_hash())) and password_hash is not None
     except Exception:  # a damaged hash never lets anyone in
         return False
 

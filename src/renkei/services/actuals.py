@@ -203,6 +203,47 @@ class _PlanIndex:
         return [p.name for p in self.plan.projects if any(indicator_key(k.indicator) == wanted for k in p.kpis)]
 
 
+#: Above this many named sheets an import reads the whole plan instead of the sheets one by one.
+MAX_NAMED_SHEETS = 2000
+
+
+def named_project_keys(sheet: ActualsSheet, projects: Sequence[tuple[str, str, bool]]) -> set[str] | None:
+    """Return the keys of the sheets a file's rows name (each with its 【再掲】 sibling), found as
+    :class:`_PlanIndex` finds them, from the plan's (key, name, relisted) listing; None when a row names no project
+    (its error names the nearest one, which takes the whole plan).
+
+    >>> listing = [("a", "観光振興", False), ("a#再掲", "観光振興", True), ("b", "防災", False)]
+    >>> sheet = ActualsSheet(rows=(ActualsRow(2, "観光振興【再掲】", "来訪者数", 2026),), errors=(), blank_rows=())
+    >>> sorted(named_project_keys(sheet, listing) or ())
+    ['a', 'a#再掲']
+    >>> named_project_keys(ActualsSheet(rows=(ActualsRow(2, "不明", "x", 2026),), errors=(), blank_rows=()), listing)
+    """
+    by_name: dict[str, list[str]] = {}
+    for key, name, _ in sorted(projects, key=lambda p: p[2]):
+        by_name.setdefault(normalise_key_text(name), []).append(key)
+        by_name.setdefault(key, [key])
+    keys: set[str] = set()
+    for row in sheet.rows:
+        name, _ = strip_relisted(row.project)
+        found = by_name.get(normalise_key_text(name)) or by_name.get(row.project.strip(), [])
+        if not found:
+            return None
+        keys.update(k for key in found for k in repository.sheets_of_project(key))
+    return keys
+
+
+def members_name_every_share(sheet: ActualsSheet, area: Area | None) -> bool:
+    """Tell whether every municipality column of the rows is a code or a member's name, so that no other project's
+    partner cell is needed to read it (a partner outside the area is found in the whole plan's partner cells)."""
+    members = {normalise_key_text(m.name) for m in area.members} if area is not None else set()
+    for row in sheet.rows:
+        for written, _ in row.by_municipality:
+            folded = normalise_key_text(written)
+            if not (folded.isascii() and folded.replace("-", "").isdigit()) and folded not in members:
+                return False
+    return True
+
+
 def current_fiscal_year(today: date | None = None) -> int:
     """Return the fiscal year under way (April to March).
 
@@ -458,13 +499,23 @@ def import_actuals(
     ``user`` the import enters the review workflow: rows for KPIs the user may not report, or whose
     record is already submitted or approved, are rejected by row number, and the rest become submitted.
     """
+    # Only the projects the rows name are read (with their 【再掲】 sheets, which decide where an actual counts): a
+    # few rows at a 10,000-project plan read a few projects. When a row is wrong, the whole plan is read again, so
+    # that its message names the nearest project or indicator, exactly as before.
+    keys = named_project_keys(sheet, repository.list_project_names(session=session, plan_id=plan_id))
+    if keys is not None and len(keys) > MAX_NAMED_SHEETS:
+        keys = None  # a file of most of the plan's KPIs: one read of the whole plan costs less than a long key list
     try:
-        plan = repository.load_plan(session=session, plan_id=plan_id)
+        plan = repository.load_plan(session=session, plan_id=plan_id, project_keys=keys)
     except LookupError:
         session.rollback()
         raise ActualsImportError(f"計画 {plan_id} がありません / no plan with id {plan_id}") from None
     area = area if area is not None else find_area(session=session, slug=plan.area_slug)
-    validation = validate_actuals(plan, sheet, area=area, years=reporting_years(session, plan_id, today))
+    years = reporting_years(session, plan_id, today)
+    validation = validate_actuals(plan, sheet, area=area, years=years)
+    if keys is not None and (validation.errors or not members_name_every_share(sheet, area)):
+        plan = repository.load_plan(session=session, plan_id=plan_id)
+        validation = validate_actuals(plan, sheet, area=area, years=years)
     status = "approved"
     if user is not None:
         from renkei.services.actuals_upload import check_upload

@@ -9,8 +9,9 @@ counts once (:class:`renkei.domain.relisting.Relisting`), and budgets are totall
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -276,8 +277,9 @@ def summarise_progress(plan: Plan, kpis: Sequence[KpiProgress], relisting: Relis
     categories: dict[str, _Tally] = {}
 
     def tallies(project: Project) -> tuple[_Tally, ...]:
-        area = areas.setdefault(project.policy_area_label, _Tally(project.policy_area_label))
-        category = categories.setdefault(project.category_label, _Tally(project.category_label))
+        area_label, category_label = project.policy_area_label, project.category_label
+        area = areas.get(area_label) or areas.setdefault(area_label, _Tally(area_label))  # one _Tally per group
+        category = categories.get(category_label) or categories.setdefault(category_label, _Tally(category_label))
         return overall, area, category
 
     for project in plan.projects:  # document order for the groups
@@ -297,6 +299,35 @@ def summarise_progress(plan: Plan, kpis: Sequence[KpiProgress], relisting: Relis
         by_policy_area=tuple(t.group() for t in areas.values()),
         by_category=tuple(t.group() for t in categories.values()),
     )
+
+
+def update_summary(summary: ProgressSummary, plan: Plan, relisting: Relisting, *, removed: Iterable[KpiProgress],
+                   added: Iterable[KpiProgress]) -> ProgressSummary:
+    """Return a summary with some KPIs evaluated again: each counted KPI's status and rating move from ``removed``'s
+    to ``added``'s in its project's groups (the same as :func:`summarise_progress` over the new evaluations, without
+    going over the whole plan; budgets, projects and KPI counts stay as they are)."""
+    by_key = {p.key: p for p in plan.projects}
+    moves: dict[tuple[int, str], Counter[str]] = {}
+    for sign, items in ((-1, removed), (1, added)):
+        for item in items:
+            if not item.counted:
+                continue
+            owner = by_key[relisting.owner_key(item.project.key)]
+            for group in ((0, ""), (1, owner.policy_area_label), (2, owner.category_label)):
+                counter = moves.setdefault(group, Counter())
+                counter["status:" + item.evaluation.status.value] += sign
+                counter["rating:" + item.evaluation.rating.value] += sign
+
+    def moved(kind: int, group: ProgressGroup) -> ProgressGroup:
+        counter = moves.get((kind, "" if kind == 0 else group.label))
+        if not counter:
+            return group
+        return replace(group, by_status={k: n + counter["status:" + k] for k, n in group.by_status.items()},
+                       by_rating={k: n + counter["rating:" + k] for k, n in group.by_rating.items()})
+
+    return replace(summary, overall=moved(0, summary.overall),
+                   by_policy_area=tuple(moved(1, g) for g in summary.by_policy_area),
+                   by_category=tuple(moved(2, g) for g in summary.by_category))
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,26 +402,32 @@ def evaluate_stored_plan(
     *,
     thresholds: Thresholds = Thresholds(),
     include_pending: bool = False,
+    project_keys: Collection[str] | None = None,
 ) -> PlanProgress:
     """Evaluate a stored plan (by id or key) from its approved actuals and assessments.
 
     ``as_of`` is kept within the plan period; by default it is the year of the plan's latest reporting round,
     or, before any round, the latest fiscal year that has ended (`default_evaluation_year`).
     ``include_pending`` previews drafts and submissions too (staff only, clearly marked by callers).
+    With ``project_keys``, only those projects are read and evaluated (give a project's 【再掲】 sheets with it,
+    :func:`renkei.store.repository.sheets_of_project`, since they decide where its actuals count); the summary and
+    totals then cover those projects only.
     """
     resolved = plan_id if isinstance(plan_id, int) else resolve_plan_id(session=session, plan=plan_id)
     try:
-        plan = repository.load_plan(session=session, plan_id=resolved)
+        plan = repository.load_plan(session=session, plan_id=resolved, project_keys=project_keys)
     except LookupError:
         raise PlanNotFoundError(f"計画 {resolved} がありません / no plan with id {resolved}") from None
     from renkei.store.actuals import list_share_modes
     from renkei.store.portal_queries import list_assessments
     from renkei.store.project_text import apply_published_text
 
-    plan = apply_published_text(session=session, plan_id=resolved, plan=plan)  # staff text, once published
-    actuals = repository.list_actuals(session=session, plan_id=resolved, include_pending=include_pending)
-    assessments = list_assessments(session=session, plan_id=resolved)
-    share_modes = list_share_modes(session=session, plan_id=resolved)
+    keys = project_keys
+    plan = apply_published_text(session=session, plan_id=resolved, plan=plan, project_keys=keys)  # once published
+    actuals = repository.list_actuals(session=session, plan_id=resolved, include_pending=include_pending,
+                                      project_keys=keys)
+    assessments = list_assessments(session=session, plan_id=resolved, project_keys=keys)
+    share_modes = list_share_modes(session=session, plan_id=resolved, project_keys=keys)
     if as_of is None:
         as_of = default_evaluation_year(plan, round_years=round_years(session=session, plan_id=resolved))
     return evaluate_loaded_plan(plan, actuals, as_of=as_of, assessments=assessments, thresholds=thresholds,

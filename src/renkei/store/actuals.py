@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,7 @@ from renkei.store.tables import (
     AssessmentRow,
     KpiRow,
     ProjectRow,
+    among_projects,
     now_utc,
 )
 
@@ -174,37 +176,41 @@ def _comparable(actual: Actual) -> Actual:
 
 
 def list_actuals(
-    *, session: Session, plan_id: int, include_pending: bool = False
+    *, session: Session, plan_id: int, include_pending: bool = False, project_keys: Collection[str] | None = None,
 ) -> dict[tuple[str, str], list[Actual]]:
     """Return a plan's current records keyed by (project key, KPI key), by fiscal year and month.
 
     Each KPI's list holds its own figures and the municipalities' shares (:attr:`Actual.municipality`), in the
     order they were made. Only the published (latest approved) versions count unless ``include_pending``: a staff
     preview sees the current version whatever its review status (draft, submitted, returned or approved).
+    With ``project_keys``, only those sheets' records (the portal's snapshot update reads what changed).
+    The rows are read as plain rows (Core): nothing is tracked.
     """
     shown = ActualRow.is_current.is_(True) if include_pending else ActualRow.is_published.is_(True)
     rows = (
-        session.execute(
-            select(ActualRow, ProjectRow.key, KpiRow.indicator_key)
+        session.connection().execute(
+            select(ActualRow.__table__, ProjectRow.key.label("sheet_key"), KpiRow.indicator_key)
             .join(KpiRow, KpiRow.id == ActualRow.kpi_id)
             .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-            .where(ProjectRow.plan_id == plan_id, shown)
+            .where(ProjectRow.plan_id == plan_id, shown, *among_projects(project_keys))
             .order_by(ActualRow.fiscal_year, func.coalesce(ActualRow.month, 0), ActualRow.id)
         )
         .all()
     )
     result: dict[tuple[str, str], list[Actual]] = {}
-    for row, project_key, indicator in rows:
-        result.setdefault((project_key, indicator), []).append(actual_from_row(row))
+    for row in rows:
+        result.setdefault((row.sheet_key, row.indicator_key), []).append(
+            actual_from_row(row))  # type: ignore[arg-type]  # a Core row has the ORM row's attributes
     return result
 
 
-def list_share_modes(*, session: Session, plan_id: int) -> dict[tuple[str, str], str]:
+def list_share_modes(*, session: Session, plan_id: int,
+                     project_keys: Collection[str] | None = None) -> dict[tuple[str, str], str]:
     """Return how each KPI of a plan makes its figure (:class:`~renkei.domain.share.ShareMode` values) by key."""
     rows = session.execute(
         select(ProjectRow.key, KpiRow.indicator_key, KpiRow.share_mode)
         .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-        .where(ProjectRow.plan_id == plan_id, KpiRow.share_mode != "total")
+        .where(ProjectRow.plan_id == plan_id, KpiRow.share_mode != "total", *among_projects(project_keys))
     ).all()
     return {(project_key, indicator): mode for project_key, indicator, mode in rows}
 

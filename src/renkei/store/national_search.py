@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from renkei.domain.text import nfkc
 from renkei.store.portal_queries import current_plan
@@ -51,23 +51,44 @@ def _pattern(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def search_everywhere(*, session: Session, query: str, area_slug: str | None = None) -> NationalResults:
-    """Return the projects of every area's current plan that hold every word of ``query`` (or one area's)."""
-    words = [w for w in nfkc(query).split() if w]
+def current_plan_ids(*, session: Session) -> list[int]:
+    """Return the id of every area's current plan (the plan each area's pages show by default)."""
     plans: dict[str, list[PlanSummary]] = {}
     for plan in list_plans(session=session):
         plans.setdefault(plan.area_slug, []).append(plan)
-    current = [p.id for p in (current_plan(listed) for listed in plans.values()) if p is not None]
-    if not words or not current:
-        return NationalResults((), (), 0)
+    return [p.id for p in (current_plan(listed) for listed in plans.values()) if p is not None]
+
+
+def search_words(query: str) -> list[str]:
+    """Return the words of a query, folded to NFKC.
+
+    >>> search_words("  観光　ＰＲ ")
+    ['観光', 'PR']
+    """
+    return [w for w in nfkc(query).split() if w]
+
+
+def project_holds_words(words: list[str]) -> list[ColumnElement[bool]]:
+    """Return one condition per word: the project's name, reading, content or an active KPI's indicator holds it."""
+    kpi = aliased(KpiRow)  # its own name: a query over KPIs may use these conditions (store/national_kpis.py)
     conditions = []
     for word in words:
         like = _pattern(word)
         conditions.append(or_(
             ProjectRow.name.like(like, escape="\\"), ProjectRow.reading.like(like, escape="\\"),
             ProjectRow.description.like(like, escape="\\"),
-            exists().where(and_(KpiRow.project_id == ProjectRow.id, KpiRow.status == "active",
-                                KpiRow.indicator.like(like, escape="\\")))))
+            exists().where(and_(kpi.project_id == ProjectRow.id, kpi.status == "active",
+                                kpi.indicator.like(like, escape="\\")))))
+    return conditions
+
+
+def search_everywhere(*, session: Session, query: str, area_slug: str | None = None) -> NationalResults:
+    """Return the projects of every area's current plan that hold every word of ``query`` (or one area's)."""
+    words = search_words(query)
+    current = current_plan_ids(session=session)
+    if not words or not current:
+        return NationalResults((), (), 0)
+    conditions = project_holds_words(words)
     found = (select(AreaRow.slug.label("area_slug"), AreaRow.name.label("area_name"),
                     AreaRow.name_en.label("area_name_en"), ProjectRow.slug.label("slug"), ProjectRow.name.label("name"),
                     ProjectRow.position.label("position"))

@@ -5,7 +5,7 @@ Search does not query the database: it runs over the read model's prepared text 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,7 @@ from renkei.store.tables import (
     MunicipalityRow,
     PlanRow,
     ProjectRow,
+    among_projects,
 )
 from renkei.store.workspace_tables import ProjectEvaluationRow, ProjectTextRow, ReportingRoundRow
 
@@ -160,22 +161,25 @@ def plan_area_settings(*, session: Session, plan_id: int) -> dict[str, Any]:
     return dict(settings or {})
 
 
-def list_assessments(*, session: Session, plan_id: int) -> dict[tuple[str, str], list[Assessment]]:
+def list_assessments(*, session: Session, plan_id: int,
+                     project_keys: Collection[str] | None = None) -> dict[tuple[str, str], list[Assessment]]:
     """Return published assessments of a plan's KPIs keyed by (project key, KPI key), oldest year first.
 
     The published version is the last approved one (kept while a correction is reviewed). Its status holds a
     status value (``behind``) or the staff's own word (一部達成),
-    read as :data:`renkei.domain.actual.ASSESSMENT_WORDS` says.
+    read as :data:`renkei.domain.actual.ASSESSMENT_WORDS` says. With ``project_keys``, only those sheets' KPIs.
     """
-    rows = session.execute(
-        select(AssessmentRow, ProjectRow.key, KpiRow.indicator_key)
+    rows = session.connection().execute(
+        select(AssessmentRow.__table__, ProjectRow.key.label("sheet_key"), KpiRow.indicator_key)
         .join(KpiRow, KpiRow.id == AssessmentRow.kpi_id)
         .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
-        .where(ProjectRow.plan_id == plan_id, AssessmentRow.published_status.is_not(None))
+        .where(ProjectRow.plan_id == plan_id, AssessmentRow.published_status.is_not(None),
+               *among_projects(project_keys))
         .order_by(AssessmentRow.fiscal_year, AssessmentRow.id)
-    ).all()
+    ).all()  # plain rows (Core): nothing is tracked
     result: dict[tuple[str, str], list[Assessment]] = {}
-    for row, key, indicator in rows:
+    for row in rows:
+        key, indicator = row.sheet_key, row.indicator_key
         published = row.published_status or ""
         word_reading = read_assessment_word(published)
         rating = None
@@ -226,6 +230,8 @@ __all__ = [
 
 
 _STORE_FINGERPRINT = select(
+    select(func.count(AreaRow.id)).scalar_subquery(),  # an area's settings or members changed (save_area)
+    select(func.max(AreaRow.updated_at)).scalar_subquery(),
     select(func.count(PlanRow.id)).scalar_subquery(),
     select(func.sum(PlanRow.version)).scalar_subquery(),
     select(func.max(PlanRow.updated_at)).scalar_subquery(),
@@ -245,10 +251,10 @@ _STORE_FINGERPRINT = select(
 def read_store_fingerprint(*, connection: Connection) -> tuple[object, ...]:
     """Return one fingerprint of everything the portal shows, over every plan, in a single query.
 
-    Any import (plan version and time), actual version, assessment, published assessment, published project
-    evaluation, published project text or reporting round changes it; the portal's caches replay a page only
-    while it stays the same. Staff work that the public does not see (drafts, sign-ins) leaves it alone, so it
-    never rebuilds the portal. It takes a plain connection: it runs on every request.
+    Any area's new settings or members, any import (plan version and time), actual version, assessment, published
+    assessment, published project evaluation, published project text or reporting round changes it; the portal's
+    caches replay a page only while it stays the same. Staff work that the public does not see (drafts, sign-ins)
+    leaves it alone, so it never rebuilds the portal. It takes a plain connection: it runs on every request.
     """
     return tuple(connection.execute(_STORE_FINGERPRINT).one())
 

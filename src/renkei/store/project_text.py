@@ -6,6 +6,7 @@ published staff text lies over it wherever a plan is shown (:func:`apply_publish
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from renkei.domain.plan import Plan, Project, Role
-from renkei.store.tables import ProjectRow, RoleRow
+from renkei.store.tables import ProjectRow, RoleRow, among_projects
 from renkei.store.workspace_tables import ProjectTextRow
 
 
@@ -40,12 +41,19 @@ def overlay(project: Project, row: ProjectTextRow) -> Project:
                    roles=roles_from_json(row.roles or []))
 
 
-def apply_published_text(*, session: Session, plan_id: int, plan: Plan) -> Plan:
-    """Return the plan with each project's published staff text in place of the document's (when there is one)."""
+def apply_published_text(*, session: Session, plan_id: int, plan: Plan,
+                         project_keys: Collection[str] | None = None) -> Plan:
+    """Return the plan with each project's published staff text in place of the document's (when there is one).
+
+    Only the published text of the plan's own sheets is read: those with ``project_keys`` when given, else the
+    plan's (all of the plan's published texts when it holds more than a few hundred sheets).
+    """
+    keys = project_keys if project_keys is not None else [p.key for p in plan.projects]
+    among = among_projects(keys) if project_keys is not None or len(keys) <= 500 else ()
     rows = session.execute(
         select(ProjectRow.key, ProjectTextRow)
         .join(ProjectTextRow, ProjectTextRow.project_id == ProjectRow.id)
-        .where(ProjectRow.plan_id == plan_id, ProjectTextRow.kind == "published")
+        .where(ProjectRow.plan_id == plan_id, ProjectTextRow.kind == "published", *among)
     ).all()
     if not rows:
         return plan

@@ -21,6 +21,7 @@ from renkei.domain.municipality import Area, Municipality
 from renkei.domain.plan import KPI, Category, Plan, PolicyArea, Project
 from renkei.store.actuals import find_kpi, list_actuals, upsert_actual
 from renkei.store.audit import list_audit_events, record_audit_event
+from renkei.store.plan_reads import read_projects
 from renkei.store.rows import (
     PartnerEntry,
     as_utc,
@@ -232,6 +233,18 @@ def lock_kpis(*, session: Session, kpi_ids: list[int]) -> None:
         session.expire_all()
 
 
+def list_project_names(*, session: Session, plan_id: int) -> list[tuple[str, str, bool]]:
+    """Return the key, name and 【再掲】 flag of a plan's active projects in document order (one light query).
+
+    It is what finding the projects a file names needs, without rebuilding them: a few rows of actuals at a
+    10,000-project plan then read those projects only (``load_plan(project_keys=…)``).
+    """
+    return [(key, name, relisted) for key, name, relisted in session.execute(
+        select(ProjectRow.key, ProjectRow.name, ProjectRow.relisted)
+        .where(ProjectRow.plan_id == plan_id, ProjectRow.status == "active")
+        .order_by(ProjectRow.position, ProjectRow.id))]
+
+
 def sheets_of_project(project_key: str) -> tuple[str, str]:
     """Return the keys of every sheet a project can have: the original and its 【再掲】 relisting.
 
@@ -253,11 +266,8 @@ def load_plan(*, session: Session, plan_id: int, project_keys: Collection[str] |
     if plan is None:
         raise LookupError(f"no plan with id {plan_id}")
     area = session.get_one(AreaRow, plan.area_id)
-    projects = tuple(
-        s.project
-        for s in load_projects(session=session, plan_id=plan_id, keys=project_keys).values()
-        if s.row.status == "active"
-    )
+    # plain rows (Core), not ORM objects: the same Projects, without tracking 10,000 sheets' objects
+    projects = tuple(read_projects(session=session, plan_id=plan_id, keys=project_keys))
     return Plan(
         area_slug=area.slug,
         area_name=plan.area_name,
@@ -309,6 +319,7 @@ def save_area(*, session: Session, area: Area) -> AreaRow:
         for m in session.scalars(select(AreaMemberRow).where(AreaMemberRow.area_id == row.id))
     }
     wanted: set[int] = set()
+    moved = False
     for position, member in enumerate(area.members):
         municipality = ensure_municipality(session=session, municipality=member)
         wanted.add(municipality.id)
@@ -316,11 +327,15 @@ def save_area(*, session: Session, area: Area) -> AreaRow:
         existing = members.get(municipality.id)
         if existing is None:
             session.add(AreaMemberRow(area_id=row.id, municipality_id=municipality.id, **member_values))
+            moved = True
         else:
-            assign_columns(existing, member_values)
+            moved = bool(assign_columns(existing, member_values)) or moved
     for municipality_id, existing in members.items():
         if municipality_id not in wanted:
             session.delete(existing)
+            moved = True
+    if moved:  # the members are part of the area's data version: its pages and snapshots are made again
+        row.updated_at = now_utc()
     session.flush()
     return row
 

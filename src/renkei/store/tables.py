@@ -7,6 +7,7 @@ Constraint names follow ``NAMING_CONVENTION`` so migrations can refer to them.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -15,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     DateTime,
     Double,
     ForeignKey,
@@ -219,6 +221,11 @@ class ProjectRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def among_projects(keys: Collection[str] | None) -> tuple[ColumnElement[bool], ...]:
+    """Return the condition that keeps a plan's query to the projects with these keys (none: every project)."""
+    return () if keys is None else (ProjectRow.key.in_(sorted(keys)),)
 
 
 class ProjectPartnerRow(Base):

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
@@ -25,7 +26,7 @@ from renkei.presentation.i18n import translate
 from renkei.settings import Settings, get_settings
 from renkei.store.engine import WORKER_THREADS, create_engine_from_url, create_session_factory, writer
 from renkei.web import health, staff
-from renkei.web.busy import answer_busy
+from renkei.web.busy import READ_EN, READ_JA, RETRY_AFTER, answer_busy
 from renkei.web.client_address import parse_trusted_proxies
 from renkei.web.data_version import DataVersions
 from renkei.web.openapi_schema import install_openapi
@@ -38,7 +39,6 @@ from renkei.web.parameters import (
     guard_parameters,
     problems_from_validation,
 )
-from renkei.web.readmodel import PortalCache
 from renkei.web.rendering import current_area, get_language, render_page
 from renkei.web.request_id import RequestContext, current_request_id
 from renkei.web.response_cache import ResponseCache
@@ -55,6 +55,7 @@ from renkei.web.routes import (
     project,
     projects,
 )
+from renkei.web.snapshot import PortalCache
 from renkei.web.urls import API_PREFIX, PAGE_PREFIX
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -86,11 +87,15 @@ SECURITY_HEADERS = {
 }
 
 
-def build_templates() -> Jinja2Templates:
-    """Return the Jinja2 environment of the portal (autoescaping on, strict about undefined names)."""
+def build_templates(*, reload: bool = False) -> Jinja2Templates:
+    """Return the Jinja2 environment of the portal (autoescaping on, strict about undefined names).
+
+    Templates are read once: without ``reload`` (``RENKEI_TEMPLATE_RELOAD``) no render looks at their files again.
+    """
     from jinja2 import StrictUndefined
 
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    templates.env.auto_reload = reload
     templates.env.undefined = StrictUndefined
     templates.env.autoescape = True
     templates.env.trim_blocks = True
@@ -130,7 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = create_session_factory(engine)
     app.state.write_engine = writer(engine)  # POSTs write: on SQLite they queue for the write lock (engine.py)
     app.state.portal_cache = PortalCache()
-    app.state.templates = build_templates()
+    app.state.templates = build_templates(reload=settings.template_reload)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(areas.router)  # `/`: every area
     in_area = [Depends(current_area)]  # every page and API path names its area: /a/{area}/…, /api/a/{area}/…
@@ -162,7 +167,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail))
+        # off the event loop: an error page of an area reads whether the area is synthetic (its banner)
+        return await run_in_threadpool(_error, request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(SQLAlchemyError)
     async def database_busy(request: Request, exc: SQLAlchemyError) -> Response:
@@ -173,11 +179,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(BadParameters)
     async def bad_parameters(request: Request, exc: BadParameters) -> Response:
-        return answer_bad_parameters(request, exc.problems)
+        return await run_in_threadpool(answer_bad_parameters, request, exc.problems)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return answer_bad_parameters(request, problems_from_validation(exc.errors()))
+        return await run_in_threadpool(answer_bad_parameters, request, problems_from_validation(exc.errors()))
 
     return app
 
@@ -189,8 +195,18 @@ def install_operations(app: FastAPI) -> None:
     app.add_middleware(RequestContext, on_error=_server_error)
 
 
-def _server_error(request: Request) -> Response:
-    """Answer an unhandled exception: a page (or, for the API, JSON) that gives the request id to quote."""
+def _server_error(request: Request, exc: Exception) -> Response:
+    """Answer an exception that no route handler took: "busy, try again" when the database was contended outside
+    a route (a middleware's data-version read waiting for a connection), else a page (or, for the API, JSON) that
+    gives the request id to quote."""
+    try:
+        busy = answer_busy(request, exc) if isinstance(exc, SQLAlchemyError) else None
+    except Exception:  # the page frame itself may need the database that is busy: a plain answer
+        busy = PlainTextResponse(f"503 {READ_JA} / {READ_EN}", status_code=503,
+                                 headers={"Retry-After": str(RETRY_AFTER)})
+    if busy is not None:
+        busy.headers.update({**SECURITY_HEADERS, "Cache-Control": "no-store"})
+        return busy
     request_id = request.state.request_id
     if is_api(request):
         response: Response = JSONResponse({"detail": translate("error.server", "ja") + " / "

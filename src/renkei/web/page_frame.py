@@ -13,16 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
 from renkei.domain.fiscal import format_fiscal_year
+from renkei.presentation.views import JAPAN, instant
 from renkei.settings import Settings
 from renkei.web.readmodel import Portal
-
-#: Dates are shown in Japan's time zone, where the plans are made.
-JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +63,15 @@ def format_date(moment: datetime, lang: str) -> str:
 
 
 def last_updated(portal: Portal) -> datetime:
-    """Return when the shown data last changed: the plan's import, or a later approved actual or assessment."""
+    """Return when the shown data last changed: the plan's import, or a later approved actual or assessment.
+
+    The latest entry is found once, when the snapshot is built (``PortalIndex.latest_entry``), so a page costs the
+    same whatever the number of KPIs.
+    """
     moments = [portal.summary.updated_at]
-    for kpi in portal.kpis:
-        moments.extend(a.entered_at for a in kpi.actuals if a.entered_at is not None)
-        if kpi.assessment is not None and kpi.assessment.entered_at is not None:
-            moments.append(kpi.assessment.entered_at)
-    return max(moments, key=lambda m: m.timestamp() if m.tzinfo else m.replace(tzinfo=JAPAN).timestamp())
+    if portal.index.latest_entry is not None:
+        moments.append(portal.index.latest_entry)
+    return max(moments, key=instant)
 
 
 def area_label(area_name: str, area_name_en: str, lang: str) -> str:

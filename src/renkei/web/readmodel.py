@@ -4,17 +4,16 @@ A :class:`Portal` is built once per (plan, data version, evaluation year clamped
 :func:`renkei.services.progress.evaluate_stored_plan`, the one evaluation every page, chart, the API and the CLI
 share. Its :class:`PortalIndex` is built with it: projects by slug, each member's sheets and count, the prepared
 search text and every project's facet values. Nothing is added to a snapshot after it is built, so requests only
-read it; replaying whole answers is left to HTTP caching (``web/response_cache.py``).
+read it; replaying whole answers is left to HTTP caching (``web/response_cache.py``). Snapshots are built,
+cached and updated sheet by sheet in :mod:`renkei.web.snapshot`.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
-from collections.abc import Hashable
+from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
+from datetime import datetime
 
 from renkei.domain.finding import Finding
 from renkei.domain.municipality import Municipality
@@ -22,14 +21,14 @@ from renkei.domain.plan import Plan, Project
 from renkei.domain.status import RATING_PRIORITY, STATUS_PRIORITY, Rating, Status
 from renkei.domain.text import fold_for_search
 from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
-from renkei.presentation.views import KpiView
-from renkei.services.progress import PlanProgress, clamp_year, default_evaluation_year, evaluate_stored_plan
-from renkei.store import portal_queries, repository, rounds
+from renkei.presentation.views import KpiView, latest_entry
+from renkei.services.progress import KpiProgress, PlanProgress
+from renkei.store import portal_queries
 from renkei.store.portal_queries import AreaMembers
 from renkei.store.repository import PlanSummary
 
-__all__ = ["STATUS_PRIORITY", "FacetRow", "KpiView", "Portal", "PortalCache", "PortalIndex", "ProjectView",
-           "load_portal"]
+__all__ = ["STATUS_PRIORITY", "FacetRow", "KpiView", "Portal", "PortalIndex", "ProjectView", "build_index",
+           "build_project_views"]
 
 #: The policy-area facet value of a project without one.
 NO_POLICY_AREA = "none"
@@ -144,54 +143,106 @@ class PortalIndex:
     #: Projects by policy area and by category, in document order: facet value → (label, number of sheets).
     policy_areas: dict[str, tuple[str, int]]
     categories: dict[str, tuple[str, int]]
+    #: When the latest approved actual or published assessment shown was entered (the footer's date reads it, so
+    #: no page walks every KPI); None when there is none.
+    latest_entry: datetime | None = None
 
 
-def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...],
-                members: tuple[Municipality, ...]) -> PortalIndex:
-    """Build a snapshot's indexes from its project views and the area's members."""
+def build_index(progress: PlanProgress, projects: tuple[ProjectView, ...], members: tuple[Municipality, ...], *,
+                previous: PortalIndex | None = None, changed: Collection[str] = ()) -> PortalIndex:
+    """Build a snapshot's indexes from its project views and the area's members.
+
+    With ``previous`` (the index of the snapshot being updated, of the same sheets), every view it already indexed
+    that is not in ``changed`` keeps its facet row and search text, the facet counts are the previous ones with the
+    changed rows' difference, and the groups and members' counts (which only a re-import changes) are kept.
+    """
     from renkei.web.search import searchable_text  # the web layer's search reads this module's views
 
+    known = previous.search_text if previous is not None else {}
+    indexed = {id(row.view): row for row in previous.facet_rows} if previous is not None else {}
+
+    def search_text(view: ProjectView) -> str:
+        key = view.project.key
+        kept = known.get(key) if key not in changed else None
+        return kept if kept is not None else searchable_text(view.project)
+
+    def facet_row(view: ProjectView) -> FacetRow:
+        kept = indexed.get(id(view))
+        if kept is not None and kept.view is view and view.key not in changed:
+            return kept
+        return FacetRow(view, {
+            "policy_area": frozenset({policy_area_key(view.project)}),
+            "category": frozenset({category_key(view.project)} if view.project.category else ()),
+            "municipality": frozenset(m.code for m in members if view.takes_part(m)),
+            "status": frozenset(s.value for s in view.statuses),
+            "budget": frozenset({"yes" if view.has_budget else "no"}),
+            "relisted": frozenset({"yes" if view.project.relisted else "no"}),
+        })
+
     kpis = tuple(k for p in projects for k in p.kpis)
-    projects_of = {m.code: tuple(v for v in projects if v.takes_part(m)) for m in members}
-    by_name = count_projects_by_municipality(progress.plan, progress.relisting)
-    rows = tuple(FacetRow(view, {
-        "policy_area": frozenset({policy_area_key(view.project)}),
-        "category": frozenset({category_key(view.project)} if view.project.category else ()),
-        "municipality": frozenset(m.code for m in members if view.takes_part(m)),
-        "status": frozenset(s.value for s in view.statuses),
-        "budget": frozenset({"yes" if view.has_budget else "no"}),
-        "relisted": frozenset({"yes" if view.project.relisted else "no"}),
-    }) for view in projects)
+    rows = tuple(facet_row(view) for view in projects)
+    sheets_of: dict[str, list[ProjectView]] = {m.code: [] for m in members}
+    for row in rows:  # a member's sheets are those whose municipality facet names it, in document order
+        for code in row.values["municipality"]:
+            sheets_of[code].append(row.view)
     counted = Counter(k.evaluation.status for k in kpis if k.counted)
     facet_counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     kpi_facet_counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for row in rows:
+    new_rows = [row for row in rows if indexed.get(id(row.view)) is not row]
+    if previous is not None and len(new_rows) * 4 <= len(rows):  # an update: count the changed rows' difference
         for name in FACETS:
-            facet_counts[name].update(row.values[name])
-            for kpi in row.view.kpis:  # a KPI counts under its own status, and under its project's other values
-                kpi_facet_counts[name].update({kpi.evaluation.status.value} if name == "status" else row.values[name])
-    areas: dict[str, tuple[str, int]] = {}
-    categories: dict[str, tuple[str, int]] = {}
-    for view in projects:
-        key, label = policy_area_key(view.project), view.project.policy_area_label
-        areas[key] = (label, areas.get(key, (label, 0))[1] + 1)
-        if view.project.category is not None:
-            key, label = category_key(view.project), view.project.category_label
-            categories[key] = (label, categories.get(key, (label, 0))[1] + 1)
+            facet_counts[name].update(previous.facet_counts[name])
+            kpi_facet_counts[name].update(previous.kpi_facet_counts[name])
+        kept = {id(row) for row in rows}
+        for row in previous.facet_rows:
+            if id(row) not in kept:
+                _count_row(row, -1, facet_counts, kpi_facet_counts)
+        for row in new_rows:
+            _count_row(row, 1, facet_counts, kpi_facet_counts)
+    else:
+        for row in rows:
+            _count_row(row, 1, facet_counts, kpi_facet_counts)
+    if previous is not None:  # sheets, partners, policy areas and categories change only with a re-import
+        areas, categories, project_counts = previous.policy_areas, previous.categories, previous.project_counts
+    else:
+        areas, categories = {}, {}
+        for view in projects:
+            key, label = policy_area_key(view.project), view.project.policy_area_label
+            areas[key] = (label, areas.get(key, (label, 0))[1] + 1)
+            if view.project.category is not None:
+                key, label = category_key(view.project), view.project.category_label
+                categories[key] = (label, categories.get(key, (label, 0))[1] + 1)
+        by_name = count_projects_by_municipality(progress.plan, progress.relisting)
+        project_counts = {m.code: by_name.get(m.name, 0) for m in members}
     return PortalIndex(
         kpis=kpis,
         by_slug={p.slug: p for p in reversed(projects)},  # the first sheet of a slug wins
-        projects_of=projects_of,
-        project_counts={m.code: by_name.get(m.name, 0) for m in members},
-        search_text={v.project.key: searchable_text(v.project) for v in projects},
+        projects_of={code: tuple(views) for code, views in sheets_of.items()},
+        project_counts=project_counts,
+        search_text={v.project.key: search_text(v) for v in projects},
         member_readings=tuple((fold_for_search(m.kana), fold_for_search(m.name)) for m in members if m.kana),
         facet_rows=rows,
         status_counts={s: counted.get(s, 0) for s in Status},
-        facet_counts={name: dict(c) for name, c in facet_counts.items()},
-        kpi_facet_counts={name: dict(c) for name, c in kpi_facet_counts.items()},
+        facet_counts={name: {v: n for v, n in c.items() if n} for name, c in facet_counts.items()},
+        kpi_facet_counts={name: {v: n for v, n in c.items() if n} for name, c in kpi_facet_counts.items()},
         policy_areas=areas,
         categories=categories,
+        latest_entry=latest_entry(kpis),
     )
+
+
+def _count_row(row: FacetRow, sign: int, facet_counts: dict[str, Counter[str]],
+               kpi_facet_counts: dict[str, Counter[str]]) -> None:
+    """Add a sheet's facet values to the counts (``sign`` -1 takes them away): the sheet once, each KPI once."""
+    kpis = row.view.kpis
+    for name in FACETS:
+        for value in row.values[name]:
+            facet_counts[name][value] += sign
+            if name != "status" and kpis:
+                kpi_facet_counts[name][value] += sign * len(kpis)
+        if name == "status":  # a KPI counts under its own status, and under its project's other values
+            for kpi in kpis:
+                kpi_facet_counts[name][kpi.evaluation.status.value] += sign
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,23 +337,39 @@ class Portal:
         return dict(self.index.status_counts)
 
 
-def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...]) -> tuple[ProjectView, ...]:
-    """Gather what each project page shows from the plan's evaluation."""
+def kpi_view(item: KpiProgress) -> KpiView:
+    """Return what the pages show of one evaluated KPI."""
+    p = item.project
+    return KpiView(
+        p.key, p.slug, p.name, item.position, item.kpi, item.evaluation, dict(item.values),
+        counted=item.counted, actuals=item.actuals, assessment=item.assessment, figures=item.figures,
+        shares=item.shares,
+    )  # fmt: skip
+
+
+def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...], *,
+                        keep: Mapping[str, ProjectView] | None = None) -> tuple[ProjectView, ...]:
+    """Gather what each project page shows from the plan's evaluation.
+
+    ``keep`` holds views to use as they are, by sheet key (a snapshot's update keeps every sheet that did not change).
+    """
     plan, rule = progress.plan, progress.relisting
+    keep = keep or {}
     by_project: dict[str, list[KpiView]] = {}
     for item in progress.kpis:
-        p = item.project
-        by_project.setdefault(p.key, []).append(KpiView(
-            p.key, p.slug, p.name, item.position, item.kpi, item.evaluation, dict(item.values),
-            counted=item.counted, actuals=item.actuals, assessment=item.assessment, figures=item.figures,
-            shares=item.shares,
-        ))  # fmt: skip
+        if item.project.key in keep:
+            continue
+        by_project.setdefault(item.project.key, []).append(kpi_view(item))
     slugs = {p.key: p.slug for p in plan.projects}
     by_key: dict[str | None, list[Finding]] = {}
     for finding in findings:
         by_key.setdefault(finding.project_key, []).append(finding)
     views = []
     for project in plan.projects:
+        kept = keep.get(project.key)
+        if kept is not None:
+            views.append(kept)
+            continue
         original = rule.original_key(project.key)
         own = tuple(by_key.get(project.key, ()))  # joined by the sheet's key, never by name
         views.append(ProjectView(
@@ -315,84 +382,3 @@ def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...]) -
             original_slug=slugs.get(original) if original else None,
         ))
     return tuple(views)
-
-
-class PortalCache:
-    """Page data of recent plans, keyed by the data fingerprint: any change to the data is a new key.
-
-    Building a Portal reads and evaluates the whole plan; pages only read it, so it is built once per
-    (plan, data version, as-of year) and shared by requests. The few most recent entries are kept.
-    """
-
-    def __init__(self, size: int = 8) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[object, ...], Portal] = OrderedDict()
-        self._lock = threading.Lock()
-        #: Held while a portal is built, so that a build is never done twice at once.
-        self.building = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def get(self, key: tuple[object, ...]) -> Portal | None:
-        """Return the cached portal for a key, if any."""
-        with self._lock:
-            portal = self._entries.get(key)
-            if portal is not None:
-                self._entries.move_to_end(key)
-            return portal
-
-    def put(self, key: tuple[object, ...], portal: Portal) -> None:
-        """Keep a portal, dropping the least recently used beyond the size."""
-        with self._lock:
-            self._entries[key] = portal
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-
-def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | None = None,
-                cache: PortalCache | None = None, fingerprint: Hashable | None = None,
-                area_slug: str | None = None) -> Portal | None:
-    """Load a plan edition (the most recent by default) with everything the pages show; None if absent.
-
-    ``as_of`` is kept within the plan period, so at most one build per year of the period and data version.
-    ``fingerprint`` is the data version the HTTP cache read for this request (read here when absent).
-    """
-    summary = portal_queries.choose_plan(session=session, plan_key=plan_key, area_slug=area_slug)
-    if summary is None:
-        return None
-    period = Plan(summary.area_slug, summary.area_name, summary.first_year, summary.last_year, ())
-    default = default_evaluation_year(period, round_years=rounds.round_years(session=session, plan_id=summary.id))
-    year = clamp_year(period, as_of) if as_of is not None else default
-    if fingerprint is None:
-        fingerprint = portal_queries.read_store_fingerprint(connection=session.connection())
-    key = (summary.id, fingerprint, year, default)
-    if cache is None:
-        return _build_portal(session=session, summary=summary, as_of=year, default_year=default)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    with cache.building:  # one build at a time: concurrent requests wait for it instead of piling up
-        cached = cache.get(key)
-        if cached is None:
-            cached = _build_portal(session=session, summary=summary, as_of=year, default_year=default)
-            cache.put(key, cached)
-        return cached
-
-
-def _build_portal(*, session: Session, summary: PlanSummary, as_of: int, default_year: int) -> Portal:
-    progress = evaluate_stored_plan(session, summary.id, as_of)
-    findings = tuple(repository.list_findings(session=session, plan_id=summary.id))
-    members = portal_queries.load_area_members(session=session, area_slug=progress.plan.area_slug)
-    projects = build_project_views(progress, findings)
-    return Portal(
-        summary=summary,
-        plans=tuple(repository.list_plans(session=session, area_slug=summary.area_slug)),
-        progress=progress,
-        members=members,
-        projects=projects,
-        findings=findings,
-        default_year=default_year,
-        index=build_index(progress, projects, members.members if members else ()),
-    )

@@ -22,7 +22,8 @@ from renkei.presentation.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language
 from renkei.store.portal_queries import AreaMembers, load_area_members
 from renkei.web.legend import badge_words, legend_items
 from renkei.web.parameters import check_year
-from renkei.web.readmodel import Portal, load_portal
+from renkei.web.readmodel import Portal
+from renkei.web.snapshot import load_portal
 from renkei.web.urls import AREA_SLUG, area_path, split_area
 
 
@@ -66,11 +67,30 @@ def current_area(
     found = load_area_members(session=session, area_slug=area)
     if found is None:
         raise HTTPException(status_code=404, detail=translate("error.no_area", get_language(request), area=area))
-    request.scope.setdefault("state", {})["area"] = found.slug
+    state = request.scope.setdefault("state", {})
+    state["area"], state["synthetic"] = found.slug, found.synthetic
     return found
 
 
 AreaDep = Annotated[AreaMembers, Depends(current_area)]
+
+
+def is_synthetic_area(request: Request) -> bool:
+    """Tell whether the page's area (its path says which) is synthetic test data: every such page says so.
+
+    The area's check (:func:`current_area`) remembers it; a page answered before it ran (a path no route has, an
+    error) reads the area once. It reads the database: call it off the event loop.
+    """
+    state = request.scope.get("state", {})
+    if "synthetic" in state:
+        return bool(state["synthetic"])
+    slug = split_area(request.url.path)[0]
+    if slug is None:
+        return False
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    with factory() as session:
+        found = load_area_members(session=session, area_slug=slug)
+    return found is not None and found.synthetic
 
 
 def find_portal(request: Request, session: Session, plan: str | None, as_of: int | None) -> Portal | None:
@@ -181,11 +201,17 @@ def _context(request: Request, lang: str) -> dict[str, Any]:
 def render_page(
     request: Request, template: str, context: Mapping[str, Any], *, status_code: int = 200
 ) -> Response:
-    """Render a template with the shared context; remember ``?lang=`` in a cookie."""
+    """Render a template with the shared context; remember ``?lang=`` in a cookie.
+
+    ``synthetic`` tells the page frame to say that the area is synthetic test data (on every page of such an area,
+    its error pages too).
+    """
     lang = get_language(request)
     templates: Jinja2Templates = request.app.state.templates
+    portal = context.get("portal")
+    synthetic = portal.synthetic if isinstance(portal, Portal) else is_synthetic_area(request)
     response = templates.TemplateResponse(
-        request, template, {**_context(request, lang), **context}, status_code=status_code
+        request, template, {**_context(request, lang), "synthetic": synthetic, **context}, status_code=status_code
     )
     chosen = request.query_params.get("lang")
     if chosen in LANGUAGES:

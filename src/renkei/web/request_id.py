@@ -70,10 +70,12 @@ def with_request_id(body: bytes, request_id: str) -> bytes | None:
 class RequestContext:
     """Give each request its id; log its access line; add the id to JSON errors; answer an unhandled error.
 
-    ``on_error(request)`` makes the answer to an unhandled exception (the id is in ``request.state.request_id``).
+    ``on_error(request, exc)`` makes the answer to an exception no handler inside took (the id is in
+    ``request.state.request_id``); only a 500 is logged with its traceback here (a friendlier answer, such as "busy,
+    try again", logs its own line).
     """
 
-    def __init__(self, app: ASGIApp, *, on_error: Callable[[Request], Response]) -> None:
+    def __init__(self, app: ASGIApp, *, on_error: Callable[[Request, Exception], Response]) -> None:
         self.app = app
         self.on_error = on_error
 
@@ -108,14 +110,16 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
-            error_log.exception("処理できないエラー / unhandled error: %s %s", scope["method"], scope["path"],
-                                extra={"request_id": request_id})
+        except Exception as exc:
             if "status" in sent:
+                _log_unhandled(scope, request_id)
                 raise  # the answer has begun: nothing better to say than closing the connection
-            sent["status"] = 500
             held.clear()
-            await self.on_error(Request(scope))(scope, receive, send_with_id)
+            answer = self.on_error(Request(scope), exc)
+            if answer.status_code >= 500 and answer.status_code != 503:
+                _log_unhandled(scope, request_id)
+            sent["status"] = answer.status_code
+            await answer(scope, receive, send_with_id)
         finally:
             access_log.info(
                 "%s %s %s", scope["method"], scope["path"], sent.get("status", 0),
@@ -123,6 +127,12 @@ class RequestContext:
                        "duration_ms": round((time.perf_counter() - started) * 1000, 1), "request_id": request_id},
             )
             current_request_id.reset(token)
+
+
+def _log_unhandled(scope: Scope, request_id: str) -> None:
+    """Log the exception being handled, with its traceback and the request id."""
+    error_log.exception("処理できないエラー / unhandled error: %s %s", scope["method"], scope["path"],
+                        extra={"request_id": request_id})
 
 
 def _is_json(headers: list[tuple[bytes, bytes]]) -> bool:

@@ -1,4 +1,5 @@
-"""The national index (``/``): every area the portal publishes; and where yesterday's one-area URLs lead now.
+"""The national pages: every area the portal publishes (``/``), a search and a KPI dashboard across them all
+(``/search``, ``/kpis``); and where yesterday's one-area URLs lead now.
 
 One deployment serves many areas, each under ``/a/{area}/``. ``/`` lists them. A URL from before areas had their
 own paths (``/projects/…``, ``/api/kpis``) still works: with one area it is moved there for good (301); with
@@ -14,11 +15,17 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from renkei.presentation.chart import build_kpi_series, render_sparkline
 from renkei.presentation.i18n import translate
 from renkei.presentation.prefecture_tiles import prefecture_code, render_prefecture_tiles
+from renkei.services.national_kpis import list_national_kpis
+from renkei.store.national_kpis import KpiOrder
 from renkei.store.national_search import LIMIT as SEARCH_LIMIT
 from renkei.store.national_search import search_everywhere
 from renkei.store.portal_queries import AreaListing, list_areas
+from renkei.web.pagination import PAGE_SIZE, Page, read_page_number
+from renkei.web.parameters import check_page
+from renkei.web.readmodel import kpi_view
 from renkei.web.rendering import SessionDep, get_language, render_page
 from renkei.web.urls import AREA_SLUG, SHARED_PATHS, area_path, is_area_path
 
@@ -53,6 +60,33 @@ def search_every_area(request: Request, session: SessionDep, q: Annotated[str, Q
                                                       "limit": SEARCH_LIMIT})
 
 
+@router.get("/kpis", include_in_schema=False)
+def list_every_area_kpis(request: Request, session: SessionDep,
+                         q: Annotated[str, Query(max_length=200)] = "",
+                         area: Annotated[str | None, Query(max_length=64)] = None,
+                         sort: Annotated[str, Query(max_length=20)] = "document") -> Response:
+    """Show the KPIs of every area's current plan, a page at a time, with the number in each area (the area facet).
+
+    The search words and the order are an area dashboard's; the filters that only mean something within one area
+    (its policy areas, members and statuses) are on each area's own dashboard, which every KPI links to.
+    """
+    chosen = area if area and AREA_SLUG.match(area) else None
+    order: KpiOrder = "name" if sort == "name" else "document"
+    found = list_national_kpis(session=session, query=q, area_slug=chosen, order=order,
+                               page=read_page_number(request.query_params.get("page")), page_size=PAGE_SIZE)
+    page = Page(items=found.kpis, number=found.number, size=PAGE_SIZE, total=found.total)
+    check_page(request, page)
+    rows = []
+    for item in found.kpis:
+        view = kpi_view(item.progress)
+        series = build_kpi_series(view, item.first_year, item.last_year)
+        line = render_sparkline(list(series.actual), target=view.kpi.target.value, years=series.years,
+                                label=view.kpi.indicator, label_lang="ja", baseline=series.baseline)
+        rows.append((item, view, line))
+    return render_page(request, "areas/kpis.html", {"q": q, "area": chosen, "sort": order, "found": found,
+                                                    "page": page, "rows": rows})
+
+
 def by_prefecture(areas: list[AreaListing]) -> list[tuple[str, list[AreaListing]]]:
     """Group areas by the prefectures of their members (an area across two prefectures is listed under both)."""
     groups: dict[str, list[AreaListing]] = {}
@@ -83,8 +117,8 @@ class EarlierPaths:
 
         slugs = await run_in_threadpool(self.areas)
         query = scope.get("query_string", b"").decode("latin-1")
-        if path == "/search" and len(slugs) != 1:
-            await self.app(scope, receive, send)  # with several areas, /search searches them all
+        if path in ("/search", "/kpis") and len(slugs) != 1:
+            await self.app(scope, receive, send)  # with several areas, these search and list them all
             return
         if len(slugs) == 1:
             target = area_path(slugs[0], path) + (f"?{query}" if query else "")

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
+from renkei.services.accounts import dummy_hash
 from renkei.services.signin import SessionKeySource
 from renkei.settings import Settings
 from renkei.web.staff import admin, board, projects, reports, signin, upload
@@ -20,6 +21,7 @@ __all__ = ["ROUTE_ACTIONS", "install", "walk_routes"]
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the staff routes to the app, with the session key and the sign-in redirect."""
     app.state.session_key = SessionKeySource(settings, app.state.engine)  # read at the first staff request
+    dummy_hash()  # made now, so that the first sign-in of an unknown name takes no longer than any other
     app.add_middleware(StaffCapacity)  # part of the worker's threads stays free for the public portal
     for module in (signin, reports, board, projects, upload, admin):
         app.include_router(module.router)

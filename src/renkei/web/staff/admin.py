@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
@@ -13,13 +14,14 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from renkei.domain.permission import Action, Role
 from renkei.reading.fiscal_year import read_fiscal_year
 from renkei.services import accounts
-from renkei.services.accounts import AccountDenied, AccountError, StaffUser
+from renkei.services.accounts import StaffUser
 from renkei.services.audit_export import export_audit
-from renkei.services.rounds import RoundError, close_round, open_round
+from renkei.services.rounds import close_round, open_round
 from renkei.store.rounds import project_rows
 from renkei.web.rendering import SessionDep
 from renkei.web.staff.auth import FormDep, UserDep, allow, staff_post
 from renkei.web.staff.pages import NO_STORE, render_staff
+from renkei.web.staff.refusals import NO_ACCOUNT, PageAgain, answer_refusal, typed_fields
 from renkei.web.staff.workspace import staff_workspace
 
 router = APIRouter(prefix="/staff/admin")
@@ -27,7 +29,7 @@ Admin = Annotated[StaffUser, Depends(allow(Action.MANAGE_USERS))]
 
 
 def _typed(form: FormData) -> dict[str, str]:
-    return {k: str(v) for k, v in form.items() if isinstance(v, str) and k not in ("csrf_token", "password")}
+    return typed_fields(form, hidden=("password",))  # a password is never shown again
 
 
 def _users_page(request: Request, session: Session, user: StaffUser, errors: dict[str, str] | None = None,
@@ -50,14 +52,11 @@ def users(request: Request, session: SessionDep, user: Admin) -> Response:
     return _users_page(request, session, user)
 
 
-def _account_change(request: Request, session: Session, user: StaffUser, form: FormData, change: Any) -> Response:
-    try:
-        change()
-    except AccountError as exc:
-        session.rollback()
-        denied = isinstance(exc, AccountDenied)  # an account of another area: refused as any forbidden step
-        return _users_page(request, session, user, {exc.field: str(exc)}, _typed(form), 403 if denied else 422)
-    return RedirectResponse("/staff/admin/users", status_code=303)
+def _account_change(request: Request, session: Session, user: StaffUser, form: FormData,
+                    change: Callable[[], object]) -> Response:
+    refused = answer_refusal(session, change, lambda state, code: _users_page(
+        request, session, user, state.errors, state.typed, code), typed=_typed(form), missing=NO_ACCOUNT)
+    return refused or RedirectResponse("/staff/admin/users", status_code=303)
 
 
 @staff_post(router, "/users", Action.MANAGE_USERS)
@@ -117,6 +116,10 @@ def _rounds_page(request: Request, session: Session, user: StaffUser, errors: di
     }, user, status_code=status_code)
 
 
+def _rounds_again(request: Request, session: Session, user: StaffUser) -> PageAgain:
+    return lambda state, code: _rounds_page(request, session, user, state.errors, state.typed, code)
+
+
 @router.get("/rounds", include_in_schema=False)
 def rounds(request: Request, session: SessionDep,
            user: Annotated[StaffUser, Depends(allow(Action.MANAGE_ROUNDS))]) -> Response:
@@ -138,25 +141,19 @@ def start_round(request: Request, session: SessionDep, user: UserDep, form: Form
         errors["due_date"] = "期限を選んでください（YYYY-MM-DD） / choose a due date"
     if errors or year is None:
         return _rounds_page(request, session, user, errors, t, 422)
-    try:
-        open_round(session=session, plan_id=staff_workspace(request, session, user).plan.id, fiscal_year=year,
-                   due_date=due, actor=user.username, note=t.get("note") or None)
-    except RoundError as exc:
-        session.rollback()
-        return _rounds_page(request, session, user, {exc.field: str(exc)}, t, 422)
-    return RedirectResponse("/staff/admin/rounds", status_code=303)
+    refused = answer_refusal(session, lambda: open_round(
+        session=session, plan_id=staff_workspace(request, session, user).plan.id, fiscal_year=year, due_date=due,
+        actor=user.username, note=t.get("note") or None), _rounds_again(request, session, user), typed=t)
+    return refused or RedirectResponse("/staff/admin/rounds", status_code=303)
 
 
 @staff_post(router, "/rounds/{year}/close", Action.MANAGE_ROUNDS)
 def end_round(request: Request, session: SessionDep, user: UserDep, year: int) -> Response:
     """Close a round."""
-    try:
-        close_round(session=session, plan_id=staff_workspace(request, session, user).plan.id, fiscal_year=year,
-                    actor=user.username)
-    except RoundError as exc:
-        session.rollback()
-        return _rounds_page(request, session, user, {"fiscal_year": str(exc)}, status_code=422)
-    return RedirectResponse("/staff/admin/rounds", status_code=303)
+    refused = answer_refusal(session, lambda: close_round(
+        session=session, plan_id=staff_workspace(request, session, user).plan.id, fiscal_year=year,
+        actor=user.username), _rounds_again(request, session, user))
+    return refused or RedirectResponse("/staff/admin/rounds", status_code=303)
 
 
 @router.get("/audit.csv", include_in_schema=False)

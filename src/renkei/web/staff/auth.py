@@ -25,6 +25,7 @@ from renkei.services.accounts import StaffUser
 from renkei.services.signin import SessionKeySource, check_csrf, csrf_token, keyed_hash, resolve_session
 from renkei.store.engine import WRITE
 from renkei.web.rendering import SessionDep
+from renkei.web.staff.refusals import FORBIDDEN
 
 SESSION_COOKIE = "renkei_session"
 LOGIN_COOKIE = "renkei_login"
@@ -87,7 +88,7 @@ def allow(action: Action) -> Callable[[StaffUser], StaffUser]:
 
     def check(user: UserDep) -> StaffUser:
         if not may_ever(user.role, action):
-            raise HTTPException(status_code=403, detail="この操作の権限がありません / you may not do this")
+            raise HTTPException(status_code=403, detail=FORBIDDEN)
         return user
 
     return check

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from renkei.domain.permission import Action, Target, is_allowed
@@ -15,7 +15,6 @@ from renkei.domain.workflow import ReviewStatus, Step, steps_from
 from renkei.services import evaluations, project_text
 from renkei.services.accounts import StaffUser
 from renkei.services.evaluations import EvaluationInput, project_target
-from renkei.services.workflow import ConflictError, FormErrors, WorkflowDenied
 from renkei.store import accounts as account_store
 from renkei.store import repository
 from renkei.store.evaluations import find_evaluation, list_evaluations
@@ -27,12 +26,19 @@ from renkei.web.rendering import SessionDep
 from renkei.web.staff.auth import FormDep, UserDep, allow, staff_post
 from renkei.web.staff.history import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, project_history
 from renkei.web.staff.pages import render_staff
-from renkei.web.staff.reports import EntryState
+from renkei.web.staff.refusals import (
+    FORBIDDEN,
+    EntryState,
+    answer_refusal,
+    found,
+    read_number,
+    read_step,
+    typed_fields,
+)
 from renkei.web.staff.workspace import staff_workspace
 
 router = APIRouter(prefix="/staff")
 Drafts = Annotated[StaffUser, Depends(allow(Action.VIEW_DRAFTS))]
-FORBIDDEN = "この操作の権限がありません / you may not do this"
 
 
 def _visible(user: StaffUser, target: Target) -> bool:
@@ -41,10 +47,7 @@ def _visible(user: StaffUser, target: Target) -> bool:
 
 
 def _project(session: Session, user: StaffUser, project_id: int) -> tuple[ProjectRow, Target]:
-    try:
-        row, target = project_target(session, project_id)
-    except LookupError:
-        raise HTTPException(status_code=404, detail="事業が見つかりません / no such project") from None
+    row, target = found(lambda: project_target(session, project_id))
     if not _visible(user, target):
         raise HTTPException(status_code=403, detail=FORBIDDEN)
     return row, target
@@ -90,60 +93,38 @@ def show_project(request: Request, session: SessionDep, user: Drafts, project_id
     return _text_page(request, session, user, project_id, EntryState())
 
 
-def _int(form: FormData, name: str) -> int:
-    try:
-        return int(str(form.get(name, "0")))
-    except ValueError:
-        raise HTTPException(status_code=400, detail=name) from None
-
-
-def _typed(form: FormData) -> dict[str, str]:
-    return {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-
-
 def _run_text(request: Request, session: Session, user: StaffUser, project_id: int, typed: dict[str, str],
-              action: Any) -> Response:
-    try:
-        action()
-    except WorkflowDenied:
-        session.rollback()
-        raise HTTPException(status_code=403, detail=FORBIDDEN) from None
-    except LookupError:
-        raise HTTPException(status_code=404, detail="事業が見つかりません / no such project") from None
-    except FormErrors as exc:
-        session.rollback()
-        return _text_page(request, session, user, project_id, EntryState(typed, exc.errors), 422)
-    except ConflictError as exc:
-        session.rollback()
-        return _text_page(request, session, user, project_id, EntryState(typed, conflict=exc), 409)
-    return RedirectResponse(f"/staff/projects/{project_id}", status_code=303)
+              action: Callable[[], object]) -> Response:
+    refused = answer_refusal(session, action, lambda state, code: _text_page(
+        request, session, user, project_id, state, code), typed=typed)
+    return refused or RedirectResponse(f"/staff/projects/{project_id}", status_code=303)
 
 
 @staff_post(router, "/projects/{project_id}/text", Action.EDIT_PROJECT_TEXT)
 def save_text(request: Request, session: SessionDep, user: UserDep, form: FormDep, project_id: int) -> Response:
     """Save the draft of a project's whole text."""
-    typed = _typed(form)
-    count = min(_int(form, "role_count"), 60)
+    typed = typed_fields(form)
+    count = min(read_number(form, "role_count"), 60)
     roles = [(typed.get(f"party_{i}", ""), typed.get(f"duties_{i}", "")) for i in range(count)]
     return _run_text(request, session, user, project_id, typed, lambda: project_text.save_text_draft(
         session=session, user=user, project_id=project_id, description=typed.get("description", ""),
-        effects=typed.get("effects", ""), roles=roles, expected_version=_int(form, "version")))
+        effects=typed.get("effects", ""), roles=roles, expected_version=read_number(form, "version")))
 
 
 @staff_post(router, "/projects/{project_id}/role", Action.EDIT_ROLE_TEXT)
 def save_role(request: Request, session: SessionDep, user: UserDep, form: FormDep, project_id: int) -> Response:
     """Save the draft of the user's own municipality's role text."""
-    typed = _typed(form)
+    typed = typed_fields(form)
     return _run_text(request, session, user, project_id, typed, lambda: project_text.save_role_draft(
         session=session, user=user, project_id=project_id, duties=typed.get("own_duties", ""),
-        expected_version=_int(form, "version"), municipality_code=typed.get("municipality_code") or None))
+        expected_version=read_number(form, "version"), municipality_code=typed.get("municipality_code") or None))
 
 
 @staff_post(router, "/projects/{project_id}/publish", Action.PUBLISH_PROJECT_TEXT)
 def publish(request: Request, session: SessionDep, user: UserDep, form: FormDep, project_id: int) -> Response:
     """Publish the draft: the public page shows it from now on."""
-    return _run_text(request, session, user, project_id, _typed(form), lambda: project_text.publish_text(
-        session=session, user=user, project_id=project_id, expected_version=_int(form, "version")))
+    return _run_text(request, session, user, project_id, typed_fields(form), lambda: project_text.publish_text(
+        session=session, user=user, project_id=project_id, expected_version=read_number(form, "version")))
 
 
 def _evaluation_page(request: Request, session: Session, user: StaffUser, project_id: int, state: EntryState,
@@ -171,50 +152,31 @@ def show_evaluation(request: Request, session: SessionDep, user: Drafts, project
 
 
 def _run_evaluation(request: Request, session: Session, user: StaffUser, project_id: int, typed: dict[str, str],
-                    action: Any) -> Response:
-    try:
-        action()
-    except WorkflowDenied:
-        session.rollback()
-        raise HTTPException(status_code=403, detail=FORBIDDEN) from None
-    except LookupError:
-        raise HTTPException(status_code=404, detail="事業が見つかりません / no such project") from None
-    except FormErrors as exc:
-        session.rollback()
-        return _evaluation_page(request, session, user, project_id, EntryState(typed, exc.errors), 422)
-    except ConflictError as exc:
-        session.rollback()
-        return _evaluation_page(request, session, user, project_id, EntryState(typed, conflict=exc), 409)
-    return RedirectResponse(f"/staff/projects/{project_id}/evaluation", status_code=303)
-
-
-def _step(form: FormData, allowed: tuple[Step, ...]) -> Step:
-    value = str(form.get("step", ""))
-    step = next((s for s in allowed if s.value == value), None)
-    if step is None:
-        raise HTTPException(status_code=400, detail="操作が分かりません / unknown step")
-    return step
+                    action: Callable[[], object]) -> Response:
+    refused = answer_refusal(session, action, lambda state, code: _evaluation_page(
+        request, session, user, project_id, state, code), typed=typed)
+    return refused or RedirectResponse(f"/staff/projects/{project_id}/evaluation", status_code=303)
 
 
 @staff_post(router, "/projects/{project_id}/evaluation", Action.EDIT_EVALUATION)
 def save_evaluation(request: Request, session: SessionDep, user: UserDep, form: FormDep, project_id: int) -> Response:
     """Save or submit the project's evaluation."""
-    typed = _typed(form)
-    step = _step(form, (Step.SAVE, Step.SUBMIT))
+    typed = typed_fields(form)
+    step = read_step(form, (Step.SAVE, Step.SUBMIT))
     data = EvaluationInput(typed.get("fiscal_year", ""), typed.get("direction", ""), typed.get("comment", ""))
     return _run_evaluation(request, session, user, project_id, typed, lambda: evaluations.enter_evaluation(
         session=session, user=user, project_id=project_id, data=data, step=step,
-        expected_version=_int(form, "version")))
+        expected_version=read_number(form, "version")))
 
 
 @staff_post(router, "/projects/{project_id}/evaluation/review", Action.REVIEW_EVALUATION)
 def review_evaluation(request: Request, session: SessionDep, user: UserDep, form: FormDep, project_id: int) -> Response:
     """Return, approve (publish) or reopen the project's evaluation."""
-    typed = _typed(form)
-    step = _step(form, (Step.RETURN, Step.APPROVE, Step.REOPEN))
+    typed = typed_fields(form)
+    step = read_step(form, (Step.RETURN, Step.APPROVE, Step.REOPEN))
     return _run_evaluation(request, session, user, project_id, typed, lambda: evaluations.review_evaluation(
-        session=session, user=user, project_id=project_id, fiscal_year=_int(form, "year"), step=step,
-        comment=typed.get("review_comment", ""), expected_version=_int(form, "version")))
+        session=session, user=user, project_id=project_id, fiscal_year=read_number(form, "year"), step=step,
+        comment=typed.get("review_comment", ""), expected_version=read_number(form, "version")))
 
 
 @router.get("/projects/{project_id}/history", include_in_schema=False)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from renkei.domain.permission import Action, Role, is_allowed
@@ -19,27 +18,27 @@ from renkei.services import workflow
 from renkei.services.accounts import StaffUser
 from renkei.services.actuals import current_fiscal_year
 from renkei.services.rounds import TOTAL_PART, Part, ReportItem, build_items, own_part, report_item, to_do
-from renkei.services.workflow import ActualInput, AssessmentInput, ConflictError, FormErrors, WorkflowDenied
+from renkei.services.workflow import ActualInput, AssessmentInput
 from renkei.store import repository
 from renkei.store.actuals import actual_key
 from renkei.store.audit import list_audit_events
 from renkei.web.rendering import SessionDep
 from renkei.web.staff.auth import FormDep, UserDep, allow, staff_post
 from renkei.web.staff.pages import render_staff
+from renkei.web.staff.refusals import (
+    NO_FIGURE,
+    EntryState,
+    answer_refusal,
+    found,
+    read_number,
+    read_step,
+    typed_fields,
+)
 from renkei.web.staff.signin import safe_next
 from renkei.web.staff.workspace import Workspace, staff_workspace
 
 router = APIRouter(prefix="/staff")
 ASSESSMENT_CHOICES = ("達成", "順調", "概ね順調", "一部達成", "遅れ", "未着手", "未達成")
-
-
-@dataclass
-class EntryState:
-    """What the entry form shows besides the record: typed values, errors and a conflict."""
-
-    typed: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    conflict: ConflictError | None = None
 
 
 def item_view(user: StaffUser, item: ReportItem, part: Part | None = None) -> dict[str, Any]:
@@ -115,10 +114,8 @@ def _entry_page(request: Request, session: SessionDep, user: StaffUser, kpi_id: 
                 saved: str | None = None) -> Response:
     space = staff_workspace(request, session, user)
     due = next((r.due_date for r in space.rounds if r.fiscal_year == year), None)
-    try:
-        item = _opened(report_item(session=session, kpi_id=kpi_id, fiscal_year=year, due_date=due), space)
-    except LookupError:
-        raise HTTPException(status_code=404, detail="この指標の報告はありません / no such figure") from None
+    item = _opened(found(lambda: report_item(session=session, kpi_id=kpi_id, fiscal_year=year, due_date=due),
+                         NO_FIGURE), space)
     if not (is_allowed(user.subject, Action.ENTER_ACTUAL, item.target) or is_allowed(
             user.subject, Action.REVIEW_ACTUAL, item.target) or (user.role is not Role.MUNICIPALITY and is_allowed(
             user.subject, Action.VIEW_BOARD, item.target))):
@@ -157,23 +154,6 @@ def show_entry(request: Request, session: SessionDep, user: UserDep, kpi_id: int
     return _entry_page(request, session, user, kpi_id, year, EntryState(), part, saved=saved)
 
 
-def _step(form: FormData, allowed: tuple[Step, ...]) -> Step:
-    try:
-        step = Step(str(form.get("step", "")))
-    except ValueError:
-        raise HTTPException(status_code=400, detail="操作が分かりません / unknown step") from None
-    if step not in allowed:
-        raise HTTPException(status_code=400, detail="操作が分かりません / unknown step")
-    return step
-
-
-def _version(form: FormData) -> int:
-    try:
-        return int(str(form.get("version", "0")))
-    except ValueError:
-        raise HTTPException(status_code=400, detail="version") from None
-
-
 def _form_part(typed: dict[str, str]) -> str | None:
     part = typed.get("part") or TOTAL_PART
     return None if part == TOTAL_PART else part
@@ -192,50 +172,29 @@ def _after_save(typed: dict[str, str], kpi_id: int, year: int, step: Step, part:
 
 def _run_step(request: Request, session: SessionDep, user: StaffUser, kpi_id: int, year: int, typed: dict[str, str],
               part: str | None, step: Callable[[], object]) -> Response | None:
-    """Run a step of a KPI's figure; answer its refusal (403, 404, the form again with errors or the conflict).
-
-    None means the step was taken (and committed) and the route redirects.
-    """
-    try:
-        step()
-    except WorkflowDenied:
-        session.rollback()
-        raise HTTPException(status_code=403, detail="この操作の権限がありません / you may not do this") from None
-    except LookupError:
-        session.rollback()
-        raise HTTPException(status_code=404, detail="この指標の報告はありません / no such figure") from None
-    except FormErrors as exc:
-        session.rollback()
-        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, exc.errors), part or TOTAL_PART,
-                           422)
-    except ConflictError as exc:
-        session.rollback()
-        return _entry_page(request, session, user, kpi_id, year, EntryState(typed, conflict=exc), part or TOTAL_PART,
-                           409)
-    return None
-
-
-def _typed(form: FormData) -> dict[str, str]:
-    return {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    """Take a step of a KPI's figure; a refusal is answered as on every staff page (``refusals``), with this KPI's
+    entry page drawn again. None means the step was taken (and committed) and the route redirects."""
+    return answer_refusal(session, step, lambda state, code: _entry_page(
+        request, session, user, kpi_id, year, state, part or TOTAL_PART, code), typed=typed, missing=NO_FIGURE)
 
 
 @staff_post(router, "/kpis/{kpi_id}/{year}/enter", Action.ENTER_ACTUAL)
 def enter(request: Request, session: SessionDep, user: UserDep, form: FormDep, kpi_id: int, year: int) -> Response:
     """Save or submit one part of a KPI's figure; errors come back beside the fields with what was typed."""
-    step = _step(form, (Step.SAVE, Step.SUBMIT))
-    typed = _typed(form)
+    step = read_step(form, (Step.SAVE, Step.SUBMIT))
+    typed = typed_fields(form)
     part = _form_part(typed)
 
     def take() -> object:
         if report_item(session=session, kpi_id=kpi_id, fiscal_year=year).kind is RecordKind.ASSESSMENT:
             return workflow.enter_assessment(
                 session=session, user=user, kpi_id=kpi_id, fiscal_year=year, step=step,
-                expected_version=_version(form),
+                expected_version=read_number(form, "version"),
                 data=AssessmentInput(typed.get("word", ""), typed.get("evidence", ""), typed.get("comment", ""),
                                      typed.get("note", "")))
         return workflow.enter_actual(
             session=session, user=user, kpi_id=kpi_id, fiscal_year=year, part=part, step=step,
-            expected_version=_version(form),
+            expected_version=read_number(form, "version"),
             data=ActualInput(typed.get("value", ""), typed.get("note", ""), typed.get("comment", ""),
                              typed.get("evidence", "")))
 
@@ -246,18 +205,18 @@ def enter(request: Request, session: SessionDep, user: UserDep, form: FormDep, k
 @staff_post(router, "/kpis/{kpi_id}/{year}/review", Action.REVIEW_ACTUAL)
 def review(request: Request, session: SessionDep, user: UserDep, form: FormDep, kpi_id: int, year: int) -> Response:
     """Return (with a comment), approve or reopen (with a reason) one part of a KPI's figure."""
-    step = _step(form, (Step.RETURN, Step.APPROVE, Step.REOPEN))
-    typed = _typed(form)
+    step = read_step(form, (Step.RETURN, Step.APPROVE, Step.REOPEN))
+    typed = typed_fields(form)
     part = _form_part(typed)
 
     def take() -> object:
         if report_item(session=session, kpi_id=kpi_id, fiscal_year=year).kind is RecordKind.ASSESSMENT:
             return workflow.review_assessment(session=session, user=user, kpi_id=kpi_id, fiscal_year=year, step=step,
                                               comment=typed.get("review_comment", ""),
-                                              expected_version=_version(form))
+                                              expected_version=read_number(form, "version"))
         return workflow.review_actual(session=session, user=user, kpi_id=kpi_id, fiscal_year=year, part=part,
                                       step=step, comment=typed.get("review_comment", ""),
-                                      expected_version=_version(form))
+                                      expected_version=read_number(form, "version"))
 
     refused = _run_step(request, session, user, kpi_id, year, typed, part, take)
     back = f"/staff/kpis/{kpi_id}/{year}" + (f"?part={part}" if part else "")
@@ -267,7 +226,7 @@ def review(request: Request, session: SessionDep, user: UserDep, form: FormDep, 
 @staff_post(router, "/kpis/{kpi_id}/share-rule", Action.SET_SHARE_RULE)
 def share_rule(request: Request, session: SessionDep, user: UserDep, form: FormDep, kpi_id: int) -> Response:
     """Choose how a KPI's figure is made: the lead city's total, or the sum of every partner's share."""
-    typed = _typed(form)
+    typed = typed_fields(form)
     year = int(typed["year"]) if typed.get("year", "").isdigit() else 0
     refused = _run_step(request, session, user, kpi_id, year, typed, None, lambda: workflow.set_share_mode(
         session=session, user=user, kpi_id=kpi_id, mode=typed.get("share_mode", "")))

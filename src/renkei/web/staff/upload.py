@@ -10,15 +10,16 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from renkei.domain.permission import Action
-from renkei.reading.actuals import ActualsReadError, ActualsSheet, read_actuals_csv, read_actuals_xlsx
-from renkei.reading.input_limits import UPLOAD, InputTooLarge, check_file_size
-from renkei.reading.sheet import PlanReadError, decode_document
+from renkei.reading.actuals import ActualsSheet, read_actuals_csv, read_actuals_xlsx
+from renkei.reading.input_limits import UPLOAD, check_file_size
+from renkei.reading.sheet import decode_document
 from renkei.services.accounts import StaffUser
 from renkei.services.actuals import ActualsImportReport, import_actuals
 from renkei.services.progress import evaluate_stored_plan
 from renkei.web.rendering import SessionDep
 from renkei.web.staff.auth import FormDep, UserDep, allow, staff_post
 from renkei.web.staff.pages import render_staff
+from renkei.web.staff.refusals import FILE_FIELD, EntryState, answer_refusal
 from renkei.web.staff.workspace import staff_workspace
 
 router = APIRouter(prefix="/staff")
@@ -62,15 +63,19 @@ def read_uploaded_sheet(data: bytes, name: str) -> ActualsSheet:
 
 def _read_and_submit(request: Request, session: Session, user: StaffUser, data: bytes, name: str,
                      skip_invalid: bool) -> Response:
-    """Read the sheet and import it; a refused file gets the page with the message."""
-    try:
-        sheet = read_uploaded_sheet(data, name)
-    except InputTooLarge as exc:  # the message states the limit, in both languages
-        return _page(request, user, error=f"「{name}」: {exc}" if name else str(exc), status_code=413)
-    except (ActualsReadError, PlanReadError) as exc:  # the message says what the file is, in both languages
-        return _page(request, user, error=f"「{name}」: {exc}" if name else str(exc), status_code=422)
+    """Read the sheet and import it; a refused file gets the page with the message (``refusals``: 413 over a limit,
+    422 for a file that is not an actuals sheet), naming the file."""
+    read: list[ActualsSheet] = []
+
+    def again(state: EntryState, code: int) -> Response:
+        message = state.errors.get(FILE_FIELD, "")
+        return _page(request, user, error=f"「{name}」: {message}" if name else message, status_code=code)
+
+    refused = answer_refusal(session, lambda: read.append(read_uploaded_sheet(data, name)), again)
+    if refused is not None:
+        return refused
     space = staff_workspace(request, session, user)
-    report = import_actuals(session=session, plan_id=space.plan.id, sheet=sheet, actor=user.username,
+    report = import_actuals(session=session, plan_id=space.plan.id, sheet=read[0], actor=user.username,
                             skip_invalid=skip_invalid, user=user)
     return _page(request, user, report, status_code=422 if report.aborted else 200)
 
