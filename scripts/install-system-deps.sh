@@ -7,7 +7,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -e /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] || need+=(fonts-ipaexfont)
 # The PDF report: WeasyPrint draws text with Pango; its tests read the PDF with poppler's pdftotext,
 # pdffonts and pdftoppm.
-ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+# grep reads the whole list (no -q): under pipefail, grep -q leaving early can kill ldconfig with SIGPIPE, which made
+# the check fail at random and ran apt-get (update included) in the middle of `make test`.
+ldconfig -p 2>/dev/null | grep 'libpangoft2-1.0.so.0' >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # The plan workbook's tests save it with LibreOffice Calc, as a planner using LibreOffice would.
 command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
