@@ -92,7 +92,7 @@ def seed_database(url: str) -> Seed:
         engine.dispose()
 
 
-def _freshen_sessions(url: str) -> None:
+def freshen_sessions(url: str) -> None:
     """Mark the seeded sessions as used just now: the seed may outlive the idle limit on a slow run."""
     engine = create_engine_from_url(url)
     try:
@@ -126,7 +126,7 @@ class Seeds:
         def clone_sqlite() -> Iterator[str]:
             copy = self.folder / f"case-{next(cases)}.db"
             shutil.copy(path, copy)
-            _freshen_sessions(f"sqlite:///{copy}")
+            freshen_sessions(f"sqlite:///{copy}")
             try:
                 yield f"sqlite:///{copy}"
             finally:
@@ -143,7 +143,7 @@ class Seeds:
 
         def clone_postgres() -> Iterator[str]:
             with postgres.scratch("staff_case", template=name) as url:
-                _freshen_sessions(url)
+                freshen_sessions(url)
                 yield url
 
         seed.clone = clone_postgres

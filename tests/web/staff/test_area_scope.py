@@ -8,14 +8,16 @@ included, so the partner check alone would let them in. Whatever they try on the
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.web.staff.conftest import KEY, PASSWORD, TARGET_SLUG, Desk, Seed
+from sqlalchemy.engine import make_url
+from tests.web.staff.conftest import KEY, PASSWORD, TARGET_SLUG, Desk, Seed, freshen_sessions
 from tests.web.staff.test_permission_matrix import CASES, UPLOAD_CSV
 
 from renkei.cli.portal import read_example_text
@@ -44,11 +46,17 @@ class TwoAreas(Desk):
     second_kpi_id: int
 
 
-@pytest.fixture
-def two_areas(seeded: Seed, tmp_path: Path) -> Iterator[TwoAreas]:
-    assert seeded.clone is not None
-    clones = seeded.clone()
-    url = next(clones)
+@dataclass
+class SecondArea:
+    """A clone of the seed where the second area, its plan, round and accounts were added: cloned again per test."""
+
+    seed: Seed
+    project_id: int
+    kpi_id: int
+
+
+def _add_second_area(url: str) -> tuple[int, int, dict[str, str]]:
+    """Import the example for the second area, open its round, create its accounts and sign them in."""
     engine = create_engine_from_url(url)
     try:
         with create_session_factory(engine)() as session:
@@ -62,7 +70,6 @@ def two_areas(seeded: Seed, tmp_path: Path) -> Iterator[TwoAreas]:
                            if r.slug == TARGET_SLUG)
             kpi = next(k for (pid, _), k in kpi_rows(session=session, plan_id=result.plan_id).items()
                        if pid == project.id)
-            project_id, kpi_id = project.id, kpi.id
             for name, (role, code) in OTHERS.items():
                 create_user(session=session, username=name, role=role, password=PASSWORD, actor="seed",
                             municipality_code=code, area=SECOND)
@@ -73,10 +80,46 @@ def two_areas(seeded: Seed, tmp_path: Path) -> Iterator[TwoAreas]:
             settings = Settings(session_key=KEY)
             tokens = {name: sign_in(session=session, username=name, password=PASSWORD, address="127.0.0.1",
                                     key=KEY.encode(), settings=settings).token for name in OTHERS}
+            return project.id, kpi.id, tokens
     finally:
-        engine.dispose()
-    desk = TwoAreas(url, replace(seeded, tokens={**seeded.tokens, **tokens}), tmp_path)
-    desk.second_project_id, desk.second_kpi_id = project_id, kpi_id
+        engine.dispose()  # no connection may stay open on a database used as a template
+
+
+@pytest.fixture(scope="module")
+def second_area(seeded: Seed, request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecondArea]:
+    """Add the second area to a clone of the seed once per module and backend; tests get copies of that clone."""
+    assert seeded.clone is not None
+    clones = seeded.clone()
+    url = next(clones)
+    project_id, kpi_id, tokens = _add_second_area(url)
+    if url.startswith("sqlite:///"):
+        template = Path(url.removeprefix("sqlite:///"))
+
+        def clone() -> Iterator[str]:
+            copy = tmp_path_factory.mktemp("second-area") / "case.db"
+            shutil.copy(template, copy)
+            freshen_sessions(f"sqlite:///{copy}")
+            yield f"sqlite:///{copy}"
+    else:
+        postgres = request.getfixturevalue("postgres")
+
+        def clone() -> Iterator[str]:
+            with postgres.scratch("area_case", template=make_url(url).database) as case:
+                freshen_sessions(case)
+                yield case
+
+    yield SecondArea(replace(seeded, tokens={**seeded.tokens, **tokens}, clone=clone), project_id, kpi_id)
+    for _ in clones:  # drop the template
+        pass
+
+
+@pytest.fixture
+def two_areas(second_area: SecondArea, tmp_path: Path) -> Iterator[TwoAreas]:
+    assert second_area.seed.clone is not None
+    clones = second_area.seed.clone()
+    desk = TwoAreas(next(clones), second_area.seed, tmp_path)
+    desk.second_project_id, desk.second_kpi_id = second_area.project_id, second_area.kpi_id
     yield desk
     desk.close()
     for _ in clones:
