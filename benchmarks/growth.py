@@ -30,6 +30,8 @@ their import figures in ``<name>.import.json`` beside them; ``--drop`` removes t
     .venv/bin/python benchmarks/growth.py --data-dir var/bench-growth   # keep the databases and reuse them
     .venv/bin/python benchmarks/growth.py --backends sqlite --areas 1 2 --projects-per-area 7 --requests 100 \\
         --approvals 1                                             # a smoke test (about a minute)
+    .venv/bin/python benchmarks/growth.py --data-dir var/bench-growth --prepare-only --backends postgresql \
+        --areas 100                                               # make one database now, measure it later
 
 ``make bench-growth`` runs the first. PostgreSQL is ``--postgres-url`` (default ``RENKEI_TEST_POSTGRES_URL`` or
 postgresql+psycopg://postgres@127.0.0.1:5432/test): the script creates its databases beside that one.
@@ -151,7 +153,11 @@ def database(backend: str, name: str, folder: Path, keep: bool, postgres_url: st
     """Yield the URL of the run's database and whether it holds data from an earlier run (kept ones only)."""
     if backend == "sqlite":
         path = folder / f"{name}.sqlite"
-        yield f"sqlite:///{path}", keep and path.exists() and (folder / f"{name}.import.json").exists()
+        reuse = keep and path.exists() and (folder / f"{name}.import.json").exists()
+        if not reuse:  # a file an interrupted run left is made again, so that its import is timed whole
+            for leftover in folder.glob(f"{name}.sqlite*"):
+                leftover.unlink()
+        yield f"sqlite:///{path}", reuse
         if not keep:
             for leftover in folder.glob(f"{name}.sqlite*"):
                 leftover.unlink()
@@ -246,12 +252,12 @@ def time_snapshots(url: str, result: Growth) -> list[str]:
 
 
 @contextmanager
-def serving(url: str, folder: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def serving(url: str, folder: Path, name: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """Start ``renkei serve`` on a free port; yield it and its base URL once /healthz answers; stop it after."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "RENKEI_DATABASE_URL": url, "RENKEI_DATA_DIR": str(folder / "var")}
-    log = folder / "serve.log"
+    log = folder / f"{name}.serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(renkei_command("serve", "--host", "127.0.0.1", "--port", str(port)), env=env,
                                    stdout=output, stderr=subprocess.STDOUT)
@@ -458,11 +464,13 @@ def measure(backend: str, areas: int, args: argparse.Namespace, folder: Path) ->
                                                result.import_cpu_seconds, "date": time.strftime("%Y-%m-%d %H:%M"),
                                                "load": load_average()}))
         print(f"  import {result.import_seconds:.1f} s (CPU {result.import_cpu_seconds:.1f} s)", flush=True)
+        if args.prepare_only:
+            return result
         result.database_mib = database_mib(url)
         slugs = time_snapshots(url, result)
         print(f"  snapshot per plan: median {statistics.median(result.snapshot_seconds):.3f} s", flush=True)
         result.load.append(load_average())
-        with serving(url, folder) as (process, base):
+        with serving(url, folder, name) as (process, base):
             result.rss_start_mib = tree_rss_kib(process.pid) / 1024
             every = enumerate_urls(base, slugs)
             result.rss_warm_mib = tree_rss_kib(process.pid) / 1024
@@ -527,9 +535,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--approvals", type=int, default=3)
     parser.add_argument("--data-dir", type=Path, help="keep the databases here and reuse them")
     parser.add_argument("--drop", action="store_true", help="with --data-dir: remove the databases at the end")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="with --data-dir: make the databases (timing the import) and measure nothing else")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--json", type=Path, help="also write every figure here")
     args = parser.parse_args(argv)
+    if (args.prepare_only or args.drop) and args.data_dir is None:
+        parser.error("--prepare-only and --drop need --data-dir")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=Path(__file__).parent).stdout.strip()
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit}, {os.cpu_count()} CPUs, "
@@ -541,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
         for backend in args.backends:
             for areas in args.areas:
                 results.append(measure(backend, areas, args, folder))
+    if args.prepare_only:
+        return 0
     print()
     print(format_table(results))
     if args.json is not None:
