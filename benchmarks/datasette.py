@@ -118,7 +118,8 @@ class Pair:
     def throughput(self, server: str) -> float:
         """Return the server's completed requests per second over all its runs."""
         runs = self.runs[server]
-        return sum(r.requests for r in runs) / sum(r.seconds for r in runs)
+        seconds = sum(r.seconds for r in runs)
+        return sum(r.requests for r in runs) / seconds if seconds else 0.0
 
 
 # --- the file and its URLs ------------------------------------------------------------------------------------------
@@ -197,7 +198,9 @@ def search_pair(db: str, rows: list[tuple[object, ...]], rng: random.Random, cou
     """Return distinct search words (two to four characters of project names) in both servers' words."""
     words: set[str] = set()
     names = [str(r[2]) for r in rows]
-    while len(words) < count:
+    for _ in range(count * 20):  # a small plan has fewer distinct words than asked for
+        if len(words) >= count:
+            break
         name = rng.choice(names)
         size = rng.randint(2, 4)
         if len(name) > size:
@@ -292,8 +295,9 @@ def format_table(pairs: list[Pair]) -> str:
                          f"{statistics.median(r.p95 for r in runs):,.1f}")
         faults = "; ".join(f"{sum(r.errors for r in runs)}, {sum(r.not_ok for r in runs)}, "
                            f"{sum(r.repeats for r in runs)}" for runs in pair.runs.values())
-        ratio = pair.throughput("renkei") / pair.throughput("Datasette")
-        lines.append(f"| {pair.name} | {len(pair.renkei_urls):,} | {cells[0]} | {cells[1]} | **{ratio:.2f}×** | "
+        theirs = pair.throughput("Datasette")
+        ratio = f"**{pair.throughput('renkei') / theirs:.2f}×**" if theirs else "— (no Datasette answer)"
+        lines.append(f"| {pair.name} | {len(pair.renkei_urls):,} | {cells[0]} | {cells[1]} | {ratio} | "
                      f"{faults} |")
     return "\n".join(lines)
 
