@@ -141,7 +141,8 @@ def make_pairs(path: Path, seed: int) -> tuple[list[Pair], list[Pair]]:
     """Return the measured pairs and, separately, a few other URLs of each kind for warming both servers up."""
     db = path.stem
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-        rows = connection.execute("SELECT p.id, p.slug, p.name, p.has_budget, p.relisted, c.id, c.code, a.number "
+        rows = connection.execute("SELECT p.id, p.slug, p.name, p.has_budget, p.relisted, c.id, c.code, a.number, "
+                                  "p.policy_area_id "
                                   "FROM project p LEFT JOIN category c ON c.id = p.category_id "
                                   "LEFT JOIN policy_area a ON a.id = p.policy_area_id "
                                   "WHERE p.status = 'active' ORDER BY p.id").fetchall()
@@ -170,29 +171,37 @@ def make_pairs(path: Path, seed: int) -> tuple[list[Pair], list[Pair]]:
 
 
 def filtered_pair(db: str, rows: list[tuple[object, ...]], rng: random.Random) -> Pair:
-    """Return every filter combination (category, budget, relisted) and page of it, in both servers' words."""
+    """Return every filter combination and page of it, in both servers' words: a policy area or a category, each
+    with relisted (【再掲】) any, yes or no.
+
+    A category (``category_id``) is shared by the policy areas of a plan; renkei's category facet is the policy
+    area's number and the category's code (``3-a``), so in Datasette it is both columns. (renkei's ``budget`` facet
+    is a budget within the plan period, which no column holds, so it is not used.)
+    """
     renkei: list[str] = []
     datasette: list[str] = []
-    categories = sorted({(r[5], r[6], r[7]) for r in rows if r[5] is not None}, key=str)
-    for budget in ("", "yes", "no"):
-        for relisted in ("", "no"):
-            for category_id, code, number in categories:
-                ids = [r[0] for r in rows if r[5] == category_id and (not budget or r[3] == (budget == "yes"))
-                       and (not relisted or r[4] == (relisted == "yes"))]
-                for page in range(1, (len(ids) + PAGE_SIZE - 1) // PAGE_SIZE + 1):
-                    query = {"category": f"{number}-{code}", "budget": budget, "relisted": relisted,
-                             "page": str(page) if page > 1 else ""}
-                    renkei.append(f"/a/{AREA}/projects?" + urllib.parse.urlencode({k: v for k, v in query.items()
-                                                                                      if v}))
-                    filters = {"category_id": str(category_id), "has_budget": {"yes": "1", "no": "0"}.get(budget),
-                               "relisted": "0" if relisted else None,
-                               "_next": str(ids[(page - 1) * PAGE_SIZE - 1]) if page > 1 else None}
-                    datasette.append(f"/{db}/project?" + urllib.parse.urlencode({k: v for k, v in filters.items()
-                                                                                 if v}))
+    policy_areas = sorted({(r[8], r[7]) for r in rows if r[8] is not None}, key=str)
+    categories = sorted({(r[5], r[8], r[6], r[7]) for r in rows if r[5] is not None}, key=str)
+    choices: list[tuple[dict[str, str], dict[str, str], list[tuple[object, ...]]]] = []
+    for policy_area_id, number in policy_areas:
+        choices.append(({"policy_area": str(number)}, {"policy_area_id": str(policy_area_id)},
+                        [r for r in rows if r[8] == policy_area_id]))
+    for category_id, policy_area_id, code, number in categories:
+        choices.append(({"category": f"{number}-{code}"},
+                        {"category_id": str(category_id), "policy_area_id": str(policy_area_id)},
+                        [r for r in rows if r[5] == category_id and r[8] == policy_area_id]))
+    for renkei_query, datasette_query, chosen in choices:
+        for relisted in ("", "yes", "no"):
+            ids = [r[0] for r in chosen if not relisted or r[4] == (relisted == "yes")]
+            for page in range(1, (len(ids) + PAGE_SIZE - 1) // PAGE_SIZE + 1):
+                query = {**renkei_query, "relisted": relisted, "page": str(page) if page > 1 else ""}
+                renkei.append(f"/a/{AREA}/projects?" + urllib.parse.urlencode({k: v for k, v in query.items() if v}))
+                filters = {**datasette_query, "relisted": {"yes": "1", "no": "0"}.get(relisted, ""),
+                           "_next": str(ids[(page - 1) * PAGE_SIZE - 1]) if page > 1 else ""}
+                datasette.append(f"/{db}/project?" + urllib.parse.urlencode({k: v for k, v in filters.items() if v}))
     order = list(range(len(renkei)))
     rng.shuffle(order)
     return Pair("filtered list (HTML)", [renkei[i] for i in order], [datasette[i] for i in order])
-
 
 def search_pair(db: str, rows: list[tuple[object, ...]], rng: random.Random, count: int = 6000) -> Pair:
     """Return distinct search words (two to four characters of project names) in both servers' words."""
