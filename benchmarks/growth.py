@@ -45,6 +45,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -185,7 +186,10 @@ def database(backend: str, name: str, folder: Path, keep: bool, postgres_url: st
 def drop_kept(backend: str, name: str, folder: Path, postgres_url: str) -> None:
     """Remove a kept database and its import figures."""
     for leftover in folder.glob(f"{name}.*"):
-        leftover.unlink()
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
     if backend == "postgresql":
         admin = create_engine_from_url(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
@@ -200,7 +204,7 @@ def renkei_command(*args: str) -> list[str]:
 
 def fill(url: str, areas: int, projects: int, seed: int, folder: Path, result: Growth) -> None:
     """Make the areas through ``renkei demo-data`` (and ``renkei import`` for a hundredth); record the time taken."""
-    env = {**os.environ, "RENKEI_DATABASE_URL": url, "RENKEI_DATA_DIR": str(folder / "var")}
+    env = {**os.environ, "RENKEI_DATABASE_URL": url, "RENKEI_DATA_DIR": str(folder / "var-import")}
     commands = [renkei_command("demo-data", "--areas", str(min(areas, MAX_AREAS)), "--projects-per-area",
                                str(projects), "--seed", str(seed))]
     if areas > MAX_AREAS + 1:
@@ -256,7 +260,9 @@ def serving(url: str, folder: Path, name: str) -> Iterator[tuple[subprocess.Pope
     """Start ``renkei serve`` on a free port; yield it and its base URL once /healthz answers; stop it after."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "RENKEI_DATABASE_URL": url, "RENKEI_DATA_DIR": str(folder / "var")}
+    data_dir = folder / f"{name}.var"  # fresh: no snapshot kept on disk by an earlier run (a cold start)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = {**os.environ, "RENKEI_DATABASE_URL": url, "RENKEI_DATA_DIR": str(data_dir)}
     log = folder / f"{name}.serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(renkei_command("serve", "--host", "127.0.0.1", "--port", str(port)), env=env,
