@@ -8,9 +8,10 @@ demo-99), so the hundredth area is the bundled area kitakyushu with a generated 
 
 - **import**: wall and CPU time of those commands, and per area;
 - **database size**: the SQLite file (with its WAL), or ``pg_database_size``;
-- **snapshot per plan**: :func:`renkei.web.readmodel.load_portal` without a cache (what a worker builds for a plan
-  the first time, or after a change of its data), in this process, for every area up to 10 and 10 spread over
-  more; median wall and CPU time;
+- **snapshot per plan**: a full build, :func:`renkei.web.snapshot.load_portal` without a cache (what a worker
+  builds for a plan it has no snapshot of, neither in memory nor on disk), in this process, for every area up to 10
+  and 10 spread over more; median wall and CPU time (after a change, a worker updates its snapshot instead: see
+  the next page after an approval);
 - **server memory**: VmRSS of ``renkei serve`` (one process, as it runs by default) after start, after every
   area was visited once, and at its peak during the mix;
 - **mix**: ``--requests`` distinct URLs drawn from every area (home, project list and its pages, filtered by each
@@ -75,7 +76,7 @@ from renkei.services.workflow import ActualInput, enter_actual, review_actual
 from renkei.store.actuals import find_current_actual
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.portal_queries import choose_plan, list_area_slugs
-from renkei.web.readmodel import load_portal
+from renkei.web.snapshot import load_portal
 
 POSTGRES_URL = os.environ.get("RENKEI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 #: The area that stands in for the hundredth (demo-data makes demo-01 … demo-99).
