@@ -25,7 +25,7 @@ demo-99), so the hundredth area is the bundled area kitakyushu with a generated 
 
 Databases live in ``--data-dir`` (default: a temporary folder, removed afterwards). With ``--data-dir`` they are
 kept and reused by the next run (PostgreSQL databases ``renkei_growth_<N>x<M>_s<S>`` are then kept too), with
-their import figures in ``<name>.import.json`` beside them; ``--drop`` removes them at the end.
+their import figures in ``<name>.<backend>.import.json`` beside them; ``--drop`` removes them at the end.
 
     .venv/bin/python benchmarks/growth.py                         # sqlite and postgresql; 1, 10, 100 areas × 100
     .venv/bin/python benchmarks/growth.py --data-dir var/bench-growth   # keep the databases and reuse them
@@ -155,7 +155,7 @@ def database(backend: str, name: str, folder: Path, keep: bool, postgres_url: st
     """Yield the URL of the run's database and whether it holds data from an earlier run (kept ones only)."""
     if backend == "sqlite":
         path = folder / f"{name}.sqlite"
-        reuse = keep and path.exists() and (folder / f"{name}.import.json").exists()
+        reuse = keep and path.exists() and (folder / f"{name}.sqlite.import.json").exists()
         if not reuse:  # a file an interrupted run left is made again, so that its import is timed whole
             for leftover in folder.glob(f"{name}.sqlite*"):
                 leftover.unlink()
@@ -169,7 +169,7 @@ def database(backend: str, name: str, folder: Path, keep: bool, postgres_url: st
     try:
         with admin.connect() as connection:
             exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": db}).first()
-            reuse = keep and exists is not None and (folder / f"{name}.import.json").exists()
+            reuse = keep and exists is not None and (folder / f"{name}.postgresql.import.json").exists()
             if exists is not None and not reuse:
                 connection.execute(text(f'DROP DATABASE "{db}" WITH (FORCE)'))
             if not reuse:
@@ -456,7 +456,7 @@ def measure(backend: str, areas: int, args: argparse.Namespace, folder: Path) ->
     """Make (or reuse) one database and take every figure of it."""
     result = Growth(backend, areas, args.projects_per_area)
     name = f"renkei_growth_{areas}x{args.projects_per_area}_s{args.seed}"
-    figures = folder / f"{name}.import.json"
+    figures = folder / f"{name}.{backend}.import.json"  # one database of each backend per name
     with database(backend, name, folder, args.data_dir is not None, args.postgres_url) as (url, reuse):
         print(f"[{backend} {areas}×{args.projects_per_area}] {'reusing' if reuse else 'making'} the database "
               f"(load {load_average():.1f})", flush=True)
