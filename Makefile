@@ -17,6 +17,7 @@ help:
 	@echo "make test   — lint (ruff, mypy) and run the whole test suite, one worker per core"
 	@echo "make test-scale — the 10,000-project tests (left out of make test; CI runs both)"
 	@echo "make bench  — the reader benchmark; make bench-portal — the portal under load vs Datasette"
+	@echo "make bench-growth — 1, 10, 100 areas on SQLite and PostgreSQL; make bench-datasette — vs Datasette, distinct URLs"
 	@echo "make fuzz   — fuzz the four readers for FUZZ_SECONDS each (default 60) and print their executions"
 	@echo "make serve-prod — nginx on :8080 in front of two workers on PostgreSQL (docs/deploy.md); make stop-prod"
 	@echo "make soak   — the production setup for SOAK_SECONDS (600) at a fixed rate with staff writes (benchmarks/README.md)"
