@@ -10,13 +10,14 @@ EXAMPLE_AREA := kitakyushu
 # PYTEST_ARGS adds options, e.g. PYTEST_ARGS=--durations=30.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help venv sysdeps run serve-prod stop-prod test test-scale lint unit bench bench-portal bench-import soak fuzz clean
+.PHONY: help venv sysdeps run serve-prod stop-prod test test-scale lint unit bench bench-portal bench-import bench-growth bench-datasette soak fuzz clean
 
 help:
 	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
 	@echo "make test   — lint (ruff, mypy) and run the whole test suite, one worker per core"
 	@echo "make test-scale — the 10,000-project tests (left out of make test; CI runs both)"
 	@echo "make bench  — the reader benchmark; make bench-portal — the portal under load vs Datasette"
+	@echo "make bench-growth — 1, 10, 100 areas on SQLite and PostgreSQL; make bench-datasette — vs Datasette, distinct URLs"
 	@echo "make fuzz   — fuzz the four readers for FUZZ_SECONDS each (default 60) and print their executions"
 	@echo "make serve-prod — nginx on :8080 in front of two workers on PostgreSQL (docs/deploy.md); make stop-prod"
 	@echo "make soak   — the production setup for SOAK_SECONDS (600) at a fixed rate with staff writes (benchmarks/README.md)"
@@ -72,6 +73,14 @@ bench-import: venv
 
 bench-portal: venv
 	$(BIN)/python benchmarks/portal.py
+
+# Issue 19: 1, 10 and 100 areas of 100 projects on SQLite and PostgreSQL (makes and drops its own databases).
+bench-growth: venv
+	$(BIN)/python benchmarks/growth.py
+
+# Issue 19: renkei serve and Datasette side by side on one 10,000-project SQLite file, distinct URLs, runs alternated.
+bench-datasette: venv
+	$(BIN)/python benchmarks/datasette.py
 
 # Ten minutes (SOAK_SECONDS) of public requests and staff writes against nginx + 2 workers on a PostgreSQL database of
 # its own (made and dropped by the run), on free ports of 127.0.0.1; reports errors, latency and memory over time.
