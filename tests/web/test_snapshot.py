@@ -322,3 +322,22 @@ def test_another_year_is_evaluated_from_the_snapshot_of_this_one(session: Sessio
         session.rollback()
         assert other is not None and other == full and other.as_of == year
     assert cache.builds == Counter({"full": 1, "update": 1, "year": 2})  # YEAR itself was still cached
+
+
+def test_the_cache_keeps_snapshots_by_the_sheets_they_hold(session: Session, stored: Stored) -> None:
+    """A process keeps snapshots while together they hold at most ``sheets`` project sheets, not a fixed number of
+    plans: a hundred small areas all stay, a few big plans do not pile up; the newest is always kept."""
+    roomy = PortalCache()
+    portal = load(session, roomy)
+    sheets = len(portal.projects)
+    approve(5.0)(session, stored.kpis[1])
+    session.commit()
+    load(session, roomy)
+    assert len(roomy) == 2  # both versions fit the default budget
+    tight = PortalCache(sheets=sheets)  # room for one snapshot's sheets only
+    load(session, tight)
+    approve(6.0)(session, stored.kpis[1])
+    session.commit()
+    newest = load(session, tight)
+    assert len(tight) == 1 and tight.builds == Counter({"full": 1, "update": 1})
+    assert load(session, tight) is newest  # the newest stays, and is answered from the cache

@@ -59,6 +59,10 @@ from renkei.web.snapshot_files import SnapshotFiles
 
 __all__ = ["PortalCache", "Snapshot", "build_snapshot", "load_portal", "update_snapshot"]
 
+#: The most snapshots a process keeps, and the most project sheets they may hold together (100,000 sheets: ten
+#: versions or years of a 10,000-sheet plan, or every area of a national deployment at ~100 sheets each, many times).
+MAX_SNAPSHOTS = 512
+MAX_SHEETS = 100_000
 #: Above this share of a plan's sheets changed at once, an update reads the whole plan instead.
 UPDATE_SHARE = 0.25
 
@@ -78,7 +82,9 @@ PlanYear = tuple[int, int, int]
 class PortalCache:
     """Snapshots of recent plans, keyed by (plan, data version, year, default year), with a lock per plan and year.
 
-    The ``size`` most recently used snapshots are kept. Successive versions of one plan share every project view
+    The most recently used snapshots are kept while together they hold at most ``sheets`` project sheets (a
+    snapshot's memory grows with its sheets: a hundred areas of 100 sheets cost what one plan of 10,000 does) and
+    number at most ``size``; the newest is always kept. Successive versions of one plan share every project view
     that did not change, so keeping several costs little more than one. ``builds`` counts what each miss did:
     ``full`` (the whole plan read), ``update`` (some sheets read again), ``same`` (nothing the pages show moved).
     ``year`` counts snapshots evaluated as of another year from one of the same data. ``on_build`` is called with
@@ -87,9 +93,10 @@ class PortalCache:
     ``from_file``), and every full build is kept there for the next worker.
     """
 
-    def __init__(self, size: int = 8, *, on_build: Callable[[int], None] | None = None,
-                 files: SnapshotFiles | None = None) -> None:
+    def __init__(self, size: int = MAX_SNAPSHOTS, *, sheets: int = MAX_SHEETS,
+                 on_build: Callable[[int], None] | None = None, files: SnapshotFiles | None = None) -> None:
         self._size = size
+        self._sheets = sheets
         #: Where full snapshots are kept for the next worker (``renkei serve`` sets it; see ``snapshot_files``).
         self.files = files
         self._entries: OrderedDict[tuple[object, ...], Snapshot] = OrderedDict()
@@ -125,9 +132,13 @@ class PortalCache:
             self._entries[key] = snapshot
             self._entries.move_to_end(key)
             self._newest[plan] = key
-            while len(self._entries) > self._size:
+            while len(self._entries) > 1 and (len(self._entries) > self._size or self._held() > self._sheets):
                 dropped, _ = self._entries.popitem(last=False)
                 self._newest = {p: k for p, k in self._newest.items() if k != dropped}
+
+    def _held(self) -> int:
+        """Return how many project sheets the kept snapshots hold (the lock is held)."""
+        return sum(len(entry.portal.projects) for entry in self._entries.values())
 
     def newest_of_plan(self, plan_id: int) -> Snapshot | None:
         """Return the most recently built snapshot of a plan for any year, if one is kept."""
