@@ -76,8 +76,9 @@ def test_query_variants_that_cannot_differ_share_an_entry() -> None:
     client, calls, _ = make_client()
     client.get("/a/kitakyushu/projects?status=behind&sort=name")
     client.get("/a/kitakyushu/projects?sort=name&status=behind")
-    client.get("/a/kitakyushu/projects?sort=name&q=&status=behind")
     assert len(calls) == 1
+    client.get("/a/kitakyushu/projects?sort=name&q=&status=behind")  # an empty value may answer otherwise
+    assert len(calls) == 2
 
 
 def test_a_public_answer_carries_a_strong_etag_and_a_matching_request_gets_304() -> None:
@@ -86,7 +87,7 @@ def test_a_public_answer_carries_a_strong_etag_and_a_matching_request_gets_304()
     etag = first.headers["etag"]
     assert etag.startswith('"') and etag.endswith('"') and len(etag) == 34
     assert first.headers["cache-control"] == "public, no-cache" and first.headers["vary"] == "Cookie"
-    again = client.get("/a/kitakyushu/projects?status=behind&sort=name&q=", headers={"If-None-Match": etag})
+    again = client.get("/a/kitakyushu/projects?status=behind&sort=name", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
     assert client.get("/a/kitakyushu/projects?page=2",
                       headers={"If-None-Match": etag}).status_code == 200  # another page
@@ -146,3 +147,11 @@ def test_the_portal_answers_304_until_an_actual_changes_the_data(example_copy: s
         engine.dispose()
         fresh = client.get("/a/kitakyushu/projects/6ca2fb518e", headers={"If-None-Match": tag})
         assert fresh.status_code == 200 and fresh.headers["etag"] != tag
+
+
+def test_an_empty_value_is_not_answered_from_the_bare_urls_entry(client: TestClient) -> None:
+    """``as_of=`` is refused (422) while no ``as_of`` is answered: the bare URL's kept answer is never replayed for
+    it, whichever is asked first (schemathesis found the replayed 200 against the schema)."""
+    assert client.get("/api/a/kitakyushu/kpis.csv").status_code == 200
+    assert client.get("/api/a/kitakyushu/kpis.csv?as_of=").status_code == 422
+    assert client.get("/api/a/kitakyushu/kpis.csv").status_code == 200

@@ -14,8 +14,9 @@ request off the event loop and handed to the routes in ``request.state.fingerpri
 
 Memory is bounded in bytes (``max_bytes``, the setting ``RENKEI_RESPONSE_CACHE_MB``; 0 keeps nothing but still
 answers 304), whatever the number of distinct queries, and query strings that cannot differ (the same parameters
-in another order, empty values) share one entry. Private answers (``no-store``, a cookie set, the staff pages)
-get no ETag and are never kept.
+in another order) share one entry. An empty value is kept in the key: for some parameters it means "not given",
+for others (``as_of=``) it is refused, and a replay must answer what the request itself would. Private answers
+(``no-store``, a cookie set, the staff pages) get no ETag and are never kept.
 """
 
 from __future__ import annotations
@@ -66,13 +67,16 @@ def matches(if_none_match: bytes, etag: bytes) -> bool:
 
 
 def normalise_query(query: bytes) -> bytes:
-    """Return a query string in one form: parameters sorted, empty values dropped.
+    """Return a query string in one form: parameters sorted by name, each name's values in their order, empty values
+    kept (``as_of=`` is refused where no ``as_of`` is not: the two must never share an answer).
 
-    >>> normalise_query(b"sort=name&q=&status=behind"), normalise_query(b"status=behind&sort=name")
-    (b'sort=name&status=behind', b'sort=name&status=behind')
+    >>> normalise_query(b"sort=name&q=&status=behind"), normalise_query(b"status=behind&q=&sort=name")
+    (b'q=&sort=name&status=behind', b'q=&sort=name&status=behind')
+    >>> normalise_query(b"as_of=2027&as_of="), normalise_query(b"as_of=&as_of=2027")
+    (b'as_of=2027&as_of=', b'as_of=&as_of=2027')
     """
-    pairs = [(k, v) for k, v in parse_qsl(query.decode("latin-1"), keep_blank_values=False) if v.strip()]
-    return urlencode(sorted(pairs)).encode("latin-1")
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    return urlencode(sorted(pairs, key=lambda pair: pair[0])).encode("latin-1")
 
 
 def replayable(start: Message) -> bool:
