@@ -10,7 +10,7 @@ EXAMPLE_AREA := kitakyushu
 # PYTEST_ARGS adds options, e.g. PYTEST_ARGS=--durations=30.
 PYTEST_WORKERS ?= auto
 
-.PHONY: help venv sysdeps run serve-prod stop-prod test test-scale lint unit bench bench-portal bench-import bench-growth bench-datasette soak fuzz clean
+.PHONY: help venv lock sysdeps run serve-prod stop-prod test test-scale lint unit bench bench-portal bench-import bench-growth bench-datasette soak fuzz clean
 
 help:
 	@echo "make run    — read the bundled example, print its summary and lint, import it and serve the portal on :8000"
@@ -22,11 +22,19 @@ help:
 	@echo "make serve-prod — nginx on :8080 in front of two workers on PostgreSQL (docs/deploy.md); make stop-prod"
 	@echo "make soak   — the production setup for SOAK_SECONDS (600) at a fixed rate with staff writes (benchmarks/README.md)"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# Re-pin constraints.txt: the newest versions pyproject.toml allows, installed in a scratch venv, then frozen.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
+	{ sed -n '1,2p' constraints.txt; .venv-lock/bin/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt && rm -rf .venv-lock
 
 venv: $(STAMP)
 
