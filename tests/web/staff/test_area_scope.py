@@ -162,7 +162,8 @@ def test_every_route_refuses_another_areas_account(route: str, two_areas: TwoAre
         data = {k: v.format(project_id=seeded.project_id) for k, v in case.data.items()}
         before = two_areas.snapshot()
         response = two_areas.post(caller, case.path(seeded), data)
-        changed = sorted(name for name in before if before[name] != two_areas.snapshot()[name])
+        after = two_areas.snapshot()
+        changed = sorted(name for name in before if before[name] != after[name])
         if response.status_code != 403 or changed:
             problems.append(f"{caller}: got {response.status_code}, changed {changed}")
     assert problems == [], f"{route}:\n" + "\n".join(problems)
