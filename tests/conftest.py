@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import os
+import queue
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -89,6 +91,9 @@ class Postgres:
     def __init__(self, url: str) -> None:
         self.server_url = url
         self._admin: Engine | None = None
+        self._dropping: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._dropper: threading.Thread | None = None
+        self._drop_failures: list[str] = []
 
     def execute(self, statement: str) -> None:
         """Run one statement on the server's default database, on its own (DDL cannot run in a transaction)."""
@@ -111,14 +116,37 @@ class Postgres:
         """Drop a database, closing whatever is still connected to it."""
         self.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
+    def drop_later(self, name: str) -> None:
+        """Drop a database in the background, so that the test does not wait for it.
+
+        DROP DATABASE waits for a checkpoint, which takes seconds on a server that other workers keep busy; the
+        database is no longer used, so nothing needs to wait. :meth:`close` waits for every queued drop.
+        """
+        if self._dropper is None:
+            self._dropper = threading.Thread(target=self._drop_queued, name="drop-databases", daemon=True)
+            self._dropper.start()
+        self._dropping.put(name)
+
+    def _drop_queued(self) -> None:
+        engine = create_engine_from_url(self.server_url).execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            while (name := self._dropping.get()) is not None:
+                try:
+                    with engine.connect() as connection:
+                        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                except Exception as error:  # reported by close(), at the end of the session
+                    self._drop_failures.append(f"{name}: {type(error).__name__}: {error}")
+        finally:
+            engine.dispose()
+
     @contextmanager
     def scratch(self, purpose: str, template: str | None = None) -> Iterator[str]:
-        """Yield the URL of a new database (empty, or a copy of ``template``), dropped afterwards."""
+        """Yield the URL of a new database (empty, or a copy of ``template``), dropped afterwards, in the background."""
         name = self.create(purpose, template)
         try:
             yield self.url(name)
         finally:
-            self.drop(name)
+            self.drop_later(name)
 
     @contextmanager
     def scratch_schema(self) -> Iterator[str]:
@@ -132,7 +160,13 @@ class Postgres:
             self.execute(f"DROP SCHEMA {schema} CASCADE")
 
     def close(self) -> None:
-        """Close the admin engine's connections (a later statement opens a new one)."""
+        """Wait for the queued drops, then close the admin engine's connections (a later statement opens a new one)."""
+        if self._dropper is not None:
+            self._dropping.put(None)
+            self._dropper.join()
+            self._dropper = None
+        failures, self._drop_failures = self._drop_failures, []
+        assert not failures, "scratch databases not dropped:\n" + "\n".join(failures)
         if self._admin is not None:
             self._admin.dispose()
             self._admin = None
