@@ -147,7 +147,7 @@ class KpiRevision:
                 parts = self._changed_parts(lang)
                 if lang == "en":
                     return f"{title[0].upper()}{title[1:]} changed {' and '.join(parts)}"
-                return f"{title}で{'、'.join(parts)}に変更"
+                return f"{title}で{'、'.join(parts)}"
             case _:
                 assert_never(self.change)
 
@@ -159,11 +159,11 @@ class KpiRevision:
             if name in self.fields:
                 old, new = (describe_quantity(getattr(self, f"{age}_{name}")) for age in ("old", "new"))
                 ja, en = names[name]
-                parts.append(f"{en} from {old} to {new}" if lang == "en" else f"{ja}を{old}から{new}")
+                parts.append(f"{en} from {old} to {new}" if lang == "en" else f"{ja}を{old}から{new}に変更")
         for name in self.fields:
             if name in ("direction", "indicator"):
-                parts.append(names[name][1] if lang == "en" else names[name][0])
-        return parts or (["the KPI"] if lang == "en" else ["内容"])
+                parts.append(names[name][1] if lang == "en" else f"{names[name][0]}を変更")
+        return parts or (["the KPI"] if lang == "en" else ["内容を変更"])
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form (the API and the open data)."""

@@ -12,12 +12,14 @@ from renkei.domain.fiscal import FiscalYearError, era_to_western
 from renkei.domain.text import fold
 
 #: How a date may be written, for messages: Japanese first, then English.
-DATE_EXAMPLES = ("2027-10-01、令和9年10月、令和9年10月1日、R9.10.1", "2027-10-01, 令和9年10月, 令和9年10月1日 or R9.10.1")
+DATE_EXAMPLES = ("2027-10-01、令和9年10月、令和9年10月1日、R9.10.1",
+                 "2027-10-01, 令和9年10月, 令和9年10月1日 or R9.10.1")
 
 _WESTERN = re.compile(r"^(?P<year>\d{4})(?:[-/.](?P<month>\d{1,2})(?:[-/.](?P<day>\d{1,2}))?"
                       r"|年(?P<month_ja>\d{1,2})月(?:(?P<day_ja>\d{1,2})日)?)$")
 _ERA = re.compile(r"^(?P<era>令和|平成|昭和|大正|[RHST])\.?(?P<year>元|\d{1,2})"
-                  r"(?:年(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?|[./](?P<month_d>\d{1,2})(?:[./](?P<day_d>\d{1,2}))?)$")
+                  r"(?:年(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?"
+                  r"|[./](?P<month_d>\d{1,2})(?:[./](?P<day_d>\d{1,2}))?)$")
 
 
 def read_date(text: str) -> date | None:
@@ -28,8 +30,8 @@ def read_date(text: str) -> date | None:
     >>> [read_date(t).isoformat() for t in ("2027-10-01", "2027/10/1", "令和9年10月", "令和9年10月15日", "R9.10.1",
     ...                                       "Ｒ９．１０", "令和元年5月", "2027年10月")]
     ['2027-10-01', '2027-10-01', '2027-10-01', '2027-10-15', '2027-10-01', '2027-10-01', '2019-05-01', '2027-10-01']
-    >>> read_date("令和9年13月") is None, read_date("2027-02-30") is None, read_date("来年") is None, read_date("") is None
-    (True, True, True, True)
+    >>> [read_date(t) for t in ("令和9年13月", "2027-02-30", "来年", "")]
+    [None, None, None, None]
     """
     folded = fold(text).upper().replace(" ", "")
     western = _WESTERN.match(folded)

@@ -214,8 +214,9 @@ def _import(
     plan_row = repository.get_plan_row(session=session, area_slug=plan.area_slug, plan_key=key)
     created = plan_row is None
     if created and revision is not None:
-        raise PlanImportError(f"計画 {plan.area_slug}/{key} はまだ保存されていません。改正は保存済みの計画に取り込みます / "
-                              f"no stored plan {plan.area_slug}/{key} to revise: import the vision first", "revision")
+        raise PlanImportError(f"計画 {plan.area_slug}/{key} はまだ保存されていません。改正は保存済みの計画に"
+                              f"取り込みます / no stored plan {plan.area_slug}/{key} to revise: import the vision first",
+                              "revision")
     stored = {} if plan_row is None else repository.load_projects(session=session, plan_id=plan_row.id)
     _follow_renames(stored, renames, {p.key for p in plan.projects})
     header = None if plan_row is None else {n: getattr(plan_row, n) for n in PLAN_FIELDS}
