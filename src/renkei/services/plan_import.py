@@ -215,7 +215,8 @@ def _import(
     created = plan_row is None
     if created and revision is not None:
         raise PlanImportError(f"計画 {plan.area_slug}/{key} はまだ保存されていません。改正は保存済みの計画に"
-                              f"取り込みます / no stored plan {plan.area_slug}/{key} to revise: import the vision first",
+                              f"取り込みます / no stored plan {plan.area_slug}/{key} to revise: import the vision "
+                              "first",
                               "revision")
     stored = {} if plan_row is None else repository.load_projects(session=session, plan_id=plan_row.id)
     _follow_renames(stored, renames, {p.key for p in plan.projects})
