@@ -117,6 +117,11 @@ class KpiItem(BaseModel):
     explanation: str
     forecast_at_target: float | None
     chart: dict[str, object] | None = None
+    revisions: list[dict[str, object]] = Field(
+        default_factory=list,
+        description="the KPI's revisions mid-period (一部改正), oldest first: the revision's label, date, reason and "
+                    "first fiscal year in force, the change (added, changed, dropped), the baseline and target before "
+                    "and after, and a description in Japanese and English; empty when never revised")
 
 
 class ProjectItem(BaseModel):
@@ -303,6 +308,7 @@ def kpi_item(view: KpiView, portal: Portal, lang: str, *, chart: bool = False) -
         rating_label=e.rating.label_en if lang == "en" else e.rating.label_ja, rule=e.rule,
         explanation=e.explanation_en if lang == "en" else e.explanation_ja,
         forecast_at_target=e.forecast_at_target, chart=series.to_dict() if series else None,
+        revisions=view.history.to_list() if view.history is not None else [],
     )
 
 
