@@ -1,4 +1,4 @@
-"""Open data of a revised plan: revisions.csv with its schema, valid, its keys resolving; none for a plan never revised."""
+"""Open data of a revised plan: revisions.csv with its schema, valid, keys resolving; none for a plan never revised."""
 
 from __future__ import annotations
 

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import html as html_lib
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from renkei.domain.actual import Actual
 from renkei.domain.plan import Project
+from renkei.reading.sheet import read_plan
+from renkei.services.plan_import import import_plan
 from renkei.settings import Settings
+from renkei.store import repository
 from renkei.store.engine import create_engine_from_url, create_session_factory
+from renkei.store.portal_queries import read_area_fingerprint
 from renkei.web.app import create_app
+from renkei.web.snapshot import PortalCache, load_portal
 
 FIRE = Project("火災原因調査鑑識・鑑定連携事業", 0).slug
 TRAINING = Project("消防法令に基づく規制業務に関する職員の育成", 0).slug
@@ -35,8 +44,6 @@ def revised_client(example_copy: str, revise_example: Callable[[Session, int], N
 
 def text_of(page: str) -> str:
     """Return a page's text with its markup and entities undone (enough to find sentences in it)."""
-    import re
-
     return html_lib.unescape(re.sub(r"<[^>]+>", "", page))
 
 
@@ -81,3 +88,33 @@ def test_the_api_carries_each_kpis_revisions(revised_client: TestClient) -> None
     assert later["kpis"][0]["target_value"] == 40.0
     every = revised_client.get("/api/a/kitakyushu/kpis").json()
     assert sum(1 for k in every if k["revisions"]) == 2  # the changed and the added KPI; the dropped one is gone
+
+
+def test_snapshots_of_other_years_and_updates_keep_each_years_target(
+        session: Session, revise_example: Callable[[Session, int], None]) -> None:
+    text = (Path(__file__).resolve().parents[2] / "examples" / "kitakyushu_vision_r8.txt").read_text(encoding="utf-8")
+    plan, findings = read_plan(text)
+    import_plan(session=session, plan=plan, findings=findings, source_text=text)
+    revise_example(session, 1)
+    cache = PortalCache()
+
+    def fire_target(year: int) -> tuple[float | None, str]:
+        version = read_area_fingerprint(connection=session.connection(), area_slug="kitakyushu")
+        cached = load_portal(session=session, cache=cache, fingerprint=version, area_slug="kitakyushu", as_of=year)
+        full = load_portal(session=session, area_slug="kitakyushu", as_of=year)
+        session.rollback()
+        assert cached is not None and cached == full  # the cached way gives what a full build gives
+        (kpi,) = next(p for p in cached.projects if p.slug == FIRE).kpis
+        return kpi.evaluation.target_value, kpi.evaluation.explanation_ja[:12]
+
+    assert fire_target(2027) == (40.0, "令和9年度の改正後の目標")
+    assert fire_target(2026) == (25.0, "令和9年度の改正前の目標")  # evaluated from the 2027 snapshot
+    assert fire_target(2029) == (40.0, "令和9年度の改正後の目標")
+    assert cache.builds == Counter({"full": 1, "year": 2})
+    kpi = repository.find_kpi(session=session, plan_id=1, project="火災原因調査鑑識・鑑定連携事業",
+                              indicator="鑑識・鑑定及び研修・会議等実施件数")
+    assert kpi is not None
+    repository.upsert_actual(session=session, kpi_id=kpi.id, actual=Actual(2026, 5.0), actor="test")
+    session.commit()
+    assert fire_target(2026) == (25.0, "令和9年度の改正前の目標")  # updated sheet by sheet, still the old target
+    assert cache.builds["update"] == 1
