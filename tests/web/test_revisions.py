@@ -86,6 +86,11 @@ def test_the_api_carries_each_kpis_revisions(revised_client: TestClient) -> None
     assert revision["description"]["ja"] == HISTORY
     later = revised_client.get(f"/api/a/kitakyushu/projects/{FIRE}", params={"as_of": "2027"}).json()
     assert later["kpis"][0]["target_value"] == 40.0
+    training = revised_client.get(f"/api/a/kitakyushu/projects/{TRAINING}").json()
+    (dropped,) = training["dropped_kpis"]
+    assert dropped["indicator"] == "各種研修等の件数"
+    assert [(r["change"], r["in_force_from"], r["old_target"]) for r in dropped["revisions"]] == [
+        ("dropped", 2027, "5件（令和12年度）")]
     every = revised_client.get("/api/a/kitakyushu/kpis").json()
     assert sum(1 for k in every if k["revisions"]) == 2  # the changed and the added KPI; the dropped one is gone
 

@@ -180,6 +180,13 @@ class CorrectionItem(BaseModel):
     line: int | None = Field(description="line of the vision document")
 
 
+class DroppedKpi(BaseModel):
+    """A KPI a revision of the vision (一部改正) dropped: its indicator and its revisions, oldest first."""
+
+    indicator: str
+    revisions: list[dict[str, object]]
+
+
 class ProjectDetail(ProjectItem):
     """A project: its list row, the sheet in the domain's one JSON shape, its KPIs evaluated and its corrections.
 
@@ -190,6 +197,8 @@ class ProjectDetail(ProjectItem):
                                               "(`Project.to_dict`; `renkei parse --format json` writes the same)")
     kpis: list[KpiItem]
     corrections: list[CorrectionItem] = Field(description="where the document's text was read as corrected")
+    dropped_kpis: list[DroppedKpi] = Field(
+        default_factory=list, description="KPIs a revision of the vision dropped from the sheet (their actuals kept)")
 
 
 class MunicipalityItem(BaseModel):
@@ -342,6 +351,7 @@ def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetai
         sheet=view.project.to_dict(),
         kpis=[kpi_item(k, portal, lang, chart=True) for k in view.kpis],
         corrections=[CorrectionItem(message=f.message_in(lang), line=f.line) for f in view.corrections],
+        dropped_kpis=[DroppedKpi(indicator=h.indicator, revisions=h.to_list()) for h in view.dropped_kpis],
     )
 
 
