@@ -159,3 +159,22 @@ def test_a_revision_needs_a_stored_plan(session: Session) -> None:
     with pytest.raises(PlanImportError) as caught:
         store(session, revised_text(), REVISION)
     assert caught.value.field == "revision" and "import the vision first" in str(caught.value)
+
+
+def test_a_revision_that_replaces_a_whole_sheet_records_its_kpis(session: Session) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    first = store(session, text)
+    assert first.plan_id is not None
+    blocks = text.split("\n\n")
+    (index,) = [i for i, b in enumerate(blocks) if b.lstrip().startswith("事業名") and TRAINING in b]
+    renamed = blocks[index].replace(TRAINING, "消防法令に基づく規制業務の研修")
+    revised = "\n\n".join([*blocks[:index], renamed, *blocks[index + 1:]])
+    result = store(session, revised, REVISION)
+    assert result.revision == REVISION
+    assert [e.name for e in result.diff.removed_projects] == [TRAINING]
+    histories = list_kpi_histories(session=session, plan_id=first.plan_id)
+    assert {(place[1], [e.change for e in h.entries][0]) for place, h in histories.items()} == {
+        (DROPPED_KPI, KpiChange.DROPPED), (DROPPED_KPI, KpiChange.ADDED)}
+    progress = evaluate_stored_plan(session, first.plan_id, 2026)
+    moved = next(k for k in progress.kpis if k.project.name == "消防法令に基づく規制業務の研修")
+    assert moved.history is not None and "追加された指標" in moved.evaluation.explanation_ja

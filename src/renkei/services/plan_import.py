@@ -291,12 +291,12 @@ def revision_entries(diff: PlanDiff, stored: Mapping[str, repository.StoredProje
                      plan: Plan) -> list[KpiRevisionEntry]:
     """Return the KPI history rows a revision writes: KPIs added (new projects' too), changed and dropped
     (withdrawn projects' too), each with its baseline and target before and after."""
+    projects = {p.key: p for p in plan.projects}
     new = {(p.key, k.key): k for p in plan.projects for k in p.kpis}
     old = {(key, k.key): k for key, s in stored.items() for k in s.project.kpis}
     entries: list[KpiRevisionEntry] = []
     added = [(e.project_key or "", e.key) for e in diff.added_kpis]
-    added += [(e.key, k.key) for e in diff.added_projects for k in next(
-        p.kpis for p in plan.projects if p.key == e.key)]
+    added += [(e.key, k.key) for e in diff.added_projects for k in projects[e.key].kpis]
     for place in added:
         kpi = new[place]
         entries.append(KpiRevisionEntry(place, KpiChange.ADDED, new_baseline=kpi.baseline, new_target=kpi.target))
