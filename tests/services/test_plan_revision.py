@@ -173,7 +173,7 @@ def test_a_revision_that_replaces_a_whole_sheet_records_its_kpis(session: Sessio
     assert result.revision == REVISION
     assert [e.name for e in result.diff.removed_projects] == [TRAINING]
     histories = list_kpi_histories(session=session, plan_id=first.plan_id)
-    assert {(place[1], [e.change for e in h.entries][0]) for place, h in histories.items()} == {
+    assert {(place[1], h.entries[0].change) for place, h in histories.items()} == {
         (DROPPED_KPI, KpiChange.DROPPED), (DROPPED_KPI, KpiChange.ADDED)}
     progress = evaluate_stored_plan(session, first.plan_id, 2026)
     moved = next(k for k in progress.kpis if k.project.name == "消防法令に基づく規制業務の研修")
