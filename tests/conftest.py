@@ -427,3 +427,48 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     finishes it; started first, the many short files fill in around it (longest first).
     """
     items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
+#: The example's revision mid-period (issue 21): the fire KPI's target 25件 → 40件, one KPI dropped and one added.
+REVISED_FIRE = ("火災原因調査鑑識・鑑定連携事業", "鑑識・鑑定及び研修・会議等実施件数")
+REVISED_TRAINING = "消防法令に基づく規制業務に関する職員の育成"
+
+
+def _revised_example_text(text: str) -> str:
+    assert text.count("25件（令和12年度までの累計）") == 1 and text.count("\t各種研修等の件数\t") == 1
+    return (text.replace("25件（令和12年度までの累計）", "40件（令和12年度までの累計）")
+            .replace("\t各種研修等の件数\t5件（令和7年度）\t\t\t5件（令和12年度）",
+                     "\t各種研修等の受講者数\t50人（令和7年度）\t\t\t100人（令和12年度）"))
+
+
+def _revise_example(session: Session, plan_id: int) -> None:
+    """Record the fire KPI's approved actuals (4 in FY2026, 6 in FY2027), then import the example's revision
+    (一部改正, 令和9年10月, in force from FY2027) into the stored example plan."""
+    from datetime import date
+
+    from renkei.cli.portal import read_example_text
+    from renkei.domain.actual import Actual
+    from renkei.domain.revision import Revision
+    from renkei.reading.sheet import read_plan
+    from renkei.services.areas import area_for_document
+    from renkei.services.plan_import import import_plan
+    from renkei.store import repository
+
+    kpi = repository.find_kpi(session=session, plan_id=plan_id, project=REVISED_FIRE[0], indicator=REVISED_FIRE[1])
+    assert kpi is not None
+    for year, value in ((2026, 4.0), (2027, 6.0)):
+        repository.upsert_actual(session=session, kpi_id=kpi.id, actual=Actual(year, value), actor="test")
+    session.commit()
+    text = _revised_example_text(read_example_text())
+    area = area_for_document(session=session, slug="kitakyushu")
+    plan, findings = read_plan(text, area=area)
+    result = import_plan(session=session, plan=plan, findings=findings, source_text=text, area=area,
+                         revision=Revision("一部改正", date(2027, 10, 1), 2027, reason="KPIの見直し",
+                                           date_text="令和9年10月"))
+    assert result.revision is not None and result.plan_id == plan_id
+
+
+@pytest.fixture(scope="session")
+def revise_example() -> Callable[[Session, int], None]:
+    """Return the function that revises the stored example mid-period (see ``_revise_example``)."""
+    return _revise_example

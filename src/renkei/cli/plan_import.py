@@ -19,10 +19,13 @@ from renkei.cli.files import (
     read_input_file,
     read_text_file,
 )
+from renkei.cli.fiscal_year import year_option
 from renkei.domain.finding import Finding, Severity
-from renkei.domain.fiscal import format_fiscal_year
+from renkei.domain.fiscal import fiscal_year_of, format_fiscal_year
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Plan
+from renkei.domain.revision import Revision
+from renkei.reading.calendar_date import DATE_EXAMPLES, read_date
 from renkei.reading.input_limits import COMMAND_LINE, InputTooLarge
 from renkei.reading.sheet import PlanReadError, read_plan
 from renkei.services.plan_diff import FieldChange, PlanDiff
@@ -174,6 +177,40 @@ def describe_diff(diff: PlanDiff) -> list[str]:
     return lines
 
 
+def read_revision(label: str | None, date_text: str | None, in_force_from: int | None,
+                  reason: str | None) -> Revision | None:
+    """Return the revision the options describe (None without --revision); exit with a bilingual message naming the
+    option when one is missing or unreadable.
+
+    The date is kept as written when written in the Japanese era (令和9年10月); the revision is in force from the
+    fiscal year of its date unless --revision-from says otherwise.
+    """
+    if label is None:
+        for option, value in (("--revision-date", date_text), ("--revision-from", in_force_from),
+                              ("--revision-reason", reason)):
+            if value is not None:
+                raise fail(f"{option} は --revision と一緒に使います / {option} goes with --revision")
+        return None
+    if not label.strip():
+        raise fail("--revision: 改正の名称（一部改正など）を書いてください / name the revision (e.g. 一部改正)")
+    if date_text is None:
+        raise fail("--revision-date: 改正の日付を指定してください / give the revision's date "
+                   f"（{DATE_EXAMPLES[0]} / {DATE_EXAMPLES[1]}）")
+    revised_on = read_date(date_text)
+    if revised_on is None:
+        raise fail(f"--revision-date: 「{date_text}」を日付として読めません（{DATE_EXAMPLES[0]} のように書きます） / "
+                   f"not a date: {date_text!r} (write {DATE_EXAMPLES[1]})")
+    written = date_text.strip()
+    return Revision(
+        label=label.strip(),
+        revised_on=revised_on,
+        in_force_from=in_force_from if in_force_from is not None else fiscal_year_of(revised_on.year,
+                                                                                       revised_on.month),
+        reason=(reason or "").strip(),
+        date_text=written if not written[:1].isdigit() else "",
+    )
+
+
 def import_document(
     file: Annotated[Path, typer.Argument(help="ビジョン文書 / the vision document")],
     plan_id: Annotated[str | None, typer.Option("--plan-id", help="保存する計画キー / the plan key")] = None,
@@ -181,11 +218,24 @@ def import_document(
     database_url: DatabaseOpt = None,
     area: StoredAreaOpt = None,
     actor: Annotated[str, typer.Option("--actor", help="記録者 / who imports")] = "cli",
+    revision: Annotated[str | None, typer.Option(
+        "--revision", help="改正として取り込む（一部改正など） / import as a revision of the stored plan, so labelled")
+    ] = None,
+    revision_date: Annotated[str | None, typer.Option(
+        "--revision-date", metavar="DATE", help=f"改正の日付。例: {DATE_EXAMPLES[0]} / the revision's date")] = None,
+    revision_from: Annotated[int | None, year_option(
+        "--revision-from", "改正後の内容を適用する最初の年度（既定: 日付の年度）",
+        "the first fiscal year the revised edition is in force (default: the date's)")] = None,
+    revision_reason: Annotated[str | None, typer.Option(
+        "--revision-reason", help="改正の理由 / why the vision was revised")] = None,
 ) -> None:
     """文書を読み込み、差分を表示してデータベースに保存する / import a document into the database.
 
     The area the document is read for (--area) is stored or updated with the plan: a JSON file registers it.
+    With --revision the edition is a revision mid-period (一部改正): each KPI it adds, changes or drops keeps its
+    history, and earlier years are still judged against the target then in force (docs/revisions.md).
     """
+    revised = read_revision(revision, revision_date, revision_from, revision_reason)
     chosen: Area | None = None
     if _is_xlsx(file):  # the workbook names its area; it is stored already, or is the seed of its slug
         plan, findings, text, renames = _read_workbook(file, database_url)
@@ -210,7 +260,7 @@ def import_document(
         try:
             result = import_plan(session=session, plan=plan, findings=findings, source_text=text,
                                  plan_key=plan_id, dry_run=dry_run, area=chosen, actor=actor,
-                                 renames=renames)
+                                 renames=renames, revision=revised)
         except PlanImportError as exc:
             raise fail(f"{file}: {exc}") from None
     diff = result.diff
@@ -222,6 +272,14 @@ def import_document(
     if not diff.is_empty and not result.created:
         for line in describe_diff(diff):
             out.print(Text(line), soft_wrap=True)
+    if revised is not None:
+        if result.revision is not None:
+            out.print(f"{revised.title('ja')}として記録{'します' if dry_run else 'しました'}（"
+                      f"{format_fiscal_year(revised.in_force_from)}から適用） / recorded as {revised.title('en')}, "
+                      f"in force from FY{revised.in_force_from}", highlight=False, soft_wrap=True)
+        else:
+            out.print("KPI の変更がないため、改正は記録しません / no KPI changed: no revision recorded",
+                      soft_wrap=True)
     if dry_run:
         out.print("[yellow]--dry-run: 書き込みませんでした / nothing was written[/]", soft_wrap=True)
     elif result.written:

@@ -20,6 +20,7 @@ from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.municipality import Municipality
 from renkei.domain.plan import BudgetCellStatus, Project
 from renkei.domain.registry import MunicipalityRegistry
+from renkei.domain.revision import KpiChange, KpiRevision
 from renkei.domain.share import FigureSource
 from renkei.domain.status import Rating
 from renkei.domain.text import fold
@@ -39,6 +40,7 @@ BUDGET_STATUS = {BudgetCellStatus.AMOUNT: "金額", BudgetCellStatus.NONE: "な�
 DIRECTION = {"increase": "増加", "decrease": "減少", "maintain": "維持"}
 APPROVED, PENDING = "承認済み", "未承認"
 SOURCE = {FigureSource.TOTAL: "合計", FigureSource.SUM: "内訳の合計", FigureSource.UNKNOWN: "不明"}
+CHANGE = {KpiChange.ADDED: "追加", KpiChange.CHANGED: "変更", KpiChange.DROPPED: "削除"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +309,43 @@ class _Builder:
                      "staff annual project evaluations, approved ones only", fields, ("事業ID", "年度"), rows,
                      (ForeignKey(("事業ID",), "projects", ("ID",)),))
 
+    def revisions(self) -> Table:
+        """The history of every revised KPI (一部改正): one row per KPI and revision, dropped KPIs included."""
+        rows: list[tuple[str, str, str | None, KpiRevision]] = [
+            (self.ids[project_key], history.indicator, self.kpi_ids.get((project_key, kpi_key)), entry)
+            for (project_key, kpi_key), history in self.progress.histories.items() if project_key in self.ids
+            for entry in history.entries]
+
+        def text(quantity: object) -> str | None:
+            return getattr(quantity, "text", None) or None
+
+        shape: Columns[tuple[str, str, str | None, KpiRevision], Field] = Columns((
+            Column(_s("事業ID", "事業ID", required=True), lambda r: r[0]),
+            Column(_s("指標名", "指標", required=True), lambda r: r[1]),
+            Column(_s("KPI_ID", "KPI_ID", "blank for a KPI the vision no longer has (dropped)"), lambda r: r[2]),
+            Column(_s("改正", "改正の名称（一部改正など）", required=True), lambda r: r[3].revision.label),
+            Column(_s("改正日", "改正の日付（ISO 8601）", required=True),
+                   lambda r: r[3].revision.revised_on.isoformat()),
+            Column(_s("改正日（記載）", "改正の日付（記載のまま）"), lambda r: r[3].revision.date_label),
+            Column(_i("適用年度", "改正後の内容を適用する最初の年度（西暦）", required=True),
+                   lambda r: r[3].revision.in_force_from),
+            Column(_s("改正の理由", "改正の理由"), lambda r: r[3].revision.reason or None),
+            Column(_s("変更", "変更の種類", "追加, 変更 or 削除", True), lambda r: CHANGE[r[3].change]),
+            Column(_s("変更コード", "変更の種類のコード", "added, changed or dropped", True),
+                   lambda r: r[3].change.value),
+            Column(_s("変更した項目", "変更した項目", "baseline, target, direction, indicator (separated by |)"),
+                   lambda r: "|".join(r[3].fields) or None),
+            Column(_s("変更前の現状値", "変更前の現状値（記載のまま）"), lambda r: text(r[3].old_baseline)),
+            Column(_s("変更前の目標値", "変更前の目標値（記載のまま）"), lambda r: text(r[3].old_target)),
+            Column(_s("変更後の現状値", "変更後の現状値（記載のまま）"), lambda r: text(r[3].new_baseline)),
+            Column(_s("変更後の目標値", "変更後の目標値（記載のまま）"), lambda r: text(r[3].new_target)),
+            Column(_s("説明", "説明", required=True), lambda r: r[3].describe("ja")),
+        ))
+        return _table("revisions", "KPIの改正履歴", "計画の改正（一部改正）によるKPIの追加・変更・削除 / "
+                      "KPIs added, changed and dropped by revisions of the vision mid-period", shape, rows,
+                      ("事業ID", "指標名", "改正日", "改正"),
+                      (ForeignKey(("事業ID",), "projects", ("ID",)), ForeignKey(("KPI_ID",), "kpis", ("ID",))))
+
     def municipalities(self) -> Table:
         fields = (Field(CODE.name, "string", CODE.title, CODE.description, True, CODE_PATTERN),
                   _s("都道府県名", "都道府県名"), _s("地方公共団体名", "地方公共団体名", required=True),
@@ -336,6 +375,8 @@ def build_tables(source: OpenDataSource) -> list[Table]:
     actuals, shares = builder.actuals()
     tables = [builder.projects(), builder.partners(), builder.budgets(), builder.kpis(), actuals, shares,
               builder.evaluations(), builder.project_evaluations()]
+    if source.progress.histories:  # a plan never revised keeps exactly the tables it always had
+        tables.append(builder.revisions())
     return [*tables, builder.municipalities()]
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from renkei.domain.actual import Actual, Assessment
 from renkei.domain.plan import KPI
 from renkei.domain.progress import Evaluation, KpiForm
+from renkei.domain.revision import KpiHistory
 from renkei.domain.share import ShareRule, YearFigure
 
 #: A moment stored without a time zone is read as Japan's time, where the plans are made.
@@ -33,6 +34,8 @@ class KpiView:
     #: Each year's figure: its value (or unknown), where it came from, and the municipalities' shares.
     figures: tuple[YearFigure, ...] = ()
     shares: ShareRule = field(default_factory=ShareRule)
+    #: Its revisions mid-period (一部改正), oldest first; None when the vision was never revised for it.
+    history: KpiHistory | None = None
 
     @property
     def anchor(self) -> str:

@@ -2,7 +2,10 @@
 
 Rules: all or nothing; re-importing the same document writes nothing; a corrected edition updates
 projects matched by ``Project.key`` and KPIs by (project key, indicator), so actuals survive; a
-project missing from the new edition is withdrawn, never deleted.
+project missing from the new edition is withdrawn, never deleted. An edition imported as a *revision*
+(一部改正, :class:`~renkei.domain.revision.Revision`) is stored the same way and also records, per KPI, what it
+added, changed (the baseline and target before and after) and dropped, so an earlier year is still judged
+against the target then in force.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from renkei.domain.finding import Finding, with_project_keys
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project, indicator_key
 from renkei.domain.registry import MunicipalityRegistry
+from renkei.domain.revision import KpiChange, Revision
 from renkei.services.areas import area_for_document
 from renkei.services.furigana import add_readings
 from renkei.services.plan_diff import PLAN_FIELDS, PlanDiff, diff_plan
 from renkei.store import repository
+from renkei.store.revisions import KpiRevisionEntry, record_revision
 from renkei.store.rows import PartnerEntry
 from renkei.store.tables import FISCAL_YEAR_RANGE, PlanRow, ProjectRow
 
@@ -51,6 +56,8 @@ class ImportResult:
     dry_run: bool
     diff: PlanDiff
     findings_written: bool
+    #: The revision recorded with this import (None for a plain correction, or when nothing changed).
+    revision: Revision | None = None
 
 
 def default_plan_key(plan: Plan) -> str:
@@ -147,8 +154,12 @@ def import_plan(
     area: Area | None = None,
     actor: str = "import",
     renames: Mapping[str, str] | None = None,
+    revision: Revision | None = None,
 ) -> ImportResult:
     """Store a plan edition and its findings in one transaction, committed unless ``dry_run``.
+
+    With ``revision`` the edition is a revision of the stored plan (which must exist): every KPI it adds, changes
+    or drops gets a history row (:mod:`renkei.store.revisions`); the revision must be in force within the period.
 
     ``area`` (stored or updated with the plan) defaults to the stored area of ``plan.area_slug``, else the
     package's seed of that slug (a bare area row when there is neither). ``renames`` maps a stored project's key
@@ -162,8 +173,11 @@ def import_plan(
     area = area if area is not None else area_for_document(session=session, slug=plan.area_slug)
     if area is not None and area.slug != plan.area_slug:
         raise PlanImportError(f"the plan is for {plan.area_slug!r}, the area is {area.slug!r}", "area")
+    if revision is not None:
+        check_revision(revision, plan)
     try:
-        result = _import(session, plan, findings, source_text, key, sha256, area, actor, dry_run, renames or {})
+        result = _import(session, plan, findings, source_text, key, sha256, area, actor, dry_run, renames or {},
+                         revision)
         if dry_run:
             session.rollback()
         else:
@@ -185,6 +199,7 @@ def _import(
     actor: str,
     dry_run: bool,
     renames: Mapping[str, str],
+    revision: Revision | None,
 ) -> ImportResult:
     if area is not None:
         area_row = repository.save_area(session=session, area=area)
@@ -198,6 +213,11 @@ def _import(
         )
     plan_row = repository.get_plan_row(session=session, area_slug=plan.area_slug, plan_key=key)
     created = plan_row is None
+    if created and revision is not None:
+        raise PlanImportError(f"計画 {plan.area_slug}/{key} はまだ保存されていません。改正は保存済みの計画に"
+                              f"取り込みます / no stored plan {plan.area_slug}/{key} to revise: import the vision "
+                              "first",
+                              "revision")
     stored = {} if plan_row is None else repository.load_projects(session=session, plan_id=plan_row.id)
     _follow_renames(stored, renames, {p.key for p in plan.projects})
     header = None if plan_row is None else {n: getattr(plan_row, n) for n in PLAN_FIELDS}
@@ -216,6 +236,10 @@ def _import(
         session=session, plan_id=plan_row.id, findings=_keyed(plan, findings)
     )
     written = created or not diff.is_empty or layout_changed or bool(header_changed) or findings_written
+    entries = revision_entries(diff, stored, plan) if revision is not None else []
+    if entries and revision is not None:
+        record_revision(session=session, plan_id=plan_row.id, revision=revision, plan_version=plan_row.version,
+                        actor=actor, entries=entries)
     if written:
         repository.touch(plan_row)
         repository.record_import(
@@ -234,7 +258,8 @@ def _import(
             entity="plan",
             entity_key=f"{plan.area_slug}/{key}",
             before=None if created else {"version": plan_row.version - (0 if diff.is_empty else 1)},
-            after={"version": plan_row.version, "source_sha256": sha256, "diff": diff.to_dict()},
+            after={"version": plan_row.version, "source_sha256": sha256, "diff": diff.to_dict(),
+                   **({"revision": revision.to_dict()} if entries and revision is not None else {})},
         )
     session.flush()
     return ImportResult(
@@ -247,7 +272,45 @@ def _import(
         dry_run=dry_run,
         diff=diff,
         findings_written=findings_written,
+        revision=revision if entries else None,
     )
+
+
+def check_revision(revision: Revision, plan: Plan) -> None:
+    """Raise PlanImportError when a revision is not in force within the plan period or has no label."""
+    if not revision.label.strip():
+        raise PlanImportError("改正の名称が空です / the revision needs a label (一部改正)", "revision")
+    if not plan.first_year <= revision.in_force_from <= plan.last_year:
+        raise PlanImportError(
+            f"改正の適用年度 {revision.in_force_from} が計画期間 {plan.first_year}〜{plan.last_year} の外です / "
+            f"the revision's first fiscal year {revision.in_force_from} is outside the plan period "
+            f"{plan.first_year}-{plan.last_year}", "revision_from")
+
+
+def revision_entries(diff: PlanDiff, stored: Mapping[str, repository.StoredProject],
+                     plan: Plan) -> list[KpiRevisionEntry]:
+    """Return the KPI history rows a revision writes: KPIs added (new projects' too), changed and dropped
+    (withdrawn projects' too), each with its baseline and target before and after."""
+    projects = {p.key: p for p in plan.projects}
+    new = {(p.key, k.key): k for p in plan.projects for k in p.kpis}
+    old = {(key, k.key): k for key, s in stored.items() for k in s.project.kpis}
+    entries: list[KpiRevisionEntry] = []
+    added = [(e.project_key or "", e.key) for e in diff.added_kpis]
+    added += [(e.key, k.key) for e in diff.added_projects for k in projects[e.key].kpis]
+    for place in added:
+        kpi = new[place]
+        entries.append(KpiRevisionEntry(place, KpiChange.ADDED, new_baseline=kpi.baseline, new_target=kpi.target))
+    for entry in diff.changed_kpis:
+        place = (entry.project_key or "", entry.key)
+        was, now = old[place], new[place]
+        entries.append(KpiRevisionEntry(place, KpiChange.CHANGED, entry.fields, was.baseline, was.target,
+                                        now.baseline, now.target))
+    dropped = [(e.project_key or "", e.key) for e in diff.removed_kpis]
+    dropped += [(e.key, k.key) for e in diff.removed_projects for k in stored[e.key].project.kpis]
+    for place in dropped:
+        kpi = old[place]
+        entries.append(KpiRevisionEntry(place, KpiChange.DROPPED, old_baseline=kpi.baseline, old_target=kpi.target))
+    return entries
 
 
 def _follow_renames(stored: dict[str, repository.StoredProject], renames: Mapping[str, str],

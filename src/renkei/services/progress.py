@@ -29,6 +29,7 @@ from renkei.domain.progress import (
     month_merge_for,
 )
 from renkei.domain.relisting import Relisting
+from renkei.domain.revision import KpiHistory, kpi_in_force
 from renkei.domain.share import ShareMode, ShareRule, YearFigure, figures_by_period
 from renkei.domain.text import fold
 from renkei.domain.totals import BudgetTotals, total_budget
@@ -37,6 +38,8 @@ from renkei.store.rounds import round_years
 
 ActualsByKpi = Mapping[tuple[str, str], Sequence[Actual]]
 AssessmentsByKpi = Mapping[tuple[str, str], Sequence[Assessment]]
+#: Each revised KPI's history (一部改正), by (project key, KPI key): :func:`renkei.store.revisions.list_kpi_histories`.
+HistoriesByKpi = Mapping[tuple[str, str], KpiHistory]
 
 
 class PlanNotFoundError(LookupError):
@@ -79,7 +82,8 @@ class KpiProgress:
     ``counted`` is false for a 【再掲】 repeat (the KPI counts once, on its project's owning sheet).
     ``values`` are the yearly values the evaluation read; ``actuals`` the records behind them (the KPI's own
     figures and the municipalities' shares); ``figures`` each period's figure with its source and shares, as
-    ``shares`` (the KPI's stated rule) makes it.
+    ``shares`` (the KPI's stated rule) makes it. ``kpi`` is the KPI as in force in the evaluation year (its target
+    before a later revision, :func:`renkei.domain.revision.kpi_in_force`); ``history`` its revisions, if any.
     """
 
     project: Project
@@ -92,6 +96,7 @@ class KpiProgress:
     assessment: Assessment | None = None
     shares: ShareRule = field(default_factory=ShareRule)
     figures: tuple[YearFigure, ...] = ()
+    history: KpiHistory | None = None
 
     @property
     def anchor(self) -> str:
@@ -113,6 +118,7 @@ class KpiProgress:
             "target": self.kpi.target.text,
             "actual_by_year": {str(y): v for y, v in self.values.items()},
             "assessment": self.assessment.to_dict() if self.assessment else None,
+            **({"revisions": self.history.to_list()} if self.history is not None else {}),
         }
 
 
@@ -134,12 +140,14 @@ def evaluate_plan_kpis(
     thresholds: Thresholds = Thresholds(),
     relisting: Relisting | None = None,
     share_modes: Mapping[tuple[str, str], str] | None = None,
+    histories: HistoriesByKpi | None = None,
 ) -> list[KpiProgress]:
     """Evaluate every KPI of a plan as of a fiscal year, in document order, with its project.
 
     Actuals and assessments are keyed by (project key, KPI key); a 【再掲】 sheet reads its project's.
     ``share_modes`` says which KPIs make their figure from their partners' shares (:mod:`renkei.domain.share`);
-    every other KPI's figure is its stated total.
+    every other KPI's figure is its stated total. A KPI with a history (``histories``) is judged against the target
+    in force in ``as_of``, and its explanation says which.
     """
     rule = relisting or Relisting.of(plan)
     by_key = {p.key: p for p in plan.projects}
@@ -159,15 +167,21 @@ def evaluate_plan_kpis(
             assessment = _latest_assessment(
                 [a for a in _entries(judged, keys) if isinstance(a, Assessment)], as_of)
             shares = ShareRule.of(by_key.get(home[0], project), kpi, modes.get(home, ShareMode.TOTAL))
+            history = histories.get((project.key, kpi.key)) or histories.get(home) if histories else None
+            in_force = kpi_in_force(kpi, history.entries, as_of) if history is not None else None
+            form = in_force.kpi if in_force is not None else kpi
             evaluation = evaluate_kpi(
-                kpi, own, as_of=as_of, plan_first_year=plan.first_year, plan_last_year=plan.last_year,
+                form, own, as_of=as_of, plan_first_year=plan.first_year, plan_last_year=plan.last_year,
                 project=project.name, assessment=assessment, thresholds=thresholds, figure=shares.figure,
             )
+            if in_force is not None and in_force.note():
+                evaluation = replace(evaluation, explanation_ja=in_force.note("ja") + evaluation.explanation_ja,
+                                     explanation_en=in_force.note("en") + evaluation.explanation_en)
             results.append(KpiProgress(
-                project, kpi, evaluation, counted=rule.kpi_counts(project.key, kpi.key), position=position,
+                project, form, evaluation, counted=rule.kpi_counts(project.key, kpi.key), position=position,
                 values=value_by_fiscal_year(own, months=month_merge_for(kpi), figure=shares.figure),
                 actuals=tuple(own), assessment=assessment, shares=shares,
-                figures=tuple(figures_by_period(shares, own)),
+                figures=tuple(figures_by_period(shares, own)), history=history,
             ))  # fmt: skip
     return results
 
@@ -342,6 +356,8 @@ class PlanProgress:
     totals: BudgetTotals
     relisting: Relisting
     include_pending: bool = False
+    #: Each revised KPI's history, dropped KPIs' too (empty for a plan never revised).
+    histories: HistoriesByKpi = field(default_factory=dict)
 
 
 def evaluate_loaded_plan(
@@ -354,6 +370,7 @@ def evaluate_loaded_plan(
     plan_id: int | None = None,
     include_pending: bool = False,
     share_modes: Mapping[tuple[str, str], str] | None = None,
+    histories: HistoriesByKpi | None = None,
 ) -> PlanProgress:
     """Evaluate a plan already in hand (a stored one, or one read from a file) into its PlanProgress."""
     if as_of is not None and (isinstance(as_of, bool) or not isinstance(as_of, int) or not 1 <= as_of <= 9999):
@@ -361,11 +378,11 @@ def evaluate_loaded_plan(
     year = clamp_year(plan, as_of) if as_of is not None else default_evaluation_year(plan)
     rule = Relisting.of(plan)
     kpis = evaluate_plan_kpis(plan, actuals, as_of=year, assessments=assessments, thresholds=thresholds,
-                              relisting=rule, share_modes=share_modes)
+                              relisting=rule, share_modes=share_modes, histories=histories)
     return PlanProgress(
         plan_id=plan_id, plan=plan, as_of=year, kpis=tuple(kpis),
         summary=summarise_progress(plan, kpis, rule, as_of=year), totals=total_budget(plan, rule),
-        relisting=rule, include_pending=include_pending,
+        relisting=rule, include_pending=include_pending, histories=dict(histories or {}),
     )
 
 
@@ -421,6 +438,7 @@ def evaluate_stored_plan(
     from renkei.store.actuals import list_share_modes
     from renkei.store.portal_queries import list_assessments
     from renkei.store.project_text import apply_published_text
+    from renkei.store.revisions import list_kpi_histories
 
     keys = project_keys
     plan = apply_published_text(session=session, plan_id=resolved, plan=plan, project_keys=keys)  # once published
@@ -428,7 +446,9 @@ def evaluate_stored_plan(
                                       project_keys=keys)
     assessments = list_assessments(session=session, plan_id=resolved, project_keys=keys)
     share_modes = list_share_modes(session=session, plan_id=resolved, project_keys=keys)
+    histories = list_kpi_histories(session=session, plan_id=resolved, project_keys=keys)
     if as_of is None:
         as_of = default_evaluation_year(plan, round_years=round_years(session=session, plan_id=resolved))
     return evaluate_loaded_plan(plan, actuals, as_of=as_of, assessments=assessments, thresholds=thresholds,
-                                plan_id=resolved, include_pending=include_pending, share_modes=share_modes)
+                                plan_id=resolved, include_pending=include_pending, share_modes=share_modes,
+                                histories=histories)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from renkei.domain.actual import Actual
@@ -89,8 +90,8 @@ def quantity_columns(prefix: str, quantity: Quantity) -> dict[str, Any]:
     }
 
 
-def quantity_from_row(row: KpiRow, prefix: str) -> Quantity:
-    """Rebuild a KPI row's baseline or target quantity."""
+def quantity_from_row(row: object, prefix: str) -> Quantity:
+    """Rebuild a KPI row's baseline or target quantity (any object with the ``<prefix>_*`` attributes)."""
     extra: dict[str, Any] = getattr(row, f"{prefix}_extra") or {}
     qualifier = extra.get("qualifier")
     direction = extra.get("direction")
@@ -116,6 +117,25 @@ def quantity_from_row(row: KpiRow, prefix: str) -> Quantity:
         duration_years=extra.get("duration_years"),
         measure=extra.get("measure"),
     )
+
+
+def quantity_to_json(quantity: Quantity) -> dict[str, Any]:
+    """Return a quantity as a JSON object: the KPI row's columns without their prefix (a revision's history).
+
+    >>> quantity_to_json(Quantity("40件", QuantityKind.POINT, value=40, unit="件"))["text"]
+    '40件'
+    """
+    return {name.removeprefix("q_"): value for name, value in quantity_columns("q", quantity).items()}
+
+
+def quantity_from_json(values: dict[str, Any]) -> Quantity:
+    """Rebuild a quantity written by :func:`quantity_to_json`.
+
+    >>> q = Quantity("40件（令和12年度）", QuantityKind.POINT, value=40, unit="件", fiscal_year=2030)
+    >>> quantity_from_json(quantity_to_json(q)) == q
+    True
+    """
+    return quantity_from_row(SimpleNamespace(**{f"q_{name}": value for name, value in values.items()}), "q")
 
 
 def kpi_columns(kpi: KPI) -> dict[str, Any]:

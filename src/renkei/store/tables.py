@@ -8,7 +8,7 @@ Constraint names follow ``NAMING_CONVENTION`` so migrations can refer to them.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ColumnElement,
+    Date,
     DateTime,
     Double,
     ForeignKey,
@@ -52,6 +53,8 @@ PARTNER_KINDS = ("member", "outside", "excluded", "unresolved")
 #: How a KPI's figure is made (:class:`renkei.domain.share.ShareMode`): a total, or the sum of the partners' shares.
 SHARE_MODES = ("total", "sum")
 SEVERITIES = ("error", "warning", "info")
+#: What a revision did to a KPI (:class:`renkei.domain.revision.KpiChange`).
+KPI_CHANGES = ("added", "changed", "dropped")
 
 
 def now_utc() -> datetime:
@@ -408,6 +411,53 @@ class AssessmentRow(Base):
     #: The organisation that entered it (行橋市, 消防局予防課), and the one the public sees with the published word.
     reported_by: Mapped[str | None] = mapped_column(String(200))
     published_reported_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class PlanRevisionRow(Base):
+    """A revision of a plan mid-period (一部改正): its label, date, reason and the fiscal year it is in force from.
+
+    Append-only; written by an import given ``--revision``, with the plan version it produced.
+    """
+
+    __tablename__ = "plan_revision"
+    __table_args__ = (CheckConstraint(_year_check("in_force_from"), name="in_force_from_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    revised_on: Mapped[date] = mapped_column(Date)
+    #: The date as the area wrote it (令和9年10月).
+    date_text: Mapped[str] = mapped_column(String(50), default="")
+    in_force_from: Mapped[int] = mapped_column(Integer)
+    plan_version: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+
+class KpiRevisionRow(Base):
+    """What one revision did to one KPI: added, changed (its baseline and target before and after) or dropped.
+
+    The KPI row always holds the latest form; these rows are its history, read to judge each year against the
+    target then in force (:func:`renkei.domain.revision.kpi_in_force`). Quantities are kept as
+    :func:`renkei.store.rows.quantity_to_json` writes them.
+    """
+
+    __tablename__ = "kpi_revision"
+    __table_args__ = (
+        UniqueConstraint("plan_revision_id", "kpi_id"),
+        CheckConstraint(_in("change", KPI_CHANGES), name="change"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_revision_id: Mapped[int] = mapped_column(ForeignKey("plan_revision.id"), index=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id"), index=True)
+    change: Mapped[str] = mapped_column(String(16))
+    fields: Mapped[list[Any]] = mapped_column(default=list)
+    old_baseline: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    old_target: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    new_baseline: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    new_target: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
 
 
 class AuditEventRow(Base):

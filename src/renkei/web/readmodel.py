@@ -18,6 +18,7 @@ from datetime import datetime
 from renkei.domain.finding import Finding
 from renkei.domain.municipality import Municipality
 from renkei.domain.plan import Plan, Project
+from renkei.domain.revision import KpiHistory
 from renkei.domain.status import RATING_PRIORITY, STATUS_PRIORITY, Rating, Status
 from renkei.domain.text import fold_for_search
 from renkei.domain.totals import BudgetTotals, budget_in_period, count_projects_by_municipality, outside_period_note
@@ -47,6 +48,13 @@ class ProjectView:
     budget_note: tuple[str, str] | None = None
     #: The sheet this one repeats (【再掲】), when the document has it.
     original_slug: str | None = None
+    #: The KPIs a revision of the vision dropped from this sheet (kept with their actuals; shown with their history).
+    dropped_kpis: tuple[KpiHistory, ...] = ()
+
+    @property
+    def revised(self) -> bool:
+        """Tell whether a revision of the vision (一部改正) changed, added or dropped any of its KPIs (「改正あり」)."""
+        return bool(self.dropped_kpis) or any(k.history is not None for k in self.kpis)
 
     @property
     def slug(self) -> str:
@@ -343,7 +351,7 @@ def kpi_view(item: KpiProgress) -> KpiView:
     return KpiView(
         p.key, p.slug, p.name, item.position, item.kpi, item.evaluation, dict(item.values),
         counted=item.counted, actuals=item.actuals, assessment=item.assessment, figures=item.figures,
-        shares=item.shares,
+        shares=item.shares, history=item.history,
     )  # fmt: skip
 
 
@@ -361,6 +369,10 @@ def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...], *
             continue
         by_project.setdefault(item.project.key, []).append(kpi_view(item))
     slugs = {p.key: p.slug for p in plan.projects}
+    dropped: dict[str, list[KpiHistory]] = {}
+    for (project_key, _), history in progress.histories.items():
+        if history.dropped is not None:
+            dropped.setdefault(project_key, []).append(history)
     by_key: dict[str | None, list[Finding]] = {}
     for finding in findings:
         by_key.setdefault(finding.project_key, []).append(finding)
@@ -380,5 +392,6 @@ def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...], *
             findings=own,
             budget_note=outside_period_note(project, plan),
             original_slug=slugs.get(original) if original else None,
+            dropped_kpis=tuple(dropped.get(project.key, ())),
         ))
     return tuple(views)

@@ -117,6 +117,11 @@ class KpiItem(BaseModel):
     explanation: str
     forecast_at_target: float | None
     chart: dict[str, object] | None = None
+    revisions: list[dict[str, object]] = Field(
+        default_factory=list,
+        description="the KPI's revisions mid-period (一部改正), oldest first: the revision's label, date, reason and "
+                    "first fiscal year in force, the change (added, changed, dropped), the baseline and target before "
+                    "and after, and a description in Japanese and English; empty when never revised")
 
 
 class ProjectItem(BaseModel):
@@ -175,6 +180,13 @@ class CorrectionItem(BaseModel):
     line: int | None = Field(description="line of the vision document")
 
 
+class DroppedKpi(BaseModel):
+    """A KPI a revision of the vision (一部改正) dropped: its indicator and its revisions, oldest first."""
+
+    indicator: str
+    revisions: list[dict[str, object]]
+
+
 class ProjectDetail(ProjectItem):
     """A project: its list row, the sheet in the domain's one JSON shape, its KPIs evaluated and its corrections.
 
@@ -185,6 +197,8 @@ class ProjectDetail(ProjectItem):
                                               "(`Project.to_dict`; `renkei parse --format json` writes the same)")
     kpis: list[KpiItem]
     corrections: list[CorrectionItem] = Field(description="where the document's text was read as corrected")
+    dropped_kpis: list[DroppedKpi] = Field(
+        default_factory=list, description="KPIs a revision of the vision dropped from the sheet (their actuals kept)")
 
 
 class MunicipalityItem(BaseModel):
@@ -303,6 +317,7 @@ def kpi_item(view: KpiView, portal: Portal, lang: str, *, chart: bool = False) -
         rating_label=e.rating.label_en if lang == "en" else e.rating.label_ja, rule=e.rule,
         explanation=e.explanation_en if lang == "en" else e.explanation_ja,
         forecast_at_target=e.forecast_at_target, chart=series.to_dict() if series else None,
+        revisions=view.history.to_list() if view.history is not None else [],
     )
 
 
@@ -336,6 +351,7 @@ def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetai
         sheet=view.project.to_dict(),
         kpis=[kpi_item(k, portal, lang, chart=True) for k in view.kpis],
         corrections=[CorrectionItem(message=f.message_in(lang), line=f.line) for f in view.corrections],
+        dropped_kpis=[DroppedKpi(indicator=h.indicator, revisions=h.to_list()) for h in view.dropped_kpis],
     )
 
 

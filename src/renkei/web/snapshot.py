@@ -281,6 +281,7 @@ def _update_sheets(*, session: Session, portal: Portal, changed: frozenset[str])
         assessments=list_assessments(session=session, plan_id=plan_id, project_keys=affected),
         relisting=rule,
         share_modes=list_share_modes(session=session, plan_id=plan_id, project_keys=affected),
+        histories=progress.histories,  # revisions come only with a re-import, which reads the whole plan
     )
     by_key = {p.key: p for p in part.projects}
     plan = replace(progress.plan, projects=tuple(by_key.get(p.key, p) for p in progress.plan.projects))
@@ -294,7 +295,7 @@ def _update_sheets(*, session: Session, portal: Portal, changed: frozenset[str])
                                                                       if k.project.key in affected],
                                added=evaluated),
         totals=progress.totals,  # budgets change only with a re-import, which reads the whole plan
-        relisting=rule, include_pending=progress.include_pending,
+        relisting=rule, include_pending=progress.include_pending, histories=progress.histories,
     )
     kept = {view.key: view for view in portal.projects if view.key not in affected}
     projects = build_project_views(updated, portal.findings, keep=kept)
@@ -316,11 +317,12 @@ def _other_year(*, session: Session, portal: Portal, summary: PlanSummary, plans
         plan, actuals, as_of=as_of, relisting=rule,
         assessments=list_assessments(session=session, plan_id=plan_id),
         share_modes=list_share_modes(session=session, plan_id=plan_id),
+        histories=progress.histories,  # the target in force in this year, not the snapshot's year
     ))
     evaluated = PlanProgress(
         plan_id=progress.plan_id, plan=plan, as_of=as_of, kpis=kpis,
         summary=summarise_progress(plan, kpis, rule, as_of=as_of), totals=progress.totals, relisting=rule,
-        include_pending=progress.include_pending,
+        include_pending=progress.include_pending, histories=progress.histories,
     )
     projects = build_project_views(evaluated, portal.findings)
     return replace(portal, summary=summary, plans=plans, progress=evaluated, projects=projects,
