@@ -121,7 +121,7 @@ def _staff_template(backend: str, request: pytest.FixtureRequest, made: dict[str
         return made[backend]
     postgres = request.getfixturevalue("postgres")
     name = postgres.create("staff", template=request.getfixturevalue("postgres_template"))
-    made[backend] = StaffTemplate(name, _fill(postgres.url(name), build), lambda: postgres.drop(name))
+    made[backend] = StaffTemplate(name, _fill(postgres.url(name), build), lambda: postgres.drop_later(name))
     return made[backend]
 
 

@@ -53,7 +53,7 @@ def _scratch_databases(backend: str, folder: Path, request: pytest.FixtureReques
     finally:
         for name in made:
             assert postgres is not None
-            postgres.drop(name)
+            postgres.drop_later(name)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

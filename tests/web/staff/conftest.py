@@ -138,7 +138,7 @@ class Seeds:
     def _seed_postgresql(self, request: pytest.FixtureRequest) -> Seed:
         postgres = request.getfixturevalue("postgres")
         name = postgres.create("staff_seed", template=request.getfixturevalue("postgres_template"))
-        self.cleanups.append(lambda: postgres.drop(name))
+        self.cleanups.append(lambda: postgres.drop_later(name))
         seed = seed_database(postgres.url(name))
 
         def clone_postgres() -> Iterator[str]:
