@@ -143,9 +143,9 @@ def row_key(project: str | None, indicator: str) -> str:
     """Return the key a confirmed match is kept under: the written indicator (after its project, when one is written).
 
     >>> row_key(None, " 観光入込客数 "), row_key("観光振興", "入込客数")
-    ('観光入込客数', '観光振興｜入込客数')
+    ('観光入込客数', '観光振興|入込客数')
     """
-    return f"{fold(project)}｜{fold(indicator)}" if project else fold(indicator)
+    return f"{fold(project)}|{fold(indicator)}" if project else fold(indicator)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,8 @@ from renkei.reading.sheet import PlanReadError, decode_document
 PENDING_WORDS = ("集計中", "未公表", "非公表", "調査中", "未集計", "算出中", "精査中", "未確定", "確認中", "公表前",
                  "未把握", "把握中")
 _DASHES = frozenset("-－—―‐−ー–…・")
+#: Words after a number that make it no figure (30前後, 100以上): refused rather than read as a unit.
+_APPROXIMATE = ("前後", "程度", "以上", "以下", "超", "未満", "弱", "強", "見込", "頃", "くらい", "ほど", "余")
 #: How many rows at the top are looked at for the header.
 HEADER_SEARCH_ROWS = 30
 _ERA_YEAR = re.compile(r"(?:令和|平成|[RH])\s*(?:元|\d{1,2})\s*(?:年度|年)?", re.IGNORECASE)
@@ -133,7 +135,7 @@ def table_of(rows: Iterable[Sequence[str]], sheet: str | None = None) -> Table:
 def read_table(data: bytes, name: str, limits: InputLimits = UPLOAD, *, sheet: str | None = None,
                clock: Callable[[], float] = time.monotonic) -> Table:
     """Read a CSV or xlsx file into a table within ``limits``; a workbook's ``sheet`` by name, else its first
-    worksheet with anything in it. A file that is no table raises :class:`ActualsReadError`."""
+    worksheet with a row of two cells or more. A file that is no table raises :class:`ActualsReadError`."""
     if data.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm")):
         return _read_workbook(data, limits, sheet, clock)
     if sheet is not None:
@@ -151,6 +153,7 @@ def _read_workbook(data: bytes, limits: InputLimits, wanted: str | None, clock: 
         names = tuple(str(ws.title) for ws in workbook.worksheets)
         if wanted is not None and wanted not in names:
             raise ActualsReadError(f"シート「{wanted}」がありません（{'、'.join(names)}） / no worksheet {wanted!r}")
+        fallback: Table | None = None
         for worksheet in workbook.worksheets:
             if wanted is not None and worksheet.title != wanted:
                 continue
@@ -160,8 +163,13 @@ def _read_workbook(data: bytes, limits: InputLimits, wanted: str | None, clock: 
                 raise
             except Exception:  # a part openpyxl cannot read although it is well-formed XML: a damaged workbook
                 raise ActualsReadError(workbook_problem(data)) from None
-            if wanted is not None or any(rows):
-                return Table(rows, str(worksheet.title), names)
+            table = Table(rows, str(worksheet.title), names)
+            if wanted is not None or any(len([c for c in r if c]) >= 2 for r in rows):
+                return table  # the first worksheet with a table in it (a cover sheet has a title only)
+            if fallback is None and any(rows):
+                fallback = table
+    if fallback is not None:
+        return fallback
     raise ActualsReadError("ワークシートに何も書かれていません / the workbook's worksheets are empty")
 
 
@@ -197,7 +205,7 @@ def read_cell(text: str) -> CellReading:
     if folded.startswith(PENDING_WORDS):
         return CellReading("pending", word=cleaned[:100])
     read = read_value(cleaned)
-    if read is None:
+    if read is None or (read[1] is not None and any(word in read[1] for word in _APPROXIMATE)):
         return CellReading("unreadable", word=cleaned)
     return CellReading("number", value=read[0], unit=read[1])
 
