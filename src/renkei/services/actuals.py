@@ -579,8 +579,10 @@ def _record(session: Session, plan_id: int, valid: ValidRow, actor: str, organis
         existing = find_current_actual(session=session, kpi_id=kpi_id, fiscal_year=year, month=month,
                                        municipality=record.municipality)
         stored = read_actual(session=session, row=existing) if existing is not None else None
-        if stored is not None and _same_content(stored, record) and existing is not None \
-                and existing.review_status in (status, "approved"):
+        # an earlier year's figure restated by the next file is the same figure, whichever file its note names
+        same = stored is not None and (_same_content(stored, record) or (
+            historical is not None and _same_content(stored, replace(record, note=stored.note))))
+        if same and existing is not None and existing.review_status in (status, "approved"):
             outcomes.append(RowOutcome.UNCHANGED)  # already recorded (submitted, or approved) as it stands
             continue
         entered = replace(record, entered_by=actor, reported_by=organisation,
