@@ -58,7 +58,7 @@ def test_propose_preview_adjust_save_import_and_reuse(runner: CliRunner, tmp_pat
     first = tmp_path / "令和6年度 実績一覧.xlsx"
     first.write_bytes(area_workbook())
     shown = invoke(runner, "actuals", "map", str(first), "--write-mapping", "mapping.json")
-    assert "4行目を見出しとしました" in shown and "実績値 令和4年度（2022） / value" in shown
+    assert "4行目を見出しとしました" in shown and "実績値 令和4年度（2022） / actual" in shown
     assert '7行目 G列: 数値として読めません（"約30"）' in shown
     assert "値 11件（うち未確定 2件）" in shown and "プレビュー（書き込んでいません" in shown
     assert stored_rows(url) == []
