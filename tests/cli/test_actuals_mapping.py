@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from tests.reading.area_sheets import SECOND, area_plan, area_workbook
 from typer.testing import CliRunner
 
 from renkei.cli import app
@@ -17,7 +18,6 @@ from renkei.services.rounds import open_round
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.migrate import upgrade_database
 from renkei.store.tables import ActualRow
-from tests.reading.area_sheets import SECOND, area_plan, area_workbook
 
 if TYPE_CHECKING:
     from conftest import PlanBuilder

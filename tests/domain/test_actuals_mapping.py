@@ -20,10 +20,10 @@ from renkei.domain.actuals_mapping import (
     row_key,
 )
 
-I, V = ColumnRole.INDICATOR, ColumnRole.VALUE
-ACROSS = ActualsMapping(4, (ColumnMapping(2, I), ColumnMapping(5, V, 2022), ColumnMapping(6, V, 2023),
+IND, V = ColumnRole.INDICATOR, ColumnRole.VALUE
+ACROSS = ActualsMapping(4, (ColumnMapping(2, IND), ColumnMapping(5, V, 2022), ColumnMapping(6, V, 2023),
                             ColumnMapping(8, ColumnRole.GRADE)))
-ROWS = ActualsMapping(1, (ColumnMapping(0, ColumnRole.YEAR), ColumnMapping(1, I), ColumnMapping(2, V)))
+ROWS = ActualsMapping(1, (ColumnMapping(0, ColumnRole.YEAR), ColumnMapping(1, IND), ColumnMapping(2, V)))
 
 
 def test_layouts_and_the_graded_year() -> None:
@@ -34,13 +34,17 @@ def test_layouts_and_the_graded_year() -> None:
 
 @pytest.mark.parametrize(("mapping", "problem"), [
     (ActualsMapping(1, (ColumnMapping(1, V, 2022),)), "「指標」の列を指定してください"),
-    (ActualsMapping(1, (ColumnMapping(0, I), ColumnMapping(1, I), ColumnMapping(2, V, 2022))), "「指標」の列は一つだけです（A、B列）"),
-    (ActualsMapping(1, (ColumnMapping(0, I), ColumnMapping(1, V, 2022), ColumnMapping(2, V, 2022))), "同じ年度の実績値の列が2つあります"),
-    (ActualsMapping(1, (ColumnMapping(0, I), ColumnMapping(1, V, 2022), ColumnMapping(2, ColumnRole.YEAR))), "一緒に使えません"),
-    (ActualsMapping(1, (ColumnMapping(0, I), ColumnMapping(2, ColumnRole.YEAR))), "実績値の列がありません"),
-    (ActualsMapping(1, (ColumnMapping(0, I), ColumnMapping(1, V, 2022)), grade_year=2030), "評価の年度 2030 の列がありません"),
-    (ActualsMapping(0, (ColumnMapping(0, I), ColumnMapping(1, V, 2022))), "見出し行は1以上にしてください"),
-    (ActualsMapping(1, (ColumnMapping(0, I), ColumnMapping(0, V, 2022))), "A列が2回指定されています"),
+    (ActualsMapping(1, (ColumnMapping(0, IND), ColumnMapping(1, IND), ColumnMapping(2, V, 2022))),
+     "「指標」の列は一つだけです（A、B列）"),
+    (ActualsMapping(1, (ColumnMapping(0, IND), ColumnMapping(1, V, 2022), ColumnMapping(2, V, 2022))),
+     "同じ年度の実績値の列が2つあります"),
+    (ActualsMapping(1, (ColumnMapping(0, IND), ColumnMapping(1, V, 2022), ColumnMapping(2, ColumnRole.YEAR))),
+     "一緒に使えません"),
+    (ActualsMapping(1, (ColumnMapping(0, IND), ColumnMapping(2, ColumnRole.YEAR))), "実績値の列がありません"),
+    (ActualsMapping(1, (ColumnMapping(0, IND), ColumnMapping(1, V, 2022)), grade_year=2030),
+     "評価の年度 2030 の列がありません"),
+    (ActualsMapping(0, (ColumnMapping(0, IND), ColumnMapping(1, V, 2022))), "見出し行は1以上にしてください"),
+    (ActualsMapping(1, (ColumnMapping(0, IND), ColumnMapping(0, V, 2022))), "A列が2回指定されています"),
 ])  # fmt: skip
 def test_problems(mapping: ActualsMapping, problem: str) -> None:
     assert any(problem in ja for ja, _ in mapping.problems())

@@ -28,5 +28,5 @@ def test_names_near_enough_to_be_taken(written: str, meant: str | None, matched:
 
 def test_ranking_keeps_every_choice_above_the_cutoff_nearest_first() -> None:
     ranked = rank_names("路線バス利用者", INDICATORS, cutoff=0, limit=2)
-    assert [m.name for m in ranked][0] == "路線バス利用者数" and ranked[0].score > ranked[1].score
+    assert ranked[0].name == "路線バス利用者数" and ranked[0].score > ranked[1].score
     assert rank_names("x", []) == []

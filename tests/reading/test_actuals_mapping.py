@@ -7,6 +7,16 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.reading.area_sheets import (
+    BALANCE,
+    CONSULTATIONS,
+    RIDERS,
+    TRANSPORT,
+    VISITORS,
+    YEAR_ROWS_CSV,
+    area_plan,
+    area_workbook,
+)
 
 from renkei.domain.actuals_mapping import ColumnMapping, ColumnRole, KpiChoice, Layout, kpi_choices
 from renkei.reading.actuals import ActualsReadError
@@ -20,16 +30,6 @@ from renkei.reading.actuals_mapping import (
     table_of,
 )
 from renkei.reading.input_limits import UPLOAD, InputTooLarge
-from tests.reading.area_sheets import (
-    BALANCE,
-    CONSULTATIONS,
-    RIDERS,
-    TRANSPORT,
-    VISITORS,
-    YEAR_ROWS_CSV,
-    area_plan,
-    area_workbook,
-)
 
 if TYPE_CHECKING:
     from conftest import PlanBuilder

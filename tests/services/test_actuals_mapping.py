@@ -9,6 +9,18 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from tests.reading.area_sheets import (
+    BALANCE,
+    CONSULTATIONS,
+    RIDERS,
+    SECOND,
+    TOURISM,
+    TRANSPORT,
+    VISITORS,
+    YEAR_ROWS_CSV,
+    area_plan,
+    area_workbook,
+)
 
 from renkei.domain.actual import HISTORICAL
 from renkei.domain.actuals_mapping import KpiChoice
@@ -24,18 +36,6 @@ from renkei.services.rounds import open_round
 from renkei.services.workflow import WorkflowDenied, review_actual
 from renkei.store.rounds import kpi_rows, project_rows
 from renkei.store.tables import ActualRow, AuditEventRow
-from tests.reading.area_sheets import (
-    BALANCE,
-    CONSULTATIONS,
-    RIDERS,
-    SECOND,
-    TOURISM,
-    TRANSPORT,
-    VISITORS,
-    YEAR_ROWS_CSV,
-    area_plan,
-    area_workbook,
-)
 
 if TYPE_CHECKING:
     from conftest import PlanBuilder

@@ -14,8 +14,8 @@ from rich.table import Table as RichTable
 from renkei.cli.database import DatabaseOpt, PlanOpt, open_session, out
 from renkei.cli.files import fail, read_input_file
 from renkei.domain.actuals_mapping import (
-    ActualsMapping,
     ROLE_LABELS,
+    ActualsMapping,
     ColumnRole,
     MappingError,
     column_index,
@@ -109,9 +109,10 @@ def map_actuals_file(
     grade_year: Annotated[int | None, typer.Option("--grade-year", help="評価の列の年度 / the grade's year")] = None,
     write_mapping: Annotated[Path | None, typer.Option(
         "--write-mapping", help="対応表をJSONに書く（編集して --mapping で使う） / write the mapping as JSON")] = None,
-    save_as: Annotated[str | None, typer.Option("--save", help="対応表を圏域に保存 / keep the mapping under a name")] = None,
+    save_as: Annotated[str | None, typer.Option(
+        "--save", help="対応表を圏域に保存 / keep the mapping under a name")] = None,
     do_import: Annotated[bool, typer.Option(
-        "--import", help="取り込む（審査待ち・過年度として） / store the figures, submitted and marked historical")] = False,
+        "--import", help="取り込む（審査待ち・過年度） / store the figures, submitted, marked historical")] = False,
     user: Annotated[str | None, typer.Option("--user", help="職員として取り込む / as a staff user")] = None,
     actor: Annotated[str, typer.Option("--actor", help="入力者 / who imports")] = "cli",
     as_json: Annotated[bool, typer.Option("--json", help="JSONで出力 / print JSON")] = False,

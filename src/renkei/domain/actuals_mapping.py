@@ -91,10 +91,10 @@ def column_index(letter: str) -> int:
 
     >>> column_index("A"), column_index("ｄ"), column_index("AA")
     (0, 3, 26)
-    >>> column_index("A1")
+    >>> column_index("A1")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    renkei.domain.actuals_mapping.MappingError: 列「A1」は列の記号（A、B … AA）ではありません / 'A1' is not a column letter
+    renkei.domain.actuals_mapping.MappingError: 列「A1」は列の記号（A、B … AA）ではありません / ...
     """
     text = fold(letter).upper()
     if not text or not text.isascii() or not text.isalpha() or len(text) > 3:
@@ -264,7 +264,8 @@ class ActualsMapping:
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (columns by letter).
 
-        >>> mapping = ActualsMapping(3, (ColumnMapping(1, ColumnRole.INDICATOR), ColumnMapping(3, ColumnRole.VALUE, 2022)))
+        >>> columns = (ColumnMapping(1, ColumnRole.INDICATOR), ColumnMapping(3, ColumnRole.VALUE, 2022))
+        >>> mapping = ActualsMapping(3, columns)
         >>> mapping.to_dict()["columns"]
         {'B': {'role': 'indicator'}, 'D': {'role': 'value', 'fiscal_year': 2022}}
         >>> mapping_from_dict(mapping.to_dict()) == mapping
@@ -347,9 +348,10 @@ def mapping_from_dict(data: object) -> ActualsMapping:
     """Read a mapping's JSON form; anything wrong raises :class:`MappingError` naming the field.
 
     >>> mapping_from_dict({"header_row": 1, "columns": {"A": "indicator", "B": {"role": "colour"}}})
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    renkei.domain.actuals_mapping.MappingError: columns.B: 役割「colour」は使えません（project, indicator, year, value, grade, comment, note, unit, ignore） / unknown role 'colour'
+    renkei.domain.actuals_mapping.MappingError: columns.B: 役割「colour」は使えません（project, ...） / ...
     """
     if not isinstance(data, Mapping):
         raise MappingError("対応表はJSONのオブジェクトです / a mapping is a JSON object")

@@ -189,8 +189,10 @@ class CellReading:
 def read_cell(text: str) -> CellReading:
     """Read a figure's cell.
 
-    >>> read_cell("▲1,200"), read_cell("△０．５")
-    (CellReading(kind='number', value=-1200.0, unit=None, word=None), CellReading(kind='number', value=-0.5, unit=None, word=None))
+    >>> read_cell("▲1,200")
+    CellReading(kind='number', value=-1200.0, unit=None, word=None)
+    >>> read_cell("△０．５").value
+    -0.5
     >>> read_cell("1,234人").unit, read_cell("集計中").kind, read_cell("集計中（8月公表）").word, read_cell("―").kind
     ('人', 'pending', '集計中（8月公表）', 'pending')
     >>> read_cell(" ").kind, read_cell("約30").kind
@@ -237,8 +239,10 @@ def read_header_year(text: str) -> int | None:
 def classify_header(text: str) -> tuple[ColumnRole, int | None] | None:
     """Say what a header cell names: a role (and a year for a year's column), or None when it is not known.
 
-    >>> classify_header("令和5年度"), classify_header("成果指標名"), classify_header("目標値（R8）")
-    ((<ColumnRole.VALUE: 'value'>, 2023), (<ColumnRole.INDICATOR: 'indicator'>, None), (<ColumnRole.IGNORE: 'ignore'>, None))
+    >>> classify_header("令和5年度"), classify_header("成果指標名")
+    ((<ColumnRole.VALUE: 'value'>, 2023), (<ColumnRole.INDICATOR: 'indicator'>, None))
+    >>> classify_header("目標値（R8）")
+    (<ColumnRole.IGNORE: 'ignore'>, None)
     >>> classify_header("色") is None
     True
     """
@@ -284,7 +288,8 @@ def _data_rows(table: Table, header_row: int) -> Iterable[tuple[int, tuple[str, 
             yield number, cells
 
 
-def _guess_indicator_column(table: Table, header_row: int, free: Sequence[int], kpis: Sequence[KpiChoice]) -> int | None:
+def _guess_indicator_column(table: Table, header_row: int, free: Sequence[int],
+                            kpis: Sequence[KpiChoice]) -> int | None:
     """Return the column whose cells are most like the plan's indicators (when no header names one)."""
     indicators = [k.indicator for k in kpis]
     best: tuple[float, int] | None = None

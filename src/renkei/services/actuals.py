@@ -38,6 +38,7 @@ from renkei.store import repository
 from renkei.store.actuals import find_current_actual, read_actual, upsert_assessment
 from renkei.store.areas import find_area
 
+
 class ActualsImportError(ValueError):
     """An import that cannot start (no such plan); row problems are reported, not raised."""
 

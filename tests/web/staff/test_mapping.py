@@ -9,13 +9,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from tests.reading.area_sheets import area_workbook
+from tests.web.staff.conftest import form_value
 
 from renkei.services.rounds import open_round
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.repository import list_plans
 from renkei.store.tables import ActualRow, KpiRow
-from tests.reading.area_sheets import area_workbook
-from tests.web.staff.conftest import form_value
 
 STORY = "自分らしく歩む女性たちのストーリー発信事業"
 FIRE = "火災原因調査鑑識・鑑定連携事業"
