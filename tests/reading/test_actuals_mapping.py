@@ -189,3 +189,19 @@ def test_a_named_sheet_and_files_that_are_no_table() -> None:
         read_table(b"PK\x03\x04 not a zip", "x.xlsx")
     with pytest.raises(InputTooLarge):
         read_table(("a,b\n" * (UPLOAD.rows + 1)).encode(), "x.csv", UPLOAD)
+
+
+CELLS = st.one_of(st.sampled_from(["指標", "R4", "令和5年度", "評価", "事業名", "年度", "実績", "集計中", "▲5", "―",
+                                   "観光入込客数", "移住相談件数", "1,234", "約30", ""]), st.text(max_size=8))
+
+
+@given(st.lists(st.lists(CELLS, max_size=6), max_size=8))
+def test_any_table_is_proposed_and_read_without_raising(rows: list[list[str]]) -> None:
+    kpis = (KpiChoice("観光振興事業", VISITORS, "人"), KpiChoice("移住促進事業", CONSULTATIONS, "件"))
+    table = table_of(rows)
+    mapping = propose_mapping(table, kpis)
+    if mapping.problems():
+        return
+    sheet = read_mapped(table, mapping, kpis)
+    assert all(f.value is None or f.pending is None for f in sheet.figures)
+    assert len({(f.kpi, f.fiscal_year) for f in sheet.figures}) == len(sheet.figures)

@@ -175,3 +175,27 @@ def test_staff_rights_apply_to_every_figure(build: PlanBuilder, session: Session
     with pytest.raises(MappingNameError):
         check_name("  ")
     assert KpiChoice(TRANSPORT, RIDERS).label == f"{TRANSPORT}／{RIDERS}"
+
+
+def test_a_qualitative_kpis_grade_word_is_submitted_as_its_assessment(build: PlanBuilder, session: Session) -> None:
+    from renkei.domain.plan import KPI
+    from renkei.domain.quantity import Quantity, QuantityKind
+    from renkei.reading.actuals_mapping import table_of
+    from renkei.store.tables import AssessmentRow
+
+    aim = KPI("圏域の連携体制", Quantity("-", QuantityKind.NONE), Quantity("連携体制の構築", QuantityKind.QUALITATIVE),
+              None)
+    plan = build.plan(build.project("連携体制づくり", line=60, kpis=(aim,)), first_year=2022)
+    result = import_plan(session=session, plan=plan, findings=[], source_text="x", area=build.area())
+    assert result.plan_id is not None
+    open_round(session=session, plan_id=result.plan_id, fiscal_year=2024, due_date=date(2027, 5, 31), actor="test",
+               today=TODAY)
+    table = table_of([["指標", "令和6年度", "評価"], ["圏域の連携体制", "", "達成"]])
+    mapping, _ = propose(session=session, plan_id=result.plan_id, table=table)
+    done = run_mapping(session=session, plan_id=result.plan_id, table=table, mapping=mapping, file_name="評価.csv",
+                       actor="planner", write=True, today=TODAY)
+    assert [(line.figure.assessment, line.outcome) for line in done.lines] == [("達成", RowOutcome.IMPORTED)]
+    judged = session.scalars(select(AssessmentRow)).one()
+    assert (judged.fiscal_year, judged.status, judged.review_status) == (2024, "達成", "submitted")
+    actions = set(session.scalars(select(AuditEventRow.action).where(AuditEventRow.entity == "assessment")))
+    assert actions == {"assessment.historical"}

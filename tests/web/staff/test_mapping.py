@@ -144,6 +144,19 @@ def test_rights_and_refusals(desk: Any) -> None:
     no_name = desk.post("admin", "/staff/mapping", {**mapping_fields(upload(desk, "admin").text), "step": "save",
                                                     "name": " "})
     assert no_name.status_code == 422 and "対応表の名前を入力してください" in no_name.text
+    fields = mapping_fields(upload(desk, "admin").text)
+    colour = desk.post("admin", "/staff/mapping", {**fields, "col_0": "colour", "step": "preview"})
+    assert colour.status_code == 422 and "A列の役割が分かりません" in colour.text
+    no_indicator = desk.post("admin", "/staff/mapping", {**fields, "col_1": "ignore", "step": "import"})
+    assert no_indicator.status_code == 422 and "「指標」の列を指定してください" in html.unescape(no_indicator.text)
+    # the form comes back as it was sent, to be put right: B is now "not used", the token is kept
+    shown = mapping_fields(no_indicator.text)
+    assert (shown["col_1"], shown["col_2"], shown["token"]) == ("ignore", "value:2025", fields["token"])
+    # a sheet whose header names no indicator gets the form at once, with what is missing
+    bare = area_workbook(((1, 2),), ("R7", "R8"), sheet="x")
+    unnamed = desk.post("admin", "/staff/mapping", {"step": "upload"}, files={"file": ("x.xlsx", bare, XLSX)})
+    assert unnamed.status_code == 422 and "「指標」の列を指定してください" in html.unescape(unnamed.text)
+    assert mapping_fields(unnamed.text)["col_0"] == "value:2025"
     unknown = desk.post("admin", "/staff/mapping", {"step": "nonsense"})
     assert unknown.status_code == 400
     assert {k: v for k, v in desk.snapshot().items() if k != "mapping_upload"} == {

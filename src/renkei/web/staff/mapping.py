@@ -64,6 +64,7 @@ class _Taken:
     token: str = ""
     file_name: str = ""
     table: Table | None = None
+    mapping: ActualsMapping | None = None
     preview: MappingPreview | None = None
     kpis: tuple[KpiChoice, ...] = ()
     saved_as: str | None = None
@@ -81,12 +82,12 @@ class MappingStep(StrEnum):
 def _page(request: Request, session: Session, user: StaffUser, *, status_code: int = 200,
           errors: dict[str, str] | None = None, token: str = "", file_name: str = "", table: Table | None = None,
           preview: MappingPreview | None = None, kpis: Sequence[KpiChoice] = (), saved_as: str | None = None,
-          typed: dict[str, str] | None = None) -> Response:
+          typed: dict[str, str] | None = None, mapping: ActualsMapping | None = None) -> Response:
     space = staff_workspace(request, session, user)
     columns: list[ColumnChoice] = []
     rows: list[RowChoice] = []
-    if preview is not None and table is not None:
-        mapping = preview.mapping
+    mapping = preview.mapping if preview is not None else mapping
+    if mapping is not None and table is not None:
         header = table.header(mapping.header_row)
         for index in range(max(len(header), max((c.column + 1 for c in mapping.columns), default=0))):
             given = mapping.role_of(index)
@@ -95,7 +96,10 @@ def _page(request: Request, session: Session, user: StaffUser, *, status_code: i
             columns.append(ColumnChoice(index, column_letter(index), header[index] if index < len(header) else "",
                                         selected))
         labels = {kpi: number for number, kpi in enumerate(kpis)}
-        for match in preview.sheet.matches:
+        if preview is None:  # the form shown again: the rows confirmed by hand stay as they were chosen
+            rows.extend(RowChoice(0, key, key, LEAVE_OUT if kpi is None else str(labels.get(kpi, "")), None,
+                                  kpi.label if kpi else "") for key, kpi in mapping.matches)
+        for match in preview.sheet.matches if preview is not None else ():
             if match.confirmed or match.kpi is None or (match.score or 0) < 100:
                 chosen = "" if not match.confirmed else (LEAVE_OUT if match.kpi is None else str(labels.get(
                     match.kpi, "")))
@@ -104,6 +108,7 @@ def _page(request: Request, session: Session, user: StaffUser, *, status_code: i
     first, last = space.plan.first_year, space.plan.last_year
     return render_staff(request, "staff/mapping.html", {
         "space": space, "errors": errors or {}, "token": token, "file_name": file_name, "preview": preview,
+        "mapping": mapping,
         "columns": columns, "rows": rows, "kpis": list(enumerate(kpis)), "roles": list(ColumnRole),
         "years": list(range(first - EARLIER_YEARS, last + 1)), "saved": saved_mappings(session=session,
                                                                                         plan_id=space.plan.id),
@@ -160,11 +165,14 @@ def mapping_step(request: Request, session: SessionDep, user: UserDep, form: For
     typed = typed_fields(form)
 
     def again(state: EntryState, code: int) -> Response:
+        # a mapping that cannot be read is shown again as the form stated it, beside its problem
+        shown = found.mapping is not None and found.table is not None
         return _page(request, session, user, status_code=code, errors=state.errors, typed=typed,
-                     token=found.token, file_name=found.file_name)
+                     token=found.token if shown else "", file_name=found.file_name, table=found.table,
+                     mapping=found.mapping, kpis=found.kpis)
 
     def take() -> None:
-        kpis = plan_kpis(session, plan_id)
+        kpis = found.kpis = plan_kpis(session, plan_id)
         if step is MappingStep.UPLOAD:
             sent = form.get("file")
             if not isinstance(sent, UploadFile):
@@ -178,6 +186,7 @@ def mapping_step(request: Request, session: SessionDep, user: UserDep, form: For
                                                  file_name=name, data=data)
             session.commit()
             mapping, saved_name = propose(session=session, plan_id=plan_id, table=table, kpis=kpis)
+            found.table, found.mapping = table, mapping
         else:
             kept = uploads.find_upload(session=session, token=str(form.get("token", "")), username=user.username)
             if kept is None or kept.plan_id != plan_id:
@@ -186,11 +195,12 @@ def mapping_step(request: Request, session: SessionDep, user: UserDep, form: For
             found.token, found.file_name = kept.token, kept.file_name
             table = read_table(kept.data, kept.file_name, UPLOAD)
             mapping = mapping_of_form(form, ActualsMapping(1, ()), table.width, kpis)
+            found.table, found.mapping = table, mapping
             saved_name = str(form.get("saved_name", "")) or None
-            try:
-                mapping.check()
-            except MappingError as exc:
-                raise FormErrors({"mapping": str(exc)}) from None
+        try:
+            mapping.check()
+        except MappingError as exc:
+            raise FormErrors({"mapping": str(exc)}) from None
         saved_as = None
         if step is MappingStep.SAVE:
             try:
