@@ -122,10 +122,13 @@ def test_the_review_page_marks_historical_figures(desk: Any) -> None:
     desk.post("admin", "/staff/mapping", {**fields, "step": "import"})
     engine = create_engine_from_url(desk.url)
     with create_session_factory(engine)() as session:
-        kpi_id = session.scalar(select(KpiRow.id).where(KpiRow.indicator == "WEBページ閲覧数"))
+        kpi_id, project_id = session.execute(select(KpiRow.id, KpiRow.project_id)
+                                             .where(KpiRow.indicator == "WEBページ閲覧数")).one()
     engine.dispose()
     entry = desk.as_user("admin").get(f"/staff/kpis/{kpi_id}/2025")
     assert entry.status_code == 200 and '<span class="tag" title="過年度の実績（実績一覧.xlsx C5）' in entry.text
+    history = html.unescape(desk.as_user("admin").get(f"/staff/projects/{project_id}/history").text)
+    assert "過年度の実績を取り込み" in history and "過年度の実績 / historical figure: 実績一覧.xlsx" in history
 
 
 def test_rights_and_refusals(desk: Any) -> None:
