@@ -159,7 +159,7 @@ def map_actuals_file(
                                   saved_name=save_as or saved_name)
             kept = save(session=session, plan_id=plan_id, name=save_as, table=table, mapping=mapping, actor=actor,
                         user=staff) if save_as is not None else None
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise fail(f"{mapping_file}: JSONとして読めません / not JSON: {exc}") from None
         except (PlanNotFoundError, AccountError, MappingError, MappingNameError, LookupError,
                 ActualsImportError) as exc:

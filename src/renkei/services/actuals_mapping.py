@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from renkei.domain.actuals_mapping import ActualsMapping, KpiChoice, kpi_choices, mapping_from_dict
+from renkei.domain.actuals_mapping import ActualsMapping, KpiChoice, column_letter, kpi_choices, mapping_from_dict
 from renkei.domain.permission import Action
 from renkei.reading.actuals import RowError
 from renkei.reading.actuals_mapping import (
@@ -85,7 +85,7 @@ class MappingPreview:
         return {
             "mapping": self.mapping.to_dict(), "fingerprint": self.fingerprint, "saved_name": self.saved_name,
             "stored": [line.to_dict() for line in self.lines],
-            "refused": [{"row": r.row, "column": r.where_en.split("column ")[-1] if r.column is not None else None,
+            "refused": [{"row": r.row, "column": column_letter(r.column) if r.column is not None else None,
                          "message": r.message} for r in self.refused],
             "blank_cells": self.sheet.blank_cells, "written": self.written,
         }

@@ -55,6 +55,10 @@ router = APIRouter(prefix="/staff")
 LEAVE_OUT = "skip"
 #: How many years before the plan's first a year column may be set to.
 EARLIER_YEARS = 8
+#: The most columns the form offers a choice for (a sheet's further columns are not used; the command reads any).
+FORM_COLUMNS = 200
+#: The most rows confirmed by hand one form sends.
+FORM_ROWS = 5000
 
 
 @dataclass
@@ -89,7 +93,8 @@ def _page(request: Request, session: Session, user: StaffUser, *, status_code: i
     mapping = preview.mapping if preview is not None else mapping
     if mapping is not None and table is not None:
         header = table.header(mapping.header_row)
-        for index in range(max(len(header), max((c.column + 1 for c in mapping.columns), default=0))):
+        for index in range(min(FORM_COLUMNS, max(len(header), max((c.column + 1 for c in mapping.columns),
+                                                                  default=0)))):
             given = mapping.role_of(index)
             selected = "ignore" if given is None else (
                 f"value:{given.fiscal_year}" if given.fiscal_year is not None else given.role.value)
@@ -133,7 +138,7 @@ def mapping_of_form(form: FormData, base: ActualsMapping, width: int, kpis: Sequ
     except ValueError:
         raise FormErrors({"header_row": "見出しの行は数字で指定します / the header row is a number"}) from None
     mapping = replace(base, header_row=header_row, columns=())
-    for index in range(width):
+    for index in range(min(width, FORM_COLUMNS)):
         value = str(form.get(f"col_{index}", "ignore"))
         role_text, _, year_text = value.partition(":")
         try:
@@ -144,7 +149,8 @@ def mapping_of_form(form: FormData, base: ActualsMapping, width: int, kpis: Sequ
         mapping = mapping.with_column(index, role, year)
     grade_year = str(form.get("grade_year", ""))
     mapping = replace(mapping, grade_year=int(grade_year) if grade_year.isdigit() else None)
-    for number in range(int(str(form.get("row_count", "0"))) if str(form.get("row_count", "0")).isdigit() else 0):
+    count = str(form.get("row_count", "0"))
+    for number in range(min(int(count), FORM_ROWS) if count.isdigit() else 0):
         key, chosen = str(form.get(f"row_key_{number}", "")), str(form.get(f"row_{number}", ""))
         if not key or not chosen:
             continue
