@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tests.reading.area_sheets import area_workbook
 from tests.web.staff.conftest import form_value
 
+from renkei.reading.input_limits import UPLOAD
 from renkei.services.rounds import open_round
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.repository import list_plans
@@ -144,6 +145,9 @@ def test_rights_and_refusals(desk: Any) -> None:
     wrong = desk.post("admin", "/staff/mapping", {"step": "upload"},
                       files={"file": ("実績.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 40, XLSX)})
     assert wrong.status_code == 422 and "PNG画像" in html.unescape(wrong.text)
+    rows = ("指標,R7\n" * (UPLOAD.rows + 1)).encode()
+    too_long = desk.post("admin", "/staff/mapping", {"step": "upload"}, files={"file": ("長い.csv", rows, "text/csv")})
+    assert too_long.status_code == 413 and "100,000" in too_long.text
     no_name = desk.post("admin", "/staff/mapping", {**mapping_fields(upload(desk, "admin").text), "step": "save",
                                                     "name": " "})
     assert no_name.status_code == 422 and "対応表の名前を入力してください" in no_name.text
