@@ -159,6 +159,12 @@ def test_rights_and_refusals(desk: Any) -> None:
     # the form comes back as it was sent, to be put right: B is now "not used", the token is kept
     shown = mapping_fields(no_indicator.text)
     assert (shown["col_1"], shown["col_2"], shown["token"]) == ("ignore", "value:2025", fields["token"])
+    # another worksheet of the kept workbook: the cover has no table, the sheet 実績 is proposed again
+    cover = desk.post("admin", "/staff/mapping", {**fields, "sheet": "表紙", "step": "sheet"})
+    assert cover.status_code == 422 and "「指標」の列を指定してください" in html.unescape(cover.text)
+    assert '<option value="表紙" selected>' in cover.text
+    back = desk.post("admin", "/staff/mapping", {**fields, "sheet": "実績", "step": "sheet"})
+    assert back.status_code == 200 and mapping_fields(back.text)["col_2"] == "value:2025"
     # a sheet whose header names no indicator gets the form at once, with what is missing
     bare = area_workbook(((1, 2),), ("R7", "R8"), sheet="x")
     unnamed = desk.post("admin", "/staff/mapping", {"step": "upload"}, files={"file": ("x.xlsx", bare, XLSX)})

@@ -78,6 +78,7 @@ class MappingStep(StrEnum):
     """A step of the mapping form."""
 
     UPLOAD = "upload"
+    SHEET = "sheet"  # propose again for another worksheet of the kept workbook
     PREVIEW = "preview"
     IMPORT = "import"
     SAVE = "save"
@@ -113,7 +114,8 @@ def _page(request: Request, session: Session, user: StaffUser, *, status_code: i
     first, last = space.plan.first_year, space.plan.last_year
     return render_staff(request, "staff/mapping.html", {
         "space": space, "errors": errors or {}, "token": token, "file_name": file_name, "preview": preview,
-        "mapping": mapping,
+        "mapping": mapping, "sheets": table.sheets if table is not None else (),
+        "sheet": table.sheet if table is not None else None,
         "columns": columns, "rows": rows, "kpis": list(enumerate(kpis)), "roles": list(ColumnRole),
         "years": list(range(first - EARLIER_YEARS, last + 1)), "saved": saved_mappings(session=session,
                                                                                         plan_id=space.plan.id),
@@ -199,10 +201,14 @@ def mapping_step(request: Request, session: SessionDep, user: UserDep, form: For
                 raise FormErrors({FILE_FIELD: "ファイルの有効期限が切れました。もう一度選んでください / the file has "
                                               "expired; choose it again"})
             found.token, found.file_name = kept.token, kept.file_name
-            table = read_table(kept.data, kept.file_name, UPLOAD)
-            mapping = mapping_of_form(form, ActualsMapping(1, ()), table.width, kpis)
+            sheet = str(form.get("sheet", "")) or None
+            table = read_table(kept.data, kept.file_name, UPLOAD, sheet=sheet)
+            if step is MappingStep.SHEET:
+                mapping, saved_name = propose(session=session, plan_id=plan_id, table=table, kpis=kpis)
+            else:
+                mapping = replace(mapping_of_form(form, ActualsMapping(1, ()), table.width, kpis), sheet=sheet)
+                saved_name = str(form.get("saved_name", "")) or None
             found.table, found.mapping = table, mapping
-            saved_name = str(form.get("saved_name", "")) or None
         try:
             mapping.check()
         except MappingError as exc:

@@ -253,4 +253,6 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "staff.mapping_when": ("保存日時", "Saved"),
     "staff.mapping_none_saved": ("まだありません。", "None yet."),
     "staff.historical": ("過年度", "historical"),
+    "staff.mapping_sheet": ("シート", "Worksheet"),
+    "staff.mapping_sheet_again": ("このシートで提案し直す", "Propose again for this sheet"),
 }
