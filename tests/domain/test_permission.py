@@ -27,6 +27,7 @@ EXPECTED: dict[Action, set[Subject]] = {
     Action.SET_SHARE_RULE: {ADMIN},
     Action.REVIEW_ACTUAL: {ADMIN, EDITOR},
     Action.UPLOAD_ACTUALS: {ADMIN, EDITOR, YUKUHASHI},
+    Action.SAVE_MAPPING: {ADMIN},  # a mapping of the area's own sheet is the area's, not one project's
     Action.EDIT_EVALUATION: {ADMIN, EDITOR},
     Action.REVIEW_EVALUATION: {ADMIN},
     Action.EDIT_PROJECT_TEXT: {ADMIN, EDITOR},

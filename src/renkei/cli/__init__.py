@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "progress": ("renkei.cli.progress",
                  "KPIの進捗を評価する（承認済みの値だけ。CSVの列は指標ごとの記録） / evaluate every KPI's progress."),
     "serve": ("renkei.cli.portal", "公開ポータルを起動する / run the public portal."),
-    "actuals": ("renkei.cli.actuals", "KPIの実績値 / KPI actuals: template, import"),
+    "actuals": ("renkei.cli.actuals", "KPIの実績値 / KPI actuals: template, import, map"),
     "export": ("renkei.cli.export", "書き出し / exports: xlsx, opendata"),
     "report": ("renkei.cli.export", "進捗状況報告書（PDF）を作る / write the annual progress report as PDF."),
     "build-site": ("renkei.cli.export", "静的サイトを書き出す / write the public portal as a static site."),

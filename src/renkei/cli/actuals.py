@@ -150,10 +150,13 @@ def import_actuals_file(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``renkei actuals template`` and ``renkei actuals import`` to the app."""
+    """Add ``renkei actuals template``, ``import`` and ``map`` to the app."""
+    from renkei.cli.actuals_mapping import map_actuals_file
+
     actuals_app = typer.Typer(
-        name="actuals", help="KPIの実績値 / KPI actuals: template, import", no_args_is_help=True
+        name="actuals", help="KPIの実績値 / KPI actuals: template, import, map", no_args_is_help=True
     )
     actuals_app.command("template")(template)
     actuals_app.command("import")(import_actuals_file)
+    actuals_app.command("map")(map_actuals_file)
     app.add_typer(actuals_app, name="actuals")

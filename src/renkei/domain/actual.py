@@ -28,6 +28,8 @@ from enum import StrEnum
 
 from renkei.domain.status import Rating, Status
 
+#: The source of an earlier year's figure brought in from an area's own sheet (過年度の実績).
+HISTORICAL = "historical"
 #: Largest magnitude accepted for a value; anything larger is a typing or unit error.
 MAX_ABS_VALUE = 1e15
 #: The longest text each field takes, in characters (a note is a remark, not a report).
@@ -99,6 +101,9 @@ class Actual:
     entered_at: datetime | None = None
     comment: str | None = None
     reported_by: str | None = None
+    #: Where the figure came from when not typed in: :data:`HISTORICAL` for an earlier year's figure brought in from
+    #: the area's own sheet (``renkei actuals map``), shown to staff; the public sees the figure like any other.
+    source: str | None = None
 
     def __post_init__(self) -> None:
         _check_fiscal_year(self.fiscal_year, "fiscal_year")
@@ -107,6 +112,8 @@ class Actual:
             isinstance(self.month, bool) or not isinstance(self.month, int) or not 1 <= self.month <= 12
         ):
             raise ActualError(f"month must be 1-12, got {self.month!r}", "month")
+        if self.source is not None and self.source != HISTORICAL:
+            raise ActualError(f"unknown source {self.source!r}", "source")
         if self.municipality is not None and (not isinstance(self.municipality, str)
                                               or not self.municipality.strip()):
             raise ActualError(f"empty municipality code: {self.municipality!r}", "municipality")

@@ -49,6 +49,7 @@ class Action(StrEnum):
     SET_SHARE_RULE = "share_rule.set"  # choose how a KPI's figure is made (a total, or the sum of the shares)
     REVIEW_ACTUAL = "actual.review"  # return, approve or reopen an actual or assessment
     UPLOAD_ACTUALS = "actuals.upload"  # send an actuals sheet (submitted records, own KPIs only)
+    SAVE_MAPPING = "actuals_mapping.save"  # keep a mapping of the area's own sheet for the next file (area-wide)
     EDIT_EVALUATION = "evaluation.edit"  # save and submit a project's annual evaluation (事業評価)
     REVIEW_EVALUATION = "evaluation.review"  # return, approve or reopen an evaluation
     EDIT_PROJECT_TEXT = "project_text.edit"  # draft a project's description, effects and roles

@@ -135,6 +135,8 @@ class ActualsRow:
     comment: str | None = None
     #: A staff assessment word written in the value column of a qualitative KPI (達成, 一部達成, 未達成 …).
     assessment: str | None = None
+    #: The word of a figure not yet known (集計中, 未公表, ―) in an area's own sheet: recorded without a value, never 0.
+    pending: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,11 +401,7 @@ def read_actuals_csv(text: str, limits: InputLimits = UPLOAD, *,
     >>> read_actuals_csv("事業名,指標,年度,実績値\\nパスポート,参加自治体の数,R8,一部達成\\n").rows[0].assessment
     '一部達成'
     """
-    text = text.lstrip("\ufeff")
-    budget = ReadingBudget(limits, clock)
-    with contextlib.suppress(csv.Error):  # the second pass names the row that is not valid CSV
-        _count_csv_rows(text, budget)
-    return _read_rows(_csv_rows(text, budget))
+    return _read_rows(csv_rows(text, limits, clock=clock))
 
 
 def read_actuals_cells(rows: Sequence[Sequence[str]]) -> ActualsSheet:
@@ -436,9 +434,29 @@ def read_actuals_xlsx(data: bytes, limits: InputLimits = UPLOAD, *,
     The zip container and its XML parts are checked against ``limits`` before openpyxl opens anything
     (:func:`~renkei.reading.workbook_archive.check_workbook_archive`); rows are then streamed (read-only mode).
     """
+    budget = ReadingBudget(limits, clock)
+    with open_workbook(data, limits, budget) as workbook:
+        first_problem: ActualsReadError | None = None
+        for worksheet in workbook.worksheets:
+            try:
+                return _read_rows(worksheet_rows(worksheet, budget))
+            except ActualsReadError as exc:
+                first_problem = first_problem or ActualsReadError(f"シート「{worksheet.title}」: {exc}", None)
+            except InputTooLarge:
+                raise
+            except Exception:  # a part openpyxl cannot read although it is well-formed XML: a damaged workbook
+                raise ActualsReadError(workbook_problem(data)) from None
+        raise first_problem or ActualsReadError("ワークシートがありません / the workbook has no worksheet")
+
+
+@contextlib.contextmanager
+def open_workbook(data: bytes, limits: InputLimits, budget: ReadingBudget) -> Iterator[Any]:
+    """Open a workbook read-only once its archive has passed ``limits``; a file that is none raises ActualsReadError.
+
+    Every reader of a workbook from outside opens it here (the actuals sheet, an area's own sheet to be mapped).
+    """
     from openpyxl import load_workbook
 
-    budget = ReadingBudget(limits, clock)
     try:
         check_workbook_archive(data, limits, budget)
     except WorkbookUnreadable as exc:
@@ -448,22 +466,26 @@ def read_actuals_xlsx(data: bytes, limits: InputLimits = UPLOAD, *,
     except Exception:  # openpyxl raises many types for a damaged or foreign file, in English: say what it is
         raise ActualsReadError(workbook_problem(data)) from None
     try:
-        first_problem: ActualsReadError | None = None
-        for worksheet in workbook.worksheets:
-            try:
-                return _read_rows(_worksheet_rows(worksheet, budget))
-            except ActualsReadError as exc:
-                first_problem = first_problem or ActualsReadError(f"シート「{worksheet.title}」: {exc}", None)
-            except InputTooLarge:
-                raise
-            except Exception:  # a part openpyxl cannot read although it is well-formed XML: a damaged workbook
-                raise ActualsReadError(workbook_problem(data)) from None
-        raise first_problem or ActualsReadError("ワークシートがありません / the workbook has no worksheet")
+        yield workbook
     finally:
         workbook.close()
 
 
-def _worksheet_rows(worksheet: Any, budget: ReadingBudget) -> Iterator[_Numbered]:
+def csv_rows(text: str, limits: InputLimits = UPLOAD, *,
+             clock: Callable[[], float] = time.monotonic) -> Iterator[tuple[int, Sequence[str]]]:
+    """Return a CSV (or tab-separated) text's rows, numbered from 1, once a first pass has counted them within limits.
+
+    >>> list(csv_rows("指標,R4\\n来訪者数,▲3\\n"))
+    [(1, ['指標', 'R4']), (2, ['来訪者数', '▲3'])]
+    """
+    text = text.lstrip("\ufeff")
+    budget = ReadingBudget(limits, clock)
+    with contextlib.suppress(csv.Error):  # the second pass names the row that is not valid CSV
+        _count_csv_rows(text, budget)
+    return _csv_rows(text, budget)
+
+
+def worksheet_rows(worksheet: Any, budget: ReadingBudget) -> Iterator[_Numbered]:
     """Stream a read-only worksheet's rows as cell texts, each only as wide as its last cell."""
     if hasattr(worksheet, "reset_dimensions"):
         worksheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row to 16,384 cells

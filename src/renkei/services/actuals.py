@@ -20,13 +20,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from rapidfuzz import fuzz, process
 from sqlalchemy.orm import Session
 
-from renkei.domain.actual import ASSESSMENT_WORDS, Actual, ActualError
+from renkei.domain.actual import ASSESSMENT_WORDS, HISTORICAL, Actual, ActualError
 from renkei.domain.fiscal import fiscal_year_of
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Area
+from renkei.domain.name_match import SUGGESTION_CUTOFF, nearest_name
 from renkei.domain.plan import KPI, Plan, Project, indicator_key, normalise_key_text
 from renkei.domain.progress import KpiForm, classify_kpi
 from renkei.domain.reporting_year import ReportingYears
@@ -37,9 +37,6 @@ from renkei.services.accounts import StaffUser
 from renkei.store import repository
 from renkei.store.actuals import find_current_actual, read_actual, upsert_assessment
 from renkei.store.areas import find_area
-
-#: Lowest rapidfuzz score (0-100) at which a near name is offered as "did you mean".
-SUGGESTION_CUTOFF = 60.0
 
 
 class ActualsImportError(ValueError):
@@ -61,6 +58,8 @@ class ValidRow:
     #: A staff assessment word (達成 …), recorded as the KPI's assessment for the year.
     assessment: str | None = None
     shares: tuple[Actual, ...] = ()
+    #: The word of a figure not yet known (集計中) in an area's own sheet: recorded without a value, never as 0.
+    pending: str | None = None
 
     @property
     def records(self) -> tuple[Actual, ...]:
@@ -68,7 +67,7 @@ class ValidRow:
 
         A row of shares only gives its note, comment and evidence to its shares.
         """
-        if self.actual.value is not None:
+        if self.actual.value is not None or self.pending is not None:
             return (self.actual, *self.shares)
         return tuple(replace(share, note=self.actual.note, comment=self.actual.comment,
                              evidence=self.actual.evidence) for share in self.shares)
@@ -94,6 +93,8 @@ def _plausibility(row: ActualsRow, kpi: KPI, error: Callable[[str, str, str], No
                   "an assessment is for the KPI as a whole, not for one municipality")
         return
     numbers = [v for v in (row.value, *(v for _, v in row.by_municipality)) if v is not None]
+    if row.pending is not None and row.value is None:
+        return  # an earlier year's figure not yet known (集計中): kept as pending, without a value
     if not numbers:
         error("value", "実績値が空欄です（備考だけの行は取り込めません）",
               "the actual is empty (a note alone is not an actual)")
@@ -158,12 +159,8 @@ def suggest(name: str, choices: Sequence[str]) -> str | None:
     >>> suggest("まったく別の名前", ["火災原因調査鑑識・鑑定連携事業"]) is None
     True
     """
-    if not choices:
-        return None
-    folded = {normalise_key_text(c): c for c in choices}
-    found = process.extractOne(normalise_key_text(name), list(folded), scorer=fuzz.ratio,
-                               score_cutoff=SUGGESTION_CUTOFF)
-    return folded[found[0]] if found else None
+    found = nearest_name(name, choices, cutoff=SUGGESTION_CUTOFF)
+    return found.name if found else None
 
 
 class _PlanIndex:
@@ -352,7 +349,7 @@ def _check_row(index: _PlanIndex, row: ActualsRow, errors: list[RowError]) -> Va
         error(column, f"記録できない値です: {exc}", f"cannot record: {exc}")
         return None
     return ValidRow(row=row.row, project=project, kpi=kpi, actual=actual, assessment=row.assessment,
-                    shares=tuple(shares))
+                    shares=tuple(shares), pending=row.pending)
 
 
 def actuals_by_kpi(validation: ActualsValidation) -> dict[tuple[str, str], list[Actual]]:
@@ -488,6 +485,7 @@ def import_actuals(
     area: Area | None = None,
     user: StaffUser | None = None,
     today: date | None = None,
+    historical: str | None = None,
 ) -> ActualsImportReport:
     """Validate a sheet against a stored plan and record its actuals in one transaction.
 
@@ -498,6 +496,10 @@ def import_actuals(
     Without ``user`` (the operator's own import) the actuals are recorded as approved. With a staff
     ``user`` the import enters the review workflow: rows for KPIs the user may not report, or whose
     record is already submitted or approved, are rejected by row number, and the rest become submitted.
+
+    ``historical`` marks earlier years' figures brought in from an area's own sheet (``renkei actuals map``): it
+    says where they came from (the audit trail's reason), the records carry the source
+    :data:`~renkei.domain.actual.HISTORICAL`, and they are submitted for review even without a ``user``.
     """
     # Only the projects the rows name are read (with their 【再掲】 sheets, which decide where an actual counts): a
     # few rows at a 10,000-project plan read a few projects. When a row is wrong, the whole plan is read again, so
@@ -516,7 +518,7 @@ def import_actuals(
     if keys is not None and (validation.errors or not members_name_every_share(sheet, area)):
         plan = repository.load_plan(session=session, plan_id=plan_id)
         validation = validate_actuals(plan, sheet, area=area, years=years)
-    status = "approved"
+    status = "submitted" if historical is not None else "approved"
     if user is not None:
         from renkei.services.actuals_upload import check_upload
 
@@ -528,7 +530,8 @@ def import_actuals(
                                    held_back=len(validation.valid))
     organisation = organisation_of(session, plan, user)
     try:
-        results = tuple(_record(session, plan_id, valid, actor, organisation, status) for valid in validation.valid)
+        results = tuple(_record(session, plan_id, valid, actor, organisation, status, historical)
+                        for valid in validation.valid)
         written = any(r.outcome is not RowOutcome.UNCHANGED for r in results)
         if dry_run:
             session.rollback()
@@ -554,15 +557,21 @@ def _kpi_row_id(session: Session, plan_id: int, valid: ValidRow) -> int:
 
 
 def _record(session: Session, plan_id: int, valid: ValidRow, actor: str, organisation: str,
-            status: str) -> RowResult:
-    """Record one good row: its assessment, or its figure and each share, each a record of its own."""
+            status: str, historical: str | None = None) -> RowResult:
+    """Record one good row: its assessment, or its figure and each share, each a record of its own.
+
+    An earlier year's figure (``historical``, where it came from) is audited as ``historical`` with that reason.
+    """
     kpi_id = _kpi_row_id(session, plan_id, valid)
+    verb = "historical" if historical is not None else _IMPORT_ACTIONS[status]
+    reason = f"過年度の実績 / historical figure: {historical}" if historical is not None else None
     year, month = valid.actual.fiscal_year, valid.actual.month
     if valid.assessment is not None:
         changed = upsert_assessment(
             session=session, kpi_id=kpi_id, fiscal_year=year, word=valid.assessment,
             comment=valid.actual.comment or "", evidence=valid.actual.evidence, note=valid.actual.note,
-            actor=actor, reported_by=organisation, review_status=status, action=f"assessment.{_IMPORT_ACTIONS[status]}")
+            actor=actor, reported_by=organisation, review_status=status, action=f"assessment.{verb}",
+            extra_reason=reason)
         return RowResult(row=valid.row, project=valid.project.name, indicator=valid.kpi.indicator,
                          fiscal_year=year, month=None, value=None,
                          outcome=RowOutcome.IMPORTED if changed else RowOutcome.UNCHANGED)
@@ -571,13 +580,16 @@ def _record(session: Session, plan_id: int, valid: ValidRow, actor: str, organis
         existing = find_current_actual(session=session, kpi_id=kpi_id, fiscal_year=year, month=month,
                                        municipality=record.municipality)
         stored = read_actual(session=session, row=existing) if existing is not None else None
-        if stored is not None and _same_content(stored, record) and existing is not None \
-                and existing.review_status in (status, "approved"):
+        # an earlier year's figure restated by the next file is the same figure, whichever file its note names
+        same = stored is not None and (_same_content(stored, record) or (
+            historical is not None and _same_content(stored, replace(record, note=stored.note))))
+        if same and existing is not None and existing.review_status in (status, "approved"):
             outcomes.append(RowOutcome.UNCHANGED)  # already recorded (submitted, or approved) as it stands
             continue
-        entered = replace(record, entered_by=actor, reported_by=organisation)
+        entered = replace(record, entered_by=actor, reported_by=organisation,
+                          source=HISTORICAL if historical is not None else None)
         repository.upsert_actual(session=session, kpi_id=kpi_id, actual=entered, actor=actor, review_status=status,
-                                 action=f"actual.{_IMPORT_ACTIONS[status]}")
+                                 action=f"actual.{verb}", extra_reason=reason)
         outcomes.append(RowOutcome.UPDATED if stored is not None else RowOutcome.IMPORTED)
     written = [o for o in outcomes if o is not RowOutcome.UNCHANGED]
     outcome = RowOutcome.UNCHANGED if not written else (

@@ -56,7 +56,7 @@ def _refusal(session: Session, plan_id: int, plan: Plan, valid: ValidRow, user: 
             user.subject, Action.ENTER_ACTUAL, target):
         return RowError(valid.row, "project", f"事業「{valid.project.name}」の実績を報告する権限がありません",
                         f"you may not report the actuals of {valid.project.name!r}")
-    gives_total = valid.assessment is not None or valid.actual.value is not None
+    gives_total = valid.assessment is not None or valid.actual.value is not None or valid.pending is not None
     if gives_total and not is_allowed(user.subject, Action.ENTER_TOTAL, target):
         return RowError(valid.row, "value", *_TOTAL_DENIED)
     for share in valid.shares:

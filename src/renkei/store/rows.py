@@ -288,6 +288,7 @@ def actual_columns(actual: Actual) -> dict[str, Any]:
         "entered_by": actual.entered_by,
         "reported_by": actual.reported_by,
         "entered_at": actual.entered_at,
+        "source": actual.source,
     }
 
 
@@ -304,4 +305,5 @@ def actual_from_row(row: ActualRow) -> Actual:
         entered_by=row.entered_by,
         reported_by=row.reported_by,
         entered_at=as_utc(row.entered_at),
+        source=row.source,
     )

@@ -363,6 +363,9 @@ class ActualRow(Base):
     review_comment: Mapped[str | None] = mapped_column(Text)
     #: The version the public sees: the latest approved one, kept until a newer one is approved.
     is_published: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Where the figure came from when not typed in: ``historical`` for an earlier year's figure brought in from the
+    #: area's own sheet (``renkei actuals map``); NULL for a figure entered or uploaded as usual.
+    source: Mapped[str | None] = mapped_column(String(20))
 
 
 #: The columns that make a record's period and part: one current (and one published) row for each.

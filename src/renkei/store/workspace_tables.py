@@ -9,7 +9,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from renkei.store.tables import REVIEW_STATUSES, AreaRow, Base, _in, _year_check, now_utc
@@ -174,4 +186,43 @@ class AppSecretRow(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+
+class ActualsMappingRow(Base):
+    """A confirmed mapping of an area's own actuals sheet (過年度の実績表), saved under a name for the next file.
+
+    ``fingerprint`` is the header row's (:func:`renkei.domain.actuals_mapping.layout_fingerprint`): a file whose
+    header is the same is proposed this mapping again. ``mapping`` is its JSON form (columns by letter).
+    """
+
+    __tablename__ = "actuals_mapping"
+    __table_args__ = (
+        UniqueConstraint("area_id", "name"),
+        Index("ix_actuals_mapping_area_fingerprint", "area_id", "fingerprint"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    header: Mapped[list[Any]] = mapped_column(default=list)
+    mapping: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+
+class MappingUploadRow(Base):
+    """A file a staff member sent to be mapped, kept between the steps of the mapping page (at most one per user,
+    removed once imported, and a day after it was sent at the latest)."""
+
+    __tablename__ = "mapping_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)

@@ -36,6 +36,9 @@ class Case:
     #: The municipality whose share or role text is aimed at (None: the record as a whole).
     code: str | None = None
     upload: bool = False
+    #: A step on the workspace as a whole, allowed to every role that may ever take the action (the mapping page
+    #: keeps the file; which figures the user may send is said per cell in its preview).
+    anywhere: bool = False
 
 
 CASES: dict[str, Case] = {
@@ -62,6 +65,8 @@ CASES: dict[str, Case] = {
         lambda s: f"/staff/projects/{s.project_id}/evaluation/review",
         {"year": "2026", "version": "1", "step": "approve"}),
     "/staff/upload": Case(lambda s: "/staff/upload", {}, upload=True),
+    "/staff/mapping": Case(lambda s: "/staff/mapping", {"step": "upload"}, on_project=False, upload=True,
+                           anywhere=True),
     "/staff/admin/users": Case(lambda s: "/staff/admin/users",
                                {"username": "newcomer", "role": "viewer", "password": "a long enough secret"},
                                on_project=False),
@@ -109,6 +114,8 @@ def expected(caller: str | None, route: str, case: Case, seed: Any) -> str:
     role, code = identity
     if not may_ever(role, action):
         return "forbidden"
+    if case.anywhere:
+        return "allowed"
     every = role is Role.ADMIN  # the seeded admin administers every area; everyone else is the example's
     subject = Subject(0 if caller != "editor" else -1, role, code, None if every else 1)
     target = Target(seed.project_id, 1, TARGET_PARTNERS, frozenset({-1}), case.code) if case.on_project else None

@@ -30,6 +30,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "upload": ("ファイルで提出", "uploaded"), "draft": ("本文の下書き", "text drafted"),
     "publish": ("本文の公開", "text published"), "create": ("作成", "created"), "update": ("更新", "updated"),
     "assign": ("担当の割り当て", "assigned"), "unassign": ("担当の解除", "unassigned"),
+    "historical": ("過年度の実績を取り込み", "historical figure imported"),
 }
 #: Audited entity → (Japanese, English).
 ENTITY_LABELS: dict[str, tuple[str, str]] = {

@@ -32,6 +32,7 @@ NAV: tuple[tuple[str, str, Action], ...] = (
     ("/staff/board", "staff.board", Action.VIEW_BOARD),
     ("/staff/projects", "staff.projects", Action.VIEW_DRAFTS),
     ("/staff/upload", "staff.upload", Action.UPLOAD_ACTUALS),
+    ("/staff/mapping", "staff.mapping", Action.UPLOAD_ACTUALS),
     ("/staff/preview", "staff.preview", Action.VIEW_DRAFTS),
     ("/staff/admin/rounds", "staff.rounds", Action.MANAGE_ROUNDS),
     ("/staff/admin/users", "staff.users", Action.MANAGE_USERS),

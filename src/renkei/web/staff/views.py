@@ -57,3 +57,27 @@ class EvaluationView:
         """Return the view of an evaluation's row."""
         return cls(row.fiscal_year, row.direction or "", row.comment or "", row.review_status,
                    row.review_comment or "", row.version, row.published_direction, row.published_comment or "")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnChoice:
+    """A column of an area's own sheet on the mapping form: its letter, its header and the role selected
+    (``value:2022`` for a year's column)."""
+
+    index: int
+    letter: str
+    header: str
+    selected: str
+
+
+@dataclass(frozen=True, slots=True)
+class RowChoice:
+    """A row of an area's own sheet whose KPI a person confirms on the mapping form: what it says, the KPI found (its
+    score, None when chosen by hand) and what is selected (empty: as found; ``skip``: left out; a KPI's number)."""
+
+    row: int
+    key: str
+    written: str
+    selected: str
+    score: float | None
+    found: str
