@@ -184,6 +184,9 @@ def test_a_change_to_an_areas_members_shows_at_once(tmp_path: Path) -> None:
     with TestClient(create_app(Settings(database_url=url, data_dir=tmp_path))) as client:
         before = client.get("/a/kitakyushu/municipalities")
         assert before.status_code == 200 and newcomer.name not in before.text
+        assert client.get("/a/kitakyushu/projects").status_code == 200
+        kept = client.app.state.area_members  # type: ignore[attr-defined]
+        assert kept.reads == 1  # the area is read once per data version, not once per page
         engine = create_engine_from_url(url)
         try:
             with create_session_factory(engine)() as session:
@@ -194,3 +197,4 @@ def test_a_change_to_an_areas_members_shows_at_once(tmp_path: Path) -> None:
         after = client.get("/a/kitakyushu/municipalities")
         assert after.headers["etag"] != before.headers["etag"]
         assert newcomer.name in after.text
+        assert kept.reads == 2

@@ -25,10 +25,12 @@ from starlette.responses import Response
 from renkei.presentation.i18n import translate
 from renkei.settings import Settings, get_settings
 from renkei.store.engine import WORKER_THREADS, create_engine_from_url, create_session_factory, writer
+from renkei.store.portal_queries import AreaMembers
 from renkei.web import health, staff
 from renkei.web.busy import READ_EN, READ_JA, RETRY_AFTER, answer_busy
 from renkei.web.client_address import parse_trusted_proxies
-from renkei.web.data_version import DataVersions
+from renkei.web.data_version import MAX_AREAS, DataVersions
+from renkei.web.kept_by_version import KeptByVersion
 from renkei.web.openapi_schema import install_openapi
 from renkei.web.page_frame import frame_globals
 from renkei.web.parameter_errors import answer_bad_parameters, is_api
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = create_session_factory(engine)
     app.state.write_engine = writer(engine)  # POSTs write: on SQLite they queue for the write lock (engine.py)
     app.state.portal_cache = PortalCache()
+    app.state.area_members = KeptByVersion[AreaMembers | None](size=MAX_AREAS)  # each area read once per version
     app.state.templates = build_templates(reload=settings.template_reload)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(areas.router)  # `/`: every area

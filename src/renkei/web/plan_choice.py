@@ -9,14 +9,13 @@ the HTTP cache and the ETags read (``web/data_version.py``), so every worker agr
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 
 from sqlalchemy.orm import Session
 
 from renkei.store.portal_queries import current_plan
 from renkei.store.repository import PlanSummary, list_plans
+from renkei.web.kept_by_version import KeptByVersion
 
 #: Listings kept (one per area and data version; an area's older versions are never asked for again).
 MAX_LISTINGS = 1024
@@ -26,28 +25,16 @@ class PlanChoices:
     """Each area's plans as listed, keyed by the area's data version: any change to the data is a new key."""
 
     def __init__(self, size: int = MAX_LISTINGS) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[str | None, Hashable], tuple[PlanSummary, ...]] = OrderedDict()
-        self._lock = threading.Lock()
-        #: How many times the plans were listed from the database (the tests and benchmarks look at it).
-        self.reads = 0
+        self._kept: KeptByVersion[tuple[PlanSummary, ...]] = KeptByVersion(size)
+
+    @property
+    def reads(self) -> int:
+        """Return how many times the plans were listed from the database (the tests and benchmarks look at it)."""
+        return self._kept.reads
 
     def plans(self, *, session: Session, area_slug: str | None, version: Hashable) -> tuple[PlanSummary, ...]:
         """Return the area's plans (every plan without an area) as of this data version, listing them once."""
-        key = (area_slug, version)
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                return found
-        listed = tuple(list_plans(session=session, area_slug=area_slug))
-        with self._lock:
-            self.reads += 1
-            self._entries[key] = listed
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return listed
+        return self._kept.get(area_slug, version, lambda: tuple(list_plans(session=session, area_slug=area_slug)))
 
     def choose(self, *, session: Session, area_slug: str | None, version: Hashable,
                plan_key: str | None = None) -> PlanSummary | None:

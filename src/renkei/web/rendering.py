@@ -63,8 +63,18 @@ def current_area(
     area: Annotated[str, Path(description="the area's slug, e.g. kitakyushu", pattern=AREA_SLUG.pattern,
                               max_length=63)],
 ) -> AreaMembers:
-    """Return the area the URL names (``/a/{area}/…``, ``/api/a/{area}/…``); 404 when no such area is stored."""
-    found = load_area_members(session=session, area_slug=area)
+    """Return the area the URL names (``/a/{area}/…``, ``/api/a/{area}/…``); 404 when no such area is stored.
+
+    The area is read once per data version of its pages (``request.state.fingerprint``, read by the HTTP cache),
+    and from the database on every request only where no version was read.
+    """
+    state = request.scope.get("state", {})
+    found: AreaMembers | None
+    if "fingerprint" in state:
+        found = request.app.state.area_members.get(
+            area, state["fingerprint"], lambda: load_area_members(session=session, area_slug=area))
+    else:
+        found = load_area_members(session=session, area_slug=area)
     if found is None:
         raise HTTPException(status_code=404, detail=translate("error.no_area", get_language(request), area=area))
     state = request.scope.setdefault("state", {})
