@@ -64,18 +64,12 @@ def test_error_page_has_no_wcag_violations(axe_visit: Any, name: str) -> None:
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
-def test_page_has_no_console_errors_or_csp_violations(visit: Any, page_paths: dict[str, str],
-                                                       page_type: str) -> None:
+def test_page_has_no_console_errors_or_csp_violations(visit: Any, page_paths: dict[str, str], page_type: str,
+                                                       screenshot_dir: Path) -> None:
+    """No page logs an error or a CSP violation; each is saved as a full-page screenshot for people to look at."""
     visit.open(page_paths[page_type])
     visit.page.wait_for_timeout(300)  # let deferred scripts (charts, map) run and report
     assert visit.problems() == [], f"{page_paths[page_type]} ({page_type})"
-
-
-@pytest.mark.parametrize("page_type", PAGE_TYPES)
-def test_save_full_page_screenshot(visit: Any, page_paths: dict[str, str], page_type: str,
-                                   screenshot_dir: Path) -> None:
-    visit.open(page_paths[page_type])
-    visit.page.wait_for_timeout(300)
     screenshot_dir.mkdir(parents=True, exist_ok=True)
     target: Path = screenshot_dir / f"{page_type}.png"
     visit.page.screenshot(path=str(target), full_page=True)
