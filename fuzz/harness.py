@@ -17,7 +17,7 @@ from pathlib import Path
 from renkei.reading.input_limits import InputLimits
 
 #: The harnesses in ``fuzz/``; each has its corpus in ``fuzz/corpus/<target>/``, crashes in ``fuzz/crashes/<target>/``.
-TARGETS = ("sheet", "quantity", "actuals_csv", "actuals_xlsx", "actuals_xlsx_parts")
+TARGETS = ("sheet", "quantity", "actuals_csv", "actuals_xlsx", "actuals_xlsx_parts", "actuals_mapping")
 FUZZ_DIR = Path(__file__).resolve().parent
 
 KIB = 1024

@@ -25,7 +25,7 @@ from fuzz.harness import FUZZ_DIR, TARGETS
 WORK = FUZZ_DIR.parent / "var" / "fuzz"
 #: The longest input libFuzzer makes per target: a few sheets, one cell, a short CSV, a small workbook.
 MAX_LEN = {"sheet": 8192, "quantity": 256, "actuals_csv": 4096, "actuals_xlsx": 32768,
-           "actuals_xlsx_parts": 16384}
+           "actuals_xlsx_parts": 16384, "actuals_mapping": 4096}
 _STAT = re.compile(r"^stat::(\w+):\s+(\d+)", re.MULTILINE)
 
 

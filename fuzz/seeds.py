@@ -72,12 +72,25 @@ def parts_seeds() -> dict[str, bytes]:
     return {"seed-template.bin": seed(), "seed-sheet-only.bin": TEMPLATE[SHEET], "seed-inline.bin": inline}
 
 
+def mapping_seeds() -> dict[str, bytes]:
+    """Sheets laid out as areas keep them: title rows above a header, years across (令和, R, 平成, 西暦), a grade
+    column, 集計中 / ― / ▲ cells, a misspelt indicator; and one row per KPI and year."""
+    across = ("北九州都市圏域 連携事業 KPI 実績一覧,,,,\n（単位: 件）,,,,\n"
+              "事業名,KPI指標,令和4年度,R5,令和6年度,評価\n"
+              "消防局の火災調査,火災調査に関する研修会の開催件数,5,集計中,▲2,A 期待どおり\n"
+              '救急医療,救急搬送の件数,"1,234",―,１２,B\n')
+    down = ("指標,年度,実績,コメント\n火災調査に関する研修会の開催件数,平成30年度,3,\n"
+            "火災調査に関する研修会の開催件数,H31,△1,減少\n火災調査に関する研修会の開催件数,2022年度,未公表,\n")
+    return {"seed-across.csv": across.encode(), "seed-down.csv": down.encode(),
+            "seed-cp932.csv": across.encode("cp932", errors="replace")}
+
+
 def main() -> None:
     """Write every target's seeds."""
     text = EXAMPLE.read_text(encoding="utf-8")
     for target, seeds in (("sheet", sheet_seeds(text)), ("quantity", quantity_seeds(text)),
                           ("actuals_csv", actuals_seeds(text, "csv")), ("actuals_xlsx", actuals_seeds(text, "xlsx")),
-                          ("actuals_xlsx_parts", parts_seeds())):
+                          ("actuals_xlsx_parts", parts_seeds()), ("actuals_mapping", mapping_seeds())):
         folder = FUZZ_DIR / "corpus" / target
         folder.mkdir(parents=True, exist_ok=True)
         for name, data in seeds.items():
