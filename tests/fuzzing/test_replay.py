@@ -50,7 +50,8 @@ def test_saved_crash_no_longer_crashes(target: str, path: Path) -> None:
 @pytest.mark.parametrize(("target", "reader", "allowed"), [
     ("sheet", "read_plan", None), ("quantity", "read_quantity", None),
     ("actuals_csv", "read_actuals_csv", "ActualsReadError"), ("actuals_xlsx", "read_actuals_xlsx", "InputTooLarge"),
-    ("actuals_xlsx_parts", "read_actuals_xlsx", "ActualsReadError")])
+    ("actuals_xlsx_parts", "read_actuals_xlsx", "ActualsReadError"),
+    ("actuals_mapping", "read_table", "ActualsReadError")])
 def test_the_harness_lets_through_only_the_readers_own_errors(
         target: str, reader: str, allowed: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
     """A foreign exception from the reader passes through the harness (so the replays above can fail)."""

@@ -53,7 +53,8 @@ from renkei.store.plan_reads import PlanMarks, read_plan_marks, read_projects
 from renkei.store.portal_queries import list_assessments
 from renkei.store.project_text import apply_published_text
 from renkei.store.repository import PlanSummary
-from renkei.web.plan_choice import PlanChoices
+from renkei.web.kept_by_version import KeptByVersion
+from renkei.web.plan_choice import MAX_LISTINGS, PlanChoices
 from renkei.web.readmodel import Portal, build_index, build_project_views
 from renkei.web.snapshot_files import SnapshotFiles
 
@@ -107,6 +108,8 @@ class PortalCache:
         self.builds: Counter[str] = Counter()
         #: Each area's plans by data version: which plan a request shows, chosen without counting projects.
         self.plans = PlanChoices()
+        #: Each plan's default evaluation year (it follows the reporting rounds), read once per data version.
+        self.default_years: KeptByVersion[int] = KeptByVersion(MAX_LISTINGS)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -170,7 +173,13 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
     if summary is None:
         return None
     period = Plan(summary.area_slug, summary.area_name, summary.first_year, summary.last_year, ())
-    default = default_evaluation_year(period, round_years=rounds.round_years(session=session, plan_id=summary.id))
+    def read_default() -> int:
+        return default_evaluation_year(period, round_years=rounds.round_years(session=session, plan_id=summary.id))
+
+    if cache is not None and fingerprint is not None:  # the rounds are part of the data version
+        default = cache.default_years.get(summary.id, fingerprint, read_default)
+    else:
+        default = read_default()
     year = clamp_year(period, as_of) if as_of is not None else default
     if cache is None:
         plans = tuple(repository.list_plans(session=session, area_slug=summary.area_slug))
