@@ -98,8 +98,8 @@ class RollUp(StrEnum):
                             f"(progress against the {what}, each KPI once; KPIs without a rate are left out), "
                             "graded by the same bands as a KPI.")
                 what_ja = "目標値" if basis is RateBasis.TARGET else "期待進捗"
-                return (f"事業・分類・政策分野・圏域の評価は、含まれる指標（KPI）の得点率（{what_ja}に対する進捗の割合）の"
-                        "平均を、指標と同じ区分で評価したものです（各指標は一度だけ数え、得点率のない指標は除きます）。")
+                return ("事業・分類・政策分野・圏域の評価は、含まれる指標（KPI）の"
+                        f"得点率（{what_ja}に対する進捗の割合）の平均を、指標と同じ区分で評価したものです（各指標は一度だけ数え、得点率のない指標は除きます）。")
             case _:
                 assert_never(self)
 
@@ -217,8 +217,8 @@ class EvaluationScale:
                   expected: float | None = None, word: str = "") -> Grade:
         """Return the grade a KPI reaches from its verdict (status, rating, progress, expected, staff word).
 
-        >>> DEFAULT_SCALE.grade_kpi(Status.BEHIND, Rating.D).key, DEFAULT_SCALE.grade_kpi(Status.NO_DATA, Rating.NONE).key
-        ('D', '-')
+        >>> [DEFAULT_SCALE.grade_kpi(s, r).key for s, r in ((Status.BEHIND, Rating.D), (Status.NO_DATA, Rating.NONE))]
+        ['D', '-']
         >>> AKIRUNO_EXAMPLE.grade_kpi(Status.BEHIND, Rating.D, word="未着手").label_ja
         '未着手'
         """
@@ -304,10 +304,10 @@ def roll_up(scale: EvaluationScale, rule: RollUp, kpis: Sequence[GradedKpi]) -> 
 def check_rollup(scale: EvaluationScale, rule: RollUp, field: str = "rollup") -> None:
     """Refuse a roll-up the scale cannot do: a mean score rate needs score-rate bands.
 
-    >>> check_rollup(DEFAULT_SCALE, RollUp.MEAN_RATE)
+    >>> check_rollup(DEFAULT_SCALE, RollUp.MEAN_RATE)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    renkei.domain.scale.ScaleError: rollup: 得点率の平均には得点率の区分（score_rate）が必要です / mean_rate needs a scale graded by score rate
+    renkei.domain.scale.ScaleError: rollup: ... / mean_rate needs a scale graded by score rate
     """
     if rule is RollUp.MEAN_RATE and not scale.bands:
         raise ScaleError("得点率の平均には得点率の区分（score_rate）が必要です / mean_rate needs a scale graded by "
@@ -353,9 +353,9 @@ def check_scale(scale: EvaluationScale, field: str = "evaluation_scale") -> None
                              f"{at}.colour")
         ratio = contrast(grade.colour, PAPER)
         if ratio < MIN_CONTRAST:
-            raise ScaleError(f"白地の上でこの色の文字は読みにくくなります（コントラスト比 {ratio:.1f}、{MIN_CONTRAST} 以上が"
-                             f"必要） / text in this colour is hard to read on white (contrast {ratio:.1f}, "
-                             f"{MIN_CONTRAST} needed)", f"{at}.colour")
+            raise ScaleError(f"白地の上でこの色の文字は読みにくくなります（コントラスト比 {ratio:.1f}、"
+                             f"{MIN_CONTRAST} 以上が必要） / text in this colour is hard to read on white "
+                             f"(contrast {ratio:.1f}, {MIN_CONTRAST} needed)", f"{at}.colour")
     _check_special(scale, seen, field)
     if scale.bands:
         _check_bands(scale, seen, field)
@@ -388,7 +388,8 @@ def _check_bands(scale: EvaluationScale, known: set[str], field: str) -> None:
         if band.grade not in known:
             raise ScaleError(_unknown(band.grade, known), f"{at}.grade")
         if scale.grade(band.grade).unrated:
-            raise ScaleError("判定なしの区分は得点率で到達できません / an unrated grade cannot be a band", f"{at}.grade")
+            raise ScaleError("判定なしの区分は得点率で到達できません / an unrated grade cannot be a band",
+                             f"{at}.grade")
         last = i == len(scale.bands) - 1
         if band.minimum is None:
             if not last:
@@ -417,7 +418,8 @@ def _check_verdict(scale: EvaluationScale, known: set[str], field: str) -> None:
         if key not in known:
             raise ScaleError(_unknown(key, known), at)
         if scale.grade(key).unrated:
-            raise ScaleError("判定なしの区分は評価から到達できません / an unrated grade cannot be reached by a verdict", at)
+            raise ScaleError("判定なしの区分は評価から到達できません / an unrated grade cannot be reached by a "
+                             "verdict", at)
     for status in (Status.ACHIEVED, Status.ON_TRACK, Status.BEHIND, Status.NOT_ACHIEVED):
         for rating in status.ratings:
             if rating.value not in mapping and status.value not in mapping:

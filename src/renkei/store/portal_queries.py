@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Assessment, read_assessment_word
 from renkei.domain.municipality import Municipality
+from renkei.domain.scale import EvaluationScale, RollUp
 from renkei.domain.status import Status
+from renkei.store.areas import stored_scale
 from renkei.store.repository import PlanSummary, list_plans
 from renkei.store.rows import as_utc
 from renkei.store.tables import (
@@ -43,6 +45,9 @@ class AreaMembers:
     members: tuple[Municipality, ...]
     #: Synthetic test data (``renkei demo-data``; ``"synthetic": true`` in the area's settings): every page says so.
     synthetic: bool = False
+    #: The area's own evaluation scale (None: renkei's A–E) and roll-up rule (docs/evaluation-scale.md).
+    scale: EvaluationScale | None = None
+    rollup: RollUp = RollUp.WORST
 
 
 def choose_plan(*, session: Session, plan_key: str | None = None, area_slug: str | None = None,
@@ -151,7 +156,7 @@ def load_area_members(*, session: Session, area_slug: str) -> AreaMembers | None
     ).scalars()
     members = tuple(Municipality(r.code, r.name, r.prefecture, r.kana) for r in rows)
     return AreaMembers(area.slug, area.name, area.name_en, area.lead_code, members,
-                       synthetic=bool((area.settings or {}).get("synthetic", False)))
+                       synthetic=bool((area.settings or {}).get("synthetic", False)), **stored_scale(area))
 
 
 def plan_area_settings(*, session: Session, plan_id: int) -> dict[str, Any]:
