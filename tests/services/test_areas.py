@@ -112,7 +112,7 @@ def test_an_areas_scale_and_roll_up_are_stored_audited_and_read_back(session: Se
     members = load_area_members(session=session, area_slug="kurume")
     assert members is not None and (members.scale, members.rollup) == (SETO_TAKAMATSU_EXAMPLE, RollUp.MEAN_RATE)
     after = session.scalars(select(AuditEventRow).order_by(AuditEventRow.id.desc())).first()
-    assert after is not None and after.action == "area.update"
+    assert after is not None and after.action == "area.update" and after.after is not None
     assert after.after["rollup"] == "mean_rate" and after.after["evaluation_scale"]["rule"]["by"] == "score_rate"
     assert "evaluation_scale" not in (after.before or {})
     assert not add_area(session=session, area=graded, actor="planner").changed  # the same scale again: nothing

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from renkei.domain.actual import Assessment
 from renkei.domain.plan import Project
@@ -27,9 +27,6 @@ class GradableKpi(Protocol):
     """A KPI as the portal and the report hold it (``KpiView``, ``KpiProgress``)."""
 
     @property
-    def project(self) -> Project: ...
-
-    @property
     def evaluation(self) -> Evaluation: ...
 
     @property
@@ -37,6 +34,9 @@ class GradableKpi(Protocol):
 
     @property
     def counted(self) -> bool: ...
+
+
+K = TypeVar("K", bound=GradableKpi)
 
 
 def graded(scale: EvaluationScale, evaluation: Evaluation, assessment: Assessment | None = None) -> GradedKpi:
@@ -67,11 +67,12 @@ class GradeSummary:
     by_category: tuple[tuple[str, RollUpResult], ...]
 
 
-def summarise_grades(scale: EvaluationScale, rule: RollUp, kpis: Sequence[GradableKpi],
-                     owner: Callable[[Project], Project] = lambda p: p) -> GradeSummary:
+def summarise_grades(scale: EvaluationScale, rule: RollUp, kpis: Sequence[K],
+                     owner: Callable[[K], Project]) -> GradeSummary:
     """Roll every counted KPI up to its owning sheet's 政策分野 and 分類 and to the plan, each KPI once.
 
-    ``owner`` gives a 【再掲】 sheet's original, whose groups its KPIs count in (as the status tallies do).
+    ``owner`` gives the sheet a KPI counts on (a 【再掲】 sheet's original), whose groups it counts in, as the
+    status tallies do.
     """
     overall: list[GradedKpi] = []
     areas: dict[str, list[GradedKpi]] = {}
@@ -80,7 +81,7 @@ def summarise_grades(scale: EvaluationScale, rule: RollUp, kpis: Sequence[Gradab
         if not kpi.counted:
             continue
         item = graded(scale, kpi.evaluation, kpi.assessment)
-        project = owner(kpi.project)
+        project = owner(kpi)
         overall.append(item)
         areas.setdefault(project.policy_area_label, []).append(item)
         categories.setdefault(project.category_label, []).append(item)
