@@ -101,7 +101,7 @@ def test_a_staff_upload_for_an_area_that_is_no_seed_knows_its_members(session: S
 
 
 def test_an_areas_scale_and_roll_up_are_stored_audited_and_read_back(session: Session) -> None:
-    from renkei.domain.scale import SETO_TAKAMATSU_EXAMPLE, RollUp
+    from renkei.domain.scale import AKIRUNO_EXAMPLE, SETO_TAKAMATSU_EXAMPLE, RollUp
     from renkei.store.portal_queries import load_area_members
 
     graded = replace(KURUME, scale=SETO_TAKAMATSU_EXAMPLE, rollup=RollUp.MEAN_RATE)
@@ -116,6 +116,10 @@ def test_an_areas_scale_and_roll_up_are_stored_audited_and_read_back(session: Se
     assert after.after["rollup"] == "mean_rate" and after.after["evaluation_scale"]["rule"]["by"] == "score_rate"
     assert "evaluation_scale" not in (after.before or {})
     assert not add_area(session=session, area=graded, actor="planner").changed  # the same scale again: nothing
+    words = replace(KURUME, scale=AKIRUNO_EXAMPLE, rollup=RollUp.SHARE)  # mappings: PostgreSQL reorders JSON keys
+    assert add_area(session=session, area=words, actor="planner").changed
+    assert find_area(session=session, slug="kurume") == words
+    assert not add_area(session=session, area=words, actor="planner").changed
 
 
 def test_a_new_scale_moves_the_data_version_of_the_areas_plans(session: Session) -> None:

@@ -154,6 +154,12 @@ class EvaluationScale:
     _by_key: dict[str, Grade] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
+        # One order for the mappings, whatever order they were written or stored in (PostgreSQL's JSONB reorders
+        # keys): a scale read back from the store equals the one written.
+        order = {name: i for i, name in enumerate(_VERDICT_ORDER)}
+        object.__setattr__(self, "by_verdict", tuple(sorted(self.by_verdict, key=lambda p: (order.get(p[0], 99), p))))
+        specials = list(Special)
+        object.__setattr__(self, "special", tuple(sorted(self.special, key=lambda p: specials.index(p[0]))))
         object.__setattr__(self, "_by_key", {g.key: g for g in self.grades})
         check_scale(self)
 
@@ -330,8 +336,10 @@ def contrast(one: str, other: str) -> float:
     return (a + 0.05) / (b + 0.05)
 
 
-_VERDICT_KEYS = frozenset({r.value for r in Rating if r is not Rating.NONE}
-                          | {s.value for s in Status if s not in (Status.NO_DATA, Status.NOT_MEASURABLE)})
+#: What a ``verdict`` rule may map, in the order a scale keeps its mapping: ratings, then statuses.
+_VERDICT_ORDER = (*(r.value for r in Rating if r is not Rating.NONE),
+                  *(s.value for s in Status if s not in (Status.NO_DATA, Status.NOT_MEASURABLE)))
+_VERDICT_KEYS = frozenset(_VERDICT_ORDER)
 
 
 def check_scale(scale: EvaluationScale, field: str = "evaluation_scale") -> None:
