@@ -162,6 +162,8 @@ ROLL_UPS = [
     ("seto_takamatsu", RollUp.MEAN_RATE, [("A", 0.9), ("B", 0.8), ("D", 0.3)], "C", (0.9 + 0.8 + 0.3) / 3,
      {"A": 1, "B": 1, "D": 1}),
     ("seto_takamatsu", RollUp.MEAN_RATE, [("A", 0.9), ("B", 0.82), ("-", None)], "A", 0.86, {"A": 1, "B": 1, "-": 1}),
+    ("seto_takamatsu", RollUp.MEAN_RATE, [("A", 1.5), ("D", -2.0)], "D", 0.5, {"A": 1, "D": 1}),  # 0–100 % each
+    ("seto_takamatsu", RollUp.MEAN_RATE, [("A", 1.5), ("A", 0.9)], "A", 0.95, {"A": 2}),
     ("seto_takamatsu", RollUp.MEAN_RATE, [("-", None)], "-", None, {"-": 1}),
     ("seto_takamatsu", RollUp.MEAN_RATE, [], None, None, {}),
 ]

@@ -217,7 +217,8 @@ def test_a_graded_area_publishes_its_grades_and_scale(session: Session, tmp_path
     report = Package(str(folder / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])[:10]
     grades = _csv(folder, "grades")
-    assert [(g["記号"], g["名称"]) for g in grades][:3] == [("F", "事業完了"), ("S", "目標値以上"), ("A", "目標値どおり")]
+    assert [(g["記号"], g["名称"]) for g in grades][:3] == [
+        ("F", "事業完了"), ("S", "目標値以上"), ("A", "目標値どおり")]
     rows = {row["KPI_ID"]: row for row in _csv(folder, "evaluations")}
     ids = {(k.project.key, k.kpi.key): k for k in source.progress.kpis}
     builder_ids = {f"{k.project.slug}-K{k.position + 1}": k for k in ids.values()}

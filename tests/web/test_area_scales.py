@@ -146,7 +146,8 @@ def test_totals_are_rolled_up_by_each_areas_rule_and_say_so(client: TestClient) 
     summary = client.get(f"/api/a/{SETO}/summary", params={"as_of": 2026}).json()["evaluation_scale"]
     assert summary["rollup"] == "mean_rate" and summary["scale"]["rule"]["by"] == "score_rate"
     kpis = client.get(f"/api/a/{SETO}/kpis", params={"limit": 1000, "as_of": 2026}).json()
-    rates = [k["progress"] for k in kpis if k["counted"] and not SETO_TAKAMATSU_EXAMPLE.grade(k["grade"]["key"]).unrated
+    rates = [min(max(k["progress"], 0), 1) for k in kpis  # a score is held between 0 and full marks
+             if k["counted"] and not SETO_TAKAMATSU_EXAMPLE.grade(k["grade"]["key"]).unrated
              and k["progress"] is not None]
     mean = sum(rates) / len(rates)
     assert summary["overall"]["mean_score_rate"] == pytest.approx(mean, abs=1e-4)
@@ -161,7 +162,7 @@ def test_a_project_rolls_up_its_kpis(client: TestClient) -> None:
     projects = client.get(f"/api/a/{SETO}/projects", params={"as_of": 2026, "limit": 1000}).json()["projects"]
     graded = max((p for p in projects if p["grades"]["mean_score_rate"] is not None), key=lambda p: p["kpi_count"])
     detail = client.get(f"/api/a/{SETO}/projects/{graded['slug']}", params={"as_of": 2026}).json()
-    rates = [k["progress"] for k in detail["kpis"]
+    rates = [min(max(k["progress"], 0), 1) for k in detail["kpis"]
              if k["progress"] is not None and not SETO_TAKAMATSU_EXAMPLE.grade(k["grade"]["key"]).unrated]
     assert detail["grades"]["mean_score_rate"] == pytest.approx(sum(rates) / len(rates), abs=1e-4)
     page = client.get(f"/a/{SETO}/projects/{graded['slug']}", params={"as_of": 2026}).text

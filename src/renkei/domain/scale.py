@@ -67,7 +67,7 @@ class RollUp(StrEnum):
 
     WORST = "worst"  # the most pressing grade among the KPIs (renkei's project badge)
     SHARE = "share"  # the share of KPIs at each grade, no single grade
-    MEAN_RATE = "mean_rate"  # the mean of the KPIs' score rates, graded by the scale's bands
+    MEAN_RATE = "mean_rate"  # the mean of the KPIs' score rates (each held to 0–100 %), graded by the scale's bands
 
     def describe(self, scale: EvaluationScale, lang: str = "ja") -> str:
         """Say the rule in words, for the pages that show totals.
@@ -95,11 +95,12 @@ class RollUp(StrEnum):
                 if english:
                     what = "target" if basis is RateBasis.TARGET else "expected progress"
                     return ("A project, category, policy area and the area take the mean score rate of their KPIs "
-                            f"(progress against the {what}, each KPI once; KPIs without a rate are left out), "
-                            "graded by the same bands as a KPI.")
+                            f"(progress against the {what}, each KPI once and held between 0% and 100%; KPIs "
+                            "without a rate are left out), graded by the same bands as a KPI.")
                 what_ja = "目標値" if basis is RateBasis.TARGET else "期待進捗"
                 return ("事業・分類・政策分野・圏域の評価は、含まれる指標（KPI）の"
-                        f"得点率（{what_ja}に対する進捗の割合）の平均を、指標と同じ区分で評価したものです（各指標は一度だけ数え、得点率のない指標は除きます）。")
+                        f"得点率（{what_ja}に対する進捗の割合）の平均を、指標と同じ区分で評価したものです"
+                        "（各指標は一度だけ、得点率を0〜100%に収めて数え、得点率のない指標は除きます）。")
             case _:
                 assert_never(self)
 
@@ -297,7 +298,9 @@ def roll_up(scale: EvaluationScale, rule: RollUp, kpis: Sequence[GradedKpi]) -> 
         case RollUp.SHARE:
             return RollUpResult(rule, len(kpis), result_counts)
         case RollUp.MEAN_RATE:
-            rates = [k.rate for k in kpis if k.rate is not None and not k.grade.unrated]
+            # A score is out of full marks: a KPI past its target cannot make up for another, nor one that fell
+            # below its baseline sink the mean past zero.
+            rates = [min(max(k.rate, 0.0), 1.0) for k in kpis if k.rate is not None and not k.grade.unrated]
             if not rates:
                 grade = scale.cannot_judge if kpis else None
                 return RollUpResult(rule, len(kpis), result_counts, grade=grade)
