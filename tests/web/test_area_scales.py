@@ -127,12 +127,12 @@ def test_each_area_shows_its_own_legend_and_badges(client: TestClient) -> None:
     assert '<dd><span class="badge status-' not in seto  # no KPI card shows renkei's rating in place of a grade
     # the badges on the KPI dashboard are the API's grades, KPI for KPI
     api = client.get(f"/api/a/{AKIRUNO}/kpis", params={"limit": 1000, "as_of": 2026}).json()
-    shown = re.findall(r'<dd><span class="badge grade grade-\d+">([^<]+)', akiruno)
+    shown = re.findall(r'<dd><span class="badge grade grade-akiruno-\d+">([^<]+)', akiruno)
     assert Counter(shown) == Counter(k["grade"]["label"] for k in api[:len(shown)]) and shown
     # the colours come from the area's stylesheet (the pages allow no inline style)
     css = client.get(f"/a/{AKIRUNO}/scale.css")
     assert css.headers["content-type"].startswith("text/css")
-    assert ".badge.grade-1 { border-color: #1a6b3c; color: #1a6b3c; }" in css.text
+    assert ".badge.grade-akiruno-1 { border-color: #1a6b3c; color: #1a6b3c; }" in css.text
     assert 'style="' not in akiruno
 
 
@@ -185,3 +185,19 @@ def test_the_method_page_states_the_scale_and_the_roll_up(client: TestClient) ->
     english = client.get(f"/a/{AKIRUNO}/method", params={"lang": "en"}).text
     assert "above target" in english and "number and share of their KPIs at each grade" in english
     assert 'id="area-scale"' not in client.get("/a/kitakyushu/method").text
+
+
+def test_the_national_dashboard_shows_each_kpi_in_its_areas_grades(client: TestClient) -> None:
+    every = client.get("/kpis", params={"lang": "ja"}).text
+    areas_shown = set(re.findall(r'<h3 class="card-title"><a href="/a/([a-z-]+)/', every))
+    for slug in areas_shown:  # each graded area on the page brings its stylesheet, renkei's A-E none
+        assert (f'href="/a/{slug}/scale.css"' in every) is (slug != "kitakyushu")
+    akiruno = client.get("/kpis", params={"area": AKIRUNO, "lang": "ja"}).text
+    assert 'href="/a/akiruno/scale.css"' in akiruno
+    api = client.get(f"/api/a/{AKIRUNO}/kpis", params={"limit": 1000}).json()
+    shown = re.findall(r'<h3 class="card-title"><a [^>]*>([^<]+)</a>.*?<dd><span class="badge grade '
+                       r'grade-akiruno-\d+">([^<]+)', akiruno, re.S)
+    assert shown and set(shown) <= {(k["indicator"], k["grade"]["label"]) for k in api}
+    assert "目標値以上" in akiruno and '<dd><span class="badge status-' not in akiruno
+    plain = client.get("/kpis", params={"area": "kitakyushu", "lang": "ja"}).text
+    assert "badge grade" not in plain and '<dd><span class="badge status-' in plain

@@ -24,6 +24,7 @@ from renkei.presentation.grading import (
     summarise_grades,
 )
 from renkei.presentation.views import KpiView
+from renkei.store.portal_queries import AreaMembers
 from renkei.web.readmodel import Portal, ProjectView
 
 #: The totals of the last few snapshots (a snapshot never changes, so its totals are computed once).
@@ -38,6 +39,14 @@ class AreaGrading:
 
     scale: EvaluationScale
     rollup: RollUp
+    #: The area's slug: its badges' classes are its own (``grade-<area>-<n>``), so pages that show KPIs of several
+    #: areas (the national dashboard) colour each in its area's scale.
+    slug: str
+
+    def grade_class(self, key: str) -> str:
+        """Return the class of a grade's badge (its colour in the area's stylesheet)."""
+        position = next(i for i, g in enumerate(self.scale.grades) if g.key == key)
+        return f"grade-{self.slug}-{position}"
 
     def kpi(self, kpi: GradableKpi) -> Grade:
         """Return the grade a KPI shows."""
@@ -83,19 +92,23 @@ class AreaGrading:
         return found
 
 
-def grade_stylesheet(scale: EvaluationScale) -> str:
-    """Return the stylesheet of a scale's badges: each grade's colour (checked #rrggbb, so nothing else gets in).
+def grade_stylesheet(grading: AreaGrading) -> str:
+    """Return the stylesheet of an area's badges: each grade's colour (checked #rrggbb, so nothing else gets in).
 
-    >>> print(grade_stylesheet(DEFAULT_SCALE).splitlines()[0])
-    .badge.grade-0 { border-color: #1b7d3c; color: #1b7d3c; }
+    >>> print(grade_stylesheet(AreaGrading(DEFAULT_SCALE, RollUp.SHARE, "kitakyushu")).splitlines()[0])
+    .badge.grade-kitakyushu-0 { border-color: #1b7d3c; color: #1b7d3c; }
     """
-    return "".join(f".badge.grade-{i} {{ border-color: {g.colour}; color: {g.colour}; }}\n"
-                   for i, g in enumerate(scale.grades))
+    return "".join(f".badge.{grading.grade_class(g.key)} {{ border-color: {g.colour}; color: {g.colour}; }}\n"
+                   for g in grading.scale.grades)
 
 
 def area_grading(portal: Portal | None) -> AreaGrading | None:
     """Return the grading a snapshot's pages show; None for an area on renkei's A–E and worst-KPI badge."""
-    members = portal.members if portal is not None else None
+    return members_grading(portal.members if portal is not None else None)
+
+
+def members_grading(members: AreaMembers | None) -> AreaGrading | None:
+    """Return the grading of a stored area; None for an area on renkei's A–E and worst-KPI badge."""
     if members is None or (members.scale is None and members.rollup is RollUp.WORST):
         return None
-    return AreaGrading(members.scale or DEFAULT_SCALE, members.rollup)
+    return AreaGrading(members.scale or DEFAULT_SCALE, members.rollup, members.slug)

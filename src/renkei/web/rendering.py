@@ -203,14 +203,12 @@ def grading_context(grading: AreaGrading | None, lang: str) -> dict[str, Any]:
     """Return what the templates need to show the area's own grades (``grading`` None: renkei's A–E, as before)."""
     if grading is None:
         return {"grading": None}
-    position = {g.key: i for i, g in enumerate(grading.scale.grades)}
     return {
         "grading": grading,
         "legend_grades": grading.legend(lang),
         "kpi_grade": grading.kpi,
         "project_total": grading.project,
         "total_words": lambda result: grading.total_words(result, lang),
-        "grade_class": lambda key: f"grade-{position[key]}",
         "grade_rule_words": grading.rule_words(lang),
         "rollup_words": grading.rollup_words(lang),
     }

@@ -25,4 +25,4 @@ def show_method(request: Request, portal: PortalDep) -> Response:
 def show_scale_stylesheet(portal: PortalDep) -> Response:
     """Serve the colours of the area's own grades (the pages allow no inline style); empty for renkei's A–E."""
     grading = area_grading(portal)
-    return Response(grade_stylesheet(grading.scale) if grading else "", media_type="text/css")
+    return Response(grade_stylesheet(grading) if grading else "", media_type="text/css")
