@@ -135,7 +135,7 @@ def test_a_score_rate_against_the_expected_progress() -> None:
 
 
 @pytest.mark.parametrize("name", ["seto_takamatsu", "akiruno", "kakogawa", "default"])
-def test_a_scale_round_trips_through_its_json(name: str) -> None:
+def test_each_scale_round_trips_through_its_json(name: str) -> None:
     scale = SCALES[name]
     assert read_scale(scale_to_json(scale)) == scale
 

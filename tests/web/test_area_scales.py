@@ -176,6 +176,19 @@ def test_a_project_rolls_up_its_kpis(client: TestClient) -> None:
     assert {r["評価区分の名称"] for r in kpi_rows} <= {g.label_ja for g in AKIRUNO_EXAMPLE.grades}
 
 
+def test_a_members_projects_are_rolled_up_in_its_areas_scale(client: TestClient) -> None:
+    lead = client.get(f"/api/a/{AKIRUNO}/municipalities/401005", params={"lang": "ja"}).json()
+    shares = [p["grades"] for p in lead["projects"]]
+    assert shares and all(g["rule"] == "share" and g["grade"] is None for g in shares)
+    projects = {p["slug"]: p["grades"] for p in client.get(f"/api/a/{AKIRUNO}/projects",
+                                                           params={"limit": 1000}).json()["projects"]}
+    assert all(projects[p["slug"]] == p["grades"] for p in lead["projects"])  # the same roll-up as the project list
+    page = client.get(f"/a/{AKIRUNO}/municipalities/401005", params={"lang": "ja"}).text
+    assert 'class="grade-shares"' in page and '<dd><span class="badge status-' not in page
+    plain = client.get("/api/a/kitakyushu/municipalities/401005").json()
+    assert not any("grades" in p for p in plain["projects"])
+
+
 def test_the_method_page_states_the_scale_and_the_roll_up(client: TestClient) -> None:
     seto = client.get(f"/a/{SETO}/method").text
     assert 'id="area-scale"' in seto and "得点率による評価" in seto

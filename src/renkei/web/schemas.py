@@ -263,6 +263,9 @@ class MunicipalityProject(BaseModel):
     status: str | None
     rating: str | None = Field(default=None, description="the rating of its most pressing KPI (A-E, -)")
     own_actuals: list[dict[str, object]] = Field(description="this municipality's share of KPI actuals")
+    grades: RollUpItem | None = Field(
+        default=None, exclude_if=_absent,
+        description="the project's KPIs rolled up by the area's rule, in the area's own scale (absent: renkei's A-E)")
 
 
 class MunicipalityDetail(MunicipalityItem):
@@ -447,13 +450,13 @@ def role_for(view: ProjectView, name: str, is_lead: bool) -> tuple[str | None, l
 
 def municipality_detail(portal: Portal, code: str,
                         window: Callable[[list[ProjectView]], Sequence[ProjectView]] | None = None,
-                        ) -> MunicipalityDetail | None:
+                        lang: str = "ja") -> MunicipalityDetail | None:
     """Describe a member's participation, or None when the code is not a member.
 
     ``window`` picks the sheets to describe (a page of them); every one by default. ``project_count`` stays the
     member's whole count.
     """
-    return _municipality_detail(portal, code, window)
+    return _municipality_detail(portal, code, window, lang)
 
 
 def _core_group(text: str | None) -> str | None:
@@ -475,13 +478,14 @@ def _own_actuals(view: ProjectView, code: str) -> list[dict[str, object]]:
 
 
 def _municipality_detail(portal: Portal, code: str,
-                         window: Callable[[list[ProjectView]], Sequence[ProjectView]] | None,
+                         window: Callable[[list[ProjectView]], Sequence[ProjectView]] | None, lang: str = "ja",
                          ) -> MunicipalityDetail | None:
     member = portal.member_by_code(code)
     if member is None:
         return None
     this = next(i for i in municipality_items(portal) if i.code == code)
     is_lead = code == portal.lead_code
+    grading = area_grading(portal)
     projects = []
     sheets = portal.projects_of(member)
     for view in (window(sheets) if window is not None else sheets):
@@ -495,6 +499,7 @@ def _municipality_detail(portal: Portal, code: str,
             core_group=_core_group(view.project.partners.text),
             status=view.status.value if view.status else None, rating=view.rating.value if view.rating else None,
             own_actuals=_own_actuals(view, code),
+            grades=rollup_item(grading.project(view), lang) if grading is not None else None,
         ))  # fmt: skip
     return MunicipalityDetail(**this.model_dump(), projects=projects)
 

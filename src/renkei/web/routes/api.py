@@ -227,7 +227,7 @@ def get_municipality(
     code: str = Path(pattern=r"^\d{6}$", description="6-digit local government code"),
 ) -> MunicipalityDetail:
     """Return a member's projects with its role and the cost-sharing basis, and the area averages."""
-    detail = municipality_detail(portal, code)
+    detail = municipality_detail(portal, code, lang=lang)
     if detail is None:
         raise HTTPException(status_code=404, detail=translate("muni.not_found", lang))
     return detail
