@@ -214,3 +214,24 @@ def test_the_national_dashboard_shows_each_kpi_in_its_areas_grades(client: TestC
     assert "目標値以上" in akiruno and '<dd><span class="badge status-' not in akiruno
     plain = client.get("/kpis", params={"area": "kitakyushu", "lang": "ja"}).text
     assert "badge grade" not in plain and '<dd><span class="badge status-' in plain
+
+
+def test_a_new_scale_shows_at_once_on_a_running_portal(example_copy: str, tmp_path_factory: pytest.TempPathFactory,
+                                                       ) -> None:
+    """`renkei area add` with a scale moves the area's data version: cached pages and the snapshot are made again."""
+    from renkei.services.areas import add_area
+
+    data_dir = tmp_path_factory.mktemp("fresh")
+    with TestClient(create_app(Settings(database_url=example_copy, data_dir=data_dir))) as fresh:
+        before = fresh.get("/a/kitakyushu/kpis")
+        assert "badge grade" not in before.text
+        engine = create_engine_from_url(example_copy)
+        try:
+            with create_session_factory(engine)() as session:
+                add_area(session=session, actor="test", area=replace(load_area("kitakyushu"), scale=AKIRUNO_EXAMPLE))
+        finally:
+            engine.dispose()
+        after = fresh.get("/a/kitakyushu/kpis", headers={"If-None-Match": before.headers["etag"]})
+        assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
+        assert "badge grade grade-kitakyushu-" in after.text and "評価困難" in after.text
+        assert fresh.get("/api/a/kitakyushu/kpis").json()[0]["grade"]["key"] in {g.key for g in AKIRUNO_EXAMPLE.grades}

@@ -78,13 +78,12 @@ class RollUp(StrEnum):
         english = lang == "en"
         match self:
             case RollUp.WORST:
-                order = "、".join(g.label_ja for g in scale.grades if not g.unrated)
-                order_en = ", ".join(g.label_en for g in scale.grades if not g.unrated)
+                worst_first = [g.label(lang) for g in reversed(scale.grades) if not g.unrated]
                 if english:
                     return ("A project, category, policy area and the area take the most pressing grade among their "
-                            f"KPIs (from worst: {', '.join(reversed(order_en.split(', ')))}).")
+                            f"KPIs (from worst: {', '.join(worst_first)}).")
                 return ("事業・分類・政策分野・圏域の評価は、含まれる指標（KPI）のうち最も対応を要する評価です"
-                        f"（悪い順に {'、'.join(reversed(order.split('、')))}）。")
+                        f"（悪い順に {'、'.join(worst_first)}）。")
             case RollUp.SHARE:
                 if english:
                     return "A project, category, policy area and the area are totalled as the number and share of " \
