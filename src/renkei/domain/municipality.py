@@ -46,6 +46,8 @@ class Area:
     scale: EvaluationScale | None = None
     #: How KPI grades add up to a project's, a 分類's, a 政策分野's and the area's (集計方法).
     rollup: RollUp = RollUp.WORST
+    #: The area asks each partner municipality for its own grade and comment per project (連携市町による評価).
+    partner_evaluations: bool = False
 
     @property
     def lead(self) -> Municipality:

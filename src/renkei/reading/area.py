@@ -23,7 +23,8 @@ from renkei.domain.text import fold
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 # The keys an area file may have; docs/area-config.md documents each (a test checks it).
 AREA_KEYS = frozenset({"slug", "name", "name_en", "lead", "plan_period", "members", "extra_parties",
-                        "description", "review", "synthetic", "evaluation_scale", "rollup"})
+                        "description", "review", "synthetic", "evaluation_scale", "rollup",
+                        "partner_evaluations"})
 _FIRST_YEAR, _LAST_YEAR, _LONGEST_PLAN = 2000, 2100, 10
 #: The area of the bundled example document (examples/kitakyushu_vision_r8.txt): the one a document is read for
 #: when no area is named and none can be found in the database.
@@ -161,7 +162,8 @@ def read_area(text: str, *, registry: MunicipalityRegistry | None = None) -> Are
     return Area(slug=slug, name=name, lead_code=lead, members=members, plan_first_year=first,
                 plan_last_year=last, name_en=name_en, extra_parties=_read_parties(data.get("extra_parties")),
                 require_second_reviewer=_read_review(data.get("review")),
-                synthetic=_read_flag(data.get("synthetic"), "synthetic"), scale=scale, rollup=rollup)
+                synthetic=_read_flag(data.get("synthetic"), "synthetic"), scale=scale, rollup=rollup,
+                partner_evaluations=_read_flag(data.get("partner_evaluations"), "partner_evaluations"))
 
 
 def read_area_scale(scale_value: object, rollup_value: object) -> tuple[EvaluationScale | None, RollUp]:

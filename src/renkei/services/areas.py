@@ -36,7 +36,8 @@ def describe_area(area: Area) -> dict[str, Any]:
             "require_second_reviewer": area.require_second_reviewer,
             **({"synthetic": True} if area.synthetic else {}),
             **({"evaluation_scale": scale_to_json(area.scale)} if area.scale is not None else {}),
-            **({"rollup": area.rollup.value} if area.rollup is not RollUp.WORST else {})}
+            **({"rollup": area.rollup.value} if area.rollup is not RollUp.WORST else {}),
+            **({"partner_evaluations": True} if area.partner_evaluations else {})}
 
 
 def add_area(*, session: Session, area: Area, actor: str) -> AreaChange:

@@ -59,7 +59,8 @@ def find_area(*, session: Session, slug: str) -> Area | None:
                 plan_first_year=row.plan_first_year, plan_last_year=row.plan_last_year, name_en=row.name_en or "",
                 extra_parties=tuple(str(p) for p in row.extra_parties or ()),
                 require_second_reviewer=bool(settings.get("require_second_reviewer", False)),
-                synthetic=bool(settings.get("synthetic", False)), **stored_scale(row))
+                synthetic=bool(settings.get("synthetic", False)),
+                partner_evaluations=bool(settings.get("partner_evaluations", False)), **stored_scale(row))
 
 
 def stored_scale(row: AreaRow) -> dict[str, Any]:

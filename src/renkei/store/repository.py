@@ -307,7 +307,8 @@ def save_area(*, session: Session, area: Area) -> AreaRow:
         "plan_last_year": area.plan_last_year,
         "extra_parties": list(area.extra_parties),
         "settings": {"require_second_reviewer": area.require_second_reviewer,
-                     **({"synthetic": True} if area.synthetic else {})},
+                     **({"synthetic": True} if area.synthetic else {}),
+                     **({"partner_evaluations": True} if area.partner_evaluations else {})},
         # the scale and roll-up change every grade the area's pages show: updated_at moves the data version
         "evaluation_scale": scale_to_json(area.scale) if area.scale is not None else None,
         "rollup": area.rollup.value,
