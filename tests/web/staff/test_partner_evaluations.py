@@ -35,3 +35,9 @@ def test_a_published_partner_evaluation_shows_beside_the_lead_citys(desk_factory
     table = public.text.split('class="data partner-evaluations"', 1)[1].split("</table>", 1)[0]
     assert "連携市町による評価" in table and "行橋市" in table and "令和7年度" in table
     assert "<td>B 順調</td>" in table  # the grade in the area's scale (renkei's A-E here), then the reason
+
+
+def test_the_projects_history_names_the_partner_evaluation(desk_factory: Callable[[], Any], seeded: Any) -> None:
+    desk = desk_factory()
+    history = desk.as_user("admin").get(f"/staff/projects/{seeded.project_id}/history?lang=ja").text
+    assert "連携市町の評価・提出" in history and "partner_evaluation" not in history
