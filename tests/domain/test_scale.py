@@ -270,3 +270,4 @@ def test_every_grade_of_a_roll_up_is_a_grade_of_the_scale() -> None:
         for status in Status:
             for rating in (*status.ratings, Rating.NONE):
                 assert scale.grade_kpi(status, rating, 0.5, 0.5).key in keys
+

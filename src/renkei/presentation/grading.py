@@ -45,6 +45,8 @@ def graded(scale: EvaluationScale, evaluation: Evaluation, assessment: Assessmen
     word = assessment.word if assessment is not None and assessment.fiscal_year <= e.as_of else ""
     grade = scale.grade_kpi(e.status, e.rating, e.progress, e.expected_progress, word)
     rate = scale.score_rate(e.progress, e.expected_progress) if scale.bands else None
+    if scale.bands and rate is None and e.status is Status.ACHIEVED and not grade.unrated:
+        rate = 1.0  # a target reached without a figure (an aim assessed 達成) scores 100 %, in its grade and the mean
     return GradedKpi(grade, rate)
 
 
@@ -175,7 +177,8 @@ def format_rollup(result: RollUpResult, scale: EvaluationScale, lang: str) -> st
     'A 1件（50%）・C 1件（50%）'
     """
     if result.grade is not None:
-        text = f"{result.grade.key} {result.grade.label(lang)}"
+        label = result.grade.label(lang)
+        text = label if label == result.grade.key else f"{result.grade.key} {label}"
         if result.mean_rate is not None:
             rate = format_percent(result.mean_rate)
             return f"{text} (mean score rate {rate})" if lang == "en" else f"{text}（平均得点率 {rate}）"
