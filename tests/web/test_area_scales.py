@@ -125,6 +125,8 @@ def test_each_area_shows_its_own_legend_and_badges(client: TestClient) -> None:
     assert "評価不能" in seto and "評価不能" not in akiruno
     assert "目標値以上" in akiruno and "要大幅改善" in akiruno and "目標値以上" not in seto
     assert '<dd><span class="badge status-' not in seto  # no KPI card shows renkei's rating in place of a grade
+    assert "遅れ（C・D）" not in akiruno and ">遅れ (" in akiruno  # the status filter: no letters of renkei's
+    assert "遅れ（C・D）" in client.get("/a/kitakyushu/kpis", params={"lang": "ja"}).text
     # the badges on the KPI dashboard are the API's grades, KPI for KPI
     api = client.get(f"/api/a/{AKIRUNO}/kpis", params={"limit": 1000, "as_of": 2026}).json()
     shown = re.findall(r'<dd><span class="badge grade grade-akiruno-\d+">([^<]+)', akiruno)
