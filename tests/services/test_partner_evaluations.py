@@ -92,6 +92,14 @@ def test_only_the_partner_itself_enters_its_evaluation(session: Session, user: s
     session.rollback()
 
 
+def test_the_lead_citys_evaluation_is_the_projects_own(session: Session) -> None:
+    _, project_id, users = _setup(session)
+    with pytest.raises(FormErrors) as caught:
+        _enter(session, users["admin"], project_id, "402036")  # 久留米市 leads: its evaluation is the 事業評価
+    session.rollback()
+    assert "連携市町ではありません" in caught.value.errors["municipality_code"]
+
+
 def test_a_grade_outside_the_areas_scale_and_a_missing_reason_are_refused(session: Session) -> None:
     _, project_id, users = _setup(session)
     with pytest.raises(FormErrors) as caught:

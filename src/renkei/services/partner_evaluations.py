@@ -19,7 +19,7 @@ from renkei.services.accounts import StaffUser
 from renkei.services.evaluations import evaluation_year, project_target
 from renkei.services.workflow import ConflictError, FormErrors, approval_note, clean_text, plan_move_checked, require
 from renkei.store.audit import record_changes
-from renkei.store.partner_evaluations import find_partner_evaluation, plan_area_grading
+from renkei.store.partner_evaluations import find_partner_evaluation, plan_partner_rules
 from renkei.store.tables import ProjectRow, now_utc
 from renkei.store.workspace_tables import PartnerEvaluationRow
 
@@ -33,10 +33,11 @@ class PartnerEvaluationInput:
     comment: str = ""
 
 
-def area_scale(session: Session, plan_id: int) -> tuple[bool, EvaluationScale]:
-    """Return whether a plan's area asks for partner evaluations, and the scale they are graded in."""
-    settings, scale = plan_area_grading(session=session, plan_id=plan_id)
-    return bool(settings.get("partner_evaluations")), scale.get("scale") or DEFAULT_SCALE
+def area_scale(session: Session, plan_id: int) -> tuple[bool, EvaluationScale, str]:
+    """Return whether a plan's area asks for partner evaluations, the scale they are graded in and the lead city
+    (whose evaluation is the project's own, 事業評価, not a partner's)."""
+    rules = plan_partner_rules(session=session, plan_id=plan_id)
+    return rules.asked, rules.grading.get("scale") or DEFAULT_SCALE, rules.lead_code
 
 
 def _form(row: PartnerEvaluationRow) -> dict[str, object]:
@@ -68,11 +69,11 @@ def enter_partner_evaluation(*, session: Session, user: StaffUser, project_id: i
     """Save (or save and submit) a partner's evaluation of a project; return its new status (committed)."""
     project, target = project_target(session, project_id, lock=True)
     require(user, Action.ENTER_PARTNER_EVALUATION, replace(target, municipality_code=municipality_code))
-    asked, scale = area_scale(session, project.plan_id)
+    asked, scale, lead_code = area_scale(session, project.plan_id)
     if not asked:
         raise FormErrors({"status": "この圏域は連携市町による評価を求めていません / this area does not ask its "
                                     "partners for evaluations"})
-    if municipality_code not in target.partner_codes:
+    if municipality_code not in target.partner_codes or municipality_code == lead_code:
         raise FormErrors({"municipality_code": f"{municipality_code} はこの事業の連携市町ではありません / not a "
                                               "partner of this project"})
     year = evaluation_year(session, project, data.fiscal_year)

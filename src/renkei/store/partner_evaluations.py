@@ -54,11 +54,20 @@ def published_partner_evaluations_of(*, session: Session, plan_id: int,
                                        r.published_comment or "", as_utc(r.published_at)) for r in rows]
 
 
-def plan_area_grading(*, session: Session, plan_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return a plan's area settings and its scale and roll-up (as :class:`~renkei.domain.municipality.Area`'s
-    keyword arguments; empty when the area keeps renkei's A–E)."""
+@dataclass(frozen=True, slots=True)
+class PartnerRules:
+    """What a plan's area says of partner evaluations: whether it asks for them, its lead city and its scale."""
+
+    asked: bool
+    lead_code: str
+    #: The area's scale and roll-up as :class:`~renkei.domain.municipality.Area`'s keyword arguments (empty: A–E).
+    grading: dict[str, Any]
+
+
+def plan_partner_rules(*, session: Session, plan_id: int) -> PartnerRules:
+    """Return what a plan's area says of partner evaluations (nothing asked when the plan has no stored area)."""
     row = session.scalars(select(AreaRow).join(PlanRow, PlanRow.area_id == AreaRow.id)
                           .where(PlanRow.id == plan_id)).one_or_none()
     if row is None:
-        return {}, {}
-    return dict(row.settings or {}), stored_scale(row)
+        return PartnerRules(False, "", {})
+    return PartnerRules(bool((row.settings or {}).get("partner_evaluations")), row.lead_code, stored_scale(row))

@@ -19,7 +19,9 @@ def test_a_partner_sees_its_own_form_and_the_others_evaluations(desk_factory: Ca
     assert forms == 1 and 'name="municipality_code" value="401005"' not in page.text  # its own form only
     assert "連携市町の評価" in page.text
     admin = desk.as_user("admin").get(f"/staff/projects/{seeded.project_id}/partners?lang=ja")
-    assert admin.text.count(f'action="/staff/projects/{seeded.project_id}/partners"') == 5  # each partner's
+    # each partner's form; the lead city's evaluation is the project's own (事業評価)
+    assert admin.text.count(f'action="/staff/projects/{seeded.project_id}/partners"') == 4
+    assert 'name="municipality_code" value="401005"' not in admin.text
     assert desk.as_user("ashiya").get(f"/staff/projects/{seeded.project_id}/partners").status_code == 403
 
 

@@ -44,14 +44,15 @@ def _page(request: Request, session: Session, user: StaffUser, project_id: int, 
         raise HTTPException(status_code=403, detail=FORBIDDEN)
     space = staff_workspace(request, session, user)
     year = int(state.typed.get("year") or (space.round.fiscal_year if space.round else space.plan.first_year))
-    asked, scale = area_scale(session, row.plan_id)
+    asked, scale, lead_code = area_scale(session, row.plan_id)
     slug = area_slug_of_plan(session=session, plan_id=row.plan_id)
     members = load_area_members(session=session, area_slug=slug) if slug else None
     names = {m.code: m.name for m in (members.members if members else ())}
     records = {r.municipality_code: r for r in list_partner_evaluations(session=session, project_id=project_id,
                                                                         fiscal_year=year)}
     partners = []
-    for code in sorted(target.partner_codes, key=lambda c: list(names).index(c) if c in names else len(names)):
+    codes = sorted(target.partner_codes - {lead_code}, key=lambda c: list(names).index(c) if c in names else len(names))
+    for code in codes:  # the lead city's evaluation is the project's own (事業評価)
         record = records.get(code)
         status = ReviewStatus(record.review_status) if record else ReviewStatus.NOT_STARTED
         partners.append({
