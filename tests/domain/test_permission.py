@@ -30,6 +30,7 @@ EXPECTED: dict[Action, set[Subject]] = {
     Action.SAVE_MAPPING: {ADMIN},  # a mapping of the area's own sheet is the area's, not one project's
     Action.EDIT_EVALUATION: {ADMIN, EDITOR},
     Action.REVIEW_EVALUATION: {ADMIN},
+    Action.ENTER_PARTNER_EVALUATION: {ADMIN, YUKUHASHI},  # a partner's own grade and comment (連携市町による評価)
     Action.EDIT_PROJECT_TEXT: {ADMIN, EDITOR},
     Action.EDIT_ROLE_TEXT: {ADMIN, EDITOR, YUKUHASHI},
     Action.PUBLISH_PROJECT_TEXT: {ADMIN},

@@ -195,3 +195,44 @@ def test_the_four_budget_statuses_stay_apart(build: PlanBuilder) -> None:
         (2029, "記載なし", None, None)]
     relisted = [r for r in budgets.records() if r["事業ID"] == plan.projects[2].slug]
     assert {r["集計対象"] for r in relisted} == {False}  # a 【再掲】 budget counts once, on its original
+
+
+def test_a_graded_area_publishes_its_grades_and_scale(session: Session, tmp_path: Path) -> None:
+    """An area with its own scale (あきる野's words): each evaluation carries its grade, the ``grades`` table is the
+    scale itself, and ``datapackage.json`` states the scale and the roll-up; frictionless still finds it valid."""
+    from dataclasses import replace
+
+    from renkei.domain.scale import AKIRUNO_EXAMPLE, RollUp
+    from renkei.presentation.grading import grade_kpi
+    from renkei.reading.area import load_area
+    from renkei.services.areas import add_area
+
+    _store_example(session)
+    add_area(session=session, area=replace(load_area("kitakyushu"), scale=AKIRUNO_EXAMPLE, rollup=RollUp.SHARE),
+             actor="test")
+    source = load_opendata_source(session, 1, 2027)
+    assert source.graded and source.scale == AKIRUNO_EXAMPLE
+    folder = tmp_path / "graded"
+    write_package(folder, build_tables(source), package_meta(source), "CC-BY-4.0")
+    report = Package(str(folder / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])[:10]
+    grades = _csv(folder, "grades")
+    assert [(g["記号"], g["名称"]) for g in grades][:3] == [
+        ("F", "事業完了"), ("S", "目標値以上"), ("A", "目標値どおり")]
+    rows = {row["KPI_ID"]: row for row in _csv(folder, "evaluations")}
+    ids = {(k.project.key, k.kpi.key): k for k in source.progress.kpis}
+    builder_ids = {f"{k.project.slug}-K{k.position + 1}": k for k in ids.values()}
+    for kpi_id, row in rows.items():
+        expected = grade_kpi(AKIRUNO_EXAMPLE, builder_ids[kpi_id])
+        assert (row["評価区分"], row["評価区分の名称"]) == (expected.key, expected.label_ja)
+        assert row["評価"] in "ABCDE-"  # renkei's rating stays beside the grade
+    assert len({row["評価区分"] for row in rows.values()}) >= 2
+    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["evaluation_scale"]
+    assert meta["rollup"] == "share" and meta["special"]["not_started"] == "X"
+    assert "件数と割合" in meta["rollup_words"]["ja"]
+
+
+def test_an_area_on_renkeis_scale_publishes_no_grade_table(package: Path) -> None:
+    assert not (package / "grades.csv").exists()
+    assert "評価区分" not in _csv(package, "evaluations")[0]
+    assert "evaluation_scale" not in json.loads((package / "datapackage.json").read_text(encoding="utf-8"))

@@ -191,3 +191,21 @@ def test_published_staff_evaluations_have_their_place_and_drafts_none(session: S
     assert "事業評価（担当課による評価）" in html and "拡充" in html and "閲覧数が順調に伸びた" in html
     assert "下書きの理由" not in html and "縮小" not in html  # a draft never reaches the printed report
     assert html.count("事業評価（担当課による評価）") == 1
+
+
+def test_a_graded_area_prints_its_grades_legend_and_totals(session: Session) -> None:
+    from renkei.domain.scale import SETO_TAKAMATSU_EXAMPLE, RollUp
+    from renkei.presentation.grading import grade_kpi
+
+    _store_example(session)
+    plain = render_report_html(_source(session))
+    source = _source(session, scale=SETO_TAKAMATSU_EXAMPLE, rollup=RollUp.MEAN_RATE)
+    html = render_report_html(source)
+    assert "得点率による評価" in html and "得点率86%以上" in html  # the legend names the scale and its bands
+    assert "平均を、指標と同じ区分で評価" in html  # the roll-up rule, where the totals are
+    assert "政策分野別のKPIの評価区分" in html and "政策分野別のKPIの評価区分" not in plain
+    assert "事業の集計：" in html and "事業の集計：" not in plain
+    for item in source.progress.kpis:
+        grade = grade_kpi(SETO_TAKAMATSU_EXAMPLE, item)
+        assert f'<td class="rating" style="color: {grade.colour}">{grade.key}</td>' in html
+    assert "得点率86%以上" not in plain

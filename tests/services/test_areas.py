@@ -98,3 +98,51 @@ def test_a_staff_upload_for_an_area_that_is_no_seed_knows_its_members(session: S
     messages = [e.message_ja for e in report.rejected]
     assert "「大木町」は事業「小児救急医療の連携」の連携市町ではありません" in messages  # a member, not a partner
     assert any("「福岡市」が分かりません" in m for m in messages)  # nobody's member
+
+
+def test_an_areas_scale_and_roll_up_are_stored_audited_and_read_back(session: Session) -> None:
+    from renkei.domain.scale import AKIRUNO_EXAMPLE, SETO_TAKAMATSU_EXAMPLE, RollUp
+    from renkei.store.portal_queries import load_area_members
+
+    graded = replace(KURUME, scale=SETO_TAKAMATSU_EXAMPLE, rollup=RollUp.MEAN_RATE)
+    add_area(session=session, area=KURUME, actor="planner")
+    assert find_area(session=session, slug="kurume") == KURUME  # no scale: renkei's, the worst KPI's grade
+    assert add_area(session=session, area=graded, actor="planner").changed
+    assert find_area(session=session, slug="kurume") == graded
+    members = load_area_members(session=session, area_slug="kurume")
+    assert members is not None and (members.scale, members.rollup) == (SETO_TAKAMATSU_EXAMPLE, RollUp.MEAN_RATE)
+    after = session.scalars(select(AuditEventRow).order_by(AuditEventRow.id.desc())).first()
+    assert after is not None and after.action == "area.update" and after.after is not None
+    assert after.after["rollup"] == "mean_rate" and after.after["evaluation_scale"]["rule"]["by"] == "score_rate"
+    assert "evaluation_scale" not in (after.before or {})
+    assert not add_area(session=session, area=graded, actor="planner").changed  # the same scale again: nothing
+    words = replace(KURUME, scale=AKIRUNO_EXAMPLE, rollup=RollUp.SHARE)  # mappings: PostgreSQL reorders JSON keys
+    assert add_area(session=session, area=words, actor="planner").changed
+    assert find_area(session=session, slug="kurume") == words
+    assert not add_area(session=session, area=words, actor="planner").changed
+
+
+def test_a_new_scale_moves_the_data_version_of_the_areas_plans(session: Session) -> None:
+    from renkei.domain.scale import AKIRUNO_EXAMPLE, RollUp
+    from renkei.store.plan_reads import read_plan_marks
+    from renkei.store.portal_queries import read_area_fingerprint, read_store_fingerprint
+
+    plan, findings = read_plan(KURUME_DOC, area=KURUME, registry=load_registry())
+    plan_id = import_plan(session=session, plan=plan, findings=findings, source_text=KURUME_DOC, area=KURUME).plan_id
+    assert plan_id is not None
+    session.commit()
+
+    def versions() -> tuple[object, ...]:
+        connection = session.connection()
+        marks = read_plan_marks(session=session, plan_id=plan_id)
+        assert marks is not None
+        return (read_store_fingerprint(connection=connection),
+                read_area_fingerprint(connection=connection, area_slug="kurume"), marks.structure)
+
+    before = versions()
+    assert versions() == before  # nothing changed: the same version
+    add_area(session=session, area=replace(KURUME, scale=AKIRUNO_EXAMPLE), actor="planner")
+    with_scale = versions()
+    assert all(a != b for a, b in zip(before, with_scale, strict=True))  # every mark the portal reads moved
+    add_area(session=session, area=replace(KURUME, scale=AKIRUNO_EXAMPLE, rollup=RollUp.SHARE), actor="planner")
+    assert all(a != b for a, b in zip(with_scale, versions(), strict=True))  # the roll-up alone moves them too

@@ -18,6 +18,7 @@ from renkei.cli.fiscal_year import year_option
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Municipality
+from renkei.domain.scale import RollUp
 from renkei.domain.text import fold
 from renkei.export.datapackage import LICENCES, write_package
 from renkei.export.opendata import OpenDataSource, build_tables, package_meta
@@ -100,7 +101,8 @@ def load_opendata_source(session: Session, plan_id: int, as_of: int | None, *,
     return OpenDataSource(progress, plan_key, area.members if area else (), area.lead_code if area else "",
                           approved, load_registry(),
                           project_evaluations=published_evaluations_by_project(session=session, plan_id=plan_id),
-                          synthetic=area.synthetic if area else False)
+                          synthetic=area.synthetic if area else False, scale=area.scale if area else None,
+                          rollup=area.rollup if area else RollUp.WORST)
 
 
 def source_date() -> datetime | None:
@@ -168,7 +170,8 @@ def report(
         evaluations = published_evaluations_by_project(session=session, plan_id=plan_id)
     source = ReportInput(progress, findings, area.members if area else (), area.lead_code if area else "", day,
                          staff_evaluations=evaluations, staff_findings=staff_findings,
-                         synthetic=area.synthetic if area else False)
+                         synthetic=area.synthetic if area else False, scale=area.scale if area else None,
+                         rollup=area.rollup if area else RollUp.WORST)
     try:
         if html is not None:
             html.write_text(render_report_html(source), encoding="utf-8")

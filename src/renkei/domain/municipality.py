@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from renkei.domain.scale import EvaluationScale, RollUp
+
 
 @dataclass(frozen=True, slots=True)
 class Municipality:
@@ -40,6 +42,12 @@ class Area:
     require_second_reviewer: bool = False
     #: Synthetic test data (試験用の架空のデータ, ``renkei demo-data``): every public page of the area says so.
     synthetic: bool = False
+    #: The area's own evaluation scale (評価区分); None: renkei's A–E (:data:`renkei.domain.scale.DEFAULT_SCALE`).
+    scale: EvaluationScale | None = None
+    #: How KPI grades add up to a project's, a 分類's, a 政策分野's and the area's (集計方法).
+    rollup: RollUp = RollUp.WORST
+    #: The area asks each partner municipality for its own grade and comment per project (連携市町による評価).
+    partner_evaluations: bool = False
 
     @property
     def lead(self) -> Municipality:

@@ -52,6 +52,8 @@ class Action(StrEnum):
     SAVE_MAPPING = "actuals_mapping.save"  # keep a mapping of the area's own sheet for the next file (area-wide)
     EDIT_EVALUATION = "evaluation.edit"  # save and submit a project's annual evaluation (事業評価)
     REVIEW_EVALUATION = "evaluation.review"  # return, approve or reopen an evaluation
+    #: a partner municipality's own grade and comment on a project (連携市町による評価), where the area asks for them
+    ENTER_PARTNER_EVALUATION = "partner_evaluation.enter"
     EDIT_PROJECT_TEXT = "project_text.edit"  # draft a project's description, effects and roles
     EDIT_ROLE_TEXT = "role_text.edit"  # draft one party's role text (役割分担)
     PUBLISH_PROJECT_TEXT = "project_text.publish"  # publish a project's draft text
@@ -84,7 +86,7 @@ MATRIX: dict[Role, dict[Action, Scope]] = {
     Role.MUNICIPALITY: {
         A.VIEW_WORKSPACE: S.ANY, A.VIEW_BOARD: S.PARTNER, A.VIEW_DRAFTS: S.PARTNER,
         A.ENTER_ACTUAL: S.PARTNER, A.ENTER_SHARE: S.PARTNER, A.UPLOAD_ACTUALS: S.PARTNER,
-        A.EDIT_ROLE_TEXT: S.PARTNER,
+        A.EDIT_ROLE_TEXT: S.PARTNER, A.ENTER_PARTNER_EVALUATION: S.PARTNER,
     },
     Role.VIEWER: dict(_VIEWS),
 }

@@ -21,11 +21,14 @@ from renkei.domain.municipality import Municipality
 from renkei.domain.plan import BudgetCellStatus, Project
 from renkei.domain.registry import MunicipalityRegistry
 from renkei.domain.revision import KpiChange, KpiRevision
+from renkei.domain.scale import DEFAULT_SCALE, EvaluationScale, RollUp
+from renkei.domain.scale_json import scale_to_json
 from renkei.domain.share import FigureSource
 from renkei.domain.status import Rating
 from renkei.domain.text import fold
 from renkei.export.datapackage import Field, ForeignKey, Table
 from renkei.presentation.columns import Column, Columns
+from renkei.presentation.grading import describe_rule, grade_kpi
 from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.services.progress import KpiProgress, PlanProgress
 from renkei.store.evaluations import PublishedEvaluation
@@ -58,6 +61,15 @@ class OpenDataSource:
     project_evaluations: Mapping[str, Sequence[PublishedEvaluation]] = field(default_factory=dict)
     #: Synthetic test data (``renkei demo-data``): the package says so in its title and description.
     synthetic: bool = False
+    #: The area's own evaluation scale (None: renkei's A–E) and roll-up rule: a graded area's package adds each
+    #: KPI's grade, the ``grades`` table (the scale itself) and the scale in ``datapackage.json``.
+    scale: EvaluationScale | None = None
+    rollup: RollUp = RollUp.WORST
+
+    @property
+    def graded(self) -> bool:
+        """Tell whether the package shows the area's own grades (else renkei's A–E, as it always did)."""
+        return self.scale is not None or self.rollup is not RollUp.WORST
 
 
 def _s(text: str, title: str, description: str = "", required: bool = False) -> Field:
@@ -289,9 +301,31 @@ class _Builder:
                    lambda k: (k.assessment.comment or None) if k.assessment else None),
             Column(_b("未承認を含む", "未承認の実績を含む評価"), lambda k: self.progress.include_pending),
         ))
+        foreign: tuple[ForeignKey, ...] = ()
+        if self.source.graded:
+            scale = self.source.scale or DEFAULT_SCALE
+            shape = Columns((
+                *shape.columns,
+                Column(_s("評価区分", "圏域の評価区分", "the key of the area's grade (table grades)", True),
+                       lambda k: grade_kpi(scale, k).key),
+                Column(_s("評価区分の名称", "圏域の評価区分の名称", required=True),
+                       lambda k: grade_kpi(scale, k).label_ja),
+            ))
+            foreign = (ForeignKey(("評価区分",), "grades", ("記号",)),)
         return _table("evaluations", "進捗評価", f"KPIの進捗評価（{format_fiscal_year(self.progress.as_of)}時点）/ "
                       "KPI progress judgements, as the portal shows them", shape, self.progress.kpis, ("KPI_ID",),
-                      (ForeignKey(("KPI_ID",), "kpis", ("ID",)),))
+                      (ForeignKey(("KPI_ID",), "kpis", ("ID",)), *foreign))
+
+    def grades(self) -> Table:
+        scale = self.source.scale or DEFAULT_SCALE
+        fields = (_s("記号", "記号", required=True), _i("順序", "順序（1が最上位）", required=True),
+                  _s("名称", "名称", required=True), _s("名称_英語", "名称（英語）"),
+                  _s("色", "色（#rrggbb）", required=True), _s("意味", "意味"), _s("意味_英語", "意味（英語）"),
+                  _b("判定なし", "判定なしの区分（評価困難・未着手・中止）"))
+        rows = [(g.key, i + 1, g.label_ja, g.label_en or None, g.colour, g.meaning_ja or None, g.meaning_en or None,
+                 g.unrated) for i, g in enumerate(scale.grades)]
+        return Table("grades", "評価区分", f"圏域の評価区分：{describe_rule(scale, 'ja')} / the area's grades",
+                     fields, ("記号",), rows)
 
     def kpi_id(self, item: KpiProgress) -> str:
         """Return a KPI's open-data id (project id + K + position)."""
@@ -374,7 +408,7 @@ def build_tables(source: OpenDataSource) -> list[Table]:
     builder = _Builder(source)
     actuals, shares = builder.actuals()
     tables = [builder.projects(), builder.partners(), builder.budgets(), builder.kpis(), actuals, shares,
-              builder.evaluations(), builder.project_evaluations()]
+              *([builder.grades()] if source.graded else []), builder.evaluations(), builder.project_evaluations()]
     if source.progress.histories:  # a plan never revised keeps exactly the tables it always had
         tables.append(builder.revisions())
     return [*tables, builder.municipalities()]
@@ -409,4 +443,13 @@ def package_meta(source: OpenDataSource, *, source_url: str | None = None,
         "created": (created or datetime.now(UTC)).replace(microsecond=0).isoformat(),
         "contributors": [{"title": lead, "role": "publisher"}],
         "sources": [sources],
+        **({"evaluation_scale": _scale_meta(source)} if source.graded else {}),
     }
+
+
+def _scale_meta(source: OpenDataSource) -> dict[str, Any]:
+    """Return the area's scale and roll-up as the package describes them (the area file's form, and in words)."""
+    scale = source.scale or DEFAULT_SCALE
+    return {**scale_to_json(scale), "rollup": source.rollup.value,
+            "rule_words": {"ja": describe_rule(scale, "ja"), "en": describe_rule(scale, "en")},
+            "rollup_words": {"ja": source.rollup.describe(scale, "ja"), "en": source.rollup.describe(scale, "en")}}

@@ -43,6 +43,8 @@ def render_report_html(source: ReportInput) -> str:
         # The portal's vocabulary: a badge's word (やや遅れ), a status as its ratings (遅れ（C・D）), the legend.
         "verdict": label_verdict, "legend": rating_legend(),
         "synthetic_notice": SYNTHETIC_NOTICE if source.synthetic else "",
+        # The area's own grades (none: the report is renkei's A–E, as it always was).
+        "graded": source.graded,
     }
     return _environment().get_template(TEMPLATE).render(context)
 

@@ -22,12 +22,22 @@ from renkei.domain.fiscal import format_fiscal_year, format_wareki_date
 from renkei.domain.municipality import Municipality
 from renkei.domain.plan import BudgetCellStatus, Project
 from renkei.domain.progress import KpiForm
+from renkei.domain.scale import DEFAULT_SCALE, EvaluationScale, Grade, RollUp, RollUpResult
 from renkei.domain.status import Rating, Status
 from renkei.domain.totals import budget_in_period, count_projects_by_municipality, outside_period_note
 from renkei.domain.verdict import format_number, year_ja
 from renkei.presentation.budget_chart import cell_words, draw_budget_chart, total_budget_years
 from renkei.presentation.chart import build_kpi_series, render_kpi_chart
 from renkei.presentation.choropleth import CREDIT, load_shapes, render_map
+from renkei.presentation.grading import (
+    LegendGrade,
+    describe_rule,
+    format_rollup,
+    grade_kpi,
+    grade_legend,
+    roll_up_kpis,
+    summarise_grades,
+)
 from renkei.presentation.views import KpiView
 from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.services.progress import KpiProgress, PlanProgress, ProgressGroup
@@ -66,6 +76,14 @@ class ReportInput:
     staff_findings: bool = False
     #: Synthetic test data (``renkei demo-data``): the cover and the foot of every page say so.
     synthetic: bool = False
+    #: The area's own evaluation scale (None: renkei's A–E) and roll-up rule (docs/evaluation-scale.md).
+    scale: EvaluationScale | None = None
+    rollup: RollUp = RollUp.WORST
+
+    @property
+    def graded(self) -> bool:
+        """Tell whether the report shows the area's own grades (else renkei's A–E, as it always did)."""
+        return self.scale is not None or self.rollup is not RollUp.WORST
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +204,38 @@ class ReportView:
         """Return an axis label such as R8."""
         name = year_ja(year)
         return name.replace("令和", "R").replace("平成", "H").replace("年度", "") if "年度" in name else str(year)
+
+    @property
+    def scale(self) -> EvaluationScale:
+        """Return the scale the report grades in (renkei's A–E when the area sets none)."""
+        return self.source.scale or DEFAULT_SCALE
+
+    def grade(self, item: KpiProgress) -> Grade:
+        """Return a KPI's grade in the area's scale."""
+        return grade_kpi(self.scale, item)
+
+    def grade_words(self) -> tuple[str, str]:
+        """Return how a KPI reaches a grade and how grades add up, in words."""
+        return describe_rule(self.scale, "ja"), self.source.rollup.describe(self.scale, "ja")
+
+    def grade_legend(self) -> tuple[LegendGrade, ...]:
+        """Return the legend of the area's scale."""
+        return grade_legend(self.scale, "ja")
+
+    def grade_table(self) -> list[tuple[str, RollUpResult]]:
+        """Return each policy area's KPIs rolled up by the area's rule, then the whole plan's."""
+        by_key = {p.key: p for p in self.plan.projects}
+        found = summarise_grades(self.scale, self.source.rollup, self.progress.kpis,
+                                 owner=lambda item: by_key[self.rule.owner_key(item.project.key)])
+        return [*found.by_policy_area, ("計画全体", found.overall)]
+
+    def project_total(self, kpis: Sequence[KpiBlock]) -> RollUpResult:
+        """Return a project's KPIs rolled up by the area's rule."""
+        return roll_up_kpis(self.scale, self.source.rollup, [k.item for k in kpis])
+
+    def total_words(self, result: RollUpResult) -> str:
+        """Say a total in words."""
+        return format_rollup(result, self.scale, "ja")
 
     def status_table(self) -> list[tuple[str, int, int, list[int], list[int], str]]:
         """Return rows (policy area, projects, KPIs, status counts, rating counts, budget) and the total."""

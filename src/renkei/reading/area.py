@@ -16,12 +16,15 @@ from importlib import resources
 from renkei.domain.localcode import is_valid_code
 from renkei.domain.municipality import Area, Municipality
 from renkei.domain.registry import MunicipalityRegistry, Prefecture, Ward
+from renkei.domain.scale import DEFAULT_SCALE, EvaluationScale, RollUp, ScaleError
+from renkei.domain.scale_json import read_rollup, read_scale
 from renkei.domain.text import fold
 
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 # The keys an area file may have; docs/area-config.md documents each (a test checks it).
 AREA_KEYS = frozenset({"slug", "name", "name_en", "lead", "plan_period", "members", "extra_parties",
-                        "description", "review", "synthetic"})
+                        "description", "review", "synthetic", "evaluation_scale", "rollup",
+                        "partner_evaluations"})
 _FIRST_YEAR, _LAST_YEAR, _LONGEST_PLAN = 2000, 2100, 10
 #: The area of the bundled example document (examples/kitakyushu_vision_r8.txt): the one a document is read for
 #: when no area is named and none can be found in the database.
@@ -155,10 +158,29 @@ def read_area(text: str, *, registry: MunicipalityRegistry | None = None) -> Are
     if all(m.code != lead for m in members):
         raise AreaConfigError(f"連携中枢都市 {lead} が構成市町にありません / the lead city is not a member",
                               "lead")
+    scale, rollup = read_area_scale(data.get("evaluation_scale"), data.get("rollup"))
     return Area(slug=slug, name=name, lead_code=lead, members=members, plan_first_year=first,
                 plan_last_year=last, name_en=name_en, extra_parties=_read_parties(data.get("extra_parties")),
                 require_second_reviewer=_read_review(data.get("review")),
-                synthetic=_read_flag(data.get("synthetic"), "synthetic"))
+                synthetic=_read_flag(data.get("synthetic"), "synthetic"), scale=scale, rollup=rollup,
+                partner_evaluations=_read_flag(data.get("partner_evaluations"), "partner_evaluations"))
+
+
+def read_area_scale(scale_value: object, rollup_value: object) -> tuple[EvaluationScale | None, RollUp]:
+    """Read an area's ``evaluation_scale`` and ``rollup`` (absent: renkei's A–E, the worst KPI's grade).
+
+    >>> read_area_scale(None, None)
+    (None, <RollUp.WORST: 'worst'>)
+    >>> read_area_scale(None, "mean_rate")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    renkei.reading.area.AreaConfigError: rollup: ... / mean_rate needs a scale graded by score rate
+    """
+    try:
+        scale = read_scale(scale_value) if scale_value is not None else None
+        return scale, read_rollup(rollup_value, scale or DEFAULT_SCALE)
+    except ScaleError as exc:
+        raise AreaConfigError(exc.message, exc.field) from None
 
 
 def _read_flag(value: object, field: str) -> bool:

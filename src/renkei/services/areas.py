@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from renkei.domain.municipality import Area
+from renkei.domain.scale import RollUp
+from renkei.domain.scale_json import scale_to_json
 from renkei.store import repository
 from renkei.store.areas import find_area
 
@@ -32,7 +34,10 @@ def describe_area(area: Area) -> dict[str, Any]:
             "plan_period": [area.plan_first_year, area.plan_last_year],
             "members": [m.code for m in area.members], "extra_parties": list(area.extra_parties),
             "require_second_reviewer": area.require_second_reviewer,
-            **({"synthetic": True} if area.synthetic else {})}
+            **({"synthetic": True} if area.synthetic else {}),
+            **({"evaluation_scale": scale_to_json(area.scale)} if area.scale is not None else {}),
+            **({"rollup": area.rollup.value} if area.rollup is not RollUp.WORST else {}),
+            **({"partner_evaluations": True} if area.partner_evaluations else {})}
 
 
 def add_area(*, session: Session, area: Area, actor: str) -> AreaChange:

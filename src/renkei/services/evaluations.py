@@ -65,7 +65,8 @@ def _form(row: ProjectEvaluationRow) -> dict[str, object]:
             "review_comment": row.review_comment}
 
 
-def _year(session: Session, project: ProjectRow, text: str) -> int:
+def evaluation_year(session: Session, project: ProjectRow, text: str) -> int:
+    """Read the fiscal year an evaluation is for (the year before the plan's first up to its last), or refuse it."""
     plan = session.get(PlanRow, project.plan_id)
     year = read_fiscal_year(text.strip()) if text.strip() else None
     if year is None or plan is None or not plan.first_year - 1 <= year <= plan.last_year:
@@ -98,7 +99,7 @@ def enter_evaluation(*, session: Session, user: StaffUser, project_id: int, data
     """Save (or save and submit) a project's evaluation; return its new status (committed)."""
     project, target = project_target(session, project_id, lock=True)
     require(user, Action.EDIT_EVALUATION, target)
-    year = _year(session, project, data.fiscal_year)
+    year = evaluation_year(session, project, data.fiscal_year)
     row = find_evaluation(session=session, project_id=project_id, fiscal_year=year)
     status = ReviewStatus(row.review_status) if row else ReviewStatus.NOT_STARTED
     if (row.version if row else 0) != expected_version:
@@ -146,5 +147,5 @@ def plan_id_of(session: Session, project_id: int) -> int | None:
     return row.plan_id if row else None
 
 
-__all__ = ["DIRECTION_LABELS", "EvaluationInput", "enter_evaluation", "plan_id_of", "project_target",
-           "review_evaluation"]
+__all__ = ["DIRECTION_LABELS", "EvaluationInput", "enter_evaluation", "evaluation_year", "plan_id_of",
+           "project_target", "review_evaluation"]

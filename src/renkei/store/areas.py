@@ -8,11 +8,14 @@ data, the portal. The package's area files are only seeds for a database that ha
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from renkei.domain.municipality import Area, Municipality
+from renkei.domain.scale import DEFAULT_SCALE, ScaleError
+from renkei.domain.scale_json import read_rollup, read_scale
 from renkei.store.tables import AreaMemberRow, AreaRow, MunicipalityRow, PlanRow
 
 
@@ -56,7 +59,21 @@ def find_area(*, session: Session, slug: str) -> Area | None:
                 plan_first_year=row.plan_first_year, plan_last_year=row.plan_last_year, name_en=row.name_en or "",
                 extra_parties=tuple(str(p) for p in row.extra_parties or ()),
                 require_second_reviewer=bool(settings.get("require_second_reviewer", False)),
-                synthetic=bool(settings.get("synthetic", False)))
+                synthetic=bool(settings.get("synthetic", False)),
+                partner_evaluations=bool(settings.get("partner_evaluations", False)), **stored_scale(row))
+
+
+def stored_scale(row: AreaRow) -> dict[str, Any]:
+    """Return an area row's scale and roll-up as :class:`Area`'s keyword arguments (none stored: renkei's).
+
+    A stored scale was checked when it was written; one that no longer reads (written by other code) falls back
+    to renkei's scale rather than failing every page of the area.
+    """
+    try:
+        scale = read_scale(row.evaluation_scale) if row.evaluation_scale is not None else None
+        return {"scale": scale, "rollup": read_rollup(row.rollup or None, scale or DEFAULT_SCALE)}
+    except ScaleError:
+        return {}
 
 
 def list_stored_areas(*, session: Session) -> list[StoredArea]:

@@ -99,8 +99,8 @@ def _children(connection: Connection, table: Any, ids: Select[Any], *where: Any,
 class PlanMarks:
     """What one plan's public pages show, as marks to compare (equal marks: equal pages).
 
-    ``structure`` moves with what only an import, an area's settings or a reporting round change (then the whole
-    snapshot is built again); ``kpis`` and ``texts`` with what staff publish, per KPI and per sheet.
+    ``structure`` moves with what only an import, an area's settings (its scale too) or a reporting round change
+    (then the whole snapshot is built again); ``kpis`` and ``texts`` with what staff publish, per KPI and per sheet.
     """
 
     structure: tuple[object, ...]
@@ -131,7 +131,8 @@ def read_plan_marks(*, session: Session, plan_id: int, previous: PlanMarks | Non
     """
     plan = session.execute(
         select(PlanRow.version, PlanRow.updated_at, PlanRow.source_sha256, AreaRow.updated_at,
-               AreaRow.settings).join(AreaRow, AreaRow.id == PlanRow.area_id).where(PlanRow.id == plan_id)
+               AreaRow.settings, AreaRow.evaluation_scale, AreaRow.rollup)
+        .join(AreaRow, AreaRow.id == PlanRow.area_id).where(PlanRow.id == plan_id)
     ).one_or_none()
     if plan is None:
         return None

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Assessment, read_assessment_word
 from renkei.domain.municipality import Municipality
+from renkei.domain.scale import EvaluationScale, RollUp
 from renkei.domain.status import Status
+from renkei.store.areas import stored_scale
 from renkei.store.repository import PlanSummary, list_plans
 from renkei.store.rows import as_utc
 from renkei.store.tables import (
@@ -29,7 +31,12 @@ from renkei.store.tables import (
     ProjectRow,
     among_projects,
 )
-from renkei.store.workspace_tables import ProjectEvaluationRow, ProjectTextRow, ReportingRoundRow
+from renkei.store.workspace_tables import (
+    PartnerEvaluationRow,
+    ProjectEvaluationRow,
+    ProjectTextRow,
+    ReportingRoundRow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +50,11 @@ class AreaMembers:
     members: tuple[Municipality, ...]
     #: Synthetic test data (``renkei demo-data``; ``"synthetic": true`` in the area's settings): every page says so.
     synthetic: bool = False
+    #: The area's own evaluation scale (None: renkei's A–E) and roll-up rule (docs/evaluation-scale.md).
+    scale: EvaluationScale | None = None
+    rollup: RollUp = RollUp.WORST
+    #: The area asks each partner for its own grade and comment per project (the project page shows them).
+    partner_evaluations: bool = False
 
 
 def choose_plan(*, session: Session, plan_key: str | None = None, area_slug: str | None = None,
@@ -151,7 +163,9 @@ def load_area_members(*, session: Session, area_slug: str) -> AreaMembers | None
     ).scalars()
     members = tuple(Municipality(r.code, r.name, r.prefecture, r.kana) for r in rows)
     return AreaMembers(area.slug, area.name, area.name_en, area.lead_code, members,
-                       synthetic=bool((area.settings or {}).get("synthetic", False)))
+                       synthetic=bool((area.settings or {}).get("synthetic", False)),
+                       partner_evaluations=bool((area.settings or {}).get("partner_evaluations", False)),
+                       **stored_scale(area))
 
 
 def plan_area_settings(*, session: Session, plan_id: int) -> dict[str, Any]:
@@ -241,6 +255,7 @@ _STORE_FINGERPRINT = select(
     select(func.max(AssessmentRow.id)).scalar_subquery(),
     select(func.max(AssessmentRow.published_at)).scalar_subquery(),
     select(func.max(ProjectEvaluationRow.published_at)).scalar_subquery(),
+    select(func.max(PartnerEvaluationRow.published_at)).scalar_subquery(),  # a partner's evaluation published
     select(func.count(ProjectTextRow.id)).where(ProjectTextRow.kind == "published").scalar_subquery(),
     select(func.max(ProjectTextRow.updated_at)).where(ProjectTextRow.kind == "published").scalar_subquery(),
     select(func.count(ReportingRoundRow.id)).scalar_subquery(),  # a new round moves the default year
@@ -252,9 +267,9 @@ def read_store_fingerprint(*, connection: Connection) -> tuple[object, ...]:
     """Return one fingerprint of everything the portal shows, over every plan, in a single query.
 
     Any area's new settings or members, any import (plan version and time), actual version, assessment, published
-    assessment, published project evaluation, published project text or reporting round changes it; the portal's
-    caches replay a page only while it stays the same. Staff work that the public does not see (drafts, sign-ins)
-    leaves it alone, so it never rebuilds the portal. It takes a plain connection: it runs on every request.
+    assessment, published project or partner evaluation, published project text or reporting round changes it; the
+    portal's caches replay a page only while it stays the same. Staff work that the public does not see (drafts,
+    sign-ins) leaves it alone, so it never rebuilds the portal. It takes a plain connection: it runs on every request.
     """
     return tuple(connection.execute(_STORE_FINGERPRINT).one())
 
@@ -277,6 +292,8 @@ def _area_fingerprint_query(area_slug: str) -> Any:
         select(func.max(AssessmentRow.published_at)).where(AssessmentRow.kpi_id.in_(kpis)).scalar_subquery(),
         select(func.max(ProjectEvaluationRow.published_at))
         .where(ProjectEvaluationRow.project_id.in_(projects)).scalar_subquery(),
+        select(func.max(PartnerEvaluationRow.published_at))
+        .where(PartnerEvaluationRow.project_id.in_(projects)).scalar_subquery(),
         select(func.count(ProjectTextRow.id)).where(*published_text).scalar_subquery(),
         select(func.max(ProjectTextRow.updated_at)).where(*published_text).scalar_subquery(),
         select(func.count(ReportingRoundRow.id)).where(ReportingRoundRow.plan_id.in_(plans)).scalar_subquery(),

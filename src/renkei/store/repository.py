@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from renkei.domain.finding import Finding, Severity
 from renkei.domain.municipality import Area, Municipality
 from renkei.domain.plan import KPI, Category, Plan, PolicyArea, Project
+from renkei.domain.scale_json import scale_to_json
 from renkei.store.actuals import find_kpi, list_actuals, upsert_actual
 from renkei.store.audit import list_audit_events, record_audit_event
 from renkei.store.plan_reads import read_projects
@@ -306,7 +307,11 @@ def save_area(*, session: Session, area: Area) -> AreaRow:
         "plan_last_year": area.plan_last_year,
         "extra_parties": list(area.extra_parties),
         "settings": {"require_second_reviewer": area.require_second_reviewer,
-                     **({"synthetic": True} if area.synthetic else {})},
+                     **({"synthetic": True} if area.synthetic else {}),
+                     **({"partner_evaluations": True} if area.partner_evaluations else {})},
+        # the scale and roll-up change every grade the area's pages show: updated_at moves the data version
+        "evaluation_scale": scale_to_json(area.scale) if area.scale is not None else None,
+        "rollup": area.rollup.value,
     }
     if row is None:
         row = AreaRow(slug=area.slug, **values)

@@ -93,6 +93,10 @@ class AreaRow(Base):
     extra_parties: Mapped[list[Any]] = mapped_column(default=list)
     #: The area's own settings (``require_second_reviewer``: a submitter may not approve their own figure).
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The area's own evaluation scale in the area file's form (docs/evaluation-scale.md); NULL: renkei's A–E.
+    evaluation_scale: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    #: How KPI grades add up (``worst``, ``share``, ``mean_rate``).
+    rollup: Mapped[str] = mapped_column(String(20), default="worst", server_default="worst")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
 

@@ -150,6 +150,33 @@ class ProjectEvaluationRow(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class PartnerEvaluationRow(Base):
+    """A partner municipality's own evaluation of a project for a year (連携市町による評価): a grade of the area's
+    scale and a comment, under the review workflow; approval publishes it beside the lead city's."""
+
+    __tablename__ = "partner_evaluation"
+    __table_args__ = (
+        UniqueConstraint("project_id", "fiscal_year", "municipality_code"),
+        CheckConstraint(_year_check("fiscal_year"), name="fiscal_year_range"),
+        CheckConstraint(_in("review_status", REVIEW_STATUSES), name="review_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    municipality_code: Mapped[str] = mapped_column(String(6))
+    grade: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    review_status: Mapped[str] = mapped_column(String(16), default="draft")
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    entered_by: Mapped[str | None] = mapped_column(String(200))
+    entered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_grade: Mapped[str | None] = mapped_column(String(8))
+    published_comment: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class ProjectTextRow(Base):
     """Staff-edited project text: the working draft, and the version published over the document's text.
 

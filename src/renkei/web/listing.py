@@ -16,6 +16,7 @@ from renkei.domain.plan import Project
 from renkei.domain.status import RATING_PRIORITY, Status, label_status_group
 from renkei.presentation.i18n import label_group, translate
 from renkei.presentation.views import KpiView
+from renkei.web.grades import area_grading
 from renkei.web.readmodel import (
     FACETS,
     STATUS_PRIORITY,
@@ -185,7 +186,11 @@ def _build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, 
         [(key, label_group(label, lang)) for key, (label, _) in index.policy_areas.items()])
     add("category", translate("col.category", lang), [(key, label) for key, (label, _) in index.categories.items()])
     add("municipality", translate("col.municipality", lang), [(m.code, m.name) for m in portal.municipalities])
-    add("status", translate("col.status", lang), [(s.value, label_status_group(s, lang)) for s in Status])
+    # renkei's status words; an area with its own grades has letters of its own, so renkei's (C・D) are left out
+    own_grades = area_grading(portal) is not None
+    add("status", translate("col.status", lang),
+        [(s.value, (s.label_en if lang == "en" else s.label_ja) if own_grades else label_status_group(s, lang))
+         for s in Status])
     add("budget", translate("facet.budget", lang),
         [("yes", translate("facet.budget.yes", lang)), ("no", translate("facet.budget.no", lang))])
     add("relisted", translate("facet.relisted", lang),

@@ -20,6 +20,7 @@ from renkei.domain.status import Status, label_status_group
 from renkei.presentation import i18n
 from renkei.presentation.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translate
 from renkei.store.portal_queries import AreaMembers, load_area_members
+from renkei.web.grades import AreaGrading, area_grading
 from renkei.web.legend import badge_words, legend_items
 from renkei.web.parameters import check_year
 from renkei.web.readmodel import Portal
@@ -208,6 +209,21 @@ def _context(request: Request, lang: str) -> dict[str, Any]:
     }
 
 
+def grading_context(grading: AreaGrading | None, lang: str) -> dict[str, Any]:
+    """Return what the templates need to show the area's own grades (``grading`` None: renkei's A–E, as before)."""
+    if grading is None:
+        return {"grading": None}
+    return {
+        "grading": grading,
+        "legend_grades": grading.legend(lang),
+        "kpi_grade": grading.kpi,
+        "project_total": grading.project,
+        "total_words": lambda result: grading.total_words(result, lang),
+        "grade_rule_words": grading.rule_words(lang),
+        "rollup_words": grading.rollup_words(lang),
+    }
+
+
 def render_page(
     request: Request, template: str, context: Mapping[str, Any], *, status_code: int = 200
 ) -> Response:
@@ -220,8 +236,10 @@ def render_page(
     templates: Jinja2Templates = request.app.state.templates
     portal = context.get("portal")
     synthetic = portal.synthetic if isinstance(portal, Portal) else is_synthetic_area(request)
+    grades = grading_context(area_grading(portal if isinstance(portal, Portal) else None), lang)
     response = templates.TemplateResponse(
-        request, template, {**_context(request, lang), "synthetic": synthetic, **context}, status_code=status_code
+        request, template, {**_context(request, lang), "synthetic": synthetic, **grades, **context},
+        status_code=status_code,
     )
     chosen = request.query_params.get("lang")
     if chosen in LANGUAGES:

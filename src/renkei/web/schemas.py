@@ -9,13 +9,21 @@ from pydantic import BaseModel, Field
 
 from renkei.domain.actual import Actual
 from renkei.domain.plan import LEAD_PARTIES, PARTNER_PARTIES
+from renkei.domain.scale import Grade, RollUpResult
+from renkei.domain.scale_json import scale_to_json
 from renkei.domain.status import Status
 from renkei.domain.totals import YearTotal
 from renkei.presentation.chart import build_kpi_series
 from renkei.presentation.choropleth import AreaShapes
 from renkei.presentation.views import KpiView
+from renkei.web.grades import AreaGrading, area_grading
 from renkei.web.listing import Facet, category_label
 from renkei.web.readmodel import Portal, ProjectView, category_key
+
+
+def _absent(value: object) -> bool:
+    """Tell whether an optional field is left out of the answer: an area on renkei's A–E answers as it always did."""
+    return value is None
 
 
 class NotFound(BaseModel):
@@ -59,6 +67,38 @@ class YearAmount(BaseModel):
     in_period: bool
 
 
+class GradeItem(BaseModel):
+    """A grade of the area's own evaluation scale (評価区分)."""
+
+    key: str = Field(description="the grade's key as the area writes it (A, S, X …)")
+    label: str = Field(description="the grade's word in the answer's language (目標値以上, 評価困難 …)")
+    colour: str = Field(description="#rrggbb")
+    unrated: bool = Field(description="true for a grade of no judgment (評価困難, 未着手, 中止)")
+
+
+class RollUpItem(BaseModel):
+    """KPI grades added up by the area's roll-up rule (a project, a 政策分野, a 分類 or the whole plan)."""
+
+    label: str | None = Field(None, description="the group (政策分野 or 分類); null for a project or the whole plan")
+    rule: str = Field(description="worst, share or mean_rate")
+    kpis: int
+    grade: GradeItem | None = Field(description="the group's grade (null under share, or with no KPI)")
+    mean_score_rate: float | None = Field(description="mean_rate: the mean of the KPIs' score rates (1.0 = 100%)")
+    by_grade: dict[str, int] = Field(description="KPIs at each grade of the scale, every grade in the scale's order")
+
+
+class EvaluationScaleInfo(BaseModel):
+    """The area's own evaluation scale and roll-up rule, in the area file's form, with both rules in words."""
+
+    scale: dict[str, Any] = Field(description="the area file's evaluation_scale (docs/evaluation-scale.md)")
+    rollup: str = Field(description="worst, share or mean_rate")
+    rule_words: str = Field(description="how a KPI reaches a grade, in the answer's language")
+    rollup_words: str = Field(description="how grades add up, in the answer's language")
+    overall: RollUpItem
+    by_policy_area: list[RollUpItem]
+    by_category: list[RollUpItem]
+
+
 class Summary(BaseModel):
     """The home page: the plan, counts, budget totals (relisted counted once) and KPI status distribution."""
 
@@ -78,6 +118,9 @@ class Summary(BaseModel):
     kpi_status: list[CountItem] = Field(description="KPIs by status, each KPI once (relisted repeats not again)")
     kpi_counted: int = Field(description="KPIs counted once each")
     projects_counted: int = Field(description="projects counted once each (a relisted sheet with its original)")
+    evaluation_scale: EvaluationScaleInfo | None = Field(
+        default=None, exclude_if=_absent,
+        description="the area's own evaluation scale and the totals in it (absent: the area uses renkei's A-E)")
 
 
 class KpiItem(BaseModel):
@@ -122,6 +165,10 @@ class KpiItem(BaseModel):
         description="the KPI's revisions mid-period (一部改正), oldest first: the revision's label, date, reason and "
                     "first fiscal year in force, the change (added, changed, dropped), the baseline and target before "
                     "and after, and a description in Japanese and English; empty when never revised")
+    grade: GradeItem | None = Field(
+        default=None, exclude_if=_absent,
+        description="the KPI's grade in the area's own evaluation scale, beside status and rating, the judgment it "
+                    "rests on (absent: the area uses renkei's A-E)")
 
 
 class ProjectItem(BaseModel):
@@ -144,6 +191,9 @@ class ProjectItem(BaseModel):
     status: str | None = Field(description="the most pressing status among its KPIs")
     rating: str | None = Field(default=None, description="the rating of its most pressing KPI (A-E, -)")
     kpi_count: int
+    grades: RollUpItem | None = Field(
+        default=None, exclude_if=_absent,
+        description="its KPIs rolled up by the area's rule, in the area's own scale (absent: renkei's A-E)")
 
 
 class FacetValueItem(BaseModel):
@@ -201,6 +251,7 @@ class ProjectDetail(ProjectItem):
         default_factory=list, description="KPIs a revision of the vision dropped from the sheet (their actuals kept)")
 
 
+
 class MunicipalityItem(BaseModel):
     """A member municipality with its participation."""
 
@@ -226,6 +277,9 @@ class MunicipalityProject(BaseModel):
     status: str | None
     rating: str | None = Field(default=None, description="the rating of its most pressing KPI (A-E, -)")
     own_actuals: list[dict[str, object]] = Field(description="this municipality's share of KPI actuals")
+    grades: RollUpItem | None = Field(
+        default=None, exclude_if=_absent,
+        description="the project's KPIs rolled up by the area's rule, in the area's own scale (absent: renkei's A-E)")
 
 
 class MunicipalityDetail(MunicipalityItem):
@@ -264,8 +318,32 @@ def plan_info(portal: Portal) -> list[PlanInfo]:
 
 
 def build_summary(portal: Portal, lang: str) -> Summary:
-    """Summarise a plan for the home page and /api/summary."""
-    return _build_summary(portal, lang)
+    """Summarise a plan for the home page and /api/summary (with the area's scale and totals when it has one)."""
+    summary = _build_summary(portal, lang)
+    grading = area_grading(portal)
+    if grading is None:
+        return summary
+    grades = grading.summary(portal)
+    from renkei.presentation.i18n import label_group
+
+    return summary.model_copy(update={"evaluation_scale": EvaluationScaleInfo(
+        scale=scale_to_json(grading.scale), rollup=grading.rollup.value, rule_words=grading.rule_words(lang),
+        rollup_words=grading.rollup_words(lang), overall=rollup_item(grades.overall, lang),
+        by_policy_area=[rollup_item(r, lang, label_group(label, lang)) for label, r in grades.by_policy_area],
+        by_category=[rollup_item(r, lang, label) for label, r in grades.by_category])})
+
+
+def grade_item(grade: Grade, lang: str) -> GradeItem:
+    """Describe a grade of the area's scale."""
+    return GradeItem(key=grade.key, label=grade.label(lang), colour=grade.colour, unrated=grade.unrated)
+
+
+def rollup_item(result: RollUpResult, lang: str, label: str | None = None) -> RollUpItem:
+    """Describe a group's total under the area's roll-up rule."""
+    return RollUpItem(label=label, rule=result.rule.value, kpis=result.kpis,
+                      grade=grade_item(result.grade, lang) if result.grade else None,
+                      mean_score_rate=round(result.mean_rate, 4) if result.mean_rate is not None else None,
+                      by_grade=dict(result.counts))
 
 
 def _year_amount(y: YearTotal) -> YearAmount:
@@ -303,7 +381,8 @@ def kpi_item(view: KpiView, portal: Portal, lang: str, *, chart: bool = False) -
 
     e = view.evaluation
     series = build_kpi_series(view, portal.plan.first_year, portal.plan.last_year) if chart else None
-    return KpiItem(
+    grading = area_grading(portal)
+    fields: dict[str, Any] = dict(
         project_slug=view.project_slug, project_name=view.project_name, indicator=view.kpi.indicator,
         form=e.kind.value, baseline=view.kpi.baseline.text, target=view.kpi.target.text,
         target_value=e.target_value, target_fiscal_year=e.target_year,
@@ -319,6 +398,7 @@ def kpi_item(view: KpiView, portal: Portal, lang: str, *, chart: bool = False) -
         forecast_at_target=e.forecast_at_target, chart=series.to_dict() if series else None,
         revisions=view.history.to_list() if view.history is not None else [],
     )
+    return KpiItem(**fields, grade=grade_item(grading.kpi(view), lang) if grading is not None else None)
 
 
 def _public_actual(actual: Actual, portal: Portal) -> dict[str, object]:
@@ -328,10 +408,10 @@ def _public_actual(actual: Actual, portal: Portal) -> dict[str, object]:
     return shown
 
 
-def project_item(view: ProjectView) -> ProjectItem:
-    """Describe a project for the list."""
+def project_item(view: ProjectView, grading: AreaGrading | None = None, lang: str = "ja") -> ProjectItem:
+    """Describe a project for the list (with its KPIs rolled up when the area has its own scale)."""
     p = view.project
-    return ProjectItem(
+    fields: dict[str, Any] = dict(
         slug=p.slug, name=p.name, relisted=p.relisted, policy_area=p.policy_area_label,
         policy_area_number=p.policy_area.number if p.policy_area else None,
         category=category_label(p) or None, category_key=category_key(p) or None,
@@ -342,17 +422,20 @@ def project_item(view: ProjectView) -> ProjectItem:
         status=view.status.value if view.status else None, rating=view.rating.value if view.rating else None,
         kpi_count=len(view.kpis),
     )
+    return ProjectItem(**fields, grades=rollup_item(grading.project(view), lang) if grading is not None else None)
 
 
 def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetail:
     """Describe a project: the domain's own JSON of the sheet, with its evaluated KPIs and corrections beside it."""
-    return ProjectDetail(
-        **project_item(view).model_dump(),
+    grading = area_grading(portal)
+    fields = dict(
+        **dict(project_item(view, grading, lang)),
         sheet=view.project.to_dict(),
         kpis=[kpi_item(k, portal, lang, chart=True) for k in view.kpis],
         corrections=[CorrectionItem(message=f.message_in(lang), line=f.line) for f in view.corrections],
         dropped_kpis=[DroppedKpi(indicator=h.indicator, revisions=h.to_list()) for h in view.dropped_kpis],
     )
+    return ProjectDetail(**fields)
 
 
 def municipality_items(portal: Portal) -> list[MunicipalityItem]:
@@ -383,13 +466,13 @@ def role_for(view: ProjectView, name: str, is_lead: bool) -> tuple[str | None, l
 
 def municipality_detail(portal: Portal, code: str,
                         window: Callable[[list[ProjectView]], Sequence[ProjectView]] | None = None,
-                        ) -> MunicipalityDetail | None:
+                        lang: str = "ja") -> MunicipalityDetail | None:
     """Describe a member's participation, or None when the code is not a member.
 
     ``window`` picks the sheets to describe (a page of them); every one by default. ``project_count`` stays the
     member's whole count.
     """
-    return _municipality_detail(portal, code, window)
+    return _municipality_detail(portal, code, window, lang)
 
 
 def _core_group(text: str | None) -> str | None:
@@ -411,13 +494,14 @@ def _own_actuals(view: ProjectView, code: str) -> list[dict[str, object]]:
 
 
 def _municipality_detail(portal: Portal, code: str,
-                         window: Callable[[list[ProjectView]], Sequence[ProjectView]] | None,
+                         window: Callable[[list[ProjectView]], Sequence[ProjectView]] | None, lang: str = "ja",
                          ) -> MunicipalityDetail | None:
     member = portal.member_by_code(code)
     if member is None:
         return None
     this = next(i for i in municipality_items(portal) if i.code == code)
     is_lead = code == portal.lead_code
+    grading = area_grading(portal)
     projects = []
     sheets = portal.projects_of(member)
     for view in (window(sheets) if window is not None else sheets):
@@ -431,6 +515,7 @@ def _municipality_detail(portal: Portal, code: str,
             core_group=_core_group(view.project.partners.text),
             status=view.status.value if view.status else None, rating=view.rating.value if view.rating else None,
             own_actuals=_own_actuals(view, code),
+            grades=rollup_item(grading.project(view), lang) if grading is not None else None,
         ))  # fmt: skip
     return MunicipalityDetail(**this.model_dump(), projects=projects)
 

@@ -84,8 +84,10 @@ def site_file(path: str, params: Mapping[str, str], lang: str) -> str | None:
     'api/projects-limit-100-offset-100.json'
     >>> site_file("/static/css/portal.css", {}, "en"), site_file("/staff", {}, "ja")
     ('static/css/portal.css', None)
+    >>> site_file("/a/seto/scale.css", {"as_of": "2026"}, "en")  # an area's grade colours, one file in any language
+    'a/seto/scale.css'
     """
-    if path.startswith(("/static/", "/opendata/")) or path in LANGUAGE_FREE:
+    if path.startswith(("/static/", "/opendata/")) or path in LANGUAGE_FREE or path.endswith("/scale.css"):
         return path[1:]
     kept = sorted((k, v) for k, v in params.items() if k not in IGNORED and k != "lang" and v)
     if path.startswith("/api/"):

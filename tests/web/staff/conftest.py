@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,11 @@ from sqlalchemy import select, update
 
 from renkei.cli.portal import read_example_text
 from renkei.domain.workflow import Step
+from renkei.reading.area import load_area
 from renkei.reading.sheet import read_plan
-from renkei.services import evaluations, project_text, workflow
+from renkei.services import evaluations, partner_evaluations, project_text, workflow
 from renkei.services.accounts import create_user, set_project_assignment
+from renkei.services.areas import add_area
 from renkei.services.plan_import import import_plan
 from renkei.services.rounds import open_round
 from renkei.services.signin import csrf_token, sign_in
@@ -66,6 +68,8 @@ def seed_database(url: str) -> Seed:
             plan, findings = read_plan(source)
             result = import_plan(session=session, plan=plan, findings=findings, source_text=source, actor="seed")
             assert result.plan_id is not None
+            # the example's area asks its partners for their own evaluations (連携市町による評価)
+            add_area(session=session, area=replace(load_area("kitakyushu"), partner_evaluations=True), actor="seed")
             project = next(r for r in project_rows(session=session, plan_id=result.plan_id).values()
                            if r.slug == TARGET_SLUG)
             kpi = next(k for (pid, _), k in kpi_rows(session=session, plan_id=result.plan_id).items()
@@ -81,6 +85,10 @@ def seed_database(url: str) -> Seed:
             evaluations.enter_evaluation(session=session, user=users["editor"], project_id=project.id, step=Step.SUBMIT,
                                          data=evaluations.EvaluationInput("2026", "continue", "継続"),
                                          expected_version=0)
+            partner_evaluations.enter_partner_evaluation(
+                session=session, user=users["yukuhashi"], project_id=project.id, municipality_code="402133",
+                data=partner_evaluations.PartnerEvaluationInput("2025", "B", "順調"), step=Step.SUBMIT,
+                expected_version=0)
             project_text.save_text_draft(session=session, user=users["editor"], project_id=project.id,
                                          description="下書きの説明", effects="効果", roles=[("北九州市", "推進")],
                                          expected_version=0)

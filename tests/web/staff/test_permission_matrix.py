@@ -64,6 +64,13 @@ CASES: dict[str, Case] = {
     "/staff/projects/{project_id}/evaluation/review": Case(
         lambda s: f"/staff/projects/{s.project_id}/evaluation/review",
         {"year": "2026", "version": "1", "step": "approve"}),
+    "/staff/projects/{project_id}/partners": Case(  # 行橋市's own evaluation: its own for 行橋市, anyone's for admin
+        lambda s: f"/staff/projects/{s.project_id}/partners",
+        {"municipality_code": "402133", "fiscal_year": "2026", "grade": "A", "comment": "順調", "step": "submit",
+         "version": "0"}, code="402133"),
+    "/staff/projects/{project_id}/partners/review": Case(
+        lambda s: f"/staff/projects/{s.project_id}/partners/review",
+        {"municipality_code": "402133", "year": "2025", "version": "1", "step": "approve"}),
     "/staff/upload": Case(lambda s: "/staff/upload", {}, upload=True),
     "/staff/mapping": Case(lambda s: "/staff/mapping", {"step": "upload"}, on_project=False, upload=True,
                            anywhere=True),

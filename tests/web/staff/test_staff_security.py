@@ -183,6 +183,7 @@ PAGES: dict[str, tuple[str, Action, bool]] = {
     "/staff/projects/{project_id}": ("/staff/projects/{project}", Action.VIEW_DRAFTS, True),
     "/staff/projects/{project_id}/evaluation": ("/staff/projects/{project}/evaluation", Action.VIEW_DRAFTS, True),
     "/staff/projects/{project_id}/history": ("/staff/projects/{project}/history", Action.VIEW_HISTORY, True),
+    "/staff/projects/{project_id}/partners": ("/staff/projects/{project}/partners", Action.VIEW_DRAFTS, True),
     "/staff/upload": ("/staff/upload", Action.UPLOAD_ACTUALS, False),
     "/staff/mapping": ("/staff/mapping", Action.UPLOAD_ACTUALS, False),
     "/staff/preview": ("/staff/preview", Action.VIEW_DRAFTS, False),

@@ -16,9 +16,11 @@ from renkei.presentation.choropleth import load_shapes
 from renkei.presentation.columns import Column, Columns
 from renkei.presentation.i18n import label_status, translate
 from renkei.web.api_guide import download_name
+from renkei.web.grades import area_grading
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep
 from renkei.web.schemas import (
+    GradeItem,
     KpiItem,
     MapData,
     MunicipalityDetail,
@@ -27,6 +29,7 @@ from renkei.web.schemas import (
     ProjectDetail,
     ProjectItem,
     ProjectList,
+    RollUpItem,
     Summary,
     build_summary,
     facet_items,
@@ -97,6 +100,28 @@ PROJECT_CSV: Columns[ProjectItem, str] = Columns((
     Column("評価の名称", lambda p: Rating(p.rating).label_ja if p.rating else None),
     Column("KPI数", lambda p: p.kpi_count),
 ))
+#: The projects CSV of an area with its own evaluation scale: the same columns, then the KPIs rolled up.
+GRADED_PROJECT_CSV: Columns[ProjectItem, str] = Columns((
+    *PROJECT_CSV.columns,
+    Column("評価区分", lambda p: _total_grade(p, "key")), Column("評価区分の名称", lambda p: _total_grade(p, "label")),
+    Column("平均得点率", lambda p: _total(p).mean_score_rate),
+    Column("評価区分ごとのKPI数", lambda p: "、".join(f"{k} {n}" for k, n in _total(p).by_grade.items() if n)),
+))
+
+
+def _total(item: ProjectItem) -> RollUpItem:
+    assert item.grades is not None  # the graded CSV is written for a graded area's items only
+    return item.grades
+
+
+def _total_grade(item: ProjectItem, name: str) -> str | None:
+    grade = _total(item).grade
+    return getattr(grade, name) if grade is not None else None  # no single grade under share: blank
+
+
+def _grade(item: KpiItem) -> GradeItem:
+    assert item.grade is not None  # the graded CSV is written for a graded area's items only
+    return item.grade
 #: The columns of the municipalities CSV.
 MUNICIPALITY_CSV: Columns[MunicipalityItem, str] = Columns((
     Column("全国地方公共団体コード", lambda m: m.code), Column("市町村名", lambda m: m.name),
@@ -112,6 +137,11 @@ KPI_CSV: Columns[KpiItem, str] = Columns((
     Column("期待進捗率", lambda k: k.expected_progress), Column("進捗", lambda k: k.status_label),
     Column("評価", lambda k: k.rating), Column("評価の名称", lambda k: k.rating_label),
     Column("判定の根拠", lambda k: k.explanation), Column("重複計上なし", lambda k: k.counted),
+))
+#: The KPIs CSV of an area with its own evaluation scale: the same columns, then the KPI's grade.
+GRADED_KPI_CSV: Columns[KpiItem, str] = Columns((
+    *KPI_CSV.columns,
+    Column("評価区分", lambda k: _grade(k).key), Column("評価区分の名称", lambda k: _grade(k).label),
 ))
 
 
@@ -132,7 +162,7 @@ def _projects(request: Request, session: SessionDep, portal: PortalDep, lang: st
     found = filter_projects(portal, chosen, hits)
     shown = found[window] if window else found
     return ProjectList(plan_key=portal.summary.plan_key, count=len(found),
-                       projects=[project_item(v) for v in shown],
+                       projects=[project_item(v, area_grading(portal), lang) for v in shown],
                        facets=facet_items(build_facets(portal, chosen, hits, lang)))
 
 
@@ -163,7 +193,8 @@ get_projects.__doc__ = (get_projects.__doc__ or "") + FILTER_DOC
 def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Download the filtered project list as CSV."""
     listing = _projects(request, session, portal, lang)
-    return write_csv(PROJECT_CSV.header(), PROJECT_CSV.rows(listing.projects), download_name("projects", portal.plan))
+    shape = GRADED_PROJECT_CSV if area_grading(portal) else PROJECT_CSV
+    return write_csv(shape.header(), shape.rows(listing.projects), download_name("projects", portal.plan))
 
 
 @router.get("/projects/{slug}", response_model=ProjectDetail, summary="One project sheet")
@@ -196,7 +227,7 @@ def get_municipality(
     code: str = Path(pattern=r"^\d{6}$", description="6-digit local government code"),
 ) -> MunicipalityDetail:
     """Return a member's projects with its role and the cost-sharing basis, and the area averages."""
-    detail = municipality_detail(portal, code)
+    detail = municipality_detail(portal, code, lang=lang)
     if detail is None:
         raise HTTPException(status_code=404, detail=translate("muni.not_found", lang))
     return detail
@@ -224,7 +255,8 @@ def get_kpis(request: Request, response: Response, session: SessionDep, portal: 
             responses={200: {"content": {"text/csv": {}}}})
 def get_kpis_csv(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Download the KPIs as CSV."""
-    return write_csv(KPI_CSV.header(), KPI_CSV.rows(_kpis(request, session, portal, lang)[1]),
+    shape = GRADED_KPI_CSV if area_grading(portal) else KPI_CSV
+    return write_csv(shape.header(), shape.rows(_kpis(request, session, portal, lang)[1]),
                      download_name("kpis", portal.plan))
 
 

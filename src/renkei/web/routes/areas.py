@@ -22,7 +22,8 @@ from renkei.services.national_kpis import list_national_kpis
 from renkei.store.national_kpis import KpiOrder
 from renkei.store.national_search import LIMIT as SEARCH_LIMIT
 from renkei.store.national_search import search_everywhere
-from renkei.store.portal_queries import AreaListing, list_areas
+from renkei.store.portal_queries import AreaListing, list_areas, load_area_members
+from renkei.web.grades import members_grading
 from renkei.web.pagination import PAGE_SIZE, Page, read_page_number
 from renkei.web.parameters import check_page
 from renkei.web.readmodel import kpi_view
@@ -76,15 +77,24 @@ def list_every_area_kpis(request: Request, session: SessionDep,
                                page=read_page_number(request.query_params.get("page")), page_size=PAGE_SIZE)
     page = Page(items=found.kpis, number=found.number, size=PAGE_SIZE, total=found.total)
     check_page(request, page)
+    # each KPI in its own area's grades (an area on renkei's A–E: none); one look-up per area on the page
+    gradings = {slug: members_grading(load_area_members(session=session, area_slug=slug))
+                for slug in dict.fromkeys(item.found.area_slug for item in found.kpis)}
     rows = []
     for item in found.kpis:
         view = kpi_view(item.progress)
         series = build_kpi_series(view, item.first_year, item.last_year)
         line = render_sparkline(list(series.actual), target=view.kpi.target.value, years=series.years,
                                 label=view.kpi.indicator, label_lang="ja", baseline=series.baseline)
-        rows.append((item, view, line))
-    return render_page(request, "areas/kpis.html", {"q": q, "area": chosen, "sort": order, "found": found,
-                                                    "page": page, "rows": rows})
+        rows.append((item, view, line, gradings[item.found.area_slug]))
+    graded = {slug: g for slug, g in gradings.items() if g is not None}
+    english = get_language(request) == "en"
+    names = {i.found.area_slug: i.found.area_name_en if english and i.found.area_name_en else i.found.area_name
+             for i in found.kpis}
+    return render_page(request, "areas/kpis.html", {
+        "q": q, "area": chosen, "sort": order, "found": found, "page": page, "rows": rows,
+        "area_gradings": [(names[slug], g) for slug, g in graded.items()],
+        "area_stylesheets": [area_path(slug, "/scale.css") for slug in graded]})
 
 
 def by_prefecture(areas: list[AreaListing]) -> list[tuple[str, list[AreaListing]]]:

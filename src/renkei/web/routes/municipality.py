@@ -28,7 +28,7 @@ def show_municipality(request: Request, code: str, portal: PortalDep, lang: Lang
         pages.append(paginate(sheets, number))
         return pages[0].items
 
-    detail = municipality_detail(portal, code, one_page)
+    detail = municipality_detail(portal, code, one_page, lang)
     if detail is None:
         raise HTTPException(status_code=404, detail=translate("muni.not_found", lang))
     shapes = load_shapes(portal.plan.area_slug)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
+from renkei.domain.scale import DEFAULT_SCALE
 from renkei.presentation.budget_chart import draw_budget_chart, project_budget_years
 from renkei.presentation.chart import build_kpi_series, render_kpi_chart
 from renkei.presentation.choropleth import load_shapes, render_map
 from renkei.presentation.i18n import short_year_labels, translate
 from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.store.evaluations import published_evaluations_of
+from renkei.store.partner_evaluations import published_partner_evaluations_of
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, member_link, render_page
 
 router = APIRouter()
@@ -55,7 +57,16 @@ def show_project(request: Request, slug: str, portal: PortalDep, lang: LanguageD
     evaluations = [(e.fiscal_year, DIRECTION_LABELS[e.published_direction or "continue"][lang == "en"],
                     e.published_comment or "") for e in published_evaluations_of(
                         session=session, plan_id=portal.summary.id, project_key=view.key)]
+    # the partners' own evaluations, where the area asks for them: each in the area's scale, by the lead city's
+    scale = (portal.members.scale if portal.members else None) or DEFAULT_SCALE
+    keys = {g.key for g in scale.grades}
+    partner_evaluations = [(e.fiscal_year, portal.member_names.get(e.municipality_code, e.municipality_code),
+                            scale.grade(e.grade) if e.grade in keys else None, e.grade, e.comment)
+                           for e in published_partner_evaluations_of(session=session, plan_id=portal.summary.id,
+                                                                    project_key=view.key)
+                           ] if portal.members is not None and portal.members.partner_evaluations else []
     return render_page(request, "projects/detail.html", {
         "portal": portal, "view": view, "budget_chart": budget_chart, "kpi_charts": kpi_charts,
         "partner_map": partner_map, "partner_codes": partner_codes, "evaluations": evaluations,
+        "partner_evaluations": partner_evaluations,
     })

@@ -18,11 +18,11 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "review_comment": ("審査のコメント", "review comment"), "status": ("評価", "assessment"),
     "comment": ("コメント", "comment"), "direction": ("方向性", "direction"),
     "description": ("事業内容", "description"), "effects": ("効果", "effects"), "roles": ("役割分担", "roles"),
-    "project": ("担当事業", "assigned project"),
+    "project": ("担当事業", "assigned project"), "grade": ("評価", "grade"),
 }
 #: Fields whose values are compared whole (a code or a number), not letter by letter.
 WHOLE_FIELDS = frozenset({"value", "review_status", "direction", "status", "by_municipality", "disabled", "role",
-                          "municipality_code", "project"})
+                          "municipality_code", "project", "grade"})
 #: Audited action → (Japanese, English).
 ACTION_LABELS: dict[str, tuple[str, str]] = {
     "save": ("下書き保存", "saved"), "submit": ("提出", "submitted"), "return": ("差し戻し", "returned"),
@@ -36,6 +36,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
 ENTITY_LABELS: dict[str, tuple[str, str]] = {
     "actual": ("実績値", "actual"), "assessment": ("評価", "assessment"), "evaluation": ("事業評価", "evaluation"),
     "project_text": ("本文", "text"), "user": ("アカウント", "account"),
+    "partner_evaluation": ("連携市町の評価", "partner evaluation"),
 }
 
 

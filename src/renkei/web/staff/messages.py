@@ -140,6 +140,13 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "staff.no_history": ("履歴はまだありません。", "No history yet."),
     "staff.text": ("本文（事業内容・効果・役割分担）", "Text (description, effects, roles)"),
     "staff.evaluation": ("事業評価", "Annual evaluation"),
+    "staff.partner_evaluations": ("連携市町の評価", "Partners' evaluations"),
+    "staff.partner_evaluations_not_asked": ("この圏域は連携市町による評価を求めていません（圏域設定の partner_evaluations）。",
+                                            "This area does not ask its partners for evaluations (partner_evaluations "
+                                            "in the area file)."),
+    "staff.partner_grade": ("評価", "Grade"),
+    "staff.published_partner_evaluation": ("公開中の評価", "Published evaluation"),
+    "staff.no_partners": ("この事業に連携市町はありません。", "This project names no partner municipality."),
     "staff.pending_changes": ("未公開の変更があります", "There are unpublished changes"),
     "staff.publish": ("公開する", "Publish"),
     "staff.published_text": ("公開中の本文", "Published text"),

@@ -1,7 +1,7 @@
 """Plan revisions: a revised edition of the vision mid-period (一部改正), and each KPI's history through them.
 
 Revision ID: 0009_plan_revisions
-Revises: 0007_app_secret
+Revises: 0008_area_scale
 Create Date: 2026-12-07
 
 ``plan_revision`` records a revision (label, date as written, reason, the fiscal year it is in force from, the plan
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0009_plan_revisions"
-down_revision: str | None = "0007_app_secret"
+down_revision: str | None = "0008_area_scale"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
