@@ -181,7 +181,8 @@ class CorrectionItem(BaseModel):
 
 
 class DroppedKpi(BaseModel):
-    """A KPI a revision of the vision (一部改正) dropped: its indicator and its revisions, oldest first."""
+    """A KPI a revision of the vision (一部改正) dropped or adds from a later year: its indicator and revisions, oldest
+    first."""
 
     indicator: str
     revisions: list[dict[str, object]]
@@ -198,7 +199,11 @@ class ProjectDetail(ProjectItem):
     kpis: list[KpiItem]
     corrections: list[CorrectionItem] = Field(description="where the document's text was read as corrected")
     dropped_kpis: list[DroppedKpi] = Field(
-        default_factory=list, description="KPIs a revision of the vision dropped from the sheet (their actuals kept)")
+        default_factory=list, description="KPIs a revision of the vision dropped from the sheet by the evaluation year "
+                                          "(their actuals kept; one dropped from a later year is still among `kpis`)")
+    later_kpis: list[DroppedKpi] = Field(
+        default_factory=list, description="KPIs a revision adds to the sheet from a year after the evaluation year "
+                                          "(not yet part of the vision: neither evaluated nor counted)")
 
 
 class MunicipalityItem(BaseModel):
@@ -352,6 +357,7 @@ def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetai
         kpis=[kpi_item(k, portal, lang, chart=True) for k in view.kpis],
         corrections=[CorrectionItem(message=f.message_in(lang), line=f.line) for f in view.corrections],
         dropped_kpis=[DroppedKpi(indicator=h.indicator, revisions=h.to_list()) for h in view.dropped_kpis],
+        later_kpis=[DroppedKpi(indicator=h.indicator, revisions=h.to_list()) for h in view.later_kpis],
     )
 
 
