@@ -53,8 +53,13 @@ def test_a_revised_plan_publishes_its_kpis_history(session: Session, tmp_path: P
     assert (changed["改正日"], changed["改正日（記載）"], changed["適用年度"], changed["変更前の目標値"],
             changed["変更後の目標値"]) == ("2027-10-01", "令和9年10月", "2027", "25件（令和12年度までの累計）",
                                           "40件（令和12年度までの累計）")
-    assert found[("各種研修等の件数", "dropped")]["KPI_ID"] == ""  # no longer among the KPIs
     kpi_ids = {r["ID"] for r in rows(folder, "kpis")}
+    # FY2026 is before the drop: the dropped KPI is still among that year's KPIs, the added one not yet
+    assert found[("各種研修等の件数", "dropped")]["KPI_ID"] in kpi_ids
+    assert found[("各種研修等の受講者数", "added")]["KPI_ID"] == ""
+    later = {(r["指標名"], r["変更コード"]): r for r in rows(write(session, tmp_path / "later", 2027), "revisions")}
+    assert later[("各種研修等の件数", "dropped")]["KPI_ID"] == ""  # no longer among the KPIs
+    assert later[("各種研修等の受講者数", "added")]["KPI_ID"] != ""
     assert changed["KPI_ID"] in kpi_ids
     evaluation = next(r for r in rows(folder, "evaluations") if r["KPI_ID"] == changed["KPI_ID"])
     assert evaluation["評価の説明"].startswith("令和9年度の改正前の目標（25件（令和12年度までの累計））")

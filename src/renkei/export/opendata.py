@@ -322,7 +322,7 @@ class _Builder:
         shape: Columns[tuple[str, str, str | None, KpiRevision], Field] = Columns((
             Column(_s("事業ID", "事業ID", required=True), lambda r: r[0]),
             Column(_s("指標名", "指標", required=True), lambda r: r[1]),
-            Column(_s("KPI_ID", "KPI_ID", "blank for a KPI the vision no longer has (dropped)"), lambda r: r[2]),
+            Column(_s("KPI_ID", "KPI_ID", "blank for a KPI not in the vision in the year evaluated (dropped, or added later)"), lambda r: r[2]),
             Column(_s("改正", "改正の名称（一部改正など）", required=True), lambda r: r[3].revision.label),
             Column(_s("改正日", "改正の日付（ISO 8601）", required=True),
                    lambda r: r[3].revision.revised_on.isoformat()),
