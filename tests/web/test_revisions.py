@@ -25,6 +25,7 @@ from renkei.web.snapshot import PortalCache, load_portal
 
 FIRE = Project("火災原因調査鑑識・鑑定連携事業", 0).slug
 TRAINING = Project("消防法令に基づく規制業務に関する職員の育成", 0).slug
+ROAD = Project("圏域内道路交通のネットワーク化にかかる連携", 0).slug
 HISTORY = ("令和9年度の改正（一部改正、令和9年10月）で目標を25件（令和12年度までの累計）から"
            "40件（令和12年度までの累計）に変更")
 
@@ -145,3 +146,30 @@ def test_snapshots_of_other_years_and_updates_keep_each_years_target(
     session.commit()
     assert fire_target(2026) == (25.0, "令和9年度の改正前の目標")  # updated sheet by sheet, still the old target
     assert cache.builds["update"] == 1
+
+
+def test_the_api_lists_every_revised_kpi_withdrawn_sheets_included(
+        example_copy: str, revise_example: Callable[[Session, int], None],
+        withdraw_example_sheet: Callable[[Session, int], None]) -> None:
+    engine = create_engine_from_url(example_copy)
+    with create_session_factory(engine)() as session:
+        revise_example(session, 1)
+        withdraw_example_sheet(session, 1)
+    engine.dispose()
+    with TestClient(create_app(Settings(database_url=example_copy))) as client:
+        earlier = client.get("/api/a/kitakyushu/revisions", params={"as_of": "2026"}).json()
+        later = client.get("/api/a/kitakyushu/revisions", params={"as_of": "2028"}).json()
+        assert client.get(f"/a/kitakyushu/projects/{ROAD}").status_code == 404  # withdrawn: no page
+    assert [(r["label"], r["in_force_from"]) for r in earlier["revisions"]] == [("一部改正", 2027), ("改定", 2028)]
+    by_kpi = {(k["project_name"], k["indicator"]): k for k in earlier["kpis"]}
+    road = by_kpi[("圏域内道路交通のネットワーク化にかかる連携", "都市計画道路の整備率")]
+    assert (road["project_slug"], road["project_withdrawn"], road["in_vision"]) == (ROAD, True, False)
+    assert [(r["change"], r["in_force_from"], r["old_target"]) for r in road["revisions"]] == [
+        ("dropped", 2028, "85.9%(令和12年度)")]
+    assert road["revisions"][0]["description"]["ja"] == ("令和10年度の改正（改定、令和10年4月1日）で削除"
+                                                         "（令和10年度から）")
+    assert set(by_kpi) == {(k["project_name"], k["indicator"]) for k in later["kpis"]}
+    in_vision = {k["indicator"]: (k["in_vision"], later_k["in_vision"])
+                 for k, later_k in zip(earlier["kpis"], later["kpis"], strict=True)}
+    assert in_vision["各種研修等の件数"] == (True, False) and in_vision["各種研修等の受講者数"] == (False, True)
+    assert in_vision["鑑識・鑑定及び研修・会議等実施件数"] == (True, True)

@@ -185,12 +185,15 @@ class KpiHistory:
 
     ``last_form`` is a dropped KPI's form as last stored (its baseline and target before the drop), so a year before
     the drop can still judge it; ``position`` its place on its sheet then (None for a KPI still in the plan).
+    ``withdrawn_sheet`` names the sheet (事業名) when a revision withdrew the whole sheet, which the plan no longer
+    lists.
     """
 
     indicator: str
     entries: tuple[KpiRevision, ...]
     last_form: KPI | None = None
     position: int | None = None
+    withdrawn_sheet: str | None = None
 
     @property
     def dropped(self) -> KpiRevision | None:

@@ -82,11 +82,12 @@ def list_kpi_histories(*, session: Session, plan_id: int,
     """
     query = (
         select(ProjectRow.key, KpiRow.indicator_key, KpiRow.indicator, KpiRow.id.label("kpi_id"), KpiRow.position,
-               (KpiRow.status != "active") | (ProjectRow.status != "active"), KpiRevisionRow.change,
-               KpiRevisionRow.fields,
-               KpiRevisionRow.old_baseline, KpiRevisionRow.old_target, KpiRevisionRow.new_baseline,
-               KpiRevisionRow.new_target, PlanRevisionRow.label, PlanRevisionRow.revised_on,
-               PlanRevisionRow.in_force_from, PlanRevisionRow.reason, PlanRevisionRow.date_text)
+               ((KpiRow.status != "active") | (ProjectRow.status != "active")).label("gone"),
+               ProjectRow.status.label("sheet_status"), ProjectRow.name.label("sheet_name"), KpiRevisionRow.change,
+               KpiRevisionRow.fields, KpiRevisionRow.old_baseline, KpiRevisionRow.old_target,
+               KpiRevisionRow.new_baseline, KpiRevisionRow.new_target, PlanRevisionRow.label,
+               PlanRevisionRow.revised_on, PlanRevisionRow.in_force_from, PlanRevisionRow.reason,
+               PlanRevisionRow.date_text)
         .join(KpiRow, KpiRow.id == KpiRevisionRow.kpi_id)
         .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
         .join(PlanRevisionRow, PlanRevisionRow.id == KpiRevisionRow.plan_revision_id)
@@ -95,10 +96,13 @@ def list_kpi_histories(*, session: Session, plan_id: int,
     )
     found: dict[KpiPlace, tuple[str, list[KpiRevision]]] = {}
     gone: dict[KpiPlace, tuple[int, int]] = {}
+    withdrawn: dict[KpiPlace, str] = {}
     revisions: dict[tuple[object, ...], Revision] = {}
     for row in session.execute(query):
-        if row[5]:
+        if row.gone:
             gone[(row.key, row.indicator_key)] = (row.kpi_id, row.position)
+        if row.sheet_status != "active":
+            withdrawn[(row.key, row.indicator_key)] = row.sheet_name
         header = (row.label, row.revised_on, row.in_force_from, row.reason, row.date_text)
         revision = revisions.get(header) or revisions.setdefault(header, _revision(row))
         entry = KpiRevision(revision, KpiChange(row.change), tuple(row.fields or ()),
@@ -111,5 +115,6 @@ def list_kpi_histories(*, session: Session, plan_id: int,
     for place, (indicator, entries) in found.items():
         kpi_id, position = gone.get(place, (None, None))
         last_form = forms[kpi_id] if kpi_id is not None else None
-        histories[place] = KpiHistory(indicator, tuple(entries), last_form=last_form, position=position)
+        histories[place] = KpiHistory(indicator, tuple(entries), last_form=last_form, position=position,
+                                      withdrawn_sheet=withdrawn.get(place))
     return histories
