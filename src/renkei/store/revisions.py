@@ -29,6 +29,9 @@ class KpiRevisionEntry:
     old_target: Quantity | None = None
     new_baseline: Quantity | None = None
     new_target: Quantity | None = None
+    #: The sheet's name and the indicator as written (for a preview; the rows are keyed by ``place``).
+    sheet: str = ""
+    indicator: str = ""
 
 
 def _json(quantity: Quantity | None) -> dict[str, Any] | None:
