@@ -8,6 +8,8 @@ from typing import Any
 
 from renkei.cli.portal import read_example_text
 from renkei.services.revision_import import document_digest
+from renkei.store.engine import create_engine_from_url
+from renkei.store.portal_queries import read_area_fingerprint
 
 FIRE_TARGET = ("25件（令和12年度までの累計）", "40件（令和12年度までの累計）")
 DROPPED = "\t各種研修等の件数\t5件（令和7年度）\t\t\t5件（令和12年度）"
@@ -45,11 +47,22 @@ def test_the_preview_lists_each_kpi_change_and_writes_nothing(desk: Any) -> None
     assert form["document"] == REVISED and form["digest"] == document_digest(REVISED)
 
 
+def data_version(desk: Any) -> object:
+    """Return the example area's data version (what the portal's caches are keyed by)."""
+    engine = create_engine_from_url(desk.url)
+    try:
+        with engine.connect() as connection:
+            return read_area_fingerprint(connection=connection, area_slug="kitakyushu")
+    finally:
+        engine.dispose()
+
+
 def test_confirming_records_the_revision(desk: Any) -> None:
     form = carried(preview(desk).text)
-    before = desk.snapshot()
+    before, version = desk.snapshot(), data_version(desk)
     response = desk.post("admin", "/staff/admin/revision", {**form, "step": "confirm"})
     assert response.status_code == 200 and "一部改正" in response.text and "取り込みました" in response.text
+    assert data_version(desk) != version  # the portal's pages move with it
     after = desk.snapshot()
     assert len(after["plan_revision"]) == len(before["plan_revision"]) + 1
     assert len(after["kpi_revision"]) == len(before["kpi_revision"]) + 2  # the changed and the dropped KPI
