@@ -119,6 +119,7 @@ def preview_revision(*, session: Session, plan: PlanSummary, text: str, revision
                      actor: str) -> RevisionPreview:
     """Run the import of the stored ``plan`` as a dry run and say, KPI by KPI, what the revision would record
     (nothing is written)."""
+    text = normalise_newlines(text)
     result, errors = _run(session, plan, text, revision, actor, dry_run=True)
     lines = tuple(RevisionLine(
         entry.sheet, entry.indicator, entry.change, *(KpiRevision(
@@ -133,6 +134,7 @@ def confirm_revision(*, session: Session, plan: PlanSummary, text: str, revision
                      plan_version: int, actor: str) -> ImportResult:
     """Import the previewed document as the revision of the stored ``plan`` (read in this request; committed);
     refuse a changed document or plan."""
+    text = normalise_newlines(text)  # a browser sends a form's text back with CRLF line ends
     if document_digest(text) != digest:
         raise StalePreview("文書がプレビューしたものと違います。もう一度プレビューしてください / "
                            "the document is not the one previewed: preview it again")
@@ -141,6 +143,15 @@ def confirm_revision(*, session: Session, plan: PlanSummary, text: str, revision
                            "the plan changed after the preview: preview it again")
     result, _ = _run(session, plan, text, revision, actor, dry_run=False)
     return result
+
+
+def normalise_newlines(text: str) -> str:
+    r"""Write every line end as LF: a preview and its confirmation see the same text, whatever a browser sends back.
+
+    >>> normalise_newlines("a\r\nb\rc\n")
+    'a\nb\nc\n'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def document_digest(text: str) -> str:

@@ -26,6 +26,7 @@ from renkei.services.revision_import import (
     RevisionPreview,
     StalePreview,
     confirm_revision,
+    normalise_newlines,
     preview_revision,
     read_revision_form,
 )
@@ -101,7 +102,8 @@ def revision(request: Request, session: SessionDep, user: UserDep, form: FormDep
         if refused is not None:
             return refused
         text, found = previewed[0]
-        return _page(request, session, user, space=space, preview=found, document=text, typed=typed)
+        return _page(request, session, user, space=space, preview=found, document=normalise_newlines(text),
+                     typed=typed)
     carried = form.get("document")
     if not isinstance(carried, str) or not carried:
         return again(EntryState(errors={FILE_FIELD: AGAIN}), 422)
