@@ -482,3 +482,34 @@ def _revise_example(session: Session, plan_id: int) -> None:
 def revise_example() -> Callable[[Session, int], None]:
     """Return the function that revises the stored example mid-period (see ``_revise_example``)."""
     return _revise_example
+
+
+#: The sheet the example's second revision (in force from FY2028) withdraws whole.
+WITHDRAWN_SHEET = "圏域内道路交通のネットワーク化にかかる連携"
+
+
+def _withdraw_example_sheet(session: Session, plan_id: int) -> None:
+    """After :func:`_revise_example`, import a second revision (改定, 令和10年4月1日, in force from FY2028) that
+    withdraws the road sheet whole (its one KPI, 都市計画道路の整備率, goes with it)."""
+    from datetime import date
+
+    from renkei.cli.portal import read_example_text
+    from renkei.domain.revision import Revision
+    from renkei.reading.sheet import read_plan
+    from renkei.services.areas import area_for_document
+    from renkei.services.plan_import import import_plan
+
+    blocks = _revised_example_text(read_example_text()).split("\n\n")
+    (index,) = [i for i, b in enumerate(blocks) if b.lstrip().startswith(f"事業名\t{WITHDRAWN_SHEET}\t")]
+    text = "\n\n".join([*blocks[:index], *blocks[index + 1:]])
+    area = area_for_document(session=session, slug="kitakyushu")
+    plan, findings = read_plan(text, area=area)
+    result = import_plan(session=session, plan=plan, findings=findings, source_text=text, area=area,
+                         revision=Revision("改定", date(2028, 4, 1), 2028, reason="事業の統合"))
+    assert result.revision is not None and [e.name for e in result.diff.removed_projects] == [WITHDRAWN_SHEET]
+
+
+@pytest.fixture(scope="session")
+def withdraw_example_sheet() -> Callable[[Session, int], None]:
+    """Return the function that withdraws a whole sheet of the revised example (see ``_withdraw_example_sheet``)."""
+    return _withdraw_example_sheet

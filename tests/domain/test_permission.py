@@ -35,6 +35,7 @@ EXPECTED: dict[Action, set[Subject]] = {
     Action.EDIT_ROLE_TEXT: {ADMIN, EDITOR, YUKUHASHI},
     Action.PUBLISH_PROJECT_TEXT: {ADMIN},
     Action.MANAGE_ROUNDS: {ADMIN},
+    Action.IMPORT_REVISION: {ADMIN},  # a revised vision changes every year's KPIs: the planning staff only
     Action.MANAGE_USERS: {ADMIN},
     Action.EXPORT_AUDIT: {ADMIN},
 }

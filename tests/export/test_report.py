@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -209,3 +210,22 @@ def test_a_graded_area_prints_its_grades_legend_and_totals(session: Session) -> 
         grade = grade_kpi(SETO_TAKAMATSU_EXAMPLE, item)
         assert f'<td class="rating" style="color: {grade.colour}">{grade.key}</td>' in html
     assert "得点率86%以上" not in plain
+
+
+def test_a_revised_plan_prints_each_kpis_history_and_the_kpis_of_the_year(
+        session: Session, revise_example: Callable[[Session, int], None]) -> None:
+    _store_example(session)
+    revise_example(session, 1)
+    html = render_report_html(_source(session))  # as of FY2027, the revision's first year
+    assert html.count("改正の履歴") == 2  # the fire KPI (target changed) and the added one
+    assert ("令和9年度の改正（一部改正、令和9年10月）で目標を25件（令和12年度までの累計）から"
+            "40件（令和12年度までの累計）に変更（KPIの見直し）") in html
+    assert "令和9年度（2027）の計画にない指標（改正による）" in html
+    assert "各種研修等の件数：令和9年度の改正（一部改正、令和9年10月）で削除（令和9年度から）" in html
+    progress = evaluate_stored_plan(session, 1, 2026)
+    area = load_area_members(session=session, area_slug=progress.plan.area_slug)
+    assert area is not None
+    earlier = render_report_html(ReportInput(progress, [], area.members, area.lead_code, ISSUED))
+    assert "各種研修等の受講者数：令和9年度の改正（一部改正、令和9年10月）で追加（令和9年度から）" in earlier
+    assert "令和9年度の改正（一部改正、令和9年10月）で削除された指標で、令和8年度までは評価の対象です。" in earlier
+    assert f"<td>{progress.summary.overall.kpis}</td>" in earlier

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Actual
 from renkei.domain.plan import KPI, Budget, BudgetCell, BudgetCellStatus, Plan, Project
-from renkei.export.workbook import write_plan_workbook
+from renkei.export.workbook import REVISIONS, write_plan_workbook
 from renkei.reading.quantity import read_quantity
 from renkei.reading.sheet import read_plan
 from renkei.reading.workbook import (
@@ -281,3 +281,39 @@ def test_the_project_sheet_is_declared_by_name_in_the_reader_s_order() -> None:
 
     assert set(_PROJECT_CELLS) == set(PROJECT_COLUMNS)  # every column has its cell, and no cell lacks a column
     assert tuple(PROJECT_SHEET.header()) == PROJECT_COLUMNS
+
+
+def test_a_revised_plan_gets_its_revision_history_sheet(
+        session: Session, revise_example: Callable[[Session, int], None],
+        withdraw_example_sheet: Callable[[Session, int], None]) -> None:
+    from renkei.services.progress import evaluate_stored_plan
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    first, findings = read_plan(text)
+    import_plan(session=session, plan=first, findings=findings, source_text=text)
+    plain = evaluate_stored_plan(session, 1, 2027)
+    assert REVISIONS not in load_workbook(io.BytesIO(write_plan_workbook(
+        plain.plan, results=plain.kpis, as_of=2027, histories=plain.histories))).sheetnames  # never revised
+    revise_example(session, 1)
+    withdraw_example_sheet(session, 1)
+    progress = evaluate_stored_plan(session, 1, 2027)
+    data = write_plan_workbook(progress.plan, results=progress.kpis, as_of=2027, histories=progress.histories)
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["概要", "事業", "KPI", "事業費", "連携市町", REVISIONS, "_renkei"]
+    sheet = book[REVISIONS]
+    header = [c.value for c in sheet[1]]
+    found = {(row[header.index("指標")], row[header.index("変更")]): dict(zip(header, row, strict=True))
+             for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(found) == {("鑑識・鑑定及び研修・会議等実施件数", "変更"), ("各種研修等の件数", "削除"),
+                          ("各種研修等の受講者数", "追加"), ("都市計画道路の整備率", "削除")}
+    fire = found[("鑑識・鑑定及び研修・会議等実施件数", "変更")]
+    assert (fire["改正日"], fire["適用年度"], fire["変更前の目標値"], fire["変更後の目標値"], fire["改正の理由"]) == (
+        "令和9年10月", "令和9年度（2027）", "25件（令和12年度までの累計）", "40件（令和12年度までの累計）",
+        "KPIの見直し")
+    kpi_ids = {row[0] for row in book[KPIS].iter_rows(min_row=2, values_only=True)}
+    assert fire["事業ID"] in {str(i).split("-")[0] for i in kpi_ids}
+    road = found[("都市計画道路の整備率", "削除")]
+    assert (road["事業ID"], road["事業名"], road["評価年度の計画に"]) == (
+        None, "圏域内道路交通のネットワーク化にかかる連携", "なし")  # a withdrawn sheet is evaluated in no year
+    assert found[("各種研修等の件数", "削除")]["評価年度の計画に"] == "なし"
+    assert read_plan_workbook(data) == progress.plan  # the sheet is reference only: the plan reads back the same

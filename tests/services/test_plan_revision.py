@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from renkei.domain.actual import Actual
 from renkei.domain.revision import KpiChange, Revision
 from renkei.reading.sheet import read_plan
 from renkei.services.plan_import import ImportResult, PlanImportError, import_plan
-from renkei.services.progress import KpiProgress, evaluate_stored_plan
+from renkei.services.progress import KpiProgress, PlanProgress, evaluate_stored_plan
 from renkei.store import repository
 from renkei.store.revisions import list_kpi_histories, list_revisions
 from renkei.store.tables import ActualRow, AssessmentRow, KpiRevisionRow, KpiRow, PlanRevisionRow
@@ -175,6 +176,50 @@ def test_a_revision_that_replaces_a_whole_sheet_records_its_kpis(session: Sessio
     histories = list_kpi_histories(session=session, plan_id=first.plan_id)
     assert {(place[1], h.entries[0].change) for place, h in histories.items()} == {
         (DROPPED_KPI, KpiChange.DROPPED), (DROPPED_KPI, KpiChange.ADDED)}
-    progress = evaluate_stored_plan(session, first.plan_id, 2026)
-    moved = next(k for k in progress.kpis if k.project.name == "消防法令に基づく規制業務の研修")
-    assert moved.history is not None and "追加された指標" in moved.evaluation.explanation_ja
+    new_sheet = "消防法令に基づく規制業務の研修"
+    assert not [k for k in evaluate_stored_plan(session, first.plan_id, 2026).kpis if k.project.name == new_sheet]
+    moved = next(k for k in evaluate_stored_plan(session, first.plan_id, 2027).kpis if k.project.name == new_sheet)
+    assert moved.history is not None and moved.counted
+
+
+def places(progress: PlanProgress) -> set[tuple[str, str]]:
+    """Return the (sheet, indicator) of every KPI an evaluation lists."""
+    return {(k.project.name, k.kpi.indicator) for k in progress.kpis}
+
+
+def test_each_year_evaluates_and_counts_the_kpis_of_the_vision_then_in_force(
+        session: Session, revised: tuple[int, dict[str, int]]) -> None:
+    plan_id, _ = revised
+    before, after = evaluate_stored_plan(session, plan_id, 2026), evaluate_stored_plan(session, plan_id, 2030)
+    original = original_places()
+    assert places(before) == original  # FY2026: the original edition's KPIs, the dropped one among them
+    assert places(after) == original - {(TRAINING, DROPPED_KPI)} | {(TRAINING, ADDED_KPI)}
+    assert before.summary.overall.kpis == after.summary.overall.kpis == len([k for k in before.kpis if k.counted])
+    dropped = next(k for k in before.kpis if k.kpi.indicator == DROPPED_KPI)
+    assert dropped.counted and dropped.history is not None
+    assert (dropped.kpi.target.text, dropped.values) == ("5件（令和12年度）", {2026: 5.0})  # its actual, its target
+    assert dropped.evaluation.explanation_ja.startswith(
+        "令和9年度の改正（一部改正、令和9年10月）で削除された指標で、令和8年度までは評価の対象です。")
+    assert dropped.evaluation.explanation_en.startswith("Dropped by the FY2027 revision (一部改正, 令和9年10月); "
+                                                        "judged up to FY2026. ")
+    sheet = [k for k in before.kpis if k.project.name == TRAINING]
+    current = next(p for p in before.plan.projects if p.name == TRAINING).kpis
+    assert sheet[-1] is dropped and dropped.position == len(current)  # after the sheet's current KPIs: stable anchors
+    counts = Counter(k.evaluation.status.value for k in before.kpis if k.counted)
+    assert {s: n for s, n in before.summary.overall.by_status.items() if n} == dict(counts)
+    for year in (2027, 2028, 2030):
+        assert (TRAINING, DROPPED_KPI) not in places(evaluate_stored_plan(session, plan_id, year))
+
+
+def test_a_kpi_added_from_a_later_year_is_not_evaluated_before_it(
+        session: Session, revised: tuple[int, dict[str, int]]) -> None:
+    plan_id, _ = revised
+    assert (TRAINING, ADDED_KPI) not in places(evaluate_stored_plan(session, plan_id, 2026))
+    added = next(k for k in evaluate_stored_plan(session, plan_id, 2027).kpis if k.kpi.indicator == ADDED_KPI)
+    assert added.counted and not added.evaluation.explanation_ja.startswith("令和9年度の改正")
+
+
+def original_places() -> set[tuple[str, str]]:
+    """Return the (sheet, indicator) of every KPI of the example as first imported (read again, not stored)."""
+    plan, _ = read_plan(EXAMPLE.read_text(encoding="utf-8"))
+    return {(p.name, k.indicator) for p in plan.projects for k in p.kpis}

@@ -36,3 +36,17 @@ def test_histories_are_read_whole_and_by_sheet(session: Session,
     assert entry.new_target is not None and entry.new_target.value == 40
     (revision,) = list_revisions(session=session, plan_id=1)
     assert entry.revision == revision and revision.date_label == "令和9年10月"
+
+
+def test_a_dropped_kpi_comes_with_its_last_form(session: Session,
+                                               revise_example: Callable[[Session, int], None]) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    plan, findings = read_plan(text)
+    import_plan(session=session, plan=plan, findings=findings, source_text=text)
+    revise_example(session, 1)
+    histories = list_kpi_histories(session=session, plan_id=1)
+    (dropped,) = [h for h in histories.values() if h.dropped is not None]
+    sheet = next(p for p in plan.projects if any(k.indicator == dropped.indicator for k in p.kpis))
+    position, kpi = next((i, k) for i, k in enumerate(sheet.kpis) if k.indicator == dropped.indicator)
+    assert (dropped.last_form, dropped.position) == (kpi, position)  # as stored before the revision
+    assert all(h.last_form is None and h.position is None for h in histories.values() if h is not dropped)

@@ -19,7 +19,7 @@ from renkei.web.app import create_app
 
 API_PATHS = [f"/api/a/{{area}}{path}" for path in (
     "/summary", "/projects", "/projects.csv", "/projects/{slug}", "/municipalities", "/municipalities.csv",
-    "/municipalities/{code}", "/kpis", "/kpis.csv", "/map")]
+    "/municipalities/{code}", "/kpis", "/kpis.csv", "/revisions", "/map")]
 
 
 def test_openapi_lists_the_api_routes(client: TestClient) -> None:

@@ -25,6 +25,7 @@ from renkei.web.snapshot import PortalCache, load_portal
 
 FIRE = Project("火災原因調査鑑識・鑑定連携事業", 0).slug
 TRAINING = Project("消防法令に基づく規制業務に関する職員の育成", 0).slug
+ROAD = Project("圏域内道路交通のネットワーク化にかかる連携", 0).slug
 HISTORY = ("令和9年度の改正（一部改正、令和9年10月）で目標を25件（令和12年度までの累計）から"
            "40件（令和12年度までの累計）に変更")
 
@@ -61,10 +62,25 @@ def test_the_kpi_shows_its_history_and_the_target_in_force_each_year(revised_cli
 
 
 def test_a_dropped_kpi_and_an_added_one_are_told(revised_client: TestClient) -> None:
-    page = text_of(revised_client.get(f"/a/kitakyushu/projects/{TRAINING}").text)
-    assert "改正で削除された指標" in page
+    page = text_of(revised_client.get(f"/a/kitakyushu/projects/{TRAINING}", params={"as_of": "2027"}).text)
+    assert "改正で削除された指標" in page and "改正で追加される指標" not in page
     assert "各種研修等の件数: 令和9年度の改正（一部改正、令和9年10月）で削除（令和9年度から）" in page
     assert "各種研修等の受講者数" in page and "令和9年度の改正（一部改正、令和9年10月）で追加" in page
+
+
+def test_the_year_before_a_revision_shows_the_vision_then_in_force(revised_client: TestClient) -> None:
+    raw = revised_client.get(f"/a/kitakyushu/projects/{TRAINING}", params={"as_of": "2026"}).text
+    page = text_of(raw)
+    assert "改正で削除された指標" not in page  # still part of the vision in FY2026: judged, with its note
+    assert "令和9年度の改正（一部改正、令和9年10月）で削除された指標で、令和8年度までは評価の対象です。" in page
+    assert re.search(r'<h3 id="kpi-\d+-h" lang="ja">各種研修等の件数</h3>', raw)
+    assert not re.search(r'<h3 id="kpi-\d+-h" lang="ja">各種研修等の受講者数</h3>', raw)
+    assert "改正で追加される指標" in page
+    assert "各種研修等の受講者数: 令和9年度の改正（一部改正、令和9年10月）で追加（令和9年度から）" in page
+    assert "令和8年度（2026）にはまだ計画にないため、評価も集計もしません。" in page
+    english = text_of(revised_client.get(f"/a/kitakyushu/projects/{TRAINING}",
+                                         params={"as_of": "2026", "lang": "en"}).text)
+    assert "KPIs a later revision adds" in english and "judged up to FY2026" in english
 
 
 def test_a_page_of_a_sheet_never_revised_says_nothing_of_revisions(revised_client: TestClient) -> None:
@@ -86,13 +102,20 @@ def test_the_api_carries_each_kpis_revisions(revised_client: TestClient) -> None
     assert revision["description"]["ja"] == HISTORY
     later = revised_client.get(f"/api/a/kitakyushu/projects/{FIRE}", params={"as_of": "2027"}).json()
     assert later["kpis"][0]["target_value"] == 40.0
-    training = revised_client.get(f"/api/a/kitakyushu/projects/{TRAINING}").json()
+    training = revised_client.get(f"/api/a/kitakyushu/projects/{TRAINING}", params={"as_of": "2027"}).json()
     (dropped,) = training["dropped_kpis"]
-    assert dropped["indicator"] == "各種研修等の件数"
+    assert dropped["indicator"] == "各種研修等の件数" and training["later_kpis"] == []
     assert [(r["change"], r["in_force_from"], r["old_target"]) for r in dropped["revisions"]] == [
         ("dropped", 2027, "5件（令和12年度）")]
-    every = revised_client.get("/api/a/kitakyushu/kpis").json()
+    every = revised_client.get("/api/a/kitakyushu/kpis", params={"as_of": "2027"}).json()
     assert sum(1 for k in every if k["revisions"]) == 2  # the changed and the added KPI; the dropped one is gone
+    earlier = revised_client.get(f"/api/a/kitakyushu/projects/{TRAINING}", params={"as_of": "2026"}).json()
+    assert earlier["dropped_kpis"] == [] and [k["indicator"] for k in earlier["later_kpis"]] == ["各種研修等の受講者数"]
+    kept = next(k for k in earlier["kpis"] if k["indicator"] == "各種研修等の件数")
+    assert (kept["target"], kept["counted"], kept["revisions"][0]["change"]) == ("5件（令和12年度）", True, "dropped")
+    every = revised_client.get("/api/a/kitakyushu/kpis", params={"as_of": "2026"}).json()
+    assert {k["indicator"] for k in every if k["revisions"]} == {"鑑識・鑑定及び研修・会議等実施件数",
+                                                                 "各種研修等の件数"}
 
 
 def test_snapshots_of_other_years_and_updates_keep_each_years_target(
@@ -123,3 +146,30 @@ def test_snapshots_of_other_years_and_updates_keep_each_years_target(
     session.commit()
     assert fire_target(2026) == (25.0, "令和9年度の改正前の目標")  # updated sheet by sheet, still the old target
     assert cache.builds["update"] == 1
+
+
+def test_the_api_lists_every_revised_kpi_withdrawn_sheets_included(
+        example_copy: str, revise_example: Callable[[Session, int], None],
+        withdraw_example_sheet: Callable[[Session, int], None]) -> None:
+    engine = create_engine_from_url(example_copy)
+    with create_session_factory(engine)() as session:
+        revise_example(session, 1)
+        withdraw_example_sheet(session, 1)
+    engine.dispose()
+    with TestClient(create_app(Settings(database_url=example_copy))) as client:
+        earlier = client.get("/api/a/kitakyushu/revisions", params={"as_of": "2026"}).json()
+        later = client.get("/api/a/kitakyushu/revisions", params={"as_of": "2028"}).json()
+        assert client.get(f"/a/kitakyushu/projects/{ROAD}").status_code == 404  # withdrawn: no page
+    assert [(r["label"], r["in_force_from"]) for r in earlier["revisions"]] == [("一部改正", 2027), ("改定", 2028)]
+    by_kpi = {(k["project_name"], k["indicator"]): k for k in earlier["kpis"]}
+    road = by_kpi[("圏域内道路交通のネットワーク化にかかる連携", "都市計画道路の整備率")]
+    assert (road["project_slug"], road["project_withdrawn"], road["in_vision"]) == (ROAD, True, False)
+    assert [(r["change"], r["in_force_from"], r["old_target"]) for r in road["revisions"]] == [
+        ("dropped", 2028, "85.9%(令和12年度)")]
+    assert road["revisions"][0]["description"]["ja"] == ("令和10年度の改正（改定、令和10年4月1日）で削除"
+                                                         "（令和10年度から）")
+    assert set(by_kpi) == {(k["project_name"], k["indicator"]) for k in later["kpis"]}
+    in_vision = {k["indicator"]: (k["in_vision"], later_k["in_vision"])
+                 for k, later_k in zip(earlier["kpis"], later["kpis"], strict=True)}
+    assert in_vision["各種研修等の件数"] == (True, False) and in_vision["各種研修等の受講者数"] == (False, True)
+    assert in_vision["鑑識・鑑定及び研修・会議等実施件数"] == (True, True)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from renkei.domain.actual import Actual
+from renkei.domain.plan import KPI, Plan
 from renkei.domain.relisting import Relisting
 from renkei.reading.area import load_area
 from renkei.reading.sheet import read_plan
@@ -341,3 +342,58 @@ def test_the_cache_keeps_snapshots_by_the_sheets_they_hold(session: Session, sto
     newest = load(session, tight)
     assert len(tight) == 1 and tight.builds == Counter({"full": 1, "update": 1})
     assert load(session, tight) is newest  # the newest stays, and is answered from the cache
+
+
+def test_a_revised_plan_updates_each_year_to_the_vision_then_in_force(session: Session, stored: Stored) -> None:
+    """A revision in force from the next year drops a KPI (of a sheet and of a 【再掲】 pair) and adds one: this
+    year's snapshot still evaluates and counts the dropped ones (updated sheet by sheet when one gets a figure), the
+    next year's leaves them out and takes the added one."""
+    from datetime import date
+
+    from renkei.domain.revision import Revision
+
+    plan = repository.load_plan(session=session, plan_id=stored.plan_id)
+    original_key, copy_key = stored.relisted_pair
+    plain = next(p for p in plan.projects if p.kpis and p.key not in stored.relisted_pair)
+    grown = next(p for p in plan.projects if p.kpis and p.key not in (plain.key, *stored.relisted_pair))
+    dropped = {plain.key: plain.kpis[-1], original_key: view_kpis(plan, original_key)[-1]}
+    dropped[copy_key] = dropped[original_key]
+    added = replace(grown.kpis[0], indicator="改正で加わった指標の件数")
+    revised = replace(plan, projects=tuple(
+        replace(p, kpis=tuple(k for k in p.kpis if k != dropped.get(p.key)) + ((added,) if p.key == grown.key else ()))
+        for p in plan.projects))
+    result = import_plan(session=session, plan=revised, findings=[], source_text=stored.text + "\n# 一部改正",
+                         revision=Revision("一部改正", date(YEAR + 1, 10, 1), YEAR + 1))
+    assert result.revision is not None
+    cache = PortalCache()
+    portal = load(session, cache)
+
+    def indicators(view: ProjectView) -> list[str]:
+        return [k.kpi.indicator for k in view.kpis]
+
+    assert indicators(view_of(portal, plain.key)) == [k.indicator for k in plain.kpis]  # as in the original edition
+    assert added.indicator not in indicators(view_of(portal, grown.key))
+    copy = next(k for k in view_of(portal, copy_key).kpis if k.kpi == dropped[copy_key])
+    assert not copy.counted and next(k for k in view_of(portal, original_key).kpis
+                                     if k.kpi == dropped[original_key]).counted  # counted once, on the original
+    kpi_id = repository.find_kpi(session=session, plan_id=stored.plan_id, project=plain.name,
+                                 indicator=dropped[plain.key].indicator)
+    assert kpi_id is not None and kpi_id.status == "withdrawn"
+    approve(321.0)(session, kpi_id.id)  # a figure for a year the dropped KPI was still part of the vision
+    session.commit()
+    portal = assert_updated(session, cache, portal, "update", shows_change=True, step="a dropped KPI's figure")
+    assert next(k for k in view_of(portal, plain.key).kpis if k.kpi == dropped[plain.key]).values[YEAR] == 321.0
+    version = read_area_fingerprint(connection=session.connection(), area_slug=AREA)
+    later = load_portal(session=session, cache=cache, fingerprint=version, area_slug=AREA, as_of=YEAR + 1)
+    full = load_portal(session=session, area_slug=AREA, as_of=YEAR + 1)
+    session.rollback()
+    assert later is not None and later == full and cache.builds["year"] == 1
+    assert indicators(view_of(later, plain.key)) == [k.indicator for k in plain.kpis[:-1]]
+    assert [h.indicator for h in view_of(later, plain.key).dropped_kpis] == [dropped[plain.key].indicator]
+    assert indicators(view_of(later, grown.key))[-1] == added.indicator
+    assert later.progress.summary.overall.kpis == portal.progress.summary.overall.kpis - 2 + 1  # 2 dropped, 1 added
+
+
+def view_kpis(plan: Plan, key: str) -> tuple[KPI, ...]:
+    """Return the KPIs of the sheet with this key."""
+    return next(p for p in plan.projects if p.key == key).kpis

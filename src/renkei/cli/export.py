@@ -47,7 +47,8 @@ def export_xlsx(
         progress = evaluate_stored_plan(session, plan_id, as_of)
         area = find_area(session=session, slug=progress.plan.area_slug)
     chosen = progress.plan
-    data = write_plan_workbook(chosen, results=progress.kpis, as_of=progress.as_of, area=area)
+    data = write_plan_workbook(chosen, results=progress.kpis, as_of=progress.as_of, area=area,
+                               histories=progress.histories)
     try:
         output.write_bytes(data)
     except OSError as exc:

@@ -58,6 +58,7 @@ class Action(StrEnum):
     EDIT_ROLE_TEXT = "role_text.edit"  # draft one party's role text (役割分担)
     PUBLISH_PROJECT_TEXT = "project_text.publish"  # publish a project's draft text
     MANAGE_ROUNDS = "rounds.manage"  # open and close reporting rounds
+    IMPORT_REVISION = "revision.import"  # import a revised edition of the vision mid-period (一部改正)
     MANAGE_USERS = "users.manage"  # accounts, roles, passwords, project assignments
     EXPORT_AUDIT = "audit.export"  # download the audit trail
 

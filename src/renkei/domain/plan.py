@@ -342,6 +342,15 @@ class KPI:
 normalise_key_text = fold
 
 
+def project_slug(key: str) -> str:
+    """Return the short stable URL slug of a sheet's key (a withdrawn sheet keeps the one it had).
+
+    >>> project_slug("圏域内道路交通のネットワーク化にかかる連携")
+    'c26db145af'
+    """
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
 @dataclass(frozen=True, slots=True)
 class Project:
     """A project sheet (事業シート).
@@ -375,7 +384,7 @@ class Project:
         base = fold(self.name)
         key = base + "#再掲" if self.relisted else base
         object.__setattr__(self, "key", key)
-        object.__setattr__(self, "slug", hashlib.sha1(key.encode("utf-8")).hexdigest()[:10])
+        object.__setattr__(self, "slug", project_slug(key))
 
     @property
     def name_key(self) -> str:

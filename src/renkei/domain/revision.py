@@ -181,15 +181,87 @@ class KpiRevision:
 
 @dataclass(frozen=True, slots=True)
 class KpiHistory:
-    """A KPI's revisions in the order they were made, with its indicator (a dropped KPI is no longer in the plan)."""
+    """A KPI's revisions in the order they were made, with its indicator (a dropped KPI is no longer in the plan).
+
+    ``last_form`` is a dropped KPI's form as last stored (its baseline and target before the drop), so a year before
+    the drop can still judge it; ``position`` its place on its sheet then (None for a KPI still in the plan).
+    ``withdrawn_sheet`` names the sheet (事業名) when a revision withdrew the whole sheet, which the plan no longer
+    lists.
+    """
 
     indicator: str
     entries: tuple[KpiRevision, ...]
+    last_form: KPI | None = None
+    position: int | None = None
+    withdrawn_sheet: str | None = None
 
     @property
     def dropped(self) -> KpiRevision | None:
         """Return the revision that dropped the KPI, when its latest revision did."""
         return self.entries[-1] if self.entries and self.entries[-1].change is KpiChange.DROPPED else None
+
+    @property
+    def added(self) -> KpiRevision | None:
+        """Return the revision that (last) added the KPI, when one did."""
+        return next((e for e in reversed(self.entries) if e.change is KpiChange.ADDED), None)
+
+    def in_force(self, year: int) -> bool:
+        """Tell whether the KPI is part of the vision in a fiscal year, so that year evaluates and counts it.
+
+        The last revision in force by the year that added or dropped it decides; before any, the KPI was in the
+        original edition unless a revision added it.
+
+        >>> r9, r11 = (Revision("一部改正", date(y, 10, 1), y) for y in (2027, 2029))
+        >>> dropped = KpiHistory("件数", (KpiRevision(r9, KpiChange.DROPPED),))
+        >>> [dropped.in_force(y) for y in (2026, 2027, 2030)]
+        [True, False, False]
+        >>> added = KpiHistory("人数", (KpiRevision(r9, KpiChange.ADDED),))
+        >>> [added.in_force(y) for y in (2026, 2027, 2030)]
+        [False, True, True]
+        >>> back = KpiHistory("件数", (KpiRevision(r9, KpiChange.DROPPED), KpiRevision(r11, KpiChange.ADDED)))
+        >>> [back.in_force(y) for y in (2026, 2027, 2028, 2029)]
+        [True, False, False, True]
+        """
+        membership = [e for e in self.entries if e.change is not KpiChange.CHANGED]
+        decided = [e for e in membership if e.revision.in_force_from <= year]
+        if decided:
+            return max(decided, key=lambda e: e.revision.in_force_from).change is KpiChange.ADDED
+        return not membership or membership[0].change is KpiChange.DROPPED
+
+    def status_note(self, year: int, lang: str = "ja") -> str:
+        """Say why a KPI not in force in a year is listed apart, or, for a dropped KPI still judged, until when.
+
+        >>> r9 = Revision("一部改正", date(2027, 10, 1), 2027, date_text="令和9年10月")
+        >>> dropped = KpiHistory("件数", (KpiRevision(r9, KpiChange.DROPPED),))
+        >>> dropped.status_note(2026)
+        '令和9年度の改正（一部改正、令和9年10月）で削除された指標で、令和8年度までは評価の対象です。'
+        >>> dropped.status_note(2026, "en")
+        'Dropped by the FY2027 revision (一部改正, 令和9年10月); judged up to FY2026. '
+        >>> dropped.status_note(2027)
+        '令和9年度の改正（一部改正、令和9年10月）で削除（令和9年度から）'
+        >>> KpiHistory("人数", (KpiRevision(r9, KpiChange.ADDED),)).status_note(2026)
+        '令和9年度の改正（一部改正、令和9年10月）で追加（令和9年度から）'
+        >>> KpiHistory("人数", (KpiRevision(r9, KpiChange.ADDED),)).status_note(2026, "en")
+        'Added by the FY2027 revision (一部改正, 令和9年10月), from FY2027'
+        """
+        later = [e for e in self.entries if e.change is not KpiChange.CHANGED and e.revision.in_force_from > year]
+        if self.in_force(year):
+            drop = next((e for e in later if e.change is KpiChange.DROPPED), None)
+            if drop is None:
+                return ""
+            title = drop.revision.title(lang)
+            last = drop.revision.in_force_from - 1
+            if lang == "en":
+                return f"Dropped by {title}; judged up to FY{last}. "
+            return f"{title}で削除された指標で、{_era_year(last)}までは評価の対象です。"
+        entry = next((e for e in later if e.change is KpiChange.ADDED), None)
+        if entry is None:  # dropped by a revision in force by the year
+            return max((e for e in self.entries if e.change is KpiChange.DROPPED and e.revision.in_force_from <= year),
+                       key=lambda e: e.revision.in_force_from).describe(lang)
+        title = entry.revision.title(lang)
+        if lang == "en":
+            return f"Added by {title}, from FY{entry.revision.in_force_from}"
+        return f"{title}で追加（{_era_year(entry.revision.in_force_from)}から）"
 
     def to_list(self) -> list[dict[str, object]]:
         """Return the JSON form: one record per revision, oldest first."""
@@ -208,7 +280,6 @@ class TargetInForce:
     year: int
     set_by: KpiRevision | None = None
     replaced_by: KpiRevision | None = None
-    added_by: KpiRevision | None = None
 
     def note(self, lang: str = "ja") -> str:
         """Say which target the verdict used, when a revision makes it matter ("" otherwise).
@@ -228,11 +299,6 @@ class TargetInForce:
         ''
         """
         if self.set_by is None and self.replaced_by is None:
-            if self.added_by is not None and self.year < self.added_by.revision.in_force_from:
-                added = self.added_by.revision
-                if lang == "en":
-                    return f"Added by {added.title('en')}; not yet in the vision in FY{self.year}. "
-                return f"{added.title('ja')}で追加された指標で、{_era_year(self.year)}にはまだありません。"
             return ""
         if self.set_by is not None:
             when, year, fields = "after", self.set_by.revision.in_force_from, self.set_by.fields
@@ -271,11 +337,8 @@ def kpi_in_force(kpi: KPI, history: Sequence[KpiRevision], year: int) -> TargetI
     """
     set_by: KpiRevision | None = None
     replaced_by: KpiRevision | None = None
-    added_by: KpiRevision | None = None
     form = kpi
     for entry in reversed(history):  # undo, latest first, every revision not yet in force in the year
-        if entry.change is KpiChange.ADDED and added_by is None:
-            added_by = entry
         if not entry.moves_target:
             continue
         if entry.revision.in_force_from > year:
@@ -286,4 +349,4 @@ def kpi_in_force(kpi: KPI, history: Sequence[KpiRevision], year: int) -> TargetI
             replaced_by = entry
         elif set_by is None:
             set_by = entry
-    return TargetInForce(form, year, set_by=set_by, replaced_by=replaced_by, added_by=added_by)
+    return TargetInForce(form, year, set_by=set_by, replaced_by=replaced_by)

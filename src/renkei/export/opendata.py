@@ -10,6 +10,7 @@ same the portal shows. :func:`build_tables` makes the tables; :mod:`renkei.expor
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 from renkei.domain.actual import Actual
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.municipality import Municipality
-from renkei.domain.plan import BudgetCellStatus, Project
+from renkei.domain.plan import BudgetCellStatus, Project, project_slug
 from renkei.domain.registry import MunicipalityRegistry
 from renkei.domain.revision import KpiChange, KpiRevision
 from renkei.domain.scale import DEFAULT_SCALE, EvaluationScale, RollUp
@@ -86,6 +87,18 @@ def _n(text: str, title: str, description: str = "") -> Field:
 
 def _b(text: str, title: str, description: str = "") -> Field:
     return Field(text, "boolean", title, description, True)
+
+
+@dataclass(frozen=True, slots=True)
+class _RevisionRow:
+    """One row of revisions.csv: a KPI's revision, with its sheet (current or withdrawn)."""
+
+    id: str
+    project_id: str | None
+    project_name: str
+    indicator: str
+    kpi_id: str | None
+    entry: KpiRevision
 
 
 class _Builder:
@@ -344,40 +357,56 @@ class _Builder:
                      (ForeignKey(("事業ID",), "projects", ("ID",)),))
 
     def revisions(self) -> Table:
-        """The history of every revised KPI (一部改正): one row per KPI and revision, dropped KPIs included."""
-        rows: list[tuple[str, str, str | None, KpiRevision]] = [
-            (self.ids[project_key], history.indicator, self.kpi_ids.get((project_key, kpi_key)), entry)
-            for (project_key, kpi_key), history in self.progress.histories.items() if project_key in self.ids
-            for entry in history.entries]
+        """The history of every revised KPI (一部改正): one row per KPI and revision, dropped KPIs included, and the
+        KPIs of sheets a revision withdrew (事業ID blank, 事業名 given)."""
+        names = {p.key: p.name for p in self.plan.projects}
+        rows: list[_RevisionRow] = []
+        numbers: Counter[str] = Counter()
+        for (project_key, kpi_key), history in self.progress.histories.items():
+            name = names.get(project_key) or history.withdrawn_sheet
+            if name is None:
+                continue
+            slug = self.ids.get(project_key) or project_slug(project_key)
+            for entry in history.entries:
+                numbers[slug] += 1
+                rows.append(_RevisionRow(f"{slug}-R{numbers[slug]}", self.ids.get(project_key), name,
+                                         history.indicator, self.kpi_ids.get((project_key, kpi_key)), entry))
 
         def text(quantity: object) -> str | None:
             return getattr(quantity, "text", None) or None
 
-        shape: Columns[tuple[str, str, str | None, KpiRevision], Field] = Columns((
-            Column(_s("事業ID", "事業ID", required=True), lambda r: r[0]),
-            Column(_s("指標名", "指標", required=True), lambda r: r[1]),
-            Column(_s("KPI_ID", "KPI_ID", "blank for a KPI the vision no longer has (dropped)"), lambda r: r[2]),
-            Column(_s("改正", "改正の名称（一部改正など）", required=True), lambda r: r[3].revision.label),
+        shape: Columns[_RevisionRow, Field] = Columns((
+            Column(_s("ID", "改正履歴の行のID（事業ID（削除された事業は元の事業ID）-R連番）", required=True),
+                   lambda r: r.id),
+            Column(_s("事業ID", "事業ID", "blank for a sheet a revision withdrew (see 事業名)"),
+                   lambda r: r.project_id),
+            Column(_s("事業名", "事業名", required=True), lambda r: r.project_name),
+            Column(_s("指標名", "指標", required=True), lambda r: r.indicator),
+            Column(_s("KPI_ID", "KPI_ID", "blank for a KPI not in the vision in the year evaluated (dropped, or added "
+                                          "later)"), lambda r: r.kpi_id),
+            Column(_s("改正", "改正の名称（一部改正など）", required=True), lambda r: r.entry.revision.label),
             Column(_s("改正日", "改正の日付（ISO 8601）", required=True),
-                   lambda r: r[3].revision.revised_on.isoformat()),
-            Column(_s("改正日（記載）", "改正の日付（記載のまま）"), lambda r: r[3].revision.date_label),
+                   lambda r: r.entry.revision.revised_on.isoformat()),
+            Column(_s("改正日（記載）", "改正の日付（記載のまま）"), lambda r: r.entry.revision.date_label),
             Column(_i("適用年度", "改正後の内容を適用する最初の年度（西暦）", required=True),
-                   lambda r: r[3].revision.in_force_from),
-            Column(_s("改正の理由", "改正の理由"), lambda r: r[3].revision.reason or None),
-            Column(_s("変更", "変更の種類", "追加, 変更 or 削除", True), lambda r: CHANGE[r[3].change]),
+                   lambda r: r.entry.revision.in_force_from),
+            Column(_s("改正の理由", "改正の理由"), lambda r: r.entry.revision.reason or None),
+            Column(_s("変更", "変更の種類", "追加, 変更 or 削除", True), lambda r: CHANGE[r.entry.change]),
             Column(_s("変更コード", "変更の種類のコード", "added, changed or dropped", True),
-                   lambda r: r[3].change.value),
+                   lambda r: r.entry.change.value),
             Column(_s("変更した項目", "変更した項目", "baseline, target, direction, indicator (separated by |)"),
-                   lambda r: "|".join(r[3].fields) or None),
-            Column(_s("変更前の現状値", "変更前の現状値（記載のまま）"), lambda r: text(r[3].old_baseline)),
-            Column(_s("変更前の目標値", "変更前の目標値（記載のまま）"), lambda r: text(r[3].old_target)),
-            Column(_s("変更後の現状値", "変更後の現状値（記載のまま）"), lambda r: text(r[3].new_baseline)),
-            Column(_s("変更後の目標値", "変更後の目標値（記載のまま）"), lambda r: text(r[3].new_target)),
-            Column(_s("説明", "説明", required=True), lambda r: r[3].describe("ja")),
+                   lambda r: "|".join(r.entry.fields) or None),
+            Column(_s("変更前の現状値", "変更前の現状値（記載のまま）"), lambda r: text(r.entry.old_baseline)),
+            Column(_s("変更前の目標値", "変更前の目標値（記載のまま）"), lambda r: text(r.entry.old_target)),
+            Column(_s("変更後の現状値", "変更後の現状値（記載のまま）"), lambda r: text(r.entry.new_baseline)),
+            Column(_s("変更後の目標値", "変更後の目標値（記載のまま）"), lambda r: text(r.entry.new_target)),
+            Column(_s("説明", "説明", required=True), lambda r: r.entry.describe("ja")),
         ))
-        return _table("revisions", "KPIの改正履歴", "計画の改正（一部改正）によるKPIの追加・変更・削除 / "
-                      "KPIs added, changed and dropped by revisions of the vision mid-period", shape, rows,
-                      ("事業ID", "指標名", "改正日", "改正"),
+        return _table("revisions", "KPIの改正履歴",
+                      "計画の改正（一部改正）によるKPIの追加・変更・削除（改正で削除された事業のKPIを含む）/ "
+                      "KPIs added, changed and dropped by revisions of the vision mid-period, "
+                      "those of withdrawn sheets included",
+                      shape, rows, ("ID",),
                       (ForeignKey(("事業ID",), "projects", ("ID",)), ForeignKey(("KPI_ID",), "kpis", ("ID",))))
 
     def municipalities(self) -> Table:

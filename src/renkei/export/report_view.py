@@ -103,6 +103,13 @@ class KpiBlock:
         """Return the explanation, the way the portal words it."""
         return self.item.evaluation.explanation_ja
 
+    @property
+    def history_lines(self) -> list[str]:
+        """Return the KPI's revision history as the portal words it, oldest first, each with its reason."""
+        history = self.item.history
+        return [entry.describe("ja") + (f"（{entry.revision.reason}）" if entry.revision.reason else "")
+                for entry in (history.entries if history is not None else ())]
+
 
 @dataclass(frozen=True, slots=True)
 class ProjectSection:
@@ -117,6 +124,9 @@ class ProjectSection:
     kpis: list[KpiBlock]
     original_name: str | None
     staff_evaluations: Sequence[StaffEvaluation]
+    #: KPIs of the sheet not in the vision in the report's year, as (indicator, why): 「…で削除（令和9年度から）」,
+    #: 「…で追加（令和10年度から）」 (:meth:`renkei.domain.revision.KpiHistory.status_note`).
+    not_in_force: list[tuple[str, str]] = field(default_factory=list)
 
 
 def svg_with_style(svg: Markup, css: str) -> Markup:
@@ -320,6 +330,10 @@ class ReportView:
         for item in self.progress.kpis:
             by_project.setdefault(item.project.key, []).append(item)
         names = {p.key: p.name for p in self.plan.projects}
+        apart: dict[str, list[tuple[str, str]]] = {}
+        for (project_key, _), history in self.progress.histories.items():
+            if not history.in_force(self.as_of):
+                apart.setdefault(project_key, []).append((history.indicator, history.status_note(self.as_of)))
         sections = []
         for index, project in enumerate(self.plan.projects, start=1):
             original = self.rule.original_key(project.key)
@@ -329,6 +343,7 @@ class ReportView:
                 kpis=[self.kpi_block(k) for k in by_project.get(project.key, [])],
                 original_name=names.get(original) if original else None,
                 staff_evaluations=self.source.staff_evaluations.get(project.key, ()),
+                not_in_force=apart.get(project.key, []),
             ))
         return sections
 

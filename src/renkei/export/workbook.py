@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
@@ -19,7 +20,9 @@ from renkei.domain.fiscal import format_fiscal_year, format_wareki_date
 from renkei.domain.municipality import Area
 from renkei.domain.plan import KPI, BudgetCellStatus, Plan, Project
 from renkei.domain.progress import Evaluation
+from renkei.domain.quantity import Quantity
 from renkei.domain.relisting import Relisting
+from renkei.domain.revision import KpiChange, KpiHistory, KpiRevision
 from renkei.domain.text import fold
 from renkei.domain.totals import total_budget
 from renkei.export.cell_layout import display_width, fit_width, row_height
@@ -92,6 +95,44 @@ class KpiResult(Protocol):
 
 
 Cell = tuple[object, Any]
+#: The reference sheet of a revised plan's KPI history (never read back: a revision is imported from its document).
+REVISIONS = "改正履歴"
+#: How each kind of revision is named on the sheet.
+CHANGE_JA = {KpiChange.ADDED: "追加", KpiChange.CHANGED: "変更", KpiChange.DROPPED: "削除"}
+
+
+@dataclass(frozen=True, slots=True)
+class _HistoryRow:
+    """One row of the 改正履歴 sheet: a KPI's revision with its sheet (a withdrawn sheet has no workbook id)."""
+
+    project_id: str
+    project_name: str
+    indicator: str
+    in_vision: bool
+    entry: KpiRevision
+
+
+def _quantity_text(quantity: Quantity | None) -> str:
+    return quantity.text if quantity is not None else ""
+
+
+#: The 改正履歴 sheet's shape, column by column.
+HISTORY_SHEET: Columns[_HistoryRow, str] = Columns((
+    Column("事業ID", lambda r: r.project_id),
+    Column("事業名", lambda r: r.project_name),
+    Column("指標", lambda r: r.indicator),
+    Column("改正", lambda r: r.entry.revision.label),
+    Column("改正日", lambda r: r.entry.revision.date_label),
+    Column("適用年度", lambda r: format_fiscal_year(r.entry.revision.in_force_from)),
+    Column("改正の理由", lambda r: r.entry.revision.reason),
+    Column("変更", lambda r: CHANGE_JA[r.entry.change]),
+    Column("変更前の現状値", lambda r: _quantity_text(r.entry.old_baseline)),
+    Column("変更前の目標値", lambda r: _quantity_text(r.entry.old_target)),
+    Column("変更後の現状値", lambda r: _quantity_text(r.entry.new_baseline)),
+    Column("変更後の目標値", lambda r: _quantity_text(r.entry.new_target)),
+    Column("説明", lambda r: r.entry.describe("ja")),
+    Column("評価年度の計画に", lambda r: "あり" if r.in_vision else "なし"),
+))
 
 
 def project_ids(plan: Plan) -> list[str]:
@@ -321,6 +362,24 @@ class _Writer:
             sheet.write_string(len(rows) + 2 + offset, 1, line, self.plain)
         sheet.protect("", {"autofilter": True, "sort": True})
 
+    def revisions(self, histories: Mapping[tuple[str, str], KpiHistory]) -> None:
+        """Write the 改正履歴 sheet: every revised KPI's revisions, oldest first (withdrawn sheets' KPIs too)."""
+        ids = {p.key: (pid, p.name) for pid, p in zip(self.ids, self.plan.projects, strict=True)}
+        rows: list[list[Cell]] = []
+        for (project_key, _), history in histories.items():
+            pid, name = ids.get(project_key) or ("", history.withdrawn_sheet or project_key)
+            in_vision = project_key in ids and (self.as_of is None or history.in_force(self.as_of))
+            for entry in history.entries:
+                row = _HistoryRow(pid, name, history.indicator, in_vision, entry)
+                rows.append([(value, self.ref) for value in HISTORY_SHEET.row(row)])
+        limits = ((6, 8), (16, 30), (16, 30), (8, 12), (10, 16), (14, 18), (12, 30), (4, 6), (10, 20), (10, 20),
+                  (10, 20), (10, 20), (30, 60), (8, 10))
+        sheet = self.table(REVISIONS, HISTORY_SHEET.header(), rows, limits, freeze=3)
+        as_of = f"{format_fiscal_year(self.as_of)}の" if self.as_of else ""
+        sheet.set_footer(f"&L&\"Meiryo UI\"&9参考（編集しても読み込みません）。「評価年度の計画に」は"
+                         f"{as_of}計画にその指標があるか（評価と集計の対象か）&R&\"Meiryo UI\"&9&P / &N")
+        sheet.protect("", {"autofilter": True, "sort": True})
+
     def data(self) -> None:
         sheet = self.book.add_worksheet(DATA_SHEET)
         sheet.write_string(0, 0, FORMAT)
@@ -342,12 +401,15 @@ class _Writer:
 
 
 def write_plan_workbook(plan: Plan, *, results: Sequence[KpiResult] = (), as_of: int | None = None,
-                        issued: date | None = None, area: Area | None = None) -> bytes:
-    """Write the plan workbook: overview, projects, KPIs (with actuals and evaluations), budgets, partners.
+                        issued: date | None = None, area: Area | None = None,
+                        histories: Mapping[tuple[str, str], KpiHistory] | None = None) -> bytes:
+    """Write the plan workbook: overview, projects, KPIs (with actuals and evaluations), budgets, partners, and for
+    a revised plan the 改正履歴 sheet.
 
     ``results`` are the KPI evaluations (``evaluate_stored_plan(...).kpis``), ``as_of`` their evaluation year
     and ``issued`` the date printed on the overview (today by default). ``area`` is the plan's area as stored: its
-    members are the columns of the partners sheet (without it, the municipalities the sheets name).
+    members are the columns of the partners sheet (without it, the municipalities the sheets name). ``histories``
+    (``evaluate_stored_plan(...).histories``) are the revised KPIs' histories; without any there is no 改正履歴 sheet.
     """
     writer = _Writer(plan, results, as_of, issued or date.today(), area)
     writer.overview()
@@ -355,5 +417,7 @@ def write_plan_workbook(plan: Plan, *, results: Sequence[KpiResult] = (), as_of:
     writer.kpis()
     writer.budgets()
     writer.partners()
+    if histories:
+        writer.revisions(histories)
     writer.data()
     return writer.close()

@@ -58,6 +58,8 @@ class ImportResult:
     findings_written: bool
     #: The revision recorded with this import (None for a plain correction, or when nothing changed).
     revision: Revision | None = None
+    #: What the revision does to each KPI (written as its history; also after a dry run, for a preview).
+    revision_entries: tuple[KpiRevisionEntry, ...] = ()
 
 
 def default_plan_key(plan: Plan) -> str:
@@ -273,6 +275,7 @@ def _import(
         diff=diff,
         findings_written=findings_written,
         revision=revision if entries else None,
+        revision_entries=tuple(entries),
     )
 
 
@@ -292,6 +295,7 @@ def revision_entries(diff: PlanDiff, stored: Mapping[str, repository.StoredProje
     """Return the KPI history rows a revision writes: KPIs added (new projects' too), changed and dropped
     (withdrawn projects' too), each with its baseline and target before and after."""
     projects = {p.key: p for p in plan.projects}
+    names = {**{key: s.project.name for key, s in stored.items()}, **{p.key: p.name for p in plan.projects}}
     new = {(p.key, k.key): k for p in plan.projects for k in p.kpis}
     old = {(key, k.key): k for key, s in stored.items() for k in s.project.kpis}
     entries: list[KpiRevisionEntry] = []
@@ -299,17 +303,19 @@ def revision_entries(diff: PlanDiff, stored: Mapping[str, repository.StoredProje
     added += [(e.key, k.key) for e in diff.added_projects for k in projects[e.key].kpis]
     for place in added:
         kpi = new[place]
-        entries.append(KpiRevisionEntry(place, KpiChange.ADDED, new_baseline=kpi.baseline, new_target=kpi.target))
+        entries.append(KpiRevisionEntry(place, KpiChange.ADDED, new_baseline=kpi.baseline, new_target=kpi.target,
+                                        sheet=names[place[0]], indicator=kpi.indicator))
     for entry in diff.changed_kpis:
         place = (entry.project_key or "", entry.key)
         was, now = old[place], new[place]
         entries.append(KpiRevisionEntry(place, KpiChange.CHANGED, entry.fields, was.baseline, was.target,
-                                        now.baseline, now.target))
+                                        now.baseline, now.target, sheet=names[place[0]], indicator=now.indicator))
     dropped = [(e.project_key or "", e.key) for e in diff.removed_kpis]
     dropped += [(e.key, k.key) for e in diff.removed_projects for k in stored[e.key].project.kpis]
     for place in dropped:
         kpi = old[place]
-        entries.append(KpiRevisionEntry(place, KpiChange.DROPPED, old_baseline=kpi.baseline, old_target=kpi.target))
+        entries.append(KpiRevisionEntry(place, KpiChange.DROPPED, old_baseline=kpi.baseline, old_target=kpi.target,
+                                        sheet=names[place[0]], indicator=kpi.indicator))
     return entries
 
 

@@ -147,7 +147,10 @@ def evaluate_plan_kpis(
     Actuals and assessments are keyed by (project key, KPI key); a 【再掲】 sheet reads its project's.
     ``share_modes`` says which KPIs make their figure from their partners' shares (:mod:`renkei.domain.share`);
     every other KPI's figure is its stated total. A KPI with a history (``histories``) is judged against the target
-    in force in ``as_of``, and its explanation says which.
+    in force in ``as_of``, and its explanation says which. The KPIs are those of the vision in force in ``as_of``
+    (:meth:`renkei.domain.revision.KpiHistory.in_force`): a KPI a revision added from a later year is left out, and
+    one a revision dropped from a later year is judged (in its form then, after the sheet's current KPIs) and
+    counted, its explanation saying until when.
     """
     rule = relisting or Relisting.of(plan)
     by_key = {p.key: p for p in plan.projects}
@@ -157,33 +160,62 @@ def evaluate_plan_kpis(
     listings: dict[str, list[str]] = {}
     for listed in plan.projects:
         listings.setdefault(rule.owner_key(listed.key), []).append(listed.key)
+    gone = _dropped_in_force(histories or {}, as_of)
+    gone_places = {(rule.owner_key(key), h.last_form.key) for key, found in gone.items() for h in found
+                   if h.last_form is not None}
     results: list[KpiProgress] = []
-    for project in plan.projects:
+
+    def evaluate(project: Project, kpi: KPI, position: int, history: KpiHistory | None, counted: bool) -> KpiProgress:
         siblings = listings[rule.owner_key(project.key)]
+        home = rule.actuals_key(project, kpi)
+        keys = [home, *((k, kpi.key) for k in siblings if k != home[0])]
+        own = [a for a in _entries(by_kpi, keys) if isinstance(a, Actual)]
+        assessment = _latest_assessment([a for a in _entries(judged, keys) if isinstance(a, Assessment)], as_of)
+        shares = ShareRule.of(by_key.get(home[0], project), kpi, modes.get(home, ShareMode.TOTAL))
+        in_force = kpi_in_force(kpi, history.entries, as_of) if history is not None else None
+        form = in_force.kpi if in_force is not None else kpi
+        evaluation = evaluate_kpi(
+            form, own, as_of=as_of, plan_first_year=plan.first_year, plan_last_year=plan.last_year,
+            project=project.name, assessment=assessment, thresholds=thresholds, figure=shares.figure,
+        )
+        if history is not None and in_force is not None:
+            ja = history.status_note(as_of, "ja") + in_force.note("ja")
+            en = history.status_note(as_of, "en") + in_force.note("en")
+            if ja:
+                evaluation = replace(evaluation, explanation_ja=ja + evaluation.explanation_ja,
+                                     explanation_en=en + evaluation.explanation_en)
+        return KpiProgress(
+            project, form, evaluation, counted=counted, position=position,
+            values=value_by_fiscal_year(own, months=month_merge_for(kpi), figure=shares.figure),
+            actuals=tuple(own), assessment=assessment, shares=shares,
+            figures=tuple(figures_by_period(shares, own)), history=history,
+        )  # fmt: skip
+
+    for project in plan.projects:
         for position, kpi in enumerate(project.kpis):
-            home = rule.actuals_key(project, kpi)
-            keys = [home, *((k, kpi.key) for k in siblings if k != home[0])]
-            own = [a for a in _entries(by_kpi, keys) if isinstance(a, Actual)]
-            assessment = _latest_assessment(
-                [a for a in _entries(judged, keys) if isinstance(a, Assessment)], as_of)
-            shares = ShareRule.of(by_key.get(home[0], project), kpi, modes.get(home, ShareMode.TOTAL))
-            history = histories.get((project.key, kpi.key)) or histories.get(home) if histories else None
-            in_force = kpi_in_force(kpi, history.entries, as_of) if history is not None else None
-            form = in_force.kpi if in_force is not None else kpi
-            evaluation = evaluate_kpi(
-                form, own, as_of=as_of, plan_first_year=plan.first_year, plan_last_year=plan.last_year,
-                project=project.name, assessment=assessment, thresholds=thresholds, figure=shares.figure,
-            )
-            if in_force is not None and in_force.note():
-                evaluation = replace(evaluation, explanation_ja=in_force.note("ja") + evaluation.explanation_ja,
-                                     explanation_en=in_force.note("en") + evaluation.explanation_en)
-            results.append(KpiProgress(
-                project, form, evaluation, counted=rule.kpi_counts(project.key, kpi.key), position=position,
-                values=value_by_fiscal_year(own, months=month_merge_for(kpi), figure=shares.figure),
-                actuals=tuple(own), assessment=assessment, shares=shares,
-                figures=tuple(figures_by_period(shares, own)), history=history,
-            ))  # fmt: skip
+            history = (histories.get((project.key, kpi.key)) or histories.get(rule.actuals_key(project, kpi))
+                       if histories else None)
+            if history is not None and not history.in_force(as_of):
+                continue  # added by a revision in force from a later year: not yet part of the vision
+            results.append(evaluate(project, kpi, position, history, rule.kpi_counts(project.key, kpi.key)))
+        for offset, history in enumerate(gone.get(project.key, ())):  # dropped by a revision from a later year
+            assert history.last_form is not None
+            counted = rule.is_owner(project.key) or (rule.owner_key(project.key),
+                                                     history.last_form.key) not in gone_places
+            results.append(evaluate(project, history.last_form, len(project.kpis) + offset, history, counted))
     return results
+
+
+def _dropped_in_force(histories: HistoriesByKpi, as_of: int) -> dict[str, list[KpiHistory]]:
+    """Return, by sheet, the KPIs a revision dropped that are still part of the vision in ``as_of``, in their old
+    order on the sheet."""
+    found: dict[str, list[KpiHistory]] = {}
+    for (project_key, _), history in histories.items():
+        if history.last_form is not None and history.dropped is not None and history.in_force(as_of):
+            found.setdefault(project_key, []).append(history)
+    for items in found.values():
+        items.sort(key=lambda h: (h.position if h.position is not None else 0, h.indicator))
+    return found
 
 
 def evaluate_plan(

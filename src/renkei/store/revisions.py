@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.quantity import Quantity
 from renkei.domain.revision import KpiChange, KpiHistory, KpiRevision, Revision
-from renkei.store.rows import quantity_from_json, quantity_to_json
+from renkei.store.rows import kpi_from_row, quantity_from_json, quantity_to_json
 from renkei.store.tables import KpiRevisionRow, KpiRow, PlanRevisionRow, ProjectRow, among_projects
 
 #: A KPI in a plan: (project key, KPI key), as actuals are keyed.
@@ -29,6 +29,9 @@ class KpiRevisionEntry:
     old_target: Quantity | None = None
     new_baseline: Quantity | None = None
     new_target: Quantity | None = None
+    #: The sheet's name and the indicator as written (for a preview; the rows are keyed by ``place``).
+    sheet: str = ""
+    indicator: str = ""
 
 
 def _json(quantity: Quantity | None) -> dict[str, Any] | None:
@@ -76,13 +79,18 @@ def list_kpi_histories(*, session: Session, plan_id: int,
                        project_keys: Collection[str] | None = None) -> dict[KpiPlace, KpiHistory]:
     """Return the history of every revised KPI of a plan (dropped ones too) by (project key, KPI key): one query.
 
+    A KPI no longer in the plan (dropped, or on a sheet a revision withdrew) comes with its form as last stored and
+    its place on its sheet (:attr:`KpiHistory.last_form`), so a year before the drop can still judge it.
     A plan never revised gives an empty mapping.
     """
     query = (
-        select(ProjectRow.key, KpiRow.indicator_key, KpiRow.indicator, KpiRevisionRow.change, KpiRevisionRow.fields,
-               KpiRevisionRow.old_baseline, KpiRevisionRow.old_target, KpiRevisionRow.new_baseline,
-               KpiRevisionRow.new_target, PlanRevisionRow.label, PlanRevisionRow.revised_on,
-               PlanRevisionRow.in_force_from, PlanRevisionRow.reason, PlanRevisionRow.date_text)
+        select(ProjectRow.key, KpiRow.indicator_key, KpiRow.indicator, KpiRow.id.label("kpi_id"), KpiRow.position,
+               ((KpiRow.status != "active") | (ProjectRow.status != "active")).label("gone"),
+               ProjectRow.status.label("sheet_status"), ProjectRow.name.label("sheet_name"), KpiRevisionRow.change,
+               KpiRevisionRow.fields, KpiRevisionRow.old_baseline, KpiRevisionRow.old_target,
+               KpiRevisionRow.new_baseline, KpiRevisionRow.new_target, PlanRevisionRow.label,
+               PlanRevisionRow.revised_on, PlanRevisionRow.in_force_from, PlanRevisionRow.reason,
+               PlanRevisionRow.date_text)
         .join(KpiRow, KpiRow.id == KpiRevisionRow.kpi_id)
         .join(ProjectRow, ProjectRow.id == KpiRow.project_id)
         .join(PlanRevisionRow, PlanRevisionRow.id == KpiRevisionRow.plan_revision_id)
@@ -90,12 +98,26 @@ def list_kpi_histories(*, session: Session, plan_id: int,
         .order_by(PlanRevisionRow.id, KpiRevisionRow.id)
     )
     found: dict[KpiPlace, tuple[str, list[KpiRevision]]] = {}
+    gone: dict[KpiPlace, tuple[int, int]] = {}
+    withdrawn: dict[KpiPlace, str] = {}
     revisions: dict[tuple[object, ...], Revision] = {}
     for row in session.execute(query):
+        if row.gone:
+            gone[(row.key, row.indicator_key)] = (row.kpi_id, row.position)
+        if row.sheet_status != "active":
+            withdrawn[(row.key, row.indicator_key)] = row.sheet_name
         header = (row.label, row.revised_on, row.in_force_from, row.reason, row.date_text)
         revision = revisions.get(header) or revisions.setdefault(header, _revision(row))
         entry = KpiRevision(revision, KpiChange(row.change), tuple(row.fields or ()),
                             _quantity(row.old_baseline), _quantity(row.old_target),
                             _quantity(row.new_baseline), _quantity(row.new_target))
         found.setdefault((row.key, row.indicator_key), (row.indicator, []))[1].append(entry)
-    return {place: KpiHistory(indicator, tuple(entries)) for place, (indicator, entries) in found.items()}
+    forms = {row.id: kpi_from_row(row) for row in session.scalars(
+        select(KpiRow).where(KpiRow.id.in_([kpi_id for kpi_id, _ in gone.values()])))} if gone else {}
+    histories: dict[KpiPlace, KpiHistory] = {}
+    for place, (indicator, entries) in found.items():
+        kpi_id, position = gone.get(place, (None, None))
+        last_form = forms[kpi_id] if kpi_id is not None else None
+        histories[place] = KpiHistory(indicator, tuple(entries), last_form=last_form, position=position,
+                                      withdrawn_sheet=withdrawn.get(place))
+    return histories

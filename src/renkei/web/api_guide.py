@@ -26,6 +26,7 @@ SUMMARIES_JA: dict[str, str] = {
     "/api/municipalities/{code}": "1つの市町村の参加事業、役割分担と費用負担",
     "/api/kpis": "KPIの一覧と進捗の判定",
     "/api/kpis.csv": "KPIの一覧と進捗の判定（CSV）",
+    "/api/revisions": "計画の改正（一部改正）と、改正で追加・変更・削除されたKPIの履歴（削除された事業のKPIを含む）",
     "/api/map": "圏域の地図（市町村の形と参加事業数）",
 }
 

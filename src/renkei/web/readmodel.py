@@ -48,13 +48,16 @@ class ProjectView:
     budget_note: tuple[str, str] | None = None
     #: The sheet this one repeats (【再掲】), when the document has it.
     original_slug: str | None = None
-    #: The KPIs a revision of the vision dropped from this sheet (kept with their actuals; shown with their history).
+    #: The KPIs a revision of the vision dropped from this sheet by the evaluation year (kept with their actuals;
+    #: shown with their history). One dropped from a later year is still among ``kpis``.
     dropped_kpis: tuple[KpiHistory, ...] = ()
+    #: The KPIs a revision adds to this sheet from a year after the evaluation year (not yet part of the vision).
+    later_kpis: tuple[KpiHistory, ...] = ()
 
     @property
     def revised(self) -> bool:
         """Tell whether a revision of the vision (一部改正) changed, added or dropped any of its KPIs (「改正あり」)."""
-        return bool(self.dropped_kpis) or any(k.history is not None for k in self.kpis)
+        return bool(self.dropped_kpis or self.later_kpis) or any(k.history is not None for k in self.kpis)
 
     @property
     def slug(self) -> str:
@@ -370,9 +373,10 @@ def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...], *
         by_project.setdefault(item.project.key, []).append(kpi_view(item))
     slugs = {p.key: p.slug for p in plan.projects}
     dropped: dict[str, list[KpiHistory]] = {}
+    later: dict[str, list[KpiHistory]] = {}
     for (project_key, _), history in progress.histories.items():
-        if history.dropped is not None:
-            dropped.setdefault(project_key, []).append(history)
+        if not history.in_force(progress.as_of):  # not part of the vision in the year: listed apart
+            (later if history.last_form is None else dropped).setdefault(project_key, []).append(history)
     by_key: dict[str | None, list[Finding]] = {}
     for finding in findings:
         by_key.setdefault(finding.project_key, []).append(finding)
@@ -393,5 +397,6 @@ def build_project_views(progress: PlanProgress, findings: tuple[Finding, ...], *
             budget_note=outside_period_note(project, plan),
             original_slug=slugs.get(original) if original else None,
             dropped_kpis=tuple(dropped.get(project.key, ())),
+            later_kpis=tuple(later.get(project.key, ())),
         ))
     return tuple(views)

@@ -260,6 +260,7 @@ def test_two_people_editing_the_same_project_text(browser: Any, staff_server: An
 STAFF_PAGES = {
     "todo": "/staff", "board": "/staff/board", "projects": "/staff/projects", "upload": "/staff/upload",
     "preview": "/staff/preview", "users": "/staff/admin/users", "rounds": "/staff/admin/rounds",
+    "revision": "/staff/admin/revision",
 }
 
 

@@ -30,7 +30,7 @@ from renkei.services.signin import sign_in
 from renkei.settings import Settings
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.rounds import kpi_rows, project_rows
-from renkei.store.tables import ActualRow, PlanRow
+from renkei.store.tables import ActualRow, PlanRevisionRow, PlanRow
 from renkei.store.workspace_tables import ReportingRoundRow, StaffUserRow
 
 SECOND = "second"
@@ -149,7 +149,8 @@ def test_accounts_know_their_area(two_areas: TwoAreas) -> None:
 
 
 #: Routes that act on the caller's own area's plan whoever calls them (tested in the own-area test below).
-OWN_PLAN_ROUTES = {"/staff/logout", "/staff/upload", "/staff/admin/rounds", "/staff/admin/rounds/{year}/close"}
+OWN_PLAN_ROUTES = {"/staff/logout", "/staff/upload", "/staff/admin/rounds", "/staff/admin/rounds/{year}/close",
+                   "/staff/admin/revision"}
 
 
 @pytest.mark.parametrize("route", sorted(set(CASES) - OWN_PLAN_ROUTES))
@@ -219,6 +220,22 @@ def test_an_upload_goes_into_the_own_areas_plan(two_areas: TwoAreas) -> None:
     assert upload.status_code == 200
     assert _actual_rows(two_areas, two_areas.seed.kpi_id) == first_before
     assert _actual_rows(two_areas, two_areas.second_kpi_id) == [("402133", 3.0)]
+
+
+def test_an_area_admins_revision_goes_into_the_own_areas_plan(two_areas: TwoAreas, seeded: Seed) -> None:
+    data = CASES["/staff/admin/revision"].data
+    before = two_areas.snapshot()
+    assert two_areas.post("o_editor", "/staff/admin/revision", data).status_code == 403
+    assert two_areas.snapshot() == before
+    assert two_areas.post("o_admin", "/staff/admin/revision", data).status_code == 200
+    engine = create_engine_from_url(two_areas.url)
+    try:
+        with engine.connect() as connection:
+            revised = connection.execute(select(PlanRow.area_name).join(
+                PlanRevisionRow, PlanRevisionRow.plan_id == PlanRow.id)).scalars().all()
+    finally:
+        engine.dispose()
+    assert len(revised) == 1 and "第二" in revised[0]  # the second area's plan, never the first's
 
 
 def _actual_rows(desk: TwoAreas, kpi_id: int) -> list[tuple[str | None, float | None]]:

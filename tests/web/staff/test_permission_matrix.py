@@ -13,10 +13,14 @@ from typing import Any
 
 import pytest
 
+from renkei.cli.portal import read_example_text
 from renkei.domain.permission import Action, Role, Subject, Target, is_allowed, may_ever
+from renkei.services.revision_import import document_digest
 from renkei.web.app import create_app
 from renkei.web.staff import ROUTE_ACTIONS, walk_routes
 
+#: The example revised (a target raised): what an admin imports as a revision from the staff page.
+REVISED = read_example_text().replace("25件（令和12年度までの累計）", "40件（令和12年度までの累計）")
 #: Who calls: seeded account (None: anonymous) → the role and municipality the matrix sees.
 CALLERS: dict[str | None, tuple[Role, str | None] | None] = {
     None: None, "admin": (Role.ADMIN, None), "editor": (Role.EDITOR, None), "editor2": (Role.EDITOR, None),
@@ -89,6 +93,9 @@ CASES: dict[str, Case] = {
     "/staff/admin/rounds": Case(lambda s: "/staff/admin/rounds", {"fiscal_year": "R7", "due_date": "2027-05-31"},
                                 on_project=False),
     "/staff/admin/rounds/{year}/close": Case(lambda s: "/staff/admin/rounds/2026/close", {}, on_project=False),
+    "/staff/admin/revision": Case(lambda s: "/staff/admin/revision", {
+        "step": "confirm", "label": "一部改正", "revised_on": "令和9年10月", "in_force_from": "", "reason": "",
+        "document": REVISED, "digest": document_digest(REVISED), "version": "1"}, on_project=False),
 }
 UPLOAD_CSV = "事業名,指標,年度,実績値:行橋市\n消防指令業務の共同運用に係る調査研究事業,検討会実施件数,R8,３\n"
 

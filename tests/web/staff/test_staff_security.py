@@ -189,6 +189,7 @@ PAGES: dict[str, tuple[str, Action, bool]] = {
     "/staff/preview": ("/staff/preview", Action.VIEW_DRAFTS, False),
     "/staff/admin/users": ("/staff/admin/users", Action.MANAGE_USERS, False),
     "/staff/admin/rounds": ("/staff/admin/rounds", Action.MANAGE_ROUNDS, False),
+    "/staff/admin/revision": ("/staff/admin/revision", Action.IMPORT_REVISION, False),
     "/staff/admin/audit.csv": ("/staff/admin/audit.csv", Action.EXPORT_AUDIT, False),
 }
 ROLES = {"admin": Role.ADMIN, "editor": Role.EDITOR, "yukuhashi": Role.MUNICIPALITY, "ashiya": Role.MUNICIPALITY,

@@ -29,6 +29,7 @@ from renkei.web.schemas import (
     ProjectDetail,
     ProjectItem,
     ProjectList,
+    RevisionHistory,
     RollUpItem,
     Summary,
     build_summary,
@@ -39,6 +40,7 @@ from renkei.web.schemas import (
     municipality_items,
     project_detail,
     project_item,
+    revision_history,
 )
 
 #: Rows in one JSON response of a list, unless ?limit= says otherwise.
@@ -258,6 +260,13 @@ def get_kpis_csv(request: Request, session: SessionDep, portal: PortalDep, lang:
     shape = GRADED_KPI_CSV if area_grading(portal) else KPI_CSV
     return write_csv(shape.header(), shape.rows(_kpis(request, session, portal, lang)[1]),
                      download_name("kpis", portal.plan))
+
+
+@router.get("/revisions", response_model=RevisionHistory, summary="Revisions of the vision and each KPI's history")
+def get_revisions(portal: PortalDep) -> RevisionHistory:
+    """Return the plan's revisions mid-period (一部改正) and the history of every KPI they added, changed or dropped,
+    those of sheets a revision withdrew included; ``in_vision`` tells whether a KPI is evaluated in ``as_of``."""
+    return revision_history(portal)
 
 
 @router.get("/map", response_model=MapData, summary="The area map")

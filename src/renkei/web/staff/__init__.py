@@ -11,7 +11,7 @@ from starlette.responses import Response
 from renkei.services.accounts import dummy_hash
 from renkei.services.signin import SessionKeySource
 from renkei.settings import Settings
-from renkei.web.staff import admin, board, mapping, partner_evaluations, projects, reports, signin, upload
+from renkei.web.staff import admin, board, mapping, partner_evaluations, projects, reports, revision, signin, upload
 from renkei.web.staff.auth import ROUTE_ACTIONS, SignInRequired
 from renkei.web.staff.capacity import StaffCapacity
 
@@ -23,7 +23,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.session_key = SessionKeySource(settings, app.state.engine)  # read at the first staff request
     dummy_hash()  # made now, so that the first sign-in of an unknown name takes no longer than any other
     app.add_middleware(StaffCapacity)  # part of the worker's threads stays free for the public portal
-    for module in (signin, reports, board, projects, partner_evaluations, upload, mapping, admin):
+    for module in (signin, reports, board, projects, partner_evaluations, upload, mapping, admin, revision):
         app.include_router(module.router)
 
     @app.exception_handler(SignInRequired)

@@ -15,6 +15,33 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "staff.preview": ("未承認値を含むプレビュー", "Preview with pending values"),
     "staff.users": ("アカウント管理", "Accounts"),
     "staff.rounds": ("報告の受付", "Reporting rounds"),
+    "staff.revision": ("計画の改正", "Revise the vision"),
+    "staff.revision_hint": ("改正後のビジョン文書（テキスト）を選び、改正の名称・日付・適用年度・理由を入力して、まず"
+                            "プレビューします。KPIの追加・変更・削除を確かめてから取り込みます。実績値は各KPIに付いたまま"
+                            "残ります。",
+                            "Choose the revised vision document (text), give the revision's label, date, first fiscal "
+                            "year and reason, and preview first: check the KPIs added, changed and dropped, then import. "
+                            "Actuals stay on their KPIs."),
+    "staff.revision_file": ("改正後のビジョン文書", "Revised vision document"),
+    "staff.revision_label": ("改正の名称（一部改正など）", "Label (一部改正 …)"),
+    "staff.revision_date": ("改正の日付（令和9年10月、2027-10-01 など）", "Date (令和9年10月, 2027-10-01 …)"),
+    "staff.revision_from": ("適用する最初の年度（空欄: 日付の年度）", "First fiscal year in force (blank: the date's)"),
+    "staff.revision_reason": ("改正の理由", "Reason"),
+    "staff.preview_revision": ("プレビュー", "Preview"),
+    "staff.confirm_revision": ("この内容で取り込む", "Import this revision"),
+    "staff.revision_preview": ("プレビュー（まだ保存していません）", "Preview (nothing saved yet)"),
+    "staff.revision_as": ("{title}として記録します（{year}から適用）。", "Recorded as {title}, in force from {year}."),
+    "staff.revision_none": ("KPIの変更がないため、改正は記録されません。", "No KPI changes: no revision would be recorded."),
+    "staff.revision_errors": ("文書の点検でエラーが{count}件あります。取り込む前に確かめてください。",
+                              "The document check found {count} errors: look at them before importing."),
+    "staff.revision_too_large": ("この文書は大きいため、この画面からは取り込めません。コマンド renkei import --revision で"
+                                 "取り込んでください。",
+                                 "This document is too large to import from this page: use renkei import --revision."),
+    "staff.revision_done": ("{title}を取り込みました（計画の版 {version}）。", "Imported {title} (plan version {version})."),
+    "staff.revision_digest": ("文書の SHA-256", "Document SHA-256"),
+    "staff.revision_change": ("変更", "Change"),
+    "staff.revision_sheet": ("事業", "Project"),
+    "staff.revision_kpi": ("指標", "Indicator"),
     "staff.audit": ("監査記録（CSV）", "Audit trail (CSV)"),
     "staff.signed_in_as": ("ログイン中", "Signed in as"),
     "staff.area": ("圏域", "area"),

@@ -35,6 +35,7 @@ NAV: tuple[tuple[str, str, Action], ...] = (
     ("/staff/mapping", "staff.mapping", Action.UPLOAD_ACTUALS),
     ("/staff/preview", "staff.preview", Action.VIEW_DRAFTS),
     ("/staff/admin/rounds", "staff.rounds", Action.MANAGE_ROUNDS),
+    ("/staff/admin/revision", "staff.revision", Action.IMPORT_REVISION),
     ("/staff/admin/users", "staff.users", Action.MANAGE_USERS),
 )
 
