@@ -30,7 +30,7 @@ from renkei.services.signin import sign_in
 from renkei.settings import Settings
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.rounds import kpi_rows, project_rows
-from renkei.store.tables import ActualRow, PlanRevisionRow, PlanRow
+from renkei.store.tables import ActualRow, KpiRow, PlanRevisionRow, PlanRow, ProjectRow
 from renkei.store.workspace_tables import ReportingRoundRow, StaffUserRow
 
 SECOND = "second"
@@ -149,8 +149,8 @@ def test_accounts_know_their_area(two_areas: TwoAreas) -> None:
 
 
 #: Routes that act on the caller's own area's plan whoever calls them (tested in the own-area test below).
-OWN_PLAN_ROUTES = {"/staff/logout", "/staff/upload", "/staff/admin/rounds", "/staff/admin/rounds/{year}/close",
-                   "/staff/admin/revision"}
+OWN_PLAN_ROUTES = {"/staff/logout", "/staff/upload", "/staff/mapping", "/staff/admin/rounds",
+                   "/staff/admin/rounds/{year}/close", "/staff/admin/revision"}
 
 
 @pytest.mark.parametrize("route", sorted(set(CASES) - OWN_PLAN_ROUTES))
@@ -259,3 +259,36 @@ def test_an_admin_of_every_area_switches_area(two_areas: TwoAreas) -> None:
     assert client.cookies.get("renkei_area") == SECOND  # remembered for the next page
     again = client.get("/staff/admin/rounds")
     assert "第二圏域" in again.text
+
+
+def test_a_mapped_sheet_goes_into_the_own_areas_plan(two_areas: TwoAreas) -> None:
+    # The second area's admin maps and imports an area sheet: the figures go to the second area's KPIs only.
+    from tests.web.staff.test_mapping import FIRE, mapping_fields, upload
+
+    def historical_plans() -> list[int]:
+        engine = create_engine_from_url(two_areas.url)
+        try:
+            with create_session_factory(engine)() as session:
+                return sorted(session.scalars(
+                    select(ProjectRow.plan_id).join(KpiRow, KpiRow.project_id == ProjectRow.id)
+                    .join(ActualRow, ActualRow.kpi_id == KpiRow.id).where(ActualRow.source == "historical")))
+        finally:
+            engine.dispose()
+
+    proposed = upload(two_areas, "o_admin", rows=((FIRE, "鑑識・鑑定及び研修・会議等の実施件数", 3, 12, "A"),))
+    assert proposed.status_code == 200, proposed.text[-2000:]
+    done = two_areas.post("o_admin", "/staff/mapping", {**mapping_fields(proposed.text), "step": "import"})
+    assert done.status_code == 200, done.text[-2000:]
+    second_plan = _plan_of_project(two_areas, two_areas.second_project_id)
+    assert historical_plans() and set(historical_plans()) == {second_plan}
+
+
+def _plan_of_project(desk: TwoAreas, project_id: int) -> int:
+    engine = create_engine_from_url(desk.url)
+    try:
+        with create_session_factory(engine)() as session:
+            plan_id = session.scalar(select(ProjectRow.plan_id).where(ProjectRow.id == project_id))
+            assert plan_id is not None
+            return plan_id
+    finally:
+        engine.dispose()
