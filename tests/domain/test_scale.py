@@ -16,6 +16,7 @@ from renkei.domain.scale import (
     GradedKpi,
     RollUp,
     ScaleError,
+    Special,
     roll_up,
 )
 from renkei.domain.scale_json import read_rollup, read_scale, scale_to_json
@@ -50,7 +51,7 @@ AKIRUNO: dict[str, Any] = {
         {"key": "Z", "label": "評価困難", "colour": "#3d3d3d", "unrated": True},
     ],
     "rule": {"by": "verdict", "by_verdict": {"A": "S", "B": "A", "C": "B", "D": "C", "E": "C"}},
-    "special": {"not_started": "X", "stopped": "Y", "cannot_judge": "Z"},
+    "special": {"not_started": "X", "stopped": "Y", "cannot_judge": "Z", "completed": "F"},
 }
 
 #: 加古川: 「A 期待どおり」, by status.
@@ -109,6 +110,8 @@ CASES = [
     ("akiruno", BEH, D, None, None, " 中止 ", "Y", "中止"),
     ("akiruno", NO_DATA, NONE, None, 0.4, "", "Z", "評価困難"),
     ("akiruno", NOT_MEAS, NONE, None, None, "", "Z", "評価困難"),
+    ("akiruno", ACH, A, None, None, "事業完了", "F", "事業完了"),  # the best grade, reached by the staff word only
+    ("akiruno", ON, B, 0.5, 0.4, "事業完了", "F", "事業完了"),
     ("default", BEH, D, None, None, "未着手", "D", "遅れ"),  # a scale without 未着手 keeps the verdict
     # 加古川: by status, 「A 期待どおり」
     ("kakogawa", ACH, A, 1.0, 0.6, "", "A", "期待どおり"),
@@ -118,6 +121,39 @@ CASES = [
     ("kakogawa", NOT, E, 0.9, 1.0, "", "D", "期待を大きく下回る"),
     ("kakogawa", NO_DATA, NONE, None, 0.4, "", "-", "評価対象外"),
 ]
+
+
+#: The staff words for the state of the work (事業完了, 中止) as an assessment gives them: the status and rating
+#: renkei's own A–E shows, then the grade each scale shows (a scale naming no grade for the state keeps the verdict).
+STATE_WORDS = [
+    # (word, status, rating) → grade key in default, seto_takamatsu, akiruno, kakogawa
+    ("中止", NOT_MEAS, NONE, {"default": "-", "seto_takamatsu": "-", "akiruno": "Y", "kakogawa": "-"}),
+    ("事業完了", ACH, A, {"default": "A", "seto_takamatsu": "A", "akiruno": "F", "kakogawa": "A"}),
+    ("未着手", BEH, D, {"default": "D", "seto_takamatsu": "-", "akiruno": "X", "kakogawa": "C"}),
+]
+
+
+@pytest.mark.parametrize(("word", "status", "rating", "keys"), STATE_WORDS, ids=[w[0] for w in STATE_WORDS])
+def test_the_words_for_the_state_of_the_work_reach_each_scales_grade(word: str, status: Status, rating: Rating,
+                                                                     keys: dict[str, str]) -> None:
+    from renkei.domain.actual import read_assessment_word
+
+    assert read_assessment_word(f" {word} ") == (word, status, rating)
+    for name, key in keys.items():
+        # a state word is an assessment of an aim in words: no progress figure, as the portal evaluates one
+        assert SCALES[name].grade_kpi(status, rating, None, None, word).key == key, name
+
+
+def test_a_completed_grade_may_be_rated_but_stopped_must_not() -> None:
+    completed = read_scale(AKIRUNO).special_grade(Special.COMPLETED)
+    assert completed is not None and (completed.key, completed.label_ja) == ("F", "事業完了")
+    assert not AKIRUNO_EXAMPLE.grade("F").unrated
+    with pytest.raises(ScaleError) as refused:
+        read_scale({**AKIRUNO, "special": {**AKIRUNO["special"], "stopped": "C"}})
+    assert refused.value.field == "evaluation_scale.special.stopped"
+    with pytest.raises(ScaleError) as unknown:
+        read_scale({**AKIRUNO, "special": {**AKIRUNO["special"], "completed": "Q"}})
+    assert unknown.value.field == "evaluation_scale.special.completed"
 
 
 @pytest.mark.parametrize(("scale", "status", "rating", "progress", "expected", "word", "key", "label"), CASES)

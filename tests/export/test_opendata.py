@@ -236,3 +236,57 @@ def test_an_area_on_renkeis_scale_publishes_no_grade_table(package: Path) -> Non
     assert not (package / "grades.csv").exists()
     assert "評価区分" not in _csv(package, "evaluations")[0]
     assert "evaluation_scale" not in json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _store_partner_evaluations(session: Session) -> tuple[str, str]:
+    """Store the example under あきる野's scale with partner evaluations asked: one partner's approved evaluation
+    (whose change is under review again), another's only submitted; return the two partners' codes."""
+    from dataclasses import replace
+
+    from renkei.domain.scale import AKIRUNO_EXAMPLE
+    from renkei.reading.area import load_area
+    from renkei.services.areas import add_area
+    from renkei.store.workspace_tables import PartnerEvaluationRow
+
+    _store_example(session)
+    area = load_area("kitakyushu")
+    add_area(session=session, area=replace(area, scale=AKIRUNO_EXAMPLE, partner_evaluations=True), actor="test")
+    approved, submitted = [m.code for m in area.members if m.code != area.lead_code][:2]
+    story = session.scalars(select(ProjectRow).where(ProjectRow.plan_id == 1).order_by(ProjectRow.position)).first()
+    assert story is not None
+    session.add_all([
+        PartnerEvaluationRow(project_id=story.id, fiscal_year=2026, municipality_code=approved, grade="B",
+                             comment="見直し中の下書き", review_status="submitted", published_grade="A",
+                             published_comment="順調に進んでいる", published_at=datetime(2027, 6, 2, tzinfo=UTC)),
+        PartnerEvaluationRow(project_id=story.id, fiscal_year=2026, municipality_code=submitted, grade="C",
+                             comment="提出済みで未承認", review_status="submitted")])
+    session.commit()
+    return approved, submitted
+
+
+def test_partner_evaluations_are_published_approved_only(session: Session, tmp_path: Path) -> None:
+    approved, _ = _store_partner_evaluations(session)
+    source = load_opendata_source(session, 1, 2027)
+    folder = tmp_path / "partners"
+    write_package(folder, build_tables(source), package_meta(source), "CC-BY-4.0")
+    report = Package(str(folder / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])[:10]
+    rows = _csv(folder, "partner_evaluations")
+    assert [(r["年度"], r["全国地方公共団体コード"], r["評価区分"], r["評価区分の名称"], r["評価の理由"], r["公開日時"])
+            for r in rows] == [("2026", approved, "A", "目標値どおり", "順調に進んでいる", "2027-06-02T00:00:00+00:00")]
+    assert rows[0]["事業ID"] in {r["ID"] for r in _csv(folder, "projects")}
+    everything = b"".join(p.read_bytes() for p in folder.iterdir())
+    for unpublished in ("見直し中の下書き", "提出済みで未承認"):
+        assert unpublished.encode() not in everything
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    (resource,) = [r for r in descriptor["resources"] if r["name"] == "partner_evaluations"]
+    assert [f["name"] for f in resource["schema"]["fields"]] == [
+        "事業ID", "年度", "全国地方公共団体コード", "評価区分", "評価区分の名称", "評価の理由", "公開日時"]
+    assert {k["reference"]["resource"] for k in resource["schema"]["foreignKeys"]} == {
+        "projects", "municipalities", "grades"}
+
+
+def test_a_plan_without_partner_evaluations_keeps_its_tables(package: Path) -> None:
+    assert not (package / "partner_evaluations.csv").exists()
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert "partner_evaluations" not in {r["name"] for r in descriptor["resources"]}

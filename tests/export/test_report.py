@@ -229,3 +229,42 @@ def test_a_revised_plan_prints_each_kpis_history_and_the_kpis_of_the_year(
     assert "各種研修等の受講者数：令和9年度の改正（一部改正、令和9年10月）で追加（令和9年度から）" in earlier
     assert "令和9年度の改正（一部改正、令和9年10月）で削除された指標で、令和8年度までは評価の対象です。" in earlier
     assert f"<td>{progress.summary.overall.kpis}</td>" in earlier
+
+
+def test_partner_evaluations_are_printed_beside_the_staff_evaluation_approved_only(session: Session) -> None:
+    from dataclasses import replace
+
+    from renkei.domain.scale import AKIRUNO_EXAMPLE
+    from renkei.reading.area import load_area
+    from renkei.services.areas import add_area
+    from renkei.store.partner_evaluations import published_partner_evaluations_by_project
+    from renkei.store.workspace_tables import PartnerEvaluationRow
+
+    _store_example(session)
+    area = load_area("kitakyushu")
+    add_area(session=session, area=replace(area, scale=AKIRUNO_EXAMPLE, partner_evaluations=True), actor="test")
+    first, second = [m for m in area.members if m.code != area.lead_code][:2]
+    story = _source(session).progress.plan.projects[0]
+    project_id = session.scalars(
+        select(ProjectRow.id).where(ProjectRow.plan_id == 1, ProjectRow.key == story.key)).one()
+    session.add_all([
+        ProjectEvaluationRow(project_id=project_id, fiscal_year=2026, direction="continue", comment="順調",
+                             review_status="approved", published_direction="continue", published_comment="順調",
+                             published_at=datetime(2027, 6, 1, tzinfo=UTC)),
+        PartnerEvaluationRow(project_id=project_id, fiscal_year=2026, municipality_code=first.code, grade="B",
+                             comment="見直し中の下書き", review_status="submitted", published_grade="S",
+                             published_comment="参加者が目標を超えた", published_at=datetime(2027, 6, 2, tzinfo=UTC)),
+        PartnerEvaluationRow(project_id=project_id, fiscal_year=2026, municipality_code=second.code, grade="C",
+                             comment="提出済みで未承認", review_status="submitted")])
+    session.commit()
+    partners = published_partner_evaluations_by_project(session=session, plan_id=1)
+    assert [(e.municipality_code, e.grade) for e in partners[story.key]] == [(first.code, "S")]
+    html = render_report_html(_source(session, scale=AKIRUNO_EXAMPLE,
+                                      staff_evaluations=published_evaluations_by_project(session=session, plan_id=1),
+                                      partner_evaluations=partners))
+    assert html.count("連携市町による評価") == 1
+    assert html.index("事業評価（担当課による評価）") < html.index("連携市町による評価")  # beside the lead city's
+    assert f"<td>{first.name}</td><td>S 目標値以上</td>" in html and "参加者が目標を超えた" in html
+    for unpublished in ("見直し中の下書き", "提出済みで未承認", f"<td>{second.name}</td>"):
+        assert unpublished not in html
+    assert "連携市町による評価" not in render_report_html(_source(session, scale=AKIRUNO_EXAMPLE))

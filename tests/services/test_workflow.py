@@ -263,3 +263,40 @@ def test_two_steps_on_one_kpi_wait_for_each_other_on_postgresql(session: Session
             enter(other, staff.yukuhashi, staff.story_kpi, "1", part=YUKUHASHI)
     session.rollback()
     assert enter(session, staff.yukuhashi, staff.story_kpi, "1", part=YUKUHASHI) is ReviewStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(("words", "status", "rating", "grade"), [
+    (("中止",), "not_measurable", "-", "Y"),
+    (("未着手",), "behind", "D", "X"),
+    (("中止", "事業完了"), "achieved", "A", "F"),  # corrected after approval: the approved word in force wins
+], ids=["stopped", "not-started", "completed-after-correction"])
+def test_the_words_for_the_state_of_the_work_reach_the_areas_grades(session: Session, staff: Any,
+                                                                     words: tuple[str, ...], status: str,
+                                                                     rating: str, grade: str) -> None:
+    """あきる野's Y 中止 and F 事業完了 are reached by the lead city's assessment, entered and approved as any."""
+    from dataclasses import replace
+
+    from renkei.domain.scale import AKIRUNO_EXAMPLE
+    from renkei.presentation.grading import grade_kpi
+    from renkei.reading.area import load_area
+    from renkei.services.areas import add_area
+    from renkei.services.progress import evaluate_stored_plan
+
+    add_area(session=session, area=replace(load_area("kitakyushu"), scale=AKIRUNO_EXAMPLE), actor="test")
+    version = 0
+    for index, word in enumerate(words):
+        if index:
+            workflow.review_assessment(session=session, user=staff.admin, kpi_id=staff.qualitative_kpi,
+                                       fiscal_year=2026, step=Step.REOPEN, comment="完了した", expected_version=version)
+            version += 1
+        workflow.enter_assessment(session=session, user=staff.admin, kpi_id=staff.qualitative_kpi, fiscal_year=2026,
+                                  data=AssessmentInput(word, comment=f"{word}の理由"), step=Step.SUBMIT,
+                                  expected_version=version)
+        workflow.review_assessment(session=session, user=staff.admin, kpi_id=staff.qualitative_kpi, fiscal_year=2026,
+                                   step=Step.APPROVE, comment="", expected_version=version + 1)
+        version += 2
+    progress = evaluate_stored_plan(session, staff.plan_id, 2026)
+    (item,) = [k for k in progress.kpis if k.project.key == FIRE and k.kpi.indicator == "圏域の連携体制"]
+    assert (item.evaluation.status.value, item.evaluation.rating.value) == (status, rating)
+    assert f"「{words[-1]}」" in item.evaluation.explanation_ja
+    assert grade_kpi(AKIRUNO_EXAMPLE, item).key == grade

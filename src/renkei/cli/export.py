@@ -31,6 +31,7 @@ from renkei.services.progress import evaluate_stored_plan
 from renkei.store import repository
 from renkei.store.areas import find_area
 from renkei.store.evaluations import published_evaluations_by_project
+from renkei.store.partner_evaluations import published_partner_evaluations_by_project
 from renkei.store.portal_queries import load_area_members
 
 
@@ -103,7 +104,9 @@ def load_opendata_source(session: Session, plan_id: int, as_of: int | None, *,
                           approved, load_registry(),
                           project_evaluations=published_evaluations_by_project(session=session, plan_id=plan_id),
                           synthetic=area.synthetic if area else False, scale=area.scale if area else None,
-                          rollup=area.rollup if area else RollUp.WORST)
+                          rollup=area.rollup if area else RollUp.WORST,
+                          partner_evaluations=published_partner_evaluations_by_project(session=session,
+                                                                                       plan_id=plan_id))
 
 
 def source_date() -> datetime | None:
@@ -169,8 +172,10 @@ def report(
         findings = repository.list_findings(session=session, plan_id=plan_id)
         area = load_area_members(session=session, area_slug=progress.plan.area_slug)
         evaluations = published_evaluations_by_project(session=session, plan_id=plan_id)
+        partner_evaluations = published_partner_evaluations_by_project(session=session, plan_id=plan_id)
     source = ReportInput(progress, findings, area.members if area else (), area.lead_code if area else "", day,
-                         staff_evaluations=evaluations, staff_findings=staff_findings,
+                         staff_evaluations=evaluations, partner_evaluations=partner_evaluations,
+                         staff_findings=staff_findings,
                          synthetic=area.synthetic if area else False, scale=area.scale if area else None,
                          rollup=area.rollup if area else RollUp.WORST)
     try:

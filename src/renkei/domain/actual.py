@@ -207,6 +207,10 @@ ASSESSMENT_WORDS: dict[str, tuple[Status, Rating]] = {
     "遅れ": (Status.BEHIND, Rating.C),
     "未着手": (Status.BEHIND, Rating.D),
     "未達成": (Status.NOT_ACHIEVED, Rating.E),
+    # the state of the work itself: finished counts as achieved in renkei's A–E, stopped cannot be judged; an area's
+    # scale may name grades of its own for both (あきる野's F 事業完了 and Y 中止, docs/evaluation-scale.md)
+    "事業完了": (Status.ACHIEVED, Rating.A),
+    "中止": (Status.NOT_MEASURABLE, Rating.NONE),
 }
 
 

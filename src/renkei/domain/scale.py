@@ -54,12 +54,17 @@ class Special(StrEnum):
 
     NOT_STARTED = "not_started"  # 未着手: a staff assessment says so
     STOPPED = "stopped"  # 中止: a staff assessment says so
+    COMPLETED = "completed"  # 事業完了: a staff assessment says the project is finished (may be a rated grade)
     CANNOT_JUDGE = "cannot_judge"  # 評価困難: nothing measurable (測定不能)
     NO_DATA = "no_data"  # 実績未入力: no actual to judge yet (default: the word for 評価困難)
 
 
 #: The staff assessment words (:data:`renkei.domain.actual.ASSESSMENT_WORDS`) that name a special state.
-SPECIAL_WORDS: dict[str, Special] = {"未着手": Special.NOT_STARTED, "中止": Special.STOPPED}
+SPECIAL_WORDS: dict[str, Special] = {"未着手": Special.NOT_STARTED, "中止": Special.STOPPED,
+                                     "事業完了": Special.COMPLETED}
+#: The special states whose grade may be a rated one (あきる野's F 事業完了 is its best grade); the others name a grade
+#: of no judgment.
+RATED_SPECIAL = frozenset({Special.COMPLETED})
 
 
 class RollUp(StrEnum):
@@ -381,7 +386,7 @@ def _check_special(scale: EvaluationScale, known: set[str], field: str) -> None:
     for state, key in scale.special:
         if key not in known:
             raise ScaleError(_unknown(key, known), f"{field}.special.{state.value}")
-        if not scale.grade(key).unrated:
+        if not scale.grade(key).unrated and state not in RATED_SPECIAL:
             raise ScaleError("判定なしの区分（unrated）を指定してください / this state needs a grade marked "
                              "unrated", f"{field}.special.{state.value}")
     if scale.special_grade(Special.CANNOT_JUDGE) is None:
@@ -486,6 +491,6 @@ AKIRUNO_EXAMPLE = EvaluationScale(
         Grade("Z", "評価困難", "cannot be judged", "#3d3d3d", unrated=True),
     ),
     by_verdict=(("A", "S"), ("B", "A"), ("C", "B"), ("D", "C"), ("E", "C")),
-    special=((Special.NOT_STARTED, "X"), (Special.STOPPED, "Y"), (Special.CANNOT_JUDGE, "Z")),
+    special=((Special.NOT_STARTED, "X"), (Special.STOPPED, "Y"), (Special.CANNOT_JUDGE, "Z"), (Special.COMPLETED, "F")),
     name_ja="あきる野市の評価区分", name_en="Akiruno's grades",
 )

@@ -33,6 +33,7 @@ from renkei.presentation.grading import describe_rule, grade_kpi
 from renkei.services.evaluations import DIRECTION_LABELS
 from renkei.services.progress import KpiProgress, PlanProgress
 from renkei.store.evaluations import PublishedEvaluation
+from renkei.store.partner_evaluations import PublishedPartnerEvaluation
 
 T = TypeVar("T")
 
@@ -66,6 +67,9 @@ class OpenDataSource:
     #: KPI's grade, the ``grades`` table (the scale itself) and the scale in ``datapackage.json``.
     scale: EvaluationScale | None = None
     rollup: RollUp = RollUp.WORST
+    #: Published (approved) partner municipalities' own evaluations by project key (連携市町による評価): a plan with
+    #: none keeps exactly the tables it had; one with some adds the ``partner_evaluations`` table.
+    partner_evaluations: Mapping[str, Sequence[PublishedPartnerEvaluation]] = field(default_factory=dict)
 
     @property
     def graded(self) -> bool:
@@ -356,6 +360,30 @@ class _Builder:
                      "staff annual project evaluations, approved ones only", fields, ("事業ID", "年度"), rows,
                      (ForeignKey(("事業ID",), "projects", ("ID",)),))
 
+    def partner_evaluations(self) -> Table:
+        """Each partner's own approved evaluation of a project (連携市町による評価), in the area's scale."""
+        scale = self.source.scale or DEFAULT_SCALE
+        keys = {g.key for g in scale.grades}
+        fields = (_s("事業ID", "事業ID", required=True), _i("年度", "評価した年度", required=True),
+                  Field(CODE.name, "string", "評価した連携市町（全国地方公共団体コード）", CODE.description, True,
+                        CODE_PATTERN),
+                  _s("評価区分", "圏域の評価区分", "the key of the grade in the area's scale (table grades, if any)",
+                     True),
+                  _s("評価区分の名称", "圏域の評価区分の名称", "blank if the area's scale no longer has the key"),
+                  _s("評価の理由", "評価の理由"), _s("公開日時", "承認・公開された日時（UTC, ISO 8601）"))
+        rows = [(self.ids[key], e.fiscal_year, e.municipality_code, e.grade,
+                 scale.grade(e.grade).label_ja if e.grade in keys else None, e.comment or None,
+                 e.published_at.isoformat() if e.published_at else None)
+                for key, found in self.source.partner_evaluations.items() if key in self.ids for e in found]
+        foreign = [ForeignKey(("事業ID",), "projects", ("ID",)),
+                   ForeignKey((CODE.name,), "municipalities", (CODE.name,))]
+        if self.source.graded and all(r[4] is not None for r in rows):
+            foreign.append(ForeignKey(("評価区分",), "grades", ("記号",)))
+        return Table("partner_evaluations", "連携市町による評価",
+                     "連携市町それぞれによる事業の評価（承認済みのものだけ）/ "
+                     "each partner municipality's own evaluation of a project, approved ones only", fields,
+                     ("事業ID", "年度", CODE.name), rows, tuple(foreign))
+
     def revisions(self) -> Table:
         """The history of every revised KPI (一部改正): one row per KPI and revision, dropped KPIs included, and the
         KPIs of sheets a revision withdrew (事業ID blank, 事業名 given)."""
@@ -440,6 +468,8 @@ def build_tables(source: OpenDataSource) -> list[Table]:
               *([builder.grades()] if source.graded else []), builder.evaluations(), builder.project_evaluations()]
     if source.progress.histories:  # a plan never revised keeps exactly the tables it always had
         tables.append(builder.revisions())
+    if source.partner_evaluations:  # as does a plan whose partners published no evaluation of their own
+        tables.append(builder.partner_evaluations())
     return [*tables, builder.municipalities()]
 
 

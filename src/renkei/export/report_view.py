@@ -60,6 +60,20 @@ class StaffEvaluation(Protocol):
     def comment(self) -> str: ...
 
 
+class PartnerEvaluation(Protocol):
+    """A partner municipality's own approved evaluation of a project (`partner_evaluations.PublishedPartnerEvaluation`).
+    """
+
+    @property
+    def fiscal_year(self) -> int: ...
+    @property
+    def municipality_code(self) -> str: ...
+    @property
+    def grade(self) -> str: ...  # a key of the area's scale
+    @property
+    def comment(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ReportInput:
     """What the report is made of."""
@@ -79,6 +93,9 @@ class ReportInput:
     #: The area's own evaluation scale (None: renkei's A–E) and roll-up rule (docs/evaluation-scale.md).
     scale: EvaluationScale | None = None
     rollup: RollUp = RollUp.WORST
+    #: Published (approved) partner municipalities' own evaluations by project key (連携市町による評価), printed
+    #: beside the 事業評価; drafts and those under review never reach the report.
+    partner_evaluations: Mapping[str, Sequence[PartnerEvaluation]] = field(default_factory=dict)
 
     @property
     def graded(self) -> bool:
@@ -127,6 +144,8 @@ class ProjectSection:
     #: KPIs of the sheet not in the vision in the report's year, as (indicator, why): 「…で削除（令和9年度から）」,
     #: 「…で追加（令和10年度から）」 (:meth:`renkei.domain.revision.KpiHistory.status_note`).
     not_in_force: list[tuple[str, str]] = field(default_factory=list)
+    #: (fiscal year, municipality's name, grade key, grade label or None, comment) of each partner's evaluation.
+    partner_evaluations: Sequence[tuple[int, str, str, str | None, str]] = ()
 
 
 def svg_with_style(svg: Markup, css: str) -> Markup:
@@ -344,8 +363,18 @@ class ReportView:
                 original_name=names.get(original) if original else None,
                 staff_evaluations=self.source.staff_evaluations.get(project.key, ()),
                 not_in_force=apart.get(project.key, []),
+                partner_evaluations=self.partner_evaluations(project.key),
             ))
         return sections
+
+    def partner_evaluations(self, project_key: str) -> list[tuple[int, str, str, str | None, str]]:
+        """Return a project's published partner evaluations as printed: year, partner, grade and its label, reason."""
+        scale = self.source.scale or DEFAULT_SCALE
+        keys = {g.key for g in scale.grades}
+        names = {m.code: m.name for m in self.source.members}
+        return [(e.fiscal_year, names.get(e.municipality_code, e.municipality_code), e.grade,
+                 scale.grade(e.grade).label_ja if e.grade in keys else None, e.comment)
+                for e in self.source.partner_evaluations.get(project_key, ())]
 
     def fields(self, p: Project) -> list[tuple[str, str]]:
         """Return the sheet's fields as (label, text), blank ones left out."""

@@ -25,7 +25,7 @@ from datetime import date
 import nh3
 from sqlalchemy.orm import Session
 
-from renkei.domain.actual import Actual, text_too_long
+from renkei.domain.actual import ASSESSMENT_WORDS, Actual, text_too_long
 from renkei.domain.municipality import Area
 from renkei.domain.permission import Action, Target, is_allowed
 from renkei.domain.plan import KPI, Plan, Project, indicator_key
@@ -314,8 +314,7 @@ def enter_assessment(*, session: Session, user: StaffUser, kpi_id: int, fiscal_y
     note = clean_text(data.note, "note")
     valid = _validate(ctx, fiscal_year, None, data.word.strip(), note, comment, evidence)
     if valid.assessment is None:
-        raise FormErrors({"word": "評価（達成・順調・一部達成・遅れ・未着手・未達成）を選んでください / "
-                                  "choose an assessment"})
+        raise FormErrors({"word": f"評価（{'・'.join(ASSESSMENT_WORDS)}）を選んでください / choose an assessment"})
     keep_comment = row.review_comment if (row is not None and step is Step.SAVE) else None
     upsert_assessment(session=session, kpi_id=kpi_id, fiscal_year=fiscal_year, word=valid.assessment,
                       comment=comment, evidence=evidence or None, note=note or None, actor=user.username,

@@ -54,6 +54,25 @@ def published_partner_evaluations_of(*, session: Session, plan_id: int,
                                        r.published_comment or "", as_utc(r.published_at)) for r in rows]
 
 
+def published_partner_evaluations_by_project(*, session: Session,
+                                             plan_id: int) -> dict[str, list[PublishedPartnerEvaluation]]:
+    """Return a plan's published partner evaluations by project key, oldest year first, then by code (for the
+    report, the open data and the API) — none when the plan's area does not ask for them (as the project page)."""
+    if not plan_partner_rules(session=session, plan_id=plan_id).asked:
+        return {}
+    rows = session.execute(
+        select(ProjectRow.key, PartnerEvaluationRow)
+        .join(ProjectRow, ProjectRow.id == PartnerEvaluationRow.project_id)
+        .where(ProjectRow.plan_id == plan_id, PartnerEvaluationRow.published_grade.is_not(None))
+        .order_by(ProjectRow.position, PartnerEvaluationRow.fiscal_year, PartnerEvaluationRow.municipality_code))
+    found: dict[str, list[PublishedPartnerEvaluation]] = {}
+    for key, r in rows:
+        found.setdefault(key, []).append(PublishedPartnerEvaluation(
+            r.fiscal_year, r.municipality_code, r.published_grade or "", r.published_comment or "",
+            as_utc(r.published_at)))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerRules:
     """What a plan's area says of partner evaluations: whether it asks for them, its lead city and its scale."""

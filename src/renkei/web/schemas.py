@@ -9,13 +9,14 @@ from pydantic import BaseModel, Field
 
 from renkei.domain.actual import Actual
 from renkei.domain.plan import LEAD_PARTIES, PARTNER_PARTIES, project_slug
-from renkei.domain.scale import Grade, RollUpResult
+from renkei.domain.scale import DEFAULT_SCALE, Grade, RollUpResult
 from renkei.domain.scale_json import scale_to_json
 from renkei.domain.status import Status
 from renkei.domain.totals import YearTotal
 from renkei.presentation.chart import build_kpi_series
 from renkei.presentation.choropleth import AreaShapes
 from renkei.presentation.views import KpiView
+from renkei.store.partner_evaluations import PublishedPartnerEvaluation
 from renkei.web.grades import AreaGrading, area_grading
 from renkei.web.listing import Facet, category_label
 from renkei.web.readmodel import Portal, ProjectView, category_key
@@ -238,6 +239,20 @@ class DroppedKpi(BaseModel):
     revisions: list[dict[str, object]]
 
 
+class PartnerEvaluationItem(BaseModel):
+    """A partner municipality's own evaluation of the project (連携市町による評価), approved and published: never a
+    draft, a submitted one under review or the reviewer's note."""
+
+    fiscal_year: int = Field(description="the fiscal year evaluated (Western year of April)")
+    municipality_code: str = Field(description="6-digit local government code of the partner")
+    municipality: str = Field(description="the partner's name")
+    grade: str = Field(description="the grade's key in the area's scale, as approved")
+    grade_detail: GradeItem | None = Field(
+        description="the grade in the area's scale (null if the area's scale no longer has that key)")
+    comment: str = Field(description="the partner's reason for its grade")
+    published_at: str | None = Field(description="when it was approved and published (UTC, ISO 8601)")
+
+
 class ProjectDetail(ProjectItem):
     """A project: its list row, the sheet in the domain's one JSON shape, its KPIs evaluated and its corrections.
 
@@ -254,6 +269,9 @@ class ProjectDetail(ProjectItem):
     later_kpis: list[DroppedKpi] = Field(
         default_factory=list, description="KPIs a revision adds to the sheet from a year after the evaluation year "
                                           "(not yet part of the vision: neither evaluated nor counted)")
+    partner_evaluations: list[PartnerEvaluationItem] = Field(
+        default_factory=list, description="where the area asks for them, each partner's own approved evaluation, "
+                                          "newest year first, then by code (empty otherwise)")
 
 
 class RevisedKpi(BaseModel):
@@ -469,9 +487,13 @@ def project_item(view: ProjectView, grading: AreaGrading | None = None, lang: st
     return ProjectItem(**fields, grades=rollup_item(grading.project(view), lang) if grading is not None else None)
 
 
-def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetail:
-    """Describe a project: the domain's own JSON of the sheet, with its evaluated KPIs and corrections beside it."""
+def project_detail(view: ProjectView, portal: Portal, lang: str,
+                   partner_evaluations: Sequence[PublishedPartnerEvaluation] = ()) -> ProjectDetail:
+    """Describe a project: the domain's own JSON of the sheet, with its evaluated KPIs and corrections beside it, and
+    the partners' published evaluations (in the area's scale)."""
     grading = area_grading(portal)
+    scale = (portal.members.scale if portal.members else None) or DEFAULT_SCALE
+    keys = {g.key for g in scale.grades}
     fields = dict(
         **dict(project_item(view, grading, lang)),
         sheet=view.project.to_dict(),
@@ -479,6 +501,11 @@ def project_detail(view: ProjectView, portal: Portal, lang: str) -> ProjectDetai
         corrections=[CorrectionItem(message=f.message_in(lang), line=f.line) for f in view.corrections],
         dropped_kpis=[DroppedKpi(indicator=h.indicator, revisions=h.to_list()) for h in view.dropped_kpis],
         later_kpis=[DroppedKpi(indicator=h.indicator, revisions=h.to_list()) for h in view.later_kpis],
+        partner_evaluations=[PartnerEvaluationItem(
+            fiscal_year=e.fiscal_year, municipality_code=e.municipality_code,
+            municipality=portal.member_names.get(e.municipality_code, e.municipality_code), grade=e.grade,
+            grade_detail=grade_item(scale.grade(e.grade), lang) if e.grade in keys else None, comment=e.comment,
+            published_at=e.published_at.isoformat() if e.published_at else None) for e in partner_evaluations],
     )
     return ProjectDetail(**fields)
 

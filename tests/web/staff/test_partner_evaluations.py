@@ -43,3 +43,22 @@ def test_the_projects_history_names_the_partner_evaluation(desk_factory: Callabl
     desk = desk_factory()
     history = desk.as_user("admin").get(f"/staff/projects/{seeded.project_id}/history?lang=ja").text
     assert "連携市町の評価・提出" in history and "partner_evaluation" not in history
+
+
+def test_the_api_carries_approved_partner_evaluations_only(desk_factory: Callable[[], Any], seeded: Any) -> None:
+    desk = desk_factory()
+    url = f"/api/a/kitakyushu/projects/{TARGET_SLUG}"
+    before = desk.as_user(None).get(url)
+    assert before.status_code == 200 and before.json()["partner_evaluations"] == []  # submitted: not public
+    answer = desk.post("admin", f"/staff/projects/{seeded.project_id}/partners/review",
+                       {"municipality_code": "402133", "year": "2025", "version": "1", "step": "approve"})
+    assert answer.status_code == 303
+    (published,) = desk.as_user(None).get(url).json()["partner_evaluations"]
+    assert {k: v for k, v in published.items() if k != "published_at"} == {
+        "fiscal_year": 2025, "municipality_code": "402133", "municipality": "行橋市", "grade": "B",
+        "grade_detail": {"key": "B", "label": "順調", "colour": published["grade_detail"]["colour"],
+                         "unrated": False},
+        "comment": "順調"}
+    assert published["published_at"].startswith("20")
+    english = desk.as_user(None).get(f"{url}?lang=en").json()["partner_evaluations"][0]
+    assert english["grade_detail"]["label"] != "順調"  # the grade's word in the answer's language

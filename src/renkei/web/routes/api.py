@@ -15,6 +15,7 @@ from renkei.domain.status import Rating
 from renkei.presentation.choropleth import load_shapes
 from renkei.presentation.columns import Column, Columns
 from renkei.presentation.i18n import label_status, translate
+from renkei.store.partner_evaluations import published_partner_evaluations_of
 from renkei.web.api_guide import download_name
 from renkei.web.grades import area_grading
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
@@ -200,13 +201,16 @@ def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, l
 
 
 @router.get("/projects/{slug}", response_model=ProjectDetail, summary="One project sheet")
-def get_project(slug: str, portal: PortalDep, lang: LanguageDep) -> ProjectDetail:
+def get_project(slug: str, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> ProjectDetail:
     """Return a project: its list row, ``sheet`` (every field as read, the shape `renkei parse --format json` writes),
-    its KPIs evaluated with their chart series, and where the document's text was read as corrected."""
+    its KPIs evaluated with their chart series, where the document's text was read as corrected and, where the area
+    asks for them, the partners' own approved evaluations (``partner_evaluations``)."""
     view = portal.project_by_slug(slug)
     if view is None:
         raise HTTPException(status_code=404, detail=translate("project.not_found", lang))
-    return project_detail(view, portal, lang)
+    partners = published_partner_evaluations_of(session=session, plan_id=portal.summary.id, project_key=view.key) \
+        if portal.members is not None and portal.members.partner_evaluations else []
+    return project_detail(view, portal, lang, partners)
 
 
 @router.get("/municipalities", response_model=list[MunicipalityItem], summary="Member municipalities")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import RedirectResponse, Response
 
+from renkei.domain.actual import ASSESSMENT_WORDS
 from renkei.domain.permission import Action, Role, is_allowed
 from renkei.domain.reporting_year import ReportingYears
 from renkei.domain.share import takes_shares
@@ -38,7 +39,8 @@ from renkei.web.staff.signin import safe_next
 from renkei.web.staff.workspace import Workspace, staff_workspace
 
 router = APIRouter(prefix="/staff")
-ASSESSMENT_CHOICES = ("達成", "順調", "概ね順調", "一部達成", "遅れ", "未着手", "未達成")
+#: The assessment words a form offers, in the domain's order (事業完了 and 中止, the state of the work, last).
+ASSESSMENT_CHOICES = tuple(ASSESSMENT_WORDS)
 
 
 def item_view(user: StaffUser, item: ReportItem, part: Part | None = None) -> dict[str, Any]:
