@@ -268,8 +268,9 @@ def get_kpis_csv(request: Request, session: SessionDep, portal: PortalDep, lang:
 
 @router.get("/revisions", response_model=RevisionHistory, summary="Revisions of the vision and each KPI's history")
 def get_revisions(portal: PortalDep) -> RevisionHistory:
-    """Return the plan's revisions mid-period (一部改正) and the history of every KPI they added, changed or dropped,
-    those of sheets a revision withdrew included; ``in_vision`` tells whether a KPI is evaluated in ``as_of``."""
+    """Return the plan's revisions mid-period (partial amendments) and the history of every KPI they added, changed
+    or dropped, those of sheets a revision withdrew included; ``in_vision`` tells whether a KPI is evaluated in
+    ``as_of``."""
     return revision_history(portal)
 
 
