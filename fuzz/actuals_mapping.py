@@ -13,8 +13,9 @@ from __future__ import annotations
 from fuzz.harness import FUZZ_DIR, FUZZ_LIMITS, run
 from renkei.domain.actuals_mapping import MappingError, kpi_choices
 from renkei.reading.actuals import ActualsReadError
-from renkei.reading.actuals_mapping import propose_mapping, read_mapped, read_table
+from renkei.reading.actuals_mapping import propose_mapping, read_mapped
 from renkei.reading.sheet import read_plan
+from renkei.reading.sheet_table import read_table
 
 KPIS = kpi_choices(read_plan((FUZZ_DIR.parent / "examples" / "kitakyushu_vision_r8.txt").read_text("utf-8"))[0])
 

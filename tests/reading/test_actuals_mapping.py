@@ -26,10 +26,9 @@ from renkei.reading.actuals_mapping import (
     read_cell,
     read_header_year,
     read_mapped,
-    read_table,
-    table_of,
 )
 from renkei.reading.input_limits import UPLOAD, InputTooLarge
+from renkei.reading.sheet_table import read_table, table_of
 
 if TYPE_CHECKING:
     from conftest import PlanBuilder

@@ -26,7 +26,7 @@ from renkei.domain.actual import HISTORICAL
 from renkei.domain.actuals_mapping import KpiChoice
 from renkei.domain.plan import indicator_key
 from renkei.domain.workflow import Step
-from renkei.reading.actuals_mapping import read_table
+from renkei.reading.sheet_table import read_table
 from renkei.services.accounts import create_user
 from renkei.services.actuals import RowOutcome
 from renkei.services.actuals_mapping import MappingNameError, check_name, load_saved, propose, run_mapping, save
@@ -180,7 +180,7 @@ def test_staff_rights_apply_to_every_figure(build: PlanBuilder, session: Session
 def test_a_qualitative_kpis_grade_word_is_submitted_as_its_assessment(build: PlanBuilder, session: Session) -> None:
     from renkei.domain.plan import KPI
     from renkei.domain.quantity import Quantity, QuantityKind
-    from renkei.reading.actuals_mapping import table_of
+    from renkei.reading.sheet_table import table_of
     from renkei.store.tables import AssessmentRow
 
     aim = KPI("圏域の連携体制", Quantity("-", QuantityKind.NONE), Quantity("連携体制の構築", QuantityKind.QUALITATIVE),

@@ -24,9 +24,9 @@ from renkei.domain.actuals_mapping import (
 )
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.reading.actuals import ActualsReadError
-from renkei.reading.actuals_mapping import Table, read_table
 from renkei.reading.fiscal_year import read_fiscal_year
 from renkei.reading.input_limits import COMMAND_LINE, InputTooLarge
+from renkei.reading.sheet_table import Table, read_table
 from renkei.services.actuals_mapping import MappingNameError, MappingPreview
 
 

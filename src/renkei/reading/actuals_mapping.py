@@ -1,20 +1,18 @@
 """An area's own actuals sheet (過年度の実績表), laid out any way: read as a table, a mapping proposed, figures read.
 
-``read_table`` reads a CSV or xlsx file into rows of cell texts within the reading limits (the workbook opened by
-:func:`renkei.reading.actuals.open_workbook`, as every workbook from outside is). ``propose_mapping`` guesses the
-header row (title rows above it are skipped), the layout (years across as 令和4年度 / R5 / H30年度 / 2022年度
-columns, or one row per KPI and year), and what each column holds. ``read_mapped`` reads the rows with a mapping:
-each row's indicator is matched to the plan's KPIs by the same near-name rule the actuals import uses
-(:mod:`renkei.domain.name_match`) — at :data:`~renkei.domain.name_match.MATCH_CUTOFF` or above, its score shown;
-below it the row is refused, never guessed — and each cell is read as a number (1,234, full-width digits, ▲ and △
-as minus, a unit after it), a pending figure (集計中, 未公表, ―: kept as pending, never 0) or a refusal that names
-the row and column. Blank cells are no figure.
+The table comes from :mod:`renkei.reading.sheet_table` (a CSV or xlsx file within the reading limits).
+``propose_mapping`` guesses the header row (title rows above it are skipped), the layout (years across as
+令和4年度 / R5 / H30年度 / 2022年度 columns, or one row per KPI and year), and what each column holds. ``read_mapped``
+reads the rows with a mapping: each row's indicator is matched to the plan's KPIs by the same near-name rule
+the actuals import uses (:mod:`renkei.domain.name_match`) — at :data:`~renkei.domain.name_match.MATCH_CUTOFF`
+or above, its score shown; below it the row is refused, never guessed — and each cell is read as a number
+(1,234, full-width digits, ▲ and △ as minus, a unit after it), a pending figure (集計中, 未公表, ―: kept as pending,
+never 0) or a refusal that names the row and column. Blank cells are no figure.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -34,18 +32,12 @@ from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.name_match import MATCH_CUTOFF, SUGGESTION_CUTOFF, NameMatch, rank_names
 from renkei.domain.text import fold
 from renkei.reading.actuals import (
-    ActualsReadError,
     ActualsRow,
     ActualsSheet,
-    csv_rows,
-    open_workbook,
     read_value,
-    worksheet_rows,
 )
-from renkei.reading.file_kind import workbook_problem
 from renkei.reading.fiscal_year import read_fiscal_year
-from renkei.reading.input_limits import UPLOAD, InputLimits, InputTooLarge, ReadingBudget
-from renkei.reading.sheet import PlanReadError, decode_document
+from renkei.reading.sheet_table import Table, clean_cell
 
 #: Words of a figure not yet known; a cell starting with one is pending (集計中（8月公表予定） too).
 PENDING_WORDS = ("集計中", "未公表", "非公表", "調査中", "未集計", "算出中", "精査中", "未確定", "確認中", "公表前",
@@ -87,92 +79,6 @@ _HEADER_PARTS: tuple[tuple[str, ColumnRole], ...] = (
 _PARENTHESES = re.compile(r"[(（][^)）]*[)）]")
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A sheet's rows as cell texts (row 1 first), the worksheet it came from and the workbook's worksheets."""
-
-    rows: tuple[tuple[str, ...], ...]
-    sheet: str | None = None
-    sheets: tuple[str, ...] = ()
-
-    def cell(self, row: int, column: int) -> str:
-        """Return a cell's text (row 1-based, column 0-based); empty outside the table."""
-        if not 1 <= row <= len(self.rows):
-            return ""
-        cells = self.rows[row - 1]
-        return cells[column] if 0 <= column < len(cells) else ""
-
-    def header(self, row: int) -> tuple[str, ...]:
-        """Return the cells of a header row."""
-        return self.rows[row - 1] if 1 <= row <= len(self.rows) else ()
-
-    @property
-    def width(self) -> int:
-        """Return the number of columns of the widest row."""
-        return max((len(r) for r in self.rows), default=0)
-
-
-def _clean(cell: str) -> str:
-    return cell.replace("\ufeff", "").strip()
-
-
-def _trimmed(cells: Sequence[str]) -> tuple[str, ...]:
-    kept = [_clean(c) for c in cells]
-    while kept and not kept[-1]:
-        kept.pop()
-    return tuple(kept)
-
-
-def table_of(rows: Iterable[Sequence[str]], sheet: str | None = None) -> Table:
-    """Return a table of rows of cell texts (trailing blank cells dropped).
-
-    >>> table_of([["指標", "R4", ""], ["来訪者数", " 12 "]]).rows
-    (('指標', 'R4'), ('来訪者数', '12'))
-    """
-    return Table(tuple(_trimmed(r) for r in rows), sheet)
-
-
-def read_table(data: bytes, name: str, limits: InputLimits = UPLOAD, *, sheet: str | None = None,
-               clock: Callable[[], float] = time.monotonic) -> Table:
-    """Read a CSV or xlsx file into a table within ``limits``; a workbook's ``sheet`` by name, else its first
-    worksheet with a row of two cells or more. A file that is no table raises :class:`ActualsReadError`."""
-    if data.startswith(b"PK\x03\x04") or name.lower().endswith((".xlsx", ".xlsm")):
-        return _read_workbook(data, limits, sheet, clock)
-    if sheet is not None:
-        raise ActualsReadError(f"CSVにはシートがありません（--sheet {sheet}） / a CSV file has no worksheets")
-    try:
-        text = decode_document(data)
-    except PlanReadError as exc:
-        raise ActualsReadError(str(exc)) from None
-    return Table(tuple(_trimmed(cells) for _, cells in csv_rows(text, limits, clock=clock)))
-
-
-def _read_workbook(data: bytes, limits: InputLimits, wanted: str | None, clock: Callable[[], float]) -> Table:
-    budget = ReadingBudget(limits, clock)
-    with open_workbook(data, limits, budget) as workbook:
-        names = tuple(str(ws.title) for ws in workbook.worksheets)
-        if wanted is not None and wanted not in names:
-            raise ActualsReadError(f"シート「{wanted}」がありません（{'、'.join(names)}） / no worksheet {wanted!r}")
-        fallback: Table | None = None
-        for worksheet in workbook.worksheets:
-            if wanted is not None and worksheet.title != wanted:
-                continue
-            try:
-                rows = tuple(_trimmed(cells) for _, cells in worksheet_rows(worksheet, budget))
-            except InputTooLarge:
-                raise
-            except Exception:  # a part openpyxl cannot read although it is well-formed XML: a damaged workbook
-                raise ActualsReadError(workbook_problem(data)) from None
-            table = Table(rows, str(worksheet.title), names)
-            if wanted is not None or any(len([c for c in r if c]) >= 2 for r in rows):
-                return table  # the first worksheet with a table in it (a cover sheet has a title only)
-            if fallback is None and any(rows):
-                fallback = table
-    if fallback is not None:
-        return fallback
-    raise ActualsReadError("ワークシートに何も書かれていません / the workbook's worksheets are empty")
-
-
 CellKind = Literal["number", "pending", "blank", "unreadable"]
 
 
@@ -198,7 +104,7 @@ def read_cell(text: str) -> CellReading:
     >>> read_cell(" ").kind, read_cell("約30").kind
     ('blank', 'unreadable')
     """
-    cleaned = _clean(text)
+    cleaned = clean_cell(text)
     if not cleaned:
         return CellReading("blank")
     folded = fold(cleaned)

@@ -25,11 +25,11 @@ from renkei.reading.actuals_mapping import (
     CellRefusal,
     MappedFigure,
     MappedSheet,
-    Table,
     fingerprint_of,
     propose_mapping,
     read_mapped,
 )
+from renkei.reading.sheet_table import Table
 from renkei.services.accounts import StaffUser
 from renkei.services.actuals import ActualsImportReport, RowOutcome, import_actuals
 from renkei.services.workflow import require

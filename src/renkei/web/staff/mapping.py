@@ -28,8 +28,8 @@ from renkei.domain.actuals_mapping import (
     column_letter,
 )
 from renkei.domain.permission import Action
-from renkei.reading.actuals_mapping import Table, read_table
 from renkei.reading.input_limits import UPLOAD, check_file_size
+from renkei.reading.sheet_table import Table, read_table
 from renkei.services.accounts import StaffUser
 from renkei.services.actuals_mapping import (
     MappingNameError,
