@@ -20,6 +20,7 @@ from renkei.web.api_guide import download_name
 from renkei.web.grades import area_grading
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep
+from renkei.web.revision_history import RevisionHistory, revision_history
 from renkei.web.schemas import (
     GradeItem,
     KpiItem,
@@ -30,7 +31,6 @@ from renkei.web.schemas import (
     ProjectDetail,
     ProjectItem,
     ProjectList,
-    RevisionHistory,
     RollUpItem,
     Summary,
     build_summary,
@@ -41,7 +41,6 @@ from renkei.web.schemas import (
     municipality_items,
     project_detail,
     project_item,
-    revision_history,
 )
 
 #: Rows in one JSON response of a list, unless ?limit= says otherwise.
