@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from rich.table import Table
+from typer.testing import CliRunner
 
 import renkei
+from renkei.cli import app
 from renkei.cli.console import PIPED_WIDTH, command_console
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kitakyushu_vision_r8.txt"
@@ -52,12 +54,12 @@ def test_a_terminal_keeps_its_own_width(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_a_piped_command_lists_every_area_whole(tmp_path: Path) -> None:
     """`renkei area list | cat` as a user runs it, with the 80×24 that GNU readline exports in a parent."""
-    env = {**os.environ, "COLUMNS": "40", "LINES": "24"}
-    env.pop("RENKEI_DATABASE_URL", None)  # the default database, in the temporary folder
+    url = f"sqlite:///{tmp_path / 'renkei.db'}"
     seeds = sorted((Path(renkei.__file__).parent / "data" / "areas").glob("*.json"))
-    for seed in seeds:  # the shipped areas, stored as a user stores them
-        subprocess.run([sys.executable, "-c", "from renkei.cli import main; main()", "area", "add", str(seed)],
-                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=True)
+    for seed in seeds:  # the shipped areas, stored as a user stores them (in process: only the listing is piped)
+        added = CliRunner().invoke(app, ["area", "add", str(seed), "--database-url", url])
+        assert added.exit_code == 0, added.output
+    env = {**os.environ, "COLUMNS": "40", "LINES": "24", "RENKEI_DATABASE_URL": url}
     done = subprocess.run([sys.executable, "-c", "from renkei.cli import main; main()", "area", "list"],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
