@@ -1,9 +1,9 @@
 """Two areas' plans, read from two documents, served by one ``renkei serve --workers 2`` on PostgreSQL (issue 19).
 
 Everything goes through the command line and HTTP, as an operator and the staff would: each document is imported
-with ``renkei import`` (the second with its own area file), the accounts are made with ``renkei user add``, and the
-server is the real ``renkei serve --workers 2``. Which worker answered is read from /proc, so every check that must
-hold "on both workers" is made on each. The test shows:
+with ``renkei import`` (the second with its own area file), the accounts are made with ``renkei user add`` (those
+commands run in this process), and the server is the real ``renkei serve --workers 2``. Which worker answered is
+read from /proc, so every check that must hold "on both workers" is made on each. The test shows:
 
 - each area's pages and API list its own projects only;
 - a change in one area (a reporting round opened) changes that area's ETags on both workers and leaves the other
@@ -33,7 +33,9 @@ import pytest
 from sqlalchemy import func, select
 from tests.deploy.conftest import REPOSITORY
 from tests.deploy.test_production import cookie, descendants, free_port, request, worker_of
+from typer.testing import CliRunner
 
+from renkei.cli import app
 from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.store.portal_queries import choose_plan
 from renkei.store.rounds import kpi_rows
@@ -51,11 +53,13 @@ T = TypeVar("T")
 
 
 def renkei(url: str, *args: str, stdin: str | None = None) -> str:
-    """Run one ``renkei`` command on the database; fail the test, with its output, when it does not succeed."""
-    done = subprocess.run([sys.executable, "-c", "from renkei.cli import main; main()", *args], input=stdin,
-                          env={**os.environ, "RENKEI_DATABASE_URL": url}, capture_output=True, text=True,
-                          check=False, cwd=REPOSITORY)
-    assert done.returncode == 0, f"renkei {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    """Run one ``renkei`` command on the database; fail the test, with its output, when it does not succeed.
+
+    The command line's own parser and commands, in this process (a new Python for each of them took seconds of
+    start-up; the server under test is still its own process).
+    """
+    done = CliRunner().invoke(app, list(args), input=stdin, env={"RENKEI_DATABASE_URL": url})
+    assert done.exit_code == 0, f"renkei {' '.join(args)}:\n{done.output}\n{done.exception!r}"
     return done.stdout
 
 
