@@ -186,16 +186,6 @@ def visit(browser: Any, server: Server) -> Iterator[Visit]:
         yield tab
 
 
-@pytest.fixture
-def axe_visit(browser: Any, server: Server) -> Iterator[Visit]:
-    """Open a context where axe-core can be injected: the portal's CSP forbids injected scripts, so it is off.
-
-    Only the accessibility audit uses this; every other test runs under the portal's real CSP.
-    """
-    with _tab(browser, server, bypass_csp=True) as tab:
-        yield tab
-
-
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     """Return where full-page screenshots go for a person to look at (git-ignored)."""
