@@ -147,8 +147,12 @@ class Visit:
     page_errors: list[str] = field(default_factory=list)
 
     def open(self, path: str) -> Any:
-        """Load a page of the portal, check it answered 200 and wait until the network is idle."""
-        response = self.page.goto(self.server.url(path), wait_until="networkidle")
+        """Load a page of the portal, check it answered 200 and wait for its load event.
+
+        The portal's pages fetch nothing after loading (charts and maps are drawn on the server; the scripts are
+        deferred, so they have run by then): waiting for the network to be idle only added half a second each.
+        """
+        response = self.page.goto(self.server.url(path), wait_until="load")
         assert response is not None and response.status == 200, (
             f"GET {path} answered {response.status if response else 'nothing'}")
         return response

@@ -100,7 +100,7 @@ PAGE_NAMES = ["home", "projects", "projects-search", "projects-empty", "project"
 def test_page_fits_a_phone(phone: tuple[Any, int], server: Server, narrow_pages: dict[str, str], name: str,
                            screenshot_dir: Path) -> None:
     page, width = phone
-    response = page.goto(server.url(narrow_pages[name]), wait_until="networkidle")
+    response = page.goto(server.url(narrow_pages[name]), wait_until="load")
     assert response is not None and response.status < 500
     screenshot_dir.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(screenshot_dir / f"narrow-{width}-{name}.png"), full_page=True)
@@ -113,7 +113,7 @@ def test_page_fits_a_phone(phone: tuple[Any, int], server: Server, narrow_pages:
 def test_the_check_sees_a_wide_table(phone: tuple[Any, int], server: Server) -> None:
     # Guard against a check that cannot fail: a table wider than the phone must be caught.
     page, width = phone
-    page.goto(server.url("/a/kitakyushu/municipalities"), wait_until="networkidle")
+    page.goto(server.url("/a/kitakyushu/municipalities"), wait_until="load")
     page.evaluate("() => document.querySelector('main').insertAdjacentHTML('beforeend',"
                   " '<table><tr><td><span>' + 'x'.repeat(200) + '</span></td></tr></table>')")
     assert page.evaluate("() => document.documentElement.scrollWidth") > width

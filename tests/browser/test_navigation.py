@@ -38,7 +38,7 @@ def apply_filters(visit: Any, **choices: str) -> None:
     form = visit.page.locator("form.filters")
     for name, value in choices.items():
         form.locator(f"select[name={name}]").select_option(value)
-    with visit.page.expect_navigation(wait_until="networkidle"):
+    with visit.page.expect_navigation(wait_until="load"):
         form.locator("button[type=submit]").click()
 
 
@@ -104,7 +104,7 @@ def test_search_finds_every_sheet_mentioning_training(visit: Any, example_plan: 
     assert 0 < len(expected) < len(example_plan.projects)
     visit.open("/a/kitakyushu/projects")
     visit.page.get_by_role("searchbox").fill("研修")
-    with visit.page.expect_navigation(wait_until="networkidle"):
+    with visit.page.expect_navigation(wait_until="load"):
         visit.page.get_by_role("searchbox").press("Enter")
     assert shown_count(visit) == len(expected)
     assert Counter(listed_names(visit)) == Counter(expected)
@@ -133,14 +133,14 @@ def test_language_switch_to_english_sticks(visit: Any, example_plan: Plan) -> No
     visit.open("/a/kitakyushu/")
     assert visit.page.locator("html").get_attribute("lang") == "ja"
     switch = visit.page.locator("a[hreflang=en]")
-    with visit.page.expect_navigation(wait_until="networkidle"):
+    with visit.page.expect_navigation(wait_until="load"):
         switch.click()
     assert visit.page.locator("html").get_attribute("lang") == "en"
     assert visit.page.locator(".skip-link").inner_text().strip() == "Skip to main content"
     visit.open("/a/kitakyushu/projects")  # the choice is remembered without ?lang=
     assert visit.page.locator("html").get_attribute("lang") == "en"
     assert visit.page.locator("#h-results").inner_text().strip() == f"{len(example_plan.projects)} projects"
-    with visit.page.expect_navigation(wait_until="networkidle"):
+    with visit.page.expect_navigation(wait_until="load"):
         visit.page.locator("a[hreflang=ja]").click()
     assert visit.page.locator("html").get_attribute("lang") == "ja"
 
