@@ -68,7 +68,14 @@ lint: venv
 unit: venv
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
-test: venv sysdeps lint unit
+# ruff first (a second); mypy (half a minute without a cache, one core) beside the tests, which leave a core idle
+# while they wait on servers and browsers; its report is printed after theirs and either failing fails `make test`.
+test: venv sysdeps
+	$(BIN)/ruff check src tests benchmarks deploy fuzz
+	@$(BIN)/mypy > .mypy-report.txt 2>&1 & mypy=$$!; \
+	$(MAKE) --no-print-directory unit; tests=$$?; \
+	wait $$mypy; typed=$$?; echo "mypy:"; cat .mypy-report.txt; rm -f .mypy-report.txt; \
+	test $$tests -eq 0 && test $$typed -eq 0
 
 test-scale: venv sysdeps
 	$(BIN)/python -m pytest -m scale $(PYTEST_ARGS)
