@@ -142,15 +142,19 @@ def expected(caller: str | None, route: str, case: Case, seed: Any) -> str:
 def test_route_against_every_role(route: str, desk_factory: Callable[[], Any], seeded: Any) -> None:
     case = CASES[route]
     shared = desk_factory()  # forbidden calls must change nothing, so they can share one database
+    seed_state = shared.snapshot()  # what every fresh clone holds (sessions' last-seen times aside)
+    shared_state = seed_state  # the shared database as the last call left it
     problems: list[str] = []
     for caller in CALLERS:
         outcome = expected(caller, route, case, seeded)
         desk = desk_factory() if outcome == "allowed" else shared
         files = {"file": ("actuals.csv", UPLOAD_CSV.encode("utf-8"), "text/csv")} if case.upload else None
-        before = desk.snapshot()
+        before = shared_state if desk is shared else seed_state
         data = {k: v.format(project_id=seeded.project_id) for k, v in case.data.items()}
         response = desk.post(caller, case.path(seeded), data, files=files)
         after = desk.snapshot()
+        if desk is shared:
+            shared_state = after
         changed = sorted(name for name in before if before[name] != after[name])
         if outcome == "allowed" and (response.status_code not in (200, 303) or not changed):
             problems.append(f"{caller}: expected success, got {response.status_code}, changed {changed}")
