@@ -326,15 +326,21 @@ def test_another_year_is_evaluated_from_the_snapshot_of_this_one(session: Sessio
 
 
 def test_the_cache_keeps_snapshots_by_the_sheets_they_hold(session: Session, stored: Stored) -> None:
-    """A process keeps snapshots while together they hold at most ``sheets`` project sheets, not a fixed number of
-    plans: a hundred small areas all stay, a few big plans do not pile up; the newest is always kept."""
+    """A process keeps one snapshot per plan and year, while together they hold at most ``sheets`` project sheets,
+    not a fixed number of plans: a hundred small areas all stay, a few big plans do not pile up; the newest is
+    always kept."""
     roomy = PortalCache()
     portal = load(session, roomy)
     sheets = len(portal.projects)
     approve(5.0)(session, stored.kpis[1])
     session.commit()
     load(session, roomy)
-    assert len(roomy) == 2  # both versions fit the default budget
+    assert len(roomy) == 1  # the new version replaced the one it updated: an earlier version is never asked again
+    load_portal(session=session, cache=roomy, fingerprint=read_area_fingerprint(connection=session.connection(),
+                                                                                 area_slug=AREA), area_slug=AREA,
+                as_of=YEAR + 1)
+    session.rollback()
+    assert len(roomy) == 2  # another year is a snapshot of its own, kept beside this year's
     tight = PortalCache(sheets=sheets)  # room for one snapshot's sheets only
     load(session, tight)
     approve(6.0)(session, stored.kpis[1])

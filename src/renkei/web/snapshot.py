@@ -83,10 +83,11 @@ PlanYear = tuple[int, int, int]
 class PortalCache:
     """Snapshots of recent plans, keyed by (plan, data version, year, default year), with a lock per plan and year.
 
-    The most recently used snapshots are kept while together they hold at most ``sheets`` project sheets (a
-    snapshot's memory grows with its sheets: a hundred areas of 100 sheets cost what one plan of 10,000 does) and
-    number at most ``size``; the newest is always kept. Successive versions of one plan share every project view
-    that did not change, so keeping several costs little more than one. ``builds`` counts what each miss did:
+    One snapshot per (plan, year, default year) is kept: its newest data version (a new one replaces the one it
+    updates). Of those, the most recently used are kept while together they hold at most ``sheets`` project sheets
+    (a snapshot's memory grows with its sheets: a hundred areas of 100 sheets cost what one plan of 10,000 does)
+    and number at most ``size``; the newest is always kept. Successive versions of one plan share every project
+    view that did not change. ``builds`` counts what each miss did:
     ``full`` (the whole plan read), ``update`` (some sheets read again), ``same`` (nothing the pages show moved).
     ``year`` counts snapshots evaluated as of another year from one of the same data. ``on_build`` is called with
     the plan's id just before a snapshot is read (the tests watch builds through it).
@@ -130,8 +131,17 @@ class PortalCache:
             return self._entries.get(key) if key is not None else None
 
     def put(self, key: tuple[object, ...], plan: PlanYear, snapshot: Snapshot) -> None:
-        """Keep a snapshot as its plan's newest, dropping the least recently used beyond the size."""
+        """Keep a snapshot as its plan's newest, dropping the one it supersedes and the least recently used beyond
+        the size.
+
+        A data version only moves forward, so a plan's earlier version is never asked for again: keeping it until
+        the size pushed it out held up to ``size`` versions of a busy plan (one per staff write: memory that grew
+        for the first 512 writes of a soak run before it settled).
+        """
         with self._lock:
+            superseded = self._newest.get(plan)
+            if superseded is not None and superseded != key:
+                self._entries.pop(superseded, None)
             self._entries[key] = snapshot
             self._entries.move_to_end(key)
             self._newest[plan] = key
