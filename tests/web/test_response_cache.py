@@ -41,6 +41,29 @@ def test_a_repeated_get_is_replayed_until_the_data_changes() -> None:
     assert len(calls) == 2
 
 
+def test_an_areas_answers_of_an_earlier_data_version_are_dropped_once_the_new_one_is_kept() -> None:
+    calls: list[str] = []
+    versions = {"kitakyushu": 1, "toyama": 1}
+
+    def page(request: Request) -> PlainTextResponse:
+        calls.append(request.url.path)
+        return PlainTextResponse("x" * 1000)
+
+    cache = ResponseCache(Starlette(routes=[Route("/{name:path}", page)]),
+                          fingerprint=lambda area: versions.get(area or "", 0))
+    client = TestClient(cache)
+    for page_number in range(1, 6):
+        client.get(f"/a/kitakyushu/projects?page={page_number}")
+    client.get("/a/toyama/projects")
+    assert len(cache) == 6
+    versions["kitakyushu"] = 2  # a staff write in one area
+    client.get("/a/kitakyushu/projects?page=1")
+    assert len(cache) == 2  # its five dead answers went; the other area's stayed
+    assert cache.size == 2 * (1000 + 1024)  # what each kept answer costs, counted back down
+    client.get("/a/toyama/projects")
+    assert calls.count("/a/toyama/projects") == 1  # still replayed
+
+
 def test_query_and_cookies_are_part_of_the_key() -> None:
     client, calls, _ = make_client()
     client.get("/a/kitakyushu/projects?page=1")
@@ -69,7 +92,7 @@ def test_memory_stays_bounded_under_ten_thousand_unique_queries() -> None:
         assert client.get(f"/a/kitakyushu/projects?q={'長い検索語' * 20}{i}").status_code == 200
         assert cache.size <= cache.max_bytes
     assert 0 < len(cache) <= 1_000_000 // 3000 + 1
-    assert cache.size == sum(len(body) + 1024 for _, body in cache._entries.values())
+    assert cache.size == sum(len(body) + 1024 for _, body, _ in cache._entries.values())
 
 
 def test_query_variants_that_cannot_differ_share_an_entry() -> None:

@@ -13,10 +13,12 @@ request off the event loop and handed to the routes in ``request.state.fingerpri
   data change costs 15-60 ms at 10,000 projects, a replay about one small query; see benchmarks/README.md).
 
 Memory is bounded in bytes (``max_bytes``, the setting ``RENKEI_RESPONSE_CACHE_MB``; 0 keeps nothing but still
-answers 304), whatever the number of distinct queries, and query strings that cannot differ (the same parameters
-in another order) share one entry. An empty value is kept in the key: for some parameters it means "not given",
-for others (``as_of=``) it is refused, and a replay must answer what the request itself would. Private answers
-(``no-store``, a cookie set, the staff pages) get no ETag and are never kept.
+answers 304), whatever the number of distinct queries; an area's answers of an earlier data version are dropped as
+soon as one of the new version is kept (a version only moves forward, so they would never be replayed again), so
+a busy area's staff writes do not fill the bound with dead pages; and query strings that cannot differ (the same
+parameters in another order) share one entry. An empty value is kept in the key: for some parameters it means "not
+given", for others (``as_of=``) it is refused, and a replay must answer what the request itself would. Private
+answers (``no-store``, a cookie set, the staff pages) get no ETag and are never kept.
 """
 
 from __future__ import annotations
@@ -104,7 +106,9 @@ class ResponseCache:
         self.max_bytes = max_bytes
         self.cache_control = CACHE_CONTROL
         self.size = 0
-        self._entries: OrderedDict[Hashable, tuple[Message, bytes]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Message, bytes, str | None]] = OrderedDict()
+        #: Per area (None: the pages of every area): the data version of its kept answers, and their keys.
+        self._areas: dict[str | None, tuple[Hashable, set[Hashable]]] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -133,13 +137,13 @@ class ResponseCache:
                 if hit is not None:
                     self._entries.move_to_end(key)
         if hit is not None:
-            start, body = hit
+            start, body, _ = hit
             await send(start)
             await send({"type": "http.response.body", "body": body, "more_body": False})
             return
-        await self.app(scope, receive, self._recorder(key, etag, send))
+        await self.app(scope, receive, self._recorder(key, etag, send, area))
 
-    def _recorder(self, key: Hashable, etag: bytes, send: Send) -> Send:
+    def _recorder(self, key: Hashable, etag: bytes, send: Send, area: str | None) -> Send:
         start: Message | None = None
         chunks: list[bytes] = []
         size = 0
@@ -154,7 +158,7 @@ class ResponseCache:
                 chunks.append(message.get("body", b""))
                 size += len(chunks[-1])
                 if not message.get("more_body", False) and size <= MAX_BODY:
-                    self._store(key, start, b"".join(chunks))
+                    self._store(key, start, b"".join(chunks), area)
             await send(message)
 
         return record
@@ -166,16 +170,31 @@ class ResponseCache:
             headers.append((b"cache-control", self.cache_control))
         return {**start, "headers": [*headers, (b"etag", etag), (b"vary", b"Cookie")]}
 
-    def _store(self, key: Hashable, start: Message, body: bytes) -> None:
+    def _store(self, key: Hashable, start: Message, body: bytes, area: str | None) -> None:
         cost = len(body) + ENTRY_OVERHEAD
         if cost > self.max_bytes:
             return
+        version = key[3] if isinstance(key, tuple) else None
         with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self.size -= len(old[1]) + ENTRY_OVERHEAD
-            self._entries[key] = (start, body)
+            kept = self._areas.get(area)
+            if kept is None or kept[0] != version:  # the area's data moved: its earlier answers are dead
+                for dead in list(kept[1]) if kept is not None else []:
+                    self._drop(dead)
+                kept = (version, set())
+                self._areas[area] = kept
+            self._drop(key)
+            self._entries[key] = (start, body, area)
+            kept[1].add(key)
             self.size += cost
             while self.size > self.max_bytes:
-                _, (_, dropped) = self._entries.popitem(last=False)
-                self.size -= len(dropped) + ENTRY_OVERHEAD
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: Hashable) -> None:
+        """Forget one kept answer (the lock is held)."""
+        old = self._entries.pop(key, None)
+        if old is None:
+            return
+        self.size -= len(old[1]) + ENTRY_OVERHEAD
+        kept = self._areas.get(old[2])
+        if kept is not None:
+            kept[1].discard(key)
