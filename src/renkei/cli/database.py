@@ -17,10 +17,6 @@ from renkei.cli.files import (
     fail,
 )
 from renkei.cli.fiscal_year import check_year_in_period
-from renkei.services.progress import (
-    PlanNotFoundError,
-    resolve_plan,
-)
 from renkei.settings import Settings
 from renkei.store.engine import (
     DatabaseUrlError,
@@ -128,6 +124,8 @@ def database_exists(url: str | None) -> bool:
 
 def find_plan(session: Session, plan: str | None, *, as_of: int | None = None) -> int:
     """Return the id of the stored plan --plan names; exit when there is none, or when --as-of is outside its period."""
+    from renkei.services.progress import PlanNotFoundError, resolve_plan
+
     try:
         found = resolve_plan(session=session, plan=plan)
     except PlanNotFoundError as exc:
