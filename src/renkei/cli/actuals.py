@@ -137,7 +137,7 @@ def import_actuals_file(
     submitted for review, and rows the user may not report are rejected by row number.
     """
     from renkei.services.actuals import ActualsImportError, import_actuals
-    from renkei.services.progress import PlanNotFoundError, resolve_plan_id
+    from renkei.services.plan_lookup import PlanNotFoundError, resolve_plan_id
 
     sheet = read_actuals_file(file)
     with open_session(database_url) as session:

@@ -130,7 +130,7 @@ def map_actuals_file(
     from renkei.services.accounts import AccountError, get_staff
     from renkei.services.actuals import ActualsImportError
     from renkei.services.actuals_mapping import MappingNameError, load_saved, propose, run_mapping, save
-    from renkei.services.progress import PlanNotFoundError, resolve_plan_id
+    from renkei.services.plan_lookup import PlanNotFoundError, resolve_plan_id
     from renkei.services.workflow import WorkflowDenied
 
     try:

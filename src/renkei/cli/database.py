@@ -124,7 +124,7 @@ def database_exists(url: str | None) -> bool:
 
 def find_plan(session: Session, plan: str | None, *, as_of: int | None = None) -> int:
     """Return the id of the stored plan --plan names; exit when there is none, or when --as-of is outside its period."""
-    from renkei.services.progress import PlanNotFoundError, resolve_plan
+    from renkei.services.plan_lookup import PlanNotFoundError, resolve_plan
 
     try:
         found = resolve_plan(session=session, plan=plan)
