@@ -68,6 +68,17 @@ def test_actuals_import_of_a_csv_loads_no_web_alembic_workbook_or_password_code(
     assert "--skip-invalid" in helped and "EXIT 0 LOADED []" in helped, helped
 
 
+def test_actuals_import_help_opens_no_database_code(tmp_path: Path) -> None:
+    """The help of a database command imports no SQLAlchemy, store or settings: they come with the database."""
+    code = ("import sys\nfrom renkei.cli import main\nsys.argv = ['renkei', 'actuals', 'import', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', [m for m in ('sqlalchemy', 'pydantic_settings', 'renkei.store', 'renkei.services',"
+            " 'renkei.settings') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True,
+                          timeout=120)
+    assert "--skip-invalid" in done.stdout and "HEAVY []" in done.stdout, done.stdout
+
+
 def test_actuals_import_as_a_staff_user_still_checks_the_account(runner: CliRunner, tmp_path: Path) -> None:
     """--user is where the accounts' code is loaded, when the command runs: an unknown user is still refused."""
     assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0

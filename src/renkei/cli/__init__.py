@@ -68,16 +68,23 @@ class LazyGroup(TyperGroup):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         """Load the command about to run, then resolve it as usual."""
         if args and args[0] in COMMANDS:
-            self.load(args[0])
+            self.load(args[0], running="--help" not in args)
         return super().resolve_command(ctx, args)
 
-    def load(self, name: str) -> click.Command:
-        """Import the module of a command and add every command it registers; return the named one."""
+    def load(self, name: str, *, running: bool = False) -> click.Command:
+        """Import the module of a command and add every command it registers; return the named one.
+
+        ``running``: the command is about to run (not to show its help), so the modules its module names in
+        ``IMPORTS_TO_RUN`` are imported too, while the garbage collector is still held off (``release_collector``).
+        """
         if name not in self.commands:
             sub = typer.Typer()
-            importlib.import_module(COMMANDS[name][0]).register(sub)
+            module = importlib.import_module(COMMANDS[name][0])
+            module.register(sub)
             for registered_name, command in typer.main.get_group(sub).commands.items():
                 self.add_command(command, registered_name)
+            for needed in getattr(module, "IMPORTS_TO_RUN", ()) if running else ():
+                importlib.import_module(needed)
             release_collector()
         return self.commands[name]
 

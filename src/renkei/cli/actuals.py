@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from renkei.services.accounts import StaffUser
 
 
+#: What each of these commands imports when it runs (the store, SQLAlchemy's ORM, the tables), imported before it runs
+#: while the garbage collector is held off; ``--help`` imports none of it.
+IMPORTS_TO_RUN = ("renkei.services.actuals",)
+
+
 class TemplateFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
