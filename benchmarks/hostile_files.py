@@ -44,7 +44,7 @@ UPLOAD_READER = [sys.executable, "-c",
                  "try:\n    from renkei.web.staff.upload import read_uploaded_sheet\n"
                  "except ImportError:  # a tree from before: what its upload endpoint did\n"
                  "    from renkei.reading.actuals import read_actuals_csv, read_actuals_xlsx\n"
-                 "    from renkei.reading.sheet import decode_document\n"
+                 "    from renkei.reading.document_text import decode_document\n"
                  "    def read_uploaded_sheet(data, name):\n"
                  "        if len(data) > 5 * 1024 * 1024: raise ValueError('the file is too large (5 MB)')\n"
                  "        if data.startswith(b'PK\\x03\\x04') or name.endswith('.xlsx'):\n"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fuzz.harness import FUZZ_LIMITS, run
 from renkei.reading.actuals import ActualsReadError, read_actuals_csv
+from renkei.reading.document_text import PlanReadError, decode_document
 from renkei.reading.input_limits import InputTooLarge
-from renkei.reading.sheet import PlanReadError, decode_document
 
 
 def check(data: bytes) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from fuzz.harness import run
-from renkei.reading.sheet import PlanReadError, decode_document, read_plan
+from renkei.reading.document_text import PlanReadError, decode_document
+from renkei.reading.sheet import read_plan
 
 
 def check(data: bytes) -> None:

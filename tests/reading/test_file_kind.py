@@ -12,8 +12,8 @@ import pytest
 from openpyxl import Workbook
 
 from renkei.reading.actuals import ActualsReadError, read_actuals_xlsx
+from renkei.reading.document_text import PlanReadError, decode_document
 from renkei.reading.file_kind import detect_file_kind, text_problem, workbook_problem
-from renkei.reading.sheet import PlanReadError, decode_document
 from renkei.reading.workbook import WorkbookReadError, read_workbook_edition
 
 

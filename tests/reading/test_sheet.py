@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from renkei.domain.plan import Plan
-from renkei.reading.sheet import PlanReadError, decode_document, read_plan
+from renkei.reading.document_text import PlanReadError, decode_document
+from renkei.reading.sheet import read_plan
 
 EXAMPLE = (Path(__file__).resolve().parents[2] / "examples" / "kitakyushu_vision_r8.txt").read_text(encoding="utf-8")
 

@@ -18,13 +18,12 @@ from renkei.reading.actuals import read_actuals_csv
 from renkei.reading.sheet import read_plan
 from renkei.services.actuals import import_actuals
 from renkei.services.plan_import import import_plan
+from renkei.services.plan_lookup import PlanNotFoundError, resolve_plan_id
 from renkei.services.progress import (
-    PlanNotFoundError,
     default_evaluation_year,
     evaluate_plan,
     evaluate_plan_kpis,
     evaluate_stored_plan,
-    resolve_plan_id,
     summarise_progress,
 )
 

@@ -68,16 +68,24 @@ class LazyGroup(TyperGroup):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         """Load the command about to run, then resolve it as usual."""
         if args and args[0] in COMMANDS:
-            self.load(args[0])
+            self.load(args[0], running="--help" not in args)
         return super().resolve_command(ctx, args)
 
-    def load(self, name: str) -> click.Command:
-        """Import the module of a command and add every command it registers; return the named one."""
+    def load(self, name: str, *, running: bool = False) -> click.Command:
+        """Import the module of a command and add every command it registers; return the named one.
+
+        ``running``: the command is about to run (not to show its help), so the modules its module names in
+        ``IMPORTS_TO_RUN`` are imported too, while the garbage collector is still held off (``release_collector``).
+        """
         if name not in self.commands:
             sub = typer.Typer()
-            importlib.import_module(COMMANDS[name][0]).register(sub)
+            module = importlib.import_module(COMMANDS[name][0])
+            module.register(sub)
             for registered_name, command in typer.main.get_group(sub).commands.items():
                 self.add_command(command, registered_name)
+            for needed in getattr(module, "IMPORTS_TO_RUN", ()) if running else ():
+                importlib.import_module(needed)
+            release_collector()
         return self.commands[name]
 
 
@@ -108,6 +116,25 @@ def load_commands() -> LazyGroup:
     return group
 
 
+#: Set by main() while the cyclic garbage collector is held off for the start-up (see ``release_collector``).
+_collector_held = False
+
+
+def release_collector() -> None:
+    """Turn the cyclic garbage collector back on after a command's modules are loaded, if ``main`` held it off.
+
+    Loading a command imports some hundreds of thousands of long-lived objects (SQLAlchemy, the tables, Typer) and
+    next to no garbage; the collector, triggered again and again by so many new objects, walked them all each time,
+    about a fifth of a short command's CPU time (``renkei actuals import``). They are frozen (``gc.freeze``: kept out
+    of every later collection, the one at exit included) and the collector runs as usual for the command's own work.
+    """
+    global _collector_held
+    if _collector_held:
+        _collector_held = False
+        gc.freeze()
+        gc.enable()
+
+
 #: Commands that only read a document and print. They run without the cyclic garbage collector (the reader
 #: makes millions of objects and no cycles: the collector would only walk them again and again), and once
 #: their output is flushed the process ends at once (``os._exit``) with the plan still alive: freeing a
@@ -129,7 +156,7 @@ def keep_until_exit(*objects: object) -> None:
 
 def main() -> None:
     """Run the command line with UTF-8 output whatever the terminal's locale."""
-    global _ending_by_exit
+    global _ending_by_exit, _collector_held
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -142,6 +169,8 @@ def main() -> None:
         except SystemExit as done:
             _end_now(done.code)
         _end_now(0)
+    gc.disable()  # until the command's modules are loaded (release_collector)
+    _collector_held = True
     app()
 
 

@@ -1,10 +1,14 @@
-"""`renkei actuals`: the actuals entry sheet (template) and the import of a filled sheet."""
+"""`renkei actuals`: the actuals entry sheet (template) and the import of a filled sheet.
+
+Each command imports what only it needs when it runs: ``renkei actuals import`` of a CSV starts without the
+document reader, the workbook writers, the accounts' password hashing (unless ``--user``) or Alembic.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,23 +20,19 @@ from renkei.cli.files import (
     read_input_file,
 )
 from renkei.cli.fiscal_year import year_option
-from renkei.cli.plan_import import read_document
 from renkei.domain.fiscal import format_fiscal_year
-from renkei.domain.reporting_year import ReportingYears
-from renkei.export.actuals_template import TemplateError, write_actuals_template
-from renkei.reading.actuals import ActualsReadError, ActualsSheet, read_actuals_csv, read_actuals_xlsx
 from renkei.reading.input_limits import COMMAND_LINE, InputTooLarge
-from renkei.reading.sheet import PlanReadError, decode_document
-from renkei.services.actuals import (
-    ActualsImportError,
-    current_fiscal_year,
-    import_actuals,
-)
-from renkei.services.progress import (
-    PlanNotFoundError,
-    resolve_plan_id,
-)
-from renkei.store import repository
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from renkei.reading.actuals import ActualsSheet
+    from renkei.services.accounts import StaffUser
+
+
+#: What each of these commands imports when it runs (the store, SQLAlchemy's ORM, the tables), imported before it runs
+#: while the garbage collector is held off; ``--help`` imports none of it.
+IMPORTS_TO_RUN = ("renkei.services.actuals",)
 
 
 class TemplateFormat(StrEnum):
@@ -42,6 +42,9 @@ class TemplateFormat(StrEnum):
 
 def read_actuals_file(file: Path) -> ActualsSheet:
     """Read an actuals sheet (CSV or xlsx) within the command line's limits, or exit naming the file."""
+    from renkei.reading.actuals import ActualsReadError, read_actuals_csv, read_actuals_xlsx
+    from renkei.reading.document_text import PlanReadError, decode_document
+
     data = read_input_file(file, COMMAND_LINE)
     try:
         if data.startswith(b"PK\x03\x04") or file.suffix.lower() in (".xlsx", ".xlsm"):
@@ -64,6 +67,11 @@ def template(
     )] = None,
 ) -> None:
     """実績値入力シート（CSV/xlsx）を作る / write the actuals template of a plan."""
+    from renkei.domain.reporting_year import ReportingYears
+    from renkei.export.actuals_template import TemplateError, write_actuals_template
+    from renkei.services.actuals import current_fiscal_year
+    from renkei.store import repository
+
     future = ReportingYears(current_fiscal_year()).refusal(year)
     if future is not None:  # a sheet for a year that has not begun could only ever be refused on its way back
         raise fail(f"--year: {future[0]} / {future[1]}")
@@ -79,6 +87,8 @@ def template(
         return
     format = format or TemplateFormat.csv
     if plan_file is not None:
+        from renkei.cli.plan_import import read_document
+
         chosen, _, _ = read_document(plan_file, load_area_option(area))
         key = f"{chosen.area_slug}-{chosen.first_year}"
     else:
@@ -99,6 +109,21 @@ def template(
               highlight=False, soft_wrap=True)
 
 
+def submitting_user(session: Session, username: str | None) -> StaffUser | None:
+    """Return the staff user --user names (None without it); exit when there is none or the account is disabled."""
+    if username is None:
+        return None
+    from renkei.services.accounts import AccountError, get_staff  # argon2 and the accounts only for --user
+
+    try:
+        staff = get_staff(session=session, username=username)
+    except AccountError as exc:
+        raise fail(str(exc)) from None
+    if staff.disabled:
+        raise fail(f"ユーザー「{staff.username}」は無効です / user {staff.username!r} is disabled")
+    return staff
+
+
 def import_actuals_file(
     file: Annotated[Path, typer.Argument(help="実績値のCSV/xlsx / the actuals sheet")],
     plan: PlanOpt = None,
@@ -116,18 +141,17 @@ def import_actuals_file(
     Without --user the figures are recorded as approved (the operator's own import). With --user they are
     submitted for review, and rows the user may not report are rejected by row number.
     """
-    from renkei.services.accounts import AccountError, get_staff
+    from renkei.services.actuals import ActualsImportError, import_actuals
+    from renkei.services.plan_lookup import PlanNotFoundError, resolve_plan_id
 
     sheet = read_actuals_file(file)
     with open_session(database_url) as session:
+        staff = submitting_user(session, user)
         try:
-            staff = get_staff(session=session, username=user) if user is not None else None
-            if staff is not None and staff.disabled:
-                raise fail(f"ユーザー「{staff.username}」は無効です / user {staff.username!r} is disabled")
             plan_id = resolve_plan_id(session=session, plan=plan)
             report = import_actuals(session=session, plan_id=plan_id, sheet=sheet, actor=actor,
                                     skip_invalid=skip_invalid, dry_run=dry_run, user=staff)
-        except (PlanNotFoundError, ActualsImportError, AccountError) as exc:
+        except (PlanNotFoundError, ActualsImportError) as exc:
             raise fail(str(exc)) from None
     for problem in report.rejected:
         out.print(f"[red]{file}[/]: {problem.message}", highlight=False, soft_wrap=True)

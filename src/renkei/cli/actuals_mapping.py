@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -23,11 +23,12 @@ from renkei.domain.actuals_mapping import (
     mapping_from_dict,
 )
 from renkei.domain.fiscal import format_fiscal_year
-from renkei.reading.actuals import ActualsReadError
 from renkei.reading.fiscal_year import read_fiscal_year
 from renkei.reading.input_limits import COMMAND_LINE, InputTooLarge
-from renkei.reading.sheet_table import Table, read_table
-from renkei.services.actuals_mapping import MappingNameError, MappingPreview
+
+if TYPE_CHECKING:  # imported when the command runs: `renkei actuals import` registers this command too
+    from renkei.reading.sheet_table import Table
+    from renkei.services.actuals_mapping import MappingPreview
 
 
 def _number(value: float | None) -> str:
@@ -124,10 +125,12 @@ def map_actuals_file(
     stored and what is refused, by cell. Adjust it with --set, or write it with --write-mapping, edit and give it
     back with --mapping. --save keeps it for the next file; --import stores the figures into review.
     """
+    from renkei.reading.actuals import ActualsReadError
+    from renkei.reading.sheet_table import read_table
     from renkei.services.accounts import AccountError, get_staff
     from renkei.services.actuals import ActualsImportError
-    from renkei.services.actuals_mapping import load_saved, propose, run_mapping, save
-    from renkei.services.progress import PlanNotFoundError, resolve_plan_id
+    from renkei.services.actuals_mapping import MappingNameError, load_saved, propose, run_mapping, save
+    from renkei.services.plan_lookup import PlanNotFoundError, resolve_plan_id
     from renkei.services.workflow import WorkflowDenied
 
     try:

@@ -1,34 +1,31 @@
 """Opening the database for a command: its URL, a session, a clear refusal when it is missing or unusable, and
-the plan a command names."""
+the plan a command names.
+
+SQLAlchemy, the store and the settings are imported when a database is opened, not with the module: every command
+module imports this one, and its help (``renkei actuals import --help``) or a refusal of its arguments needs none
+of them.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from renkei.cli.console import command_console
 from renkei.cli.files import (
     fail,
 )
 from renkei.cli.fiscal_year import check_year_in_period
-from renkei.services.progress import (
-    PlanNotFoundError,
-    resolve_plan,
-)
-from renkei.settings import Settings
-from renkei.store.engine import (
-    DatabaseUrlError,
-    create_engine_from_url,
-    create_session_factory,
-    normalise_database_url,
-)
-from renkei.store.migrate import Absence, DatabaseMissingError, require_database, upgrade_database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from renkei.store.engine import DatabaseUrlError
+    from renkei.store.migrate import DatabaseMissingError
 
 out = command_console(soft_wrap=False)
 
@@ -54,11 +51,15 @@ def _unusable_url(exc: DatabaseUrlError, given: str | None) -> typer.Exit:
 
 
 def _shown_url(url: str) -> str:
+    from renkei.store.engine import normalise_database_url
+
     return normalise_database_url(url).render_as_string(hide_password=True)
 
 
 def missing_database_message(exc: DatabaseMissingError, source: str) -> str:
     """Say which database is missing (its URL without the password) and how one is made, Japanese first."""
+    from renkei.store.migrate import Absence
+
     shown = exc.url.render_as_string(hide_password=True)
     where = f"{shown}（{exc.path}）" if exc.path is not None else shown
     if exc.absence is Absence.NO_DATABASE:
@@ -79,6 +80,11 @@ def refusing_database_errors(url: str | None, chosen: str) -> Iterator[None]:
 
     ``url`` is the URL as given on the command line (None: from the settings), ``chosen`` the one in use.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from renkei.store.engine import DatabaseUrlError
+    from renkei.store.migrate import DatabaseMissingError
+
     try:
         yield
     except DatabaseUrlError as exc:
@@ -98,6 +104,12 @@ def open_session(url: str | None, *, create: bool = False) -> Iterator[Session]:
     add``, ``renkei user add``): every other command needs an existing renkei database and refuses, creating
     nothing, when there is none at the URL (a mistyped RENKEI_DATABASE_URL must not look like an empty database).
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from renkei.settings import Settings
+    from renkei.store.engine import create_engine_from_url, create_session_factory
+    from renkei.store.migrate import require_database, upgrade_database
+
     chosen = url or Settings().database_url
     with refusing_database_errors(url, chosen):
         if not create:
@@ -115,6 +127,12 @@ def open_session(url: str | None, *, create: bool = False) -> Iterator[Session]:
 
 def database_exists(url: str | None) -> bool:
     """Tell whether a renkei database exists at the URL (creating nothing); exit on a URL renkei cannot use."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from renkei.settings import Settings
+    from renkei.store.engine import DatabaseUrlError
+    from renkei.store.migrate import DatabaseMissingError, require_database
+
     try:
         require_database(url or Settings().database_url)
     except DatabaseUrlError as exc:
@@ -128,6 +146,8 @@ def database_exists(url: str | None) -> bool:
 
 def find_plan(session: Session, plan: str | None, *, as_of: int | None = None) -> int:
     """Return the id of the stored plan --plan names; exit when there is none, or when --as-of is outside its period."""
+    from renkei.services.plan_lookup import PlanNotFoundError, resolve_plan
+
     try:
         found = resolve_plan(session=session, plan=plan)
     except PlanNotFoundError as exc:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from renkei.cli.console import command_console
-from renkei.domain.finding import Finding
-from renkei.domain.municipality import Area
-from renkei.domain.plan import Plan
 from renkei.reading.area import EXAMPLE_AREA, AreaConfigError, available_areas, load_area, load_registry, read_area
+from renkei.reading.document_text import PlanReadError, decode_document
 from renkei.reading.input_limits import COMMAND_LINE, InputLimits, InputTooLarge, check_file_size
-from renkei.reading.sheet import PlanReadError, decode_document, read_plan
+
+if TYPE_CHECKING:  # the sheet reader is imported by the commands that read a vision document, when they read it
+    from renkei.domain.finding import Finding
+    from renkei.domain.municipality import Area
+    from renkei.domain.plan import Plan
 
 err = command_console(stderr=True)
 #: The --area option of the commands that read a document without the database (parse, lint, summary…).
@@ -112,6 +114,7 @@ def read_plan_file(path: Path, *, area: str | None = None) -> tuple[Plan, list[F
     """Read a vision document file into a plan and all findings (reader and lint)."""
     from renkei.cli import keep_until_exit
     from renkei.lint import lint_plan
+    from renkei.reading.sheet import read_plan
 
     chosen = load_area_option(area)
     text = read_text_file(path)

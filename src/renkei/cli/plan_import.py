@@ -26,8 +26,9 @@ from renkei.domain.municipality import Area
 from renkei.domain.plan import Plan
 from renkei.domain.revision import Revision
 from renkei.reading.calendar_date import DATE_EXAMPLES, read_date
+from renkei.reading.document_text import PlanReadError
 from renkei.reading.input_limits import COMMAND_LINE, InputTooLarge
-from renkei.reading.sheet import PlanReadError, read_plan
+from renkei.reading.sheet import read_plan
 from renkei.services.plan_diff import FieldChange, PlanDiff
 from renkei.services.plan_import import PlanImportError, import_plan
 from renkei.store import repository

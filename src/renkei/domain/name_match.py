@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from renkei.domain.text import fold
 
 #: Lowest score (0-100) at which a near name is offered as "did you mean".
@@ -39,6 +37,8 @@ def rank_names(written: str, choices: Iterable[str], *, cutoff: float = SUGGESTI
     >>> rank_names("ＷＥＢ ページ閲覧数", ["WEBページ閲覧数"])[0].score
     100.0
     """
+    from rapidfuzz import fuzz, process  # only when a name is to be matched: an import of good rows needs none
+
     folded: dict[str, str] = {}
     for choice in choices:
         folded.setdefault(fold(choice), choice)

@@ -14,9 +14,26 @@ Everything is keyed by ``Project.key`` (the folded name, with ``#再掲`` for a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from renkei.domain.plan import KPI, Plan, Project
+
+_RELISTED = re.compile(r"\s*[【\[［(（〔]\s*再\s*掲\s*[】\]］)）〕]\s*")
+
+
+def strip_relisted(name: str) -> tuple[str, bool]:
+    """Remove a 【再掲】 marker from a project name and tell whether it was there.
+
+    >>> strip_relisted("地域エネルギー政策の広域化【再掲】")
+    ('地域エネルギー政策の広域化', True)
+    >>> strip_relisted("DX人材育成研修の実施")
+    ('DX人材育成研修の実施', False)
+    """
+    if "再" not in name:
+        return name.strip(), False
+    stripped, count = _RELISTED.subn("", name)
+    return stripped.strip(), count > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,6 @@ from renkei.reading.file_kind import workbook_problem
 from renkei.reading.fiscal_year import read_fiscal_year
 from renkei.reading.input_limits import UPLOAD, InputLimits, InputTooLarge, ReadingBudget
 from renkei.reading.numeral import read_number
-from renkei.reading.workbook_archive import WorkbookUnreadable, check_workbook_archive
 
 #: Canonical column → Japanese name used in messages and in the template.
 COLUMN_LABELS: dict[str, str] = {
@@ -456,6 +455,8 @@ def open_workbook(data: bytes, limits: InputLimits, budget: ReadingBudget) -> It
     Every reader of a workbook from outside opens it here (the actuals sheet, an area's own sheet to be mapped).
     """
     from openpyxl import load_workbook
+
+    from renkei.reading.workbook_archive import WorkbookUnreadable, check_workbook_archive  # the XML checks: xlsx only
 
     try:
         check_workbook_archive(data, limits, budget)

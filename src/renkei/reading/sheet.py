@@ -20,8 +20,9 @@ from renkei.domain.framework import recognise_framework_area
 from renkei.domain.municipality import Area
 from renkei.domain.plan import Category, Partners, Plan, PolicyArea, Project
 from renkei.domain.registry import MunicipalityRegistry
+from renkei.domain.relisting import strip_relisted
 from renkei.reading.area import EXAMPLE_AREA, load_area, load_registry
-from renkei.reading.file_kind import text_problem
+from renkei.reading.document_text import PlanReadError
 from renkei.reading.layout import (
     ATTACHED_KINDS,
     SHEET_KINDS,
@@ -34,7 +35,6 @@ from renkei.reading.layout import (
 from renkei.reading.partners import read_partners
 from renkei.reading.sheet_fields import SheetFields, read_sheet_fields
 
-_RELISTED = re.compile(r"\s*[【\[［(（〔]\s*再\s*掲\s*[】\]］)）〕]\s*")
 _CATEGORY = re.compile(
     r"^(?P<code>[(（]\s*[A-Za-zＡ-Ｚａ-ｚア-ンｱ-ﾝ0-9０-９]{1,2}\s*[)）]|[①-⑳]"
     r"|[a-zA-Zａ-ｚＡ-Ｚ](?:[\s\u3000.．:：)）、]+|(?=[^\x00-\x7f]))"
@@ -44,15 +44,6 @@ _SUBTITLE = re.compile(r"\s*[—―]+\s*")
 _NAME, _PARTNERS_ROW, _CONTINUATION = RowKind.NAME, RowKind.PARTNERS, RowKind.CONTINUATION
 _OTHER, _BLANK, _RULE = RowKind.OTHER, RowKind.BLANK, RowKind.RULE
 _NO_PARTNERS = Partners(text=None)
-
-
-class PlanReadError(Exception):
-    """A document that cannot be read at all (not text). ``line`` is set when known."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message if line is None else f"line {line}: {message}")
-        self.message = message
-        self.line = line
 
 
 def clear_reader_caches() -> None:
@@ -88,44 +79,6 @@ def clear_reader_caches() -> None:
     _PARTNERS.clear()
 
 
-def decode_document(data: bytes) -> str:
-    """Decode a document's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or Shift_JIS (CP932).
-
-    >>> decode_document("事業名".encode("cp932"))
-    '事業名'
-    >>> decode_document(b"\\xef\\xbb\\xbfabc")
-    'abc'
-    >>> decode_document("事業名\\n効果".encode("utf-16")[:-1])  # a UTF-16 file cut in the middle of a character
-    Traceback (most recent call last):
-    renkei.reading.sheet.PlanReadError: UTF-16 の文書が2行目で壊れています。UTF-8 で保存し直してください / ...
-    """
-    problem = text_problem(data)  # an image or a workbook may decode as Shift_JIS by chance: say what it is
-    if problem is not None:
-        raise PlanReadError(problem)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode_utf16(data)
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PlanReadError("文字コードが UTF-8・UTF-16・Shift_JIS のどれでもないため読めません。"
-                        "UTF-8 で保存し直してください / the document is neither UTF-8, UTF-16 nor Shift_JIS "
-                        "text; save it again as UTF-8")
-
-
-def _decode_utf16(data: bytes) -> str:
-    """Decode a document that starts with a UTF-16 byte-order mark; a damaged one is refused naming its line."""
-    try:
-        return data.decode("utf-16")
-    except UnicodeDecodeError as exc:  # an odd byte count (a cut file) or a lone surrogate
-        line = data[: exc.start - exc.start % 2].decode("utf-16", errors="replace").count("\n") + 1
-        error = PlanReadError(f"UTF-16 の文書が{line}行目で壊れています。UTF-8 で保存し直してください / "
-                              f"the UTF-16 document is damaged at line {line}; save it again as UTF-8")
-        error.line = line  # named in the message already, Japanese first
-        raise error from None
-
-
 def read_category(text: str) -> Category | None:
     """Read an agreement category line such as ``a 地域公共交通``; the code is kept as written.
 
@@ -152,20 +105,6 @@ def read_category(text: str) -> Category | None:
     parts = _SUBTITLE.split(rest, maxsplit=1)
     subtitle = parts[1].strip() if len(parts) > 1 and parts[1].strip() else None
     return Category(code=code, name=parts[0].strip(), subtitle=subtitle)
-
-
-def strip_relisted(name: str) -> tuple[str, bool]:
-    """Remove a 【再掲】 marker from a project name and tell whether it was there.
-
-    >>> strip_relisted("地域エネルギー政策の広域化【再掲】")
-    ('地域エネルギー政策の広域化', True)
-    >>> strip_relisted("DX人材育成研修の実施")
-    ('DX人材育成研修の実施', False)
-    """
-    if "再" not in name:
-        return name.strip(), False
-    stripped, count = _RELISTED.subn("", name)
-    return stripped.strip(), count > 0
 
 
 @dataclass

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from renkei.reading.actuals import ActualsReadError, csv_rows, open_workbook, worksheet_rows
+from renkei.reading.document_text import PlanReadError, decode_document
 from renkei.reading.file_kind import workbook_problem
 from renkei.reading.input_limits import UPLOAD, InputLimits, InputTooLarge, ReadingBudget
-from renkei.reading.sheet import PlanReadError, decode_document
 
 
 @dataclass(frozen=True, slots=True)

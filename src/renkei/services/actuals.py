@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -29,14 +30,16 @@ from renkei.domain.municipality import Area
 from renkei.domain.name_match import SUGGESTION_CUTOFF, nearest_name
 from renkei.domain.plan import KPI, Plan, Project, indicator_key, normalise_key_text
 from renkei.domain.progress import KpiForm, classify_kpi
+from renkei.domain.relisting import strip_relisted
 from renkei.domain.reporting_year import ReportingYears
 from renkei.domain.text import fold
 from renkei.reading.actuals import ActualsRow, ActualsSheet, RowError
-from renkei.reading.sheet import strip_relisted
-from renkei.services.accounts import StaffUser
 from renkei.store import repository
 from renkei.store.actuals import find_current_actual, read_actual, upsert_assessment
 from renkei.store.areas import find_area
+
+if TYPE_CHECKING:  # argon2 and the accounts' code only when a staff user imports (--user)
+    from renkei.services.accounts import StaffUser
 
 
 class ActualsImportError(ValueError):

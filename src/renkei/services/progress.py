@@ -33,6 +33,7 @@ from renkei.domain.revision import KpiHistory, kpi_in_force
 from renkei.domain.share import ShareMode, ShareRule, YearFigure, figures_by_period
 from renkei.domain.text import fold
 from renkei.domain.totals import BudgetTotals, total_budget
+from renkei.services.plan_lookup import PlanNotFoundError, resolve_plan_id
 from renkei.store import repository
 from renkei.store.rounds import round_years
 
@@ -40,10 +41,6 @@ ActualsByKpi = Mapping[tuple[str, str], Sequence[Actual]]
 AssessmentsByKpi = Mapping[tuple[str, str], Sequence[Assessment]]
 #: Each revised KPI's history (一部改正), by (project key, KPI key): :func:`renkei.store.revisions.list_kpi_histories`.
 HistoriesByKpi = Mapping[tuple[str, str], KpiHistory]
-
-
-class PlanNotFoundError(LookupError):
-    """A plan asked for by id or key that the database does not hold."""
 
 
 def default_evaluation_year(plan: Plan, today: date | None = None, *, round_years: Iterable[int] = ()) -> int:
@@ -416,32 +413,6 @@ def evaluate_loaded_plan(
         summary=summarise_progress(plan, kpis, rule, as_of=year), totals=total_budget(plan, rule),
         relisting=rule, include_pending=include_pending, histories=dict(histories or {}),
     )
-
-
-def resolve_plan_id(*, session: Session, plan: str | int | None) -> int:
-    """Return the id of a stored plan named by id, by key (``kitakyushu-2026``) or ``area/key``.
-
-    With no name, the only stored plan is meant; several (or none) is an error.
-    """
-    return resolve_plan(session=session, plan=plan).id
-
-
-def resolve_plan(*, session: Session, plan: str | int | None) -> repository.PlanSummary:
-    """Return the stored plan (its id, key and period) named as :func:`resolve_plan_id` takes it."""
-    plans = repository.list_plans(session=session)
-    if plan is None:
-        if len(plans) == 1:
-            return plans[0]
-        listed = ", ".join(f"{p.id} ({p.area_slug}/{p.plan_key})" for p in plans) or "なし / none"
-        raise PlanNotFoundError(f"計画を --plan で指定してください / name the plan with --plan (stored: {listed})")
-    text = str(plan).strip()
-    matches = [p for p in plans if text in (str(p.id), p.plan_key, f"{p.area_slug}/{p.plan_key}")]
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        raise PlanNotFoundError(f"計画「{text}」が複数あります。area/key で指定してください / "
-                                f"{text!r} is ambiguous: use area/key")
-    raise PlanNotFoundError(f"計画「{text}」がありません / no stored plan {text!r}")
 
 
 def evaluate_stored_plan(

@@ -1,25 +1,43 @@
-"""Migrations: bring a database to the newest schema with Alembic, without an alembic.ini."""
+"""Migrations: bring a database to the newest schema with Alembic, without an alembic.ini.
+
+Alembic is imported only when a migration runs (or its scripts are walked, ``renkei db status``): every command
+opens the database through :func:`upgrade_database`, and a schema already at the newest revision, the usual case,
+is recognised by comparing the database's ``alembic_version`` with the revision ids read from the scripts' text
+(:func:`shipped_revisions`), which costs a command none of Alembic's start-up.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, create_engine
+from sqlalchemy import Connection, String, create_engine, inspect, select
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.engine import URL
 
 from renkei.store.engine import create_engine_from_url, normalise_database_url
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: Alembic's table of the applied revision (its default name, which env.py keeps).
+VERSION_TABLE = "alembic_version"
+#: ``revision: str = "0002_project_reading"`` and ``down_revision: str | None = "0001"`` (or ``= None``), as the
+#: scripts (made from script.py.mako) write them.
+_REVISION_LINE = re.compile(r'^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|\'([^\']*)\'|(None))\s*$',
+                            re.MULTILINE)
 
 
 def make_alembic_config(url: str | URL | None = None) -> Config:
     """Return an Alembic config pointing at the packaged migrations (and at ``url`` when given)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url is not None:
@@ -31,16 +49,24 @@ def make_alembic_config(url: str | URL | None = None) -> Config:
 
 def upgrade_connection(connection: Connection, revision: str = "head") -> None:
     """Run the migrations up to ``revision`` on an open connection (inside its transaction)."""
+    from alembic import command
+
     config = make_alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
 
 
 def upgrade_database(url: str | URL, revision: str = "head") -> None:
-    """Migrate the database at ``url`` to ``revision`` (the newest by default), all or nothing."""
+    """Migrate the database at ``url`` to ``revision`` (the newest by default), all or nothing.
+
+    A database already at the newest revision is left as it is without starting Alembic (see the module's
+    docstring); any other state, an unknown revision included, goes through Alembic as before.
+    """
     engine = create_engine_from_url(url)
     try:
         with engine.begin() as connection:
+            if revision == "head" and read_revision(connection) == read_head_revision():
+                return
             upgrade_connection(connection, revision)
     finally:
         engine.dispose()
@@ -48,6 +74,8 @@ def upgrade_database(url: str | URL, revision: str = "head") -> None:
 
 def downgrade_database(url: str | URL, revision: str) -> None:
     """Migrate the database at ``url`` down to ``revision`` (``base`` empties it)."""
+    from alembic import command
+
     engine = create_engine_from_url(url)
     try:
         with engine.begin() as connection:
@@ -59,16 +87,44 @@ def downgrade_database(url: str | URL, revision: str) -> None:
 
 
 def read_revision(connection: Connection) -> str | None:
-    """Return the database's current revision, or None when it was never migrated."""
-    return MigrationContext.configure(connection).get_current_revision()
+    """Return the database's current revision, or None when it was never migrated.
+
+    It reads Alembic's version table as Alembic does (none: never migrated), with a plain query.
+    """
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    version = sql_column("version_num", String)
+    found: list[str] = list(connection.execute(select(version).select_from(sql_table(VERSION_TABLE))).scalars())
+    if len(found) > 1:
+        raise RuntimeError(f"the database has several schema revisions ({', '.join(found)}); renkei has one line")
+    return found[0] if found else None
+
+
+@cache
+def shipped_revisions() -> dict[str, str | None]:
+    """Return every migration shipped with this version of renkei, as revision id → the revision it follows.
+
+    The ids are read from the scripts' text, without importing them or Alembic; a test checks that they are the
+    ones Alembic reads.
+    """
+    revisions: dict[str, str | None] = {}
+    for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found: dict[str, str | None] = {}
+        for match in _REVISION_LINE.finditer(script.read_text(encoding="utf-8")):
+            found[match[1]] = match[2] if match[2] is not None else match[3]
+        if "revision" not in found or "down_revision" not in found or found["revision"] is None:
+            raise RuntimeError(f"{script.name}: no plain revision and down_revision lines")
+        revisions[found["revision"]] = found["down_revision"]
+    return revisions
 
 
 def read_head_revision() -> str:
-    """Return the newest revision shipped with this version of renkei."""
-    head = ScriptDirectory.from_config(make_alembic_config()).get_current_head()
-    if head is None:
-        raise RuntimeError("no migrations found in " + str(MIGRATIONS_DIR))
-    return head
+    """Return the newest revision shipped with this version of renkei (the one no other revision follows)."""
+    revisions = shipped_revisions()
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1:
+        raise RuntimeError(f"expected one newest migration in {MIGRATIONS_DIR}, found {sorted(heads)}")
+    return heads.pop()
 
 
 class Absence(StrEnum):
@@ -145,6 +201,8 @@ class MigrationState:
 
 def read_migration_state(connection: Connection) -> MigrationState:
     """Return where the schema of the database behind ``connection`` stands (reads only)."""
+    from alembic.script import ScriptDirectory
+
     current = read_revision(connection)
     scripts = ScriptDirectory.from_config(make_alembic_config())
     head = read_head_revision()

@@ -28,8 +28,8 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from renkei.reading.actuals import ActualsReadError
+from renkei.reading.document_text import PlanReadError
 from renkei.reading.input_limits import InputTooLarge
-from renkei.reading.sheet import PlanReadError
 from renkei.services.accounts import AccountDenied, AccountError
 from renkei.services.rounds import RoundError
 from renkei.services.workflow import ConflictError, FormErrors, WorkflowDenied

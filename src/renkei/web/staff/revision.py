@@ -18,8 +18,8 @@ from starlette.responses import Response
 from renkei.domain.fiscal import format_fiscal_year
 from renkei.domain.permission import Action
 from renkei.domain.revision import Revision
+from renkei.reading.document_text import decode_document
 from renkei.reading.input_limits import UPLOAD, check_file_size
-from renkei.reading.sheet import decode_document
 from renkei.services.accounts import StaffUser
 from renkei.services.plan_import import ImportResult
 from renkei.services.revision_import import (

@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from renkei.domain.permission import Action
 from renkei.reading.actuals import ActualsSheet, read_actuals_csv, read_actuals_xlsx
+from renkei.reading.document_text import decode_document
 from renkei.reading.input_limits import UPLOAD, check_file_size
-from renkei.reading.sheet import decode_document
 from renkei.services.accounts import StaffUser
 from renkei.services.actuals import ActualsImportReport, import_actuals
 from renkei.services.progress import evaluate_stored_plan
