@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from renkei.store.app_secret import read_or_create_secret
+from renkei.web import snapshot_pickle
 
 __all__ = ["SnapshotFiles", "code_digest"]
 
@@ -81,9 +82,13 @@ class SnapshotFiles:
             log.warning("snapshot file %s is not signed by this database: ignored", path)
             return None
         collecting = gc.isenabled()
-        gc.disable()  # unpickling makes a million live objects: collections while it runs find no garbage
+        gc.disable()  # unpickling makes half a million live objects: collections while it runs find no garbage
         try:
             value: object = pickle.loads(body)  # signed above with this database's key
+            # Kept for as long as the plan's data stay, and freed by reference counting (a snapshot holds no
+            # cycles): moved out of the collector's generations, so that it does not go over them again and again
+            # in the worker's first requests (about a third of a 10,000-sheet restart, benchmarks/README.md).
+            gc.freeze()
             return value
         except Exception:  # a damaged file is as good as none; say so in the log
             log.exception("snapshot file %s could not be read: ignored", path)
@@ -94,7 +99,7 @@ class SnapshotFiles:
 
     def write(self, name: str, value: object) -> None:
         """Keep an object under a name (signed; the old file is replaced at once, never half written)."""
-        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        body = snapshot_pickle.dumps(value)
         signature = hmac.new(self.key(), body, "sha256").digest()
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".part")
