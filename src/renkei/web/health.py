@@ -1,8 +1,10 @@
-"""Health checks: ``/healthz`` (the process answers) and ``/readyz`` (the database answers, its schema at head).
+"""Health checks: ``/healthz`` (the process answers) and ``/readyz`` (the database answers, its schema at head, and
+the worker's warm-up has ended).
 
 Neither is cached nor area-scoped. ``/healthz`` touches no database, so a slow or absent database never makes a
 process look dead; ``/readyz`` answers 503 with a JSON reason while the database does not answer or its schema is
-not at the newest migration (run ``renkei db upgrade``).
+not at the newest migration (run ``renkei db upgrade``), and under ``renkei serve`` while the worker is still
+loading the current plans' page data (``warming_up``, ``web/warm_up.py``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ def readyz(request: Request) -> JSONResponse:
                         error=exc.__class__.__name__)
     revisions = {"revision": state.current, "head": state.head}
     if state.at_head:
+        warm_up = getattr(request.app.state, "warm_up", None)
+        if warm_up is not None and not warm_up.ready:
+            return _unready("warming_up", "ページデータを準備中です / loading the current plans' page data",
+                            **warm_up.facts(), **revisions)
         return JSONResponse({"status": "ready", **revisions}, headers=NO_STORE)
     if state.current is None:
         return _unready("no_schema", "データベースに renkei の表がありません / the database holds no renkei tables",

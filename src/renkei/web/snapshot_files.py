@@ -70,6 +70,16 @@ class SnapshotFiles:
         """Return the file of a snapshot by its name (plan, year, default year) for this code."""
         return self.folder / f"{name}-{code_digest()}.snapshot"
 
+    def kept_plans(self) -> frozenset[int]:
+        """Return the ids of the plans with a snapshot kept by this code (whatever their year)."""
+        suffix = f"-{code_digest()}.snapshot"
+        kept = set()
+        for path in self.folder.glob(f"plan-*{suffix}"):
+            plan = path.name.removesuffix(suffix).split("-")[1]
+            if plan.isdigit():
+                kept.add(int(plan))
+        return frozenset(kept)
+
     def read(self, name: str) -> object | None:
         """Return the object kept under a name, or None when there is none, or it is unsigned or damaged."""
         path = self.path(name)
