@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from renkei.cli.portal import import_example
 from renkei.domain.actual import Actual
 from renkei.domain.plan import Project
 from renkei.settings import Settings
@@ -146,14 +147,15 @@ def answers(url: str, folder: Path) -> tuple[dict[str, bytes], Counter[str]]:
     return bodies, app.state.portal_cache.builds
 
 
-def test_every_page_from_the_kept_snapshot_is_the_page_from_the_store(example_copy: str, tmp_path: Path) -> None:
-    engine = create_engine_from_url(example_copy)
+def test_every_page_from_the_kept_snapshot_is_the_page_from_the_store(migrated_url: str, tmp_path: Path) -> None:
+    import_example(migrated_url)  # the bundled example, on SQLite and on PostgreSQL
+    engine = create_engine_from_url(migrated_url)
     with create_session_factory(engine)() as session:
         approve_every_other_kpi(session)
     engine.dispose()
-    built, builds = answers(example_copy, tmp_path)
+    built, builds = answers(migrated_url, tmp_path)
     assert builds["full"] >= 1 and not builds["from_file"] and list(tmp_path.glob("*.snapshot"))
-    kept, builds = answers(example_copy, tmp_path)
+    kept, builds = answers(migrated_url, tmp_path)
     assert builds["from_file"] >= 1 and not builds["full"]  # the second worker read every plan from the file
     assert kept.keys() == built.keys() and len(kept) > len(PAGES)
     for path, body in built.items():
