@@ -32,7 +32,12 @@ async def healthz() -> JSONResponse:
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
-    """Answer 200 when the database answers and its schema is at head, else 503 with the reason."""
+    """Answer 200 when the worker has warmed up, the database answers and its schema is at head, else 503 with the
+    reason."""
+    warm_up = getattr(request.app.state, "warm_up", None)
+    if warm_up is not None and not warm_up.ready:  # first, and without the database: probes do not slow the warm-up
+        return _unready("warming_up", "ページデータを準備中です / loading the current plans' page data",
+                        **warm_up.facts())
     try:
         with request.app.state.engine.connect() as connection:
             state = read_migration_state(connection)
@@ -42,10 +47,6 @@ def readyz(request: Request) -> JSONResponse:
                         error=exc.__class__.__name__)
     revisions = {"revision": state.current, "head": state.head}
     if state.at_head:
-        warm_up = getattr(request.app.state, "warm_up", None)
-        if warm_up is not None and not warm_up.ready:
-            return _unready("warming_up", "ページデータを準備中です / loading the current plans' page data",
-                            **warm_up.facts(), **revisions)
         return JSONResponse({"status": "ready", **revisions}, headers=NO_STORE)
     if state.current is None:
         return _unready("no_schema", "データベースに renkei の表がありません / the database holds no renkei tables",
