@@ -34,6 +34,9 @@ class Settings(BaseSettings):
       headers are ignored (web/client_address.py); an entry that is not an address or a block stops the start, named.
     - ``template_reload`` (``RENKEI_TEMPLATE_RELOAD``, default false): look at the page templates' files on every
       render and reload an edited one (for working on the templates; in production they are read once).
+    - ``warm_plans`` (``RENKEI_WARM_PLANS``, default 20): how many areas' current plans a ``renkei serve`` worker
+      loads (from the snapshot kept on disk, else from the database) before ``/readyz`` says it is ready; 0 makes it
+      ready at once. The others are loaded by their first request.
 
     >>> Settings(data_dir=Path("/srv/renkei")).database_url
     'sqlite:////srv/renkei/renkei.db'
@@ -54,6 +57,7 @@ class Settings(BaseSettings):
     session_max_hours: int = 12
     trusted_proxies: str = ""
     template_reload: bool = False
+    warm_plans: int = 20
 
     @model_validator(mode="after")
     def fill_database_url(self) -> Settings:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -152,7 +151,7 @@ def prepare_session_key(settings: Settings) -> None:
 
 
 def serve_app() -> FastAPI:
-    """Build one worker's portal from the environment's settings, and start preparing its page data.
+    """Build one worker's portal from the environment's settings, to load its current plans' page data at start.
 
     ``renkei serve`` hands uvicorn this factory by name, so each worker process builds its own app; what a worker
     keeps in memory (replayable answers, plan snapshots) is keyed by the database's data version, read on every
@@ -160,27 +159,15 @@ def serve_app() -> FastAPI:
     """
     from renkei.web.app import create_app
     from renkei.web.snapshot_files import SnapshotFiles
+    from renkei.web.warm_up import WarmUp
 
     portal_app = create_app(Settings())
     # full snapshots are kept on disk, so that the next worker (a restart, a second worker) starts from them
     portal_app.state.portal_cache.files = SnapshotFiles(portal_app.state.settings.data_dir / "snapshots",
                                                         portal_app.state.engine)
-    threading.Thread(target=warm_portal, args=(portal_app,), name="renkei-warm", daemon=True).start()
+    # the current plans are loaded before /readyz says ready (the app's lifespan starts it; web/warm_up.py)
+    portal_app.state.warm_up = WarmUp(limit=portal_app.state.settings.warm_plans)
     return portal_app
-
-
-def warm_portal(app: FastAPI) -> None:
-    """Build each area's current plan's page data before the first visitor asks for it (large plans take seconds)."""
-    from renkei.store.portal_queries import list_area_slugs
-    from renkei.web.snapshot import load_portal
-
-    try:
-        with app.state.session_factory() as session:
-            for area in list_area_slugs(session=session):
-                load_portal(session=session, cache=app.state.portal_cache, fingerprint=app.state.read_version(area),
-                            area_slug=area)
-    except Exception as exc:  # the first request builds it instead; say why here
-        out.print(f"[yellow]ページデータの事前準備に失敗しました / could not prepare page data:[/] {exc}")
 
 
 def register(app: typer.Typer) -> None:

@@ -59,6 +59,7 @@ from renkei.web.routes import (
 )
 from renkei.web.snapshot import PortalCache
 from renkei.web.urls import API_PREFIX, PAGE_PREFIX
+from renkei.web.warm_up import WarmUp
 
 WEB_DIR = Path(__file__).resolve().parent
 #: Staff pages: never replayed by the response cache, never stored by a browser or proxy.
@@ -117,6 +118,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Blocking work (plain `def` routes and dependencies) runs in this many threads; the pool has a connection
         # for each (store/engine.py), so no request waits for a connection while a thread is free.
         to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        warm_up: WarmUp | None = _app.state.warm_up
+        if warm_up is not None:  # `renkei serve`: load the current plans before /readyz lets traffic in
+            warm_up.start(_app)
         yield
         engine.dispose()
 
@@ -137,6 +141,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = create_session_factory(engine)
     app.state.write_engine = writer(engine)  # POSTs write: on SQLite they queue for the write lock (engine.py)
     app.state.portal_cache = PortalCache()
+    #: `renkei serve` sets a WarmUp (web/warm_up.py); without one the worker is ready at once and builds on demand.
+    app.state.warm_up = None
     app.state.area_members = KeptByVersion[AreaMembers | None](size=MAX_AREAS)  # each area read once per version
     app.state.templates = build_templates(reload=settings.template_reload)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")

@@ -1,8 +1,10 @@
-"""Health checks: ``/healthz`` (the process answers) and ``/readyz`` (the database answers, its schema at head).
+"""Health checks: ``/healthz`` (the process answers) and ``/readyz`` (the database answers, its schema at head, and
+the worker's warm-up has ended).
 
 Neither is cached nor area-scoped. ``/healthz`` touches no database, so a slow or absent database never makes a
 process look dead; ``/readyz`` answers 503 with a JSON reason while the database does not answer or its schema is
-not at the newest migration (run ``renkei db upgrade``).
+not at the newest migration (run ``renkei db upgrade``), and under ``renkei serve`` while the worker is still
+loading the current plans' page data (``warming_up``, ``web/warm_up.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ async def healthz() -> JSONResponse:
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
-    """Answer 200 when the database answers and its schema is at head, else 503 with the reason."""
+    """Answer 200 when the worker has warmed up, the database answers and its schema is at head, else 503 with the
+    reason."""
+    warm_up = getattr(request.app.state, "warm_up", None)
+    if warm_up is not None and not warm_up.ready:  # first, and without the database: probes do not slow the warm-up
+        return _unready("warming_up", "ページデータを準備中です / loading the current plans' page data",
+                        **warm_up.facts())
     try:
         with request.app.state.engine.connect() as connection:
             state = read_migration_state(connection)

@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from renkei.store.app_secret import read_or_create_secret
+from renkei.web import snapshot_pickle
 
 __all__ = ["SnapshotFiles", "code_digest"]
 
@@ -69,6 +70,16 @@ class SnapshotFiles:
         """Return the file of a snapshot by its name (plan, year, default year) for this code."""
         return self.folder / f"{name}-{code_digest()}.snapshot"
 
+    def kept_plans(self) -> frozenset[int]:
+        """Return the ids of the plans with a snapshot kept by this code (whatever their year)."""
+        suffix = f"-{code_digest()}.snapshot"
+        kept = set()
+        for path in self.folder.glob(f"plan-*{suffix}"):
+            plan = path.name.removesuffix(suffix).split("-")[1]
+            if plan.isdigit():
+                kept.add(int(plan))
+        return frozenset(kept)
+
     def read(self, name: str) -> object | None:
         """Return the object kept under a name, or None when there is none, or it is unsigned or damaged."""
         path = self.path(name)
@@ -81,9 +92,13 @@ class SnapshotFiles:
             log.warning("snapshot file %s is not signed by this database: ignored", path)
             return None
         collecting = gc.isenabled()
-        gc.disable()  # unpickling makes a million live objects: collections while it runs find no garbage
+        gc.disable()  # unpickling makes half a million live objects: collections while it runs find no garbage
         try:
             value: object = pickle.loads(body)  # signed above with this database's key
+            # Kept for as long as the plan's data stay, and freed by reference counting (a snapshot holds no
+            # cycles): moved out of the collector's generations, so that it does not go over them again and again
+            # in the worker's first requests (about a third of a 10,000-sheet restart, benchmarks/README.md).
+            gc.freeze()
             return value
         except Exception:  # a damaged file is as good as none; say so in the log
             log.exception("snapshot file %s could not be read: ignored", path)
@@ -94,7 +109,7 @@ class SnapshotFiles:
 
     def write(self, name: str, value: object) -> None:
         """Keep an object under a name (signed; the old file is replaced at once, never half written)."""
-        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        body = snapshot_pickle.dumps(value)
         signature = hmac.new(self.key(), body, "sha256").digest()
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".part")
