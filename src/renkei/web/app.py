@@ -31,6 +31,7 @@ from renkei.web.busy import READ_EN, READ_JA, RETRY_AFTER, answer_busy
 from renkei.web.client_address import parse_trusted_proxies
 from renkei.web.data_version import MAX_AREAS, DataVersions
 from renkei.web.kept_by_version import KeptByVersion
+from renkei.web.listing_memo import ListingMemo
 from renkei.web.openapi_schema import install_openapi
 from renkei.web.page_frame import frame_globals
 from renkei.web.parameter_errors import answer_bad_parameters, is_api
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.portal_cache = PortalCache()
     app.state.area_members = KeptByVersion[AreaMembers | None](size=MAX_AREAS)  # each area read once per version
     app.state.templates = build_templates(reload=settings.template_reload)
+    app.state.listings = ListingMemo[object]()  # a list's matching projects and facets, once per snapshot and filter
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(areas.router)  # `/`: every area
     in_area = [Depends(current_area)]  # every page and API path names its area: /a/{area}/…, /api/a/{area}/…

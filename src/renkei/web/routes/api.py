@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from renkei.domain.csv_cell import csv_writer
@@ -19,9 +21,12 @@ from renkei.store.partner_evaluations import published_partner_evaluations_of
 from renkei.web.api_guide import download_name
 from renkei.web.grades import area_grading
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
+from renkei.web.listing_memo import ListingMemo
+from renkei.web.readmodel import Portal, ProjectView
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep
 from renkei.web.revision_history import RevisionHistory, revision_history
 from renkei.web.schemas import (
+    FacetItem,
     GradeItem,
     KpiItem,
     MapData,
@@ -157,15 +162,29 @@ LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per resp
 OffsetQuery = Annotated[int, Query(ge=0, description="rows to skip")]
 
 
+@dataclass(frozen=True, slots=True)
+class ProjectListing:
+    """What every page of one filtered project list shares: the matching projects in order and the facets."""
+
+    found: tuple[ProjectView, ...]
+    facets: list[FacetItem]
+
+
+def _listing(portal: Portal, session: Session, chosen: ProjectFilter, lang: str) -> ProjectListing:
+    hits = find_hits(portal, session, chosen.q)
+    return ProjectListing(tuple(filter_projects(portal, chosen, hits)),
+                          facet_items(build_facets(portal, chosen, hits, lang)))
+
+
 def _projects(request: Request, session: SessionDep, portal: PortalDep, lang: str,
               window: slice | None = None) -> ProjectList:
     chosen = ProjectFilter.from_params(request.query_params)
-    hits = find_hits(portal, session, chosen.q)
-    found = filter_projects(portal, chosen, hits)
-    shown = found[window] if window else found
-    return ProjectList(plan_key=portal.summary.plan_key, count=len(found),
+    listings: ListingMemo[ProjectListing] = request.app.state.listings
+    listing = listings.get(portal, (chosen, lang), lambda: _listing(portal, session, chosen, lang))
+    shown = listing.found[window] if window else listing.found
+    return ProjectList(plan_key=portal.summary.plan_key, count=len(listing.found),
                        projects=[project_item(v, area_grading(portal), lang) for v in shown],
-                       facets=facet_items(build_facets(portal, chosen, hits, lang)))
+                       facets=listing.facets)
 
 
 def _next_link(request: Request, response: Response, *, total: int, limit: int, offset: int) -> str | None:
