@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy.orm import Session
+from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 
 from renkei.domain.csv_cell import csv_writer
@@ -187,23 +190,38 @@ def _projects(request: Request, session: SessionDep, portal: PortalDep, lang: st
                        facets=listing.facets)
 
 
-def _next_link(request: Request, response: Response, *, total: int, limit: int, offset: int) -> str | None:
+def _next_link(request: Request, headers: MutableHeaders, *, total: int, limit: int, offset: int) -> str | None:
     """Set X-Total-Count and a Link rel=next header; return the next page's URL, if any."""
-    response.headers["X-Total-Count"] = str(total)
+    headers["X-Total-Count"] = str(total)
     if offset + limit >= total:
         return None
     url = str(request.url.include_query_params(offset=offset + limit, limit=limit))
-    response.headers["Link"] = f'<{url}>; rel="next"'
+    headers["Link"] = f'<{url}>; rel="next"'
     return url
 
 
+@cache
+def _adapter(model: type[BaseModel]) -> TypeAdapter[Any]:
+    return TypeAdapter(model)  # what FastAPI's response field serialises with
+
+
+def json_answer(model: BaseModel, headers: MutableHeaders | None = None) -> Response:
+    """Return a response model as the JSON FastAPI writes for it (the same bytes and headers, ``headers`` after its
+    own), serialised once: given the model itself, FastAPI would validate it again, in a thread of its own, first."""
+    answer = Response(_adapter(type(model)).dump_json(model, by_alias=True), media_type="application/json")
+    if headers is not None:
+        answer.headers.raw.extend(headers.raw)
+    return answer
+
+
 @router.get("/projects", response_model=ProjectList, summary="Projects, filtered, with facet counts")
-def get_projects(request: Request, response: Response, session: SessionDep, portal: PortalDep, lang: LanguageDep,
-                 limit: LimitQuery = DEFAULT_LIMIT, offset: OffsetQuery = 0) -> ProjectList:
+def get_projects(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep,
+                 limit: LimitQuery = DEFAULT_LIMIT, offset: OffsetQuery = 0) -> Response:
     """Return the projects matching the filters (a page of ``limit`` from ``offset``), with facet counts."""
     listing = _projects(request, session, portal, lang, slice(offset, offset + limit))
-    listing.next = _next_link(request, response, total=listing.count, limit=limit, offset=offset)
-    return listing
+    headers = MutableHeaders()
+    listing.next = _next_link(request, headers, total=listing.count, limit=limit, offset=offset)
+    return json_answer(listing, headers)
 
 
 get_projects.__doc__ = (get_projects.__doc__ or "") + FILTER_DOC
@@ -219,7 +237,7 @@ def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, l
 
 
 @router.get("/projects/{slug}", response_model=ProjectDetail, summary="One project sheet")
-def get_project(slug: str, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> ProjectDetail:
+def get_project(slug: str, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Return a project: its list row, ``sheet`` (every field as read, the shape `renkei parse --format json` writes),
     its KPIs evaluated with their chart series, where the document's text was read as corrected and, where the area
     asks for them, the partners' own approved evaluations (``partner_evaluations``)."""
@@ -228,7 +246,7 @@ def get_project(slug: str, session: SessionDep, portal: PortalDep, lang: Languag
         raise HTTPException(status_code=404, detail=translate("project.not_found", lang))
     partners = published_partner_evaluations_of(session=session, plan_id=portal.summary.id, project_key=view.key) \
         if portal.members is not None and portal.members.partner_evaluations else []
-    return project_detail(view, portal, lang, partners)
+    return json_answer(project_detail(view, portal, lang, partners))
 
 
 @router.get("/municipalities", response_model=list[MunicipalityItem], summary="Member municipalities")
@@ -271,7 +289,7 @@ def get_kpis(request: Request, response: Response, session: SessionDep, portal: 
              limit: LimitQuery = DEFAULT_LIMIT, offset: OffsetQuery = 0) -> list[KpiItem]:
     """Return the KPIs of the matching projects with their evaluation (a page; X-Total-Count and Link: next)."""
     total, items = _kpis(request, session, portal, lang, slice(offset, offset + limit))
-    _next_link(request, response, total=total, limit=limit, offset=offset)
+    _next_link(request, response.headers, total=total, limit=limit, offset=offset)
     return items
 
 
