@@ -34,6 +34,8 @@ class ListingMemo(Generic[V]):
     ('counted', 'counted', 1)
     >>> memo.get(Snapshot(), "all", lambda: "another snapshot"), memo.computed
     ('another snapshot', 2)
+    >>> memo.peek(snapshot, "all"), memo.peek(snapshot, "some"), memo.peek(Snapshot(), "all")
+    (('counted',), None, None)
     """
 
     def __init__(self, size: int = MAX_LISTINGS) -> None:
@@ -42,6 +44,16 @@ class ListingMemo(Generic[V]):
         self._lock = threading.Lock()
         #: How many values were computed (the tests look at it).
         self.computed = 0
+
+    def peek(self, portal: Portal, key: Hashable) -> tuple[V] | None:
+        """Return the value kept for this snapshot and key in a 1-tuple, or None when there is none (nothing is
+        computed: a caller on the event loop computes it in a thread with :meth:`get`)."""
+        with self._lock:
+            found = self._entries.get((id(portal), key))
+            if found is not None and found[0]() is portal:
+                self._entries.move_to_end((id(portal), key))
+                return (found[1],)
+        return None
 
     def get(self, portal: Portal, key: Hashable, compute: Callable[[], V]) -> V:
         """Return the value kept for this snapshot and key, computing it with ``compute()`` the first time."""

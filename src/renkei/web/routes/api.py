@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 
@@ -184,6 +185,10 @@ def _projects(request: Request, session: SessionDep, portal: PortalDep, lang: st
     chosen = ProjectFilter.from_params(request.query_params)
     listings: ListingMemo[ProjectListing] = request.app.state.listings
     listing = listings.get(portal, (chosen, lang), lambda: _listing(portal, session, chosen, lang))
+    return _project_list(portal, listing, lang, window)
+
+
+def _project_list(portal: Portal, listing: ProjectListing, lang: str, window: slice | None) -> ProjectList:
     shown = listing.found[window] if window else listing.found
     return ProjectList(plan_key=portal.summary.plan_key, count=len(listing.found),
                        projects=[project_item(v, area_grading(portal), lang) for v in shown],
@@ -215,10 +220,15 @@ def json_answer(model: BaseModel, headers: MutableHeaders | None = None) -> Resp
 
 
 @router.get("/projects", response_model=ProjectList, summary="Projects, filtered, with facet counts")
-def get_projects(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep,
-                 limit: LimitQuery = DEFAULT_LIMIT, offset: OffsetQuery = 0) -> Response:
+async def get_projects(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep,
+                       limit: LimitQuery = DEFAULT_LIMIT, offset: OffsetQuery = 0) -> Response:
     """Return the projects matching the filters (a page of ``limit`` from ``offset``), with facet counts."""
-    listing = _projects(request, session, portal, lang, slice(offset, offset + limit))
+    # A page of a kept listing is written here, on the event loop (no thread for a slice of rows); filtering and
+    # counting a listing not kept yet is done in a thread.
+    window, kept = slice(offset, offset + limit), request.app.state.listings.peek(
+        portal, (ProjectFilter.from_params(request.query_params), lang))
+    listing = _project_list(portal, kept[0], lang, window) if kept is not None else await run_in_threadpool(
+        _projects, request, session, portal, lang, window)
     headers = MutableHeaders()
     listing.next = _next_link(request, headers, total=listing.count, limit=limit, offset=offset)
     return json_answer(listing, headers)
@@ -237,14 +247,16 @@ def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, l
 
 
 @router.get("/projects/{slug}", response_model=ProjectDetail, summary="One project sheet")
-def get_project(slug: str, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
+async def get_project(slug: str, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Return a project: its list row, ``sheet`` (every field as read, the shape `renkei parse --format json` writes),
     its KPIs evaluated with their chart series, where the document's text was read as corrected and, where the area
     asks for them, the partners' own approved evaluations (``partner_evaluations``)."""
+    # written from the snapshot on the event loop; only the partners' evaluations are read, in a thread
     view = portal.project_by_slug(slug)
     if view is None:
         raise HTTPException(status_code=404, detail=translate("project.not_found", lang))
-    partners = published_partner_evaluations_of(session=session, plan_id=portal.summary.id, project_key=view.key) \
+    partners = await run_in_threadpool(
+        published_partner_evaluations_of, session=session, plan_id=portal.summary.id, project_key=view.key) \
         if portal.members is not None and portal.members.partner_evaluations else []
     return json_answer(project_detail(view, portal, lang, partners))
 
