@@ -7,7 +7,7 @@ Content-Security-Policy: no inline script or style at all, so chart data travels
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -19,8 +19,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from renkei.presentation.i18n import translate
 from renkei.settings import Settings, get_settings
@@ -31,6 +33,7 @@ from renkei.web.busy import READ_EN, READ_JA, RETRY_AFTER, answer_busy
 from renkei.web.client_address import parse_trusted_proxies
 from renkei.web.data_version import MAX_AREAS, DataVersions
 from renkei.web.kept_by_version import KeptByVersion
+from renkei.web.listing_memo import ListingMemo
 from renkei.web.openapi_schema import install_openapi
 from renkei.web.page_frame import frame_globals
 from renkei.web.parameter_errors import answer_bad_parameters, is_api
@@ -90,6 +93,38 @@ SECURITY_HEADERS = {
 }
 
 
+class SecurityHeaders:
+    """ASGI middleware: every answer gets the security headers (those it set itself kept), static files an hour of
+    caching, staff pages ``private, no-store``.
+
+    A plain ASGI middleware rather than ``@app.middleware("http")``: that one runs every answer through a task and a
+    stream of its own, which cost more than the headers.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = Request(scope).url.path
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": list(message.get("headers", []))}
+                headers = MutableHeaders(raw=message["headers"])
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if path.startswith("/static/"):
+                    headers.setdefault("Cache-Control", "public, max-age=3600")
+                elif path.startswith(STAFF_PREFIX):
+                    headers["Cache-Control"] = "private, no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def build_templates(*, reload: bool = False) -> Jinja2Templates:
     """Return the Jinja2 environment of the portal (autoescaping on, strict about undefined names).
 
@@ -145,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.warm_up = None
     app.state.area_members = KeptByVersion[AreaMembers | None](size=MAX_AREAS)  # each area read once per version
     app.state.templates = build_templates(reload=settings.template_reload)
+    app.state.listings = ListingMemo[object]()  # a list's matching projects and facets, once per snapshot and filter
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(areas.router)  # `/`: every area
     in_area = [Depends(current_area)]  # every page and API path names its area: /a/{area}/…, /api/a/{area}/…
@@ -157,16 +193,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(QueryLengthLimit)  # added before the security headers, so its 414 carries them too
     app.add_middleware(areas.EarlierPaths, areas=lambda: _area_slugs(app))
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "public, max-age=3600")
-        elif request.url.path.startswith(STAFF_PREFIX):
-            response.headers["Cache-Control"] = "private, no-store"
-        return response
+    app.add_middleware(SecurityHeaders)
 
     versions = DataVersions(engine)  # the data version of each area's pages
     app.state.read_version = versions

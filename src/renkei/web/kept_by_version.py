@@ -36,6 +36,20 @@ class KeptByVersion(Generic[V]):
         #: How many times a value was read (the tests and benchmarks look at it).
         self.reads = 0
 
+    def peek(self, key: Hashable, version: Hashable) -> tuple[V] | None:
+        """Return the value kept for (key, version) in a 1-tuple, or None when it was not read yet (nothing is read).
+
+        >>> kept: KeptByVersion[str | None] = KeptByVersion(size=2)
+        >>> kept.peek("a", 1), kept.get("a", 1, lambda: None), kept.peek("a", 1), kept.peek("a", 2)
+        (None, None, (None,), None)
+        """
+        entry = (key, version)
+        with self._lock:
+            if entry in self._entries:
+                self._entries.move_to_end(entry)
+                return (self._entries[entry],)
+        return None
+
     def get(self, key: Hashable, version: Hashable, read: Callable[[], V]) -> V:
         """Return the value kept for (key, version), reading it with ``read()`` the first time."""
         entry = (key, version)

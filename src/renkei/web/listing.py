@@ -170,11 +170,17 @@ def build_facets(
 
 def _build_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None, lang: str,
                   count_kpis: bool) -> list[Facet]:
-    facets: list[Facet] = []
     if hits is None and not any(getattr(chosen, name) for name in FACETS):  # no filter: counted with the snapshot
         counts = portal.index.kpi_facet_counts if count_kpis else portal.index.facet_counts
     else:
         counts = (_kpi_counts if count_kpis else _project_counts)(portal, chosen, hits)
+    return label_facets(portal, chosen, counts, lang)
+
+
+def label_facets(portal: Portal, chosen: ProjectFilter, counts: Mapping[str, Mapping[str, int]],
+                 lang: str) -> list[Facet]:
+    """Return the facets of a listing from its counts per facet value, every value of the plan in its order."""
+    facets: list[Facet] = []
 
     def add(name: str, title: str, options: list[tuple[str, str]]) -> None:
         selected = getattr(chosen, name)

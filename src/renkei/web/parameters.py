@@ -188,8 +188,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def guard_parameters(request: Request) -> None:
-    """Check the request's query before the route runs (an application-wide dependency)."""
+async def guard_parameters(request: Request) -> None:
+    """Check the request's query before the route runs (an application-wide dependency; it reads nothing, so it
+    runs on the event loop)."""
     problems = check_query(request.query_params)
     if problems:
         raise BadParameters(problems)

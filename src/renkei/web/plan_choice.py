@@ -40,7 +40,17 @@ class PlanChoices:
                plan_key: str | None = None) -> PlanSummary | None:
         """Return the plan with this key, or the area's current plan; None when there is none
         (what :func:`renkei.store.portal_queries.choose_plan` answers, without listing the plans again)."""
-        plans = self.plans(session=session, area_slug=area_slug, version=version)
-        if plan_key is not None:
-            return next((p for p in plans if p.plan_key == plan_key), None)
-        return current_plan(plans)
+        return _choose(self.plans(session=session, area_slug=area_slug, version=version), plan_key)
+
+    def choose_kept(self, *, area_slug: str | None, version: Hashable, plan_key: str | None = None
+                    ) -> tuple[PlanSummary | None] | None:
+        """Return what :meth:`choose` would in a 1-tuple when the plans of this version are kept; else None (the
+        database is not read: call :meth:`choose` off the event loop)."""
+        kept = self._kept.peek(area_slug, version)
+        return (_choose(kept[0], plan_key),) if kept is not None else None
+
+
+def _choose(plans: tuple[PlanSummary, ...], plan_key: str | None) -> PlanSummary | None:
+    if plan_key is not None:
+        return next((p for p in plans if p.plan_key == plan_key), None)
+    return current_plan(plans)

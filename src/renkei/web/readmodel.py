@@ -256,7 +256,7 @@ def _count_row(row: FacetRow, sign: int, facet_counts: dict[str, Counter[str]],
                 kpi_facet_counts[name][kpi.evaluation.status.value] += sign
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # the listings kept per snapshot hold it weakly
 class Portal:
     """Everything the pages show about one plan edition, as of one evaluation year: the plan snapshot."""
 

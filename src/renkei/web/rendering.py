@@ -7,13 +7,14 @@ remembers a language chosen with ``?lang=`` in a cookie.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from renkei.domain.status import Status, label_status_group
@@ -24,16 +25,27 @@ from renkei.web.grades import AreaGrading, area_grading
 from renkei.web.legend import badge_words, legend_items
 from renkei.web.parameters import check_year
 from renkei.web.readmodel import Portal
-from renkei.web.snapshot import load_portal
+from renkei.web.snapshot import kept_portal, load_portal
 from renkei.web.urls import AREA_SLUG, area_path, split_area
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """Yield a database session of the application (closed after the request); a writer's for a POST."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """Yield a database session of the application (closed after the request); a writer's for a POST.
+
+    Making a session reads nothing (it connects on first use), so it is made on the event loop; a session that
+    connected is closed in a thread (closing ends its transaction), one that never did is closed here. A request
+    answered from kept data thus needs no thread for its session.
+    """
     factory: sessionmaker[Session] = request.app.state.session_factory
     bind = request.app.state.write_engine if request.method not in ("GET", "HEAD", "OPTIONS") else None
-    with (factory(bind=bind) if bind is not None else factory()) as session:
+    session = factory(bind=bind) if bind is not None else factory()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -44,7 +56,12 @@ def get_language(request: Request) -> str:
     return choose_language(request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE))
 
 
-LanguageDep = Annotated[str, Depends(get_language)]
+async def language_of(request: Request) -> str:
+    """Return the request's language (:func:`get_language`), as a dependency that needs no thread."""
+    return get_language(request)
+
+
+LanguageDep = Annotated[str, Depends(language_of)]
 
 
 def request_area(request: Request) -> str | None:
@@ -58,7 +75,7 @@ def member_link(request: Request) -> str:
     return area_path(request_area(request), "/municipalities/{code}")
 
 
-def current_area(
+async def current_area(
     request: Request,
     session: SessionDep,
     area: Annotated[str, Path(description="the area's slug, e.g. kitakyushu", pattern=AREA_SLUG.pattern,
@@ -67,20 +84,25 @@ def current_area(
     """Return the area the URL names (``/a/{area}/…``, ``/api/a/{area}/…``); 404 when no such area is stored.
 
     The area is read once per data version of its pages (``request.state.fingerprint``, read by the HTTP cache),
-    and from the database on every request only where no version was read.
+    and from the database on every request only where no version was read. Only a read goes to a thread.
     """
     state = request.scope.get("state", {})
-    found: AreaMembers | None
-    if "fingerprint" in state:
-        found = request.app.state.area_members.get(
-            area, state["fingerprint"], lambda: load_area_members(session=session, area_slug=area))
-    else:
-        found = load_area_members(session=session, area_slug=area)
+    kept = request.app.state.area_members.peek(area, state["fingerprint"]) if "fingerprint" in state else None
+    found: AreaMembers | None = kept[0] if kept is not None else await run_in_threadpool(
+        _read_area, request, session, area)
     if found is None:
         raise HTTPException(status_code=404, detail=translate("error.no_area", get_language(request), area=area))
     state = request.scope.setdefault("state", {})
     state["area"], state["synthetic"] = found.slug, found.synthetic
     return found
+
+
+def _read_area(request: Request, session: Session, area: str) -> AreaMembers | None:
+    state = request.scope.get("state", {})
+    if "fingerprint" in state:
+        return request.app.state.area_members.get(  # type: ignore[no-any-return]
+            area, state["fingerprint"], lambda: load_area_members(session=session, area_slug=area))
+    return load_area_members(session=session, area_slug=area)
 
 
 AreaDep = Annotated[AreaMembers, Depends(current_area)]
@@ -116,7 +138,7 @@ def find_portal(request: Request, session: Session, plan: str | None, as_of: int
                        fingerprint=fingerprint, area_slug=area)
 
 
-def get_portal(
+async def get_portal(
     session: SessionDep,
     request: Request,
     area: AreaDep,
@@ -127,9 +149,16 @@ def get_portal(
                     "last_year; a year outside it is answered 422 with the nearest year in errors[].nearest)",
         ge=1900, le=2200)] = None,
 ) -> Portal:
-    """Load the chosen plan of the URL's area (its current plan by default); 404 when there is none."""
+    """Load the chosen plan of the URL's area (its current plan by default); 404 when there is none.
+
+    A snapshot kept for this data version is taken here; one to choose or build is loaded in a thread.
+    """
     del area  # named for its check and its place in the schema; the request carries it
-    portal = find_portal(request, session, plan, as_of)
+    state = request.scope.get("state", {})
+    portal = kept_portal(cache=request.app.state.portal_cache, fingerprint=state["fingerprint"], plan_key=plan,
+                         as_of=as_of, area_slug=request_area(request)) if "fingerprint" in state else None
+    if portal is None:
+        portal = await run_in_threadpool(find_portal, request, session, plan, as_of)
     if portal is None:
         raise HTTPException(status_code=404, detail=translate("error.no_plan", get_language(request)))
     check_year(as_of, portal.as_of, portal.plan.first_year, portal.plan.last_year)  # outside the period: nearest

@@ -227,6 +227,24 @@ def load_portal(*, session: Session, plan_key: str | None = None, as_of: int | N
         return snapshot.portal
 
 
+def kept_portal(*, cache: PortalCache, fingerprint: Hashable, plan_key: str | None = None, as_of: int | None = None,
+                area_slug: str | None = None) -> Portal | None:
+    """Return the snapshot :func:`load_portal` would, when everything choosing it takes is kept in ``cache`` for this
+    data version (the area's plans, the plan's default year and the snapshot itself); else None, having read nothing:
+    then call :func:`load_portal` off the event loop. It never blocks, so a request for a built snapshot needs no
+    thread."""
+    chosen = cache.plans.choose_kept(area_slug=area_slug, version=fingerprint, plan_key=plan_key)
+    if chosen is None or chosen[0] is None:
+        return None
+    summary = chosen[0]
+    default = cache.default_years.peek(summary.id, fingerprint)
+    if default is None:
+        return None
+    period = Plan(summary.area_slug, summary.area_name, summary.first_year, summary.last_year, ())
+    year = clamp_year(period, as_of) if as_of is not None else default[0]
+    return cache.get((summary.id, fingerprint, year, default[0]))
+
+
 def build_snapshot(*, session: Session, summary: PlanSummary, plans: tuple[PlanSummary, ...], as_of: int,
                    default_year: int, marks: PlanMarks | None = None) -> Snapshot:
     """Read and evaluate a whole plan into its snapshot (its marks read first: see the module docstring)."""

@@ -65,7 +65,13 @@ class WarmUp:
         return {"warmed": len(self.loaded), "planned": len(self.planned)}
 
     def start(self, app: Any) -> threading.Thread:
-        """Start loading the chosen plans in a background thread (the app's lifespan calls this)."""
+        """Start loading the chosen plans in a background thread (the app's lifespan calls this).
+
+        With a limit of 0 there is nothing to load: the worker is ready at once, before it takes its first request.
+        """
+        if self.limit <= 0:
+            self.seconds = 0.0
+            self.done.set()
         thread = threading.Thread(target=self.run, args=(app,), name="renkei-warm-up", daemon=True)
         thread.start()
         return thread

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 
 from renkei.domain.csv_cell import csv_writer
@@ -19,9 +25,12 @@ from renkei.store.partner_evaluations import published_partner_evaluations_of
 from renkei.web.api_guide import download_name
 from renkei.web.grades import area_grading
 from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
+from renkei.web.listing_memo import ListingMemo
+from renkei.web.readmodel import Portal, ProjectView
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep
 from renkei.web.revision_history import RevisionHistory, revision_history
 from renkei.web.schemas import (
+    FacetItem,
     GradeItem,
     KpiItem,
     MapData,
@@ -157,34 +166,72 @@ LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per resp
 OffsetQuery = Annotated[int, Query(ge=0, description="rows to skip")]
 
 
+@dataclass(frozen=True, slots=True)
+class ProjectListing:
+    """What every page of one filtered project list shares: the matching projects in order and the facets."""
+
+    found: tuple[ProjectView, ...]
+    facets: list[FacetItem]
+
+
+def _listing(portal: Portal, session: Session, chosen: ProjectFilter, lang: str) -> ProjectListing:
+    hits = find_hits(portal, session, chosen.q)
+    return ProjectListing(tuple(filter_projects(portal, chosen, hits)),
+                          facet_items(build_facets(portal, chosen, hits, lang)))
+
+
 def _projects(request: Request, session: SessionDep, portal: PortalDep, lang: str,
               window: slice | None = None) -> ProjectList:
     chosen = ProjectFilter.from_params(request.query_params)
-    hits = find_hits(portal, session, chosen.q)
-    found = filter_projects(portal, chosen, hits)
-    shown = found[window] if window else found
-    return ProjectList(plan_key=portal.summary.plan_key, count=len(found),
+    listings: ListingMemo[ProjectListing] = request.app.state.listings
+    listing = listings.get(portal, (chosen, lang), lambda: _listing(portal, session, chosen, lang))
+    return _project_list(portal, listing, lang, window)
+
+
+def _project_list(portal: Portal, listing: ProjectListing, lang: str, window: slice | None) -> ProjectList:
+    shown = listing.found[window] if window else listing.found
+    return ProjectList(plan_key=portal.summary.plan_key, count=len(listing.found),
                        projects=[project_item(v, area_grading(portal), lang) for v in shown],
-                       facets=facet_items(build_facets(portal, chosen, hits, lang)))
+                       facets=listing.facets)
 
 
-def _next_link(request: Request, response: Response, *, total: int, limit: int, offset: int) -> str | None:
+def _next_link(request: Request, headers: MutableHeaders, *, total: int, limit: int, offset: int) -> str | None:
     """Set X-Total-Count and a Link rel=next header; return the next page's URL, if any."""
-    response.headers["X-Total-Count"] = str(total)
+    headers["X-Total-Count"] = str(total)
     if offset + limit >= total:
         return None
     url = str(request.url.include_query_params(offset=offset + limit, limit=limit))
-    response.headers["Link"] = f'<{url}>; rel="next"'
+    headers["Link"] = f'<{url}>; rel="next"'
     return url
 
 
+@cache
+def _adapter(model: type[BaseModel]) -> TypeAdapter[Any]:
+    return TypeAdapter(model)  # what FastAPI's response field serialises with
+
+
+def json_answer(model: BaseModel, headers: MutableHeaders | None = None) -> Response:
+    """Return a response model as the JSON FastAPI writes for it (the same bytes and headers, ``headers`` after its
+    own), serialised once: given the model itself, FastAPI would validate it again, in a thread of its own, first."""
+    answer = Response(_adapter(type(model)).dump_json(model, by_alias=True), media_type="application/json")
+    if headers is not None:
+        answer.headers.raw.extend(headers.raw)
+    return answer
+
+
 @router.get("/projects", response_model=ProjectList, summary="Projects, filtered, with facet counts")
-def get_projects(request: Request, response: Response, session: SessionDep, portal: PortalDep, lang: LanguageDep,
-                 limit: LimitQuery = DEFAULT_LIMIT, offset: OffsetQuery = 0) -> ProjectList:
+async def get_projects(request: Request, session: SessionDep, portal: PortalDep, lang: LanguageDep,
+                       limit: LimitQuery = DEFAULT_LIMIT, offset: OffsetQuery = 0) -> Response:
     """Return the projects matching the filters (a page of ``limit`` from ``offset``), with facet counts."""
-    listing = _projects(request, session, portal, lang, slice(offset, offset + limit))
-    listing.next = _next_link(request, response, total=listing.count, limit=limit, offset=offset)
-    return listing
+    # A page of a kept listing is written here, on the event loop (no thread for a slice of rows); filtering and
+    # counting a listing not kept yet is done in a thread.
+    window, kept = slice(offset, offset + limit), request.app.state.listings.peek(
+        portal, (ProjectFilter.from_params(request.query_params), lang))
+    listing = _project_list(portal, kept[0], lang, window) if kept is not None else await run_in_threadpool(
+        _projects, request, session, portal, lang, window)
+    headers = MutableHeaders()
+    listing.next = _next_link(request, headers, total=listing.count, limit=limit, offset=offset)
+    return json_answer(listing, headers)
 
 
 get_projects.__doc__ = (get_projects.__doc__ or "") + FILTER_DOC
@@ -200,16 +247,18 @@ def get_projects_csv(request: Request, session: SessionDep, portal: PortalDep, l
 
 
 @router.get("/projects/{slug}", response_model=ProjectDetail, summary="One project sheet")
-def get_project(slug: str, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> ProjectDetail:
+async def get_project(slug: str, session: SessionDep, portal: PortalDep, lang: LanguageDep) -> Response:
     """Return a project: its list row, ``sheet`` (every field as read, the shape `renkei parse --format json` writes),
     its KPIs evaluated with their chart series, where the document's text was read as corrected and, where the area
     asks for them, the partners' own approved evaluations (``partner_evaluations``)."""
+    # written from the snapshot on the event loop; only the partners' evaluations are read, in a thread
     view = portal.project_by_slug(slug)
     if view is None:
         raise HTTPException(status_code=404, detail=translate("project.not_found", lang))
-    partners = published_partner_evaluations_of(session=session, plan_id=portal.summary.id, project_key=view.key) \
+    partners = await run_in_threadpool(
+        published_partner_evaluations_of, session=session, plan_id=portal.summary.id, project_key=view.key) \
         if portal.members is not None and portal.members.partner_evaluations else []
-    return project_detail(view, portal, lang, partners)
+    return json_answer(project_detail(view, portal, lang, partners))
 
 
 @router.get("/municipalities", response_model=list[MunicipalityItem], summary="Member municipalities")
@@ -252,7 +301,7 @@ def get_kpis(request: Request, response: Response, session: SessionDep, portal: 
              limit: LimitQuery = DEFAULT_LIMIT, offset: OffsetQuery = 0) -> list[KpiItem]:
     """Return the KPIs of the matching projects with their evaluation (a page; X-Total-Count and Link: next)."""
     total, items = _kpis(request, session, portal, lang, slice(offset, offset + limit))
-    _next_link(request, response, total=total, limit=limit, offset=offset)
+    _next_link(request, response.headers, total=total, limit=limit, offset=offset)
     return items
 
 

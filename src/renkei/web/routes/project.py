@@ -65,6 +65,7 @@ def show_project(request: Request, slug: str, portal: PortalDep, lang: LanguageD
                            for e in published_partner_evaluations_of(session=session, plan_id=portal.summary.id,
                                                                     project_key=view.key)
                            ] if portal.members is not None and portal.members.partner_evaluations else []
+    session.close()  # the reads are done: the connection goes back to the pool before the page is rendered
     return render_page(request, "projects/detail.html", {
         "portal": portal, "view": view, "budget_chart": budget_chart, "kpi_charts": kpi_charts,
         "partner_map": partner_map, "partner_codes": partner_codes, "evaluations": evaluations,
