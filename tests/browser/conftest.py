@@ -157,6 +157,12 @@ class Visit:
             f"GET {path} answered {response.status if response else 'nothing'}")
         return response
 
+    def forget(self) -> None:
+        """Forget what the tab recorded and its cookies, for the next test."""
+        self.console_errors.clear()
+        self.page_errors.clear()
+        self.page.context.clear_cookies()
+
     def csp_violations(self) -> list[str]:
         """Return the CSP violations the current page reported."""
         found: list[str] = self.page.evaluate("() => window.__cspViolations || []")
@@ -183,11 +189,19 @@ def _tab(browser: Any, server: Server, *, bypass_csp: bool) -> Iterator[Visit]:
         context.close()
 
 
-@pytest.fixture
-def visit(browser: Any, server: Server) -> Iterator[Visit]:
-    """Open a fresh browser context (Japanese, desktop size) recording console errors and CSP violations."""
+@pytest.fixture(scope="session")
+def portal_tab(browser: Any, server: Server) -> Iterator[Visit]:
+    """Return this worker's tab on the portal (Japanese, desktop size), recording console errors and CSP violations."""
     with _tab(browser, server, bypass_csp=False) as tab:
         yield tab
+
+
+@pytest.fixture
+def visit(portal_tab: Visit) -> Visit:
+    """Return the portal tab as a new visitor finds it: nothing recorded, no cookie (each test loads its pages afresh;
+    the portal keeps nothing in the browser but its language cookie)."""
+    portal_tab.forget()
+    return portal_tab
 
 
 @pytest.fixture(scope="session")

@@ -78,9 +78,10 @@ def narrow_pages(example_plan: Plan) -> dict[str, str]:
     }
 
 
-@pytest.fixture(params=WIDTHS, ids=[f"{w}px" for w in WIDTHS])
-def phone(request: pytest.FixtureRequest, browser: Any, server: Server) -> Iterator[tuple[Any, int]]:
-    """Open a phone-sized tab (mobile viewport, touch) under the portal's real Content-Security-Policy."""
+@pytest.fixture(scope="module", params=WIDTHS, ids=[f"{w}px" for w in WIDTHS])
+def phone_tab(request: pytest.FixtureRequest, browser: Any, server: Server) -> Iterator[tuple[Any, int]]:
+    """Open a phone-sized tab (mobile viewport, touch) under the portal's real Content-Security-Policy, one per width
+    for the module (each page is loaded afresh; the portal keeps nothing in the browser but its language cookie)."""
     width: int = request.param
     context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 780}, is_mobile=True,
                                   has_touch=True, device_scale_factor=1)
@@ -89,6 +90,14 @@ def phone(request: pytest.FixtureRequest, browser: Any, server: Server) -> Itera
         yield context.new_page(), width
     finally:
         context.close()
+
+
+@pytest.fixture
+def phone(phone_tab: tuple[Any, int]) -> tuple[Any, int]:
+    """Return the width's tab with no cookie left by the page before (an English page sets the language cookie)."""
+    page, _ = phone_tab
+    page.context.clear_cookies()
+    return phone_tab
 
 
 PAGE_NAMES = ["home", "projects", "projects-search", "projects-empty", "project", "kpis", "municipalities",

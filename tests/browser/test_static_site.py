@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.browser.conftest import Server, _tab, _wait_until_answering, free_port
+from tests.browser.conftest import Server, Visit, _tab, _wait_until_answering, free_port
 from tests.browser.test_accessibility import describe_violations, run_axe
 from typer.testing import CliRunner
 
@@ -64,10 +64,17 @@ def static_server(built: Path) -> Iterator[Server]:
         process.wait(timeout=15)
 
 
-@pytest.fixture
-def tab(browser: Any, static_server: Server) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def static_tab(browser: Any, static_server: Server) -> Iterator[Visit]:
     with _tab(browser, static_server, bypass_csp=False) as visit:
         yield visit
+
+
+@pytest.fixture
+def tab(static_tab: Visit) -> Visit:
+    """Return the module's tab on the copy with nothing recorded and no cookie."""
+    static_tab.forget()
+    return static_tab
 
 
 @pytest.fixture(scope="module")
