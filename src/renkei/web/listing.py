@@ -6,7 +6,7 @@ choosing that value would show. The URL carries the whole state, so a filtered l
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from sqlalchemy.orm import Session
@@ -80,14 +80,19 @@ def find_hits(portal: Portal, session: Session, query: str) -> set[str] | None:
     return match_projects(portal.index.search_text, query, portal.index.member_readings)
 
 
-def _failing(row: FacetRow, chosen: ProjectFilter, hits: set[str] | None, ignore: str = "") -> list[str]:
-    """Return the facets whose chosen value the project lacks (``q`` when the search misses it)."""
-    failing = [] if hits is None or row.view.project.key in hits else ["q"]
-    for name in FACETS:
-        value = getattr(chosen, name)
-        if value and name != ignore and value not in row.values[name]:
-            failing.append(name)
-    return failing
+def _failing_rows(portal: Portal, chosen: ProjectFilter, hits: set[str] | None,
+                  ignore: str = "") -> Iterator[tuple[FacetRow, list[str]]]:
+    """Yield each row the search found (every row without a search) with the facets whose chosen value it lacks.
+
+    A row the search misses counts in no facet and is listed nowhere (it fails the search and at least that), so it is
+    left out at once. The chosen facet values are read once, not once per row.
+    """
+    wanted = [(name, value) for name in FACETS if (value := getattr(chosen, name)) and name != ignore]
+    rows: Sequence[FacetRow] = portal.index.facet_rows
+    if hits is not None:
+        rows = [row for row in rows if row.view.project.key in hits]
+    for row in rows:
+        yield row, [name for name, value in wanted if value not in row.values[name]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +116,7 @@ class Facet:
 
 def filter_projects(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> list[ProjectView]:
     """Return the projects matching the filters, in the chosen order."""
-    found = [row.view for row in portal.index.facet_rows if not _failing(row, chosen, hits)]
+    found = [row.view for row, failing in _failing_rows(portal, chosen, hits) if not failing]
     return sort_projects(found, chosen.sort)
 
 
@@ -130,13 +135,10 @@ def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:
 def _project_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> dict[str, dict[str, int]]:
     """Count, for every facet, the projects per value among those matching every *other* filter."""
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    for row in portal.index.facet_rows:
-        failing = _failing(row, chosen, hits)
+    for row, failing in _failing_rows(portal, chosen, hits):
         if len(failing) > 1:
             continue
         for name in (failing if failing else FACETS):
-            if name == "q":
-                continue
             bucket = counts[name]
             for value in row.values[name]:
                 bucket[value] = bucket.get(value, 0) + 1
@@ -146,9 +148,8 @@ def _project_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None
 def _kpi_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> dict[str, dict[str, int]]:
     """Count KPIs per facet value: a KPI's own status decides the status facet and the status filter."""
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    for row in portal.index.facet_rows:
-        failing = _failing(row, chosen, hits, ignore="status")
-        if len(failing) > 1 or failing == ["q"]:
+    for row, failing in _failing_rows(portal, chosen, hits, ignore="status"):
+        if len(failing) > 1:
             continue
         for kpi in row.view.kpis:
             status = kpi.evaluation.status.value

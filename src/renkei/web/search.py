@@ -10,6 +10,8 @@ plan's read model, so a search reads nothing from the database and writes nothin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from renkei.domain.plan import Project
 from renkei.domain.text import fold_for_search
 from renkei.web.search_terms import MemberReadings, query_variants
@@ -51,4 +53,16 @@ def match_projects(documents: dict[str, str], query: str, readings: MemberReadin
     terms = query_variants(query, readings)
     if not terms:
         return None
-    return {key for key, text in documents.items() if all(any(v in text for v in term) for term in terms)}
+    # Term by term over the texts still matching, each variant one comprehension (the search is ``in`` in C; nested
+    # generators per text cost more than the search itself at 10,000 texts).
+    matching: Iterable[tuple[str, str]] = documents.items()
+    for term in terms:
+        if len(term) == 1:
+            (variant,) = term
+            matching = [(key, text) for key, text in matching if variant in text]
+            continue
+        found: set[str] = set()
+        for variant in term:
+            found |= {key for key, text in matching if variant in text}
+        matching = [(key, text) for key, text in matching if key in found]
+    return {key for key, _ in matching}
