@@ -9,7 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from renkei.store.engine import create_engine_from_url, create_session_factory
-from renkei.web.listing import ProjectFilter, _kpi_counts, _project_counts, build_facets, filter_kpis, filter_projects
+from renkei.web.listing import (
+    ProjectFilter,
+    _kpi_counts,
+    _project_counts,
+    build_facets,
+    filter_kpis,
+    filter_projects,
+    list_with_facets,
+)
 from renkei.web.readmodel import FACETS, Portal
 from renkei.web.snapshot import load_portal
 
@@ -50,6 +58,19 @@ def test_kpi_facet_counts_match_the_kpis_they_lead_to(portal: Portal, data: st.D
         for value in facet.values:
             rows = filter_kpis(portal, replace(chosen, **{facet.name: value.value}), None)
             assert value.count == len(rows), (facet.name, value.value)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_one_pass_lists_and_counts_what_the_two_do(portal: Portal, data: st.DataObject) -> None:
+    options = choices(portal)
+    chosen = ProjectFilter(**{name: data.draw(st.sampled_from(options[name]), label=name) for name in FACETS},
+                           sort=data.draw(st.sampled_from(["document", "name", "budget", "status"]), label="sort"))
+    keys = [v.project.key for v in portal.projects]
+    hits = data.draw(st.none() | st.sets(st.sampled_from(keys)), label="hits")
+    found, facets = list_with_facets(portal, chosen, hits, "ja")
+    assert found == filter_projects(portal, chosen, hits)
+    assert facets == build_facets(portal, chosen, hits, "ja")
 
 
 def test_search_hits_restrict_the_counts(portal: Portal) -> None:

@@ -81,7 +81,7 @@ def find_hits(portal: Portal, session: Session, query: str) -> set[str] | None:
 
 
 def _failing_rows(portal: Portal, chosen: ProjectFilter, hits: set[str] | None,
-                  ignore: str = "") -> Iterator[tuple[FacetRow, list[str]]]:
+                  ignore: str = "") -> Iterator[tuple[FacetRow, Sequence[str]]]:
     """Yield each row the search found (every row without a search) with the facets whose chosen value it lacks.
 
     A row the search misses counts in no facet and is listed nowhere (it fails the search and at least that), so it is
@@ -91,8 +91,17 @@ def _failing_rows(portal: Portal, chosen: ProjectFilter, hits: set[str] | None,
     rows: Sequence[FacetRow] = portal.index.facet_rows
     if hits is not None:
         rows = [row for row in rows if row.view.project.key in hits]
-    for row in rows:
-        yield row, [name for name, value in wanted if value not in row.values[name]]
+    if not wanted:
+        for row in rows:
+            yield row, ()
+    elif len(wanted) == 1:  # the usual case, one facet chosen: no list made per row
+        ((name, value),) = wanted
+        misses = (name,)
+        for row in rows:
+            yield row, (() if value in row.values[name] else misses)
+    else:
+        for row in rows:
+            yield row, [name for name, value in wanted if value not in row.values[name]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +127,26 @@ def filter_projects(portal: Portal, chosen: ProjectFilter, hits: set[str] | None
     """Return the projects matching the filters, in the chosen order."""
     found = [row.view for row, failing in _failing_rows(portal, chosen, hits) if not failing]
     return sort_projects(found, chosen.sort)
+
+
+def list_with_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | None,
+                     lang: str) -> tuple[list[ProjectView], list[Facet]]:
+    """Return what :func:`filter_projects` and :func:`build_facets` return, in one pass over the rows."""
+    if hits is None and not any(getattr(chosen, name) for name in FACETS):  # no filter: counted with the snapshot
+        found = [row.view for row in portal.index.facet_rows]
+        return sort_projects(found, chosen.sort), label_facets(portal, chosen, portal.index.facet_counts, lang)
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    found = []
+    for row, failing in _failing_rows(portal, chosen, hits):
+        if len(failing) > 1:
+            continue
+        if not failing:
+            found.append(row.view)
+        for name in (failing if failing else FACETS):
+            bucket = counts[name]
+            for value in row.values[name]:
+                bucket[value] = bucket.get(value, 0) + 1
+    return sort_projects(found, chosen.sort), label_facets(portal, chosen, counts, lang)
 
 
 def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:

@@ -24,7 +24,7 @@ from renkei.presentation.i18n import label_status, translate
 from renkei.store.partner_evaluations import published_partner_evaluations_of
 from renkei.web.api_guide import download_name
 from renkei.web.grades import area_grading
-from renkei.web.listing import ProjectFilter, build_facets, filter_kpis, filter_projects, find_hits
+from renkei.web.listing import ProjectFilter, filter_kpis, find_hits, list_with_facets
 from renkei.web.listing_memo import ListingMemo
 from renkei.web.readmodel import Portal, ProjectView
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep
@@ -175,9 +175,8 @@ class ProjectListing:
 
 
 def _listing(portal: Portal, session: Session, chosen: ProjectFilter, lang: str) -> ProjectListing:
-    hits = find_hits(portal, session, chosen.q)
-    return ProjectListing(tuple(filter_projects(portal, chosen, hits)),
-                          facet_items(build_facets(portal, chosen, hits, lang)))
+    found, facets = list_with_facets(portal, chosen, find_hits(portal, session, chosen.q), lang)
+    return ProjectListing(tuple(found), facet_items(facets))
 
 
 def _projects(request: Request, session: SessionDep, portal: PortalDep, lang: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from renkei.web.listing import SORTS, ProjectFilter, build_facets, filter_projects, find_hits
+from renkei.web.listing import SORTS, ProjectFilter, find_hits, list_with_facets
 from renkei.web.pagination import paginate, read_page_number
 from renkei.web.parameters import check_page
 from renkei.web.rendering import LanguageDep, PortalDep, SessionDep, render_page
@@ -19,8 +19,7 @@ def list_projects(request: Request, session: SessionDep, portal: PortalDep, lang
     """Show the projects matching the filters in the URL."""
     chosen = ProjectFilter.from_params(request.query_params)
     hits = find_hits(portal, session, chosen.q)
-    found = filter_projects(portal, chosen, hits)
-    facets = build_facets(portal, chosen, hits, lang)
+    found, facets = list_with_facets(portal, chosen, hits, lang)
     page = paginate(found, read_page_number(request.query_params.get("page")))
     check_page(request, page)
     search = describe_results(request, portal, session, chosen, page.items, len(found), lang)
