@@ -21,13 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate_document
 
+from renkei.domain.kpi_reporting import ASSESSED_FORMS
 from renkei.domain.plan import indicator_key
 from renkei.domain.progress import classify_kpi
 from renkei.domain.workflow import Step
 from renkei.reading.sheet import read_plan
 from renkei.services import workflow
 from renkei.services.accounts import create_user
-from renkei.services.actuals import ASSESSED_FORMS
 from renkei.services.plan_import import import_plan
 from renkei.services.rounds import open_round, report_item
 from renkei.store import repository

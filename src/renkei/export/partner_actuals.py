@@ -20,12 +20,12 @@ from typing import Any, Protocol
 
 from renkei.domain.actual import TEXT_LIMITS, Actual
 from renkei.domain.fiscal import format_fiscal_year, format_wareki_date
+from renkei.domain.kpi_reporting import COUNT_UNITS, fold_unit, kpi_range
 from renkei.domain.municipality import Municipality
 from renkei.domain.plan import KPI, Plan, Project
 from renkei.domain.relisting import Relisting
 from renkei.domain.share import share_by_fiscal_year, takes_shares
 from renkei.export.cell_layout import fit_width, row_height
-from renkei.services.actuals import COUNT_UNITS, fold_unit, kpi_range
 
 INPUT_SHEET, GUIDE_SHEET = "実績入力", "記入方法"
 

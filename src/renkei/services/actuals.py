@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.actual import ASSESSMENT_WORDS, HISTORICAL, Actual, ActualError
 from renkei.domain.fiscal import fiscal_year_of
+from renkei.domain.kpi_reporting import ASSESSED_FORMS, COUNT_UNITS, fold_unit, kpi_range, kpi_units
 from renkei.domain.localcode import LocalCodeError, normalise_code
 from renkei.domain.municipality import Area
 from renkei.domain.name_match import SUGGESTION_CUTOFF, nearest_name
@@ -32,7 +33,6 @@ from renkei.domain.plan import KPI, Plan, Project, indicator_key, normalise_key_
 from renkei.domain.progress import KpiForm, classify_kpi
 from renkei.domain.relisting import strip_relisted
 from renkei.domain.reporting_year import ReportingYears
-from renkei.domain.text import fold
 from renkei.reading.actuals import ActualsRow, ActualsSheet, RowError
 from renkei.store import repository
 from renkei.store.actuals import find_current_actual, read_actual, upsert_assessment
@@ -74,14 +74,6 @@ class ValidRow:
             return (self.actual, *self.shares)
         return tuple(replace(share, note=self.actual.note, comment=self.actual.comment,
                              evidence=self.actual.evidence) for share in self.shares)
-
-
-#: KPI forms reported as a staff assessment (評価) rather than a number: an aim in words, or nothing measurable.
-ASSESSED_FORMS = frozenset({KpiForm.QUALITATIVE, KpiForm.NONE})
-
-#: Units of things that are counted: a negative figure of them is a typing error.
-COUNT_UNITS = frozenset({"件", "回", "人", "社", "施設", "団体", "市町", "市町村", "箇所", "か所", "校", "店舗", "企業",
-                         "世帯", "名", "組", "台", "本", "棟", "事業", "自治体", "市", "町", "村", "戸", "隻", "機"})
 
 
 def _plausibility(row: ActualsRow, kpi: KPI, error: Callable[[str, str, str], None]) -> None:
@@ -126,32 +118,6 @@ class ActualsValidation:
     def rejected_rows(self) -> tuple[int, ...]:
         """Return the numbers of the rows with at least one error."""
         return tuple(sorted({e.row for e in self.errors}))
-
-
-def kpi_range(plan: Plan, kpi: KPI) -> tuple[int, int]:
-    """Return the fiscal years a KPI takes actuals for: the plan period, widened by its own years."""
-    low = [plan.first_year, *(y for y in (kpi.baseline.fiscal_year, kpi.target.from_fiscal_year) if y)]
-    high = [plan.last_year, *(y for y in (kpi.target.fiscal_year,) if y)]
-    return min(low), max(high)
-
-
-def fold_unit(text: str | None) -> str:
-    """Fold a unit for comparison (width, white space).
-
-    >>> fold_unit("％") == fold_unit("%"), fold_unit(" 回 / 年 ")
-    (True, '回/年')
-    """
-    return fold(text or "")
-
-
-def _kpi_units(kpi: KPI) -> set[str]:
-    units: set[str] = set()
-    for quantity in (kpi.target, kpi.baseline):
-        if quantity.unit:
-            units.add(fold_unit(quantity.unit))
-            if quantity.per:
-                units.add(fold_unit(f"{quantity.unit}/{quantity.per}"))
-    return units
 
 
 def suggest(name: str, choices: Sequence[str]) -> str | None:
@@ -321,7 +287,7 @@ def _check_row(index: _PlanIndex, row: ActualsRow, errors: list[RowError]) -> Va
     elif not low <= row.fiscal_year <= high:
         error("fiscal_year", f"{row.fiscal_year}年度はこの指標の期間（{low}～{high}年度）の外です",
               f"FY{row.fiscal_year} is outside this KPI's years FY{low}-{high}")
-    units = _kpi_units(kpi)
+    units = kpi_units(kpi)
     if row.unit is not None and units and fold_unit(row.unit) not in units:
         error("value", f"単位「{row.unit}」がこの指標の単位（{'、'.join(sorted(units))}）と違います",
               f"unit {row.unit!r} differs from the KPI's unit {sorted(units)}")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from renkei.domain.actual import Actual, Assessment, read_assessment_word
 from renkei.domain.fiscal import format_fiscal_year
+from renkei.domain.kpi_reporting import ASSESSED_FORMS, kpi_range
 from renkei.domain.permission import Action, Role, Target, is_allowed
 from renkei.domain.plan import KPI, Plan, Project, indicator_key
 from renkei.domain.progress import classify_kpi
@@ -26,7 +27,7 @@ from renkei.domain.share import FigureSource, ShareMode, ShareRule, YearFigure, 
 from renkei.domain.status import Status
 from renkei.domain.workflow import RecordKind, ReviewStatus, is_overdue
 from renkei.services.accounts import StaffUser
-from renkei.services.actuals import ASSESSED_FORMS, current_fiscal_year, kpi_range
+from renkei.services.actuals import current_fiscal_year
 from renkei.store import accounts as account_store
 from renkei.store import repository
 from renkei.store import rounds as store

@@ -26,6 +26,7 @@ import nh3
 from sqlalchemy.orm import Session
 
 from renkei.domain.actual import ASSESSMENT_WORDS, Actual, text_too_long
+from renkei.domain.kpi_reporting import ASSESSED_FORMS
 from renkei.domain.municipality import Area
 from renkei.domain.permission import Action, Target, is_allowed
 from renkei.domain.plan import KPI, Plan, Project, indicator_key
@@ -35,7 +36,7 @@ from renkei.domain.share import ShareMode, takes_shares
 from renkei.domain.workflow import RecordKind, ReviewStatus, Step, WorkflowError, plan_move
 from renkei.reading.actuals import ActualsReadError, read_actuals_cells
 from renkei.services.accounts import StaffUser
-from renkei.services.actuals import ASSESSED_FORMS, ValidRow, organisation_of, reporting_years, validate_actuals
+from renkei.services.actuals import ValidRow, organisation_of, reporting_years, validate_actuals
 from renkei.store import accounts as account_store
 from renkei.store import repository
 from renkei.store.actuals import find_assessment, find_current_actual, read_actual, upsert_actual, upsert_assessment
