@@ -135,17 +135,7 @@ def list_with_facets(portal: Portal, chosen: ProjectFilter, hits: set[str] | Non
     if hits is None and not any(getattr(chosen, name) for name in FACETS):  # no filter: counted with the snapshot
         found = [row.view for row in portal.index.facet_rows]
         return sort_projects(found, chosen.sort), label_facets(portal, chosen, portal.index.facet_counts, lang)
-    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    found = []
-    for row, failing in _failing_rows(portal, chosen, hits):
-        if len(failing) > 1:
-            continue
-        if not failing:
-            found.append(row.view)
-        for name in (failing if failing else FACETS):
-            bucket = counts[name]
-            for value in row.values[name]:
-                bucket[value] = bucket.get(value, 0) + 1
+    found, counts = _match_and_count(portal, chosen, hits)
     return sort_projects(found, chosen.sort), label_facets(portal, chosen, counts, lang)
 
 
@@ -163,15 +153,25 @@ def sort_projects(views: list[ProjectView], order: str) -> list[ProjectView]:
 
 def _project_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> dict[str, dict[str, int]]:
     """Count, for every facet, the projects per value among those matching every *other* filter."""
+    return _match_and_count(portal, chosen, hits)[1]
+
+
+def _match_and_count(portal: Portal, chosen: ProjectFilter,
+                     hits: set[str] | None) -> tuple[list[ProjectView], dict[str, dict[str, int]]]:
+    """Return the matching projects in document order and the facet counts (see :func:`_project_counts`), in one
+    pass over the rows."""
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    found: list[ProjectView] = []
     for row, failing in _failing_rows(portal, chosen, hits):
         if len(failing) > 1:
             continue
+        if not failing:
+            found.append(row.view)
         for name in (failing if failing else FACETS):
             bucket = counts[name]
             for value in row.values[name]:
                 bucket[value] = bucket.get(value, 0) + 1
-    return counts
+    return found, counts
 
 
 def _kpi_counts(portal: Portal, chosen: ProjectFilter, hits: set[str] | None) -> dict[str, dict[str, int]]:
