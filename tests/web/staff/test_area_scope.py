@@ -126,6 +126,19 @@ def two_areas(second_area: SecondArea, tmp_path: Path) -> Iterator[TwoAreas]:
         pass
 
 
+@pytest.fixture(scope="module")
+def untouched_two_areas(second_area: SecondArea, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoAreas]:
+    """One desk per module and backend for the refusals and page views, which must change nothing (each test still
+    compares the database before and after every call)."""
+    assert second_area.seed.clone is not None
+    clones = second_area.seed.clone()
+    desk = TwoAreas(next(clones), second_area.seed, tmp_path_factory.mktemp("untouched"))
+    yield desk
+    desk.close()
+    for _ in clones:
+        pass
+
+
 def test_accounts_know_their_area(two_areas: TwoAreas) -> None:
     engine = create_engine_from_url(two_areas.url)
     try:
@@ -154,7 +167,8 @@ OWN_PLAN_ROUTES = {"/staff/logout", "/staff/upload", "/staff/mapping", "/staff/a
 
 
 @pytest.mark.parametrize("route", sorted(set(CASES) - OWN_PLAN_ROUTES))
-def test_every_route_refuses_another_areas_account(route: str, two_areas: TwoAreas, seeded: Seed) -> None:
+def test_every_route_refuses_another_areas_account(route: str, untouched_two_areas: TwoAreas, seeded: Seed) -> None:
+    two_areas = untouched_two_areas
     case = CASES[route]
     problems: list[str] = []
     for caller in OTHERS:
@@ -171,8 +185,8 @@ def test_every_route_refuses_another_areas_account(route: str, two_areas: TwoAre
 
 
 @pytest.mark.parametrize("caller", sorted(OTHERS))
-def test_pages_of_another_area_are_refused(caller: str, two_areas: TwoAreas, seeded: Seed) -> None:
-    client = two_areas.as_user(caller)
+def test_pages_of_another_area_are_refused(caller: str, untouched_two_areas: TwoAreas, seeded: Seed) -> None:
+    client = untouched_two_areas.as_user(caller)
     for path in (f"/staff/projects/{seeded.project_id}", f"/staff/projects/{seeded.project_id}/evaluation",
                  f"/staff/projects/{seeded.project_id}/history", f"/staff/kpis/{seeded.kpi_id}/2026"):
         response = client.get(path, follow_redirects=False)

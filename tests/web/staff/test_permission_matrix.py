@@ -138,23 +138,39 @@ def expected(caller: str | None, route: str, case: Case, seed: Any) -> str:
     return "rejected" if case.upload else "forbidden"
 
 
+@dataclass
+class Untouched:
+    """The module's shared desk, where every call is one that must change nothing, and what it holds."""
+
+    desk: Any
+    #: What every fresh clone holds (sessions' last-seen times aside).
+    seed_state: dict[str, list[tuple[object, ...]]]
+    #: The shared database as the last call left it.
+    state: dict[str, list[tuple[object, ...]]]
+
+
+@pytest.fixture(scope="module")
+def untouched(shared_desk: Any) -> Untouched:
+    state = shared_desk.snapshot()
+    return Untouched(shared_desk, state, state)
+
+
 @pytest.mark.parametrize("route", sorted(CASES))
-def test_route_against_every_role(route: str, desk_factory: Callable[[], Any], seeded: Any) -> None:
+def test_route_against_every_role(route: str, desk_factory: Callable[[], Any], seeded: Any,
+                                  untouched: Untouched) -> None:
     case = CASES[route]
-    shared = desk_factory()  # forbidden calls must change nothing, so they can share one database
-    seed_state = shared.snapshot()  # what every fresh clone holds (sessions' last-seen times aside)
-    shared_state = seed_state  # the shared database as the last call left it
     problems: list[str] = []
     for caller in CALLERS:
         outcome = expected(caller, route, case, seeded)
-        desk = desk_factory() if outcome == "allowed" else shared
+        # an allowed call gets a fresh clone; forbidden and rejected ones must change nothing, so they share one
+        desk = desk_factory() if outcome == "allowed" else untouched.desk
         files = {"file": ("actuals.csv", UPLOAD_CSV.encode("utf-8"), "text/csv")} if case.upload else None
-        before = shared_state if desk is shared else seed_state
+        before = untouched.state if desk is untouched.desk else untouched.seed_state
         data = {k: v.format(project_id=seeded.project_id) for k, v in case.data.items()}
         response = desk.post(caller, case.path(seeded), data, files=files)
         after = desk.snapshot()
-        if desk is shared:
-            shared_state = after
+        if desk is untouched.desk:
+            untouched.state = after
         changed = sorted(name for name in before if before[name] != after[name])
         if outcome == "allowed" and (response.status_code not in (200, 303) or not changed):
             problems.append(f"{caller}: expected success, got {response.status_code}, changed {changed}")

@@ -125,8 +125,8 @@ def test_after_sign_in_only_local_pages_are_followed(desk: Any) -> None:
 # --- headers, caching ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/staff/login", "/staff", "/staff/board", "/staff/board.csv", "/staff/nothing"])
-def test_staff_responses_carry_security_headers_and_are_never_stored(desk: Any, path: str) -> None:
-    headers = desk.as_user("admin").get(path).headers
+def test_staff_responses_carry_security_headers_and_are_never_stored(shared_desk: Any, path: str) -> None:
+    headers = shared_desk.as_user("admin").get(path).headers
     csp = headers["content-security-policy"]
     assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
     assert headers["x-content-type-options"] == "nosniff"
@@ -202,8 +202,9 @@ def test_every_staff_page_is_listed() -> None:
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
-def test_every_page_asks_the_matrix(desk: Any, seeded: Any, page: str,
+def test_every_page_asks_the_matrix(shared_desk: Any, seeded: Any, page: str,
                                     active_markup: Callable[[str], list[str]]) -> None:
+    desk = shared_desk  # page views change nothing; they share one clone
     template, action, on_project = PAGES[page]
     path = template.format(kpi=seeded.kpi_id, project=seeded.project_id)
     anonymous = desk.as_user(None).get(path, follow_redirects=False)
@@ -261,8 +262,8 @@ def test_the_security_document_names_only_tests_that_exist() -> None:
         assert any(f"def {anchor}(" in (root / p).read_text(encoding="utf-8") for p, _ in named), anchor
 
 
-def test_every_page_has_an_english_version(desk: Any, seeded: Any) -> None:
-    client = desk.as_user("admin")
+def test_every_page_has_an_english_version(shared_desk: Any, seeded: Any) -> None:
+    client = shared_desk.as_user("admin")
     for template, _, _ in PAGES.values():
         path = template.format(kpi=seeded.kpi_id, project=seeded.project_id)
         if path.endswith(".csv") or path == "/staff/login":
