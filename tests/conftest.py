@@ -27,6 +27,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
+from tests.pg_tablespace import choose_tablespace
 
 from renkei.domain.municipality import Area, Municipality
 from renkei.domain.plan import (
@@ -97,12 +98,21 @@ class Postgres:
         self._dropper: threading.Thread | None = None
         self._drop_failures: list[str] = []
 
-    def execute(self, statement: str) -> None:
-        """Run one statement on the server's default database, on its own (DDL cannot run in a transaction)."""
+    def admin(self) -> Engine:
+        """Return the engine of the server's default database, in AUTOCOMMIT (DDL cannot run in a transaction)."""
         if self._admin is None:
             self._admin = create_engine_from_url(self.server_url).execution_options(isolation_level="AUTOCOMMIT")
-        with self._admin.connect() as connection:
+        return self._admin
+
+    def execute(self, statement: str) -> None:
+        """Run one statement on the server's default database, on its own."""
+        with self.admin().connect() as connection:
             connection.execute(text(statement))
+
+    @functools.cached_property
+    def tablespace(self) -> str | None:
+        """Return the tablespace the test databases go in (None: the default; see ``tests/pg_tablespace.py``)."""
+        return choose_tablespace(self.admin())
 
     def url(self, database: str) -> str:
         """Return the URL of a database on the server (password kept, for a child process or a new engine)."""
@@ -111,7 +121,10 @@ class Postgres:
     def create(self, purpose: str, template: str | None = None) -> str:
         """Create a database, empty or as a copy of ``template`` (which nobody may be connected to); return its name."""
         name = f"renkei_{purpose}_{worker_id()}_{uuid.uuid4().hex[:12]}"
-        self.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+        statement = f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
+        if self.tablespace is not None:  # in memory: a plain copy of the files, no WAL of them (tests/pg_tablespace.py)
+            statement += f" STRATEGY FILE_COPY TABLESPACE {self.tablespace}"
+        self.execute(statement)
         return name
 
     def drop(self, name: str) -> None:
@@ -163,7 +176,8 @@ class Postgres:
         """Yield the URL of an empty schema of its own in the default database, dropped afterwards."""
         schema = f"t_{uuid.uuid4().hex[:16]}"
         self.execute(f"CREATE SCHEMA {schema}")
-        url = make_url(self.server_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        options = f"-csearch_path={schema}" + (f" -cdefault_tablespace={self.tablespace}" if self.tablespace else "")
+        url = make_url(self.server_url).update_query_dict({"options": options})
         try:
             yield url.render_as_string(hide_password=False)
         finally:
