@@ -46,10 +46,16 @@ def choose_tablespace(admin: Engine) -> str | None:
             location = connection.scalar(text("SELECT pg_tablespace_location(oid) FROM pg_tablespace "
                                               "WHERE spcname = :name"), {"name": NAME})
             if location is not None and not _in_use(Path(location)):
-                # the folder went with a restart of the machine (tmpfs): start again, if nothing is listed in it
+                # The folder went with a restart of the machine (tmpfs), and with it the files of any test database
+                # a killed run left there: drop those (test databases only) and the tablespace, and start again.
+                stale = connection.scalars(text(
+                    "SELECT datname FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace "
+                    "WHERE t.spcname = :name AND d.datname LIKE 'renkei\\_%'"), {"name": NAME}).all()
                 try:
+                    for database in stale:
+                        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
                     connection.execute(text(f"DROP TABLESPACE {NAME}"))
-                except Exception:  # databases of a killed run are still listed in it: stay on the default
+                except Exception:  # something else is kept there: leave it, and stay on the default tablespace
                     return None
                 location = None
             if location is None:
