@@ -458,6 +458,24 @@ REVISED_FIRE = ("火災原因調査鑑識・鑑定連携事業", "鑑識・鑑�
 REVISED_TRAINING = "消防法令に基づく規制業務に関する職員の育成"
 
 
+def record_fire_actual(url: str, value: float, year: int = 2026) -> None:
+    """Record an approved actual of the stored example's fire KPI (``REVISED_FIRE``) in the database at ``url``."""
+    from renkei.domain.actual import Actual
+    from renkei.store import repository
+
+    engine = create_engine_from_url(url)
+    try:
+        with create_session_factory(engine)() as session:
+            plan_id = repository.list_plans(session=session)[0].id
+            fire = repository.find_kpi(session=session, plan_id=plan_id, project=REVISED_FIRE[0],
+                                       indicator=REVISED_FIRE[1])
+            assert fire is not None
+            repository.upsert_actual(session=session, kpi_id=fire.id, actual=Actual(year, value), actor="test")
+            session.commit()
+    finally:
+        engine.dispose()
+
+
 def _revised_example_text(text: str) -> str:
     assert text.count("25件（令和12年度までの累計）") == 1 and text.count("\t各種研修等の件数\t") == 1
     return (text.replace("25件（令和12年度までの累計）", "40件（令和12年度までの累計）")

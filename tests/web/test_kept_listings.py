@@ -13,12 +13,10 @@ from fastapi import FastAPI
 from fastapi import Response as FastAPIResponse
 from fastapi.testclient import TestClient
 from httpx import Response
+from tests.conftest import record_fire_actual
 
 from renkei.cli.portal import import_example
-from renkei.domain.actual import Actual
 from renkei.settings import Settings
-from renkei.store import repository
-from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.web.app import create_app
 from renkei.web.listing_memo import ListingMemo
 from renkei.web.schemas import ProjectDetail, ProjectList
@@ -77,15 +75,7 @@ def test_a_change_of_the_data_is_in_the_next_page_of_a_list(
     kept, fresh = clients
     url = f"{API}/projects?limit=5&offset=5"
     before = kept.get(url)
-    engine = create_engine_from_url(example_db)
-    with create_session_factory(engine)() as session:
-        plan_id = repository.list_plans(session=session)[0].id
-        fire = repository.find_kpi(session=session, plan_id=plan_id, project="火災原因調査鑑識・鑑定連携事業",
-                                   indicator="鑑識・鑑定及び研修・会議等実施件数")
-        assert fire is not None
-        repository.upsert_actual(session=session, kpi_id=fire.id, actual=Actual(2026, 6), actor="test")
-        session.commit()
-    engine.dispose()
+    record_fire_actual(example_db, 6)
     after = kept.get(f"{API}/projects?limit=5&offset=10")  # another page of the same filter, after the change
     assert same_answer(after, fresh.get(f"{API}/projects?limit=5&offset=10"))
     again = kept.get(url)

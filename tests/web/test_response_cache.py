@@ -8,11 +8,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
+from tests.conftest import record_fire_actual
 
-from renkei.domain.actual import Actual
 from renkei.settings import Settings
-from renkei.store import repository
-from renkei.store.engine import create_engine_from_url, create_session_factory
 from renkei.web.app import create_app
 from renkei.web.response_cache import ResponseCache
 
@@ -159,15 +157,7 @@ def test_the_portal_answers_304_until_an_actual_changes_the_data(example_copy: s
         tag = client.get("/a/kitakyushu/projects/6ca2fb518e").headers["etag"]
         staff = client.get("/staff/login")
         assert "etag" not in staff.headers and "no-store" in staff.headers["cache-control"]
-        engine = create_engine_from_url(url)
-        with create_session_factory(engine)() as session:
-            plan_id = repository.list_plans(session=session)[0].id
-            fire = repository.find_kpi(session=session, plan_id=plan_id, project="火災原因調査鑑識・鑑定連携事業",
-                                       indicator="鑑識・鑑定及び研修・会議等実施件数")
-            assert fire is not None
-            repository.upsert_actual(session=session, kpi_id=fire.id, actual=Actual(2026, 6), actor="test")
-            session.commit()
-        engine.dispose()
+        record_fire_actual(url, 6)
         fresh = client.get("/a/kitakyushu/projects/6ca2fb518e", headers={"If-None-Match": tag})
         assert fresh.status_code == 200 and fresh.headers["etag"] != tag
 
