@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -240,23 +241,25 @@ def snapshot_statements(dialect: Dialect) -> tuple[tuple[str, str], ...]:
     return SNAPSHOT_STATEMENTS.setdefault(dialect.name, tuple(statements))
 
 
-@pytest.fixture
-def desk_factory(seeded: Seed, tmp_path: Path) -> Iterator[Callable[[], Desk]]:
-    """Return a function opening a desk on a fresh clone of the seeded database (closed after the test)."""
-    opened: list[tuple[Desk, Iterator[str]]] = []
-
-    def open_desk() -> Desk:
-        assert seeded.clone is not None
-        clones = seeded.clone()
-        desk = Desk(next(clones), seeded, tmp_path)
-        opened.append((desk, clones))
-        return desk
-
-    yield open_desk
-    for desk, clones in opened:
+@contextmanager
+def opened_desk(seed: Seed, data_dir: Path, kind: type[Desk] = Desk) -> Iterator[Desk]:
+    """Open a desk (or a subclass) on a fresh clone of a seeded database; close it and drop the clone afterwards."""
+    assert seed.clone is not None
+    clones = seed.clone()
+    desk = kind(next(clones), seed, data_dir)
+    try:
+        yield desk
+    finally:
         desk.close()
         for _ in clones:  # run the clone's cleanup
             pass
+
+
+@pytest.fixture
+def desk_factory(seeded: Seed, tmp_path: Path) -> Iterator[Callable[[], Desk]]:
+    """Return a function opening a desk on a fresh clone of the seeded database (closed after the test)."""
+    with ExitStack() as opened:
+        yield lambda: opened.enter_context(opened_desk(seeded, tmp_path))
 
 
 @pytest.fixture
@@ -272,13 +275,8 @@ def shared_desk(seeded: Seed, tmp_path_factory: pytest.TempPathFactory) -> Itera
     Each such test still compares the database before and after what it does, so a write that should not have
     happened fails the test that made it; it only spares a clone and an application per test.
     """
-    assert seeded.clone is not None
-    clones = seeded.clone()
-    desk = Desk(next(clones), seeded, tmp_path_factory.mktemp("shared-desk"))
-    yield desk
-    desk.close()
-    for _ in clones:  # run the clone's cleanup
-        pass
+    with opened_desk(seeded, tmp_path_factory.mktemp("shared-desk")) as desk:
+        yield desk
 
 
 def form_value(html: str, name: str) -> str:

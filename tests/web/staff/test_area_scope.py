@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
-from tests.web.staff.conftest import KEY, PASSWORD, TARGET_SLUG, Desk, Seed, freshen_sessions
+from tests.web.staff.conftest import KEY, PASSWORD, TARGET_SLUG, Desk, Seed, freshen_sessions, opened_desk
 from tests.web.staff.test_permission_matrix import CASES, UPLOAD_CSV
 
 from renkei.cli.portal import read_example_text
@@ -116,27 +116,19 @@ def second_area(seeded: Seed, request: pytest.FixtureRequest,
 
 @pytest.fixture
 def two_areas(second_area: SecondArea, tmp_path: Path) -> Iterator[TwoAreas]:
-    assert second_area.seed.clone is not None
-    clones = second_area.seed.clone()
-    desk = TwoAreas(next(clones), second_area.seed, tmp_path)
-    desk.second_project_id, desk.second_kpi_id = second_area.project_id, second_area.kpi_id
-    yield desk
-    desk.close()
-    for _ in clones:
-        pass
+    with opened_desk(second_area.seed, tmp_path, TwoAreas) as desk:
+        assert isinstance(desk, TwoAreas)
+        desk.second_project_id, desk.second_kpi_id = second_area.project_id, second_area.kpi_id
+        yield desk
 
 
 @pytest.fixture(scope="module")
 def untouched_two_areas(second_area: SecondArea, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoAreas]:
     """One desk per module and backend for the refusals and page views, which must change nothing (each test still
     compares the database before and after every call)."""
-    assert second_area.seed.clone is not None
-    clones = second_area.seed.clone()
-    desk = TwoAreas(next(clones), second_area.seed, tmp_path_factory.mktemp("untouched"))
-    yield desk
-    desk.close()
-    for _ in clones:
-        pass
+    with opened_desk(second_area.seed, tmp_path_factory.mktemp("untouched"), TwoAreas) as desk:
+        assert isinstance(desk, TwoAreas)
+        yield desk
 
 
 def test_accounts_know_their_area(two_areas: TwoAreas) -> None:
